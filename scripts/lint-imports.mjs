@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Enforces the dependency rule of DESIGN.md:
+//   isa ← machine ← kernel ← cli, web; trace imports none of them; elf imports nothing;
+//   demo (the mini supervisor) sits beside kernel.
+// Nothing under src/isa, src/elf, src/machine, src/kernel or src/trace imports node:* or the DOM.
+// Exits 1 with one line per violation.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+
+const root = process.argv[2] ? resolve(process.argv[2]) : resolve(dirname(new URL(import.meta.url).pathname), '..');
+const src = join(root, 'src');
+// For each layer: the layers it may import.
+const ALLOWED = {
+  isa: ['isa'],
+  elf: ['elf'],
+  trace: ['trace'],
+  machine: ['machine', 'isa', 'elf', 'trace'],
+  demo: ['demo', 'machine', 'isa', 'elf', 'trace'],
+  kernel: ['kernel', 'machine', 'isa', 'elf', 'trace'],
+  cli: ['cli', 'demo', 'kernel', 'machine', 'isa', 'elf', 'trace'],
+};
+const PURE = ['isa', 'elf', 'trace', 'machine', 'kernel', 'demo'];
+const NODE_BUILTINS = /^(node:|fs$|path$|os$|child_process$|util$|crypto$|process$|worker_threads$|url$|buffer$|events$|stream$)/;
+const DOM = /\b(document|window|navigator|HTMLElement|localStorage)\s*[.[]/;
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (p.endsWith('.ts')) yield p;
+  }
+}
+
+const problems = [];
+for (const file of files(src)) {
+  const layer = relative(src, file).split('/')[0];
+  const text = readFileSync(file, 'utf8');
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  for (const m of code.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const spec = m[1] ?? m[2];
+    const where = relative(root, file);
+    if (NODE_BUILTINS.test(spec)) {
+      if (PURE.includes(layer)) problems.push(`${where}: imports '${spec}' (src/${layer} must not import Node; put host I/O behind an interface)`);
+      continue;
+    }
+    if (!spec.startsWith('.')) continue;
+    const target = relative(src, resolve(dirname(file), spec)).split('/')[0];
+    const allowed = ALLOWED[layer];
+    if (allowed && !allowed.includes(target)) problems.push(`${where}: imports src/${target} ('${spec}'), but src/${layer} may import only ${allowed.map((l) => 'src/' + l).join(', ')}`);
+  }
+  if (PURE.includes(layer) && DOM.test(code)) problems.push(`${relative(root, file)}: uses the DOM (src/${layer} must stay host-neutral)`);
+}
+if (problems.length) {
+  for (const p of problems) console.error(`lint-imports: ${p}`);
+  process.exit(1);
+}
+console.log(`lint-imports: dependency rule holds (${[...files(src)].length} files)`);

@@ -1,0 +1,90 @@
+// `lde bare [--mem SIZE] [--max-insns N] [--trace-insns] ELF` (DESIGN.md).
+
+import { readFileSync, statSync } from 'node:fs';
+import { BareMachine, BareError, type BareResult } from '../machine/bare.js';
+import { MAX_MEM } from '../machine/board.js';
+import { parseArgs, parseCount, parseSize, UsageError } from './args.js';
+import { Status, fail } from './status.js';
+
+const USAGE = 'usage: lde bare [--mem SIZE] [--max-insns N] [--trace-insns] ELF';
+
+/** Reads a guest file, turning every host error into one line and the shell-like status. */
+export function readInput(path: string): Uint8Array {
+  let st;
+  try { st = statSync(path); } catch {
+    return fail(Status.NOT_FOUND, `${path}: no such file`);
+  }
+  if (st.isDirectory()) return fail(Status.CANNOT_EXEC, `${path}: is a directory, not an ELF file`);
+  try { return readFileSync(path); } catch (e) {
+    return fail(Status.CANNOT_EXEC, `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export async function bareCommand(argv: string[]): Promise<number> {
+  const { opts, rest } = parseArgs(argv, ['--mem', '--max-insns'], ['--trace-insns']);
+  if (rest.length !== 1) throw new UsageError(rest.length === 0 ? `missing ELF\n${USAGE}` : `too many arguments: ${rest.slice(1).join(' ')}\n${USAGE}`);
+  const mem = opts.has('--mem') ? parseSize('--mem', String(opts.get('--mem')), 64 * 1024, MAX_MEM) : undefined;
+  if (mem !== undefined && mem % 4096 !== 0) throw new UsageError(`--mem: must be a multiple of 4 KiB`);
+  const maxInsns = opts.has('--max-insns') ? parseCount('--max-insns', String(opts.get('--max-insns'))) : undefined;
+  const path = rest[0];
+  const bytes = readInput(path);
+  let m: BareMachine;
+  const trace: string[] = [];
+  try {
+    m = new BareMachine(bytes, {
+      memBytes: mem, maxInsns,
+      console: (b) => process.stdout.write(b),
+      traceInsns: opts.has('--trace-insns') ? (line) => { trace.push(line); if (trace.length >= 4096) flushTrace(trace); } : undefined,
+    });
+  } catch (e) {
+    if (e instanceof BareError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${path}: ${e.message}`);
+    throw e;
+  }
+  const r = await runWithInput(m);
+  flushTrace(trace);
+  return report(path, r, maxInsns);
+}
+
+function flushTrace(lines: string[]): void {
+  if (lines.length) process.stderr.write(lines.join('\n') + '\n');
+  lines.length = 0;
+}
+
+/** Runs the machine; when it idles in wfi, waits for stdin bytes for the UART (if stdin is still open). */
+async function runWithInput(m: BareMachine): Promise<BareResult> {
+  let ended = false, waiting: (() => void) | undefined, listening = false;
+  for (let slices = 0; ; slices++) {
+    const r = m.step();
+    if (r === undefined) {
+      if ((slices & 15) === 15) await new Promise((res) => setImmediate(res));
+      continue;
+    }
+    if (r.outcome !== 'idle' || ended) return r;
+    if (!listening) {
+      listening = true;
+      process.stdin.on('data', (d: Buffer) => { m.board.uart.pushInput(d); waiting?.(); });
+      process.stdin.on('end', () => { ended = true; waiting?.(); });
+      process.stdin.on('error', () => { ended = true; waiting?.(); });
+    }
+    await new Promise<void>((res) => { waiting = res; });
+    waiting = undefined;
+    if (ended && !m.board.uart.hasInput) return r;
+  }
+}
+
+function report(path: string, r: BareResult, maxInsns: number | undefined): number {
+  const pc = '0x' + BigInt.asUintN(64, BigInt(r.pc)).toString(16);
+  switch (r.outcome) {
+    case 'pass': return 0;
+    case 'fail': return r.status;
+    case 'max-insns':
+      process.stderr.write(`lde: ${path}: stopped after ${maxInsns} instructions (--max-insns) at pc ${pc}\n`);
+      return Status.MAX_INSNS;
+    case 'idle':
+      process.stderr.write(`lde: ${path}: hart 0 waits in wfi at pc ${pc} and nothing can wake it (no timer armed, no input)\n`);
+      return Status.STUCK;
+    case 'htif-unsupported':
+      process.stderr.write(`lde: ${path}: unsupported HTIF request in tohost (only console output and exit are implemented)\n`);
+      return Status.STUCK;
+  }
+}

@@ -1,0 +1,88 @@
+// The decoded-instruction cache: blocks of pre-decoded records per physical
+// RAM page. DESIGN.md: "cache decoded instructions per physical page;
+// invalidate the cache on writes to that page". Decoded bytes are marked in
+// bus.hooks (64-byte granules); a store that touches a marked granule leaves
+// the store fast path and calls invalidatePage(). Data that merely shares a
+// page with code (common in bare-metal programs) costs nothing.
+
+import { type Bus, Hook, PageFlag, PAGE, HOOK_SHIFT } from './bus.js';
+import { REC, decodeInto } from '../isa/decode.js';
+import { Op } from '../isa/table.js';
+
+export interface Block {
+  recs: Int32Array; // n records of REC int32 (see isa/decode.ts)
+  raw: Int32Array; // the instruction bits, for illegal-instruction tval and tracing
+  n: number;
+}
+
+const MAX_BLOCK = 64;
+
+/** Ops after which a block ends: control transfers and anything that may change mode, translation or interrupts. */
+const ENDS = new Uint8Array(Op.COUNT);
+for (const op of [Op.JAL, Op.JALR, Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU, Op.ECALL, Op.EBREAK,
+  Op.SRET, Op.MRET, Op.WFI, Op.SFENCE_VMA, Op.FENCE_I, Op.CSRRW, Op.CSRRS, Op.CSRRC, Op.CSRRWI, Op.CSRRSI,
+  Op.CSRRCI, Op.ILLEGAL]) ENDS[op] = 1;
+
+export class BlockCache {
+  private readonly pages: (Array<Block | undefined> | undefined)[];
+  private readonly recs = new Int32Array(MAX_BLOCK * REC);
+  private readonly raw = new Int32Array(MAX_BLOCK);
+
+  constructor(private readonly bus: Bus) {
+    this.pages = new Array(bus.ramSize / PAGE);
+  }
+
+  get(off: number): Block | undefined {
+    return this.pages[off >>> 12]?.[(off & 0xfff) >> 1];
+  }
+
+  /** Decodes and caches the block starting at RAM offset `off` (which holds at least one full instruction). */
+  build(off: number): Block {
+    const ram16 = this.bus.ram16, pageEnd = (off | 0xfff) + 1;
+    let n = 0, o = off;
+    while (n < MAX_BLOCK && o < pageEnd) {
+      const lo = ram16[o >> 1];
+      const len = (lo & 3) === 3 ? 4 : 2;
+      if (o + len > pageEnd) break; // straddles the page end: its own uncached block
+      const bits = len === 4 ? (lo | (ram16[(o >> 1) + 1] << 16)) : lo;
+      decodeInto(bits, this.recs, n * REC);
+      this.raw[n] = bits;
+      o += len;
+      if (ENDS[this.recs[n++ * REC]]) break;
+    }
+    const blk: Block = { recs: this.recs.slice(0, n * REC), raw: this.raw.slice(0, n), n };
+    const page = off >>> 12;
+    let list = this.pages[page];
+    if (list === undefined) list = this.pages[page] = new Array<Block | undefined>(PAGE / 2);
+    list[(off & 0xfff) >> 1] = blk;
+    for (let g = off >>> HOOK_SHIFT; g <= (o - 1) >>> HOOK_SHIFT; g++) this.bus.hooks[g] |= Hook.CODE;
+    return blk;
+  }
+
+  /** A one-instruction block that is not cached (an instruction straddling two pages). */
+  decodeOne(bits: number): Block {
+    const recs = new Int32Array(REC);
+    decodeInto(bits, recs, 0);
+    return { recs, raw: Int32Array.of(bits), n: 1 };
+  }
+
+  /** Drops every block of RAM page `page` (a store hit decoded bytes in it). */
+  invalidatePage(page: number): void {
+    this.pages[page] = undefined;
+    const n = PAGE >>> HOOK_SHIFT;
+    for (let g = page * n; g < (page + 1) * n; g++) this.bus.hooks[g] &= ~Hook.CODE;
+  }
+
+  /** Drops every block (fence.i from a device's DMA, or a debugger's memory write). */
+  invalidateAll(): void {
+    this.pages.fill(undefined);
+    for (let g = 0; g < this.bus.hooks.length; g++) this.bus.hooks[g] &= ~Hook.CODE;
+  }
+
+  markNative(pa: number, size: number): void {
+    for (let a = pa; a < pa + size; a += PAGE) {
+      const off = this.bus.ramOffset(a);
+      if (off >= 0) this.bus.pageFlags[off >>> 12] |= PageFlag.NATIVE;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// The board: QEMU-virt-compatible memory map around one hart.
+//   0x02000000 CLINT   0x0c000000 PLIC   0x10000000 UART (IRQ 10)
+//   0x80000000 RAM (--mem, default 128 MiB)
+
+import { Bus, RAM_BASE } from './bus.js';
+import { Hart } from './hart.js';
+import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
+import { Plic } from './plic.js';
+import { Uart16550 } from './uart.js';
+import { Irq } from './csr.js';
+
+export const PLIC_BASE = 0x0c000000, PLIC_SIZE = 0x4000000;
+export const UART_BASE = 0x10000000, UART_SIZE = 0x100, UART_IRQ = 10;
+export const DEFAULT_MEM = 128 * 1024 * 1024;
+export const MAX_MEM = 2048 * 1024 * 1024 - 4096;
+
+export interface BoardOptions {
+  memBytes?: number;
+  /** Receives every byte the guest prints on the UART (and the HTIF console). */
+  console?: (byte: number) => void;
+}
+
+export class Board {
+  readonly bus: Bus;
+  readonly hart: Hart;
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+
+  constructor(opts: BoardOptions = {}) {
+    const mem = opts.memBytes ?? DEFAULT_MEM;
+    if (!(mem >= 4096 && mem <= MAX_MEM && mem % 4096 === 0)) throw new RangeError(`memory size ${mem} must be a multiple of 4 KiB between 4 KiB and 2 GiB`);
+    this.bus = new Bus(mem);
+    this.hart = new Hart(this.bus, 0);
+    const hart = this.hart;
+    this.clint = new Clint([hart]);
+    this.plic = new Plic([{ set: (l) => hart.setIrq(Irq.MEI, l) }, { set: (l) => hart.setIrq(Irq.SEI, l) }]);
+    this.uart = new Uart16550(this.plic.source(UART_IRQ), opts.console ?? (() => {}));
+    this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
+    this.bus.map(PLIC_BASE, PLIC_SIZE, this.plic);
+    this.bus.map(UART_BASE, UART_SIZE, this.uart);
+  }
+
+  get ramBase(): number { return RAM_BASE; }
+}

@@ -1,0 +1,102 @@
+// Physical address space: RAM plus memory-mapped devices (QEMU virt layout).
+// phys* accessors never trap: they report ACCESS_FAULT and let the hart
+// decide which exception that becomes.
+
+import { ACCESS_FAULT, type Mmio } from './mmio.js';
+
+export const RAM_BASE = 0x80000000;
+export const PAGE = 4096;
+export const HOOK_SHIFT = 6; // store-hook granule: 64 bytes
+
+/** Per-RAM-page flags. */
+export const enum PageFlag {
+  NATIVE = 4, // fetching from here ends hart.run() with an Exit (kernel trampoline)
+}
+
+/** Per-64-byte-granule store hooks (bus.hooks): a store touching a nonzero granule leaves the fast path. */
+export const enum Hook {
+  CODE = 1, // decoded instructions live here: the store invalidates them (blocks.ts)
+  WATCH = 2, // the store must be reported through onWatch (HTIF tohost)
+}
+
+interface Region { base: number; size: number; dev: Mmio }
+
+export class Bus {
+  readonly ramSize: number;
+  readonly ram8: Uint8Array;
+  readonly ram16: Uint16Array;
+  readonly ram32: Int32Array;
+  readonly pageFlags: Uint8Array;
+  /** One byte of Hook bits per 64-byte RAM granule. */
+  readonly hooks: Uint8Array;
+  private readonly regions: Region[] = [];
+  /** Called after a store to a WATCH page, with the RAM offset written. */
+  onWatch: (ramOff: number) => void = () => {};
+
+  constructor(ramSize: number) {
+    this.ramSize = ramSize;
+    const buf = new ArrayBuffer(ramSize);
+    this.ram8 = new Uint8Array(buf);
+    this.ram16 = new Uint16Array(buf);
+    this.ram32 = new Int32Array(buf);
+    this.pageFlags = new Uint8Array(ramSize / PAGE);
+    this.hooks = new Uint8Array(ramSize >>> HOOK_SHIFT);
+  }
+
+  /** Maps a device at [base, base+size). Regions must not overlap RAM or each other. */
+  map(base: number, size: number, dev: Mmio): void {
+    this.regions.push({ base, size, dev });
+  }
+
+  /** RAM offset of physical address pa (a JS number), or -1 outside RAM. */
+  ramOffset(pa: number): number {
+    const off = pa - RAM_BASE;
+    return off >= 0 && off < this.ramSize ? off : -1;
+  }
+
+  private region(pa: number): Region | undefined {
+    for (const r of this.regions) if (pa >= r.base && pa < r.base + r.size) return r;
+    return undefined;
+  }
+
+  /** True when a device is mapped at pa (so accesses there are MMIO, not RAM). */
+  isMmio(pa: number): boolean {
+    return this.region(pa) !== undefined;
+  }
+
+  /**
+   * Reads `width` bytes (1, 2, 4) at physical address pa, zero-extended, or
+   * ACCESS_FAULT when nothing answers there. Unaligned RAM reads are allowed.
+   */
+  physRead(pa: number, width: 1 | 2 | 4): number {
+    const off = this.ramOffset(pa);
+    if (off >= 0 && off + width <= this.ramSize) {
+      let v = 0;
+      for (let k = width - 1; k >= 0; k--) v = v * 256 + this.ram8[off + k];
+      return v;
+    }
+    const r = this.region(pa);
+    if (r === undefined || pa + width > r.base + r.size) return ACCESS_FAULT;
+    return r.dev.read(pa - r.base, width);
+  }
+
+  /** Writes the low `width` bytes of value at pa; false when nothing accepts it. */
+  physWrite(pa: number, width: 1 | 2 | 4, value: number): boolean {
+    const off = this.ramOffset(pa);
+    if (off >= 0 && off + width <= this.ramSize) {
+      for (let k = 0; k < width; k++) this.ram8[off + k] = value >>> (8 * k);
+      return true;
+    }
+    const r = this.region(pa);
+    if (r === undefined || pa + width > r.base + r.size) return false;
+    return r.dev.write(pa - r.base, width, value);
+  }
+
+  /** Copies bytes into RAM at physical address pa; false if any byte is outside RAM. */
+  load(pa: number, bytes: Uint8Array): boolean {
+    const off = this.ramOffset(pa);
+    if (off < 0 || off + bytes.length > this.ramSize) return false;
+    this.ram8.set(bytes, off);
+    return true;
+  }
+}

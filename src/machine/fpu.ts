@@ -1,0 +1,323 @@
+// RISC-V F and D extensions: the arithmetic behind every OP-FP, FMADD-family
+// and FP/integer move or convert instruction, exact to IEEE 754-2008 as
+// unpriv chapters 13 (F) and 14 (D) specify it: five rounding modes, the five
+// accrued flags, tininess after rounding, canonical NaNs and NaN-boxing.
+//
+// Register files are shared with the hart: f holds the 32 FP registers and x
+// the 32 integer registers, register i as f[2*i] (low 32 bits) and f[2*i+1]
+// (high 32 bits). rd/rs1/rs2/rs3 are register numbers 0..31 and rm is an
+// already-resolved rounding mode 0..4 (RNE RTZ RDN RUP RMM). Every method
+// writes its result into f or x and ORs the exception flags into fflags.
+//
+// The value-level arithmetic is in fpu-arith.ts and fpu-cvt.ts; this class
+// does register access, NaN-boxing and the NV rules that need operand bits.
+
+import {
+  NV, CANON_S, CANON_D_HI, F32, F64, I32, classS, classD, isSNaNBitsS, isSNaNBitsD,
+} from './fpu-bits.js';
+import {
+  addS, mulS, divS, sqrtS, fmaS, addD, mulD, divD, sqrtD, fmaD,
+} from './fpu-arith.js';
+import { roundS } from './fpu-round.js';
+import { toInt, fromInt, W, WU, L, LU } from './fpu-cvt.js';
+
+export class Fpu {
+  /** Accrued exception flags (NV DZ OF UF NX = 16 8 4 2 1). */
+  fflags = 0;
+  /** Dynamic rounding mode; the hart resolves rm = 7 to it before calling. */
+  frm = 0;
+  private readonly f: Int32Array;
+  private readonly x: Int32Array;
+
+  constructor(f: Int32Array, x: Int32Array) {
+    this.f = f;
+    this.x = x;
+  }
+
+  // ---- register access ------------------------------------------------------
+  // unpriv 14.2 (D), NaN boxing: "Apart from transfer operations [...] all
+  // other floating-point operations on narrower n-bit operations [...] check
+  // if the input operands are correctly NaN-boxed [...] otherwise the input
+  // value is treated as an n-bit canonical NaN."
+
+  /** Encoding of single operand i: its low word if NaN-boxed, else canonical NaN. */
+  private bitsS(i: number): number {
+    return this.f[2 * i + 1] === -1 ? this.f[2 * i] : CANON_S;
+  }
+  private s(i: number): number {
+    if (this.f[2 * i + 1] !== -1) return NaN;
+    I32[0] = this.f[2 * i];
+    return F32[0];
+  }
+  private d(i: number): number {
+    I32[0] = this.f[2 * i];
+    I32[1] = this.f[2 * i + 1];
+    return F64[0];
+  }
+  private snanS(i: number): boolean {
+    return this.f[2 * i + 1] === -1 && isSNaNBitsS(this.f[2 * i]);
+  }
+  private snanD(i: number): boolean {
+    return isSNaNBitsD(this.f[2 * i + 1], this.f[2 * i]);
+  }
+  /** Writes single v (binary32-exact, or NaN for the canonical NaN), boxed. */
+  private ws(rd: number, v: number): void {
+    if (v !== v) this.f[2 * rd] = CANON_S;
+    else { F32[0] = v; this.f[2 * rd] = I32[0]; }
+    this.f[2 * rd + 1] = -1;
+  }
+  private wd(rd: number, v: number): void {
+    if (v !== v) { this.f[2 * rd] = 0; this.f[2 * rd + 1] = CANON_D_HI; return; }
+    F64[0] = v;
+    this.f[2 * rd] = I32[0];
+    this.f[2 * rd + 1] = I32[1];
+  }
+  /** Writes a 32-bit value into x[rd], sign-extended; x0 stays zero. */
+  private wx(rd: number, v: number): void {
+    if (rd !== 0) { this.x[2 * rd] = v; this.x[2 * rd + 1] = v >> 31; }
+  }
+
+  // NV for a NaN result: an sNaN operand, or an invalid operation (a NaN
+  // produced from non-NaN operands: inf-inf, 0*inf, 0/0, inf/inf, sqrt(<0)).
+  private nv2S(a: number, b: number, rs1: number, rs2: number): void {
+    if ((a === a && b === b) || this.snanS(rs1) || this.snanS(rs2)) this.fflags |= NV;
+  }
+  private nv2D(a: number, b: number, rs1: number, rs2: number): void {
+    if ((a === a && b === b) || this.snanD(rs1) || this.snanD(rs2)) this.fflags |= NV;
+  }
+  // unpriv 13.6 (F): the fused multiply-adds "must set the invalid operation
+  // exception flag when the multiplicands are inf and zero, even when the
+  // addend is a quiet NaN".
+  private nv3(a: number, b: number, c: number, sn: boolean): void {
+    const p = a * b;
+    if (sn || (p !== p && a === a && b === b) || (a === a && b === b && c === c)) this.fflags |= NV;
+  }
+
+  // ---- single precision -----------------------------------------------------
+
+  fadd_s(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.s(rs1), b = this.s(rs2), r = addS(this, a, b, rm);
+    if (r !== r) this.nv2S(a, b, rs1, rs2);
+    this.ws(rd, r);
+  }
+  fsub_s(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.s(rs1), b = this.s(rs2), r = addS(this, a, -b, rm);
+    if (r !== r) this.nv2S(a, b, rs1, rs2);
+    this.ws(rd, r);
+  }
+  fmul_s(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.s(rs1), b = this.s(rs2), r = mulS(this, a, b, rm);
+    if (r !== r) this.nv2S(a, b, rs1, rs2);
+    this.ws(rd, r);
+  }
+  fdiv_s(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.s(rs1), b = this.s(rs2), r = divS(this, a, b, rm);
+    if (r !== r) this.nv2S(a, b, rs1, rs2);
+    this.ws(rd, r);
+  }
+  fsqrt_s(rd: number, rs1: number, rm: number): void {
+    const a = this.s(rs1), r = sqrtS(this, a, rm);
+    if (r !== r) this.nv2S(a, 0, rs1, rs1);
+    this.ws(rd, r);
+  }
+  private fmaS(rd: number, rs1: number, rs2: number, rs3: number, rm: number, na: boolean, nc: boolean): void {
+    const a = this.s(rs1), b = this.s(rs2), c = this.s(rs3);
+    const r = fmaS(this, na ? -a : a, b, nc ? -c : c, rm);
+    if (r !== r) this.nv3(a, b, c, this.snanS(rs1) || this.snanS(rs2) || this.snanS(rs3));
+    this.ws(rd, r);
+  }
+  /** rs1*rs2 + rs3 */
+  fmadd_s(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaS(rd, rs1, rs2, rs3, rm, false, false);
+  }
+  /** rs1*rs2 - rs3 */
+  fmsub_s(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaS(rd, rs1, rs2, rs3, rm, false, true);
+  }
+  /** -(rs1*rs2) + rs3 */
+  fnmsub_s(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaS(rd, rs1, rs2, rs3, rm, true, false);
+  }
+  /** -(rs1*rs2) - rs3 */
+  fnmadd_s(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaS(rd, rs1, rs2, rs3, rm, true, true);
+  }
+  // unpriv 13.6 (F), FMIN/FMAX: "-0.0 is considered to be less than +0.0.
+  // If both inputs are NaNs, the result is the canonical NaN. If only one
+  // operand is a NaN, the result is the non-NaN operand." sNaN sets NV.
+  fmin_s(rd: number, rs1: number, rs2: number): void {
+    this.ws(rd, this.minMax(this.s(rs1), this.s(rs2), false, this.snanS(rs1) || this.snanS(rs2)));
+  }
+  fmax_s(rd: number, rs1: number, rs2: number): void {
+    this.ws(rd, this.minMax(this.s(rs1), this.s(rs2), true, this.snanS(rs1) || this.snanS(rs2)));
+  }
+  fsgnj_s(rd: number, rs1: number, rs2: number): void {
+    this.f[2 * rd] = (this.bitsS(rs1) & 0x7fffffff) | (this.bitsS(rs2) & 0x80000000);
+    this.f[2 * rd + 1] = -1;
+  }
+  fsgnjn_s(rd: number, rs1: number, rs2: number): void {
+    this.f[2 * rd] = (this.bitsS(rs1) & 0x7fffffff) | (~this.bitsS(rs2) & 0x80000000);
+    this.f[2 * rd + 1] = -1;
+  }
+  fsgnjx_s(rd: number, rs1: number, rs2: number): void {
+    this.f[2 * rd] = this.bitsS(rs1) ^ (this.bitsS(rs2) & 0x80000000);
+    this.f[2 * rd + 1] = -1;
+  }
+  // unpriv 13.8 (F): "FEQ.S performs a quiet comparison: it only sets the
+  // invalid operation exception flag if either input is a signaling NaN.
+  // FLT.S and FLE.S perform [...] signaling comparisons".
+  feq_s(rd: number, rs1: number, rs2: number): void {
+    const a = this.s(rs1), b = this.s(rs2);
+    if (this.snanS(rs1) || this.snanS(rs2)) this.fflags |= NV;
+    this.wx(rd, a === b ? 1 : 0);
+  }
+  flt_s(rd: number, rs1: number, rs2: number): void {
+    const a = this.s(rs1), b = this.s(rs2);
+    if (a !== a || b !== b) this.fflags |= NV;
+    this.wx(rd, a < b ? 1 : 0);
+  }
+  fle_s(rd: number, rs1: number, rs2: number): void {
+    const a = this.s(rs1), b = this.s(rs2);
+    if (a !== a || b !== b) this.fflags |= NV;
+    this.wx(rd, a <= b ? 1 : 0);
+  }
+  fclass_s(rd: number, rs1: number): void {
+    this.wx(rd, classS(this.bitsS(rs1)));
+  }
+  fcvt_w_s(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.s(rs1), rm, W); }
+  fcvt_wu_s(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.s(rs1), rm, WU); }
+  fcvt_l_s(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.s(rs1), rm, L); }
+  fcvt_lu_s(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.s(rs1), rm, LU); }
+  fcvt_s_w(rd: number, rs1: number, rm: number): void { this.ws(rd, fromInt(this, this.x, rs1, W, true, rm)); }
+  fcvt_s_wu(rd: number, rs1: number, rm: number): void { this.ws(rd, fromInt(this, this.x, rs1, WU, true, rm)); }
+  fcvt_s_l(rd: number, rs1: number, rm: number): void { this.ws(rd, fromInt(this, this.x, rs1, L, true, rm)); }
+  fcvt_s_lu(rd: number, rs1: number, rm: number): void { this.ws(rd, fromInt(this, this.x, rs1, LU, true, rm)); }
+  // Transfers ignore boxing. unpriv 14.2 (D): "A narrower n-bit transfer out
+  // of the floating-point registers will transfer the lower n bits of the
+  // register ignoring the upper FLEN-n bits."
+  fmv_x_w(rd: number, rs1: number): void { this.wx(rd, this.f[2 * rs1]); }
+  fmv_w_x(rd: number, rs1: number): void {
+    this.f[2 * rd] = this.x[2 * rs1];
+    this.f[2 * rd + 1] = -1;
+  }
+
+  // ---- double precision -----------------------------------------------------
+
+  fadd_d(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.d(rs1), b = this.d(rs2), r = addD(this, a, b, rm);
+    if (r !== r) this.nv2D(a, b, rs1, rs2);
+    this.wd(rd, r);
+  }
+  fsub_d(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.d(rs1), b = this.d(rs2), r = addD(this, a, -b, rm);
+    if (r !== r) this.nv2D(a, b, rs1, rs2);
+    this.wd(rd, r);
+  }
+  fmul_d(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.d(rs1), b = this.d(rs2), r = mulD(this, a, b, rm);
+    if (r !== r) this.nv2D(a, b, rs1, rs2);
+    this.wd(rd, r);
+  }
+  fdiv_d(rd: number, rs1: number, rs2: number, rm: number): void {
+    const a = this.d(rs1), b = this.d(rs2), r = divD(this, a, b, rm);
+    if (r !== r) this.nv2D(a, b, rs1, rs2);
+    this.wd(rd, r);
+  }
+  fsqrt_d(rd: number, rs1: number, rm: number): void {
+    const a = this.d(rs1), r = sqrtD(this, a, rm);
+    if (r !== r) this.nv2D(a, 0, rs1, rs1);
+    this.wd(rd, r);
+  }
+  private fmaD(rd: number, rs1: number, rs2: number, rs3: number, rm: number, na: boolean, nc: boolean): void {
+    const a = this.d(rs1), b = this.d(rs2), c = this.d(rs3);
+    const r = fmaD(this, na ? -a : a, b, nc ? -c : c, rm);
+    if (r !== r) this.nv3(a, b, c, this.snanD(rs1) || this.snanD(rs2) || this.snanD(rs3));
+    this.wd(rd, r);
+  }
+  fmadd_d(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaD(rd, rs1, rs2, rs3, rm, false, false);
+  }
+  fmsub_d(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaD(rd, rs1, rs2, rs3, rm, false, true);
+  }
+  fnmsub_d(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaD(rd, rs1, rs2, rs3, rm, true, false);
+  }
+  fnmadd_d(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
+    this.fmaD(rd, rs1, rs2, rs3, rm, true, true);
+  }
+  fmin_d(rd: number, rs1: number, rs2: number): void {
+    this.wd(rd, this.minMax(this.d(rs1), this.d(rs2), false, this.snanD(rs1) || this.snanD(rs2)));
+  }
+  fmax_d(rd: number, rs1: number, rs2: number): void {
+    this.wd(rd, this.minMax(this.d(rs1), this.d(rs2), true, this.snanD(rs1) || this.snanD(rs2)));
+  }
+  fsgnj_d(rd: number, rs1: number, rs2: number): void {
+    this.f[2 * rd] = this.f[2 * rs1];
+    this.f[2 * rd + 1] = (this.f[2 * rs1 + 1] & 0x7fffffff) | (this.f[2 * rs2 + 1] & 0x80000000);
+  }
+  fsgnjn_d(rd: number, rs1: number, rs2: number): void {
+    this.f[2 * rd] = this.f[2 * rs1];
+    this.f[2 * rd + 1] = (this.f[2 * rs1 + 1] & 0x7fffffff) | (~this.f[2 * rs2 + 1] & 0x80000000);
+  }
+  fsgnjx_d(rd: number, rs1: number, rs2: number): void {
+    this.f[2 * rd] = this.f[2 * rs1];
+    this.f[2 * rd + 1] = this.f[2 * rs1 + 1] ^ (this.f[2 * rs2 + 1] & 0x80000000);
+  }
+  feq_d(rd: number, rs1: number, rs2: number): void {
+    const a = this.d(rs1), b = this.d(rs2);
+    if (this.snanD(rs1) || this.snanD(rs2)) this.fflags |= NV;
+    this.wx(rd, a === b ? 1 : 0);
+  }
+  flt_d(rd: number, rs1: number, rs2: number): void {
+    const a = this.d(rs1), b = this.d(rs2);
+    if (a !== a || b !== b) this.fflags |= NV;
+    this.wx(rd, a < b ? 1 : 0);
+  }
+  fle_d(rd: number, rs1: number, rs2: number): void {
+    const a = this.d(rs1), b = this.d(rs2);
+    if (a !== a || b !== b) this.fflags |= NV;
+    this.wx(rd, a <= b ? 1 : 0);
+  }
+  fclass_d(rd: number, rs1: number): void {
+    this.wx(rd, classD(this.f[2 * rs1 + 1], this.f[2 * rs1]));
+  }
+  fcvt_w_d(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.d(rs1), rm, W); }
+  fcvt_wu_d(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.d(rs1), rm, WU); }
+  fcvt_l_d(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.d(rs1), rm, L); }
+  fcvt_lu_d(rd: number, rs1: number, rm: number): void { toInt(this, this.x, rd, this.d(rs1), rm, LU); }
+  fcvt_d_w(rd: number, rs1: number, rm: number): void { this.wd(rd, fromInt(this, this.x, rs1, W, false, rm)); }
+  fcvt_d_wu(rd: number, rs1: number, rm: number): void { this.wd(rd, fromInt(this, this.x, rs1, WU, false, rm)); }
+  fcvt_d_l(rd: number, rs1: number, rm: number): void { this.wd(rd, fromInt(this, this.x, rs1, L, false, rm)); }
+  fcvt_d_lu(rd: number, rs1: number, rm: number): void { this.wd(rd, fromInt(this, this.x, rs1, LU, false, rm)); }
+  fmv_x_d(rd: number, rs1: number): void {
+    if (rd !== 0) { this.x[2 * rd] = this.f[2 * rs1]; this.x[2 * rd + 1] = this.f[2 * rs1 + 1]; }
+  }
+  fmv_d_x(rd: number, rs1: number): void {
+    this.f[2 * rd] = this.x[2 * rs1];
+    this.f[2 * rd + 1] = this.x[2 * rs1 + 1];
+  }
+
+  // ---- between the formats --------------------------------------------------
+
+  fcvt_s_d(rd: number, rs1: number, rm: number): void {
+    const v = this.d(rs1);
+    if (v !== v) { if (this.snanD(rs1)) this.fflags |= NV; this.ws(rd, NaN); return; }
+    this.ws(rd, roundS(this, v, 0, rm));
+  }
+  /** Exact; rm is accepted (the encoding has the field) and has no effect. */
+  fcvt_d_s(rd: number, rs1: number, _rm: number): void {
+    const v = this.s(rs1);
+    if (v !== v && this.snanS(rs1)) this.fflags |= NV;
+    this.wd(rd, v);
+  }
+
+  /** fmin/fmax on values; sn: some operand is a signaling NaN. */
+  private minMax(a: number, b: number, max: boolean, sn: boolean): number {
+    if (sn) this.fflags |= NV;
+    if (a !== a) return b; // NaN when both are: canonical
+    if (b !== b) return a;
+    if (a === b) return a !== 0 ? a : (1 / a > 0) === max ? a : b; // -0 < +0
+    return (a < b) !== max ? a : b;
+  }
+}

@@ -1,0 +1,92 @@
+// Sv39 address translation (priv 4.3 and 4.4) and the software TLB.
+// A and D bits are updated by the hardware during the walk (priv 4.3.1: the
+// Svade/Svadu choice; we behave as Svadu, as QEMU does), so no page fault is
+// ever raised only to set them.
+
+import type { Bus } from './bus.js';
+import { Cause, Mode } from './trap.js';
+
+export const enum Access { READ = 0, WRITE = 1, EXEC = 2 }
+
+const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
+const TWO32 = 4294967296;
+
+export const PAGE_FAULT = [Cause.LOAD_PAGE, Cause.STORE_PAGE, Cause.INSN_PAGE];
+export const ACCESS_FAULT = [Cause.LOAD_ACCESS, Cause.STORE_ACCESS, Cause.INSN_ACCESS];
+
+/** Translation context: what the walk needs beyond the address. */
+export interface WalkCtx {
+  satpPpn: number; // root page-table PPN
+  priv: Mode; // effective privilege of the access
+  sum: boolean; // mstatus.SUM
+  mxr: boolean; // mstatus.MXR
+}
+
+/**
+ * Walks the Sv39 page table for virtual address (lo, hi). Returns the
+ * physical address (a non-negative JS number), or -(cause + 1) for a page or
+ * access fault. Follows priv 4.3.2, "Virtual Address Translation Process".
+ */
+export function walk(bus: Bus, ctx: WalkCtx, lo: number, hi: number, access: Access): number {
+  const pf = -(PAGE_FAULT[access] + 1);
+  // priv 4.4.1: "bits 63-39 must all equal bit 38, or else a page-fault exception will occur."
+  const top = hi >> 6;
+  if (top !== 0 && top !== -1) return pf;
+  const vpn = [(lo >>> 12) & 0x1ff, (lo >>> 21) & 0x1ff, ((lo >>> 30) | ((hi & 0x7f) << 2)) & 0x1ff];
+  let table = ctx.satpPpn * 4096;
+  for (let level = 2; level >= 0; level--) {
+    const pteAddr = table + vpn[level] * 8;
+    const off = bus.ramOffset(pteAddr);
+    if (off < 0) return -(ACCESS_FAULT[access] + 1);
+    const plo = bus.ram32[off >> 2], phi = bus.ram32[(off >> 2) + 1];
+    // Bits 63:54 are reserved (no Svpbmt/Svnapot): nonzero is a page fault.
+    if ((plo & PTE_V) === 0 || ((plo & PTE_R) === 0 && (plo & PTE_W) !== 0) || (phi >>> 22) !== 0) return pf;
+    const ppn = (plo >>> 10) + (phi & 0x3fffff) * 4194304;
+    if ((plo & (PTE_R | PTE_X)) === 0) { // pointer to the next level
+      if ((plo & (PTE_A | PTE_D | PTE_U)) !== 0) return pf; // priv 4.3.2 step 4: reserved for non-leaf PTEs
+      table = ppn * 4096;
+      continue;
+    }
+    if (!permitted(plo, ctx, access)) return pf;
+    // priv 4.3.2 step 6: a misaligned superpage is a page fault.
+    if (level > 0 && ppn % (1 << (9 * level)) !== 0) return pf;
+    const want = access === Access.WRITE ? PTE_A | PTE_D : PTE_A;
+    if ((plo & want) !== want) bus.ram32[off >> 2] = plo | want;
+    const pageOff = level === 0 ? lo & 0xfff : level === 1 ? lo & 0x1fffff : (lo >>> 0) % 0x40000000;
+    return ppn * 4096 + pageOff;
+  }
+  return pf;
+}
+
+function permitted(pte: number, ctx: WalkCtx, access: Access): boolean {
+  const user = (pte & PTE_U) !== 0;
+  // priv 4.3.1: S-mode may touch U pages only with SUM, and may never execute them.
+  if (ctx.priv === Mode.U ? !user : user && (access === Access.EXEC || !ctx.sum)) return false;
+  if (access === Access.EXEC) return (pte & PTE_X) !== 0;
+  if (access === Access.WRITE) return (pte & PTE_W) !== 0;
+  return (pte & PTE_R) !== 0 || (ctx.mxr && (pte & PTE_X) !== 0);
+}
+
+export const TLB_SIZE = 1024;
+const TLB_MASK = TLB_SIZE - 1;
+
+/**
+ * A direct-mapped cache of 4 KiB translations for one (mode, access type):
+ * tag = VA bits 38..12, hi = VA bits 63..32 (so non-canonical addresses never
+ * hit), off = RAM offset of the page. Only RAM pages are ever entered.
+ */
+export class Tlb {
+  readonly tag = new Int32Array(TLB_SIZE).fill(-1);
+  readonly hi = new Int32Array(TLB_SIZE);
+  readonly off = new Int32Array(TLB_SIZE);
+
+  static key(lo: number, hi: number): number { return (lo >>> 12) | ((hi & 0x7f) << 20); }
+
+  insert(lo: number, hi: number, ramPageOff: number): void {
+    const key = Tlb.key(lo, hi), i = key & TLB_MASK;
+    this.tag[i] = key; this.hi[i] = hi; this.off[i] = ramPageOff;
+  }
+
+  flush(): void { this.tag.fill(-1); }
+}
+export { TLB_MASK, TWO32 };

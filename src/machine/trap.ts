@@ -1,0 +1,84 @@
+// Traps: the one place that does delegation and writes x{EPC,CAUSE,TVAL,STATUS}.
+
+import type { Hart } from './hart.js';
+import { Irq, St } from './csr.js';
+
+export const enum Mode { U = 0, S = 1, M = 3 }
+
+/** Exception codes (priv 3.1.15, Table 3.6). */
+export const enum Cause {
+  INSN_MISALIGNED = 0, INSN_ACCESS = 1, ILLEGAL = 2, BREAKPOINT = 3,
+  LOAD_MISALIGNED = 4, LOAD_ACCESS = 5, STORE_MISALIGNED = 6, STORE_ACCESS = 7,
+  ECALL_U = 8, ECALL_S = 9, ECALL_M = 11,
+  INSN_PAGE = 12, LOAD_PAGE = 13, STORE_PAGE = 15,
+}
+
+const INTERRUPT = 1n << 63n;
+
+export const CAUSE_NAMES: Record<number, string> = {
+  0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction',
+  3: 'breakpoint', 4: 'load address misaligned', 5: 'load access fault', 6: 'store/AMO address misaligned',
+  7: 'store/AMO access fault', 8: 'environment call from U-mode', 9: 'environment call from S-mode',
+  11: 'environment call from M-mode', 12: 'instruction page fault', 13: 'load page fault', 15: 'store/AMO page fault',
+};
+export const INTERRUPT_NAMES: Record<number, string> = {
+  1: 'supervisor software interrupt', 3: 'machine software interrupt', 5: 'supervisor timer interrupt',
+  7: 'machine timer interrupt', 9: 'supervisor external interrupt', 11: 'machine external interrupt',
+};
+
+/**
+ * Takes a trap at the hart's current pc (which must be the address of the
+ * faulting instruction, or of the next instruction to run for an interrupt).
+ * priv 3.1.8/3.1.9: a trap from mode <= S whose bit is set in medeleg (or
+ * mideleg, for an interrupt) goes to S; every other trap goes to M. Traps
+ * are never taken to a lower mode. Returns nothing; pc is now the handler.
+ */
+export function takeTrap(h: Hart, cause: number, interrupt: boolean, tval: bigint): void {
+  const deleg = interrupt ? h.mideleg : h.medeleg;
+  const toS = h.priv <= Mode.S && ((deleg >>> cause) & 1) === 1;
+  const xcause = interrupt ? INTERRUPT | BigInt(cause) : BigInt(cause);
+  const epc = BigInt.asUintN(64, BigInt(h.pc));
+  const from = h.priv;
+  let s = h.mstatus;
+  let tvec: bigint;
+  if (toS) {
+    h.scause = xcause; h.sepc = epc; h.stval = tval;
+    // priv 4.1.1: "SPIE is set to SIE; SIE is set to 0; SPP is set to the privilege mode at the time of the trap."
+    s = (s & ~(St.SPIE | St.SIE | St.SPP)) | ((s & St.SIE) ? St.SPIE : 0) | (from === Mode.S ? St.SPP : 0);
+    tvec = h.stvec;
+  } else {
+    h.mcause = xcause; h.mepc = epc; h.mtval = tval;
+    s = (s & ~(St.MPIE | St.MIE | St.MPP)) | ((s & St.MIE) ? St.MPIE : 0) | (from << 11);
+    tvec = h.mtvec;
+  }
+  h.mstatus = s; // before setPriv: MPRV/MPP decide the data-access mode it selects
+  h.setPriv(toS ? Mode.S : Mode.M);
+  // priv 3.1.7: vectored mode sends interrupts to BASE + 4*cause; exceptions to BASE.
+  const base = tvec & ~3n;
+  const target = (tvec & 1n) === 1n && interrupt ? base + BigInt(4 * cause) : base;
+  h.pc = Number(BigInt.asIntN(64, target));
+  h.irqDirty = true;
+  h.onTrap?.(cause, interrupt, from, h.priv, epc, tval);
+}
+
+// priv 3.1.9: "Multiple simultaneous interrupts destined for M-mode are handled
+// in the following decreasing priority order: MEI, MSI, MTI, SEI, SSI, STI."
+const PRIORITY = [Irq.MEI, Irq.MSI, Irq.MTI, Irq.SEI, Irq.SSI, Irq.STI];
+
+/**
+ * The interrupt the hart must take now, or -1. An interrupt i is taken to M
+ * when not delegated and (mode < M, or mode = M and MIE); to S when delegated
+ * and (mode < S, or mode = S and SIE). Delegated interrupts never trap in M.
+ */
+export function pendingInterrupt(h: Hart): number {
+  const pending = h.mip() & h.mie;
+  if (pending === 0) return -1;
+  const mEnabled = h.priv < Mode.M || (h.mstatus & St.MIE) !== 0;
+  const sEnabled = h.priv < Mode.S || (h.priv === Mode.S && (h.mstatus & St.SIE) !== 0);
+  const m = mEnabled ? pending & ~h.mideleg : 0;
+  const s = sEnabled ? pending & h.mideleg : 0;
+  const take = m !== 0 ? m : s;
+  if (take === 0) return -1;
+  for (const i of PRIORITY) if ((take >>> i) & 1) return i;
+  return -1;
+}
