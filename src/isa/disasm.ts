@@ -20,7 +20,7 @@ export function disassemble(bits: number, pc: number): string {
   const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31, rs3 = inst >>> 27;
   const x = (r: number) => XNAMES[r], f = (r: number) => FNAMES[r];
   const rm = RM[(inst >>> 12) & 7];
-  const name = (compressed ? 'c.' : '') + def.name;
+  const name = def.name; // an RVC parcel prints as its 32-bit equivalent (the trace's hex column shows 4 digits)
   const target = (off: number) => '0x' + BigInt.asUintN(64, BigInt(pc + off)).toString(16);
   switch (def.fmt) {
     case Fmt.R: return `${name} ${x(rd)},${x(rs1)},${x(rs2)}`;

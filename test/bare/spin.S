@@ -1,0 +1,5 @@
+#include "common.h"
+  .section .text.init
+  .globl _start
+_start:
+  j _start
