@@ -18,6 +18,8 @@ export interface BareOptions {
   console?: (bytes: Uint8Array) => void;
   /** Receives one line per retired instruction: pc, bits, disassembly. */
   traceInsns?: (line: string) => void;
+  /** false: decode every block each time it runs (measures the decoded-instruction cache). */
+  decodeCache?: boolean;
 }
 
 export type Outcome = 'pass' | 'fail' | 'max-insns' | 'idle' | 'htif-unsupported';
@@ -64,6 +66,7 @@ export class BareMachine {
       new Htif(this.board.bus, this.board.hart, off, (b) => this.out.push(b));
     }
     const hart = this.board.hart;
+    hart.blocks.caching = opts.decodeCache ?? true;
     hart.pc = Number(BigInt.asIntN(64, image.entry));
     if (opts.traceInsns) {
       const emit = opts.traceInsns;

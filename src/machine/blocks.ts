@@ -13,6 +13,16 @@ export interface Block {
   recs: Int32Array; // n records of REC int32 (see isa/decode.ts)
   raw: Int32Array; // the instruction bits, for illegal-instruction tval and tracing
   n: number;
+  /** False once invalidated (or never cached): nothing may chain to it. */
+  live: boolean;
+  // Chaining (hart.run): the last two successors, each valid for one virtual
+  // pc and one translation epoch of the hart.
+  s0: Block | undefined; s0pc: number; s0ep: number;
+  s1: Block | undefined; s1pc: number; s1ep: number;
+}
+
+function makeBlock(recs: Int32Array, raw: Int32Array, n: number, live: boolean): Block {
+  return { recs, raw, n, live, s0: undefined, s0pc: -1, s0ep: -1, s1: undefined, s1pc: -1, s1ep: -1 };
 }
 
 const MAX_BLOCK = 64;
@@ -27,6 +37,8 @@ export class BlockCache {
   private readonly pages: (Array<Block | undefined> | undefined)[];
   private readonly recs = new Int32Array(MAX_BLOCK * REC);
   private readonly raw = new Int32Array(MAX_BLOCK);
+  /** False to decode every block on every execution (for measuring what the cache is worth). */
+  caching = true;
 
   constructor(private readonly bus: Bus) {
     this.pages = new Array(bus.ramSize / PAGE);
@@ -50,7 +62,8 @@ export class BlockCache {
       o += len;
       if (ENDS[this.recs[n++ * REC]]) break;
     }
-    const blk: Block = { recs: this.recs.slice(0, n * REC), raw: this.raw.slice(0, n), n };
+    const blk = makeBlock(this.recs.slice(0, n * REC), this.raw.slice(0, n), n, this.caching);
+    if (!this.caching) return blk;
     const page = off >>> 12;
     let list = this.pages[page];
     if (list === undefined) list = this.pages[page] = new Array<Block | undefined>(PAGE / 2);
@@ -63,11 +76,13 @@ export class BlockCache {
   decodeOne(bits: number): Block {
     const recs = new Int32Array(REC);
     decodeInto(bits, recs, 0);
-    return { recs, raw: Int32Array.of(bits), n: 1 };
+    return makeBlock(recs, Int32Array.of(bits), 1, false);
   }
 
   /** Drops every block of RAM page `page` (a store hit decoded bytes in it). */
   invalidatePage(page: number): void {
+    const list = this.pages[page];
+    if (list !== undefined) for (const b of list) if (b !== undefined) b.live = false;
     this.pages[page] = undefined;
     const n = PAGE >>> HOOK_SHIFT;
     for (let g = page * n; g < (page + 1) * n; g++) this.bus.hooks[g] &= ~Hook.CODE;
@@ -75,7 +90,7 @@ export class BlockCache {
 
   /** Drops every block (fence.i from a device's DMA, or a debugger's memory write). */
   invalidateAll(): void {
-    this.pages.fill(undefined);
+    for (let p = 0; p < this.pages.length; p++) if (this.pages[p] !== undefined) this.invalidatePage(p);
     for (let g = 0; g < this.bus.hooks.length; g++) this.bus.hooks[g] &= ~Hook.CODE;
   }
 

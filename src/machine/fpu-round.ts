@@ -59,8 +59,8 @@ export function roundS(fl: Flags, hi: number, dir: number, rm: number): number {
       F64[0] = hi;
       if ((I32[0] & 0x1fffffff) !== 0x10000000) { step = false; break; }
       if (dir !== 0) { step = (dir > 0) === (c > 0); break; } // off the tie: the side decides
-      if (rm === RNE) return r; // fround broke the tie to even
-      step = (r > 0) === (c > 0); // RMM: ties away from zero
+      // exact tie: fround broke it to even (RNE); RMM goes away from zero
+      step = rm === RNE ? false : (r > 0) === (c > 0);
       break;
     }
   }

@@ -54,6 +54,8 @@ export class Hart {
   cycle = 0; instret = 0; mcycleOffset = 0n; minstretOffset = 0n;
   mtimeOffset = 0;
 
+  /** Incremented whenever instruction translation may change (privilege, satp, sfence): invalidates block chains. */
+  epoch = 0;
   /** Set when interrupt state may have changed; checked at the next block boundary. */
   irqDirty = true;
   /** Cycle at which the next enabled timer comparison becomes true. */
@@ -101,14 +103,31 @@ export class Hart {
    */
   run(budget: number): Exit {
     const start = this.instret;
+    let prev: Block | undefined;
     while (this.instret - start < budget) {
       if (this.irqDirty || this.cycle >= this.nextTimer) this.checkInterrupts();
-      const blk = this.fetchBlock();
-      if (blk === null) {
-        if (this.native) { this.native = false; return this.nativeExit(); }
-        continue; // a fetch fault was taken; go to the handler
+      const pc = this.pc, ep = this.epoch;
+      let blk: Block | undefined;
+      // Chained successor: same pc, same translation epoch, still valid.
+      if (prev !== undefined) {
+        if (prev.s0pc === pc && prev.s0ep === ep && prev.s0!.live) blk = prev.s0;
+        else if (prev.s1pc === pc && prev.s1ep === ep && prev.s1!.live) blk = prev.s1;
+      }
+      if (blk === undefined) {
+        const fetched = this.fetchBlock();
+        if (fetched === null) {
+          prev = undefined;
+          if (this.native) { this.native = false; return this.nativeExit(); }
+          continue; // a fetch fault was taken; go to the handler
+        }
+        blk = fetched;
+        if (prev !== undefined && blk.live && this.epoch === ep) {
+          prev.s1 = prev.s0; prev.s1pc = prev.s0pc; prev.s1ep = prev.s0ep;
+          prev.s0 = blk; prev.s0pc = pc; prev.s0ep = ep;
+        }
       }
       execBlock(this, blk);
+      prev = blk;
       if (this.wfi && this.idle()) return { kind: 'wfi' };
       if (this.stop !== undefined) { const s = this.stop; this.stop = undefined; return s; }
     }
@@ -174,6 +193,7 @@ export class Hart {
 
   setPriv(m: Mode): void {
     this.priv = m;
+    this.epoch++;
     this.selectTlbs();
   }
 
@@ -186,6 +206,7 @@ export class Hart {
   }
 
   flushTlbs(): void {
+    this.epoch++;
     for (const set of this.tlbs) for (const t of set) t.flush();
   }
 
