@@ -54,6 +54,15 @@ test('--trace-insns prints one disassembled line per instruction on stderr', () 
   assert.ok(lines.some((l) => /sd t0,0\(t1\)/.test(l)), r.stderr);
 });
 
+test('--stats reports instructions and host memory; a 128 MiB guest stays under 400 MiB RSS', () => {
+  const r = lde(['bare', '--stats', `${BIN}/memtouch.elf`]);
+  assert.equal(r.status, 0, r.stderr);
+  const m = /^lde: stats: ([\d,]+) instructions, ([\d,]+) cycles .* max RSS (\d+) MiB$/.exec(r.stderr.trim());
+  assert.ok(m, r.stderr);
+  assert.ok(Number(m[1].replace(/,/g, '')) > 4 * 32000, 'touched every page');
+  assert.ok(Number(m[3]) >= 128 && Number(m[3]) < 400, `max RSS ${m[3]} MiB`);
+});
+
 function badElf(name: string, bytes: Uint8Array): string {
   const p = `${tmp}/${name}`;
   writeFileSync(p, bytes);

@@ -6,7 +6,7 @@ import { MAX_MEM } from '../machine/board.js';
 import { parseArgs, parseCount, parseSize, UsageError } from './args.js';
 import { Status, fail } from './status.js';
 
-const USAGE = 'usage: lde bare [--mem SIZE] [--max-insns N] [--trace-insns] ELF';
+const USAGE = 'usage: lde bare [--mem SIZE] [--max-insns N] [--trace-insns] [--stats] ELF';
 
 /** Reads a guest file, turning every host error into one line and the shell-like status. */
 export function readInput(path: string): Uint8Array {
@@ -21,7 +21,7 @@ export function readInput(path: string): Uint8Array {
 }
 
 export async function bareCommand(argv: string[]): Promise<number> {
-  const { opts, rest } = parseArgs(argv, ['--mem', '--max-insns'], ['--trace-insns']);
+  const { opts, rest } = parseArgs(argv, ['--mem', '--max-insns'], ['--trace-insns', '--stats']);
   if (rest.length !== 1) throw new UsageError(rest.length === 0 ? `missing ELF\n${USAGE}` : `too many arguments: ${rest.slice(1).join(' ')}\n${USAGE}`);
   const mem = opts.has('--mem') ? parseSize('--mem', String(opts.get('--mem')), 64 * 1024, MAX_MEM) : undefined;
   if (mem !== undefined && mem % 4096 !== 0) throw new UsageError(`--mem: must be a multiple of 4 KiB`);
@@ -40,9 +40,19 @@ export async function bareCommand(argv: string[]): Promise<number> {
     if (e instanceof BareError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${path}: ${e.message}`);
     throw e;
   }
+  const t0 = performance.now();
   const r = await runWithInput(m);
   flushTrace(trace);
+  if (opts.has('--stats')) printStats(r, (performance.now() - t0) / 1000);
   return report(path, r, maxInsns);
+}
+
+/** --stats: one summary line on stderr. Virtual time is cycles at 1 GHz. */
+function printStats(r: BareResult, hostSecs: number): void {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const rss = process.resourceUsage().maxRSS / 1024;
+  process.stderr.write(`lde: stats: ${n(r.instret)} instructions, ${n(r.cycles)} cycles (${(r.cycles / 1e9).toFixed(6)} s virtual), ` +
+    `${hostSecs.toFixed(3)} s host, ${(r.instret / hostSecs / 1e6).toFixed(1)} MIPS, max RSS ${rss.toFixed(0)} MiB\n`);
 }
 
 function flushTrace(lines: string[]): void {

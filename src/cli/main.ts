@@ -8,9 +8,12 @@ import { ExitError, Status } from './status.js';
 const HELP = `lde — limited direct execution, visible: a RISC-V computer and kernel in TypeScript
 
 usage:
-  lde bare [--mem SIZE] [--max-insns N] [--trace-insns] ELF   boot a bare-metal RISC-V program (HTIF tohost exit)
-  lde demo                                                    the guided tour
+  lde bare [--mem SIZE] [--max-insns N] [--trace-insns] [--stats] ELF
+                                    boot a bare-metal RISC-V program (HTIF tohost exit)
+  lde demo                          the guided tour
   lde --help | --version
+
+SIZE: bytes, or with K/M/G (binary units), e.g. 64M. N: a count, e.g. 1000000 or 10M.
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -10,7 +10,7 @@
 // Double precision: the JS result is RN(exact); TwoSum/TwoProduct recover the
 // error; out-of-range cases fall back to fpu-exact.ts.
 
-import { DZ, NX, RNE, RDN, type Flags } from './fpu-bits.js';
+import { DZ, NX, RNE, RDN, NAN, type Flags } from './fpu-bits.js';
 import { exactAdd, exactMul, exactDiv, exactFma, FMT_D } from './fpu-exact.js';
 import { roundS, finishD, finishDir, twoProdErr } from './fpu-round.js';
 
@@ -59,7 +59,7 @@ export function divS(fl: Flags, a: number, b: number, rm: number): number {
 }
 
 export function sqrtS(fl: Flags, a: number, rm: number): number {
-  if (!(a > 0) || a === Infinity) return a < 0 ? NaN : a; // +-0, +inf, NaN
+  if (!(a > 0) || a === Infinity) return a < 0 ? NAN[0] : a; // +-0, +inf, NaN
   const s = Math.sqrt(a);
   const p = s * s, r = (a - p) - twoProdErr(s, s, p);
   return roundS(fl, s, r, rm);
@@ -124,7 +124,7 @@ export function divD(fl: Flags, a: number, b: number, rm: number): number {
 }
 
 export function sqrtD(fl: Flags, a: number, rm: number): number {
-  if (!(a > 0) || a === Infinity) return a < 0 ? NaN : a;
+  if (!(a > 0) || a === Infinity) return a < 0 ? NAN[0] : a;
   // Scale into range by an even power of two (exact both ways: the root of
   // any positive double is a normal double).
   let x = a, sc = 1;

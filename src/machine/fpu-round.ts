@@ -4,12 +4,13 @@
 // correctly rounded result for any rounding mode, with exact flags.
 
 import {
-  F64, I32, NX, OF, RNE, RTZ, RDN, RUP, RMM, stepD, stepS, lowBitD, type Flags,
+  NAN, NX, OF, RNE, RTZ, RDN, RUP, RMM, stepD, stepS, lowBitD, type Flags,
 } from './fpu-bits.js';
 import { exactRoundDir, FMT_S } from './fpu-exact.js';
 
 const MIN_NORMAL_S = 2 ** -126;
 const TWO_128 = 2 ** 128;
+const MID_128 = 2 ** 128 - 2 ** 103; // half-way between FLT_MAX and 2^128
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter for binary64
 const TWO_971 = 2 ** 971; // spacing just below 2^1024 (DBL_MAX to "infinity")
 
@@ -44,6 +45,10 @@ export function roundS(fl: Flags, hi: number, dir: number, rm: number): number {
   // flag rules there are done exactly.
   if (!(ah > MIN_NORMAL_S && ah < TWO_128)) return exactRoundDir(fl, hi, dir, FMT_S, rm);
   fl.fflags |= NX;
+  if (rm === RNE && dir === 0) { // v = hi: fround's own rounding is the answer
+    if (r === Infinity || r === -Infinity) fl.fflags |= OF;
+    return r;
+  }
   // c: which side of r the exact value lies on. r is nonzero here; an
   // infinite r stands for 2^128, the grid point after FLT_MAX.
   const c = hi > r ? 1 : hi < r ? -1 : dir > 0 ? 1 : -1;
@@ -54,10 +59,12 @@ export function roundS(fl: Flags, hi: number, dir: number, rm: number): number {
     case RUP: step = c > 0; break;
     default: {
       if (r === hi) return r; // v within a hair of a binary32 number
-      // fround already chose the nearest unless hi is exactly a midpoint:
-      // then the discarded 29 fraction bits of the double are 1000...0.
-      F64[0] = hi;
-      if ((I32[0] & 0x1fffffff) !== 0x10000000) { step = false; break; }
+      // fround already chose the nearest unless hi is exactly a midpoint,
+      // i.e. t = r + 2(hi - r) (exact) is the binary32 neighbour rather than
+      // a double strictly between r and it. An infinite r stands for 2^128,
+      // whose lower midpoint is 2^128 - 2^103.
+      const t = r + 2 * (hi - r);
+      if (r === Infinity || r === -Infinity ? ah !== MID_128 : Math.fround(t) !== t) { step = false; break; }
       if (dir !== 0) { step = (dir > 0) === (c > 0); break; } // off the tie: the side decides
       // exact tie: fround broke it to even (RNE); RMM goes away from zero
       step = rm === RNE ? false : (r > 0) === (c > 0);
@@ -84,7 +91,7 @@ export function finishD(fl: Flags, z: number, g: number, ge: number, rm: number)
   // spacing toward nb; past DBL_MAX the next grid point is 2^1024
   const sp = nb === Infinity || nb === -Infinity ? TWO_971 : Math.abs(nb - z);
   const g2 = Math.abs(g) * 2; // compare |X - z| with sp / 2 without halving sp
-  if (g2 >= 2 * sp) return NaN;
+  if (g2 >= 2 * sp) return NAN[0];
   let step: boolean;
   switch (rm) {
     case RTZ: step = up !== z > 0; break;

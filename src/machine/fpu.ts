@@ -13,7 +13,7 @@
 // does register access, NaN-boxing and the NV rules that need operand bits.
 
 import {
-  NV, CANON_S, CANON_D_HI, classS, classD, isSNaNBitsS, isSNaNBitsD,
+  NV, NAN, CANON_S, CANON_D_HI, classS, classD, isSNaNBitsS, isSNaNBitsD,
 } from './fpu-bits.js';
 import {
   addS, mulS, divS, sqrtS, fmaS, addD, mulD, divD, sqrtD, fmaD,
@@ -58,7 +58,7 @@ export class Fpu {
     return this.f[2 * i + 1] === -1 ? this.f[2 * i] : CANON_S;
   }
   private s(i: number): number {
-    return this.f[2 * i + 1] === -1 ? this.fs[2 * i] : NaN;
+    return this.f[2 * i + 1] === -1 ? this.fs[2 * i] : NAN[0];
   }
   private d(i: number): number {
     return this.fd[i];
@@ -308,7 +308,7 @@ export class Fpu {
 
   fcvt_s_d(rd: number, rs1: number, rm: number): void {
     const v = this.d(rs1);
-    if (v !== v) { if (this.snanD(rs1)) this.fflags |= NV; this.ws(rd, NaN); return; }
+    if (v !== v) { if (this.snanD(rs1)) this.fflags |= NV; this.ws(rd, NAN[0]); return; }
     this.ws(rd, roundS(this, v, 0, rm));
   }
   /** Exact; rm is accepted (the encoding has the field) and has no effect. */
