@@ -12,8 +12,9 @@
 
 import { DZ, NX, RNE, RDN, NAN, type Flags } from './fpu-bits.js';
 import { exactAdd, exactMul, exactDiv, exactFma, FMT_D } from './fpu-exact.js';
-import { roundS, finishD, finishDir, twoProdErr } from './fpu-round.js';
+import { roundS, finishD, finishDir, finishDirS, twoProdErr } from './fpu-round.js';
 
+const MIN_NORMAL_S = 2 ** -126;
 const TINY_OK = 2 ** -1021; // |z| from here up: the double result is never tiny
 const NORMAL = 2 ** -1022;
 const SPLIT_MAX = 2 ** 995; // twoProdErr's operand bound
@@ -24,7 +25,7 @@ const SQRT_LO = 2 ** -960, SQRT_HI = 2 ** 1000;
 const UP_1000 = 2 ** 1000, DOWN_1000 = 2 ** -1000, UP_500 = 2 ** 500, DOWN_500 = 2 ** -500;
 const TWO_M60 = 2 ** -60;
 
-/** Exact zero sum: IEEE 754-2008 6.3 - +0, or -0 when rounding down, unless
+/** Exact zero sum, IEEE 754-2008 6.3: +0, or -0 when rounding down, unless
  *  both addends are zeros of one sign. The RNE sum a + b already does that. */
 function zeroSum(a: number, b: number, rm: number): number {
   return rm === RDN ? -((-a) + (-b)) : a + b;
@@ -53,16 +54,25 @@ export function divS(fl: Flags, a: number, b: number, rm: number): number {
     return q;
   }
   if (q - q !== 0 || q === 0) return q; // NaN, inf/x, x/inf, 0/x: exact
-  // residual a - q*b, exact: q*b = p + pe and a - p is exact (Sterbenz)
-  const p = q * b, r = (a - p) - twoProdErr(q, b, p);
-  return roundS(fl, q, r === 0 ? 0 : (r > 0) === (b > 0) ? 1 : -1, rm);
+  // Rounding a/b to double and then to single is innocuous (53 >= 2*24 + 2),
+  // so r is the RNE quotient. a - r*b is then exact: r*b has 48 bits and is
+  // within a factor two of a (Sterbenz), and its sign says where a/b lies.
+  const r = Math.fround(q), ar = r < 0 ? -r : r;
+  if (ar > MIN_NORMAL_S && ar !== Infinity) {
+    const res = a - r * b;
+    return res === 0 ? r : finishDirS(fl, r, (res > 0) === (b > 0), rm);
+  }
+  // near overflow or underflow: round the double quotient, residual sign
+  const p = q * b, res = (a - p) - twoProdErr(q, b, p);
+  return roundS(fl, q, res === 0 ? 0 : (res > 0) === (b > 0) ? 1 : -1, rm);
 }
 
 export function sqrtS(fl: Flags, a: number, rm: number): number {
   if (!(a > 0) || a === Infinity) return a < 0 ? NAN[0] : a; // +-0, +inf, NaN
-  const s = Math.sqrt(a);
-  const p = s * s, r = (a - p) - twoProdErr(s, s, p);
-  return roundS(fl, s, r, rm);
+  // As for divS: r is the RNE root (innocuous double rounding), always a
+  // normal single, and a - r*r is exact.
+  const r = Math.fround(Math.sqrt(a)), res = a - r * r;
+  return res === 0 ? r : finishDirS(fl, r, res > 0, rm);
 }
 
 /** a*b + c, rounded once. */

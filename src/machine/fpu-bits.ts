@@ -7,7 +7,8 @@
 // travel as numbers: whoever reads a register looks at its bits for sNaN, and
 // every NaN result is written back as the canonical NaN.
 
-/** fflags bits. unpriv 13.2 (F), "Accrued exception flag encoding". */
+/** fflags bits: unpriv F, "Floating-Point Control and Status Register",
+ *  table "Accrued exception flag encoding". */
 export const NV = 16, DZ = 8, OF = 4, UF = 2, NX = 1;
 /** Resolved rounding modes (the hart maps rm=7 to frm before calling us). */
 export const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4;
@@ -22,8 +23,9 @@ export interface Flags { fflags: number }
  */
 export const NAN = new Float64Array([NaN]);
 
-/** Canonical NaNs: unpriv 13.3, "the canonical NaN, which has a positive
- *  sign and all significand bits clear except the MSB". */
+/** Canonical NaNs. unpriv F, "NaN Generation and Propagation": "the
+ *  canonical NaN has a positive sign and all significand bits clear except
+ *  the MSB, the quiet bit" (unpriv D says the same for doubles). */
 export const CANON_S = 0x7fc00000;
 export const CANON_D_HI = 0x7ff80000; // low word 0
 
@@ -102,7 +104,10 @@ export function isSNaNBitsD(hi: number, lo: number): boolean {
   return (hi & 0x7ff80000) === 0x7ff00000 && ((hi & 0x0007ffff) | lo) !== 0;
 }
 
-// unpriv 13.9 (F), FCLASS: "bit 0: rs1 is -inf ... bit 9: rs1 is a quiet NaN".
+// unpriv F, "Single-Precision Floating-Point Classify Instruction": FCLASS
+// writes "a 10-bit mask that indicates the class of the floating-point
+// number"; bit 0 = -inf, 1 -normal, 2 -subnormal, 3 -0, 4 +0, 5 +subnormal,
+// 6 +normal, 7 +inf, 8 signaling NaN, 9 quiet NaN.
 /** FCLASS mask of a binary32 encoding. */
 export function classS(b: number): number {
   const neg = b < 0, e = (b >>> 23) & 0xff, m = b & 0x7fffff;

@@ -30,9 +30,10 @@ export function roundInt(v: number, rm: number): number {
   }
 }
 
-// Saturated results: unpriv 13.7 (F), "Table: Domains of float-to-integer
-// conversions and behavior for invalid inputs": NaN and too-large positive
-// inputs give the largest value, too-large negative ones the smallest.
+// Saturated results: unpriv F, "Single-Precision Floating-Point Conversion
+// and Move Instructions", table "Domains of float-to-integer conversions and
+// behavior for invalid inputs": NaN and too-large positive inputs give the
+// largest value, too-large negative ones the smallest; both raise NV only.
 const MAX_LO = [0x7fffffff, -1, -1, -1], MAX_HI = [0, -1, 0x7fffffff, -1];
 const MIN_LO = [0x80000000 | 0, 0, 0, 0], MIN_HI = [-1, 0, 0x80000000 | 0, 0];
 const LIMIT_LO = [-2147483648, 0, -TWO_63, 0];

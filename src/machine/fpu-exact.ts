@@ -33,9 +33,9 @@ function shiftRound(sig: bigint, k: number, neg: boolean, rm: number): bigint {
   return up ? keep + 1n : keep;
 }
 
-/** The result of an overflow for sign neg: unpriv/IEEE 754-2008 7.4, round
- *  to nearest carries to infinity, the directed modes stop at the largest
- *  finite number on their side. */
+/** The result of an overflow for sign neg. IEEE 754-2008 7.4: the nearest
+ *  modes carry to infinity; the directed modes give infinity only when they
+ *  round away from zero, else the largest finite number. */
 function overflowed(fl: Flags, neg: boolean, fmt: Fmt, rm: number): number {
   fl.fflags |= OF | NX;
   const inf = rm === RNE || rm === RMM || (rm === RDN && neg) || (rm === RUP && !neg);
@@ -53,8 +53,9 @@ export function roundPack(fl: Flags, neg: boolean, sig: bigint, exp: number, fmt
   if (sig === 0n) return neg ? -0 : 0;
   const L = bitLength(sig);
   const E = exp + L - 1; // value in [2^E, 2^(E+1))
-  // unpriv 13.2 (F): tininess "is detected after rounding" - i.e. the result,
-  // rounded as if the exponent range were unbounded, is below 2^emin.
+  // unpriv F, "Subnormal Arithmetic": "In the parlance of IEEE 754-2008,
+  // tininess is detected after rounding." That is: the result rounded as if
+  // the exponent range were unbounded is below 2^emin.
   let tiny = E < fmt.emin - 1;
   if (E === fmt.emin - 1) tiny = L <= fmt.p || bitLength(shiftRound(sig, L - fmt.p, neg, rm)) <= fmt.p;
   const q = Math.max(E - fmt.p + 1, fmt.emin - fmt.p + 1); // quantum exponent
@@ -85,8 +86,9 @@ function decompose(x: number): void {
   if (e === 0) dExp = -1074; else { dSig |= 1n << 52n; dExp = e - 1075; }
 }
 
-/** Zero result of an exact sum: IEEE 754-2008 6.3, "x+x = x-(-x) retains the
- *  sign of x", otherwise +0, or -0 when rounding toward negative. */
+/** Zero result of an exact sum. IEEE 754-2008 6.3: +0, or -0 when rounding
+ *  toward negative, "However, x + x = x - (-x) retains the same sign as x
+ *  even when x is zero." */
 function zeroSum(aZero: boolean, aNeg: boolean, bZero: boolean, bNeg: boolean, rm: number): number {
   if (aZero && bZero && aNeg === bNeg) return aNeg ? -0 : 0;
   return rm === RDN ? -0 : 0;
@@ -133,8 +135,9 @@ export function exactDiv(fl: Flags, a: number, b: number, fmt: Fmt, rm: number):
   decompose(a);
   const neg = dNeg, sa = dSig, ea = dExp;
   decompose(b);
-  // Enough quotient bits that the sticky bit sits below the rounding point.
-  const k = fmt.p + 3 + bitLength(dSig);
+  // Just enough quotient bits (p + 2 or more) that, with the remainder as a
+  // sticky bit below them, rounding sees the exact quotient's cell.
+  const k = Math.max(0, fmt.p + 2 + bitLength(dSig) - bitLength(sa));
   const n = sa << BigInt(k);
   const q = n / dSig, r = n % dSig;
   return roundPack(fl, neg !== dNeg, (q << 1n) | (r === 0n ? 0n : 1n), ea - dExp - k - 1, fmt, rm);
@@ -154,8 +157,9 @@ function isqrt(n: bigint): bigint {
 export function exactSqrt(fl: Flags, a: number, fmt: Fmt, rm: number): number {
   decompose(a);
   let s = dSig, e = dExp;
-  // make the exponent even and give the root at least p + 3 bits
-  const shift = 2 * (fmt.p + 3) + ((e & 1) === 0 ? 0 : 1);
+  // give the root p + 2 or more bits and make the exponent even
+  let shift = Math.max(0, 2 * (fmt.p + 2) - bitLength(s));
+  if (((e - shift) & 1) !== 0) shift++;
   s <<= BigInt(shift); e -= shift;
   const root = isqrt(s);
   const sticky = root * root === s ? 0n : 1n;

@@ -77,6 +77,26 @@ export function roundS(fl: Flags, hi: number, dir: number, rm: number): number {
 }
 
 /**
+ * Single-precision counterpart of finishDir: r = RN(v) in binary32, v !== r
+ * lies on the side `up` of r and is never a tie (true of quotients and
+ * roots). Requires 2^-126 < |r| < Infinity (so v is not tiny).
+ */
+export function finishDirS(fl: Flags, r: number, up: boolean, rm: number): number {
+  fl.fflags |= NX;
+  let step: boolean;
+  switch (rm) {
+    case RTZ: step = up !== r > 0; break;
+    case RDN: step = !up; break;
+    case RUP: step = up; break;
+    default: return r;
+  }
+  if (!step) return r;
+  r = stepS(r, up === r > 0);
+  if (r === Infinity || r === -Infinity) fl.fflags |= OF; // past FLT_MAX
+  return r;
+}
+
+/**
  * Rounds X = z + g + ge to double precision per rm, where z is a double,
  * g = RN(g + ge) (so both the sign of X - z and ties are visible in g, ge),
  * |X - z| is less than the spacing from z to its neighbour on X's side, and

@@ -1,7 +1,7 @@
 // RISC-V F and D extensions: the arithmetic behind every OP-FP, FMADD-family
 // and FP/integer move or convert instruction, exact to IEEE 754-2008 as
-// unpriv chapters 13 (F) and 14 (D) specify it: five rounding modes, the five
-// accrued flags, tininess after rounding, canonical NaNs and NaN-boxing.
+// the unprivileged spec's F and D chapters specify it: five rounding modes, the
+// five accrued flags, tininess after rounding, canonical NaNs, NaN-boxing.
 //
 // Register files are shared with the hart: f holds the 32 FP registers and x
 // the 32 integer registers, register i as f[2*i] (low 32 bits) and f[2*i+1]
@@ -48,10 +48,8 @@ export class Fpu {
   }
 
   // ---- register access ------------------------------------------------------
-  // unpriv 14.2 (D), NaN boxing: "Apart from transfer operations [...] all
-  // other floating-point operations on narrower n-bit operations [...] check
-  // if the input operands are correctly NaN-boxed [...] otherwise the input
-  // value is treated as an n-bit canonical NaN."
+  // unpriv D, "NaN Boxing of Narrower Values": operands not "correctly
+  // NaN-boxed, i.e., all upper FLEN-n bits are 1" read as the canonical NaN.
 
   /** Encoding of single operand i: its low word if NaN-boxed, else canonical NaN. */
   private bitsS(i: number): number {
@@ -91,9 +89,8 @@ export class Fpu {
   private nv2D(a: number, b: number, rs1: number, rs2: number): void {
     if ((a === a && b === b) || this.snanD(rs1) || this.snanD(rs2)) this.fflags |= NV;
   }
-  // unpriv 13.6 (F): the fused multiply-adds "must set the invalid operation
-  // exception flag when the multiplicands are inf and zero, even when the
-  // addend is a quiet NaN".
+  // unpriv F, "Single-Precision Floating-Point Computational Instructions":
+  // NV "when the multiplicands are inf and zero, even when the addend is a quiet NaN".
   private nv3(a: number, b: number, c: number, sn: boolean): void {
     const p = a * b;
     if (sn || (p !== p && a === a && b === b) || (a === a && b === b && c === c)) this.fflags |= NV;
@@ -148,9 +145,9 @@ export class Fpu {
   fnmadd_s(rd: number, rs1: number, rs2: number, rs3: number, rm: number): void {
     this.fmaS(rd, rs1, rs2, rs3, rm, true, true);
   }
-  // unpriv 13.6 (F), FMIN/FMAX: "-0.0 is considered to be less than +0.0.
-  // If both inputs are NaNs, the result is the canonical NaN. If only one
-  // operand is a NaN, the result is the non-NaN operand." sNaN sets NV.
+  // unpriv F, "Single-Precision Floating-Point Computational Instructions":
+  // "the value -0.0 is considered to be less than the value +0.0"; one NaN
+  // operand gives the other, two give the canonical NaN; sNaN sets NV.
   fmin_s(rd: number, rs1: number, rs2: number): void {
     this.ws(rd, this.minMax(this.s(rs1), this.s(rs2), false, this.snanS(rs1) || this.snanS(rs2)));
   }
@@ -169,9 +166,9 @@ export class Fpu {
     this.f[2 * rd] = this.bitsS(rs1) ^ (this.bitsS(rs2) & 0x80000000);
     this.f[2 * rd + 1] = -1;
   }
-  // unpriv 13.8 (F): "FEQ.S performs a quiet comparison: it only sets the
-  // invalid operation exception flag if either input is a signaling NaN.
-  // FLT.S and FLE.S perform [...] signaling comparisons".
+  // unpriv F, "Single-Precision Floating-Point Compare Instructions": feq.s "only
+  // sets the invalid operation exception flag if either input is a signaling
+  // NaN"; flt.s/fle.s set it "if either input is NaN".
   feq_s(rd: number, rs1: number, rs2: number): void {
     const a = this.s(rs1), b = this.s(rs2);
     if (this.snanS(rs1) || this.snanS(rs2)) this.fflags |= NV;
@@ -198,9 +195,9 @@ export class Fpu {
   fcvt_s_wu(rd: number, rs1: number, rm: number): void { this.ws(rd, fromInt(this, this.x, rs1, WU, true, rm)); }
   fcvt_s_l(rd: number, rs1: number, rm: number): void { this.ws(rd, fromInt(this, this.x, rs1, L, true, rm)); }
   fcvt_s_lu(rd: number, rs1: number, rm: number): void { this.ws(rd, fromInt(this, this.x, rs1, LU, true, rm)); }
-  // Transfers ignore boxing. unpriv 14.2 (D): "A narrower n-bit transfer out
-  // of the floating-point registers will transfer the lower n bits of the
-  // register ignoring the upper FLEN-n bits."
+  // Transfers ignore boxing. unpriv D, "NaN Boxing of Narrower Values": "A
+  // narrower n-bit transfer out of the floating-point registers will transfer
+  // the lower n bits of the register ignoring the upper FLEN-n bits.
   fmv_x_w(rd: number, rs1: number): void { this.wx(rd, this.f[2 * rs1]); }
   fmv_w_x(rd: number, rs1: number): void {
     this.f[2 * rd] = this.x[2 * rs1];
