@@ -47,6 +47,9 @@ for (const file of files(src)) {
     const target = relative(src, resolve(dirname(file), spec)).split('/')[0];
     const allowed = ALLOWED[layer];
     if (allowed && !allowed.includes(target)) problems.push(`${where}: imports src/${target} ('${spec}'), but src/${layer} may import only ${allowed.map((l) => 'src/' + l).join(', ')}`);
+    // DESIGN.md: the kernel (and the demo supervisor) reach the hardware only through the machine's port.
+    const resolved = relative(src, resolve(dirname(file), spec));
+    if ((layer === 'kernel' || layer === 'demo') && target === 'machine' && resolved !== 'machine/index.js') problems.push(`${where}: imports ${resolved}; src/${layer} may use the machine only through src/machine/index.ts`);
   }
   if (PURE.includes(layer) && DOM.test(code)) problems.push(`${relative(root, file)}: uses the DOM (src/${layer} must stay host-neutral)`);
 }

@@ -8,6 +8,8 @@ import { ExitError, Status } from './status.js';
 const HELP = `lde — limited direct execution, visible: a RISC-V computer and kernel in TypeScript
 
 usage:
+  lde run [--hz N] [--mem SIZE] [--seed N] [--max-time SECONDS] PROGRAM [ARGS...]
+                                    run a static riscv64 Linux program under the kernel
   lde bare [--mem SIZE] [--max-insns N] [--trace-insns] [--stats] ELF
                                     boot a bare-metal RISC-V program (HTIF tohost exit)
   lde demo                          the guided tour
@@ -20,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'bare': return bareCommand(rest);
+    case 'run': { const { runCommand } = await import('./run.js'); return runCommand(rest); }
     case 'demo': { const { demoCommand } = await import('./demo.js'); return demoCommand(rest); }
     case '--help': case '-h': case 'help': case undefined: process.stdout.write(HELP); return cmd === undefined ? Status.USAGE : 0;
     case '--version': process.stdout.write('lde 0.1.0\n'); return 0;

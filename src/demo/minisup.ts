@@ -8,12 +8,7 @@
 // any exception as fatal. It is a demonstration and a test of the port, not
 // a kernel.
 
-import { Board } from '../machine/board.js';
-import { RAM_BASE } from '../machine/bus.js';
-import { Csr, ENVCFG_STCE, Irq } from '../machine/csr.js';
-import { csrWrite } from '../machine/csr.js';
-import { Access, walk } from '../machine/mmu.js';
-import { Mode, CAUSE_NAMES } from '../machine/trap.js';
+import { Board, RAM_BASE, Csr, ENVCFG_STCE, Irq, csrWrite, Access, walk, Mode, CAUSE_NAMES } from '../machine/index.js';
 import { parseElf, PT_LOAD } from '../elf/elf.js';
 
 const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16;

@@ -1,0 +1,53 @@
+// Page faults (the seed's "Limit two"): every user page fault comes here and
+// is resolved as demand-zero (bss, heap, anonymous mmap, stack growth),
+// copy-on-write, or a signal. Kernel accesses to user memory (uaccess.ts)
+// use the same path, so a syscall touching a not-yet-present page works.
+
+import type { AddressSpace } from './vm.js';
+import { PTE_COW, PTE_D, PTE_W, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace as AS } from './vm.js';
+import { PAGE_SIZE } from './frames.js';
+
+export const enum Access { READ, WRITE, EXEC }
+
+export type Resolution = 'demand-zero' | 'copy-on-write' | 'stack-growth' | 'present' | 'maperr' | 'accerr' | 'oom';
+
+export const STACK_LIMIT = 8 << 20; // RLIMIT_STACK default: 8 MiB
+
+/** Resolves a fault at va for `access`. Returns how; 'maperr'/'accerr' mean SIGSEGV, 'oom' the OOM path. */
+export function pageFault(as: AddressSpace, va: number, access: Access, stackLimit = STACK_LIMIT): Resolution {
+  const page = Math.floor(va / PAGE_SIZE) * PAGE_SIZE;
+  let vma = as.findVma(va);
+  let how: Resolution = 'demand-zero';
+  if (vma === undefined) {
+    const stack = as.vmas.find((v) => v.kind === 'stack');
+    if (stack === undefined || va >= stack.start || va < stack.end - stackLimit || !as.isFree(page, stack.start)) return 'maperr';
+    stack.start = page; // grow down to the faulting page
+    vma = stack;
+    how = 'stack-growth';
+  }
+  const need = access === Access.WRITE ? PROT_WRITE : access === Access.EXEC ? PROT_EXEC : PROT_READ;
+  if ((vma.prot & need) === 0) return 'accerr';
+  const pte = as.lookup(page);
+  if (pte !== undefined) {
+    if (access !== Access.WRITE || (pte.flags & PTE_W)) return 'present'; // e.g. a stale TLB entry
+    if ((pte.flags & PTE_COW) === 0) return 'accerr';
+    return breakCow(as, page, pte) ? 'copy-on-write' : 'oom';
+  }
+  const pa = as.frames.alloc();
+  if (pa < 0) return 'oom';
+  if (!as.map(page, pa, AS.pteFlags(vma.prot))) { as.frames.unref(pa); return 'oom'; }
+  return how;
+}
+
+/** Gives the faulting process its own writable copy (or the page itself when it is the last owner). */
+function breakCow(as: AddressSpace, page: number, pte: { flags: number; pa: number; w: number }): boolean {
+  const frames = as.frames;
+  const flags = (pte.flags & ~PTE_COW) | PTE_W | PTE_D;
+  if (frames.refCount(pte.pa) === 1) { as.setFlags(pte.w, flags); return true; }
+  const copy = frames.alloc();
+  if (copy < 0) return false;
+  as.bus.ram8.copyWithin(frames.off(copy), frames.off(pte.pa), frames.off(pte.pa) + PAGE_SIZE);
+  frames.unref(pte.pa);
+  as.map(page, copy, flags);
+  return true;
+}

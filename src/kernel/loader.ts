@@ -1,0 +1,107 @@
+// execve's image: loads a static ELF (ET_EXEC, or ET_DYN without PT_INTERP:
+// static-pie) into a fresh address space and builds the initial stack the
+// Linux riscv64 ABI promises (argc, argv, envp, auxv; sp 16-byte aligned).
+
+import { parseElf, ElfError, PT_LOAD, PT_INTERP, PT_GNU_STACK, PT_PHDR, type ElfImage } from '../elf/elf.js';
+import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from './vm.js';
+import { PAGE_SIZE } from './frames.js';
+import { copyOut, loadBytes } from './uaccess.js';
+
+export const STACK_TOP = USER_TOP - PAGE_SIZE; // 0x3ffffff000
+/** Where a static-pie is loaded (Linux: ELF_ET_DYN_BASE, 2/3 of the address space). */
+export const PIE_BASE = 0x2aaaaab000;
+
+/** A one-line reason the image cannot be executed (errno ENOEXEC or E2BIG). */
+export class ExecError extends Error {
+  constructor(readonly errno: number, message: string) { super(message); }
+}
+
+export const AT = {
+  NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12, GID: 13, EGID: 14,
+  PLATFORM: 15, HWCAP: 16, CLKTCK: 17, SECURE: 23, RANDOM: 25, EXECFN: 31,
+} as const;
+
+/** AT_HWCAP: one bit per single-letter extension, 'a' = bit 0 (Linux arch/riscv/kernel/cpufeature.c). */
+const HWCAP = [...'imafdc'].reduce((m, c) => m | (1 << (c.charCodeAt(0) - 97)), 0);
+
+export interface Loaded {
+  entry: number;
+  sp: number;
+  brk: number;
+  image: ElfImage;
+}
+
+export interface ExecArgs {
+  path: string; // AT_EXECFN
+  argv: string[];
+  envp: string[];
+  random: Uint8Array; // 16 bytes for AT_RANDOM
+}
+
+/** Parses and checks an executable; throws ExecError (ENOEXEC) with a one-line reason. */
+export function checkImage(bytes: Uint8Array): ElfImage {
+  let image: ElfImage;
+  try { image = parseElf(bytes); } catch (e) {
+    if (e instanceof ElfError) throw new ExecError(8, e.message);
+    throw e;
+  }
+  if (image.interp !== undefined) throw new ExecError(8, `dynamically linked (asks for ${image.interp}); lde runs static executables only`);
+  return image;
+}
+
+/** Loads the image into `as`, builds the stack. Throws ExecError on a layout lde cannot honour. */
+export function load(as: AddressSpace, image: ElfImage, args: ExecArgs): Loaded {
+  const bias = image.type === 'dyn' ? PIE_BASE : 0;
+  let end = 0, phdr = 0;
+  for (const seg of image.loads) {
+    if (seg.memsz === 0) continue;
+    const va = Number(seg.vaddr) + bias;
+    if (va < PAGE_SIZE || va + seg.memsz > STACK_TOP - (8 << 20)) throw new ExecError(8, `segment at 0x${va.toString(16)} is outside the user address space`);
+    const prot = (seg.flags & 4 ? PROT_READ : 0) | (seg.flags & 2 ? PROT_WRITE : 0) | (seg.flags & 1 ? PROT_EXEC : 0);
+    const start = Math.floor(va / PAGE_SIZE) * PAGE_SIZE, stop = Math.ceil((va + seg.memsz) / PAGE_SIZE) * PAGE_SIZE;
+    as.addVma({ start, end: stop, prot, kind: prot & PROT_EXEC ? 'text' : 'data' });
+    if (!loadBytes(as, va, seg.data)) throw new ExecError(12, 'out of memory loading the image');
+    if (image.phoff >= seg.offset && image.phoff < seg.offset + seg.data.length) phdr = va + (image.phoff - seg.offset);
+    end = Math.max(end, stop);
+  }
+  const ph = image.segments.find((s) => s.type === PT_PHDR);
+  if (ph) phdr = Number(ph.vaddr) + bias;
+  const stackSeg = image.segments.find((s) => s.type === PT_GNU_STACK);
+  const stackProt = PROT_READ | PROT_WRITE | (stackSeg && stackSeg.flags & 1 ? PROT_EXEC : 0);
+  as.addVma({ start: STACK_TOP - 32 * PAGE_SIZE, end: STACK_TOP, prot: stackProt, kind: 'stack' });
+  as.brkStart = as.brk = end;
+  const entry = Number(image.entry) + bias;
+  const sp = buildStack(as, args, [
+    [AT.PHDR, phdr], [AT.PHENT, image.phentsize], [AT.PHNUM, image.phnum], [AT.PAGESZ, PAGE_SIZE], [AT.BASE, 0],
+    [AT.FLAGS, 0], [AT.ENTRY, entry], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0], [AT.HWCAP, HWCAP],
+    [AT.CLKTCK, 100], [AT.SECURE, 0],
+  ]);
+  return { entry, sp, brk: end, image };
+}
+
+/**
+ * The initial stack, from the top down: 16 random bytes, the strings, then
+ * (16-byte aligned) argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL.
+ */
+function buildStack(as: AddressSpace, args: ExecArgs, aux: [number, number][]): number {
+  const enc = new TextEncoder();
+  let top = STACK_TOP;
+  const push = (bytes: Uint8Array): number => { top -= bytes.length; if (!copyOut(as, top, bytes)) throw new ExecError(7, 'argument list too long'); return top; };
+  const str = (s: string) => push(enc.encode(s + '\0'));
+  const random = push(args.random);
+  const platform = str('riscv64');
+  const execfn = str(args.path);
+  const envp = args.envp.map(str);
+  const argv = args.argv.map(str);
+  const words = [args.argv.length, ...argv, 0, ...envp, 0];
+  for (const [k, v] of [...aux, [AT.PLATFORM, platform], [AT.RANDOM, random], [AT.EXECFN, execfn], [AT.NULL, 0]]) words.push(k, v);
+  top = Math.floor((top - words.length * 8) / 16) * 16;
+  if (STACK_TOP - top > 2 << 20) throw new ExecError(7, 'argument list too long');
+  const table = new Uint8Array(words.length * 8);
+  const dv = new DataView(table.buffer);
+  words.forEach((w, i) => dv.setBigUint64(i * 8, BigInt(w), true));
+  if (!copyOut(as, top, table)) throw new ExecError(12, 'out of memory building the stack');
+  return top;
+}
+
+export { PT_LOAD, PT_INTERP };

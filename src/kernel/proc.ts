@@ -1,0 +1,46 @@
+// The process control block: everything the kernel keeps about one process.
+
+import type { AddressSpace } from './vm.js';
+import type { File } from './file.js';
+
+export type ProcState = 'runnable' | 'running' | 'sleeping' | 'zombie';
+
+export class Process {
+  state: ProcState = 'runnable';
+  /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr. */
+  readonly x = new Int32Array(66);
+  readonly f = new Int32Array(64);
+  pc = 0;
+  fcsr = 0;
+  files: (File | undefined)[] = [];
+  cwd: string;
+  umask = 0o022;
+  exitStatus = 0; // wait status encoding (exit code << 8, or the signal number)
+  children: Process[] = [];
+  clearChildTid = 0;
+  sigMask = 0n;
+  /** Accounting (DESIGN.md): cycles in user and kernel, context switches, faults. */
+  utime = 0; stime = 0; nvcsw = 0; nivcsw = 0; minflt = 0; majflt = 0;
+  /** Why the process sleeps, and when it should wake (virtual cycle), for nanosleep. */
+  wakeAt = Infinity;
+  exe: string;
+
+  constructor(readonly pid: number, public parent: Process | undefined, public as: AddressSpace, exe: string, cwd: string) {
+    this.exe = exe;
+    this.cwd = cwd;
+  }
+
+  /** Reads user register i (0..31) as a signed 64-bit value in a JS number (exact below 2^53). */
+  reg(i: number): number { return this.x[2 * i + 1] * 4294967296 + (this.x[2 * i] >>> 0); }
+
+  setReg(i: number, v: number): void {
+    this.x[2 * i] = v | 0;
+    this.x[2 * i + 1] = Math.floor(v / 4294967296) | 0;
+  }
+
+  /** The lowest free descriptor at or above min, or -1. */
+  allocFd(file: File, min = 0, limit = 1024): number {
+    for (let fd = min; fd < limit; fd++) if (this.files[fd] === undefined) { this.files[fd] = file; return fd; }
+    return -1;
+  }
+}

@@ -1,0 +1,108 @@
+// Memory system calls: brk, mmap, munmap, mprotect, madvise. Pages are not
+// allocated here: a VMA says what may be touched, and the first touch is a
+// demand-zero page fault (fault.ts).
+
+import type { SyscallDef } from './syscall.js';
+import type { Process } from './proc.js';
+import { AddressSpace, carve, PROT_EXEC, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from './vm.js';
+import { PAGE_SIZE } from './frames.js';
+import { MemFile } from './file.js';
+import { loadBytes } from './uaccess.js';
+import { EACCES, EBADF, EEXIST, EINVAL, ENODEV, ENOMEM } from './errno.js';
+
+const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
+const up = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+
+/** A free range of len bytes, top-down below as.mmapBase, or -1. */
+function findFree(p: Process, len: number): number {
+  let top = p.as.mmapBase;
+  const vmas = [...p.as.vmas].sort((a, b) => b.start - a.start);
+  for (const v of vmas) {
+    if (v.start >= top) { top = Math.min(top, v.start); continue; }
+    if (v.end <= top - len) break;
+    top = Math.min(top, v.start);
+  }
+  return top - len >= PAGE_SIZE ? top - len : -1;
+}
+
+function mmap(p: Process, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
+  if (len <= 0 || addr % PAGE_SIZE !== 0 || off % PAGE_SIZE !== 0 || (prot & ~7) !== 0) return -EINVAL;
+  if (((flags & (MAP_SHARED | MAP_PRIVATE)) === 0)) return -EINVAL;
+  const size = up(len);
+  if (size > USER_TOP) return -ENOMEM;
+  let file: MemFile | undefined;
+  if ((flags & MAP_ANONYMOUS) === 0) {
+    const f = p.files[fd];
+    if (f === undefined) return -EBADF;
+    if (!(f instanceof MemFile)) return -ENODEV;
+    if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) return -EACCES; // host files are read-only
+    file = f;
+  }
+  let start: number;
+  if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    if (addr + size > USER_TOP || addr < PAGE_SIZE) return -ENOMEM;
+    if ((flags & MAP_FIXED_NOREPLACE) && !p.as.isFree(addr, addr + size)) return -EEXIST;
+    carve(p.as, addr, addr + size);
+    start = addr;
+  } else {
+    start = addr !== 0 && addr + size <= USER_TOP && p.as.isFree(addr, addr + size) ? addr : findFree(p, size);
+    if (start < 0) return -ENOMEM;
+  }
+  p.as.addVma({ start, end: start + size, prot, kind: 'anon' });
+  if (file !== undefined) {
+    // A private file mapping: copied in now (host files never change under us).
+    const bytes = file.pread(off, Math.min(len, Math.max(0, file.bytes.length - off)));
+    if (!loadBytes(p.as, start, bytes)) return -ENOMEM;
+  }
+  return start;
+}
+
+function mprotect(p: Process, addr: number, len: number, prot: number): number {
+  if (addr % PAGE_SIZE !== 0 || (prot & ~7) !== 0) return -EINVAL;
+  const end = addr + up(len);
+  for (let va = addr; va < end; va += PAGE_SIZE) if (p.as.findVma(va) === undefined) return -ENOMEM;
+  const pieces = p.as.vmas.filter((v) => v.end > addr && v.start < end);
+  const kept = p.as.vmas.filter((v) => !(v.end > addr && v.start < end));
+  for (const v of pieces) {
+    if (v.start < addr) kept.push({ ...v, end: addr });
+    if (v.end > end) kept.push({ ...v, start: end });
+    kept.push({ ...v, start: Math.max(v.start, addr), end: Math.min(v.end, end), prot });
+  }
+  p.as.vmas = kept.sort((a, b) => a.start - b.start);
+  for (let va = addr; va < end; va += PAGE_SIZE) {
+    const pte = p.as.lookup(va);
+    if (pte === undefined) continue;
+    let flags = AddressSpace.pteFlags(prot);
+    if ((pte.flags & PTE_COW) && (flags & PTE_W)) flags = (flags & ~(PTE_W | PTE_D)) | PTE_COW; // still shared
+    p.as.setFlags(pte.w, flags);
+  }
+  return 0;
+}
+
+export const MEM_CALLS: SyscallDef[] = [
+  // implements brk(2): returns the new break, or the old one when the request cannot be met
+  { name: 'brk', status: 'full', handler: (_k, p, a) => {
+    const as = p.as, want = a[0];
+    if (want < as.brkStart || want > as.brkStart + (1 << 30)) return as.brk;
+    const oldEnd = up(as.brk), newEnd = up(want);
+    if (newEnd > oldEnd && !as.isFree(oldEnd, newEnd)) return as.brk;
+    if (newEnd < oldEnd) carve(as, newEnd, oldEnd);
+    as.vmas = as.vmas.filter((v) => v.kind !== 'heap');
+    if (newEnd > as.brkStart) as.addVma({ start: as.brkStart, end: newEnd, prot: PROT_READ | PROT_WRITE, kind: 'heap' });
+    return (as.brk = want);
+  } },
+  // implements mmap(2): anonymous and private file mappings
+  { name: 'mmap', status: 'partial', handler: (_k, p, a) => mmap(p, a[0], a[1], a[2], a[3], a[4] | 0, a[5]) },
+  // implements munmap(2)
+  { name: 'munmap', status: 'full', handler: (_k, p, a) => {
+    if (a[0] % PAGE_SIZE !== 0 || a[1] <= 0) return -EINVAL;
+    carve(p.as, a[0], a[0] + up(a[1]));
+    return 0;
+  } },
+  // implements mprotect(2)
+  { name: 'mprotect', status: 'full', handler: (_k, p, a) => mprotect(p, a[0], a[1], a[2]) },
+  // implements madvise(2): advice is accepted and ignored, as Linux may
+  { name: 'madvise', status: 'partial', handler: () => 0 },
+];
+
+export { PROT_EXEC };

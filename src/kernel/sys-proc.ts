@@ -1,0 +1,127 @@
+// Process, identity, limits, time and signal-state system calls.
+
+import type { SyscallDef } from './syscall.js';
+import { copyIn, copyOut, writeU64 } from './uaccess.js';
+import { EFAULT, EINVAL, ESRCH } from './errno.js';
+
+const u64s = (...v: (number | bigint)[]) => {
+  const b = new Uint8Array(v.length * 8), dv = new DataView(b.buffer);
+  v.forEach((x, i) => dv.setBigUint64(i * 8, BigInt.asUintN(64, BigInt(x)), true));
+  return b;
+};
+
+const RLIM_INFINITY = (1n << 64n) - 1n;
+/** prlimit64 defaults, as a fresh Linux login shell has them (ulimit -a). */
+const RLIMITS: Record<number, [bigint, bigint]> = {
+  0: [RLIM_INFINITY, RLIM_INFINITY], 1: [RLIM_INFINITY, RLIM_INFINITY], 2: [RLIM_INFINITY, RLIM_INFINITY],
+  3: [8n << 20n, RLIM_INFINITY], 4: [0n, RLIM_INFINITY], 5: [RLIM_INFINITY, RLIM_INFINITY], 6: [4096n, 4096n],
+  7: [1024n, 4096n], 8: [8n << 20n, 8n << 20n], 9: [RLIM_INFINITY, RLIM_INFINITY],
+};
+
+/** The epoch the virtual REALTIME clock starts at: 2026-01-01T00:00:00Z (runs are deterministic). */
+export const VIRTUAL_EPOCH_S = 1767225600;
+
+function timespec(ns: number): Uint8Array { return u64s(Math.floor(ns / 1e9), ns % 1e9); }
+
+export const PROC_CALLS: SyscallDef[] = [
+  // implements exit(2): ends the calling thread; with one thread per process, the process
+  { name: 'exit', status: 'partial', handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
+  // implements exit_group(2)
+  { name: 'exit_group', status: 'full', handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
+  // implements getpid(2)
+  { name: 'getpid', status: 'full', handler: (_k, p) => p.pid },
+  // implements getppid(2)
+  { name: 'getppid', status: 'full', handler: (_k, p) => p.parent?.pid ?? 0 },
+  // implements gettid(2)
+  { name: 'gettid', status: 'full', handler: (_k, p) => p.pid },
+  // implements getuid(2), geteuid(2), getgid(2), getegid(2): everyone is root inside lde
+  { name: 'getuid', status: 'full', handler: () => 0 },
+  { name: 'geteuid', status: 'full', handler: () => 0 },
+  { name: 'getgid', status: 'full', handler: () => 0 },
+  { name: 'getegid', status: 'full', handler: () => 0 },
+  // implements set_tid_address(2)
+  { name: 'set_tid_address', status: 'full', handler: (_k, p, a) => { p.clearChildTid = a[0]; return p.pid; } },
+  // implements set_robust_list(2): recorded nowhere until threads exist; accepted so libc's check passes
+  { name: 'set_robust_list', status: 'partial', handler: (_k, _p, a) => (a[1] === 24 ? 0 : -EINVAL) },
+  // implements sched_yield(2)
+  { name: 'sched_yield', status: 'full', handler: () => 0 },
+  // implements riscv_flush_icache(2): the machine already keeps fetches coherent with stores
+  { name: 'riscv_flush_icache', status: 'full', handler: () => 0 },
+  // implements umask(2)
+  { name: 'umask', status: 'full', handler: (_k, p, a) => { const old = p.umask; p.umask = a[0] & 0o777; return old; } },
+  // implements prlimit64(2) for the calling process (pid 0 or its own pid)
+  { name: 'prlimit64', status: 'partial', handler: (_k, p, a) => {
+    if (a[0] !== 0 && a[0] !== p.pid) return -ESRCH;
+    const lim = RLIMITS[a[1]];
+    if (lim === undefined) return -EINVAL;
+    if (a[3] !== 0 && !copyOut(p.as, a[3], u64s(...lim))) return -EFAULT;
+    if (a[2] !== 0) {
+      const b = copyIn(p.as, a[2], 16);
+      if (b === undefined) return -EFAULT;
+      const dv = new DataView(b.buffer);
+      RLIMITS[a[1]] = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
+    }
+    return 0;
+  } },
+  // implements getrlimit(2)
+  { name: 'getrlimit', status: 'full', handler: (_k, p, a) => {
+    const lim = RLIMITS[a[0]];
+    if (lim === undefined) return -EINVAL;
+    return copyOut(p.as, a[1], u64s(...lim)) ? 0 : -EFAULT;
+  } },
+  // implements uname(2)
+  { name: 'uname', status: 'full', handler: (_k, p, a) => {
+    const fields = ['Linux', 'lde', '6.6.0-lde', '#1 SMP lde', 'riscv64', '(none)'];
+    const b = new Uint8Array(6 * 65);
+    fields.forEach((f, i) => b.set(new TextEncoder().encode(f), i * 65));
+    return copyOut(p.as, a[0], b) ? 0 : -EFAULT;
+  } },
+  // implements getrandom(2): seeded from --seed, so runs are reproducible
+  { name: 'getrandom', status: 'full', handler: (k, p, a) => {
+    const n = Math.min(a[1] >>> 0, 1 << 20);
+    const b = Uint8Array.from({ length: n }, () => Math.floor(k.random() * 256));
+    return copyOut(p.as, a[0], b) ? n : -EFAULT;
+  } },
+  // implements clock_gettime(2): one cycle is one nanosecond of virtual time
+  { name: 'clock_gettime', status: 'full', handler: (k, p, a) => {
+    if (a[0] < 0 || a[0] > 11) return -EINVAL;
+    const ns = k.board.hart.cycle + (a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0);
+    return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
+  } },
+  // implements clock_getres(2)
+  { name: 'clock_getres', status: 'full', handler: (_k, p, a) => {
+    if (a[0] < 0 || a[0] > 11) return -EINVAL;
+    return a[1] === 0 || copyOut(p.as, a[1], timespec(1)) ? 0 : -EFAULT;
+  } },
+  // implements gettimeofday(2)
+  { name: 'gettimeofday', status: 'full', handler: (k, p, a) => {
+    const us = Math.floor(k.board.hart.cycle / 1000) + VIRTUAL_EPOCH_S * 1e6;
+    return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
+  } },
+  // implements nanosleep(2): with one process, virtual time simply moves on
+  { name: 'nanosleep', status: 'partial', handler: (k, p, a) => sleep(k.board.hart, p, a[0]) },
+  // implements clock_nanosleep(2) for relative sleeps
+  { name: 'clock_nanosleep', status: 'partial', handler: (k, p, a) => (a[1] !== 0 ? -EINVAL : sleep(k.board.hart, p, a[2])) },
+  // implements rt_sigaction(2): records the action (delivery comes with the signals work)
+  { name: 'rt_sigaction', status: 'partial', handler: (_k, p, a) => (a[2] === 0 || copyOut(p.as, a[2], new Uint8Array(32)) ? 0 : -EFAULT) },
+  // implements rt_sigprocmask(2)
+  { name: 'rt_sigprocmask', status: 'partial', handler: (_k, p, a) => {
+    if (a[2] !== 0 && !writeU64(p.as, a[2], p.sigMask)) return -EFAULT;
+    if (a[1] === 0) return 0;
+    const b = copyIn(p.as, a[1], 8);
+    if (b === undefined) return -EFAULT;
+    const set = new DataView(b.buffer).getBigUint64(0, true);
+    if (a[0] === 0) p.sigMask |= set; else if (a[0] === 1) p.sigMask &= ~set; else if (a[0] === 2) p.sigMask = set; else return -EINVAL;
+    return 0;
+  } },
+];
+
+function sleep(h: { cycle: number }, p: { as: import('./vm.js').AddressSpace }, req: number): number {
+  const b = copyIn(p.as, req, 16);
+  if (b === undefined) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const s = Number(dv.getBigInt64(0, true)), ns = Number(dv.getBigInt64(8, true));
+  if (s < 0 || ns < 0 || ns >= 1e9) return -EINVAL;
+  h.cycle += s * 1e9 + ns;
+  return 0;
+}

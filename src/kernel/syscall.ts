@@ -1,0 +1,51 @@
+// System calls: a declarative table (STYLE.md rule 7). Every handler has the
+// same signature — (kernel, process, args) → result or -errno — and a
+// `// implements name(2)` line. Arguments follow the Linux riscv64 ABI:
+// a7 = number, a0..a5 = arguments, result in a0.
+
+import type { Kernel } from './kernel.js';
+import type { Process } from './proc.js';
+import { SYSNAME, SYSNO, type SyscallName } from './sysno.js';
+import { ENOSYS } from './errno.js';
+import { PROC_CALLS } from './sys-proc.js';
+import { MEM_CALLS } from './sys-mem.js';
+import { FS_CALLS } from './sys-fs.js';
+
+/** Returned by a handler that put the process to sleep; the call runs again when it wakes. */
+export const BLOCK = -0x40000000;
+
+/** The arguments a0..a5: signed 64-bit values as JS numbers (exact below 2^53; pointers beyond that are bad anyway). */
+export type Args = readonly number[];
+
+export type Handler = (k: Kernel, p: Process, a: Args) => number;
+
+/** full: Linux semantics for every argument we accept; partial: the common cases, the rest give an errno. */
+export type Support = 'full' | 'partial';
+
+export interface SyscallDef { name: SyscallName; handler: Handler; status: Support; }
+
+export interface Syscall extends SyscallDef { nr: number; }
+
+const TABLE = new Map<number, Syscall>();
+for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FS_CALLS]) {
+  const nr = SYSNO[def.name];
+  if (TABLE.has(nr)) throw new Error(`syscall ${def.name} defined twice`);
+  TABLE.set(nr, { ...def, nr });
+}
+
+/** The table, for documentation and tests. */
+export const SYSCALLS: readonly Syscall[] = [...TABLE.values()].sort((a, b) => a.nr - b.nr);
+
+/** Runs the system call in a7 for p. Unknown numbers give -ENOSYS and are counted by name or number. */
+export function dispatch(k: Kernel, p: Process, ): number {
+  const nr = p.reg(17);
+  const call = TABLE.get(nr);
+  if (call === undefined) {
+    k.unknownSyscalls.set(nr, (k.unknownSyscalls.get(nr) ?? 0) + 1);
+    return -ENOSYS;
+  }
+  k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
+  return call.handler(k, p, [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)]);
+}
+
+export function syscallName(nr: number): string { return SYSNAME.get(nr) ?? `syscall_${nr}`; }

@@ -1,0 +1,99 @@
+// copyIn and copyOut: the kernel's only way into user memory (STYLE.md).
+// Every address is translated through the process's own page table; a page
+// that is valid but not yet present is faulted in exactly as a user access
+// would be; anything else is EFAULT, and the kernel is never harmed.
+
+import { AddressSpace, PTE_R, PTE_U, PTE_W, USER_TOP } from './vm.js';
+import { PAGE_SIZE } from './frames.js';
+import { Access, pageFault } from './fault.js';
+
+export const EFAULT = -14;
+
+/** RAM offset of user address va for access, faulting it in if allowed; -1 when the access is illegal. */
+function userOffset(as: AddressSpace, va: number, access: Access): number {
+  if (!(va >= 0 && va < USER_TOP)) return -1;
+  const need = access === Access.WRITE ? PTE_W : PTE_R;
+  for (let tries = 0; tries < 2; tries++) {
+    const p = as.lookup(va);
+    if (p !== undefined && (p.flags & PTE_U) && (p.flags & need)) return as.frames.off(p.pa) + (va % PAGE_SIZE);
+    const r = pageFault(as, va, access);
+    if (r === 'maperr' || r === 'accerr' || r === 'oom') return -1;
+  }
+  return -1;
+}
+
+/** Copies len bytes from user address va; undefined on a bad pointer (EFAULT). */
+export function copyIn(as: AddressSpace, va: number, len: number): Uint8Array | undefined {
+  const out = new Uint8Array(len);
+  let done = 0;
+  while (done < len) {
+    const off = userOffset(as, va + done, Access.READ);
+    if (off < 0) return undefined;
+    const n = Math.min(len - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    out.set(as.bus.ram8.subarray(off, off + n), done);
+    done += n;
+  }
+  return out;
+}
+
+/** Copies bytes to user address va; false on a bad pointer (EFAULT). Breaks copy-on-write as a store would. */
+export function copyOut(as: AddressSpace, va: number, bytes: Uint8Array): boolean {
+  let done = 0;
+  while (done < bytes.length) {
+    const off = userOffset(as, va + done, Access.WRITE);
+    if (off < 0) return false;
+    const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    as.bus.ram8.set(bytes.subarray(done, done + n), off);
+    done += n;
+  }
+  return true;
+}
+
+/** Reads a NUL-terminated string of at most max bytes; undefined on EFAULT or when too long. */
+export function copyInString(as: AddressSpace, va: number, max = 4096): string | undefined {
+  const bytes: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const off = userOffset(as, va + i, Access.READ);
+    if (off < 0) return undefined;
+    const b = as.bus.ram8[off];
+    if (b === 0) return new TextDecoder().decode(Uint8Array.from(bytes));
+    bytes.push(b);
+  }
+  return undefined;
+}
+
+export function readU64(as: AddressSpace, va: number): number | undefined {
+  const b = copyIn(as, va, 8);
+  if (b === undefined) return undefined;
+  const v = new DataView(b.buffer);
+  return v.getUint32(0, true) + v.getUint32(4, true) * 4294967296;
+}
+
+export function writeU64(as: AddressSpace, va: number, v: number | bigint): boolean {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(v)), true);
+  return copyOut(as, va, b);
+}
+
+/**
+ * For execve only: writes bytes into the new image regardless of page
+ * protection (text is read-only to the user), mapping pages with their
+ * VMA's permissions. False when out of memory or outside every VMA.
+ */
+export function loadBytes(as: AddressSpace, va: number, bytes: Uint8Array): boolean {
+  let done = 0;
+  while (done < bytes.length) {
+    const page = Math.floor((va + done) / PAGE_SIZE) * PAGE_SIZE;
+    let p = as.lookup(page);
+    if (p === undefined) {
+      const vma = as.findVma(page);
+      const pa = vma === undefined ? -1 : as.frames.alloc();
+      if (pa < 0 || !as.map(page, pa, AddressSpace.pteFlags(vma!.prot))) return false;
+      p = as.lookup(page)!;
+    }
+    const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    as.bus.ram8.set(bytes.subarray(done, done + n), as.frames.off(p.pa) + ((va + done) % PAGE_SIZE));
+    done += n;
+  }
+  return true;
+}
