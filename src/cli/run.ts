@@ -49,5 +49,5 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 /** The guest's environment: the host's, as a shell would pass it. */
 function envFor(): string[] {
-  return Object.entries(process.env).filter(([k]) => !k.startsWith('LDE_')).map(([k, v]) => `${k}=${v}`);
+  return Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
 }

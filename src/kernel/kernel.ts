@@ -85,6 +85,7 @@ export class Kernel {
   /** A fresh address space with the trampoline mapped (kernel-only). */
   newAddressSpace(): AddressSpace {
     const as = new AddressSpace(this.board.bus, this.frames);
+    as.onChange = () => { if (this.current?.as === as) this.board.hart.flushTlbs(); };
     this.frames.ref(this.trampoline);
     as.map(TRAMPOLINE_INDEX_VA, this.trampoline, PTE_R | PTE_X | PTE_A);
     return as;

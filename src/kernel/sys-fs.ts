@@ -95,7 +95,12 @@ function openat(k: Kernel, p: Process, dirfd: number, pathPtr: number, flags: nu
   if (path === '') return -ENOENT;
   if (!path.startsWith('/') && dirfd !== AT_FDCWD) return -ENOTDIR; // directory fds come with getdents
   const found = lookupPath(k, p, path);
-  if (typeof found === 'number') return (flags & O_CREAT) && found === -ENOENT ? -EROFS : found;
+  if (typeof found === 'number') {
+    // Creating a file in an existing directory is refused (read-only host); a missing directory is ENOENT.
+    if (!((flags & O_CREAT) && found === -ENOENT)) return found;
+    const dir = k.host.fs.stat(resolvePath(p, path + '/..'));
+    return typeof dir === 'number' ? dir : dir.kind === 'dir' ? -EROFS : -ENOTDIR;
+  }
   if (found.dev === undefined && (flags & (O_ACCMODE | O_TRUNC)) !== 0) return -EROFS;
   let f: File;
   if (found.dev === 'urandom') f = new MemFile(Uint8Array.from({ length: 1 << 16 }, () => Math.floor(k.random() * 256)), flags, found.info);

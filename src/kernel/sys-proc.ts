@@ -99,9 +99,13 @@ export const PROC_CALLS: SyscallDef[] = [
     return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
   } },
   // implements nanosleep(2): with one process, virtual time simply moves on
-  { name: 'nanosleep', status: 'partial', handler: (k, p, a) => sleep(k.board.hart, p, a[0]) },
-  // implements clock_nanosleep(2) for relative sleeps
-  { name: 'clock_nanosleep', status: 'partial', handler: (k, p, a) => (a[1] !== 0 ? -EINVAL : sleep(k.board.hart, p, a[2])) },
+  { name: 'nanosleep', status: 'partial', handler: (k, p, a) => sleep(k.board.hart, p, a[0], 0) },
+  // implements clock_nanosleep(2): relative, or TIMER_ABSTIME against the clock's own time
+  { name: 'clock_nanosleep', status: 'partial', handler: (k, p, a) => {
+    if (a[0] < 0 || a[0] > 11 || (a[1] & ~1) !== 0) return -EINVAL;
+    const base = a[1] === 1 ? (a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0) : -1;
+    return sleep(k.board.hart, p, a[2], base);
+  } },
   // implements rt_sigaction(2): records the action (delivery comes with the signals work)
   { name: 'rt_sigaction', status: 'partial', handler: (_k, p, a) => (a[2] === 0 || copyOut(p.as, a[2], new Uint8Array(32)) ? 0 : -EFAULT) },
   // implements rt_sigprocmask(2)
@@ -116,12 +120,18 @@ export const PROC_CALLS: SyscallDef[] = [
   } },
 ];
 
-function sleep(h: { cycle: number }, p: { as: import('./vm.js').AddressSpace }, req: number): number {
+/**
+ * Advances virtual time by the timespec at req (absBase < 0), or to it on the
+ * clock whose value is cycle + absBase (TIMER_ABSTIME). With one process
+ * nothing else could run meanwhile; blocking sleeps arrive with the scheduler.
+ */
+function sleep(h: { cycle: number }, p: { as: import('./vm.js').AddressSpace }, req: number, absBase: number): number {
   const b = copyIn(p.as, req, 16);
   if (b === undefined) return -EFAULT;
   const dv = new DataView(b.buffer);
   const s = Number(dv.getBigInt64(0, true)), ns = Number(dv.getBigInt64(8, true));
   if (s < 0 || ns < 0 || ns >= 1e9) return -EINVAL;
-  h.cycle += s * 1e9 + ns;
+  const t = s * 1e9 + ns;
+  h.cycle = absBase < 0 ? h.cycle + t : Math.max(h.cycle, t - absBase);
   return 0;
 }

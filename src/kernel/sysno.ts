@@ -6,7 +6,7 @@
 
 export const SYSNO = {
   getcwd: 17, dup: 23, dup3: 24, fcntl: 25, ioctl: 29,
-  mkdirat: 34, unlinkat: 35, symlinkat: 36, linkat: 37, renameat: 38,
+  mkdirat: 34, unlinkat: 35, symlinkat: 36, linkat: 37,
   ftruncate: 46, faccessat: 48, chdir: 49, fchdir: 50, fchmod: 52, fchmodat: 53, fchownat: 54, fchown: 55,
   openat: 56, close: 57, pipe2: 59, getdents64: 61, lseek: 62, read: 63, write: 64, readv: 65, writev: 66,
   pread64: 67, pwrite64: 68, sendfile: 71, pselect6: 72, ppoll: 73,
@@ -20,7 +20,7 @@ export const SYSNO = {
   getrlimit: 163, setrlimit: 164, getrusage: 165, umask: 166, prctl: 167, gettimeofday: 169,
   getpid: 172, getppid: 173, getuid: 174, geteuid: 175, getgid: 176, getegid: 177, gettid: 178, sysinfo: 179,
   brk: 214, munmap: 215, mremap: 216, clone: 220, execve: 221, mmap: 222, mprotect: 226, madvise: 233,
-  riscv_flush_icache: 259, wait4: 260, prlimit64: 261, getrandom: 278, statx: 291, rseq: 293,
+  riscv_flush_icache: 259, wait4: 260, prlimit64: 261, renameat2: 276, getrandom: 278, statx: 291, rseq: 293,
   clone3: 435, faccessat2: 439,
 } as const;
 

@@ -32,6 +32,11 @@ export class AddressSpace {
   brkStart = 0;
   brk = 0;
   mmapBase = 0x2000000000; // mmap grows down from here (below the stack region)
+  /**
+   * Called after a valid mapping is changed or removed. The kernel flushes the
+   * hart's TLB here when this space is live (what sfence.vma is for: priv 4.2.1).
+   */
+  onChange: () => void = () => {};
 
   constructor(readonly bus: Bus, readonly frames: Frames) {
     const root = frames.alloc();
@@ -89,6 +94,7 @@ export class AddressSpace {
   map(va: number, pa: number, flags: number): boolean {
     const w = this.pteIndex(va, true);
     if (w < 0) return false;
+    if (this.bus.ram32[w] & PTE_V) this.onChange();
     this.bus.ram32[w] = ((pa / PAGE_SIZE) % TWO22) * 1024 + (flags | PTE_V);
     this.bus.ram32[w + 1] = Math.floor(pa / PAGE_SIZE / TWO22);
     return true;
@@ -96,17 +102,21 @@ export class AddressSpace {
 
   setFlags(w: number, flags: number): void {
     this.bus.ram32[w] = (this.bus.ram32[w] & ~0x3ff) | flags | PTE_V;
+    this.onChange();
   }
 
   /** Unmaps every page in [start, end), dropping frame references. */
   unmapRange(start: number, end: number): void {
+    let changed = false;
     for (let va = start; va < end; va += PAGE_SIZE) {
       const p = this.lookup(va);
       if (p === undefined) continue;
       this.bus.ram32[p.w] = 0;
       this.bus.ram32[p.w + 1] = 0;
       this.frames.unref(p.pa);
+      changed = true;
     }
+    if (changed) this.onChange();
   }
 
   /** Every mapped leaf: (va, word index, pa). Used by fork and by teardown. */
