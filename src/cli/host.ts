@@ -1,7 +1,7 @@
 // The Node side of the kernel's HostIO (src/kernel/host.ts): the host
 // filesystem read-only, and the process's own stdin, stdout and stderr.
 
-import { readFileSync, readSync, readdirSync, readlinkSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync, readdirSync, readlinkSync, statSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { HostFs, HostIO, HostStat } from '../kernel/host.js';
 
@@ -43,5 +43,12 @@ export function nodeHost(): HostIO {
       }
     },
     isatty: (fd) => isatty(fd),
+    stdioKind(fd) {
+      if (isatty(fd)) return 'tty';
+      try {
+        const s = fstatSync(fd);
+        return s.isFIFO() || s.isSocket() ? 'pipe' : s.isFile() ? 'file' : 'other';
+      } catch { return 'other'; }
+    },
   };
 }

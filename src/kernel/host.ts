@@ -26,4 +26,6 @@ export interface HostIO {
   readStdin(max: number): Uint8Array;
   /** Whether host fd 0/1/2 is a terminal (for ioctl TCGETS). */
   isatty(fd: 0 | 1 | 2): boolean;
+  /** What host fd 0/1/2 is, so fstat on the console tells the guest the truth (libc picks buffering from it). */
+  stdioKind(fd: 0 | 1 | 2): 'tty' | 'pipe' | 'file' | 'other';
 }

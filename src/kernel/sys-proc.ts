@@ -99,7 +99,7 @@ export const PROC_CALLS: SyscallDef[] = [
     return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
   } },
   // implements nanosleep(2): with one process, virtual time simply moves on
-  { name: 'nanosleep', status: 'partial', handler: (k, p, a) => sleep(k.board.hart, p, a[0], 0) },
+  { name: 'nanosleep', status: 'partial', handler: (k, p, a) => sleep(k.board.hart, p, a[0], -1) },
   // implements clock_nanosleep(2): relative, or TIMER_ABSTIME against the clock's own time
   { name: 'clock_nanosleep', status: 'partial', handler: (k, p, a) => {
     if (a[0] < 0 || a[0] > 11 || (a[1] & ~1) !== 0) return -EINVAL;
