@@ -2,6 +2,7 @@
 
 import type { AddressSpace } from './vm.js';
 import type { File } from './file.js';
+import { DEFAULT_RLIMITS } from './sys-proc.js';
 
 export type ProcState = 'runnable' | 'running' | 'sleeping' | 'zombie';
 
@@ -24,6 +25,8 @@ export class Process {
   /** Why the process sleeps, and when it should wake (virtual cycle), for nanosleep. */
   wakeAt = Infinity;
   exe: string;
+  /** Resource limits by RLIMIT_* number: [soft, hard]. */
+  rlimits = new Map<number, [bigint, bigint]>(Object.entries(DEFAULT_RLIMITS).map(([k, v]) => [Number(k), [v[0], v[1]]]));
 
   constructor(readonly pid: number, public parent: Process | undefined, public as: AddressSpace, exe: string, cwd: string) {
     this.exe = exe;

@@ -11,8 +11,8 @@ const u64s = (...v: (number | bigint)[]) => {
 };
 
 const RLIM_INFINITY = (1n << 64n) - 1n;
-/** prlimit64 defaults, as a fresh Linux login shell has them (ulimit -a). */
-const RLIMITS: Record<number, [bigint, bigint]> = {
+/** prlimit64 defaults, as a fresh Linux login shell has them (ulimit -a); each process gets its own copy. */
+export const DEFAULT_RLIMITS: Readonly<Record<number, readonly [bigint, bigint]>> = {
   0: [RLIM_INFINITY, RLIM_INFINITY], 1: [RLIM_INFINITY, RLIM_INFINITY], 2: [RLIM_INFINITY, RLIM_INFINITY],
   3: [8n << 20n, RLIM_INFINITY], 4: [0n, RLIM_INFINITY], 5: [RLIM_INFINITY, RLIM_INFINITY], 6: [4096n, 4096n],
   7: [1024n, 4096n], 8: [8n << 20n, 8n << 20n], 9: [RLIM_INFINITY, RLIM_INFINITY],
@@ -52,20 +52,22 @@ export const PROC_CALLS: SyscallDef[] = [
   // implements prlimit64(2) for the calling process (pid 0 or its own pid)
   { name: 'prlimit64', status: 'partial', handler: (_k, p, a) => {
     if (a[0] !== 0 && a[0] !== p.pid) return -ESRCH;
-    const lim = RLIMITS[a[1]];
+    const lim = p.rlimits.get(a[1]);
     if (lim === undefined) return -EINVAL;
     if (a[3] !== 0 && !copyOut(p.as, a[3], u64s(...lim))) return -EFAULT;
     if (a[2] !== 0) {
       const b = copyIn(p.as, a[2], 16);
       if (b === undefined) return -EFAULT;
       const dv = new DataView(b.buffer);
-      RLIMITS[a[1]] = [dv.getBigUint64(0, true), dv.getBigUint64(8, true)];
+      const soft = dv.getBigUint64(0, true), hard = dv.getBigUint64(8, true);
+      if (soft > hard || hard > lim[1]) return -EINVAL; // raising a hard limit needs privilege we do not model
+      p.rlimits.set(a[1], [soft, hard]);
     }
     return 0;
   } },
   // implements getrlimit(2)
   { name: 'getrlimit', status: 'full', handler: (_k, p, a) => {
-    const lim = RLIMITS[a[0]];
+    const lim = p.rlimits.get(a[0]);
     if (lim === undefined) return -EINVAL;
     return copyOut(p.as, a[1], u64s(...lim)) ? 0 : -EFAULT;
   } },

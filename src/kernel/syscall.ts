@@ -37,7 +37,7 @@ for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FS_CALLS]) {
 export const SYSCALLS: readonly Syscall[] = [...TABLE.values()].sort((a, b) => a.nr - b.nr);
 
 /** Runs the system call in a7 for p. Unknown numbers give -ENOSYS and are counted by name or number. */
-export function dispatch(k: Kernel, p: Process, ): number {
+export function dispatch(k: Kernel, p: Process): number {
   const nr = p.reg(17);
   const call = TABLE.get(nr);
   if (call === undefined) {
