@@ -2,7 +2,8 @@
 // Linux program under the kernel. The exit status is the program's own, or
 // 128+N when signal N killed it (with one line on stderr saying so).
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
 import { ExecError } from '../kernel/loader.js';
@@ -12,7 +13,7 @@ import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
 import { Status, fail } from './status.js';
 
-const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--seed N] [--max-time SECONDS] PROGRAM [ARGS...]';
+const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] PROGRAM [ARGS...]';
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 const HZ = [0, 100, 250, 300, 1000];
 
@@ -23,7 +24,7 @@ function locate(name: string): string {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { opts, rest } = parseArgs(argv, ['--hz', '--mem', '--seed', '--max-time'], []);
+  const { opts, rest } = parseArgs(argv, ['--hz', '--mem', '--seed', '--max-time', '--rw'], []);
   if (rest.length === 0) throw new UsageError(`missing PROGRAM\n${USAGE}`);
   const hz = opts.has('--hz') ? parseCount('--hz', String(opts.get('--hz')), 0, 1000) : 250;
   if (!HZ.includes(hz)) throw new UsageError(`--hz: ${hz} is not a supported tick rate (100, 250, 300 or 1000)`);
@@ -35,7 +36,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const path = locate(name);
   const bytes = readInput(path);
   const host = nodeHost();
-  const kernel = new Kernel({ host, hz, memBytes, seed, maxCycles: maxTime === undefined ? undefined : maxTime * 1e9 });
+  const rw = opts.has('--rw') ? [rwDir(String(opts.get('--rw')))] : [];
+  const kernel = new Kernel({ host, hz, memBytes, seed, rw, maxCycles: maxTime === undefined ? undefined : maxTime * 1e9 });
   try {
     kernel.spawn(path, bytes, [name, ...args], envFor());
   } catch (e) {
@@ -45,6 +47,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   const r = kernel.run();
   if (r.message) process.stderr.write(`lde: ${r.message}\n`);
   return r.status;
+}
+
+/** --rw DIR: an existing host directory, made absolute. */
+function rwDir(dir: string): string {
+  const abs = resolve(dir);
+  try { if (statSync(abs).isDirectory()) return abs; } catch { /* reported below */ }
+  throw new UsageError(`--rw: ${dir} is not a directory`);
 }
 
 /** The guest's environment: the host's, as a shell would pass it. */

@@ -2,18 +2,28 @@
 // operations it supports; the rest return the errno Linux gives.
 
 import type { HostIO } from './host.js';
+import type { WaitQueue } from './wait.js';
 import { EBADF, EINVAL, ESPIPE } from './errno.js';
+
+export const O_NONBLOCK = 0o4000;
 
 export const S_IFCHR = 0o020000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFIFO = 0o010000;
 
 export interface StatInfo { mode: number; size: number; ino: number; rdev: number; mtimeMs: number; }
 
+/**
+ * An open file description. read and write return -EAGAIN when they would
+ * block; the system call then sleeps on waitQueue() unless the file is
+ * O_NONBLOCK, and runs again when woken (sys-fs.ts).
+ */
 export abstract class File {
   refs = 1;
   offset = 0;
-  constructor(readonly flags: number) {}
+  constructor(public flags: number) {}
   read(_len: number): Uint8Array | number { return -EBADF; }
   write(_bytes: Uint8Array): number { return -EBADF; }
+  /** The queue a blocked reader (forWrite false) or writer sleeps on; none for files that never block. */
+  waitQueue(_forWrite: boolean): WaitQueue | undefined { return undefined; }
   seek(_off: number, _whence: number): number { return -ESPIPE; }
   abstract stat(): StatInfo;
   /** The console answers TCGETS/TIOCGWINSZ; everything else is not a terminal. */

@@ -10,7 +10,8 @@ import { ConsoleFile } from './file.js';
 import type { HostIO } from './host.js';
 import { checkImage, load, ExecError } from './loader.js';
 import { Access, pageFault } from './fault.js';
-import { dispatch, BLOCK } from './syscall.js';
+import { dispatch, BLOCK, NORETURN } from './syscall.js';
+import type { WaitQueue } from './wait.js';
 import { SIGNAL_NAMES, Sig } from './signal.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */
@@ -25,6 +26,8 @@ export interface KernelOptions {
   /** Stop after this many cycles of virtual time (the run cannot make progress otherwise). */
   maxCycles?: number;
   seed?: number;
+  /** Host directories the guest may write under (--rw); everything else on the host is read-only. */
+  rw?: string[];
 }
 
 export interface RunResult {
@@ -40,6 +43,11 @@ export class Kernel {
   readonly hz: number;
   current: Process | undefined;
   private runq: Process[] = [];
+  /** Processes in a timed sleep, woken by wakeTimers(). */
+  private timed: Process[] = [];
+  /** The address space whose root is in satp now. */
+  private loaded: AddressSpace | undefined;
+  idleCycles = 0;
   private nextPid = 1;
   private readonly trampoline: number;
   private readonly tickInterval: number;
@@ -48,9 +56,12 @@ export class Kernel {
   readonly unknownSyscalls = new Map<number, number>();
   private result: RunResult | undefined;
   random: () => number;
+  /** Absolute host directories the guest may write under (--rw). */
+  readonly rwDirs: readonly string[];
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
+    this.rwDirs = opts.rw ?? [];
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
     this.frames = new Frames(this.board.bus);
@@ -108,11 +119,26 @@ export class Kernel {
     return p;
   }
 
+  /** A new pid and process sharing nothing yet; the caller fills it (fork). */
+  newProcess(parent: Process, as: AddressSpace): Process {
+    const c = new Process(this.nextPid++, parent, as, parent.exe, parent.cwd);
+    this.procs.set(c.pid, c);
+    parent.children.push(c);
+    return c;
+  }
+
+  /** Queues a process to run. */
+  enqueue(p: Process): void { p.state = 'runnable'; this.runq.push(p); }
+
   /** Runs until the first process exits (or cannot go on). */
   run(): RunResult {
     const h = this.board.hart;
     while (this.result === undefined) {
-      if (this.current === undefined && !this.switchToNext()) break;
+      this.wakeTimers();
+      if (this.current === undefined && !this.switchToNext()) {
+        if (!this.idle()) break;
+        continue;
+      }
       const exit = h.run(1 << 20);
       this.handle(exit);
       if (this.opts.maxCycles !== undefined && h.cycle >= this.opts.maxCycles && this.result === undefined) {
@@ -142,10 +168,74 @@ export class Kernel {
     }
   }
 
+  // ---- sleeping and waking (wait.ts) ---------------------------------------
+
+  /** Puts p to sleep on q; returns BLOCK for the system call to return. */
+  sleepOn(p: Process, q: WaitQueue): number {
+    p.state = 'sleeping';
+    p.waitingOn = q;
+    q.add(p);
+    if (this.current === p) { this.current = undefined; p.nvcsw++; }
+    return BLOCK;
+  }
+
+  /** Puts p to sleep until virtual cycle `until`. */
+  sleepUntil(p: Process, until: number): number {
+    p.state = 'sleeping';
+    p.wakeAt = until;
+    this.timed.push(p);
+    if (this.current === p) { this.current = undefined; p.nvcsw++; }
+    return BLOCK;
+  }
+
+  /** Undoes sleepOn for a call that changed its mind (a partial transfer already happened). */
+  unsleep(p: Process): void {
+    p.waitingOn?.remove(p);
+    p.waitingOn = undefined;
+    p.state = 'running';
+    this.current = p;
+    p.nvcsw--;
+  }
+
+  /** Makes every sleeper on q runnable; their system calls run again. */
+  wake(q: WaitQueue): void {
+    for (const p of q.drain()) this.makeRunnable(p);
+  }
+
+  makeRunnable(p: Process): void {
+    p.waitingOn?.remove(p);
+    p.waitingOn = undefined;
+    if (p.state !== 'sleeping') return;
+    p.state = 'runnable';
+    p.wakeAt = Infinity;
+    this.timed = this.timed.filter((q) => q !== p);
+    this.runq.push(p);
+  }
+
+  private wakeTimers(): void {
+    if (this.timed.length === 0) return;
+    const now = this.board.hart.cycle;
+    for (const p of this.timed.filter((q) => q.wakeAt <= now)) this.makeRunnable(p);
+  }
+
+  /**
+   * Nothing can run: skip virtual time to the earliest timed wake-up (the
+   * idle hart would sleep in wfi until its timer fires). False = deadlock.
+   */
+  private idle(): boolean {
+    if (this.timed.length === 0) return false;
+    const h = this.board.hart;
+    const until = Math.min(...this.timed.map((p) => p.wakeAt));
+    if (until > h.cycle) { this.idleCycles += until - h.cycle; h.cycle = until; h.timersChanged(); }
+    this.armTimer();
+    return true;
+  }
+
   /** The timer interrupt: count it, re-arm, and give another process the CPU if one is waiting. */
   private tick(p: Process): void {
     this.ticks++;
     this.armTimer();
+    this.wakeTimers();
     if (this.runq.length > 0) {
       p.nivcsw++;
       p.state = 'runnable';
@@ -173,7 +263,7 @@ export class Kernel {
 
   private syscall(p: Process): void {
     const r = dispatch(this, p);
-    if (r === BLOCK) return; // sleeps; the call runs again when the process wakes
+    if (r === BLOCK || r === NORETURN) return; // sleeps (the call runs again when it wakes), or execve/sigreturn set the registers
     if (p.state === 'zombie') return;
     p.setReg(10, r);
     p.pc += 4;
@@ -193,8 +283,18 @@ export class Kernel {
     for (const f of p.files) if (f && --f.refs === 0) f.close();
     p.files = [];
     p.as.destroy();
+    if (this.loaded === p.as) this.loaded = undefined;
     if (this.current === p) this.current = undefined;
     this.runq = this.runq.filter((q) => q !== p);
+    this.timed = this.timed.filter((q) => q !== p);
+    p.waitingOn?.remove(p);
+    if (p.vforkDone) { this.wake(p.vforkDone); p.vforkDone = undefined; }
+    // Orphans go to pid 1 (or simply lose their parent when pid 1 is the one exiting).
+    const init = this.procs.get(1);
+    for (const c of p.children) { c.parent = init !== p ? init : undefined; if (c.parent) c.parent.children.push(c); }
+    p.children = [];
+    if (p.parent) this.wake(p.parent.childWait);
+    else if (p.pid !== 1) this.procs.delete(p.pid); // nobody will reap it
     if (p.pid === 1) {
       const sig = waitStatus & 0x7f;
       this.result = sig ? { status: 128 + sig, message } : { status: (waitStatus >> 8) & 0xff };
@@ -206,11 +306,16 @@ export class Kernel {
     if (next === undefined) return false;
     this.current = next;
     next.state = 'running';
-    const h = this.board.hart;
-    h.x.set(next.x); h.f.set(next.f);
-    csrWrite(h, Csr.SATP, (8n << 60n) | BigInt(next.as.root / PAGE_SIZE));
+    this.loadSpace(next.as);
     this.resume(next);
     return true;
+  }
+
+  /** Points satp at an address space (the hart flushes its TLB on the write). */
+  loadSpace(as: AddressSpace): void {
+    if (this.loaded === as) return;
+    this.loaded = as;
+    csrWrite(this.board.hart, Csr.SATP, (8n << 60n) | BigInt(as.root / PAGE_SIZE));
   }
 
   /** Returns to the current process in U-mode with sret. */

@@ -2,6 +2,7 @@
 
 import type { AddressSpace } from './vm.js';
 import type { File } from './file.js';
+import { WaitQueue } from './wait.js';
 import { DEFAULT_RLIMITS } from './sys-proc.js';
 
 export type ProcState = 'runnable' | 'running' | 'sleeping' | 'zombie';
@@ -22,8 +23,19 @@ export class Process {
   sigMask = 0n;
   /** Accounting (DESIGN.md): cycles in user and kernel, context switches, faults. */
   utime = 0; stime = 0; nvcsw = 0; nivcsw = 0; minflt = 0; majflt = 0;
-  /** Why the process sleeps, and when it should wake (virtual cycle), for nanosleep. */
+  /** The queue the process sleeps on, if any; and when a timed sleep ends (virtual cycle). */
+  waitingOn: WaitQueue | undefined;
   wakeAt = Infinity;
+  /** A timed sleep in progress (nanosleep): its deadline, kept across the restart of the call. */
+  sleepDeadline = -1;
+  /** Where a parent blocked in wait4 sleeps until a child changes state. */
+  readonly childWait = new WaitQueue();
+  /** Descriptors with FD_CLOEXEC. */
+  cloexec = new Set<number>();
+  /** The signal that tells the parent about this child's death (clone's CSIGNAL; SIGCHLD for fork). */
+  exitSignal = 17;
+  /** A vfork child's parent sleeps here until the child execs or exits. */
+  vforkDone: WaitQueue | undefined;
   exe: string;
   /** Resource limits by RLIMIT_* number: [soft, hard]. */
   rlimits = new Map<number, [bigint, bigint]>(Object.entries(DEFAULT_RLIMITS).map(([k, v]) => [Number(k), [v[0], v[1]]]));

@@ -1,12 +1,12 @@
 // File system calls over the VFS of DESIGN.md: the host filesystem read-only
 // at the same paths, a few devices, /proc/self/exe, and the console.
 
-import type { SyscallDef } from './syscall.js';
+import { BLOCK, type SyscallDef } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './proc.js';
-import { File, MemFile, DevFile, S_IFDIR, S_IFREG, type StatInfo } from './file.js';
+import { File, MemFile, DevFile, O_NONBLOCK, S_IFDIR, S_IFREG, type StatInfo } from './file.js';
 import { copyIn, copyInString, copyOut } from './uaccess.js';
-import { EBADF, EFAULT, EINVAL, EISDIR, EMFILE, ENOENT, ENOTDIR, ENOTTY, ERANGE, EROFS, ESPIPE } from './errno.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, EMFILE, ENOENT, ENOTDIR, ENOTTY, ERANGE, EROFS, ESPIPE } from './errno.js';
 
 const AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000;
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_CLOEXEC = 0o2000000;
@@ -53,15 +53,24 @@ function statBytes(s: StatInfo): Uint8Array {
   return b;
 }
 
-function readInto(p: Process, f: File, buf: number, len: number): number {
+/** -EAGAIN from a blocking file puts p to sleep on the file's queue: the call runs again when woken. */
+export function blockOr(k: Kernel, p: Process, f: File, r: number, forWrite: boolean): number {
+  if (r !== -EAGAIN || (f.flags & O_NONBLOCK)) return r;
+  const q = f.waitQueue(forWrite);
+  return q === undefined ? r : k.sleepOn(p, q);
+}
+
+function readInto(k: Kernel, p: Process, f: File, buf: number, len: number): number {
+  if (len === 0) return 0;
   const r = f.read(Math.min(len, MAX_IO));
-  if (typeof r === 'number') return r;
+  if (typeof r === 'number') return blockOr(k, p, f, r, false);
   return copyOut(p.as, buf, r) ? r.length : -EFAULT;
 }
 
-function writeFrom(p: Process, f: File, buf: number, len: number): number {
+function writeFrom(k: Kernel, p: Process, f: File, buf: number, len: number): number {
+  if (len === 0) return 0;
   const bytes = copyIn(p.as, buf, Math.min(len, MAX_IO));
-  return bytes === undefined ? -EFAULT : f.write(bytes);
+  return bytes === undefined ? -EFAULT : blockOr(k, p, f, f.write(bytes), true);
 }
 
 /** Reads an iovec array: [base, len] pairs, or undefined on EFAULT. */
@@ -73,7 +82,7 @@ function iovecs(p: Process, iov: number, cnt: number): [number, number][] | unde
   return Array.from({ length: cnt }, (_, i) => [Number(dv.getBigUint64(i * 16, true)), Number(dv.getBigUint64(i * 16 + 8, true))]);
 }
 
-function vectored(p: Process, fd: number, iov: number, cnt: number, write: boolean): number {
+function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, write: boolean): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
   const vs = iovecs(p, iov, cnt);
@@ -81,7 +90,8 @@ function vectored(p: Process, fd: number, iov: number, cnt: number, write: boole
   let total = 0;
   for (const [base, len] of vs) {
     if (len === 0) continue;
-    const r = write ? writeFrom(p, f, base, len) : readInto(p, f, base, len);
+    const r = write ? writeFrom(k, p, f, base, len) : readInto(k, p, f, base, len);
+    if (r === BLOCK && total > 0) { k.unsleep(p); return total; }
     if (r < 0) return total > 0 ? total : r;
     total += r;
     if (r < len) break;
@@ -137,13 +147,13 @@ function dupTo(p: Process, f: File, min: number): number {
 
 export const FS_CALLS: SyscallDef[] = [
   // implements read(2)
-  { name: 'read', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f ? readInto(p, f, a[1], a[2]) : -EBADF; } },
+  { name: 'read', status: 'full', handler: (k, p, a) => { const f = file(p, a[0]); return f ? readInto(k, p, f, a[1], a[2]) : -EBADF; } },
   // implements write(2)
-  { name: 'write', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f ? writeFrom(p, f, a[1], a[2]) : -EBADF; } },
+  { name: 'write', status: 'full', handler: (k, p, a) => { const f = file(p, a[0]); return f ? writeFrom(k, p, f, a[1], a[2]) : -EBADF; } },
   // implements readv(2)
-  { name: 'readv', status: 'full', handler: (_k, p, a) => vectored(p, a[0], a[1], a[2], false) },
+  { name: 'readv', status: 'full', handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], false) },
   // implements writev(2)
-  { name: 'writev', status: 'full', handler: (_k, p, a) => vectored(p, a[0], a[1], a[2], true) },
+  { name: 'writev', status: 'full', handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], true) },
   // implements pread64(2)
   { name: 'pread64', status: 'full', handler: (_k, p, a) => {
     const f = file(p, a[0]);

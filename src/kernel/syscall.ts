@@ -13,6 +13,8 @@ import { FS_CALLS } from './sys-fs.js';
 
 /** Returned by a handler that put the process to sleep; the call runs again when it wakes. */
 export const BLOCK = -0x40000000;
+/** Returned by a handler that set the user registers itself (execve, rt_sigreturn) or ended the process. */
+export const NORETURN = -0x40000001;
 
 /** The arguments a0..a5: signed 64-bit values as JS numbers (exact below 2^53; pointers beyond that are bad anyway). */
 export type Args = readonly number[];
