@@ -13,16 +13,8 @@ import { LINUX_PROGRAMS, GUEST_ENV, readExpected } from './linux/programs.js';
 
 /** Kernel work still to do (issue 3), by program. */
 const PENDING: Record<string, string> = {
-  'user/cowfork': 'needs clone (fork) and wait4',
-  'user/pipe': 'needs pipe2 and clone',
-  'user/signal': 'needs kill and signal delivery',
-  'user/exec': 'needs execve',
-  'linux/fork': 'needs clone (fork) and wait4',
-  'linux/mmap': 'needs clone (fork) for its copy-on-write check',
-  'linux/mmapshared': 'needs MAP_SHARED and clone',
-  'linux/pipe': 'needs pipe2 and clone',
-  'linux/signal': 'needs signal delivery',
-  'linux/sigmask': 'needs signal delivery',
+  'linux/mmap': 'needs the writable in-memory /tmp for its file mappings',
+  'linux/mmapshared': 'needs MAP_SHARED (pages shared across fork)',
   'linux/files': 'needs the writable in-memory /tmp',
 };
 

@@ -4,7 +4,7 @@
 
 import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, type Exit } from '../machine/index.js';
 import { Frames, PAGE_SIZE } from './frames.js';
-import { AddressSpace, PTE_A, PTE_R, PTE_X } from './vm.js';
+import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './vm.js';
 import { Process } from './proc.js';
 import { ConsoleFile } from './file.js';
 import type { HostIO } from './host.js';
@@ -12,12 +12,19 @@ import { checkImage, load, ExecError } from './loader.js';
 import { Access, pageFault } from './fault.js';
 import { dispatch, BLOCK, NORETURN } from './syscall.js';
 import type { WaitQueue } from './wait.js';
-import { SIGNAL_NAMES, Sig } from './signal.js';
+import { SIGNAL_NAMES, Sig, SIG_DFL, SIG_IGN, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, UNBLOCKABLE,
+  SIGFRAME_SIZE, UC, MCONTEXT, FPSTATE, bit, ignoredByDefault, siginfoBytes, type SigInfo } from './signal.js';
+import { copyIn, copyOut } from './uaccess.js';
+import { EINTR } from './errno.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */
 export const TRAMPOLINE_VA = -PAGE_SIZE;
 const TRAMPOLINE_INDEX_VA = 2 ** 39 - PAGE_SIZE; // the same page as the page-table walk sees it
 const TICKS_PER_SEC = 10_000_000;
+/** A user page holding `li a7, 139; ecall`: where signal handlers return (rt_sigreturn). */
+export const SIGTRAMP_VA = USER_TOP - PAGE_SIZE;
+const SIGTRAMP_CODE = [0x08b00893, 0x00000073];
+const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, ILL_ILLOPC = 1, TRAP_BRKPT = 1, SI_KERNEL = 0x80;
 
 export interface KernelOptions {
   host: HostIO;
@@ -43,13 +50,15 @@ export class Kernel {
   readonly hz: number;
   current: Process | undefined;
   private runq: Process[] = [];
-  /** Processes in a timed sleep, woken by wakeTimers(). */
+  /** Processes in a timed sleep, woken by wakeTimers(); processes with an armed ITIMER_REAL. */
   private timed: Process[] = [];
+  private alarms: Process[] = [];
   /** The address space whose root is in satp now. */
   private loaded: AddressSpace | undefined;
   idleCycles = 0;
   private nextPid = 1;
   private readonly trampoline: number;
+  private readonly sigtramp: number;
   private readonly tickInterval: number;
   ticks = 0;
   readonly syscallCounts = new Map<string, number>();
@@ -70,6 +79,8 @@ export class Kernel {
     this.random = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 4294967296; };
     this.trampoline = this.frames.alloc();
     this.board.hart.registerNative(this.trampoline, PAGE_SIZE);
+    this.sigtramp = this.frames.alloc();
+    SIGTRAMP_CODE.forEach((w, i) => { this.board.bus.ram32[(this.frames.off(this.sigtramp) >> 2) + i] = w; });
     this.boot();
   }
 
@@ -99,6 +110,8 @@ export class Kernel {
     as.onChange = () => { if (this.current?.as === as) this.board.hart.flushTlbs(); };
     this.frames.ref(this.trampoline);
     as.map(TRAMPOLINE_INDEX_VA, this.trampoline, PTE_R | PTE_X | PTE_A);
+    this.frames.ref(this.sigtramp);
+    as.map(SIGTRAMP_VA, this.sigtramp, PTE_R | PTE_X | PTE_U | PTE_A);
     return as;
   }
 
@@ -135,9 +148,12 @@ export class Kernel {
     const h = this.board.hart;
     while (this.result === undefined) {
       this.wakeTimers();
-      if (this.current === undefined && !this.switchToNext()) {
-        if (!this.idle()) break;
-        continue;
+      if (this.current === undefined) {
+        if (!this.switchToNext()) {
+          if (!this.idle()) break;
+          continue;
+        }
+        if (this.current === undefined) continue; // a fatal signal ended it on its way back to U-mode
       }
       const exit = h.run(1 << 20);
       this.handle(exit);
@@ -212,9 +228,21 @@ export class Kernel {
     this.runq.push(p);
   }
 
+  /** Arms p's ITIMER_REAL (setitimer/alarm). */
+  setAlarm(p: Process, at: number, interval: number): void {
+    p.alarmAt = at;
+    p.alarmInterval = interval;
+    if (at !== Infinity && !this.alarms.includes(p)) this.alarms.push(p);
+  }
+
   private wakeTimers(): void {
-    if (this.timed.length === 0) return;
     const now = this.board.hart.cycle;
+    for (const p of this.alarms.filter((q) => q.alarmAt <= now)) {
+      p.alarmAt = p.alarmInterval > 0 ? now + p.alarmInterval : Infinity;
+      this.signal(p, Sig.ALRM, { code: SI_KERNEL });
+    }
+    this.alarms = this.alarms.filter((q) => q.alarmAt !== Infinity && q.state !== 'zombie');
+    if (this.timed.length === 0) return;
     for (const p of this.timed.filter((q) => q.wakeAt <= now)) this.makeRunnable(p);
   }
 
@@ -223,9 +251,9 @@ export class Kernel {
    * idle hart would sleep in wfi until its timer fires). False = deadlock.
    */
   private idle(): boolean {
-    if (this.timed.length === 0) return false;
+    if (this.timed.length === 0 && this.alarms.length === 0) return false;
     const h = this.board.hart;
-    const until = Math.min(...this.timed.map((p) => p.wakeAt));
+    const until = Math.min(...this.timed.map((p) => p.wakeAt), ...this.alarms.map((p) => p.alarmAt));
     if (until > h.cycle) { this.idleCycles += until - h.cycle; h.cycle = until; h.timersChanged(); }
     this.armTimer();
     return true;
@@ -250,19 +278,112 @@ export class Kernel {
     if (cause === 12 || cause === 13 || cause === 15) {
       const access = cause === 12 ? Access.EXEC : cause === 13 ? Access.READ : Access.WRITE;
       const r = pageFault(p.as, addr, access);
-      if (r === 'maperr' || r === 'accerr') return this.kill(p, Sig.SEGV, addr);
+      if (r === 'maperr' || r === 'accerr') return this.fault(p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
       if (r === 'oom') return this.kill(p, Sig.KILL, addr, 'out of memory');
       p.minflt++;
       return;
     }
-    if (cause === 2) return this.kill(p, Sig.ILL, p.pc);
-    if (cause === 3) return this.kill(p, Sig.TRAP, p.pc);
-    if (cause === 4 || cause === 6) return this.kill(p, Sig.BUS, addr);
-    return this.kill(p, Sig.SEGV, addr);
+    if (cause === 2) return this.fault(p, Sig.ILL, ILL_ILLOPC, p.pc);
+    if (cause === 3) return this.fault(p, Sig.TRAP, TRAP_BRKPT, p.pc);
+    if (cause === 4 || cause === 6) return this.fault(p, Sig.BUS, BUS_ADRALN, addr);
+    return this.fault(p, Sig.SEGV, SI_KERNEL, addr);
+  }
+
+  /**
+   * A synchronous fault signal. Like Linux's force_sig_fault: a blocked or
+   * ignored fault signal cannot be held off, so the default action applies.
+   */
+  private fault(p: Process, sig: number, code: number, addr: number): void {
+    const act = p.sigActions[sig];
+    if ((p.sigMask & bit(sig)) || act.handler === SIG_IGN || act.handler === SIG_DFL) return this.kill(p, sig, addr);
+    this.signal(p, sig, { code, addr });
+  }
+
+  /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
+  signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void {
+    if (p.state === 'zombie') return;
+    const act = p.sigActions[sig];
+    if (sig === Sig.KILL) return this.kill(p, sig, p.pc);
+    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return;
+    p.sigPending |= bit(sig);
+    if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
+    else p.sigInfo.set(sig, info);
+    if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) this.makeRunnable(p);
+  }
+
+  /**
+   * Delivers the lowest pending unblocked signal before p returns to U-mode:
+   * the default action, or a frame on the user stack and a jump to the
+   * handler. Returns false when the signal ended the process.
+   */
+  private deliver(p: Process): boolean {
+    const ready = p.sigPending & ~p.sigMask;
+    if (ready === 0n) return true;
+    let sig = 1;
+    while ((ready & bit(sig)) === 0n) sig++;
+    let info: SigInfo;
+    const queued = p.sigQueue.get(sig);
+    if (queued !== undefined && queued.length > 0) {
+      info = queued.shift()!;
+      if (queued.length === 0) p.sigPending &= ~bit(sig);
+    } else {
+      p.sigPending &= ~bit(sig);
+      info = p.sigInfo.get(sig) ?? { code: SI_KERNEL };
+    }
+    const act = p.sigActions[sig];
+    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return true;
+    if (act.handler === SIG_DFL) { this.kill(p, sig, info.addr ?? p.pc); return false; }
+    if (p.inBlockedCall) {
+      // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
+      p.inBlockedCall = false;
+      // rt_sigsuspend, ppoll and the sleeps are never restarted after a handler (Linux: ERESTARTNOHAND/RESTART_BLOCK).
+      const noRestart = [133, 73, 101, 115].includes(p.reg(17));
+      if (noRestart || (act.flags & SA_RESTART) === 0) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
+    }
+    const oldMask = p.restoreMask ?? p.sigMask;
+    p.restoreMask = undefined;
+    // SA_ONSTACK switches to the alternate stack unless already on it (a nested signal stays where it is).
+    const already = p.onAltStack();
+    const onAlt = (act.flags & SA_ONSTACK) !== 0 && p.altStack.flags === 0 && !already;
+    const sp = onAlt ? p.altStack.sp + p.altStack.size : p.reg(2);
+    const frame = Math.floor((sp - SIGFRAME_SIZE) / 16) * 16;
+    const b = new Uint8Array(SIGFRAME_SIZE), dv = new DataView(b.buffer);
+    b.set(siginfoBytes(sig, info), 0);
+    dv.setBigUint64(UC + 16, BigInt(p.altStack.sp), true);
+    dv.setInt32(UC + 24, already ? 1 : p.altStack.flags, true);
+    dv.setBigUint64(UC + 32, BigInt(p.altStack.size), true);
+    dv.setBigUint64(UC + 40, oldMask, true);
+    dv.setBigUint64(MCONTEXT, BigInt.asUintN(64, BigInt(p.pc)), true);
+    for (let r = 1; r < 32; r++) { dv.setInt32(MCONTEXT + 8 * r, p.x[2 * r], true); dv.setInt32(MCONTEXT + 8 * r + 4, p.x[2 * r + 1], true); }
+    for (let r = 0; r < 64; r++) dv.setInt32(FPSTATE + 4 * r, p.f[r], true);
+    dv.setUint32(FPSTATE + 256, p.fcsr, true);
+    if (!copyOut(p.as, frame, b)) { this.kill(p, Sig.SEGV, frame, 'bad signal stack'); return false; }
+    if (act.flags & SA_RESETHAND) p.sigActions[sig] = { handler: SIG_DFL, flags: 0, mask: 0n };
+    p.sigMask = (p.sigMask | act.mask | ((act.flags & SA_NODEFER) ? 0n : bit(sig))) & ~UNBLOCKABLE;
+    p.setReg(10, sig); p.setReg(11, frame); p.setReg(12, frame + UC);
+    p.setReg(2, frame);
+    p.setReg(1, SIGTRAMP_VA);
+    p.pc = act.handler;
+    return true;
+  }
+
+  /** rt_sigreturn: restores the context saved in the frame at sp. False when the frame is unreadable. */
+  sigreturn(p: Process): boolean {
+    const frame = p.reg(2);
+    const b = copyIn(p.as, frame, SIGFRAME_SIZE);
+    if (b === undefined) { this.kill(p, Sig.SEGV, frame, 'bad signal frame'); return false; }
+    const dv = new DataView(b.buffer);
+    p.sigMask = dv.getBigUint64(UC + 40, true) & ~UNBLOCKABLE;
+    p.pc = Number(dv.getBigInt64(MCONTEXT, true));
+    for (let r = 1; r < 32; r++) { p.x[2 * r] = dv.getInt32(MCONTEXT + 8 * r, true); p.x[2 * r + 1] = dv.getInt32(MCONTEXT + 8 * r + 4, true); }
+    for (let r = 0; r < 64; r++) p.f[r] = dv.getInt32(FPSTATE + 4 * r, true);
+    p.fcsr = dv.getUint32(FPSTATE + 256, true);
+    return true;
   }
 
   private syscall(p: Process): void {
     const r = dispatch(this, p);
+    p.inBlockedCall = r === BLOCK;
     if (r === BLOCK || r === NORETURN) return; // sleeps (the call runs again when it wakes), or execve/sigreturn set the registers
     if (p.state === 'zombie') return;
     p.setReg(10, r);
@@ -318,8 +439,10 @@ export class Kernel {
     csrWrite(this.board.hart, Csr.SATP, (8n << 60n) | BigInt(as.root / PAGE_SIZE));
   }
 
-  /** Returns to the current process in U-mode with sret. */
+  /** Returns to the current process in U-mode with sret, delivering a pending signal first. */
   private resume(p: Process): void {
+    // Like Linux's exit-to-user loop: every deliverable signal gets a frame, each on top of the last.
+    while ((p.sigPending & ~p.sigMask) !== 0n) if (!this.deliver(p)) return;
     const h = this.board.hart;
     h.x.set(p.x); h.f.set(p.f);
     h.sepc = BigInt.asUintN(64, BigInt(p.pc));

@@ -3,6 +3,7 @@
 import type { AddressSpace } from './vm.js';
 import type { File } from './file.js';
 import { WaitQueue } from './wait.js';
+import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from './signal.js';
 import { DEFAULT_RLIMITS } from './sys-proc.js';
 
 export type ProcState = 'runnable' | 'running' | 'sleeping' | 'zombie';
@@ -30,6 +31,20 @@ export class Process {
   sleepDeadline = -1;
   /** Where a parent blocked in wait4 sleeps until a child changes state. */
   readonly childWait = new WaitQueue();
+  /** Signal state: actions by number (1..64), pending set and what each pending signal carries. */
+  sigActions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: SIG_DFL, flags: 0, mask: 0n }));
+  sigPending = 0n;
+  sigInfo = new Map<number, SigInfo>();
+  /** Real-time signals (32..64) queue every instance (signal(7)); standard ones coalesce into sigInfo. */
+  sigQueue = new Map<number, SigInfo[]>();
+  /** The mask to restore after rt_sigsuspend's temporary one, saved into the signal frame. */
+  restoreMask: bigint | undefined;
+  altStack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
+  /** True while the current system call is asleep (it will run again, or return EINTR for a signal). */
+  inBlockedCall = false;
+  /** ITIMER_REAL: the next expiry (virtual cycle; Infinity when disarmed) and the reload interval. */
+  alarmAt = Infinity;
+  alarmInterval = 0;
   /** Descriptors with FD_CLOEXEC. */
   cloexec = new Set<number>();
   /** The signal that tells the parent about this child's death (clone's CSIGNAL; SIGCHLD for fork). */
@@ -51,6 +66,18 @@ export class Process {
   setReg(i: number, v: number): void {
     this.x[2 * i] = v | 0;
     this.x[2 * i + 1] = Math.floor(v / 4294967296) | 0;
+  }
+
+  /** True when sp is inside the enabled alternate signal stack. */
+  onAltStack(): boolean {
+    const sp = this.reg(2);
+    return this.altStack.flags !== 2 && sp > this.altStack.sp && sp <= this.altStack.sp + this.altStack.size;
+  }
+
+  /** execve keeps ignored signals ignored and resets handled ones to the default (signal(7)). */
+  resetSignalsForExec(): void {
+    for (const a of this.sigActions) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; a.mask = 0n; }
+    this.altStack = { sp: 0, size: 0, flags: 2 };
   }
 
   /** The lowest free descriptor at or above min, or -1. */

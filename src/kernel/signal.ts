@@ -1,9 +1,58 @@
-// Signal numbers (Linux asm-generic/signal.h). Handlers and masks arrive with the signals work of issue 3.
+// Signals: numbers, default actions, and delivery with the Linux riscv64
+// signal frame (arch/riscv/include/uapi/asm/{sigcontext,ucontext}.h):
+//   rt_sigframe = siginfo (128 bytes) + ucontext, where ucontext is
+//   uc_flags @0, uc_link @8, uc_stack @16 (24 bytes), uc_sigmask @40,
+//   padding to @168, uc_mcontext @176 (16-aligned): sc_regs = pc, x1..x31
+//   (256 bytes), then the FP state: f0..f31 (256 bytes) and fcsr.
+// The handler returns to `ra`, a user page holding `li a7, 139; ecall`
+// (rt_sigreturn), as Linux's vDSO __vdso_rt_sigreturn does.
+
 export const enum Sig { HUP = 1, INT = 2, QUIT = 3, ILL = 4, TRAP = 5, ABRT = 6, BUS = 7, FPE = 8, KILL = 9, USR1 = 10,
-  SEGV = 11, USR2 = 12, PIPE = 13, ALRM = 14, TERM = 15, CHLD = 17, CONT = 18, STOP = 19 }
+  SEGV = 11, USR2 = 12, PIPE = 13, ALRM = 14, TERM = 15, CHLD = 17, CONT = 18, STOP = 19, TSTP = 20, TTIN = 21,
+  TTOU = 22, URG = 23, WINCH = 28 }
 
 export const SIGNAL_NAMES: Record<number, string> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
   9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
-  17: 'SIGCHLD', 18: 'SIGCONT', 19: 'SIGSTOP',
+  16: 'SIGSTKFLT', 17: 'SIGCHLD', 18: 'SIGCONT', 19: 'SIGSTOP', 20: 'SIGTSTP', 21: 'SIGTTIN', 22: 'SIGTTOU',
+  23: 'SIGURG', 24: 'SIGXCPU', 25: 'SIGXFSZ', 26: 'SIGVTALRM', 27: 'SIGPROF', 28: 'SIGWINCH', 29: 'SIGIO',
+  30: 'SIGPWR', 31: 'SIGSYS',
 };
+
+export const SIG_DFL = 0, SIG_IGN = 1;
+export const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
+
+/** signal(7): signals whose default action is to be ignored (stop/continue are treated as ignore for now). */
+export function ignoredByDefault(sig: number): boolean {
+  return sig === Sig.CHLD || sig === Sig.URG || sig === Sig.WINCH || sig === Sig.CONT ||
+    sig === Sig.STOP || sig === Sig.TSTP || sig === Sig.TTIN || sig === Sig.TTOU || sig >= 32;
+}
+
+export interface SigAction { handler: number; flags: number; mask: bigint; }
+
+export interface SigInfo { code: number; pid?: number; addr?: number; status?: number; value?: bigint; }
+export const SI_USER = 0, SI_QUEUE = -1, SI_TKILL = -6;
+
+export const bit = (sig: number) => 1n << BigInt(sig - 1);
+/** SIGKILL and SIGSTOP can be neither caught nor blocked. */
+export const UNBLOCKABLE = bit(Sig.KILL) | bit(Sig.STOP);
+
+export const SIGFRAME_SIZE = 128 + 960;
+export const UC = 128; // ucontext offset in the frame
+export const MCONTEXT = UC + 176;
+export const FPSTATE = MCONTEXT + 256;
+
+/** siginfo_t as the handler sees it. */
+export function siginfoBytes(sig: number, info: SigInfo): Uint8Array {
+  const b = new Uint8Array(128), dv = new DataView(b.buffer);
+  dv.setInt32(0, sig, true);
+  dv.setInt32(8, info.code, true);
+  if (info.addr !== undefined) dv.setBigUint64(16, BigInt.asUintN(64, BigInt(info.addr)), true);
+  else {
+    dv.setInt32(16, info.pid ?? 0, true);
+    dv.setInt32(20, 0, true); // si_uid: root
+    if (info.status !== undefined) dv.setInt32(24, info.status, true);
+    if (info.value !== undefined) dv.setBigUint64(24, info.value, true);
+  }
+  return b;
+}

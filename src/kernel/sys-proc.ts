@@ -1,7 +1,7 @@
 // Process, identity, limits, time and signal-state system calls.
 
 import type { SyscallDef } from './syscall.js';
-import { copyIn, copyOut, writeU64 } from './uaccess.js';
+import { copyIn, copyOut } from './uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from './errno.js';
 
 const u64s = (...v: (number | bigint)[]) => {
@@ -100,40 +100,4 @@ export const PROC_CALLS: SyscallDef[] = [
     const us = Math.floor(k.board.hart.cycle / 1000) + VIRTUAL_EPOCH_S * 1e6;
     return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
   } },
-  // implements nanosleep(2): with one process, virtual time simply moves on
-  { name: 'nanosleep', status: 'partial', handler: (k, p, a) => sleep(k.board.hart, p, a[0], -1) },
-  // implements clock_nanosleep(2): relative, or TIMER_ABSTIME against the clock's own time
-  { name: 'clock_nanosleep', status: 'partial', handler: (k, p, a) => {
-    if (a[0] < 0 || a[0] > 11 || (a[1] & ~1) !== 0) return -EINVAL;
-    const base = a[1] === 1 ? (a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0) : -1;
-    return sleep(k.board.hart, p, a[2], base);
-  } },
-  // implements rt_sigaction(2): records the action (delivery comes with the signals work)
-  { name: 'rt_sigaction', status: 'partial', handler: (_k, p, a) => (a[2] === 0 || copyOut(p.as, a[2], new Uint8Array(32)) ? 0 : -EFAULT) },
-  // implements rt_sigprocmask(2)
-  { name: 'rt_sigprocmask', status: 'partial', handler: (_k, p, a) => {
-    if (a[2] !== 0 && !writeU64(p.as, a[2], p.sigMask)) return -EFAULT;
-    if (a[1] === 0) return 0;
-    const b = copyIn(p.as, a[1], 8);
-    if (b === undefined) return -EFAULT;
-    const set = new DataView(b.buffer).getBigUint64(0, true);
-    if (a[0] === 0) p.sigMask |= set; else if (a[0] === 1) p.sigMask &= ~set; else if (a[0] === 2) p.sigMask = set; else return -EINVAL;
-    return 0;
-  } },
 ];
-
-/**
- * Advances virtual time by the timespec at req (absBase < 0), or to it on the
- * clock whose value is cycle + absBase (TIMER_ABSTIME). With one process
- * nothing else could run meanwhile; blocking sleeps arrive with the scheduler.
- */
-function sleep(h: { cycle: number }, p: { as: import('./vm.js').AddressSpace }, req: number, absBase: number): number {
-  const b = copyIn(p.as, req, 16);
-  if (b === undefined) return -EFAULT;
-  const dv = new DataView(b.buffer);
-  const s = Number(dv.getBigInt64(0, true)), ns = Number(dv.getBigInt64(8, true));
-  if (s < 0 || ns < 0 || ns >= 1e9) return -EINVAL;
-  const t = s * 1e9 + ns;
-  h.cycle = absBase < 0 ? h.cycle + t : Math.max(h.cycle, t - absBase);
-  return 0;
-}

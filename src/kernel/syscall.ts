@@ -10,6 +10,9 @@ import { ENOSYS } from './errno.js';
 import { PROC_CALLS } from './sys-proc.js';
 import { MEM_CALLS } from './sys-mem.js';
 import { FS_CALLS } from './sys-fs.js';
+import { TASK_CALLS } from './sys-task.js';
+import { SIGNAL_CALLS } from './sys-signal.js';
+import { PIPE_CALLS } from './pipe.js';
 
 /** Returned by a handler that put the process to sleep; the call runs again when it wakes. */
 export const BLOCK = -0x40000000;
@@ -29,7 +32,7 @@ export interface SyscallDef { name: SyscallName; handler: Handler; status: Suppo
 export interface Syscall extends SyscallDef { nr: number; }
 
 const TABLE = new Map<number, Syscall>();
-for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FS_CALLS]) {
+for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FS_CALLS, ...TASK_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS]) {
   const nr = SYSNO[def.name];
   if (TABLE.has(nr)) throw new Error(`syscall ${def.name} defined twice`);
   TABLE.set(nr, { ...def, nr });

@@ -15,7 +15,7 @@ export const SYSNO = {
   nanosleep: 101, getitimer: 102, setitimer: 103,
   clock_gettime: 113, clock_getres: 114, clock_nanosleep: 115, sched_yield: 124,
   kill: 129, tkill: 130, tgkill: 131, sigaltstack: 132, rt_sigsuspend: 133, rt_sigaction: 134,
-  rt_sigprocmask: 135, rt_sigpending: 136, rt_sigtimedwait: 137, rt_sigreturn: 139,
+  rt_sigprocmask: 135, rt_sigpending: 136, rt_sigtimedwait: 137, rt_sigqueueinfo: 138, rt_sigreturn: 139,
   setpgid: 154, getpgid: 155, getsid: 156, setsid: 157, times: 153, uname: 160,
   getrlimit: 163, setrlimit: 164, getrusage: 165, umask: 166, prctl: 167, gettimeofday: 169,
   getpid: 172, getppid: 173, getuid: 174, geteuid: 175, getgid: 176, getegid: 177, gettid: 178, sysinfo: 179,

@@ -176,3 +176,35 @@ export function carve(as: AddressSpace, start: number, end: number): void {
   as.vmas = out.sort((a, b) => a.start - b.start);
   as.unmapRange(start, end);
 }
+
+/**
+ * fork's address space: the same VMAs, and every page shared. Writable pages
+ * become read-only copy-on-write in both spaces (fault.ts copies on the first
+ * write); read-only pages are simply shared. Returns undefined when out of
+ * memory for page tables (the child is then freed).
+ */
+export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
+  child.vmas = parent.vmas.map((v) => ({ ...v }));
+  child.brkStart = parent.brkStart;
+  child.brk = parent.brk;
+  child.mmapBase = parent.mmapBase;
+  const notify = parent.onChange;
+  let changed = false;
+  parent.onChange = () => { changed = true; }; // one TLB flush for the whole fork, not one per page
+  try {
+    for (const [va, w, pa] of parent.leaves()) {
+      if (child.lookup(va) !== undefined) continue; // the trampoline, mapped by newAddressSpace
+      let flags = parent.bus.ram32[w] & 0x3ff;
+      if (flags & (PTE_W | PTE_COW)) {
+        flags = (flags & ~(PTE_W | PTE_D)) | PTE_COW;
+        parent.setFlags(w, flags);
+      }
+      if (!child.map(va, pa, flags)) return false;
+      parent.frames.ref(pa);
+    }
+    return true;
+  } finally {
+    parent.onChange = notify;
+    if (changed) notify();
+  }
+}

@@ -65,6 +65,7 @@
 #define SYS_rt_sigprocmask     135
 #define SYS_rt_sigpending      136
 #define SYS_rt_sigtimedwait    137
+#define SYS_rt_sigqueueinfo    138
 #define SYS_rt_sigreturn       139
 #define SYS_times              153
 #define SYS_setpgid            154

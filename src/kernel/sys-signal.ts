@@ -1,0 +1,151 @@
+// Signal and timer system calls. Delivery itself is Kernel.deliver (the frame
+// layout is described in signal.ts).
+
+import { NORETURN, type SyscallDef } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import type { Process } from './proc.js';
+import { copyIn, copyOut, writeU64 } from './uaccess.js';
+import { WaitQueue } from './wait.js';
+import { UNBLOCKABLE, bit } from './signal.js';
+import { EFAULT, EINVAL, ENOSYS } from './errno.js';
+import { VIRTUAL_EPOCH_S } from './sys-proc.js';
+
+const SIGSET_SIZE = 8;
+const SS_ONSTACK = 1, SS_DISABLE = 2, MINSIGSTKSZ = 2048;
+
+function readSet(p: Process, ptr: number): bigint | undefined {
+  const b = copyIn(p.as, ptr, 8);
+  return b === undefined ? undefined : new DataView(b.buffer).getBigUint64(0, true);
+}
+
+/** Reads a timespec: nanoseconds, or -EFAULT / -EINVAL. */
+function timespecNs(p: Process, ptr: number): number {
+  const b = copyIn(p.as, ptr, 16);
+  if (b === undefined) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const s = Number(dv.getBigInt64(0, true)), ns = Number(dv.getBigInt64(8, true));
+  if (s < 0 || ns < 0 || ns >= 1e9) return -EINVAL;
+  return s * 1e9 + ns;
+}
+
+/** A sleep until virtual cycle `deadline`, kept across the restarts of the call. */
+function sleepTo(k: Kernel, p: Process, deadline: number): number {
+  if (p.sleepDeadline < 0) p.sleepDeadline = deadline;
+  if (k.board.hart.cycle >= p.sleepDeadline) { p.sleepDeadline = -1; return 0; }
+  return k.sleepUntil(p, p.sleepDeadline);
+}
+
+function sigaction(p: Process, sig: number, act: number, old: number, size: number): number {
+  if (size !== SIGSET_SIZE || sig < 1 || sig > 64) return -EINVAL;
+  if (act !== 0 && (bit(sig) & UNBLOCKABLE)) return -EINVAL;
+  const cur = p.sigActions[sig];
+  if (old !== 0) {
+    const b = new Uint8Array(24), dv = new DataView(b.buffer);
+    dv.setBigUint64(0, BigInt(cur.handler), true);
+    dv.setBigUint64(8, BigInt(cur.flags >>> 0), true);
+    dv.setBigUint64(16, cur.mask, true);
+    if (!copyOut(p.as, old, b)) return -EFAULT;
+  }
+  if (act !== 0) {
+    const b = copyIn(p.as, act, 24);
+    if (b === undefined) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    p.sigActions[sig] = { handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn), mask: dv.getBigUint64(16, true) & ~UNBLOCKABLE };
+    if (p.sigActions[sig].handler === 1) { p.sigPending &= ~bit(sig); } // SIG_IGN discards what is pending
+  }
+  return 0;
+}
+
+function itimer(k: Kernel, p: Process, which: number, value: number, old: number): number {
+  if (which !== 0) return which === 1 || which === 2 ? -ENOSYS : -EINVAL; // ITIMER_REAL only
+  const now = k.board.hart.cycle;
+  const us = (ns: number) => [Math.floor(ns / 1e9), Math.floor((ns % 1e9) / 1000)];
+  if (old !== 0) {
+    const left = p.alarmAt === Infinity ? 0 : Math.max(1000, p.alarmAt - now);
+    const b = new Uint8Array(32), dv = new DataView(b.buffer);
+    [...us(p.alarmInterval), ...us(left)].forEach((v, i) => dv.setBigInt64(i * 8, BigInt(v), true));
+    if (!copyOut(p.as, old, b)) return -EFAULT;
+  }
+  if (value !== 0) {
+    const b = copyIn(p.as, value, 32);
+    if (b === undefined) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    const f = (i: number) => Number(dv.getBigInt64(i * 8, true));
+    if (f(1) < 0 || f(1) >= 1e6 || f(3) < 0 || f(3) >= 1e6 || f(0) < 0 || f(2) < 0) return -EINVAL;
+    const interval = f(0) * 1e9 + f(1) * 1000, first = f(2) * 1e9 + f(3) * 1000;
+    k.setAlarm(p, first === 0 ? Infinity : now + first, interval);
+  }
+  return 0;
+}
+
+export const SIGNAL_CALLS: SyscallDef[] = [
+  // implements rt_sigaction(2)
+  { name: 'rt_sigaction', status: 'full', handler: (_k, p, a) => sigaction(p, a[0], a[1], a[2], a[3]) },
+  // implements rt_sigprocmask(2)
+  { name: 'rt_sigprocmask', status: 'full', handler: (_k, p, a) => {
+    if (a[3] !== SIGSET_SIZE) return -EINVAL;
+    const old = p.sigMask;
+    if (a[1] !== 0) {
+      const set = readSet(p, a[1]);
+      if (set === undefined) return -EFAULT;
+      if (a[0] === 0) p.sigMask |= set; else if (a[0] === 1) p.sigMask &= ~set; else if (a[0] === 2) p.sigMask = set; else return -EINVAL;
+      p.sigMask &= ~UNBLOCKABLE;
+    }
+    if (a[2] !== 0 && !writeU64(p.as, a[2], old)) return -EFAULT;
+    return 0;
+  } },
+  // implements rt_sigpending(2)
+  { name: 'rt_sigpending', status: 'full', handler: (_k, p, a) => (a[1] !== SIGSET_SIZE ? -EINVAL : writeU64(p.as, a[0], p.sigPending & p.sigMask) ? 0 : -EFAULT) },
+  // implements rt_sigsuspend(2): waits with a temporary mask until a handler runs; always -EINTR
+  { name: 'rt_sigsuspend', status: 'full', handler: (k, p, a) => {
+    if (a[1] !== SIGSET_SIZE) return -EINVAL;
+    const set = readSet(p, a[0]);
+    if (set === undefined) return -EFAULT;
+    if (p.restoreMask === undefined) p.restoreMask = p.sigMask;
+    p.sigMask = set & ~UNBLOCKABLE;
+    return k.sleepOn(p, new WaitQueue());
+  } },
+  // implements rt_sigreturn(2): the return path of every handler, through the signal trampoline page
+  { name: 'rt_sigreturn', status: 'full', handler: (k, p) => { k.sigreturn(p); return NORETURN; } },
+  // implements sigaltstack(2)
+  { name: 'sigaltstack', status: 'full', handler: (_k, p, a) => {
+    if (a[1] !== 0) {
+      const cur = p.altStack;
+      const b = new Uint8Array(24), dv = new DataView(b.buffer);
+      dv.setBigUint64(0, BigInt(cur.sp), true); dv.setInt32(8, p.onAltStack() ? SS_ONSTACK : cur.flags, true); dv.setBigUint64(16, BigInt(cur.size), true);
+      if (!copyOut(p.as, a[1], b)) return -EFAULT;
+    }
+    if (a[0] !== 0) {
+      if (p.onAltStack()) return -1; // EPERM: cannot change the stack one is running on
+      const b = copyIn(p.as, a[0], 24);
+      if (b === undefined) return -EFAULT;
+      const dv = new DataView(b.buffer);
+      const flags = dv.getInt32(8, true), size = Number(dv.getBigUint64(16, true));
+      if ((flags & ~(SS_DISABLE | SS_ONSTACK)) !== 0) return -EINVAL;
+      if (!(flags & SS_DISABLE) && size < MINSIGSTKSZ) return -12; // ENOMEM, as Linux
+      p.altStack = flags & SS_DISABLE ? { sp: 0, size: 0, flags: SS_DISABLE } : { sp: Number(dv.getBigUint64(0, true)), size, flags: 0 };
+    }
+    return 0;
+  } },
+  // implements nanosleep(2)
+  { name: 'nanosleep', status: 'full', handler: (k, p, a) => {
+    if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
+    const ns = timespecNs(p, a[0]);
+    return ns < 0 ? ns : sleepTo(k, p, k.board.hart.cycle + ns);
+  } },
+  // implements clock_nanosleep(2): relative or TIMER_ABSTIME
+  { name: 'clock_nanosleep', status: 'full', handler: (k, p, a) => {
+    if (a[0] < 0 || a[0] > 11 || (a[1] & ~1) !== 0) return -EINVAL;
+    if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
+    const ns = timespecNs(p, a[2]);
+    if (ns < 0) return ns;
+    const base = a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0;
+    return sleepTo(k, p, a[1] === 1 ? ns - base : k.board.hart.cycle + ns);
+  } },
+  // implements setitimer(2) and getitimer(2) for ITIMER_REAL (alarm(3) uses it)
+  { name: 'setitimer', status: 'partial', handler: (k, p, a) => itimer(k, p, a[0], a[1], a[2]) },
+  { name: 'getitimer', status: 'partial', handler: (k, p, a) => itimer(k, p, a[0], 0, a[1]) },
+  // implements ppoll(2) with no descriptors (what pause(3) does): waits for a signal
+  { name: 'ppoll', status: 'partial', handler: (k, p, a) => (a[1] === 0 && a[2] === 0 ? k.sleepOn(p, new WaitQueue()) : -ENOSYS) },
+];
+

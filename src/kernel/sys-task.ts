@@ -1,0 +1,205 @@
+// Process lifecycle system calls: clone (fork and vfork semantics), wait4,
+// waitid, execve, kill. Threads (CLONE_VM without CLONE_VFORK) are refused
+// with EINVAL until the kernel has them; the refusal is counted like any call.
+
+import { NORETURN, type SyscallDef } from './syscall.js';
+import type { Kernel } from './kernel.js';
+import type { Process } from './proc.js';
+import { forkSpace } from './vm.js';
+import { checkImage, load, ExecError } from './loader.js';
+import { copyIn, copyInString, copyOut, readU64 } from './uaccess.js';
+import { SI_TKILL, SI_USER } from './signal.js';
+import { WaitQueue } from './wait.js';
+import { resolvePath } from './sys-fs.js';
+import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, E2BIG } from './errno.js';
+
+const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000,
+  CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
+  CLONE_CHILD_SETTID = 0x1000000;
+const WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x1000000;
+
+/** clone(flags, newsp, parent_tid, tls, child_tid): the asm-generic argument order riscv64 uses. */
+function clone(k: Kernel, p: Process, a: readonly number[]): number {
+  const flags = a[0];
+  if (flags & (CLONE_THREAD | CLONE_SIGHAND)) return -EINVAL; // threads: not yet
+  if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) return -EINVAL;
+  const nproc = p.rlimits.get(6)![0];
+  const mine = [...k.procs.values()].filter((q) => q.state !== 'zombie').length;
+  if (BigInt(mine) >= nproc) return -EAGAIN;
+  const as = k.newAddressSpace();
+  const c = k.newProcess(p, as);
+  if (!forkSpace(p.as, as)) { k.exit(c, 9 << 0); return -ENOMEM; }
+  c.x.set(p.x); c.f.set(p.f); c.fcsr = p.fcsr;
+  c.pc = p.pc + 4; // the child returns from the ecall with 0
+  c.setReg(10, 0);
+  if (a[1] !== 0) c.setReg(2, a[1]);
+  if (flags & CLONE_SETTLS) c.setReg(4, a[3]);
+  c.files = p.files.slice();
+  for (const f of c.files) if (f) f.refs++;
+  void (CLONE_FILES | CLONE_FS); // sharing the table itself comes with threads; a copy is what fork promises
+  c.cloexec = new Set(p.cloexec);
+  c.cwd = p.cwd; c.umask = p.umask; c.sigMask = p.sigMask;
+  c.rlimits = new Map([...p.rlimits].map(([n, v]) => [n, [v[0], v[1]]]));
+  c.sigActions = p.sigActions.map((s) => ({ ...s }));
+  c.exitSignal = flags & 0xff;
+  if (flags & CLONE_CHILD_CLEARTID) c.clearChildTid = a[4];
+  const tid = new Uint8Array(4);
+  new DataView(tid.buffer).setInt32(0, c.pid, true);
+  if ((flags & CLONE_CHILD_SETTID) && !copyOut(as, a[4], tid)) return -EFAULT;
+  if ((flags & CLONE_PARENT_SETTID) && !copyOut(p.as, a[2], tid)) return -EFAULT;
+  k.enqueue(c);
+  if (flags & CLONE_VFORK) {
+    // The parent sleeps until the child execs or exits; its clone then returns the pid.
+    c.vforkDone = new WaitQueue();
+    p.setReg(10, c.pid);
+    p.pc += 4;
+    k.sleepOn(p, c.vforkDone);
+    return NORETURN;
+  }
+  return c.pid;
+}
+
+/** The wait status of a zombie, encoded as wait(2) reports it. */
+function reapable(p: Process, pid: number): Process[] {
+  return p.children.filter((c) => pid === -1 || pid === 0 || c.pid === pid || (pid < -1));
+}
+
+/** Removes a reaped zombie from the process table, adding its times to the parent's child accounting. */
+function reap(k: Kernel, p: Process, c: Process): void {
+  p.children = p.children.filter((q) => q !== c);
+  k.procs.delete(c.pid);
+}
+
+function wait4(k: Kernel, p: Process, a: readonly number[]): number {
+  const [pid, statusPtr, options] = [a[0] | 0, a[1], a[2]];
+  if ((options & ~(WNOHANG | 0x2 | 0x8 | 0x40000000 | 0x80000000 | 0x20000000)) !== 0) return -EINVAL;
+  const kids = reapable(p, pid);
+  if (kids.length === 0) return -ECHILD;
+  const z = kids.find((c) => c.state === 'zombie');
+  if (z === undefined) return options & WNOHANG ? 0 : k.sleepOn(p, p.childWait);
+  if (statusPtr !== 0) {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, z.exitStatus, true);
+    if (!copyOut(p.as, statusPtr, b)) return -EFAULT;
+  }
+  if (a[3] !== 0 && !copyOut(p.as, a[3], new Uint8Array(144))) return -EFAULT; // struct rusage: times come with accounting
+  reap(k, p, z);
+  return z.pid;
+}
+
+/** waitid(idtype, id, infop, options): siginfo_t with si_signo SIGCHLD, si_code CLD_EXITED or CLD_KILLED. */
+function waitid(k: Kernel, p: Process, a: readonly number[]): number {
+  const [idtype, id, infop, options] = [a[0], a[1] | 0, a[2], a[3]];
+  if ((options & WEXITED) === 0 || idtype < 0 || idtype > 3) return -EINVAL;
+  const kids = p.children.filter((c) => idtype === 0 || (idtype === 1 && c.pid === id) || idtype === 2 || idtype === 3);
+  if (kids.length === 0) return -ECHILD;
+  const z = kids.find((c) => c.state === 'zombie');
+  if (z === undefined) {
+    if (options & WNOHANG) return infop === 0 || copyOut(p.as, infop, new Uint8Array(128)) ? 0 : -EFAULT;
+    return k.sleepOn(p, p.childWait);
+  }
+  if (infop !== 0) {
+    const b = new Uint8Array(128), dv = new DataView(b.buffer);
+    const sig = z.exitStatus & 0x7f;
+    dv.setInt32(0, 17, true); // SIGCHLD
+    dv.setInt32(8, sig ? 2 : 1, true); // CLD_KILLED or CLD_EXITED
+    dv.setInt32(16, z.pid, true);
+    dv.setInt32(24, sig ? sig : (z.exitStatus >> 8) & 0xff, true);
+    if (!copyOut(p.as, infop, b)) return -EFAULT;
+  }
+  if ((options & WNOWAIT) === 0) reap(k, p, z);
+  return 0;
+}
+
+/** Reads a NULL-terminated array of string pointers (argv, envp). */
+function stringArray(p: Process, ptr: number): string[] | number {
+  const out: string[] = [];
+  if (ptr === 0) return out;
+  let total = 0;
+  for (let i = 0; ; i++) {
+    const s = readU64(p.as, ptr + 8 * i);
+    if (s === undefined) return -EFAULT;
+    if (s === 0) return out;
+    const str = copyInString(p.as, s, 131072);
+    if (str === undefined) return -EFAULT;
+    total += str.length + 1;
+    if (total > 2 << 20 || i > 65536) return -E2BIG;
+    out.push(str);
+  }
+}
+
+function execve(k: Kernel, p: Process, a: readonly number[]): number {
+  const path = copyInString(p.as, a[0]);
+  if (path === undefined) return -EFAULT;
+  const argv = stringArray(p, a[1]);
+  const envp = stringArray(p, a[2]);
+  if (typeof argv === 'number') return argv;
+  if (typeof envp === 'number') return envp;
+  const abs = resolvePath(p, path === '/proc/self/exe' ? p.exe : path);
+  const bytes = k.host.fs.readFile(abs);
+  if (typeof bytes === 'number') return bytes;
+  let image;
+  try { image = checkImage(bytes); } catch (e) { if (e instanceof ExecError) return -e.errno; throw e; }
+  const as = k.newAddressSpace();
+  const random = Uint8Array.from({ length: 16 }, () => Math.floor(k.random() * 256));
+  let loaded;
+  try { loaded = load(as, image, { path, argv, envp, random }); } catch (e) {
+    as.destroy();
+    if (e instanceof ExecError) return -e.errno;
+    throw e;
+  }
+  // Past the point of no return: replace the image.
+  const old = p.as;
+  p.as = as;
+  k.loadSpace(as);
+  old.destroy();
+  p.exe = abs;
+  p.x.fill(0); p.f.fill(0); p.fcsr = 0;
+  p.pc = loaded.entry;
+  p.setReg(2, loaded.sp);
+  for (const fd of p.cloexec) { const f = p.files[fd]; p.files[fd] = undefined; if (f && --f.refs === 0) f.close(); }
+  p.cloexec.clear();
+  p.resetSignalsForExec();
+  if (p.vforkDone !== undefined) { k.wake(p.vforkDone); p.vforkDone = undefined; }
+  return NORETURN;
+}
+
+function kill(k: Kernel, p: Process, pid: number, sig: number, code = SI_USER): number {
+  if (sig < 0 || sig > 64) return -EINVAL;
+  const targets = pid > 0 ? [k.procs.get(pid)].filter((q) => q !== undefined) as Process[]
+    : [...k.procs.values()].filter((q) => q.pid !== 1 || pid === 0 || q === p);
+  const live = targets.filter((q) => q.state !== 'zombie');
+  if (live.length === 0) return targets.length ? 0 : -ESRCH;
+  if (sig !== 0) for (const q of live) k.signal(q, sig, { code, pid: p.pid });
+  return 0;
+}
+
+export const TASK_CALLS: SyscallDef[] = [
+  // implements clone(2) with fork and vfork semantics
+  { name: 'clone', status: 'partial', handler: (k, p, a) => clone(k, p, a) },
+  // implements wait4(2)
+  { name: 'wait4', status: 'full', handler: (k, p, a) => wait4(k, p, a) },
+  // implements waitid(2) for exited children
+  { name: 'waitid', status: 'partial', handler: (k, p, a) => waitid(k, p, a) },
+  // implements execve(2)
+  { name: 'execve', status: 'full', handler: (k, p, a) => execve(k, p, a) },
+  // implements kill(2)
+  { name: 'kill', status: 'full', handler: (k, p, a) => kill(k, p, a[0] | 0, a[1]) },
+  // implements tkill(2) and tgkill(2): one thread per process, so the tid is the pid
+  { name: 'tkill', status: 'full', handler: (k, p, a) => (a[0] <= 0 ? -EINVAL : kill(k, p, a[0], a[1], SI_TKILL)) },
+  { name: 'tgkill', status: 'full', handler: (k, p, a) => (a[0] <= 0 || a[1] <= 0 ? -EINVAL : kill(k, p, a[1], a[2], SI_TKILL)) },
+  // implements rt_sigqueueinfo(2): a signal with a value (sigqueue(3)); real-time signals are not queued yet
+  { name: 'rt_sigqueueinfo', status: 'partial', handler: (k, p, a) => {
+    const b = copyIn(p.as, a[2], 128);
+    if (b === undefined) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    const code = dv.getInt32(8, true);
+    if (code >= 0 && a[0] !== p.pid) return -EPERM; // only negative codes may be forged for other processes
+    const target = k.procs.get(a[0]);
+    if (target === undefined || target.state === 'zombie') return -ESRCH;
+    if (a[1] < 1 || a[1] > 64) return -EINVAL;
+    k.signal(target, a[1], { code, pid: dv.getInt32(16, true), value: dv.getBigUint64(24, true) });
+    return 0;
+  } },
+];
+
