@@ -171,12 +171,14 @@ export class Kernel {
       case 'trap': {
         const h = this.board.hart;
         p.x.set(h.x); p.f.set(h.f); p.pc = Number(BigInt.asIntN(64, exit.pc));
+        p.fcsr = (h.fpu.frm << 5) | h.fpu.fflags;
+        this.chargeUser(p);
         if (exit.interrupt) this.tick(p);
         else this.exception(p, exit.cause, exit.tval);
         if (this.current === p && p.state === 'running') this.resume(p);
         return;
       }
-      case 'budget': return;
+      case 'budget': this.chargeUser(p); return;
       case 'wfi': case 'halt':
         this.result = { status: 125, message: `the machine stopped unexpectedly (${exit.kind})` };
         return;
@@ -226,6 +228,13 @@ export class Kernel {
     p.wakeAt = Infinity;
     this.timed = this.timed.filter((q) => q !== p);
     this.runq.push(p);
+  }
+
+  /** Adds the cycles since p last entered U-mode to its user time. */
+  private chargeUser(p: Process): void {
+    const now = this.board.hart.cycle;
+    p.utime += now - p.userSince;
+    p.userSince = now;
   }
 
   /** Arms p's ITIMER_REAL (setitimer/alarm). */
@@ -445,7 +454,9 @@ export class Kernel {
     while ((p.sigPending & ~p.sigMask) !== 0n) if (!this.deliver(p)) return;
     const h = this.board.hart;
     h.x.set(p.x); h.f.set(p.f);
+    h.fpu.fflags = p.fcsr & 0x1f; h.fpu.frm = (p.fcsr >> 5) & 7;
     h.sepc = BigInt.asUintN(64, BigInt(p.pc));
+    p.userSince = h.cycle;
     h.mstatus = (h.mstatus & ~St.SPP) | St.SPIE; // SPP = U
     h.sret();
   }

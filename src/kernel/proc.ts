@@ -24,6 +24,10 @@ export class Process {
   sigMask = 0n;
   /** Accounting (DESIGN.md): cycles in user and kernel, context switches, faults. */
   utime = 0; stime = 0; nvcsw = 0; nivcsw = 0; minflt = 0; majflt = 0;
+  /** Times of reaped children (for times(2) and RUSAGE_CHILDREN). */
+  cutime = 0; cstime = 0;
+  /** The cycle at which the process last entered U-mode (user time is charged from here). */
+  userSince = 0;
   /** The queue the process sleeps on, if any; and when a timed sleep ends (virtual cycle). */
   waitingOn: WaitQueue | undefined;
   wakeAt = Infinity;

@@ -87,7 +87,9 @@ export const PROC_CALLS: SyscallDef[] = [
   // implements clock_gettime(2): one cycle is one nanosecond of virtual time
   { name: 'clock_gettime', status: 'full', handler: (k, p, a) => {
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
-    const ns = k.board.hart.cycle + (a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0);
+    // CLOCK_PROCESS_CPUTIME_ID (2) and CLOCK_THREAD_CPUTIME_ID (3): this process's CPU time so far.
+    const cpu = a[0] === 2 || a[0] === 3;
+    const ns = cpu ? p.utime + p.stime + (k.board.hart.cycle - p.userSince) : k.board.hart.cycle + (a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0);
     return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
   } },
   // implements clock_getres(2)

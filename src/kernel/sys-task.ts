@@ -66,6 +66,8 @@ function reapable(p: Process, pid: number): Process[] {
 
 /** Removes a reaped zombie from the process table, adding its times to the parent's child accounting. */
 function reap(k: Kernel, p: Process, c: Process): void {
+  p.cutime += c.utime + c.cutime;
+  p.cstime += c.stime + c.cstime;
   p.children = p.children.filter((q) => q !== c);
   k.procs.delete(c.pid);
 }
@@ -82,7 +84,7 @@ function wait4(k: Kernel, p: Process, a: readonly number[]): number {
     new DataView(b.buffer).setInt32(0, z.exitStatus, true);
     if (!copyOut(p.as, statusPtr, b)) return -EFAULT;
   }
-  if (a[3] !== 0 && !copyOut(p.as, a[3], new Uint8Array(144))) return -EFAULT; // struct rusage: times come with accounting
+  if (a[3] !== 0 && !copyOut(p.as, a[3], rusage(z.utime, z.stime, z))) return -EFAULT;
   reap(k, p, z);
   return z.pid;
 }
@@ -109,6 +111,16 @@ function waitid(k: Kernel, p: Process, a: readonly number[]): number {
   }
   if ((options & WNOWAIT) === 0) reap(k, p, z);
   return 0;
+}
+
+/** struct rusage (144 bytes): times as timevals, then the counters Linux fills. */
+export function rusage(utime: number, stime: number, p: Process): Uint8Array {
+  const b = new Uint8Array(144), dv = new DataView(b.buffer);
+  const tv = (off: number, ns: number) => { dv.setBigInt64(off, BigInt(Math.floor(ns / 1e9)), true); dv.setBigInt64(off + 8, BigInt(Math.floor((ns % 1e9) / 1000)), true); };
+  tv(0, utime); tv(16, stime);
+  dv.setBigInt64(64, BigInt(p.minflt), true); dv.setBigInt64(72, BigInt(p.majflt), true);
+  dv.setBigInt64(128, BigInt(p.nvcsw), true); dv.setBigInt64(136, BigInt(p.nivcsw), true);
+  return b;
 }
 
 /** Reads a NULL-terminated array of string pointers (argv, envp). */
@@ -175,6 +187,23 @@ function kill(k: Kernel, p: Process, pid: number, sig: number, code = SI_USER): 
 }
 
 export const TASK_CALLS: SyscallDef[] = [
+  // implements getrusage(2) for RUSAGE_SELF and RUSAGE_CHILDREN
+  { name: 'getrusage', status: 'partial', handler: (_k, p, a) => {
+    const who = a[0] | 0;
+    if (who !== 0 && who !== -1) return -EINVAL;
+    const b = who === 0 ? rusage(p.utime, p.stime, p) : rusage(p.cutime, p.cstime, p);
+    return copyOut(p.as, a[1], b) ? 0 : -EFAULT;
+  } },
+  // implements times(2): clock ticks at 100 Hz (AT_CLKTCK)
+  { name: 'times', status: 'full', handler: (k, p, a) => {
+    const t = (ns: number) => BigInt(Math.floor(ns / 1e7));
+    if (a[0] !== 0) {
+      const b = new Uint8Array(32), dv = new DataView(b.buffer);
+      [p.utime, p.stime, p.cutime, p.cstime].forEach((v, i) => dv.setBigInt64(i * 8, t(v), true));
+      if (!copyOut(p.as, a[0], b)) return -EFAULT;
+    }
+    return Number(t(k.board.hart.cycle));
+  } },
   // implements clone(2) with fork and vfork semantics
   { name: 'clone', status: 'partial', handler: (k, p, a) => clone(k, p, a) },
   // implements wait4(2)

@@ -1,0 +1,67 @@
+// Properties of lde's kernel that no differential oracle gives (qemu-riscv64
+// runs on the host's scheduler): fairness under the timer, a tree of 100
+// processes, a fork bomb stopped by RLIMIT_NPROC, and EFAULT for bad pointers
+// in every pointer-taking system call (Linux's documented behaviour).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { lde, have, ROOT } from './helpers/cli.js';
+
+const bin = (() => {
+  if (!have('riscv64-linux-gnu-gcc', 'make')) return undefined;
+  const out = mkdtempSync(tmpdir() + '/lde-kernel-');
+  const mk = spawnSync('make', ['-s', '-C', `${ROOT}test/kernel`, `OUT=${out}`], { encoding: 'utf8' });
+  if (mk.status !== 0) throw new Error(`building test/kernel failed:\n${mk.stderr}`);
+  return out;
+})();
+const SKIP = 'riscv64-linux-gnu-gcc not installed: the kernel property programs are not built';
+
+test('two spinners each get 50% ± 10% of one second of virtual time', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--max-time', '30', `${bin}/fair`]);
+  assert.equal(r.status, 0, r.stderr);
+  const cpu = [...r.stdout.matchAll(/child \d cpu_ms (\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(cpu.length, 2, r.stdout);
+  for (const ms of cpu) assert.ok(ms >= 400 && ms <= 600, `a spinner got ${ms} ms of the second: ${r.stdout}`);
+});
+
+test('the fairness holds at every tick rate', (t) => {
+  if (!bin) return t.skip(SKIP);
+  for (const hz of ['100', '1000']) {
+    const r = lde(['run', '--hz', hz, '--max-time', '30', `${bin}/fair`]);
+    for (const m of r.stdout.matchAll(/cpu_ms (\d+)/g)) assert.ok(Math.abs(Number(m[1]) - 500) <= 100, `hz ${hz}: ${r.stdout}`);
+  }
+});
+
+test('a tree of 100 processes is created and reaped', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--max-time', '30', `${bin}/tree`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'processes in the tree: 100\n');
+});
+
+test('a fork bomb stops at RLIMIT_NPROC and the system keeps running', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--max-time', '30', `${bin}/forkbomb`]);
+  assert.equal(r.status, 0, r.stderr);
+  // The limit counts the parent too: 40 processes = the parent and 39 children.
+  assert.equal(r.stdout, 'forked 39 before EAGAIN\nreaped 39 children killed by SIGTERM; still running\n');
+});
+
+test('every pointer-taking system call answers a bad pointer with EFAULT', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', `${bin}/efault`]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines.pop(), 'kernel still fine');
+  assert.ok(lines.length >= 20);
+  for (const line of lines) assert.match(line, /EFAULT$/, line);
+});
+
+test('the same run twice gives the same output (a deterministic virtual clock)', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const a = lde(['run', `${bin}/fair`]), b = lde(['run', `${bin}/fair`]);
+  assert.equal(a.stdout, b.stdout);
+});

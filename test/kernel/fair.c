@@ -1,0 +1,24 @@
+/* Two CPU-bound children share one second of (virtual) time; each reports
+   the CPU time it got, in milliseconds. The timer is what makes this fair. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+static long ms(clockid_t c) { struct timespec t; clock_gettime(c, &t); return t.tv_sec * 1000L + t.tv_nsec / 1000000; }
+
+int main(void) {
+  long start = ms(CLOCK_MONOTONIC);
+  for (int i = 0; i < 2; i++) {
+    if (fork() == 0) {
+      volatile unsigned long n = 0;
+      while (ms(CLOCK_MONOTONIC) - start < 1000) for (int j = 0; j < 10000; j++) n++;
+      printf("child %d cpu_ms %ld\n", i, ms(CLOCK_PROCESS_CPUTIME_ID));
+      fflush(stdout);
+      _exit(0);
+    }
+  }
+  while (wait(0) > 0) {}
+  return 0;
+}
