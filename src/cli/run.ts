@@ -2,7 +2,7 @@
 // Linux program under the kernel. The exit status is the program's own, or
 // 128+N when signal N killed it (with one line on stderr saying so).
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
@@ -13,7 +13,7 @@ import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
 import { Status, fail } from './status.js';
 
-const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] PROGRAM [ARGS...]';
+const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--strace[=FILE]] [--stats] PROGRAM [ARGS...]';
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 const HZ = [0, 100, 250, 300, 1000];
 
@@ -24,7 +24,8 @@ function locate(name: string): string {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { opts, rest } = parseArgs(argv, ['--hz', '--mem', '--seed', '--max-time', '--rw'], []);
+  const straceFile = argv.find((a) => a.startsWith('--strace='))?.slice('--strace='.length);
+  const { opts, rest } = parseArgs(argv.map((a) => (a.startsWith('--strace=') ? '--strace' : a)), ['--hz', '--mem', '--seed', '--max-time', '--rw'], ['--strace', '--stats']);
   if (rest.length === 0) throw new UsageError(`missing PROGRAM\n${USAGE}`);
   const hz = opts.has('--hz') ? parseCount('--hz', String(opts.get('--hz')), 0, 1000) : 250;
   if (!HZ.includes(hz)) throw new UsageError(`--hz: ${hz} is not a supported tick rate (100, 250, 300 or 1000)`);
@@ -44,9 +45,31 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (e instanceof ExecError) return fail(Status.CANNOT_EXEC, `${name}: ${e.message}`);
     throw e;
   }
+  if (opts.has('--strace')) {
+    const fd = straceFile ? openSync(straceFile, 'w') : 2;
+    kernel.strace = (line) => writeSync(fd, line + '\n');
+  }
+  const t0 = performance.now();
   const r = kernel.run();
   if (r.message) process.stderr.write(`lde: ${r.message}\n`);
+  if (opts.has('--stats')) process.stderr.write(stats(kernel, (performance.now() - t0) / 1000));
   return r.status;
+}
+
+/** --stats: a summary in the spirit of perf stat (issue 4 completes it). */
+function stats(k: Kernel, hostSecs: number): string {
+  const h = k.board.hart, n = (v: number) => v.toLocaleString('en-US');
+  const live = [...k.procs.values()];
+  const sum = (f: (p: (typeof live)[number]) => number) => live.reduce((s, p) => s + f(p), 0);
+  const calls = [...k.syscallCounts].sort((a, b) => b[1] - a[1]);
+  const lines = [
+    `lde: stats: ${n(h.instret)} instructions in ${(h.cycle / 1e9).toFixed(6)} s of virtual time (${hostSecs.toFixed(3)} s host, ${(h.instret / hostSecs / 1e6).toFixed(1)} MIPS); idle ${(k.idleCycles / 1e9).toFixed(6)} s`,
+    `lde: stats: ${n(k.totals.processes)} processes exited (${n(k.totals.killedBySignal)} by a signal); ${n(k.ticks)} timer ticks at ${k.hz} Hz`,
+    `lde: stats: context switches: ${n(k.totals.nvcsw + sum((p) => p.nvcsw))} voluntary, ${n(k.totals.nivcsw + sum((p) => p.nivcsw))} involuntary; page faults resolved: ${n(k.totals.minflt + sum((p) => p.minflt))}`,
+    `lde: stats: ${n(calls.reduce((s, c) => s + c[1], 0))} system calls: ${calls.map(([c, v]) => `${c} ${n(v)}`).join(', ')}`,
+  ];
+  if (k.unknownSyscalls.size) lines.push(`lde: stats: unknown system calls (ENOSYS): ${[...k.unknownSyscalls].map(([nr, v]) => `${nr}×${v}`).join(', ')}`);
+  return lines.join('\n') + '\n';
 }
 
 /** --rw DIR: an existing host directory, made absolute. */

@@ -62,6 +62,10 @@ export class Kernel {
   private readonly tickInterval: number;
   ticks = 0;
   readonly syscallCounts = new Map<string, number>();
+  /** --strace: receives one line per completed system call. */
+  strace: ((line: string) => void) | undefined;
+  /** Totals over every process that has exited, for --stats. */
+  readonly totals = { processes: 0, minflt: 0, nvcsw: 0, nivcsw: 0, killedBySignal: 0 };
   readonly unknownSyscalls = new Map<number, number>();
   private result: RunResult | undefined;
   random: () => number;
@@ -409,6 +413,9 @@ export class Kernel {
   /** Ends a process: status is a wait status (code << 8, or the signal number). */
   exit(p: Process, waitStatus: number, message?: string): void {
     p.state = 'zombie';
+    this.totals.processes++;
+    this.totals.minflt += p.minflt; this.totals.nvcsw += p.nvcsw; this.totals.nivcsw += p.nivcsw;
+    if (waitStatus & 0x7f) this.totals.killedBySignal++;
     p.exitStatus = waitStatus;
     for (const f of p.files) if (f && --f.refs === 0) f.close();
     p.files = [];
