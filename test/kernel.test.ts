@@ -65,3 +65,18 @@ test('the same run twice gives the same output (a deterministic virtual clock)',
   const a = lde(['run', `${bin}/fair`]), b = lde(['run', `${bin}/fair`]);
   assert.equal(a.stdout, b.stdout);
 });
+
+const STOPCONT = `stopped: 1 WIFSTOPPED 1 WSTOPSIG 19
+continued: 1 WIFCONTINUED 1
+killed: 1 WIFSIGNALED 1 WTERMSIG 9
+SIGCHLD handler ran at least twice: 1
+with SIGCHLD ignored, wait finds no zombie: 1
+`;
+
+test('job control: SIGSTOP, SIGCONT, SIGKILL, SIGCHLD and auto-reaping, as the host kernel does them', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--max-time', '30', `${bin}/stopcont`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, STOPCONT); // recorded from qemu-riscv64 on Linux
+  if (have('qemu-riscv64')) assert.equal(spawnSync('qemu-riscv64', [`${bin}/stopcont`], { encoding: 'utf8' }).stdout, r.stdout);
+});

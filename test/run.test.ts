@@ -14,7 +14,7 @@ import { LINUX_PROGRAMS, GUEST_ENV, readExpected } from './linux/programs.js';
 /** Kernel work still to do (issue 3), by program. */
 const PENDING: Record<string, string> = {
   'linux/mmap': 'needs the writable in-memory /tmp for its file mappings',
-  'linux/mmapshared': 'needs MAP_SHARED (pages shared across fork)',
+  'linux/mmapshared': 'needs MAP_SHARED mappings of tmpfs files',
   'linux/files': 'needs the writable in-memory /tmp',
 };
 

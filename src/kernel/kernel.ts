@@ -12,7 +12,7 @@ import { checkImage, load, ExecError } from './loader.js';
 import { Access, pageFault } from './fault.js';
 import { dispatch, BLOCK, NORETURN } from './syscall.js';
 import type { WaitQueue } from './wait.js';
-import { SIGNAL_NAMES, Sig, SIG_DFL, SIG_IGN, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, UNBLOCKABLE,
+import { SIGNAL_NAMES, Sig, SIG_DFL, SIG_IGN, SA_NODEFER, STOP_SIGNALS, stopsByDefault, SA_ONSTACK, SA_RESETHAND, SA_RESTART, UNBLOCKABLE,
   SIGFRAME_SIZE, UC, MCONTEXT, FPSTATE, bit, ignoredByDefault, siginfoBytes, type SigInfo } from './signal.js';
 import { copyIn, copyOut } from './uaccess.js';
 import { EINTR } from './errno.js';
@@ -317,6 +317,11 @@ export class Kernel {
     if (p.state === 'zombie') return;
     const act = p.sigActions[sig];
     if (sig === Sig.KILL) return this.kill(p, sig, p.pc);
+    if (sig === Sig.CONT) {
+      p.sigPending &= ~STOP_SIGNALS; // signal(7): SIGCONT discards pending stop signals
+      if (p.state === 'stopped') this.continueProcess(p);
+    }
+    if (stopsByDefault(sig)) p.sigPending &= ~bit(Sig.CONT);
     if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return;
     p.sigPending |= bit(sig);
     if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
@@ -345,6 +350,7 @@ export class Kernel {
     }
     const act = p.sigActions[sig];
     if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return true;
+    if (act.handler === SIG_DFL && stopsByDefault(sig)) { this.stop(p, sig); return false; }
     if (act.handler === SIG_DFL) { this.kill(p, sig, info.addr ?? p.pc); return false; }
     if (p.inBlockedCall) {
       // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
@@ -378,6 +384,30 @@ export class Kernel {
     p.setReg(1, SIGTRAMP_VA);
     p.pc = act.handler;
     return true;
+  }
+
+  /** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
+  private stop(p: Process, sig: number): void {
+    p.stoppedFrom = p.inBlockedCall ? 'sleeping' : 'runnable';
+    p.state = 'stopped';
+    p.unreportedChange = sig;
+    if (this.current === p) this.current = undefined;
+    this.runq = this.runq.filter((q) => q !== p);
+    if (p.parent) { this.wake(p.parent.childWait); this.notifyParent(p, 5 /* CLD_STOPPED */, sig); }
+  }
+
+  private continueProcess(p: Process): void {
+    p.unreportedChange = -1;
+    p.state = 'runnable';
+    this.runq.push(p);
+    if (p.parent) { this.wake(p.parent.childWait); this.notifyParent(p, 6 /* CLD_CONTINUED */, Sig.CONT); }
+  }
+
+  /** SIGCHLD (or the child's exit signal) to the parent, with si_code CLD_*. */
+  private notifyParent(c: Process, code: number, status: number): void {
+    const parent = c.parent!;
+    const sig = code === 1 || code === 2 ? c.exitSignal : Sig.CHLD;
+    if (sig > 0) this.signal(parent, sig, { code, pid: c.pid, status });
   }
 
   /** rt_sigreturn: restores the context saved in the frame at sp. False when the frame is unreadable. */
@@ -430,8 +460,16 @@ export class Kernel {
     const init = this.procs.get(1);
     for (const c of p.children) { c.parent = init !== p ? init : undefined; if (c.parent) c.parent.children.push(c); }
     p.children = [];
-    if (p.parent) this.wake(p.parent.childWait);
-    else if (p.pid !== 1) this.procs.delete(p.pid); // nobody will reap it
+    const parent = p.parent;
+    if (parent && parent.sigActions[Sig.CHLD].handler === SIG_IGN) {
+      // POSIX: with SIGCHLD ignored, children are reaped at once and never become zombies.
+      parent.children = parent.children.filter((q) => q !== p);
+      this.procs.delete(p.pid);
+      this.wake(parent.childWait);
+    } else if (parent) {
+      this.wake(parent.childWait);
+      this.notifyParent(p, waitStatus & 0x7f ? 2 : 1, waitStatus & 0x7f ? waitStatus & 0x7f : (waitStatus >> 8) & 0xff);
+    } else if (p.pid !== 1) this.procs.delete(p.pid); // nobody will reap it
     if (p.pid === 1) {
       const sig = waitStatus & 0x7f;
       this.result = sig ? { status: 128 + sig, message } : { status: (waitStatus >> 8) & 0xff };

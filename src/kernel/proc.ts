@@ -6,7 +6,7 @@ import { WaitQueue } from './wait.js';
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from './signal.js';
 import { DEFAULT_RLIMITS } from './sys-proc.js';
 
-export type ProcState = 'runnable' | 'running' | 'sleeping' | 'zombie';
+export type ProcState = 'runnable' | 'running' | 'sleeping' | 'stopped' | 'zombie';
 
 export class Process {
   state: ProcState = 'runnable';
@@ -51,6 +51,10 @@ export class Process {
   alarmInterval = 0;
   /** Descriptors with FD_CLOEXEC. */
   cloexec = new Set<number>();
+  /** A stop or continue the parent has not yet collected with wait4(WUNTRACED/WCONTINUED): the stop signal, or -1 for continued. */
+  unreportedChange = 0;
+  /** What the process was doing when it stopped, restored by SIGCONT. */
+  stoppedFrom: ProcState = 'runnable';
   /** The signal that tells the parent about this child's death (clone's CSIGNAL; SIGCHLD for fork). */
   exitSignal = 17;
   /** A vfork child's parent sleeps here until the child execs or exits. */

@@ -22,11 +22,16 @@ export const SIGNAL_NAMES: Record<number, string> = {
 export const SIG_DFL = 0, SIG_IGN = 1;
 export const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
 
-/** signal(7): signals whose default action is to be ignored (stop/continue are treated as ignore for now). */
+/** signal(7): signals whose default action is to be ignored (SIGCONT's is to continue, done when it is sent). */
 export function ignoredByDefault(sig: number): boolean {
-  return sig === Sig.CHLD || sig === Sig.URG || sig === Sig.WINCH || sig === Sig.CONT ||
-    sig === Sig.STOP || sig === Sig.TSTP || sig === Sig.TTIN || sig === Sig.TTOU || sig >= 32;
+  return sig === Sig.CHLD || sig === Sig.URG || sig === Sig.WINCH || sig === Sig.CONT || sig >= 32;
 }
+
+/** signal(7): signals whose default action is to stop the process. */
+export function stopsByDefault(sig: number): boolean {
+  return sig === Sig.STOP || sig === Sig.TSTP || sig === Sig.TTIN || sig === Sig.TTOU;
+}
+export const STOP_SIGNALS = (1n << 18n) | (1n << 19n) | (1n << 20n) | (1n << 21n); // bits of 19..22
 
 export interface SigAction { handler: number; flags: number; mask: bigint; }
 

@@ -48,8 +48,12 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     start = addr !== 0 && addr + size <= USER_TOP && p.as.isFree(addr, addr + size) ? addr : findFree(p, size);
     if (start < 0) return -ENOMEM;
   }
-  p.as.addVma({ start, end: start + size, prot, kind: 'anon' });
-  if (file !== undefined) {
+  const shared = (flags & MAP_SHARED) !== 0 && file === undefined;
+  p.as.addVma({ start, end: start + size, prot, kind: shared ? 'shared' : 'anon' });
+  if (shared) {
+    // Shared anonymous memory is populated now, so that a fork shares pages that already exist.
+    if (!loadBytes(p.as, start, new Uint8Array(size))) { carve(p.as, start, start + size); return -ENOMEM; }
+  } else if (file !== undefined) {
     // A private file mapping: copied in now (host files never change under us).
     const bytes = file.pread(off, Math.min(len, Math.max(0, file.bytes.length - off)));
     if (!loadBytes(p.as, start, bytes)) return -ENOMEM;

@@ -77,6 +77,18 @@ function wait4(k: Kernel, p: Process, a: readonly number[]): number {
   if ((options & ~(WNOHANG | 0x2 | 0x8 | 0x40000000 | 0x80000000 | 0x20000000)) !== 0) return -EINVAL;
   const kids = reapable(p, pid);
   if (kids.length === 0) return -ECHILD;
+  // WUNTRACED (2) and WCONTINUED (8): report a stop as (sig << 8) | 0x7f and a continue as 0xffff, once each.
+  const changed = kids.find((c) => c.state !== 'zombie' && ((options & 2 && c.unreportedChange > 0) || (options & 8 && c.unreportedChange === -1)));
+  if (changed !== undefined) {
+    const st = changed.unreportedChange > 0 ? (changed.unreportedChange << 8) | 0x7f : 0xffff;
+    changed.unreportedChange = 0;
+    if (statusPtr !== 0) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, st, true);
+      if (!copyOut(p.as, statusPtr, b)) return -EFAULT;
+    }
+    return changed.pid;
+  }
   const z = kids.find((c) => c.state === 'zombie');
   if (z === undefined) return options & WNOHANG ? 0 : k.sleepOn(p, p.childWait);
   if (statusPtr !== 0) {

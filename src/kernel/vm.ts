@@ -18,7 +18,7 @@ export interface Vma {
   start: number; // page aligned
   end: number; // exclusive, page aligned
   prot: number; // PROT_*
-  kind: 'text' | 'data' | 'bss' | 'heap' | 'stack' | 'anon' | 'vdso';
+  kind: 'text' | 'data' | 'bss' | 'heap' | 'stack' | 'anon' | 'shared' | 'vdso';
   /** For file-backed pages: the bytes to copy in at fault time (offset 0 = start). */
   image?: Uint8Array;
   imageOffset?: number; // where in the VMA the image's first byte goes
@@ -195,7 +195,8 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
     for (const [va, w, pa] of parent.leaves()) {
       if (child.lookup(va) !== undefined) continue; // the trampoline, mapped by newAddressSpace
       let flags = parent.bus.ram32[w] & 0x3ff;
-      if (flags & (PTE_W | PTE_COW)) {
+      const shared = parent.findVma(va)?.kind === 'shared'; // MAP_SHARED: the very same pages, still writable
+      if (!shared && flags & (PTE_W | PTE_COW)) {
         flags = (flags & ~(PTE_W | PTE_D)) | PTE_COW;
         parent.setFlags(w, flags);
       }
