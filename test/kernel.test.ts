@@ -80,3 +80,23 @@ test('job control: SIGSTOP, SIGCONT, SIGKILL, SIGCHLD and auto-reaping, as the h
   assert.equal(r.stdout, STOPCONT); // recorded from qemu-riscv64 on Linux
   if (have('qemu-riscv64')) assert.equal(spawnSync('qemu-riscv64', [`${bin}/stopcont`], { encoding: 'utf8' }).stdout, r.stdout);
 });
+
+test('resource limits are enforced as Linux documents them (getrlimit(2), signal(7))', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--max-time', '30', `${bin}/limits`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, [
+    'RLIMIT_NOFILE 10: opened 7 more, then EMFILE', // fds 0-2 are open: 3..9
+    'RLIMIT_AS 64M: mmap of 128M fails with ENOMEM',
+    'RLIMIT_STACK 256K: deep recursion ends with status 139', // SIGSEGV past the stack limit
+    'RLIMIT_CPU 1s: a spinning child ends with status 152', // SIGXCPU's default action
+    ''].join('\n'));
+});
+
+test('out of memory kills the largest process with one line, and the rest runs on', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--mem', '64M', '--max-time', '30', `${bin}/limits`, 'oom']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /out of memory: the hog ends with status 137; its parent goes on\n$/);
+  assert.match(r.stderr, /^lde: out of memory: killed pid \d+ \(limits\), which held [\d.]+ MiB\n$/);
+});

@@ -277,6 +277,10 @@ export class Kernel {
     this.ticks++;
     this.armTimer();
     this.wakeTimers();
+    // RLIMIT_CPU: SIGXCPU at the soft limit (each second past it), SIGKILL at the hard one.
+    const cpu = (p.utime + p.stime) / 1e9, [soft, hard] = p.rlimits.get(0)!;
+    if (cpu >= Number(hard)) return this.kill(p, Sig.KILL, p.pc, 'RLIMIT_CPU');
+    if (cpu >= Number(soft) && Math.floor(cpu) > p.cpuWarned) { p.cpuWarned = Math.floor(cpu); this.signal(p, 24 /* SIGXCPU */); }
     if (this.runq.length > 0) {
       p.nivcsw++;
       p.state = 'runnable';
@@ -290,9 +294,9 @@ export class Kernel {
     const addr = Number(tval);
     if (cause === 12 || cause === 13 || cause === 15) {
       const access = cause === 12 ? Access.EXEC : cause === 13 ? Access.READ : Access.WRITE;
-      const r = pageFault(p.as, addr, access);
+      const r = pageFault(p.as, addr, access, p.limit(3));
       if (r === 'maperr' || r === 'accerr') return this.fault(p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
-      if (r === 'oom') return this.kill(p, Sig.KILL, addr, 'out of memory');
+      if (r === 'oom') return this.outOfMemory(); // the faulting access runs again if its process survives
       p.minflt++;
       return;
     }
@@ -431,6 +435,23 @@ export class Kernel {
     if (p.state === 'zombie') return;
     p.setReg(10, r);
     p.pc += 4;
+  }
+
+  /**
+   * RAM is exhausted: kill the process holding the most pages (Linux's OOM
+   * killer in miniature), with one line on stderr. The kernel itself never fails.
+   */
+  outOfMemory(): void {
+    let victim: Process | undefined, most = -1;
+    for (const q of this.procs.values()) {
+      if (q.state === 'zombie') continue;
+      let pages = 0;
+      for (const _ of q.as.leaves()) pages++;
+      if (pages > most) { most = pages; victim = q; }
+    }
+    if (victim === undefined) return;
+    this.host.write(2, new TextEncoder().encode(`lde: out of memory: killed pid ${victim.pid} (${victim.exe.split('/').pop()}), which held ${(most * PAGE_SIZE / 1048576).toFixed(1)} MiB\n`));
+    this.kill(victim, Sig.KILL, victim.pc, 'out of memory');
   }
 
   /** Default action of a fatal signal (handlers arrive with the signals work). */

@@ -24,6 +24,8 @@ export class Process {
   sigMask = 0n;
   /** Accounting (DESIGN.md): cycles in user and kernel, context switches, faults. */
   utime = 0; stime = 0; nvcsw = 0; nivcsw = 0; minflt = 0; majflt = 0;
+  /** The last whole second of CPU time for which SIGXCPU was sent. */
+  cpuWarned = -1;
   /** Times of reaped children (for times(2) and RUSAGE_CHILDREN). */
   cutime = 0; cstime = 0;
   /** The cycle at which the process last entered U-mode (user time is charged from here). */
@@ -88,8 +90,14 @@ export class Process {
     this.altStack = { sp: 0, size: 0, flags: 2 };
   }
 
-  /** The lowest free descriptor at or above min, or -1. */
-  allocFd(file: File, min = 0, limit = 1024): number {
+  /** A soft resource limit as a JS number (RLIM_INFINITY becomes Infinity). */
+  limit(resource: number): number {
+    const soft = this.rlimits.get(resource)![0];
+    return soft >= 1n << 53n ? Infinity : Number(soft);
+  }
+
+  /** The lowest free descriptor at or above min and below RLIMIT_NOFILE, or -1. */
+  allocFd(file: File, min = 0, limit = Math.min(this.limit(7), 65536)): number {
     for (let fd = min; fd < limit; fd++) if (this.files[fd] === undefined) { this.files[fd] = file; return fd; }
     return -1;
   }

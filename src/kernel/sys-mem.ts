@@ -13,6 +13,9 @@ import { EACCES, EBADF, EEXIST, EINVAL, ENODEV, ENOMEM } from './errno.js';
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
 const up = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
+/** Bytes of address space in use, for RLIMIT_AS. */
+function mapped(p: Process): number { return p.as.vmas.reduce((s, v) => s + v.end - v.start, 0); }
+
 /** A free range of len bytes, top-down below as.mmapBase, or -1. */
 function findFree(p: Process, len: number): number {
   let top = p.as.mmapBase;
@@ -38,6 +41,7 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) return -EACCES; // host files are read-only
     file = f;
   }
+  if (mapped(p) + size > p.limit(9)) return -ENOMEM; // RLIMIT_AS
   let start: number;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr + size > USER_TOP || addr < PAGE_SIZE) return -ENOMEM;
@@ -89,7 +93,7 @@ export const MEM_CALLS: SyscallDef[] = [
     const as = p.as, want = a[0];
     if (want < as.brkStart || want > as.brkStart + (1 << 30)) return as.brk;
     const oldEnd = up(as.brk), newEnd = up(want);
-    if (newEnd > oldEnd && !as.isFree(oldEnd, newEnd)) return as.brk;
+    if (newEnd > oldEnd && (!as.isFree(oldEnd, newEnd) || mapped(p) + newEnd - oldEnd > p.limit(9))) return as.brk;
     if (newEnd < oldEnd) carve(as, newEnd, oldEnd);
     as.vmas = as.vmas.filter((v) => v.kind !== 'heap');
     if (newEnd > as.brkStart) as.addVma({ start: as.brkStart, end: newEnd, prot: PROT_READ | PROT_WRITE, kind: 'heap' });

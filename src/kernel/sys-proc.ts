@@ -60,7 +60,7 @@ export const PROC_CALLS: SyscallDef[] = [
       if (b === undefined) return -EFAULT;
       const dv = new DataView(b.buffer);
       const soft = dv.getBigUint64(0, true), hard = dv.getBigUint64(8, true);
-      if (soft > hard || hard > lim[1]) return -EINVAL; // raising a hard limit needs privilege we do not model
+      if (soft > hard) return -EINVAL; // raising a hard limit needs CAP_SYS_RESOURCE, which root (everyone here) has
       p.rlimits.set(a[1], [soft, hard]);
     }
     return 0;
