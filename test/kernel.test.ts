@@ -100,3 +100,20 @@ test('out of memory kills the largest process with one line, and the rest runs o
   assert.match(r.stdout, /out of memory: the hog ends with status 137; its parent goes on\n$/);
   assert.match(r.stderr, /^lde: out of memory: killed pid \d+ \(limits\), which held [\d.]+ MiB\n$/);
 });
+
+test('memory pressure: a working set twice --mem runs correctly through swap, with major faults', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--mem', '16M', '--swap', '64M', '--stats', `${bin}/workingset`, '32']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'working set 32 MiB checksum 16711680\n'); // the same program under qemu-riscv64
+  const major = /page faults resolved: [\d,]+ minor, ([\d,]+) major/.exec(r.stderr);
+  assert.ok(major && Number(major[1].replace(/,/g, '')) > 4096, r.stderr);
+  assert.match(r.stderr, /swap: [\d,]+ pages out, [\d,]+ in, 0 of 16,384 slots in use/);
+});
+
+test('without swap, the same working set ends in the OOM killer, not a crash', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', '--mem', '16M', `${bin}/workingset`, '32']);
+  assert.equal(r.status, 137);
+  assert.match(r.stderr, /^lde: out of memory: killed pid 1 \(workingset\)/);
+});

@@ -13,7 +13,7 @@ import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
 import { Status, fail } from './status.js';
 
-const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--strace[=FILE]] [--stats] PROGRAM [ARGS...]';
+const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--swap SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--strace[=FILE]] [--stats] PROGRAM [ARGS...]';
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 const HZ = [0, 100, 250, 300, 1000];
 
@@ -25,7 +25,7 @@ function locate(name: string): string {
 
 export async function runCommand(argv: string[]): Promise<number> {
   const straceFile = argv.find((a) => a.startsWith('--strace='))?.slice('--strace='.length);
-  const { opts, rest } = parseArgs(argv.map((a) => (a.startsWith('--strace=') ? '--strace' : a)), ['--hz', '--mem', '--seed', '--max-time', '--rw'], ['--strace', '--stats']);
+  const { opts, rest } = parseArgs(argv.map((a) => (a.startsWith('--strace=') ? '--strace' : a)), ['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap'], ['--strace', '--stats']);
   if (rest.length === 0) throw new UsageError(`missing PROGRAM\n${USAGE}`);
   const hz = opts.has('--hz') ? parseCount('--hz', String(opts.get('--hz')), 0, 1000) : 250;
   if (!HZ.includes(hz)) throw new UsageError(`--hz: ${hz} is not a supported tick rate (100, 250, 300 or 1000)`);
@@ -38,7 +38,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const bytes = readInput(path);
   const host = nodeHost();
   const rw = opts.has('--rw') ? [rwDir(String(opts.get('--rw')))] : [];
-  const kernel = new Kernel({ host, hz, memBytes, seed, rw, maxCycles: maxTime === undefined ? undefined : maxTime * 1e9 });
+  const swapBytes = opts.has('--swap') ? parseSize('--swap', String(opts.get('--swap')), 0, 64 * 2 ** 30) : 0;
+  const kernel = new Kernel({ host, hz, memBytes, seed, rw, swapBytes, maxCycles: maxTime === undefined ? undefined : maxTime * 1e9 });
   try {
     kernel.spawn(path, bytes, [name, ...args], envFor());
   } catch (e) {
@@ -59,15 +60,16 @@ export async function runCommand(argv: string[]): Promise<number> {
 /** --stats: a summary in the spirit of perf stat (issue 4 completes it). */
 function stats(k: Kernel, hostSecs: number): string {
   const h = k.board.hart, n = (v: number) => v.toLocaleString('en-US');
-  const live = [...k.procs.values()];
+  const live = [...k.procs.values()].filter((p) => p.state !== 'zombie'); // the exited are in k.totals already
   const sum = (f: (p: (typeof live)[number]) => number) => live.reduce((s, p) => s + f(p), 0);
   const calls = [...k.syscallCounts].sort((a, b) => b[1] - a[1]);
   const lines = [
     `lde: stats: ${n(h.instret)} instructions in ${(h.cycle / 1e9).toFixed(6)} s of virtual time (${hostSecs.toFixed(3)} s host, ${(h.instret / hostSecs / 1e6).toFixed(1)} MIPS); idle ${(k.idleCycles / 1e9).toFixed(6)} s`,
     `lde: stats: ${n(k.totals.processes)} processes exited (${n(k.totals.killedBySignal)} by a signal); ${n(k.ticks)} timer ticks at ${k.hz} Hz`,
-    `lde: stats: context switches: ${n(k.totals.nvcsw + sum((p) => p.nvcsw))} voluntary, ${n(k.totals.nivcsw + sum((p) => p.nivcsw))} involuntary; page faults resolved: ${n(k.totals.minflt + sum((p) => p.minflt))}`,
+    `lde: stats: context switches: ${n(k.totals.nvcsw + sum((p) => p.nvcsw))} voluntary, ${n(k.totals.nivcsw + sum((p) => p.nivcsw))} involuntary; page faults resolved: ${n(k.totals.minflt + sum((p) => p.minflt))} minor, ${n(k.totals.majflt + sum((p) => p.majflt))} major (swap-in)`,
     `lde: stats: ${n(calls.reduce((s, c) => s + c[1], 0))} system calls: ${calls.map(([c, v]) => `${c} ${n(v)}`).join(', ')}`,
   ];
+  if (k.swap) lines.push(`lde: stats: swap: ${n(k.swap.swapOuts)} pages out, ${n(k.swap.swapIns)} in, ${n(k.swap.used)} of ${n(k.swap.size)} slots in use`);
   if (k.unknownSyscalls.size) lines.push(`lde: stats: unknown system calls (ENOSYS): ${[...k.unknownSyscalls].map(([nr, v]) => `${nr}×${v}`).join(', ')}`);
   return lines.join('\n') + '\n';
 }

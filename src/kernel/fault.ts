@@ -9,7 +9,7 @@ import { PAGE_SIZE } from './frames.js';
 
 export const enum Access { READ, WRITE, EXEC }
 
-export type Resolution = 'demand-zero' | 'copy-on-write' | 'stack-growth' | 'present' | 'maperr' | 'accerr' | 'oom';
+export type Resolution = 'demand-zero' | 'copy-on-write' | 'stack-growth' | 'swap-in' | 'present' | 'maperr' | 'accerr' | 'oom';
 
 export const STACK_LIMIT = 8 << 20; // RLIMIT_STACK default: 8 MiB
 
@@ -27,6 +27,15 @@ export function pageFault(as: AddressSpace, va: number, access: Access, stackLim
   }
   const need = access === Access.WRITE ? PROT_WRITE : access === Access.EXEC ? PROT_EXEC : PROT_READ;
   if ((vma.prot & need) === 0) return 'accerr';
+  const slot = as.swap ? as.swapSlot(page) : -1;
+  if (slot >= 0) {
+    // A major fault: the page comes back from swap.
+    const pa = as.frames.alloc();
+    if (pa < 0) return 'oom';
+    as.swap!.swapIn(slot, as.bus.ram8, as.frames.off(pa));
+    as.map(page, pa, AS.pteFlags(vma.prot));
+    return 'swap-in';
+  }
   const pte = as.lookup(page);
   if (pte !== undefined) {
     if (access !== Access.WRITE || (pte.flags & PTE_W)) return 'present'; // e.g. a stale TLB entry

@@ -20,9 +20,13 @@ export class Frames {
   get total(): number { return this.refs.length; }
   get inUse(): number { return this.used; }
 
-  /** A zeroed frame's physical address, or -1 when RAM is exhausted. */
+  /** Called when no frame is free: frees one (by swapping a page out) and returns true, or returns false. */
+  reclaim: () => boolean = () => false;
+
+  /** A zeroed frame's physical address, or -1 when RAM (and swap) is exhausted. */
   alloc(): number {
-    const i = this.free.pop();
+    let i = this.free.pop();
+    while (i === undefined && this.reclaim()) i = this.free.pop();
     if (i === undefined) return -1;
     this.refs[i] = 1;
     this.used++;

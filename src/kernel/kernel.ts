@@ -6,6 +6,7 @@ import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, type Exit } from '../
 import { Frames, PAGE_SIZE } from './frames.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './vm.js';
 import { Process } from './proc.js';
+import { Swap } from './swap.js';
 import { ConsoleFile } from './file.js';
 import type { HostIO } from './host.js';
 import { checkImage, load, ExecError } from './loader.js';
@@ -35,6 +36,8 @@ export interface KernelOptions {
   seed?: number;
   /** Host directories the guest may write under (--rw); everything else on the host is read-only. */
   rw?: string[];
+  /** Bytes of swap (--swap); 0 = none, so running out of RAM means the OOM killer. */
+  swapBytes?: number;
 }
 
 export interface RunResult {
@@ -45,6 +48,7 @@ export interface RunResult {
 export class Kernel {
   readonly board: Board;
   readonly frames: Frames;
+  readonly swap: Swap | undefined;
   readonly host: HostIO;
   readonly procs = new Map<number, Process>();
   readonly hz: number;
@@ -65,7 +69,7 @@ export class Kernel {
   /** --strace: receives one line per completed system call. */
   strace: ((line: string) => void) | undefined;
   /** Totals over every process that has exited, for --stats. */
-  readonly totals = { processes: 0, minflt: 0, nvcsw: 0, nivcsw: 0, killedBySignal: 0 };
+  readonly totals = { processes: 0, minflt: 0, majflt: 0, nvcsw: 0, nivcsw: 0, killedBySignal: 0 };
   readonly unknownSyscalls = new Map<number, number>();
   private result: RunResult | undefined;
   random: () => number;
@@ -78,6 +82,11 @@ export class Kernel {
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
     this.frames = new Frames(this.board.bus);
+    if ((opts.swapBytes ?? 0) > 0) {
+      const live = () => [...this.procs.values()].filter((q) => q.state !== 'zombie').map((q) => q.as);
+      this.swap = new Swap(opts.swapBytes!, live, () => this.board.hart.flushTlbs());
+      this.frames.reclaim = () => this.swap!.evictOne();
+    }
     this.tickInterval = this.hz > 0 ? Math.round(TICKS_PER_SEC / this.hz) : 0;
     let s = (opts.seed ?? 1) >>> 0 || 1;
     this.random = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 4294967296; };
@@ -111,6 +120,7 @@ export class Kernel {
   /** A fresh address space with the trampoline mapped (kernel-only). */
   newAddressSpace(): AddressSpace {
     const as = new AddressSpace(this.board.bus, this.frames);
+    as.swap = this.swap;
     as.onChange = () => { if (this.current?.as === as) this.board.hart.flushTlbs(); };
     this.frames.ref(this.trampoline);
     as.map(TRAMPOLINE_INDEX_VA, this.trampoline, PTE_R | PTE_X | PTE_A);
@@ -297,7 +307,7 @@ export class Kernel {
       const r = pageFault(p.as, addr, access, p.limit(3));
       if (r === 'maperr' || r === 'accerr') return this.fault(p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
       if (r === 'oom') return this.outOfMemory(); // the faulting access runs again if its process survives
-      p.minflt++;
+      if (r === 'swap-in') p.majflt++; else p.minflt++;
       return;
     }
     if (cause === 2) return this.fault(p, Sig.ILL, ILL_ILLOPC, p.pc);
@@ -465,7 +475,7 @@ export class Kernel {
   exit(p: Process, waitStatus: number, message?: string): void {
     p.state = 'zombie';
     this.totals.processes++;
-    this.totals.minflt += p.minflt; this.totals.nvcsw += p.nvcsw; this.totals.nivcsw += p.nivcsw;
+    this.totals.minflt += p.minflt; this.totals.majflt += p.majflt; this.totals.nvcsw += p.nvcsw; this.totals.nivcsw += p.nivcsw;
     if (waitStatus & 0x7f) this.totals.killedBySignal++;
     p.exitStatus = waitStatus;
     for (const f of p.files) if (f && --f.refs === 0) f.close();

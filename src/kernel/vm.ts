@@ -5,6 +5,7 @@
 
 import type { Bus } from '../machine/index.js';
 import { Frames, PAGE_SIZE } from './frames.js';
+import { Swap, PTE_SWAPPED } from './swap.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 export const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
@@ -37,6 +38,8 @@ export class AddressSpace {
    * hart's TLB here when this space is live (what sfence.vma is for: priv 4.2.1).
    */
   onChange: () => void = () => {};
+  /** Where this space's swapped-out pages live (none: RAM only). */
+  swap: Swap | undefined;
 
   constructor(readonly bus: Bus, readonly frames: Frames) {
     const root = frames.alloc();
@@ -105,10 +108,18 @@ export class AddressSpace {
     this.onChange();
   }
 
-  /** Unmaps every page in [start, end), dropping frame references. */
+  /** The swap slot of a swapped-out page at va, or -1. */
+  swapSlot(va: number): number {
+    const w = this.pteIndex(va, false);
+    return w < 0 ? -1 : Swap.slotOf(this.bus.ram32[w], this.bus.ram32[w + 1]);
+  }
+
+  /** Unmaps every page in [start, end), dropping frame references and swap slots. */
   unmapRange(start: number, end: number): void {
     let changed = false;
     for (let va = start; va < end; va += PAGE_SIZE) {
+      const slot = this.swap ? this.swapSlot(va) : -1;
+      if (slot >= 0) { const w = this.pteIndex(va, false); this.bus.ram32[w] = this.bus.ram32[w + 1] = 0; this.swap!.release(slot); continue; }
       const p = this.lookup(va);
       if (p === undefined) continue;
       this.bus.ram32[p.w] = 0;
@@ -117,6 +128,22 @@ export class AddressSpace {
       changed = true;
     }
     if (changed) this.onChange();
+  }
+
+  /** Every swapped-out leaf: (va, word index, slot). */
+  *swapped(): Generator<[number, number, number]> {
+    if (this.swap === undefined) return;
+    const ram32 = this.bus.ram32;
+    const walk = function* (this: AddressSpace, table: number, level: number, base: number): Generator<[number, number, number]> {
+      for (let i = 0; i < 512; i++) {
+        const w = this.frames.off(table + i * 8) >> 2;
+        const lo = ram32[w], va = base + i * 2 ** (12 + 9 * level);
+        if (level === 0) { const slot = Swap.slotOf(lo, ram32[w + 1]); if (slot >= 0) yield [va, w, slot]; continue; }
+        if ((lo & PTE_V) === 0) continue;
+        yield* walk.call(this, ((lo >>> 10) + ram32[w + 1] * TWO22) * PAGE_SIZE, level - 1, va);
+      }
+    }.bind(this);
+    yield* walk(this.root, 2, 0);
   }
 
   /** Every mapped leaf: (va, word index, pa). Used by fork and by teardown. */
@@ -151,6 +178,7 @@ export class AddressSpace {
       }
     };
     for (const [, , pa] of this.leaves()) this.frames.unref(pa);
+    for (const [, , slot] of [...this.swapped()]) this.swap!.release(slot);
     collect(this.root, 2);
     for (const t of tables) this.frames.unref(t);
     this.vmas = [];
@@ -188,6 +216,7 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
   child.brkStart = parent.brkStart;
   child.brk = parent.brk;
   child.mmapBase = parent.mmapBase;
+  child.swap = parent.swap;
   const notify = parent.onChange;
   let changed = false;
   parent.onChange = () => { changed = true; }; // one TLB flush for the whole fork, not one per page
@@ -202,6 +231,14 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
       }
       if (!child.map(va, pa, flags)) return false;
       parent.frames.ref(pa);
+    }
+    for (const [va, , slot] of [...parent.swapped()]) {
+      // A swapped-out page: the child gets its own copy of the slot.
+      const copy = parent.swap!.duplicate(slot);
+      const w = copy < 0 ? -1 : child.pteIndex(va, true);
+      if (w < 0) return false;
+      child.bus.ram32[w] = (copy % TWO22) * 1024 + PTE_SWAPPED;
+      child.bus.ram32[w + 1] = Math.floor(copy / TWO22);
     }
     return true;
   } finally {
