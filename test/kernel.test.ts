@@ -4,7 +4,7 @@
 // in every pointer-taking system call (Linux's documented behaviour).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { lde, have, ROOT } from './helpers/cli.js';
@@ -116,4 +116,22 @@ test('without swap, the same working set ends in the OOM killer, not a crash', (
   const r = lde(['run', '--mem', '16M', `${bin}/workingset`, '32']);
   assert.equal(r.status, 137);
   assert.match(r.stderr, /^lde: out of memory: killed pid 1 \(workingset\)/);
+});
+
+test('--realtime: the guest clock follows the host clock (wall-clock epoch); without it, the virtual epoch', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip(SKIP);
+  const dir = mkdtempSync(tmpdir() + '/lde-rt-');
+  const src = `${dir}/t.c`;
+  writeFileSync(src, '#include <stdio.h>\n#include <time.h>\nint main(void) { printf("%ld\\n", (long)time(0)); return 0; }\n');
+  const cc = spawnSync('riscv64-linux-gnu-gcc', ['-static', '-O1', '-o', `${dir}/t`, src], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  const real = Number(lde(['run', '--realtime', `${dir}/t`]).stdout);
+  assert.ok(Math.abs(real - Date.now() / 1000) < 3600, `guest time ${real} is not the host's`);
+  assert.equal(lde(['run', `${dir}/t`]).stdout, '1767225600\n'); // 2026-01-01T00:00:00Z plus a few virtual microseconds
+});
+
+test('mremap, futex, sched_yield, setrlimit, sysinfo and rseq are in the system-call table', async () => {
+  const { SYSCALLS } = await import('../src/kernel/syscall.js');
+  const names = new Set(SYSCALLS.map((s) => s.name));
+  for (const n of ['mremap', 'futex', 'sched_yield', 'setrlimit', 'sysinfo', 'rseq', 'getrusage', 'times']) assert.ok(names.has(n as never), n);
 });

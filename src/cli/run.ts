@@ -13,7 +13,7 @@ import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
 import { Status, fail } from './status.js';
 
-const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--swap SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--strace[=FILE]] [--stats] PROGRAM [ARGS...]';
+const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--swap SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--realtime] [--strace[=FILE]] [--stats] PROGRAM [ARGS...]';
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 const HZ = [0, 100, 250, 300, 1000];
 
@@ -25,7 +25,7 @@ function locate(name: string): string {
 
 export async function runCommand(argv: string[]): Promise<number> {
   const straceFile = argv.find((a) => a.startsWith('--strace='))?.slice('--strace='.length);
-  const { opts, rest } = parseArgs(argv.map((a) => (a.startsWith('--strace=') ? '--strace' : a)), ['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap'], ['--strace', '--stats']);
+  const { opts, rest } = parseArgs(argv.map((a) => (a.startsWith('--strace=') ? '--strace' : a)), ['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap'], ['--strace', '--stats', '--realtime']);
   if (rest.length === 0) throw new UsageError(`missing PROGRAM\n${USAGE}`);
   const hz = opts.has('--hz') ? parseCount('--hz', String(opts.get('--hz')), 0, 1000) : 250;
   if (!HZ.includes(hz)) throw new UsageError(`--hz: ${hz} is not a supported tick rate (100, 250, 300 or 1000)`);
@@ -39,7 +39,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const host = nodeHost();
   const rw = opts.has('--rw') ? [rwDir(String(opts.get('--rw')))] : [];
   const swapBytes = opts.has('--swap') ? parseSize('--swap', String(opts.get('--swap')), 0, 64 * 2 ** 30) : 0;
-  const kernel = new Kernel({ host, hz, memBytes, seed, rw, swapBytes, maxCycles: maxTime === undefined ? undefined : maxTime * 1e9 });
+  const realtime = opts.has('--realtime');
+  const kernel = new Kernel({ host, hz, memBytes, seed, rw, swapBytes, realtime, maxCycles: maxTime === undefined ? undefined : maxTime * 1e9 });
   try {
     kernel.spawn(path, bytes, [name, ...args], envFor());
   } catch (e) {

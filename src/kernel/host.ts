@@ -7,14 +7,44 @@ export interface HostStat {
   mode: number; // st_mode permission bits
   mtimeMs: number;
   ino: number;
+  nlink?: number;
+  blocks?: number; // 512-byte units
+  atimeMs?: number;
+  ctimeMs?: number;
 }
 
-/** The host filesystem, read-only, at the same paths. Errors are negative errnos. */
+/** How a host file is opened for the --rw directories (the kernel applies O_APPEND itself). */
+export interface HostOpenHow { write: boolean; create: boolean; excl: boolean; trunc: boolean; }
+
+/** An open host file (--rw directories): positional I/O on one host descriptor. Errors are negative errnos. */
+export interface HostHandle {
+  read(pos: number, len: number): Uint8Array | number;
+  write(pos: number, bytes: Uint8Array): number;
+  truncate(len: number): number;
+  stat(): HostStat | number;
+  /** Releases the host descriptor; called once, when the guest's last reference goes. */
+  close(): void;
+}
+
+/**
+ * The host filesystem at the same paths. Errors are negative errnos. The
+ * kernel calls the writing half (open for writing, mkdir, unlink, rmdir,
+ * rename) only on paths under the directories the user named with --rw;
+ * everything else is read-only to the guest.
+ */
 export interface HostFs {
+  /** Follows symlinks. */
   stat(path: string): HostStat | number;
+  /** Does not follow a final symlink (the kernel walks paths itself, component by component). */
+  lstat(path: string): HostStat | number;
   readFile(path: string): Uint8Array | number;
   readdir(path: string): string[] | number;
   readlink(path: string): string | number;
+  open(path: string, how: HostOpenHow, mode: number): HostHandle | number;
+  mkdir(path: string, mode: number): number;
+  unlink(path: string): number;
+  rmdir(path: string): number;
+  rename(from: string, to: string): number;
 }
 
 export interface HostIO {
@@ -26,6 +56,11 @@ export interface HostIO {
   readStdin(max: number): Uint8Array;
   /** Whether host fd 0/1/2 is a terminal (for ioctl TCGETS). */
   isatty(fd: 0 | 1 | 2): boolean;
+  /** Host monotonic time in nanoseconds and wall-clock time since the epoch in nanoseconds (for --realtime). */
+  nowNs(): number;
+  epochNs(): number;
+  /** Blocks the host for ns nanoseconds (--realtime: an idle guest really waits). */
+  sleepNs(ns: number): void;
   /** What host fd 0/1/2 is, so fstat on the console tells the guest the truth (libc picks buffering from it). */
   stdioKind(fd: 0 | 1 | 2): 'tty' | 'pipe' | 'file' | 'other';
 }

@@ -16,6 +16,7 @@ import type { WaitQueue } from './wait.js';
 import { SIGNAL_NAMES, Sig, SIG_DFL, SIG_IGN, SA_NODEFER, STOP_SIGNALS, stopsByDefault, SA_ONSTACK, SA_RESETHAND, SA_RESTART, UNBLOCKABLE,
   SIGFRAME_SIZE, UC, MCONTEXT, FPSTATE, bit, ignoredByDefault, siginfoBytes, type SigInfo } from './signal.js';
 import { copyIn, copyOut } from './uaccess.js';
+import { VIRTUAL_EPOCH_S } from './sys-proc.js';
 import { EINTR } from './errno.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */
@@ -38,6 +39,8 @@ export interface KernelOptions {
   rw?: string[];
   /** Bytes of swap (--swap); 0 = none, so running out of RAM means the OOM killer. */
   swapBytes?: number;
+  /** --realtime: virtual time never lags the host clock, idle time is really waited, randomness is not seeded. */
+  realtime?: boolean;
 }
 
 export interface RunResult {
@@ -73,12 +76,17 @@ export class Kernel {
   readonly unknownSyscalls = new Map<number, number>();
   private result: RunResult | undefined;
   random: () => number;
+  /** CLOCK_REALTIME at cycle 0, in ns: a fixed epoch (deterministic), or the host's wall clock with --realtime. */
+  readonly epochNs: number;
+  private readonly hostStart: number;
   /** Absolute host directories the guest may write under (--rw). */
   readonly rwDirs: readonly string[];
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
     this.rwDirs = opts.rw ?? [];
+    this.epochNs = opts.realtime ? opts.host.epochNs() : VIRTUAL_EPOCH_S * 1e9;
+    this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
     this.frames = new Frames(this.board.bus);
@@ -89,7 +97,7 @@ export class Kernel {
     }
     this.tickInterval = this.hz > 0 ? Math.round(TICKS_PER_SEC / this.hz) : 0;
     let s = (opts.seed ?? 1) >>> 0 || 1;
-    this.random = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 4294967296; };
+    this.random = opts.realtime ? Math.random : () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 4294967296; };
     this.trampoline = this.frames.alloc();
     this.board.hart.registerNative(this.trampoline, PAGE_SIZE);
     this.sigtramp = this.frames.alloc();
@@ -169,6 +177,7 @@ export class Kernel {
         }
         if (this.current === undefined) continue; // a fatal signal ended it on its way back to U-mode
       }
+      this.syncClock();
       const exit = h.run(1 << 20);
       this.handle(exit);
       if (this.opts.maxCycles !== undefined && h.cycle >= this.opts.maxCycles && this.result === undefined) {
@@ -229,6 +238,15 @@ export class Kernel {
     p.nvcsw--;
   }
 
+  /** sched_yield: the caller goes to the back of the run queue when someone else can run. */
+  yieldCpu(p: Process): void {
+    if (this.runq.length === 0 || this.current !== p) return;
+    p.state = 'runnable';
+    p.nvcsw++;
+    this.runq.push(p);
+    this.current = undefined;
+  }
+
   /** Makes every sleeper on q runnable; their system calls run again. */
   wake(q: WaitQueue): void {
     for (const p of q.drain()) this.makeRunnable(p);
@@ -242,6 +260,13 @@ export class Kernel {
     p.wakeAt = Infinity;
     this.timed = this.timed.filter((q) => q !== p);
     this.runq.push(p);
+  }
+
+  /** --realtime: virtual time (1 cycle = 1 ns) catches up with the host clock; otherwise it is instructions alone. */
+  private syncClock(): void {
+    if (!this.opts.realtime) return;
+    const h = this.board.hart, now = this.host.nowNs() - this.hostStart;
+    if (now > h.cycle) { h.cycle = now; h.timersChanged(); }
   }
 
   /** Adds the cycles since p last entered U-mode to its user time. */
@@ -277,6 +302,7 @@ export class Kernel {
     if (this.timed.length === 0 && this.alarms.length === 0) return false;
     const h = this.board.hart;
     const until = Math.min(...this.timed.map((p) => p.wakeAt), ...this.alarms.map((p) => p.alarmAt));
+    if (this.opts.realtime) { this.syncClock(); this.host.sleepNs(until - h.cycle); this.syncClock(); }
     if (until > h.cycle) { this.idleCycles += until - h.cycle; h.cycle = until; h.timersChanged(); }
     this.armTimer();
     return true;

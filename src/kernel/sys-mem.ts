@@ -8,7 +8,7 @@ import { AddressSpace, carve, PROT_EXEC, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, 
 import { PAGE_SIZE } from './frames.js';
 import { MemFile } from './file.js';
 import { loadBytes } from './uaccess.js';
-import { EACCES, EBADF, EEXIST, EINVAL, ENODEV, ENOMEM } from './errno.js';
+import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from './errno.js';
 
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
 const up = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
@@ -87,7 +87,42 @@ function mprotect(p: Process, addr: number, len: number, prot: number): number {
   return 0;
 }
 
+const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+
+/** mremap(2): shrinks in place, grows in place when the pages after are free, else moves the PTEs (MREMAP_MAYMOVE). */
+function mremap(p: Process, old: number, oldLen: number, newLen: number, flags: number): number {
+  if (old % PAGE_SIZE !== 0 || newLen <= 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) !== 0 || (flags & MREMAP_FIXED)) return -EINVAL;
+  const as = p.as, oldSize = up(oldLen), newSize = up(newLen);
+  const vma = as.findVma(old);
+  if (vma === undefined || old + oldSize > vma.end) return -EFAULT;
+  if (newSize <= oldSize) { if (newSize < oldSize) carve(as, old + newSize, old + oldSize); return old; }
+  if (mapped(p) + newSize - oldSize > p.limit(9)) return -ENOMEM;
+  if (old + oldSize === vma.end && as.isFree(vma.end, old + newSize) && old + newSize <= USER_TOP) {
+    vma.end = old + newSize;
+    return old;
+  }
+  if ((flags & MREMAP_MAYMOVE) === 0) return -ENOMEM;
+  const to = findFree(p, newSize);
+  if (to < 0) return -ENOMEM;
+  as.addVma({ ...vma, start: to, end: to + newSize });
+  for (let off = 0; off < oldSize; off += PAGE_SIZE) {
+    const w = as.pteIndex(old + off, false);
+    if (w < 0 || as.bus.ram32[w] === 0) continue;
+    const nw = as.pteIndex(to + off, true);
+    if (nw < 0) return -ENOMEM;
+    as.bus.ram32[nw] = as.bus.ram32[w]; as.bus.ram32[nw + 1] = as.bus.ram32[w + 1]; // the page (or its swap slot) moves, not its bytes
+    as.bus.ram32[w] = as.bus.ram32[w + 1] = 0;
+  }
+  as.vmas = as.vmas.filter((v) => v !== vma);
+  if (vma.start < old) as.addVma({ ...vma, end: old });
+  if (vma.end > old + oldSize) as.addVma({ ...vma, start: old + oldSize });
+  as.onChange();
+  return to;
+}
+
 export const MEM_CALLS: SyscallDef[] = [
+  // implements mremap(2)
+  { name: 'mremap', status: 'partial', handler: (_k, p, a) => mremap(p, a[0], a[1], a[2], a[3]) },
   // implements brk(2): returns the new break, or the old one when the request cannot be met
   { name: 'brk', status: 'full', handler: (_k, p, a) => {
     const as = p.as, want = a[0];

@@ -43,8 +43,6 @@ export const PROC_CALLS: SyscallDef[] = [
   { name: 'set_tid_address', status: 'full', handler: (_k, p, a) => { p.clearChildTid = a[0]; return p.pid; } },
   // implements set_robust_list(2): recorded nowhere until threads exist; accepted so libc's check passes
   { name: 'set_robust_list', status: 'partial', handler: (_k, _p, a) => (a[1] === 24 ? 0 : -EINVAL) },
-  // implements sched_yield(2)
-  { name: 'sched_yield', status: 'full', handler: () => 0 },
   // implements riscv_flush_icache(2): the machine already keeps fetches coherent with stores
   { name: 'riscv_flush_icache', status: 'full', handler: () => 0 },
   // implements umask(2)
@@ -64,6 +62,38 @@ export const PROC_CALLS: SyscallDef[] = [
       p.rlimits.set(a[1], [soft, hard]);
     }
     return 0;
+  } },
+  // implements setrlimit(2)
+  { name: 'setrlimit', status: 'full', handler: (_k, p, a) => {
+    if (!p.rlimits.has(a[0])) return -EINVAL;
+    const b = copyIn(p.as, a[1], 16);
+    if (b === undefined) return -EFAULT;
+    const dv = new DataView(b.buffer), soft = dv.getBigUint64(0, true), hard = dv.getBigUint64(8, true);
+    if (soft > hard) return -EINVAL;
+    p.rlimits.set(a[0], [soft, hard]);
+    return 0;
+  } },
+  // implements rseq(2): registration only (one hart: cpu_id is always 0; no critical sections are aborted yet)
+  { name: 'rseq', status: 'partial', handler: (_k, p, a) => {
+    const [area, len, flags] = [a[0], a[1], a[2]];
+    if (flags & 1) return p.rseq === area ? ((p.rseq = 0), 0) : -EINVAL; // RSEQ_FLAG_UNREGISTER
+    if (len < 32 || area % 32 !== 0) return -EINVAL;
+    if (p.rseq !== 0) return p.rseq === area ? -16 /* EBUSY */ : -EINVAL;
+    if (!copyOut(p.as, area, new Uint8Array(8))) return -EFAULT; // cpu_id_start = cpu_id = 0
+    p.rseq = area;
+    return 0;
+  } },
+  // implements sysinfo(2)
+  { name: 'sysinfo', status: 'full', handler: (k, p, a) => {
+    const b = new Uint8Array(112), dv = new DataView(b.buffer);
+    dv.setBigInt64(0, BigInt(Math.floor(k.board.hart.cycle / 1e9)), true); // uptime
+    dv.setBigUint64(32, BigInt(k.board.bus.ramSize), true); // totalram
+    dv.setBigUint64(40, BigInt((k.frames.total - k.frames.inUse) * 4096), true); // freeram
+    dv.setBigUint64(64, BigInt(k.swap ? k.swap.size * 4096 : 0), true); // totalswap
+    dv.setBigUint64(72, BigInt(k.swap ? (k.swap.size - k.swap.used) * 4096 : 0), true); // freeswap
+    dv.setUint16(80, k.procs.size, true); // procs
+    dv.setUint32(104, 1, true); // mem_unit
+    return copyOut(p.as, a[0], b) ? 0 : -EFAULT;
   } },
   // implements getrlimit(2)
   { name: 'getrlimit', status: 'full', handler: (_k, p, a) => {
@@ -89,7 +119,7 @@ export const PROC_CALLS: SyscallDef[] = [
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
     // CLOCK_PROCESS_CPUTIME_ID (2) and CLOCK_THREAD_CPUTIME_ID (3): this process's CPU time so far.
     const cpu = a[0] === 2 || a[0] === 3;
-    const ns = cpu ? p.utime + p.stime + (k.board.hart.cycle - p.userSince) : k.board.hart.cycle + (a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0);
+    const ns = cpu ? p.utime + p.stime + (k.board.hart.cycle - p.userSince) : k.board.hart.cycle + (a[0] === 0 || a[0] === 5 ? k.epochNs : 0);
     return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
   } },
   // implements clock_getres(2)
@@ -99,7 +129,7 @@ export const PROC_CALLS: SyscallDef[] = [
   } },
   // implements gettimeofday(2)
   { name: 'gettimeofday', status: 'full', handler: (k, p, a) => {
-    const us = Math.floor(k.board.hart.cycle / 1000) + VIRTUAL_EPOCH_S * 1e6;
+    const us = Math.floor((k.board.hart.cycle + k.epochNs) / 1000);
     return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
   } },
 ];

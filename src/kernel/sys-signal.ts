@@ -8,7 +8,6 @@ import { copyIn, copyOut, writeU64 } from './uaccess.js';
 import { WaitQueue } from './wait.js';
 import { UNBLOCKABLE, bit } from './signal.js';
 import { EFAULT, EINVAL, ENOSYS } from './errno.js';
-import { VIRTUAL_EPOCH_S } from './sys-proc.js';
 
 const SIGSET_SIZE = 8;
 const SS_ONSTACK = 1, SS_DISABLE = 2, MINSIGSTKSZ = 2048;
@@ -139,7 +138,7 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
     const ns = timespecNs(p, a[2]);
     if (ns < 0) return ns;
-    const base = a[0] === 0 || a[0] === 5 ? VIRTUAL_EPOCH_S * 1e9 : 0;
+    const base = a[0] === 0 || a[0] === 5 ? k.epochNs : 0;
     return sleepTo(k, p, a[1] === 1 ? ns - base : k.board.hart.cycle + ns);
   } },
   // implements setitimer(2) and getitimer(2) for ITIMER_REAL (alarm(3) uses it)

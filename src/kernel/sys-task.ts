@@ -11,7 +11,7 @@ import { copyIn, copyInString, copyOut, readU64 } from './uaccess.js';
 import { SI_TKILL, SI_USER } from './signal.js';
 import { WaitQueue } from './wait.js';
 import { resolvePath } from './sys-fs.js';
-import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, EPERM, ESRCH, E2BIG } from './errno.js';
+import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, E2BIG } from './errno.js';
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000,
   CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
@@ -198,7 +198,52 @@ function kill(k: Kernel, p: Process, pid: number, sig: number, code = SI_USER): 
   return 0;
 }
 
+/** Futex wait queues, keyed by the word's physical address (so shared mappings meet). */
+const futexes = new WeakMap<Kernel, Map<number, WaitQueue>>();
+const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD = 0x7f;
+
+function futexQueue(k: Kernel, p: Process, uaddr: number, create: boolean): WaitQueue | undefined {
+  const pte = p.as.lookup(uaddr);
+  if (pte === undefined) return undefined;
+  let table = futexes.get(k);
+  if (table === undefined) futexes.set(k, (table = new Map()));
+  const key = pte.pa + (uaddr % 4096);
+  let q = table.get(key);
+  if (q === undefined && create) table.set(key, (q = new WaitQueue()));
+  return q;
+}
+
+/** futex(2): FUTEX_WAIT and FUTEX_WAKE (and their BITSET forms with a full mask); timeouts are not honoured yet. */
+function futex(k: Kernel, p: Process, a: readonly number[]): number {
+  const [uaddr, op, val] = [a[0], a[1] & FUTEX_CMD, a[2] | 0];
+  if (uaddr % 4 !== 0) return -EINVAL;
+  switch (op) {
+    case FUTEX_WAIT: case FUTEX_WAIT_BITSET: {
+      if (p.inBlockedCall) return 0; // woken: the wait is over (a wake-up, or a signal handled by deliver)
+      const b = copyIn(p.as, uaddr, 4);
+      if (b === undefined) return -EFAULT;
+      if (new DataView(b.buffer).getInt32(0, true) !== val) return -EAGAIN;
+      return k.sleepOn(p, futexQueue(k, p, uaddr, true)!);
+    }
+    case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
+      if (copyIn(p.as, uaddr, 4) === undefined) return -EFAULT;
+      const q = futexQueue(k, p, uaddr, false);
+      if (q === undefined || q.size === 0) return 0;
+      const woken = q.drain();
+      const n = Math.max(1, val);
+      woken.slice(n).forEach((w) => q.add(w)); // the rest keep waiting
+      woken.slice(0, n).forEach((w) => k.makeRunnable(w));
+      return Math.min(n, woken.length);
+    }
+    default: return -ENOSYS;
+  }
+}
+
 export const TASK_CALLS: SyscallDef[] = [
+  // implements futex(2): FUTEX_WAIT and FUTEX_WAKE
+  { name: 'futex', status: 'partial', handler: (k, p, a) => futex(k, p, a) },
+  // implements sched_yield(2): the caller goes to the back of the run queue
+  { name: 'sched_yield', status: 'full', handler: (k, p) => { k.yieldCpu(p); return 0; } },
   // implements getrusage(2) for RUSAGE_SELF and RUSAGE_CHILDREN
   { name: 'getrusage', status: 'partial', handler: (_k, p, a) => {
     const who = a[0] | 0;
