@@ -5,7 +5,7 @@
 // with the reason, so the list of what is missing stays visible.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { lde, have, LDE, ROOT } from './helpers/cli.js';
@@ -13,9 +13,8 @@ import { LINUX_PROGRAMS, GUEST_ENV, readExpected } from './linux/programs.js';
 
 /** Kernel work still to do (issue 3), by program. */
 const PENDING: Record<string, string> = {
-  'linux/mmap': 'needs the writable in-memory /tmp for its file mappings',
+  'linux/mmap': 'needs madvise(MADV_DONTNEED) to drop private pages (its /tmp file mappings pass)',
   'linux/mmapshared': 'needs MAP_SHARED mappings of tmpfs files',
-  'linux/files': 'needs the writable in-memory /tmp',
 };
 
 const USER_EXPECTED = `${ROOT}user/expected`;
@@ -76,4 +75,85 @@ test('unknown system calls return ENOSYS instead of stopping the program', () =>
   // The bundled libc program probes its environment; a run must finish either way.
   const r = lde(['run', 'hello', 'x']);
   assert.equal(r.status, 0, r.stderr);
+});
+
+/** The --rw test's guest: argv[1] is the --rw directory, argv[2] a host file under the host's /tmp, argv[3] a host directory outside both. */
+const RW_PROGRAM = String.raw`
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+static char p[4096];
+static const char *at(const char *dir, const char *name) { snprintf(p, sizeof p, "%s/%s", dir, name); return p; }
+#define TRY(what, call) do { errno = 0; long r_ = (long)(call); printf("%s: %s\n", what, r_ >= 0 ? "ok" : strerror(errno)); } while (0)
+int main(int argc, char **argv) {
+  const char *rw = argv[1], *hidden = argv[2], *ro = argv[3];
+  int fd;
+  TRY("create in the --rw directory", fd = open(at(rw, "new.txt"), O_CREAT | O_WRONLY | O_EXCL, 0644));
+  TRY("write", write(fd, "written by the guest\n", 21));
+  close(fd);
+  fd = open(at(rw, "new.txt"), O_WRONLY | O_APPEND);
+  TRY("append", write(fd, "and appended\n", 13));
+  close(fd);
+  TRY("mkdir", mkdir(at(rw, "sub"), 0755));
+  close(open(at(rw, "sub/inner.txt"), O_CREAT | O_WRONLY, 0644));
+  char from[4096];
+  strcpy(from, at(rw, "sub/inner.txt"));
+  TRY("rename", rename(from, at(rw, "moved.txt")));
+  fd = open(at(rw, "trunc.txt"), O_CREAT | O_RDWR | O_TRUNC, 0644);
+  write(fd, "0123456789", 10);
+  TRY("ftruncate", ftruncate(fd, 4));
+  close(fd);
+  close(open(at(rw, "gone.txt"), O_CREAT | O_WRONLY, 0644));
+  TRY("unlink", unlink(at(rw, "gone.txt")));
+  TRY("mkdir another", mkdir(at(rw, "empty"), 0755));
+  TRY("rmdir it", rmdir(at(rw, "empty")));
+  struct stat st;
+  TRY("stat the new file", stat(at(rw, "new.txt"), &st));
+  printf("size %lld\n", (long long)st.st_size);
+  TRY("create outside", open(at(ro, "lde-rw-denied"), O_CREAT | O_WRONLY, 0644));
+  TRY("mkdir outside", mkdir(at(ro, "lde-rw-denied"), 0755));
+  TRY("open a host file for writing", open(at(ro, "package.json"), O_WRONLY));
+  TRY("unlink a host file", unlink(at(ro, "package.json")));
+  TRY("access W_OK outside", access(at(ro, "package.json"), W_OK));
+  strcpy(from, at(rw, "moved.txt"));
+  TRY("rename out of the --rw directory", rename(from, at(ro, "lde-rw-denied")));
+  TRY("stat a host file under the host's /tmp", stat(hidden, &st));
+  TRY("create in the in-memory /tmp", open("/tmp/lde-rw-guest", O_CREAT | O_WRONLY, 0644));
+  return 0;
+}
+`;
+
+test('--rw DIR: a guest program writes under DIR on the host, gets EROFS elsewhere, and never sees the host /tmp', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not installed: the --rw test program is not built');
+  const work = mkdtempSync(tmpdir() + '/lde-rw-build-');
+  const dir = mkdtempSync(tmpdir() + '/lde-rw-dir-');
+  try {
+    writeFileSync(`${work}/rw.c`, RW_PROGRAM);
+    writeFileSync(`${work}/hidden.txt`, 'the host /tmp');
+    const cc = spawnSync('riscv64-linux-gnu-gcc', ['-static', '-O1', '-o', `${work}/rw`, `${work}/rw.c`], { encoding: 'utf8' });
+    assert.equal(cc.status, 0, cc.stderr);
+    const r = lde(['run', '--rw', dir, `${work}/rw`, dir, `${work}/hidden.txt`, ROOT.replace(/\/$/, '')]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, [
+      'create in the --rw directory: ok', 'write: ok', 'append: ok', 'mkdir: ok', 'rename: ok', 'ftruncate: ok',
+      'unlink: ok', 'mkdir another: ok', 'rmdir it: ok', 'stat the new file: ok', 'size 34',
+      'create outside: Read-only file system', 'mkdir outside: Read-only file system',
+      'open a host file for writing: Read-only file system', 'unlink a host file: Read-only file system',
+      'access W_OK outside: Read-only file system', 'rename out of the --rw directory: Invalid cross-device link',
+      'stat a host file under the host\'s /tmp: No such file or directory', 'create in the in-memory /tmp: ok', '',
+    ].join('\n'));
+    assert.equal(r.status, 0);
+    assert.equal(readFileSync(`${dir}/new.txt`, 'utf8'), 'written by the guest\nand appended\n');
+    assert.equal(readFileSync(`${dir}/trunc.txt`, 'utf8'), '0123');
+    assert.deepEqual(readdirSync(dir).sort(), ['moved.txt', 'new.txt', 'sub', 'trunc.txt']);
+    assert.deepEqual(readdirSync(`${dir}/sub`), []);
+    assert.ok(!existsSync(`${ROOT}lde-rw-denied`), 'a file appeared outside the --rw directory');
+    assert.ok(!existsSync(`${tmpdir()}/lde-rw-guest`), 'the guest wrote to the host /tmp');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

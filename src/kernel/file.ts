@@ -3,13 +3,26 @@
 
 import type { HostIO } from './host.js';
 import type { WaitQueue } from './wait.js';
-import { EBADF, EINVAL, ESPIPE } from './errno.js';
+import { EBADF, EINVAL, ENXIO, ESPIPE } from './errno.js';
 
 export const O_NONBLOCK = 0o4000;
 
-export const S_IFCHR = 0o020000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFIFO = 0o010000;
+export const S_IFCHR = 0o020000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFIFO = 0o010000, S_IFLNK = 0o120000;
+export const O_APPEND = 0o2000;
 
-export interface StatInfo { mode: number; size: number; ino: number; rdev: number; mtimeMs: number; }
+/** Seconds and nanoseconds (a struct timespec). */
+export type Timespec = readonly [sec: number, nsec: number];
+
+/**
+ * What fstat reports. The optional fields default, in statBytes (sys-path.ts), to:
+ * nlink 1, blocks ceil(size / 512), blksize 4096, dev 0x10, uid and gid 0,
+ * and every time from mtimeMs.
+ */
+export interface StatInfo {
+  mode: number; size: number; ino: number; rdev: number; mtimeMs: number;
+  nlink?: number; blocks?: number; blksize?: number; dev?: number; uid?: number; gid?: number;
+  atime?: Timespec; mtime?: Timespec; ctime?: Timespec;
+}
 
 /**
  * An open file description. read and write return -EAGAIN when they would
@@ -25,6 +38,11 @@ export abstract class File {
   /** The queue a blocked reader (forWrite false) or writer sleeps on; none for files that never block. */
   waitQueue(_forWrite: boolean): WaitQueue | undefined { return undefined; }
   seek(_off: number, _whence: number): number { return -ESPIPE; }
+  /** pread64/pwrite64: I/O at an offset, leaving the file offset alone. Pipes and terminals cannot seek. */
+  pread(_off: number, _len: number): Uint8Array | number { return -ESPIPE; }
+  pwrite(_off: number, _bytes: Uint8Array): number { return -ESPIPE; }
+  /** ftruncate: only regular files open for writing can change size. */
+  truncate(_len: number): number { return -EINVAL; }
   abstract stat(): StatInfo;
   /** The console answers TCGETS/TIOCGWINSZ; everything else is not a terminal. */
   isTty(): boolean { return false; }
@@ -52,7 +70,7 @@ export class ConsoleFile extends File {
 /** A host file opened read-only: its bytes, read at open time. */
 export class MemFile extends File {
   constructor(private readonly data: Uint8Array, flags: number, private readonly info: StatInfo) { super(flags); }
-  override read(len: number): Uint8Array {
+  override read(len: number): Uint8Array | number {
     const out = this.data.subarray(this.offset, Math.min(this.data.length, this.offset + len));
     this.offset += out.length;
     return out;
@@ -62,16 +80,73 @@ export class MemFile extends File {
     if (Number.isNaN(base) || base + off < 0) return -EINVAL;
     return (this.offset = base + off);
   }
-  pread(off: number, len: number): Uint8Array { return this.data.subarray(off, Math.min(this.data.length, off + len)); }
+  override pread(off: number, len: number): Uint8Array { return this.data.subarray(off, Math.min(this.data.length, off + len)); }
   get bytes(): Uint8Array { return this.data; }
   override stat(): StatInfo { return { ...this.info, size: this.data.length }; }
 }
 
-/** /dev/null and /dev/zero. */
-export class DevFile extends File {
-  constructor(private readonly dev: 'null' | 'zero', flags: number) { super(flags); }
-  override read(len: number): Uint8Array { return this.dev === 'null' ? new Uint8Array(0) : new Uint8Array(Math.min(len, 1 << 20)); }
-  override write(bytes: Uint8Array): number { return bytes.length; }
-  override seek(): number { return 0; }
-  override stat(): StatInfo { return { mode: S_IFCHR | 0o666, size: 0, ino: 1, rdev: this.dev === 'null' ? 0x103 : 0x105, mtimeMs: 0 }; }
+/**
+ * The storage behind a regular file that can change: a tmpfs inode, or a host
+ * file in a --rw directory. Offsets are checked by the caller (non-negative).
+ */
+export interface Backing {
+  size(): number;
+  read(off: number, len: number): Uint8Array | number;
+  /** Writes at off, growing the file (a gap reads as zeros); the count written, or -errno. */
+  write(off: number, bytes: Uint8Array): number;
+  truncate(len: number): number;
+  stat(): StatInfo;
+  /** The last open file on it closed. */
+  release?(): void;
+}
+
+const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+
+/**
+ * An open regular file over a Backing: the offset, O_APPEND, growth and
+ * truncation. It is a MemFile so that mmap can copy it in (sys-mem.ts reads
+ * a private file mapping through pread and bytes).
+ */
+export class RegularFile extends MemFile {
+  constructor(readonly backing: Backing, flags: number) { super(new Uint8Array(0), flags, backing.stat()); }
+  override read(len: number): Uint8Array | number {
+    const r = this.backing.read(this.offset, Math.max(0, Math.min(len, this.backing.size() - this.offset)));
+    if (typeof r !== 'number') this.offset += r.length;
+    return r;
+  }
+  override write(bytes: Uint8Array): number {
+    if (this.flags & O_APPEND) this.offset = this.backing.size();
+    const n = this.backing.write(this.offset, bytes);
+    if (n > 0) this.offset += n;
+    return n;
+  }
+  override seek(off: number, whence: number): number {
+    const size = this.backing.size();
+    let to: number;
+    switch (whence) {
+      case SEEK_SET: to = off; break;
+      case SEEK_CUR: to = this.offset + off; break;
+      case SEEK_END: to = size + off; break;
+      case SEEK_DATA: case SEEK_HOLE: // no holes are reported: data runs to the end
+        if (off < 0) return -EINVAL;
+        if (off >= size) return -ENXIO;
+        to = whence === SEEK_DATA ? off : size;
+        break;
+      default: return -EINVAL;
+    }
+    if (to < 0 || !Number.isSafeInteger(to)) return -EINVAL;
+    return (this.offset = to);
+  }
+  override pread(off: number, len: number): Uint8Array {
+    const r = this.backing.read(off, Math.max(0, Math.min(len, this.backing.size() - off)));
+    return typeof r === 'number' ? new Uint8Array(0) : r;
+  }
+  /** Linux: with O_APPEND, pwrite appends whatever the offset (pwrite(2), BUGS). */
+  override pwrite(off: number, bytes: Uint8Array): number {
+    return this.backing.write(this.flags & O_APPEND ? this.backing.size() : off, bytes);
+  }
+  override truncate(len: number): number { return this.backing.truncate(len); }
+  override get bytes(): Uint8Array { return this.pread(0, this.backing.size()); }
+  override stat(): StatInfo { return this.backing.stat(); }
+  override close(): void { this.backing.release?.(); }
 }

@@ -1,22 +1,35 @@
-// File system calls over the VFS of DESIGN.md: the host filesystem read-only
-// at the same paths, a few devices, /proc/self/exe, and the console.
+// File system calls on descriptors: read and write (blocking through the
+// file's wait queue), vectored and positional I/O, lseek, close, dup,
+// fcntl, ioctl, fstat, ftruncate, fsync, getdents64, fchdir, fchmod,
+// sendfile. The calls that take paths are in sys-path.ts; the namespace
+// they resolve in is the VFS (vfs.ts, mounts.ts).
 
 import { BLOCK, type SyscallDef } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './proc.js';
-import { File, MemFile, DevFile, O_NONBLOCK, S_IFDIR, S_IFREG, type StatInfo } from './file.js';
-import { copyIn, copyInString, copyOut } from './uaccess.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, EMFILE, ENOENT, ENOTDIR, ENOTTY, ERANGE, EROFS, ESPIPE } from './errno.js';
+import { File, MemFile, O_APPEND, O_NONBLOCK } from './file.js';
+import { DirFile, originOf } from './vfs.js';
+import { vfsOf } from './mounts.js';
+import { PATH_CALLS, O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, statBytes } from './sys-path.js';
+import { copyIn, copyOut, readU64, writeU64 } from './uaccess.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY } from './errno.js';
 
-const AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000;
-const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_CLOEXEC = 0o2000000;
-const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
-const TCGETS = 0x5401, TIOCGWINSZ = 0x5413;
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
+  F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
+/** The status flags F_SETFL may change (O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME). */
+const SETFL_MASK = O_APPEND | O_NONBLOCK | 0o20000 | 0o40000 | 0o1000000;
+const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
 const MAX_IO = 1 << 24;
 
 function file(p: Process, fd: number): File | undefined { return fd >= 0 ? p.files[fd] : undefined; }
 
-/** Joins a guest path onto the process's cwd and normalizes . and .. (no symlinks). */
+const readable = (f: File) => (f.flags & O_PATH) === 0 && (f.flags & O_ACCMODE) !== O_WRONLY;
+const writable = (f: File) => (f.flags & O_PATH) === 0 && (f.flags & O_ACCMODE) !== O_RDONLY;
+
+/** The soft RLIMIT_NOFILE: descriptors are below it. */
+const fdLimit = (p: Process) => Math.min(p.limit(7), 65536);
+
+/** Joins a guest path onto the process's cwd and normalizes . and .. lexically (no symlinks). */
 export function resolvePath(p: Process, path: string): string {
   const parts = (path.startsWith('/') ? path : `${p.cwd}/${path}`).split('/');
   const out: string[] = [];
@@ -27,30 +40,23 @@ export function resolvePath(p: Process, path: string): string {
   return '/' + out.join('/');
 }
 
-/** The bytes and stat of a guest path, or -errno. Special files first, then the host. */
-function lookupPath(k: Kernel, p: Process, path: string): { data?: Uint8Array; info: StatInfo; dev?: 'null' | 'zero' | 'urandom' } | number {
-  const abs = resolvePath(p, path);
-  if (abs === '/dev/null' || abs === '/dev/zero') return { info: { mode: 0o20666, size: 0, ino: 1, rdev: 0x103, mtimeMs: 0 }, dev: abs === '/dev/null' ? 'null' : 'zero' };
-  if (abs === '/dev/urandom' || abs === '/dev/random') return { info: { mode: 0o20666, size: 0, ino: 2, rdev: 0x109, mtimeMs: 0 }, dev: 'urandom' };
-  const target = abs === '/proc/self/exe' ? p.exe : abs;
-  const st = k.host.fs.stat(target);
-  if (typeof st === 'number') return st;
-  const info: StatInfo = { mode: (st.kind === 'dir' ? S_IFDIR : S_IFREG) | st.mode, size: st.size, ino: st.ino, rdev: 0, mtimeMs: st.mtimeMs };
-  if (st.kind === 'dir') return { info };
-  const data = k.host.fs.readFile(target);
-  return typeof data === 'number' ? data : { data, info };
-}
-
-/** struct stat of asm-generic (riscv64): 128 bytes. */
-function statBytes(s: StatInfo): Uint8Array {
-  const b = new Uint8Array(128), dv = new DataView(b.buffer);
-  const sec = Math.floor(s.mtimeMs / 1000), nsec = Math.round((s.mtimeMs % 1000) * 1e6);
-  dv.setBigUint64(0, 0x10n, true); dv.setBigUint64(8, BigInt(s.ino), true);
-  dv.setUint32(16, s.mode, true); dv.setUint32(20, 1, true);
-  dv.setBigUint64(32, BigInt(s.rdev), true); dv.setBigInt64(48, BigInt(s.size), true);
-  dv.setInt32(56, 4096, true); dv.setBigInt64(64, BigInt(Math.ceil(s.size / 512)), true);
-  for (const off of [72, 88, 104]) { dv.setBigInt64(off, BigInt(sec), true); dv.setBigUint64(off + 8, BigInt(nsec), true); }
-  return b;
+/**
+ * The whole of a regular file named by a guest path (execve): resolved in the
+ * guest's namespace with symlinks followed. Returns its bytes and canonical
+ * path, or -errno (EACCES for a directory or a file with no x bit).
+ */
+export function readExecutable(k: Kernel, p: Process, path: string): { bytes: Uint8Array; path: string } | number {
+  const c = { k, p }, vfs = vfsOf(k);
+  const start = path.startsWith('/') ? vfs.root : vfs.at(c, p.cwd);
+  if (typeof start === 'number') return start;
+  const at = vfs.walk(c, start, path, true);
+  if (typeof at === 'number') return at;
+  if (at.node.kind !== 'file' || (at.node.stat().mode & 0o111) === 0) return -13; // EACCES
+  const f = at.node.open(O_RDONLY, c);
+  if (typeof f === 'number') return f;
+  const bytes = f instanceof MemFile ? f.bytes : new Uint8Array(0);
+  f.close();
+  return { bytes, path: at.path };
 }
 
 /** -EAGAIN from a blocking file puts p to sleep on the file's queue: the call runs again when woken. */
@@ -61,6 +67,7 @@ export function blockOr(k: Kernel, p: Process, f: File, r: number, forWrite: boo
 }
 
 function readInto(k: Kernel, p: Process, f: File, buf: number, len: number): number {
+  if (!readable(f)) return -EBADF;
   if (len === 0) return 0;
   const r = f.read(Math.min(len, MAX_IO));
   if (typeof r === 'number') return blockOr(k, p, f, r, false);
@@ -68,6 +75,7 @@ function readInto(k: Kernel, p: Process, f: File, buf: number, len: number): num
 }
 
 function writeFrom(k: Kernel, p: Process, f: File, buf: number, len: number): number {
+  if (!writable(f)) return -EBADF;
   if (len === 0) return 0;
   const bytes = copyIn(p.as, buf, Math.min(len, MAX_IO));
   return bytes === undefined ? -EFAULT : blockOr(k, p, f, f.write(bytes), true);
@@ -99,53 +107,104 @@ function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, w
   return total;
 }
 
-function openat(k: Kernel, p: Process, dirfd: number, pathPtr: number, flags: number): number {
-  const path = copyInString(p.as, pathPtr);
-  if (path === undefined) return -EFAULT;
-  if (path === '') return -ENOENT;
-  if (!path.startsWith('/') && dirfd !== AT_FDCWD) return -ENOTDIR; // directory fds come with getdents
-  const found = lookupPath(k, p, path);
-  if (typeof found === 'number') {
-    // Creating a file in an existing directory is refused (read-only host); a missing directory is ENOENT.
-    if (!((flags & O_CREAT) && found === -ENOENT)) return found;
-    const dir = k.host.fs.stat(resolvePath(p, path + '/..'));
-    return typeof dir === 'number' ? dir : dir.kind === 'dir' ? -EROFS : -ENOTDIR;
-  }
-  if (found.dev === undefined && (flags & (O_ACCMODE | O_TRUNC)) !== 0) return -EROFS;
-  let f: File;
-  if (found.dev === 'urandom') f = new MemFile(Uint8Array.from({ length: 1 << 16 }, () => Math.floor(k.random() * 256)), flags, found.info);
-  else if (found.dev !== undefined) f = new DevFile(found.dev, flags);
-  else if (found.data === undefined) { if ((flags & O_DIRECTORY) === 0) return -EISDIR; return -ENOTDIR; }
-  else if (flags & O_DIRECTORY) return -ENOTDIR;
-  else f = new MemFile(found.data, flags, found.info);
-  const fd = p.allocFd(f);
-  return fd < 0 ? -EMFILE : fd;
+function pread(p: Process, a: readonly number[]): number {
+  const f = file(p, a[0]);
+  if (f === undefined) return -EBADF;
+  if (a[3] < 0) return -EINVAL;
+  if (!readable(f)) return -EBADF;
+  const r = f.pread(a[3], Math.min(a[2], MAX_IO));
+  if (typeof r === 'number') return r;
+  return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
 }
 
-function fstatat(k: Kernel, p: Process, dirfd: number, pathPtr: number, buf: number, flags: number): number {
-  const path = copyInString(p.as, pathPtr);
-  if (path === undefined) return -EFAULT;
-  let info: StatInfo;
-  if (path === '' && (flags & AT_EMPTY_PATH)) {
-    const f = file(p, dirfd);
-    if (f === undefined) return -EBADF;
-    info = f.stat();
-  } else {
-    const found = lookupPath(k, p, path);
-    if (typeof found === 'number') return found;
-    info = found.info;
-  }
-  return copyOut(p.as, buf, statBytes(info)) ? 0 : -EFAULT;
+function pwrite(p: Process, a: readonly number[]): number {
+  const f = file(p, a[0]);
+  if (f === undefined) return -EBADF;
+  if (a[3] < 0) return -EINVAL;
+  if (!writable(f)) return -EBADF;
+  if (a[2] === 0) return 0;
+  const bytes = copyIn(p.as, a[1], Math.min(a[2], MAX_IO));
+  return bytes === undefined ? -EFAULT : f.pwrite(a[3], bytes);
 }
 
-function dupTo(p: Process, f: File, min: number): number {
-  const fd = p.allocFd(f, min);
+/** sendfile(out, in, offset*, count): in must be a regular file; the copy is one pread and one write. */
+function sendfile(k: Kernel, p: Process, a: readonly number[]): number {
+  const out = file(p, a[0]), src = file(p, a[1]);
+  if (out === undefined || src === undefined) return -EBADF;
+  if (!writable(out) || !readable(src)) return -EBADF;
+  if (!(src instanceof MemFile) || (out.flags & O_APPEND)) return -EINVAL;
+  let off = src.offset;
+  if (a[2] !== 0) {
+    const o = readU64(p.as, a[2]);
+    if (o === undefined) return -EFAULT;
+    off = o;
+  }
+  const data = src.pread(off, Math.min(a[3], 1 << 20));
+  if (data.length === 0) return 0;
+  const n = blockOr(k, p, out, out.write(data), true);
+  if (n < 0) return n;
+  if (a[2] !== 0) return writeU64(p.as, a[2], off + n) ? n : -EFAULT;
+  src.offset = off + n;
+  return n;
+}
+
+function close(p: Process, fd: number): number {
+  const f = file(p, fd);
+  if (f === undefined) return -EBADF;
+  p.files[fd] = undefined;
+  p.cloexec.delete(fd);
+  if (--f.refs === 0) f.close();
+  return 0;
+}
+
+function dupTo(p: Process, f: File, min: number, cloexec: boolean): number {
+  if (min < 0 || min >= fdLimit(p)) return -EINVAL;
+  const fd = p.allocFd(f, min, fdLimit(p));
   if (fd < 0) return -EMFILE;
   f.refs++;
+  if (cloexec) p.cloexec.add(fd); else p.cloexec.delete(fd);
   return fd;
 }
 
-export const FS_CALLS: SyscallDef[] = [
+function dup3(p: Process, oldfd: number, newfd: number, flags: number): number {
+  const f = file(p, oldfd);
+  if (f === undefined) return -EBADF;
+  if ((flags & ~O_CLOEXEC) !== 0 || oldfd === newfd) return -EINVAL;
+  if (newfd < 0 || newfd >= fdLimit(p)) return -EBADF;
+  f.refs++;
+  const old = p.files[newfd];
+  p.files[newfd] = f;
+  if (old && --old.refs === 0) old.close();
+  if (flags & O_CLOEXEC) p.cloexec.add(newfd); else p.cloexec.delete(newfd);
+  return newfd;
+}
+
+function fcntl(p: Process, fd: number, cmd: number, arg: number): number {
+  const f = file(p, fd);
+  if (f === undefined) return -EBADF;
+  switch (cmd) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC: return dupTo(p, f, arg, cmd === F_DUPFD_CLOEXEC);
+    case F_GETFD: return p.cloexec.has(fd) ? FD_CLOEXEC : 0;
+    case F_SETFD: if (arg & FD_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd); return 0;
+    case F_GETFL: return f.flags & ~O_CLOEXEC;
+    case F_SETFL: f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0;
+    // Record locks: one machine, and nobody else to conflict with but our own processes; granted.
+    case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW: return 0;
+    case F_GETLK: case F_OFD_GETLK: return copyOut(p.as, arg, Uint8Array.of(2, 0)) ? 0 : -EFAULT; // l_type = F_UNLCK
+    default: return -EINVAL;
+  }
+}
+
+function ioctl(p: Process, fd: number, req: number, arg: number): number {
+  const f = file(p, fd);
+  if (f === undefined) return -EBADF;
+  if (req === FIOCLEX || req === FIONCLEX) { if (req === FIOCLEX) p.cloexec.add(fd); else p.cloexec.delete(fd); return 0; }
+  if (!f.isTty() || (req !== TCGETS && req !== TIOCGWINSZ)) return -ENOTTY;
+  const out = req === TCGETS ? new Uint8Array(36) : Uint8Array.of(24, 0, 80, 0, 0, 0, 0, 0);
+  return copyOut(p.as, arg, out) ? 0 : -EFAULT;
+}
+
+const FD_CALLS: SyscallDef[] = [
   // implements read(2)
   { name: 'read', status: 'full', handler: (k, p, a) => { const f = file(p, a[0]); return f ? readInto(k, p, f, a[1], a[2]) : -EBADF; } },
   // implements write(2)
@@ -155,24 +214,13 @@ export const FS_CALLS: SyscallDef[] = [
   // implements writev(2)
   { name: 'writev', status: 'full', handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], true) },
   // implements pread64(2)
-  { name: 'pread64', status: 'full', handler: (_k, p, a) => {
-    const f = file(p, a[0]);
-    if (f === undefined) return -EBADF;
-    if (!(f instanceof MemFile)) return -ESPIPE;
-    if (a[3] < 0) return -EINVAL;
-    const bytes = f.pread(a[3], Math.min(a[2], MAX_IO));
-    return copyOut(p.as, a[1], bytes) ? bytes.length : -EFAULT;
-  } },
-  // implements openat(2): host files read-only, /dev/null, /dev/zero, /dev/urandom, /proc/self/exe
-  { name: 'openat', status: 'partial', handler: (k, p, a) => openat(k, p, a[0] | 0, a[1], a[2]) },
+  { name: 'pread64', status: 'full', handler: (_k, p, a) => pread(p, a) },
+  // implements pwrite64(2)
+  { name: 'pwrite64', status: 'full', handler: (_k, p, a) => pwrite(p, a) },
+  // implements sendfile(2) from a regular file
+  { name: 'sendfile', status: 'partial', handler: (k, p, a) => sendfile(k, p, a) },
   // implements close(2)
-  { name: 'close', status: 'full', handler: (_k, p, a) => {
-    const f = file(p, a[0]);
-    if (f === undefined) return -EBADF;
-    p.files[a[0]] = undefined;
-    if (--f.refs === 0) f.close();
-    return 0;
-  } },
+  { name: 'close', status: 'full', handler: (_k, p, a) => close(p, a[0]) },
   // implements lseek(2)
   { name: 'lseek', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f ? f.seek(a[1], a[2]) : -EBADF; } },
   // implements fstat(2)
@@ -181,71 +229,50 @@ export const FS_CALLS: SyscallDef[] = [
     if (f === undefined) return -EBADF;
     return copyOut(p.as, a[1], statBytes(f.stat())) ? 0 : -EFAULT;
   } },
-  // implements newfstatat(2)
-  { name: 'newfstatat', status: 'partial', handler: (k, p, a) => fstatat(k, p, a[0] | 0, a[1], a[2], a[3]) },
-  // implements ioctl(2): TCGETS and TIOCGWINSZ on the console; ENOTTY elsewhere
-  { name: 'ioctl', status: 'partial', handler: (_k, p, a) => {
+  // implements ftruncate(2)
+  { name: 'ftruncate', status: 'full', handler: (_k, p, a) => {
+    if (a[1] < 0) return -EINVAL;
+    const f = file(p, a[0]);
+    if (f === undefined || (f.flags & O_PATH)) return -EBADF;
+    return writable(f) ? f.truncate(a[1]) : -EINVAL;
+  } },
+  // implements fsync(2), fdatasync(2) and sync(2): there is no disk; host writes are already with the host
+  { name: 'fsync', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
+  { name: 'fdatasync', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
+  { name: 'sync', status: 'full', handler: () => 0 },
+  // implements getdents64(2)
+  { name: 'getdents64', status: 'full', handler: (k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
-    if (!f.isTty() || (a[1] !== TCGETS && a[1] !== TIOCGWINSZ)) return -ENOTTY;
-    const out = a[1] === TCGETS ? new Uint8Array(36) : Uint8Array.of(24, 0, 80, 0, 0, 0, 0, 0);
-    return copyOut(p.as, a[2], out) ? 0 : -EFAULT;
+    if (!(f instanceof DirFile)) return -ENOTDIR;
+    const r = f.getdents({ k, p }, Math.min(a[2] >>> 0, MAX_IO));
+    if (typeof r === 'number') return r;
+    return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
   } },
-  // implements getcwd(2)
-  { name: 'getcwd', status: 'full', handler: (_k, p, a) => {
-    const bytes = new TextEncoder().encode(p.cwd + '\0');
-    if (bytes.length > a[1]) return -ERANGE;
-    return copyOut(p.as, a[0], bytes) ? bytes.length : -EFAULT;
-  } },
-  // implements chdir(2)
-  { name: 'chdir', status: 'full', handler: (k, p, a) => {
-    const path = copyInString(p.as, a[0]);
-    if (path === undefined) return -EFAULT;
-    const found = lookupPath(k, p, path);
-    if (typeof found === 'number') return found;
-    if (found.data !== undefined || found.dev !== undefined) return -ENOTDIR;
-    p.cwd = resolvePath(p, path);
+  // implements fchdir(2)
+  { name: 'fchdir', status: 'full', handler: (_k, p, a) => {
+    const f = file(p, a[0]);
+    if (f === undefined) return -EBADF;
+    const o = originOf(f);
+    if (o === undefined || o.node.kind !== 'dir') return -ENOTDIR;
+    p.cwd = o.path;
     return 0;
   } },
-  // implements readlinkat(2): /proc/self/exe (host symlinks read through)
-  { name: 'readlinkat', status: 'partial', handler: (k, p, a) => {
-    const path = copyInString(p.as, a[1]);
-    if (path === undefined) return -EFAULT;
-    const abs = resolvePath(p, path);
-    const target = abs === '/proc/self/exe' ? p.exe : k.host.fs.readlink(abs);
-    if (typeof target === 'number') return target;
-    const bytes = new TextEncoder().encode(target).subarray(0, Math.max(0, a[3]));
-    return copyOut(p.as, a[2], bytes) ? bytes.length : -EFAULT;
+  // implements fchmod(2)
+  { name: 'fchmod', status: 'full', handler: (k, p, a) => {
+    const f = file(p, a[0]);
+    if (f === undefined || (f.flags & O_PATH)) return -EBADF;
+    const o = originOf(f);
+    return o === undefined ? 0 : o.node.chmod(a[1] & 0o7777, { k, p });
   } },
-  // implements faccessat(2): existence only; writes are refused by open, not here
-  { name: 'faccessat', status: 'partial', handler: (k, p, a) => {
-    const path = copyInString(p.as, a[1]);
-    if (path === undefined) return -EFAULT;
-    const found = lookupPath(k, p, path);
-    return typeof found === 'number' ? found : 0;
-  } },
+  // implements ioctl(2): TCGETS and TIOCGWINSZ on the console, FIOCLEX/FIONCLEX; ENOTTY elsewhere
+  { name: 'ioctl', status: 'partial', handler: (_k, p, a) => ioctl(p, a[0], a[1] >>> 0, a[2]) },
   // implements dup(2)
-  { name: 'dup', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f ? dupTo(p, f, 0) : -EBADF; } },
+  { name: 'dup', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f ? dupTo(p, f, 0, false) : -EBADF; } },
   // implements dup3(2)
-  { name: 'dup3', status: 'full', handler: (_k, p, a) => {
-    const f = file(p, a[0]);
-    if (f === undefined) return -EBADF;
-    if (a[0] === a[1] || (a[2] & ~O_CLOEXEC) !== 0 || a[1] < 0 || a[1] >= 1024) return -EINVAL;
-    const old = p.files[a[1]];
-    if (old && --old.refs === 0) old.close();
-    p.files[a[1]] = f;
-    f.refs++;
-    return a[1];
-  } },
-  // implements fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL
-  { name: 'fcntl', status: 'partial', handler: (_k, p, a) => {
-    const f = file(p, a[0]);
-    if (f === undefined) return -EBADF;
-    switch (a[1]) {
-      case F_DUPFD: case F_DUPFD_CLOEXEC: return dupTo(p, f, a[2]);
-      case F_GETFD: case F_SETFD: case F_SETFL: return 0;
-      case F_GETFL: return f.flags & ~O_CLOEXEC;
-      default: return -EINVAL;
-    }
-  } },
+  { name: 'dup3', status: 'full', handler: (_k, p, a) => dup3(p, a[0] | 0, a[1] | 0, a[2]) },
+  // implements fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL, record locks (always granted)
+  { name: 'fcntl', status: 'partial', handler: (_k, p, a) => fcntl(p, a[0], a[1], a[2]) },
 ];
+
+export const FS_CALLS: SyscallDef[] = [...FD_CALLS, ...PATH_CALLS];

@@ -7,10 +7,10 @@
 export const SYSNO = {
   getcwd: 17, dup: 23, dup3: 24, fcntl: 25, ioctl: 29,
   mkdirat: 34, unlinkat: 35, symlinkat: 36, linkat: 37,
-  ftruncate: 46, faccessat: 48, chdir: 49, fchdir: 50, fchmod: 52, fchmodat: 53, fchownat: 54, fchown: 55,
+  truncate: 45, ftruncate: 46, faccessat: 48, chdir: 49, fchdir: 50, fchmod: 52, fchmodat: 53, fchownat: 54, fchown: 55,
   openat: 56, close: 57, pipe2: 59, getdents64: 61, lseek: 62, read: 63, write: 64, readv: 65, writev: 66,
   pread64: 67, pwrite64: 68, sendfile: 71, pselect6: 72, ppoll: 73,
-  readlinkat: 78, newfstatat: 79, fstat: 80, sync: 81, fsync: 82, utimensat: 88,
+  readlinkat: 78, newfstatat: 79, fstat: 80, sync: 81, fsync: 82, fdatasync: 83, utimensat: 88,
   exit: 93, exit_group: 94, waitid: 95, set_tid_address: 96, futex: 98, set_robust_list: 99,
   nanosleep: 101, getitimer: 102, setitimer: 103,
   clock_gettime: 113, clock_getres: 114, clock_nanosleep: 115, sched_yield: 124,

@@ -32,6 +32,14 @@ static inline const char *errname(int e) {
   case ENOSYS: return "ENOSYS";
   case ENOTEMPTY: return "ENOTEMPTY";
   case ENAMETOOLONG: return "ENAMETOOLONG";
+  case ELOOP: return "ELOOP";
+  case EBUSY: return "EBUSY";
+  case EXDEV: return "EXDEV";
+  case ENOSPC: return "ENOSPC";
+  case EFBIG: return "EFBIG";
+  case ENXIO: return "ENXIO";
+  case EMLINK: return "EMLINK";
+  case EOPNOTSUPP: return "EOPNOTSUPP";
   default: return "E?";
   }
 }

@@ -44,12 +44,14 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('mmap'),
   program('mmapshared'),
   program('pipe'),
+  program('procfs', { oracle: 'linux' }),
   program('recurse'),
   program('sigmask', { oracle: 'linux' }),
   program('signal'),
   program('stackoverflow'),
   program('stdio', { stdin: 'line one\nsecond line\n\nno newline' }),
   program('time'),
+  program('vfs'),
 ];
 
 export interface Expected {

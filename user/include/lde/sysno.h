@@ -15,6 +15,7 @@
 #define SYS_unlinkat           35
 #define SYS_symlinkat          36
 #define SYS_linkat             37
+#define SYS_truncate           45
 #define SYS_ftruncate          46
 #define SYS_faccessat          48
 #define SYS_chdir              49
@@ -42,6 +43,7 @@
 #define SYS_fstat              80
 #define SYS_sync               81
 #define SYS_fsync              82
+#define SYS_fdatasync          83
 #define SYS_utimensat          88
 #define SYS_exit               93
 #define SYS_exit_group         94

@@ -1,0 +1,278 @@
+// /proc: the kernel's own tables, as text (proc(5)). A file's contents are
+// made when it is opened, from the process table (k.procs) and each
+// process's address space and accounting:
+//
+//   /proc/self            symlink to the caller's pid
+//   /proc/PID/exe, cwd    magic links: readlink gives the path, opening lands on the file itself
+//   /proc/PID/fd/N        magic links to each open file (pipes read "pipe:[ino]")
+//   /proc/PID/maps        one line per VMA, in Linux's format, with [heap] and [stack]
+//   /proc/PID/stat        the 52 fields of proc(5), times in clock ticks (100 Hz)
+//   /proc/PID/status      the same facts as "Name:\tvalue" lines
+//   /proc/PID/comm, /proc/uptime, /proc/meminfo
+//
+// Times: one cycle is one nanosecond of virtual time (DESIGN.md).
+
+import type { Process } from './proc.js';
+import { MemFile, S_IFDIR, S_IFLNK, S_IFREG, type File, type StatInfo } from './file.js';
+import { Vnode, basename, originOf, type Ctx, type DirEntry, type Found, type Fs, type Kind, type Vfs } from './vfs.js';
+import type { HostMount } from './hostfs.js';
+import { PAGE_SIZE } from './frames.js';
+import { USER_TOP } from './vm.js';
+import { PIE_BASE } from './loader.js';
+import { parseElf } from '../elf/elf.js';
+import { SIG_DFL, SIG_IGN } from './signal.js';
+import { EACCES, ENOENT } from './errno.js';
+
+const CYCLES_PER_TICK = 1e7; // USER_HZ 100 at 1 GHz
+const O_ACCMODE = 3;
+
+export class ProcFs implements Fs {
+  readonly readOnly = true;
+  readonly root: Vnode;
+  /** Set once the namespace exists (mounts.ts): exe and cwd links resolve through it. */
+  vfs!: Vfs;
+  /** host: where an executable the guest cannot see is read from; bootMs: every entry's times. */
+  constructor(readonly dev: number, readonly host: HostMount, readonly bootMs: number) { this.root = new ProcDir(this, 1, (c) => rootEntries(this, c)); }
+}
+
+type Entries = Map<string, () => Vnode>;
+
+class ProcDir extends Vnode {
+  readonly kind = 'dir';
+  constructor(readonly fs: ProcFs, private readonly ino: number, private readonly entries: (c: Ctx) => Entries | undefined, private readonly perm = 0o555) { super(); }
+  override stat(): StatInfo { return { mode: S_IFDIR | this.perm, size: 0, ino: this.ino, rdev: 0, mtimeMs: this.fs.bootMs, nlink: 2, dev: this.fs.dev }; }
+  override lookup(name: string, c: Ctx): Vnode | number { return this.entries(c)?.get(name)?.() ?? -ENOENT; }
+  override list(c: Ctx): DirEntry[] | number {
+    const m = this.entries(c);
+    if (m === undefined) return -ENOENT;
+    return [...m].map(([name, make]) => { const n = make(); return { name, ino: n.stat().ino, kind: n.kind }; });
+  }
+}
+
+class ProcText extends Vnode {
+  readonly kind = 'file';
+  constructor(readonly fs: ProcFs, private readonly ino: number, private readonly text: (c: Ctx) => string) { super(); }
+  override stat(): StatInfo { return { mode: S_IFREG | 0o444, size: 0, ino: this.ino, rdev: 0, mtimeMs: this.fs.bootMs, blocks: 0, dev: this.fs.dev }; }
+  override open(flags: number, c: Ctx): File | number {
+    if ((flags & O_ACCMODE) !== 0) return -EACCES;
+    return new MemFile(new TextEncoder().encode(this.text(c)), flags, this.stat());
+  }
+}
+
+class ProcLink extends Vnode {
+  readonly kind = 'symlink';
+  constructor(readonly fs: ProcFs, private readonly ino: number, private readonly text: (c: Ctx) => string | number,
+    private readonly to?: (c: Ctx) => Found | number) {
+    super();
+    if (to !== undefined) this.jump = to;
+  }
+  override stat(): StatInfo { return { mode: S_IFLNK | 0o777, size: 0, ino: this.ino, rdev: 0, mtimeMs: this.fs.bootMs, dev: this.fs.dev }; }
+  override readlink(c: Ctx): string | number { return this.text(c); }
+}
+
+/** What /proc/PID/fd/N opens when the file has no vnode (a pipe, the console): the same open file. */
+class OpenFileNode extends Vnode {
+  readonly kind: Kind;
+  constructor(readonly fs: ProcFs, private readonly file: File) {
+    super();
+    const type = file.stat().mode & 0o170000;
+    this.kind = type === 0o010000 ? 'fifo' : type === 0o020000 ? 'chr' : type === S_IFREG ? 'file' : 'other';
+  }
+  override stat(): StatInfo { return this.file.stat(); }
+  override open(): File { this.file.refs++; return this.file; }
+}
+
+function rootEntries(fs: ProcFs, c: Ctx): Entries {
+  const m: Entries = new Map();
+  m.set('self', () => new ProcLink(fs, 2, (cc) => String(cc.p.pid)));
+  m.set('uptime', () => new ProcText(fs, 3, uptime));
+  m.set('meminfo', () => new ProcText(fs, 4, meminfo));
+  for (const pid of [...c.k.procs.keys()].sort((a, b) => a - b)) m.set(String(pid), () => pidDir(fs, pid));
+  return m;
+}
+
+const proc = (c: Ctx, pid: number): Process | undefined => c.k.procs.get(pid);
+
+function pidDir(fs: ProcFs, pid: number): Vnode {
+  const base = pid * 64;
+  return new ProcDir(fs, base, (c) => {
+    if (proc(c, pid) === undefined) return undefined;
+    const m: Entries = new Map();
+    const text = (name: string, ino: number, gen: (p: Process, c: Ctx) => string) =>
+      m.set(name, () => new ProcText(fs, base + ino, (cc) => { const p = proc(cc, pid); return p ? gen(p, cc) : ''; }));
+    const link = (name: string, ino: number, gen: (p: Process, c: Ctx) => string, to: (p: Process, c: Ctx) => Found | number) =>
+      m.set(name, () => new ProcLink(fs, base + ino, (cc) => { const p = proc(cc, pid); return p ? gen(p, cc) : -ENOENT; },
+        (cc) => { const p = proc(cc, pid); return p ? to(p, cc) : -ENOENT; }));
+    link('exe', 1, (p, cc) => exePath(p, cc), (p, cc) => exeFound(fs, p, cc));
+    link('cwd', 2, (p) => p.cwd, (p, cc) => fs.vfs.at(cc, p.cwd));
+    text('maps', 3, (p, cc) => maps(fs, p, cc));
+    text('stat', 4, stat);
+    text('status', 5, status);
+    text('comm', 6, (p) => `${comm(p)}\n`);
+    m.set('fd', () => fdDir(fs, pid, base + 7));
+    return m;
+  });
+}
+
+function fdDir(fs: ProcFs, pid: number, ino: number): Vnode {
+  return new ProcDir(fs, ino, (c) => {
+    const p = proc(c, pid);
+    if (p === undefined) return undefined;
+    const m: Entries = new Map();
+    p.files.forEach((f, fd) => {
+      if (f === undefined) return;
+      m.set(String(fd), () => new ProcLink(fs, pid * 65536 + fd + 1e6, () => describe(f), () => originOf(f) ?? { node: new OpenFileNode(fs, f), path: describe(f) }));
+    });
+    return m;
+  }, 0o500);
+}
+
+/** readlink of /proc/PID/fd/N: the path it was opened by, or what Linux prints for a pipe or terminal. */
+function describe(f: File): string {
+  const o = originOf(f);
+  if (o !== undefined) return o.path;
+  const st = f.stat();
+  if ((st.mode & 0o170000) === 0o010000) return `pipe:[${st.ino}]`;
+  return f.isTty() ? '/dev/pts/0' : `anon_inode:[${st.ino}]`;
+}
+
+// ---- the executable ----------------------------------------------------------
+
+function exePath(p: Process, c: Ctx): string {
+  return p.exe.startsWith('/') ? p.exe : `${c.k.host.cwd}/${p.exe}`.replace(/\/\.\//g, '/');
+}
+
+/**
+ * The executable's vnode: the guest's path first; a program lde started from
+ * a host path the guest cannot see (say under the host's /tmp) is read from the host.
+ */
+function exeFound(fs: ProcFs, p: Process, c: Ctx): Found | number {
+  const path = exePath(p, c);
+  const found = fs.vfs.walk(c, fs.vfs.root, path, true);
+  if (typeof found !== 'number') return found;
+  const node = fs.host.node(path);
+  return typeof node === 'number' ? node : { node, path };
+}
+
+/** File offsets of the text and data VMAs, from the executable's program headers (cached per address space). */
+const offsetCache = new WeakMap<object, Map<number, number>>();
+
+function segmentOffsets(fs: ProcFs, p: Process, c: Ctx): Map<number, number> {
+  const cached = offsetCache.get(p.as);
+  if (cached !== undefined) return cached;
+  const out = new Map<number, number>();
+  const found = exeFound(fs, p, c);
+  const f = typeof found === 'number' ? found : found.node.open(0, c);
+  if (f instanceof MemFile) {
+    try {
+      const image = parseElf(f.bytes);
+      const bias = image.type === 'dyn' ? PIE_BASE : 0;
+      for (const s of image.loads) out.set(Math.floor((Number(s.vaddr) + bias) / PAGE_SIZE) * PAGE_SIZE, Math.floor(s.offset / PAGE_SIZE) * PAGE_SIZE);
+    } catch { /* not an ELF any more: offsets read 0 */ }
+    f.close();
+  }
+  offsetCache.set(p.as, out);
+  return out;
+}
+
+// ---- the files' contents -----------------------------------------------------
+
+const hex = (n: number, width = 8) => n.toString(16).padStart(width, '0');
+
+/** Linux's show_map_vma: "start-end perms offset major:minor inode", then the name from column 74. */
+function maps(fs: ProcFs, p: Process, c: Ctx): string {
+  if (p.state === 'zombie') return '';
+  const exe = exeFound(fs, p, c);
+  const st = typeof exe === 'number' ? undefined : exe.node.stat();
+  const dev = st?.dev ?? 0;
+  const devText = `${hex((dev >> 8) & 0xfff, 2)}:${hex(dev & 0xff, 2)}`;
+  const offsets = segmentOffsets(fs, p, c);
+  let out = '';
+  for (const v of [...p.as.vmas].sort((a, b) => a.start - b.start)) {
+    const perms = `${v.prot & 1 ? 'r' : '-'}${v.prot & 2 ? 'w' : '-'}${v.prot & 4 ? 'x' : '-'}p`;
+    const file = v.kind === 'text' || v.kind === 'data';
+    const name = file ? exePath(p, c) : v.kind === 'heap' ? '[heap]' : v.kind === 'stack' ? '[stack]' : v.kind === 'vdso' ? '[vdso]' : '';
+    const line = `${hex(v.start)}-${hex(v.end)} ${perms} ${hex(file ? offsets.get(v.start) ?? 0 : 0)} `
+      + `${file ? devText : '00:00'} ${file ? st?.ino ?? 0 : 0} `;
+    out += (name ? line.padEnd(73) + name : line) + '\n';
+  }
+  return out;
+}
+
+/** The extra process fields procfs reports when the process model has them. */
+type Extras = { pgid?: number; sid?: number; comm?: string; startCycle?: number; cutime?: number; cstime?: number };
+
+function comm(p: Process): string { return ((p as Process & Extras).comm ?? basename(p.exe)).slice(0, 15); }
+
+function stateOf(p: Process): [string, string] {
+  switch (p.state as string) {
+    case 'running': case 'runnable': return ['R', 'running'];
+    case 'sleeping': return ['S', 'sleeping'];
+    case 'zombie': return ['Z', 'zombie'];
+    case 'stopped': return ['T', 'stopped'];
+    default: return ['R', 'running'];
+  }
+}
+
+function memory(p: Process): { vsize: number; rss: number } {
+  if (p.state === 'zombie') return { vsize: 0, rss: 0 };
+  let rss = 0;
+  for (const [va] of p.as.leaves()) if (va < USER_TOP && p.as.findVma(va) !== undefined) rss++;
+  return { vsize: p.as.vmas.reduce((n, v) => n + v.end - v.start, 0), rss };
+}
+
+function signalSets(p: Process): { ignored: bigint; caught: bigint } {
+  let ignored = 0n, caught = 0n;
+  p.sigActions.forEach((a, sig) => {
+    if (sig === 0) return;
+    if (a.handler === SIG_IGN) ignored |= 1n << BigInt(sig - 1);
+    else if (a.handler !== SIG_DFL) caught |= 1n << BigInt(sig - 1);
+  });
+  return { ignored, caught };
+}
+
+function stat(p: Process): string {
+  const x = p as Process & Extras;
+  const ticks = (cycles: number) => Math.floor(cycles / CYCLES_PER_TICK);
+  const { vsize, rss } = memory(p);
+  const { ignored, caught } = signalSets(p);
+  const text = p.as.vmas.find((v) => v.kind === 'text'), data = p.as.vmas.find((v) => v.kind === 'data');
+  const stack = p.as.vmas.find((v) => v.kind === 'stack');
+  const live = p.state !== 'zombie';
+  const fields: (number | string | bigint)[] = [
+    p.pid, `(${comm(p)})`, stateOf(p)[0], p.parent?.pid ?? 0, x.pgid ?? p.pid, x.sid ?? p.pid, 0, -1, 0x400000,
+    p.minflt, 0, p.majflt, 0, ticks(p.utime), ticks(p.stime), ticks(x.cutime ?? 0), ticks(x.cstime ?? 0), 20, 0, 1, 0,
+    ticks(x.startCycle ?? 0), vsize, rss, '18446744073709551615',
+    live ? text?.start ?? 0 : 0, live ? text?.end ?? 0 : 0, live ? stack?.end ?? 0 : 0, 0, 0,
+    p.sigPending & 0xffffffffffffffffn, p.sigMask & 0xffffffffffffffffn, ignored, caught, 0, 0, 0, p.exitSignal, 0, 0, 0, 0, 0, 0,
+    live ? data?.start ?? 0 : 0, live ? data?.end ?? 0 : 0, live ? p.as.brkStart : 0, 0, 0, 0, 0, p.state === 'zombie' ? p.exitStatus : 0,
+  ];
+  return fields.join(' ') + '\n';
+}
+
+function status(p: Process): string {
+  const { vsize, rss } = memory(p);
+  const { ignored, caught } = signalSets(p);
+  const [letter, word] = stateOf(p);
+  const kb = (n: number) => `${String(Math.floor(n / 1024)).padStart(8)} kB`;
+  const mask = (m: bigint) => m.toString(16).padStart(16, '0');
+  return [
+    `Name:\t${comm(p)}`, `Umask:\t${p.umask.toString(8).padStart(4, '0')}`, `State:\t${letter} (${word})`,
+    `Tgid:\t${p.pid}`, `Ngid:\t0`, `Pid:\t${p.pid}`, `PPid:\t${p.parent?.pid ?? 0}`, `TracerPid:\t0`,
+    `Uid:\t0\t0\t0\t0`, `Gid:\t0\t0\t0\t0`, `FDSize:\t64`, `Groups:\t`, `VmSize:\t${kb(vsize)}`, `VmRSS:\t${kb(rss * PAGE_SIZE)}`,
+    `Threads:\t1`, `SigPnd:\t${mask(p.sigPending)}`, `ShdPnd:\t${mask(0n)}`, `SigBlk:\t${mask(p.sigMask)}`,
+    `SigIgn:\t${mask(ignored)}`, `SigCgt:\t${mask(caught)}`,
+    `voluntary_ctxt_switches:\t${p.nvcsw}`, `nonvoluntary_ctxt_switches:\t${p.nivcsw}`,
+  ].join('\n') + '\n';
+}
+
+function uptime(c: Ctx): string {
+  return `${(c.k.board.hart.cycle / 1e9).toFixed(2)} ${(c.k.idleCycles / 1e9).toFixed(2)}\n`;
+}
+
+function meminfo(c: Ctx): string {
+  const kb = (pages: number) => `${String(pages * (PAGE_SIZE / 1024)).padStart(8)} kB`;
+  const total = c.k.frames.total, free = total - c.k.frames.inUse;
+  return [['MemTotal', total], ['MemFree', free], ['MemAvailable', free], ['Buffers', 0], ['Cached', 0],
+    ['SwapTotal', 0], ['SwapFree', 0]].map(([name, n]) => `${`${name}:`.padEnd(16)}${kb(n as number)}`).join('\n') + '\n';
+}
