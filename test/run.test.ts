@@ -13,7 +13,6 @@ import { LINUX_PROGRAMS, GUEST_ENV, readExpected } from './linux/programs.js';
 
 /** Kernel work still to do (issue 3), by program. */
 const PENDING: Record<string, string> = {
-  'linux/mmap': 'needs madvise(MADV_DONTNEED) to drop private pages (its /tmp file mappings pass)',
   'linux/mmapshared': 'needs MAP_SHARED mappings of tmpfs files',
 };
 

@@ -144,8 +144,20 @@ export const MEM_CALLS: SyscallDef[] = [
   } },
   // implements mprotect(2)
   { name: 'mprotect', status: 'full', handler: (_k, p, a) => mprotect(p, a[0], a[1], a[2]) },
-  // implements madvise(2): advice is accepted and ignored, as Linux may
-  { name: 'madvise', status: 'partial', handler: () => 0 },
+  // implements madvise(2): MADV_DONTNEED drops private pages (the next touch is demand-zero); other advice is accepted and ignored
+  { name: 'madvise', status: 'partial', handler: (_k, p, a) => {
+    if (a[0] % PAGE_SIZE !== 0 || a[1] < 0) return -EINVAL;
+    const end = a[0] + up(a[1]);
+    for (let va = a[0]; va < end; va += PAGE_SIZE) if (p.as.findVma(va) === undefined) return -ENOMEM;
+    if (a[2] === 4 /* MADV_DONTNEED */) {
+      for (const v of p.as.vmas) {
+        if (v.end <= a[0] || v.start >= end) continue;
+        if (v.kind === 'shared') return -EINVAL; // dropping shared pages would need a page cache
+        p.as.unmapRange(Math.max(v.start, a[0]), Math.min(v.end, end));
+      }
+    }
+    return 0;
+  } },
 ];
 
 export { PROT_EXEC };

@@ -10,7 +10,7 @@ import { checkImage, load, ExecError } from './loader.js';
 import { copyIn, copyInString, copyOut, readU64 } from './uaccess.js';
 import { SI_TKILL, SI_USER } from './signal.js';
 import { WaitQueue } from './wait.js';
-import { resolvePath } from './sys-fs.js';
+import { readExecutable } from './sys-fs.js';
 import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, E2BIG } from './errno.js';
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000,
@@ -159,9 +159,9 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   const envp = stringArray(p, a[2]);
   if (typeof argv === 'number') return argv;
   if (typeof envp === 'number') return envp;
-  const abs = resolvePath(p, path === '/proc/self/exe' ? p.exe : path);
-  const bytes = k.host.fs.readFile(abs);
-  if (typeof bytes === 'number') return bytes;
+  const found = readExecutable(k, p, path); // through the VFS: /tmp, symlinks, /proc/self/exe
+  if (typeof found === 'number') return found;
+  const { bytes, path: abs } = found;
   let image;
   try { image = checkImage(bytes); } catch (e) { if (e instanceof ExecError) return -e.errno; throw e; }
   const as = k.newAddressSpace();
