@@ -13,9 +13,8 @@ import { checkImage, load, ExecError } from './loader.js';
 import { Access, pageFault } from './fault.js';
 import { dispatch, BLOCK, NORETURN } from './syscall.js';
 import type { WaitQueue } from './wait.js';
-import { SIGNAL_NAMES, Sig, SIG_DFL, SIG_IGN, SA_NODEFER, STOP_SIGNALS, stopsByDefault, SA_ONSTACK, SA_RESETHAND, SA_RESTART, UNBLOCKABLE,
-  SIGFRAME_SIZE, UC, MCONTEXT, FPSTATE, bit, ignoredByDefault, siginfoBytes, type SigInfo } from './signal.js';
-import { copyIn, copyOut } from './uaccess.js';
+import { SIGNAL_NAMES, Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
+  bit, ignoredByDefault, pushFrame, popFrame, type SigInfo } from './signal.js';
 import { VIRTUAL_EPOCH_S } from './sys-proc.js';
 import { EINTR } from './errno.js';
 
@@ -399,30 +398,7 @@ export class Kernel {
       const noRestart = [133, 73, 101, 115].includes(p.reg(17));
       if (noRestart || (act.flags & SA_RESTART) === 0) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
     }
-    const oldMask = p.restoreMask ?? p.sigMask;
-    p.restoreMask = undefined;
-    // SA_ONSTACK switches to the alternate stack unless already on it (a nested signal stays where it is).
-    const already = p.onAltStack();
-    const onAlt = (act.flags & SA_ONSTACK) !== 0 && p.altStack.flags === 0 && !already;
-    const sp = onAlt ? p.altStack.sp + p.altStack.size : p.reg(2);
-    const frame = Math.floor((sp - SIGFRAME_SIZE) / 16) * 16;
-    const b = new Uint8Array(SIGFRAME_SIZE), dv = new DataView(b.buffer);
-    b.set(siginfoBytes(sig, info), 0);
-    dv.setBigUint64(UC + 16, BigInt(p.altStack.sp), true);
-    dv.setInt32(UC + 24, already ? 1 : p.altStack.flags, true);
-    dv.setBigUint64(UC + 32, BigInt(p.altStack.size), true);
-    dv.setBigUint64(UC + 40, oldMask, true);
-    dv.setBigUint64(MCONTEXT, BigInt.asUintN(64, BigInt(p.pc)), true);
-    for (let r = 1; r < 32; r++) { dv.setInt32(MCONTEXT + 8 * r, p.x[2 * r], true); dv.setInt32(MCONTEXT + 8 * r + 4, p.x[2 * r + 1], true); }
-    for (let r = 0; r < 64; r++) dv.setInt32(FPSTATE + 4 * r, p.f[r], true);
-    dv.setUint32(FPSTATE + 256, p.fcsr, true);
-    if (!copyOut(p.as, frame, b)) { this.kill(p, Sig.SEGV, frame, 'bad signal stack'); return false; }
-    if (act.flags & SA_RESETHAND) p.sigActions[sig] = { handler: SIG_DFL, flags: 0, mask: 0n };
-    p.sigMask = (p.sigMask | act.mask | ((act.flags & SA_NODEFER) ? 0n : bit(sig))) & ~UNBLOCKABLE;
-    p.setReg(10, sig); p.setReg(11, frame); p.setReg(12, frame + UC);
-    p.setReg(2, frame);
-    p.setReg(1, SIGTRAMP_VA);
-    p.pc = act.handler;
+    if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { this.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
     return true;
   }
 
@@ -450,18 +426,11 @@ export class Kernel {
     if (sig > 0) this.signal(parent, sig, { code, pid: c.pid, status });
   }
 
-  /** rt_sigreturn: restores the context saved in the frame at sp. False when the frame is unreadable. */
+  /** rt_sigreturn: restores the context saved in the frame at sp; a bad frame is SIGSEGV. */
   sigreturn(p: Process): boolean {
-    const frame = p.reg(2);
-    const b = copyIn(p.as, frame, SIGFRAME_SIZE);
-    if (b === undefined) { this.kill(p, Sig.SEGV, frame, 'bad signal frame'); return false; }
-    const dv = new DataView(b.buffer);
-    p.sigMask = dv.getBigUint64(UC + 40, true) & ~UNBLOCKABLE;
-    p.pc = Number(dv.getBigInt64(MCONTEXT, true));
-    for (let r = 1; r < 32; r++) { p.x[2 * r] = dv.getInt32(MCONTEXT + 8 * r, true); p.x[2 * r + 1] = dv.getInt32(MCONTEXT + 8 * r + 4, true); }
-    for (let r = 0; r < 64; r++) p.f[r] = dv.getInt32(FPSTATE + 4 * r, true);
-    p.fcsr = dv.getUint32(FPSTATE + 256, true);
-    return true;
+    if (popFrame(p)) return true;
+    this.kill(p, Sig.SEGV, p.reg(2), 'bad signal frame');
+    return false;
   }
 
   private syscall(p: Process): void {

@@ -7,6 +7,9 @@
 // The handler returns to `ra`, a user page holding `li a7, 139; ecall`
 // (rt_sigreturn), as Linux's vDSO __vdso_rt_sigreturn does.
 
+import type { AddressSpace } from './vm.js';
+import { copyIn, copyOut } from './uaccess.js';
+
 export const enum Sig { HUP = 1, INT = 2, QUIT = 3, ILL = 4, TRAP = 5, ABRT = 6, BUS = 7, FPE = 8, KILL = 9, USR1 = 10,
   SEGV = 11, USR2 = 12, PIPE = 13, ALRM = 14, TERM = 15, CHLD = 17, CONT = 18, STOP = 19, TSTP = 20, TTIN = 21,
   TTOU = 22, URG = 23, WINCH = 28 }
@@ -60,4 +63,60 @@ export function siginfoBytes(sig: number, info: SigInfo): Uint8Array {
     if (info.value !== undefined) dv.setBigUint64(24, info.value, true);
   }
   return b;
+}
+
+/** What a frame needs from the process (kept narrow so signal.ts stays free of the Process class). */
+interface FrameTarget {
+  x: Int32Array; f: Int32Array; pc: number; fcsr: number;
+  sigMask: bigint; restoreMask: bigint | undefined; sigActions: SigAction[];
+  altStack: { sp: number; size: number; flags: number };
+  as: AddressSpace;
+  reg(i: number): number; setReg(i: number, v: number): void; onAltStack(): boolean;
+}
+
+/**
+ * Builds the rt_sigframe for sig on the user stack (or the alternate stack
+ * for SA_ONSTACK) and points the registers at the handler: a0 = sig,
+ * a1 = &siginfo, a2 = &ucontext, sp = the frame, ra = the sigreturn
+ * trampoline. False when the stack is not writable (the caller kills).
+ */
+export function pushFrame(p: FrameTarget, sig: number, info: SigInfo, act: SigAction, trampoline: number): boolean {
+  const oldMask = p.restoreMask ?? p.sigMask;
+  p.restoreMask = undefined;
+  // SA_ONSTACK switches to the alternate stack unless already on it (a nested signal stays where it is).
+  const already = p.onAltStack();
+  const onAlt = (act.flags & SA_ONSTACK) !== 0 && p.altStack.flags === 0 && !already;
+  const sp = onAlt ? p.altStack.sp + p.altStack.size : p.reg(2);
+  const frame = Math.floor((sp - SIGFRAME_SIZE) / 16) * 16;
+  const b = new Uint8Array(SIGFRAME_SIZE), dv = new DataView(b.buffer);
+  b.set(siginfoBytes(sig, info), 0);
+  dv.setBigUint64(UC + 16, BigInt(p.altStack.sp), true);
+  dv.setInt32(UC + 24, already ? 1 : p.altStack.flags, true);
+  dv.setBigUint64(UC + 32, BigInt(p.altStack.size), true);
+  dv.setBigUint64(UC + 40, oldMask, true);
+  dv.setBigUint64(MCONTEXT, BigInt.asUintN(64, BigInt(p.pc)), true);
+  for (let r = 1; r < 32; r++) { dv.setInt32(MCONTEXT + 8 * r, p.x[2 * r], true); dv.setInt32(MCONTEXT + 8 * r + 4, p.x[2 * r + 1], true); }
+  for (let r = 0; r < 64; r++) dv.setInt32(FPSTATE + 4 * r, p.f[r], true);
+  dv.setUint32(FPSTATE + 256, p.fcsr, true);
+  if (!copyOut(p.as, frame, b)) return false;
+  if (act.flags & SA_RESETHAND) p.sigActions[sig] = { handler: SIG_DFL, flags: 0, mask: 0n };
+  p.sigMask = (p.sigMask | act.mask | ((act.flags & SA_NODEFER) ? 0n : bit(sig))) & ~UNBLOCKABLE;
+  p.setReg(10, sig); p.setReg(11, frame); p.setReg(12, frame + UC);
+  p.setReg(2, frame);
+  p.setReg(1, trampoline);
+  p.pc = act.handler;
+  return true;
+}
+
+/** rt_sigreturn: restores registers, FP state and mask from the frame at sp. False when it is unreadable. */
+export function popFrame(p: FrameTarget): boolean {
+  const b = copyIn(p.as, p.reg(2), SIGFRAME_SIZE);
+  if (b === undefined) return false;
+  const dv = new DataView(b.buffer);
+  p.sigMask = dv.getBigUint64(UC + 40, true) & ~UNBLOCKABLE;
+  p.pc = Number(dv.getBigInt64(MCONTEXT, true));
+  for (let r = 1; r < 32; r++) { p.x[2 * r] = dv.getInt32(MCONTEXT + 8 * r, true); p.x[2 * r + 1] = dv.getInt32(MCONTEXT + 8 * r + 4, true); }
+  for (let r = 0; r < 64; r++) p.f[r] = dv.getInt32(FPSTATE + 4 * r, true);
+  p.fcsr = dv.getUint32(FPSTATE + 256, true);
+  return true;
 }
