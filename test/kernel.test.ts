@@ -135,3 +135,12 @@ test('mremap, futex, sched_yield, setrlimit, sysinfo and rseq are in the system-
   const names = new Set(SYSCALLS.map((s) => s.name));
   for (const n of ['mremap', 'futex', 'sched_yield', 'setrlimit', 'sysinfo', 'rseq', 'getrusage', 'times']) assert.ok(names.has(n as never), n);
 });
+
+test('every exception path: ebreak → SIGTRAP, misaligned AMO → SIGBUS, a handled SIGSEGV with si_addr (as under qemu-riscv64)', (t) => {
+  if (!bin) return t.skip(SKIP);
+  const r = lde(['run', `${bin}/traps`]);
+  assert.equal(r.status, 0, r.stderr);
+  const want = 'ebreak: status 133\nmisaligned amoadd.w: status 135\nhandler: sig 11 si_addr 0x1234 si_code SEGV_MAPERR\nhandled SIGSEGV: status 0\n';
+  assert.equal(r.stdout, want);
+  if (have('qemu-riscv64')) assert.equal(spawnSync('qemu-riscv64', [`${bin}/traps`], { encoding: 'utf8' }).stdout, want);
+});

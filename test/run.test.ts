@@ -44,12 +44,21 @@ test('glibc programs built by the cross compiler match qemu-riscv64', async (t) 
   }
 });
 
+/** The bundled hello program cut off in its program headers. */
+function truncated(): string {
+  const p = mkdtempSync(tmpdir() + '/lde-trunc-') + '/hello';
+  writeFileSync(p, readFileSync(`${ROOT}user/bin/hello`).subarray(0, 100));
+  return p;
+}
+
 const bad: [string, string[], number, RegExp][] = [
   ['a missing program', ['run', '/no/such/program'], 127, /no such file/],
   ['a directory', ['run', 'test'], 126, /is a directory/],
   ['an x86-64 ELF', ['run', 'test/elf/x86_64.elf'], 126, /x86-64, expected RISC-V/],
   ['a dynamically linked ELF', ['run', 'test/elf/rv64-dynamic.elf'], 126, /dynamically linked \(asks for \/lib\/ld-linux-riscv64-lp64d\.so\.1\)/],
   ['a 32-bit ELF', ['run', 'test/elf/rv32.elf'], 126, /32-bit/],
+  ['a truncated ELF', ['run', truncated()], 126, /truncated/],
+  ['a text file', ['run', 'README.md'], 126, /not an ELF/],
   ['an unsupported tick rate', ['run', '--hz', '7', 'hello'], 2, /--hz: 7 is not a supported tick rate/],
   ['an absurd memory size', ['run', '--mem', '100G', 'hello'], 2, /--mem: 100G is out of range/],
   ['no program', ['run'], 2, /missing PROGRAM/],
