@@ -144,3 +144,11 @@ test('every exception path: ebreak → SIGTRAP, misaligned AMO → SIGBUS, a han
   assert.equal(r.stdout, want);
   if (have('qemu-riscv64')) assert.equal(spawnSync('qemu-riscv64', [`${bin}/traps`], { encoding: 'utf8' }).stdout, want);
 });
+
+test('/proc/self/cmdline holds the arguments, NUL-separated (proc(5)), as under qemu-riscv64', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip(SKIP);
+  const dir = mkdtempSync(tmpdir() + '/lde-cmdline-');
+  writeFileSync(`${dir}/c.c`, '#include <stdio.h>\n#include <fcntl.h>\n#include <unistd.h>\nint main(void) { char b[256]; int fd = open("/proc/self/cmdline", O_RDONLY); int n = read(fd, b, sizeof b); for (int i = 0; i < n; i++) putchar(b[i] ? b[i] : 124); return 0; }\n');
+  assert.equal(spawnSync('riscv64-linux-gnu-gcc', ['-static', '-O1', '-o', `${dir}/c`, `${dir}/c.c`]).status, 0);
+  assert.equal(lde(['run', `${dir}/c`, 'one', 'two three']).stdout, `${dir}/c|one|two three|`);
+});

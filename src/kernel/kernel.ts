@@ -143,6 +143,7 @@ export class Kernel {
     const random = Uint8Array.from({ length: 16 }, () => Math.floor(this.random() * 256));
     const l = load(as, image, { path, argv, envp, random });
     const p = new Process(this.nextPid++, undefined, as, path, this.host.cwd);
+    p.argv = argv;
     p.pc = l.entry;
     p.setReg(2, l.sp);
     p.files[0] = new ConsoleFile(this.host, 0, 0);
@@ -156,6 +157,7 @@ export class Kernel {
   /** A new pid and process sharing nothing yet; the caller fills it (fork). */
   newProcess(parent: Process, as: AddressSpace): Process {
     const c = new Process(this.nextPid++, parent, as, parent.exe, parent.cwd);
+    c.argv = parent.argv;
     this.procs.set(c.pid, c);
     parent.children.push(c);
     return c;

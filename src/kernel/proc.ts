@@ -24,6 +24,8 @@ export class Process {
   sigMask = 0n;
   /** Accounting (DESIGN.md): cycles in user and kernel, context switches, faults. */
   utime = 0; stime = 0; nvcsw = 0; nivcsw = 0; minflt = 0; majflt = 0;
+  /** The arguments of the last execve (for /proc/PID/cmdline). */
+  argv: string[] = [];
   /** The registered rseq area (0: none). */
   rseq = 0;
   /** The last whole second of CPU time for which SIGXCPU was sent. */

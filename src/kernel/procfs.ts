@@ -8,7 +8,7 @@
 //   /proc/PID/maps        one line per VMA, in Linux's format, with [heap] and [stack]
 //   /proc/PID/stat        the 52 fields of proc(5), times in clock ticks (100 Hz)
 //   /proc/PID/status      the same facts as "Name:\tvalue" lines
-//   /proc/PID/comm, /proc/uptime, /proc/meminfo
+//   /proc/PID/comm, /proc/PID/cmdline, /proc/uptime, /proc/meminfo
 //
 // Times: one cycle is one nanosecond of virtual time (DESIGN.md).
 
@@ -109,6 +109,8 @@ function pidDir(fs: ProcFs, pid: number): Vnode {
     text('stat', 4, stat);
     text('status', 5, status);
     text('comm', 6, (p) => `${comm(p)}\n`);
+    // proc(5): the arguments, each followed by a NUL; empty for a zombie.
+    text('cmdline', 8, (p) => (p.state === 'zombie' ? '' : p.argv.map((s) => s + '\0').join('')));
     m.set('fd', () => fdDir(fs, pid, base + 7));
     return m;
   });

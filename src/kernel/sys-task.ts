@@ -178,6 +178,7 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   k.loadSpace(as);
   old.destroy();
   p.exe = abs;
+  p.argv = argv;
   p.x.fill(0); p.f.fill(0); p.fcsr = 0;
   p.pc = loaded.entry;
   p.setReg(2, loaded.sp);
