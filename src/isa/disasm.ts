@@ -1,7 +1,7 @@
 // The disassembler: the instruction table's formats printed the way objdump
 // prints them with -M no-aliases (ABI register names, decimal immediates).
 
-import { Fmt, TABLE } from './table.js';
+import { Fmt } from './table.js';
 import { lookup, immB, immI, immJ, immS, immU } from './decode.js';
 import { expandRvc } from './rvc.js';
 
@@ -52,4 +52,3 @@ export function disassemble(bits: number, pc: number): string {
   return name;
 }
 
-export { TABLE };

@@ -136,13 +136,28 @@ export class Kernel {
     return as;
   }
 
-  /** Creates the first process from a program image. Throws ExecError with a one-line reason. */
-  spawn(path: string, bytes: Uint8Array, argv: string[], envp: string[]): Process {
+  /**
+   * execve's new image in a fresh address space: checks the ELF, loads it and
+   * builds the initial stack (with AT_RANDOM from the seeded generator).
+   * Throws ExecError with a one-line reason; nothing is leaked on failure.
+   */
+  buildImage(bytes: Uint8Array, path: string, argv: string[], envp: string[]): { as: AddressSpace; entry: number; sp: number } {
     const image = checkImage(bytes);
     const as = this.newAddressSpace();
     const random = Uint8Array.from({ length: 16 }, () => Math.floor(this.random() * 256));
-    const l = load(as, image, { path, argv, envp, random });
-    const p = new Process(this.nextPid++, undefined, as, path, this.host.cwd);
+    try {
+      const l = load(as, image, { path, argv, envp, random });
+      return { as, entry: l.entry, sp: l.sp };
+    } catch (e) {
+      as.destroy();
+      throw e;
+    }
+  }
+
+  /** Creates the first process from a program image. Throws ExecError with a one-line reason. */
+  spawn(path: string, bytes: Uint8Array, argv: string[], envp: string[]): Process {
+    const l = this.buildImage(bytes, path, argv, envp);
+    const p = new Process(this.nextPid++, undefined, l.as, path, this.host.cwd);
     p.argv = argv;
     p.pc = l.entry;
     p.setReg(2, l.sp);
@@ -461,7 +476,7 @@ export class Kernel {
     this.kill(victim, Sig.KILL, victim.pc, 'out of memory');
   }
 
-  /** Default action of a fatal signal (handlers arrive with the signals work). */
+  /** Ends p as a fatal signal's default action does, with the one-line message of DESIGN.md. */
   kill(p: Process, sig: number, addr: number, why?: string): void {
     const name = SIGNAL_NAMES[sig] ?? `signal ${sig}`;
     const where = `at 0x${BigInt.asUintN(64, BigInt(addr)).toString(16)} (pc 0x${BigInt.asUintN(64, BigInt(p.pc)).toString(16)})`;

@@ -2,7 +2,7 @@
 // static-pie) into a fresh address space and builds the initial stack the
 // Linux riscv64 ABI promises (argc, argv, envp, auxv; sp 16-byte aligned).
 
-import { parseElf, ElfError, PT_LOAD, PT_INTERP, PT_GNU_STACK, PT_PHDR, type ElfImage } from '../elf/elf.js';
+import { parseElf, ElfError, PT_GNU_STACK, PT_PHDR, type ElfImage } from '../elf/elf.js';
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from './vm.js';
 import { PAGE_SIZE } from './frames.js';
 import { copyOut, loadBytes } from './uaccess.js';
@@ -104,4 +104,3 @@ function buildStack(as: AddressSpace, args: ExecArgs, aux: [number, number][]): 
   return top;
 }
 
-export { PT_LOAD, PT_INTERP };

@@ -29,16 +29,6 @@ const writable = (f: File) => (f.flags & O_PATH) === 0 && (f.flags & O_ACCMODE) 
 /** The soft RLIMIT_NOFILE: descriptors are below it. */
 const fdLimit = (p: Process) => Math.min(p.limit(7), 65536);
 
-/** Joins a guest path onto the process's cwd and normalizes . and .. lexically (no symlinks). */
-export function resolvePath(p: Process, path: string): string {
-  const parts = (path.startsWith('/') ? path : `${p.cwd}/${path}`).split('/');
-  const out: string[] = [];
-  for (const part of parts) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop(); else out.push(part);
-  }
-  return '/' + out.join('/');
-}
 
 /**
  * The whole of a regular file named by a guest path (execve): resolved in the

@@ -4,7 +4,7 @@
 
 import type { SyscallDef } from './syscall.js';
 import type { Process } from './proc.js';
-import { AddressSpace, carve, PROT_EXEC, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from './vm.js';
+import { AddressSpace, carve, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from './vm.js';
 import { PAGE_SIZE } from './frames.js';
 import { MemFile } from './file.js';
 import { loadBytes } from './uaccess.js';
@@ -160,4 +160,3 @@ export const MEM_CALLS: SyscallDef[] = [
   } },
 ];
 
-export { PROT_EXEC };

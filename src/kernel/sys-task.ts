@@ -6,7 +6,7 @@ import { NORETURN, type SyscallDef } from './syscall.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './proc.js';
 import { forkSpace } from './vm.js';
-import { checkImage, load, ExecError } from './loader.js';
+import { ExecError } from './loader.js';
 import { copyIn, copyInString, copyOut, readU64 } from './uaccess.js';
 import { SI_TKILL, SI_USER } from './signal.js';
 import { WaitQueue } from './wait.js';
@@ -162,16 +162,12 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   const found = readExecutable(k, p, path); // through the VFS: /tmp, symlinks, /proc/self/exe
   if (typeof found === 'number') return found;
   const { bytes, path: abs } = found;
-  let image;
-  try { image = checkImage(bytes); } catch (e) { if (e instanceof ExecError) return -e.errno; throw e; }
-  const as = k.newAddressSpace();
-  const random = Uint8Array.from({ length: 16 }, () => Math.floor(k.random() * 256));
   let loaded;
-  try { loaded = load(as, image, { path, argv, envp, random }); } catch (e) {
-    as.destroy();
+  try { loaded = k.buildImage(bytes, path, argv, envp); } catch (e) {
     if (e instanceof ExecError) return -e.errno;
     throw e;
   }
+  const as = loaded.as;
   // Past the point of no return: replace the image.
   const old = p.as;
   p.as = as;

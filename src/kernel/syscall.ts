@@ -5,7 +5,7 @@
 
 import type { Kernel } from './kernel.js';
 import type { Process } from './proc.js';
-import { SYSNAME, SYSNO, type SyscallName } from './sysno.js';
+import { SYSNO, type SyscallName } from './sysno.js';
 import { ENOSYS, ERRNO_NAMES } from './errno.js';
 import { copyInString } from './uaccess.js';
 import { PROC_CALLS } from './sys-proc.js';
@@ -76,4 +76,3 @@ function describe(p: Process, name: SyscallName, a: readonly number[]): string {
   return `[pid ${p.pid}] ${name}(${shown.join(', ')})`;
 }
 
-export function syscallName(nr: number): string { return SYSNAME.get(nr) ?? `syscall_${nr}`; }

@@ -255,7 +255,6 @@ export class Hart {
   // ---- the run loop's helpers --------------------------------------------
 
   private checkInterrupts(): void {
-    this.irqDirty = false;
     if (this.cycle >= this.nextTimer) this.timersChanged();
     const irq = pendingInterrupt(this);
     if (irq >= 0) takeTrap(this, irq, true, 0n);

@@ -9,7 +9,6 @@ import { Cause, Mode } from './trap.js';
 export const enum Access { READ = 0, WRITE = 1, EXEC = 2 }
 
 const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
-const TWO32 = 4294967296;
 
 export const PAGE_FAULT = [Cause.LOAD_PAGE, Cause.STORE_PAGE, Cause.INSN_PAGE];
 export const ACCESS_FAULT = [Cause.LOAD_ACCESS, Cause.STORE_ACCESS, Cause.INSN_ACCESS];
@@ -89,4 +88,4 @@ export class Tlb {
 
   flush(): void { this.tag.fill(-1); }
 }
-export { TLB_MASK, TWO32 };
+export { TLB_MASK };
