@@ -76,7 +76,25 @@ for (const [what, args, status, msg] of bad) {
 test('--max-time ends a program that never finishes, naming who held the CPU', () => {
   const r = lde(['run', '--max-time', '1', 'test/elf/rv64-static-pie.elf']);
   assert.equal(r.status, 124);
-  assert.match(r.stderr, /^lde: no progress: stopped at 1\.\d+ s of virtual time with pid 1 on the CPU\n$/);
+  assert.match(r.stderr, /^lde: no progress: stopped at 1\.\d+ s of virtual time \(--max-time\); pid 1 \(rv64-static-pie\.elf\) had held the CPU since 0\.\d+ s\n$/);
+});
+
+test('--no-timer: the kernel never programs the timer, so a spinner keeps the CPU until --max-time, and the line says so', () => {
+  const r = lde(['run', '--no-timer', '--max-time', '0.2', '--stats=json', 'hogs']);
+  assert.equal(r.status, 124);
+  const line = r.stderr.split('\n')[0];
+  assert.match(line, /^lde: no progress: stopped at 0\.2\d* s of virtual time \(--max-time\); pid (\d+) \(hogs\) had held the CPU since 0\.\d+ s with [1-9] other process(es)? waiting to run: there is no timer interrupt to take it back$/);
+  const stats = JSON.parse(r.stderr.slice(r.stderr.indexOf('\n') + 1));
+  assert.equal(stats.ticks.total, 0);
+  assert.equal(stats.interrupts.length, 0);
+});
+
+test('--max-time takes fractions of a second and refuses absurd values in one line', () => {
+  for (const bad of ['0', '-1', 'abc', '1e9', '0.0001']) {
+    const r = lde(['run', '--max-time', bad, 'hello']);
+    assert.equal(r.status, 2, bad);
+    assert.match(r.stderr, /^lde: --max-time: .* is not a number of seconds from 0\.001 to 1000000\n/);
+  }
 });
 
 test('unknown system calls return ENOSYS instead of stopping the program', () => {

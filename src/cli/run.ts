@@ -12,8 +12,10 @@ import { parseArgs, parseCount, parseSize, UsageError } from './args.js';
 import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
 import { Status, fail } from './status.js';
+import { StraceSink } from '../trace/strace.js';
+import { insnLine } from '../isa/disasm.js';
 
-const USAGE = 'usage: lde run [--hz N] [--mem SIZE] [--swap SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--realtime] [--strace[=FILE]] [--stats] PROGRAM [ARGS...]';
+const USAGE = 'usage: lde run [--hz N] [--no-timer] [--mem SIZE] [--swap SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--realtime] [--strace[=FILE]] [--stats[=json]] [--trace FILE] [--diagram] [--trace-insns] PROGRAM [ARGS...]';
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 const HZ = [0, 100, 250, 300, 1000];
 
@@ -23,16 +25,39 @@ function locate(name: string): string {
   return existsSync(BUNDLED + name) ? BUNDLED + name : name;
 }
 
+/** Options that take an optional `=value` (--strace=FILE, --stats=json): split off before parsing. */
+function optional(argv: string[], names: string[]): { argv: string[]; values: Map<string, string> } {
+  const values = new Map<string, string>();
+  const out: string[] = [];
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith('-') && argv[i] !== '--'; i++) {
+    const a = argv[i], eq = a.indexOf('='), name = eq > 0 ? a.slice(0, eq) : a;
+    if (names.includes(name) && eq > 0) { values.set(name, a.slice(eq + 1)); out.push(name); } else out.push(a);
+    if (['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap', '--trace'].includes(a)) out.push(argv[++i] ?? '');
+  }
+  return { argv: [...out, ...argv.slice(i)], values };
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
-  const straceFile = argv.find((a) => a.startsWith('--strace='))?.slice('--strace='.length);
-  const { opts, rest } = parseArgs(argv.map((a) => (a.startsWith('--strace=') ? '--strace' : a)), ['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap'], ['--strace', '--stats', '--realtime']);
+  const split = optional(argv, ['--strace', '--stats']);
+  const { opts, rest } = parseArgs(split.argv, ['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap', '--trace'],
+    ['--strace', '--stats', '--realtime', '--no-timer', '--diagram', '--trace-insns']);
   if (rest.length === 0) throw new UsageError(`missing PROGRAM\n${USAGE}`);
-  const hz = opts.has('--hz') ? parseCount('--hz', String(opts.get('--hz')), 0, 1000) : 250;
+  const straceFile = split.values.get('--strace');
+  if (straceFile === '') throw new UsageError('--strace=FILE: the file name is empty');
+  const statsMode = split.values.get('--stats') ?? 'text';
+  if (statsMode !== 'text' && statsMode !== 'json') throw new UsageError(`--stats: '${statsMode}' is not a format (--stats or --stats=json)`);
+  let hz = opts.has('--hz') ? parseCount('--hz', String(opts.get('--hz')), 0, 1000) : 250;
   if (!HZ.includes(hz)) throw new UsageError(`--hz: ${hz} is not a supported tick rate (100, 250, 300 or 1000)`);
+  if (opts.has('--no-timer')) {
+    if (opts.has('--hz') && hz !== 0) throw new UsageError('--no-timer and --hz: choose one');
+    hz = 0;
+  }
   const memBytes = opts.has('--mem') ? parseSize('--mem', String(opts.get('--mem')), 1 << 20, MAX_MEM) : undefined;
   if (memBytes !== undefined && memBytes % 4096 !== 0) throw new UsageError('--mem: must be a multiple of 4 KiB');
   const seed = opts.has('--seed') ? parseCount('--seed', String(opts.get('--seed')), 0, 2 ** 32 - 1) : 1;
-  const maxTime = opts.has('--max-time') ? parseCount('--max-time', String(opts.get('--max-time')), 1, 1e6) : undefined;
+  const maxTime = opts.has('--max-time') ? parseSeconds('--max-time', String(opts.get('--max-time'))) : undefined;
+  const traceFile = opts.has('--trace') ? String(opts.get('--trace')) : undefined;
   const [name, ...args] = rest;
   const path = locate(name);
   const bytes = readInput(path);
@@ -40,39 +65,60 @@ export async function runCommand(argv: string[]): Promise<number> {
   const rw = opts.has('--rw') ? [rwDir(String(opts.get('--rw')))] : [];
   const swapBytes = opts.has('--swap') ? parseSize('--swap', String(opts.get('--swap')), 0, 64 * 2 ** 30) : 0;
   const realtime = opts.has('--realtime');
-  const kernel = new Kernel({ host, hz, memBytes, seed, rw, swapBytes, realtime, maxCycles: maxTime === undefined ? undefined : maxTime * 1e9 });
+  const kernel = new Kernel({ host, hz, memBytes, seed, rw, swapBytes, realtime, maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9) });
+  // Sinks are attached before the first process exists, so they see its creation.
+  const outputs: (() => void)[] = [];
+  if (opts.has('--strace')) {
+    const fd = straceFile !== undefined ? openOutput('--strace', straceFile) : 2;
+    kernel.trace.attach(new StraceSink((line) => writeSync(fd, line + '\n')));
+  }
+  if (opts.has('--trace-insns')) {
+    kernel.board.hart.traceInstructions();
+    const lines = new LineBuffer(2);
+    kernel.trace.attach({ event: (e) => { if (e.kind === 'insn') lines.push(insnLine(e.pc, e.bits)); } }, { insns: true });
+    outputs.push(() => lines.flush());
+  }
+  // PENDING (lead): --trace, --stats, --diagram sinks are wired once src/trace/{chrome,stats,diagram}.ts land.
   try {
     kernel.spawn(path, bytes, [name, ...args], envFor());
   } catch (e) {
     if (e instanceof ExecError) return fail(Status.CANNOT_EXEC, `${name}: ${e.message}`);
     throw e;
   }
-  if (opts.has('--strace')) {
-    const fd = straceFile ? openSync(straceFile, 'w') : 2;
-    kernel.strace = (line) => writeSync(fd, line + '\n');
-  }
-  const t0 = performance.now();
   const r = kernel.run();
+  for (const done of outputs) done();
   if (r.message) process.stderr.write(`lde: ${r.message}\n`);
-  if (opts.has('--stats')) process.stderr.write(stats(kernel, (performance.now() - t0) / 1000));
   return r.status;
 }
 
-/** --stats: a summary in the spirit of perf stat (issue 4 completes it). */
-function stats(k: Kernel, hostSecs: number): string {
-  const h = k.board.hart, n = (v: number) => v.toLocaleString('en-US');
-  const live = [...k.procs.values()].filter((p) => p.state !== 'zombie'); // the exited are in k.totals already
-  const sum = (f: (p: (typeof live)[number]) => number) => live.reduce((s, p) => s + f(p), 0);
-  const calls = [...k.syscallCounts].sort((a, b) => b[1] - a[1]);
-  const lines = [
-    `lde: stats: ${n(h.instret)} instructions in ${(h.cycle / 1e9).toFixed(6)} s of virtual time (${hostSecs.toFixed(3)} s host, ${(h.instret / hostSecs / 1e6).toFixed(1)} MIPS); idle ${(k.idleCycles / 1e9).toFixed(6)} s`,
-    `lde: stats: ${n(k.totals.processes)} processes exited (${n(k.totals.killedBySignal)} by a signal); ${n(k.ticks)} timer ticks at ${k.hz} Hz`,
-    `lde: stats: context switches: ${n(k.totals.nvcsw + sum((p) => p.nvcsw))} voluntary, ${n(k.totals.nivcsw + sum((p) => p.nivcsw))} involuntary; page faults resolved: ${n(k.totals.minflt + sum((p) => p.minflt))} minor, ${n(k.totals.majflt + sum((p) => p.majflt))} major (swap-in)`,
-    `lde: stats: ${n(calls.reduce((s, c) => s + c[1], 0))} system calls: ${calls.map(([c, v]) => `${c} ${n(v)}`).join(', ')}`,
-  ];
-  if (k.swap) lines.push(`lde: stats: swap: ${n(k.swap.swapOuts)} pages out, ${n(k.swap.swapIns)} in, ${n(k.swap.used)} of ${n(k.swap.size)} slots in use`);
-  if (k.unknownSyscalls.size) lines.push(`lde: stats: unknown system calls (ENOSYS): ${[...k.unknownSyscalls].map(([nr, v]) => `${nr}×${v}`).join(', ')}`);
-  return lines.join('\n') + '\n';
+/** --max-time: seconds of virtual time, fractions allowed (0.5), from 1 ms to a million seconds. */
+function parseSeconds(opt: string, text: string): number {
+  const v = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(v >= 0.001 && v <= 1e6)) throw new UsageError(`${opt}: '${text}' is not a number of seconds from 0.001 to 1000000`);
+  return v;
+}
+
+/** A file the user asked us to write; one clear line when it cannot be created. */
+function openOutput(opt: string, file: string): number {
+  try { return openSync(file, 'w'); } catch (e) {
+    throw new UsageError(`${opt}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** Batches small writes to a file descriptor (a trace can be millions of lines). */
+class LineBuffer {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly fd: number) {}
+  push(text: string, end = '\n'): void {
+    this.parts.push(text + end);
+    this.size += text.length + end.length;
+    if (this.size >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
+    this.parts = []; this.size = 0;
+  }
 }
 
 /** --rw DIR: an existing host directory, made absolute. */

@@ -52,3 +52,10 @@ export function disassemble(bits: number, pc: number): string {
   return name;
 }
 
+
+/** One line of an instruction trace: address, encoding (4 or 2 bytes) and disassembly. */
+export function insnLine(pc: number, bits: number): string {
+  const addr = '0x' + BigInt.asUintN(64, BigInt(pc)).toString(16);
+  const enc = (bits & 3) === 3 ? (bits >>> 0).toString(16).padStart(8, '0') : (bits & 0xffff).toString(16).padStart(4, '0').padStart(8);
+  return `${addr.padStart(18)} ${enc}  ${disassemble(bits, pc)}`;
+}

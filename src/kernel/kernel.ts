@@ -2,10 +2,14 @@
 // processes in U-mode. It regains control only when hart.run() returns an
 // Exit — a system call, an exception, or the timer interrupt (DESIGN.md).
 
-import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, type Exit } from '../machine/index.js';
+import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, CAUSE_NAMES, type Exit } from '../machine/index.js';
+import type { Tracer, SwitchReason, FaultResolution } from '../trace/events.js';
+import { DEFAULT_COSTS, type CostTable } from './cost.js';
+import { formatExit, formatSiginfo } from './strace.js';
 import { Frames, PAGE_SIZE } from './frames.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './vm.js';
 import { Process } from './proc.js';
+import { basename } from './vfs.js';
 import { Swap } from './swap.js';
 import { ConsoleFile } from './file.js';
 import type { HostIO } from './host.js';
@@ -40,6 +44,8 @@ export interface KernelOptions {
   swapBytes?: number;
   /** --realtime: virtual time never lags the host clock, idle time is really waited, randomness is not seeded. */
   realtime?: boolean;
+  /** What kernel work costs in virtual cycles (cost.ts); DEFAULT_COSTS unless given. */
+  costs?: CostTable;
 }
 
 export interface RunResult {
@@ -68,8 +74,14 @@ export class Kernel {
   private readonly tickInterval: number;
   ticks = 0;
   readonly syscallCounts = new Map<string, number>();
-  /** --strace: receives one line per completed system call. */
-  strace: ((line: string) => void) | undefined;
+  /** Where the kernel's events go: the hart's tracer, so machine and kernel events share one stream. */
+  readonly trace: Tracer;
+  readonly costs: CostTable;
+  /** The process that last ran, and why it left the CPU (for the next switch event). */
+  private lastPid = 0;
+  /** When the current process last got the CPU (cycle). */
+  private cpuSince = 0;
+  private offReason: SwitchReason = 'start';
   /** Totals over every process that has exited, for --stats. */
   readonly totals = { processes: 0, minflt: 0, majflt: 0, nvcsw: 0, nivcsw: 0, killedBySignal: 0 };
   readonly unknownSyscalls = new Map<number, number>();
@@ -88,6 +100,8 @@ export class Kernel {
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
+    this.trace = this.board.hart.trace;
+    this.costs = opts.costs ?? DEFAULT_COSTS;
     this.frames = new Frames(this.board.bus);
     if ((opts.swapBytes ?? 0) > 0) {
       const live = () => [...this.procs.values()].filter((q) => q.state !== 'zombie').map((q) => q.as);
@@ -166,6 +180,7 @@ export class Kernel {
     p.files[2] = new ConsoleFile(this.host, 2, 1);
     this.procs.set(p.pid, p);
     this.runq.push(p);
+    if (this.trace.on) this.trace.emit({ kind: 'proc', cycle: this.board.hart.cycle, hart: 0, phase: 'create', pid: p.pid, ppid: 0, name: basename(path) });
     return p;
   }
 
@@ -175,6 +190,8 @@ export class Kernel {
     c.argv = parent.argv;
     this.procs.set(c.pid, c);
     parent.children.push(c);
+    this.charge(this.costs.fork);
+    if (this.trace.on) this.trace.emit({ kind: 'proc', cycle: this.board.hart.cycle, hart: 0, phase: 'create', pid: c.pid, ppid: parent.pid, name: basename(c.exe) });
     return c;
   }
 
@@ -196,12 +213,20 @@ export class Kernel {
       this.syncClock();
       const exit = h.run(1 << 20);
       this.handle(exit);
-      if (this.opts.maxCycles !== undefined && h.cycle >= this.opts.maxCycles && this.result === undefined) {
-        const p = this.current;
-        this.result = { status: 124, message: `no progress: stopped at ${(h.cycle / 1e9).toFixed(3)} s of virtual time${p ? ` with pid ${p.pid} on the CPU` : ''}` };
-      }
+      if (this.opts.maxCycles !== undefined && h.cycle >= this.opts.maxCycles && this.result === undefined) this.result = this.timeLimit();
     }
-    return this.result ?? { status: 125, message: 'every process is blocked: deadlock' };
+    const result = this.result ?? { status: 125, message: 'every process is blocked: deadlock' };
+    if (this.trace.on) this.trace.emit({ kind: 'end', cycle: h.cycle, hart: 0, instret: h.instret, status: result.status, hz: this.hz });
+    return result;
+  }
+
+  /** --max-time ran out: one line saying who had the CPU, since when, and whether anything could have taken it back. */
+  private timeLimit(): RunResult {
+    const h = this.board.hart, p = this.current, secs = (c: number) => `${(c / 1e9).toFixed(3)} s`;
+    const holder = p ? `; pid ${p.pid} (${basename(p.exe)}) had held the CPU since ${secs(this.cpuSince)}` : '';
+    const waiting = this.runq.length;
+    const why = this.hz === 0 && p && waiting > 0 ? ` with ${waiting} other process${waiting > 1 ? 'es' : ''} waiting to run: there is no timer interrupt to take it back` : '';
+    return { status: 124, message: `no progress: stopped at ${secs(h.cycle)} of virtual time (--max-time)${holder}${why}` };
   }
 
   private handle(exit: Exit): void {
@@ -232,7 +257,7 @@ export class Kernel {
     p.state = 'sleeping';
     p.waitingOn = q;
     q.add(p);
-    if (this.current === p) { this.current = undefined; p.nvcsw++; }
+    if (this.current === p) { this.current = undefined; p.nvcsw++; this.offReason = 'block'; }
     return BLOCK;
   }
 
@@ -241,7 +266,7 @@ export class Kernel {
     p.state = 'sleeping';
     p.wakeAt = until;
     this.timed.push(p);
-    if (this.current === p) { this.current = undefined; p.nvcsw++; }
+    if (this.current === p) { this.current = undefined; p.nvcsw++; this.offReason = 'block'; }
     return BLOCK;
   }
 
@@ -261,6 +286,7 @@ export class Kernel {
     p.nvcsw++;
     this.runq.push(p);
     this.current = undefined;
+    this.offReason = 'yield';
   }
 
   /** Makes every sleeper on q runnable; their system calls run again. */
@@ -268,10 +294,12 @@ export class Kernel {
     for (const p of q.drain()) this.makeRunnable(p);
   }
 
-  makeRunnable(p: Process): void {
+  /** A sleeper becomes runnable: woken by the running process's action ('event'), a timer or a signal. */
+  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal' = 'event'): void {
     p.waitingOn?.remove(p);
     p.waitingOn = undefined;
     if (p.state !== 'sleeping') return;
+    if (this.trace.on) this.trace.emit({ kind: 'wake', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, by: why === 'timer' ? 0 : this.current?.pid ?? 0, why });
     p.state = 'runnable';
     p.wakeAt = Infinity;
     this.timed = this.timed.filter((q) => q !== p);
@@ -292,6 +320,12 @@ export class Kernel {
     p.userSince = now;
   }
 
+  /** Kernel work on behalf of the current process: virtual time passes (cost.ts) and counts as its system time. */
+  charge(cycles: number): void {
+    this.board.hart.cycle += cycles;
+    if (this.current !== undefined) this.current.stime += cycles;
+  }
+
   /** Arms p's ITIMER_REAL (setitimer/alarm). */
   setAlarm(p: Process, at: number, interval: number): void {
     p.alarmAt = at;
@@ -307,7 +341,7 @@ export class Kernel {
     }
     this.alarms = this.alarms.filter((q) => q.alarmAt !== Infinity && q.state !== 'zombie');
     if (this.timed.length === 0) return;
-    for (const p of this.timed.filter((q) => q.wakeAt <= now)) this.makeRunnable(p);
+    for (const p of this.timed.filter((q) => q.wakeAt <= now)) this.makeRunnable(p, 'timer');
   }
 
   /**
@@ -318,6 +352,7 @@ export class Kernel {
     if (this.timed.length === 0 && this.alarms.length === 0) return false;
     const h = this.board.hart;
     const until = Math.min(...this.timed.map((p) => p.wakeAt), ...this.alarms.map((p) => p.alarmAt));
+    if (this.trace.on) this.trace.emit({ kind: 'idle', cycle: h.cycle, hart: 0, until: Math.max(until, h.cycle) });
     if (this.opts.realtime) { this.syncClock(); this.host.sleepNs(until - h.cycle); this.syncClock(); }
     if (until > h.cycle) { this.idleCycles += until - h.cycle; h.cycle = until; h.timersChanged(); }
     this.armTimer();
@@ -327,18 +362,22 @@ export class Kernel {
   /** The timer interrupt: count it, re-arm, and give another process the CPU if one is waiting. */
   private tick(p: Process): void {
     this.ticks++;
+    this.charge(this.costs.interrupt);
     this.armTimer();
     this.wakeTimers();
     // RLIMIT_CPU: SIGXCPU at the soft limit (each second past it), SIGKILL at the hard one.
     const cpu = (p.utime + p.stime) / 1e9, [soft, hard] = p.rlimits.get(0)!;
     if (cpu >= Number(hard)) return this.kill(p, Sig.KILL, p.pc, 'RLIMIT_CPU');
     if (cpu >= Number(soft) && Math.floor(cpu) > p.cpuWarned) { p.cpuWarned = Math.floor(cpu); this.signal(p, 24 /* SIGXCPU */); }
-    if (this.runq.length > 0) {
+    const preempt = this.runq.length > 0 && this.current === p;
+    if (preempt) {
       p.nivcsw++;
       p.state = 'runnable';
       this.runq.push(p);
       this.current = undefined;
+      this.offReason = 'tick';
     }
+    if (this.trace.on) this.trace.emit({ kind: 'tick', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, preempted: preempt });
   }
 
   private exception(p: Process, cause: number, tval: bigint): void {
@@ -347,15 +386,24 @@ export class Kernel {
     if (cause === 12 || cause === 13 || cause === 15) {
       const access = cause === 12 ? Access.EXEC : cause === 13 ? Access.READ : Access.WRITE;
       const r = pageFault(p.as, addr, access, p.limit(3));
-      if (r === 'maperr' || r === 'accerr') return this.fault(p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
+      this.charge(r === 'copy-on-write' ? this.costs.cowFault : this.costs.fault);
+      const signal = r === 'maperr' || r === 'accerr';
+      if (this.trace.on) this.faultEvent(p, cause, addr, signal ? 'signal' : r);
+      if (signal) return this.fault(p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
       if (r === 'oom') return this.outOfMemory(); // the faulting access runs again if its process survives
       if (r === 'swap-in') p.majflt++; else p.minflt++;
       return;
     }
+    this.charge(this.costs.syscall); // an exception's crossing, like a system call's
+    if (this.trace.on) this.faultEvent(p, cause, addr, 'signal');
     if (cause === 2) return this.fault(p, Sig.ILL, ILL_ILLOPC, p.pc);
     if (cause === 3) return this.fault(p, Sig.TRAP, TRAP_BRKPT, p.pc);
     if (cause === 4 || cause === 6) return this.fault(p, Sig.BUS, BUS_ADRALN, addr);
     return this.fault(p, Sig.SEGV, SI_KERNEL, addr);
+  }
+
+  private faultEvent(p: Process, cause: number, addr: number, resolution: FaultResolution): void {
+    this.trace.emit({ kind: 'fault', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, cause, name: CAUSE_NAMES[cause] ?? `cause ${cause}`, addr, pc: p.pc, resolution });
   }
 
   /**
@@ -364,15 +412,16 @@ export class Kernel {
    */
   private fault(p: Process, sig: number, code: number, addr: number): void {
     const act = p.sigActions[sig];
-    if ((p.sigMask & bit(sig)) || act.handler === SIG_IGN || act.handler === SIG_DFL) return this.kill(p, sig, addr);
+    if ((p.sigMask & bit(sig)) || act.handler === SIG_IGN || act.handler === SIG_DFL) return this.kill(p, sig, addr, undefined, { code, addr });
     this.signal(p, sig, { code, addr });
   }
 
   /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
   signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void {
     if (p.state === 'zombie') return;
+    if (this.trace.on) this.trace.emit({ kind: 'signal', cycle: this.board.hart.cycle, hart: 0, phase: 'generate', pid: p.pid, sig, name: SIGNAL_NAMES[sig] ?? `signal ${sig}` });
     const act = p.sigActions[sig];
-    if (sig === Sig.KILL) return this.kill(p, sig, p.pc);
+    if (sig === Sig.KILL) return this.kill(p, sig, p.pc, undefined, info);
     if (sig === Sig.CONT) {
       p.sigPending &= ~STOP_SIGNALS; // signal(7): SIGCONT discards pending stop signals
       if (p.state === 'stopped') this.continueProcess(p);
@@ -382,7 +431,7 @@ export class Kernel {
     p.sigPending |= bit(sig);
     if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
     else p.sigInfo.set(sig, info);
-    if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) this.makeRunnable(p);
+    if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) this.makeRunnable(p, 'signal');
   }
 
   /**
@@ -405,9 +454,10 @@ export class Kernel {
       info = p.sigInfo.get(sig) ?? { code: SI_KERNEL };
     }
     const act = p.sigActions[sig];
-    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return true;
-    if (act.handler === SIG_DFL && stopsByDefault(sig)) { this.stop(p, sig); return false; }
-    if (act.handler === SIG_DFL) { this.kill(p, sig, info.addr ?? p.pc); return false; }
+    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) { this.delivered(p, sig, info, 'ignore'); return true; }
+    if (act.handler === SIG_DFL && stopsByDefault(sig)) { this.delivered(p, sig, info, 'stop'); this.stop(p, sig); return false; }
+    if (act.handler === SIG_DFL) { this.kill(p, sig, info.addr ?? p.pc, undefined, info); return false; }
+    this.delivered(p, sig, info, 'handler');
     if (p.inBlockedCall) {
       // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
       p.inBlockedCall = false;
@@ -419,12 +469,17 @@ export class Kernel {
     return true;
   }
 
+  private delivered(p: Process, sig: number, info: SigInfo, action: 'handler' | 'kill' | 'stop' | 'ignore'): void {
+    if (this.trace.on) this.trace.emit({ kind: 'signal', cycle: this.board.hart.cycle, hart: 0, phase: 'deliver', pid: p.pid, sig,
+      name: SIGNAL_NAMES[sig] ?? `signal ${sig}`, action, info: formatSiginfo(sig, info) });
+  }
+
   /** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
   private stop(p: Process, sig: number): void {
     p.stoppedFrom = p.inBlockedCall ? 'sleeping' : 'runnable';
     p.state = 'stopped';
     p.unreportedChange = sig;
-    if (this.current === p) this.current = undefined;
+    if (this.current === p) { this.current = undefined; this.offReason = 'stop'; }
     this.runq = this.runq.filter((q) => q !== p);
     if (p.parent) { this.wake(p.parent.childWait); this.notifyParent(p, 5 /* CLD_STOPPED */, sig); }
   }
@@ -472,12 +527,14 @@ export class Kernel {
       if (pages > most) { most = pages; victim = q; }
     }
     if (victim === undefined) return;
-    this.host.write(2, new TextEncoder().encode(`lde: out of memory: killed pid ${victim.pid} (${victim.exe.split('/').pop()}), which held ${(most * PAGE_SIZE / 1048576).toFixed(1)} MiB\n`));
+    this.host.write(2, new TextEncoder().encode(`lde: out of memory: killed pid ${victim.pid} (${basename(victim.exe)}), which held ${(most * PAGE_SIZE / 1048576).toFixed(1)} MiB\n`));
     this.kill(victim, Sig.KILL, victim.pc, 'out of memory');
   }
 
   /** Ends p as a fatal signal's default action does, with the one-line message of DESIGN.md. */
-  kill(p: Process, sig: number, addr: number, why?: string): void {
+  kill(p: Process, sig: number, addr: number, why?: string, info: SigInfo = { code: SI_KERNEL }): void {
+    this.delivered(p, sig, info, 'kill');
+    if (this.current === p) this.offReason = 'signal';
     const name = SIGNAL_NAMES[sig] ?? `signal ${sig}`;
     const where = `at 0x${BigInt.asUintN(64, BigInt(addr)).toString(16)} (pc 0x${BigInt.asUintN(64, BigInt(p.pc)).toString(16)})`;
     this.exit(p, sig, `pid ${p.pid} killed by ${name}${why ? ` (${why})` : ''} ${where}`);
@@ -485,6 +542,11 @@ export class Kernel {
 
   /** Ends a process: status is a wait status (code << 8, or the signal number). */
   exit(p: Process, waitStatus: number, message?: string): void {
+    if (this.trace.on) {
+      this.trace.emit({ kind: 'proc', cycle: this.board.hart.cycle, hart: 0, phase: 'exit', pid: p.pid, ppid: p.parent?.pid ?? 0,
+        name: basename(p.exe), status: waitStatus, text: formatExit(waitStatus) });
+    }
+    if (this.current === p && (waitStatus & 0x7f) === 0) this.offReason = 'exit';
     p.state = 'zombie';
     this.totals.processes++;
     this.totals.minflt += p.minflt; this.totals.majflt += p.majflt; this.totals.nvcsw += p.nvcsw; this.totals.nivcsw += p.nivcsw;
@@ -522,6 +584,10 @@ export class Kernel {
   private switchToNext(): boolean {
     const next = this.runq.shift();
     if (next === undefined) return false;
+    if (next.pid !== this.lastPid) this.charge(this.costs.contextSwitch);
+    if (this.trace.on) this.trace.emit({ kind: 'switch', cycle: this.board.hart.cycle, hart: 0, from: this.lastPid, to: next.pid, reason: this.offReason, toName: basename(next.exe) });
+    this.cpuSince = this.board.hart.cycle;
+    this.lastPid = next.pid;
     this.current = next;
     next.state = 'running';
     this.loadSpace(next.as);
@@ -549,3 +615,4 @@ export class Kernel {
     h.sret();
   }
 }
+

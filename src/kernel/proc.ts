@@ -34,6 +34,8 @@ export class Process {
   cutime = 0; cstime = 0;
   /** The cycle at which the process last entered U-mode (user time is charged from here). */
   userSince = 0;
+  /** While a system call sleeps under a tracer: its arguments as first decoded (strace shows those when it finishes). */
+  pendingCall: (string | null)[] | undefined;
   /** The queue the process sleeps on, if any; and when a timed sleep ends (virtual cycle). */
   waitingOn: WaitQueue | undefined;
   wakeAt = Infinity;

@@ -6,8 +6,8 @@
 import type { Kernel } from './kernel.js';
 import type { Process } from './proc.js';
 import { SYSNO, type SyscallName } from './sysno.js';
-import { ENOSYS, ERRNO_NAMES } from './errno.js';
-import { copyInString } from './uaccess.js';
+import { ENOSYS } from './errno.js';
+import { decodeArgs, formatCall } from './strace.js';
 import { PROC_CALLS } from './sys-proc.js';
 import { MEM_CALLS } from './sys-mem.js';
 import { FS_CALLS } from './sys-fs.js';
@@ -42,37 +42,36 @@ for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FS_CALLS, ...TASK_CALLS, ...S
 /** The table, for documentation and tests. */
 export const SYSCALLS: readonly Syscall[] = [...TABLE.values()].sort((a, b) => a.nr - b.nr);
 
-/** Runs the system call in a7 for p. Unknown numbers give -ENOSYS and are counted by name or number. */
+/** Runs the system call in a7 for p. Unknown numbers give -ENOSYS and are counted by number. */
 export function dispatch(k: Kernel, p: Process): number {
   const nr = p.reg(17);
   const call = TABLE.get(nr);
+  const args = [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
+  const h = k.board.hart;
+  let entry: (string | null)[] | undefined;
+  const name = call?.name ?? `syscall_0x${nr.toString(16)}`;
+  if (k.trace.on) {
+    // A call that slept runs again from the start; strace shows the arguments it first had.
+    entry = p.pendingCall ?? decodeArgs(p, name, args);
+    k.trace.emit({ kind: 'syscall-enter', cycle: h.cycle, hart: h.hartId, pid: p.pid, nr, name, args: entry.map((a) => a ?? '…').join(', '), again: p.pendingCall !== undefined });
+  }
+  k.charge(k.costs.syscall);
+  // exit and exit_group never return: strace shows `= ?` before the process's exit line.
+  const ends = call !== undefined && (call.name === 'exit' || call.name === 'exit_group');
+  if (k.trace.on && ends) k.trace.emit({ kind: 'syscall-exit', cycle: h.cycle, hart: h.hartId, pid: p.pid, nr, name, ret: 0, blocked: false, text: `${name}(${entry!.join(', ')}) = ?` });
+  let r: number;
   if (call === undefined) {
     k.unknownSyscalls.set(nr, (k.unknownSyscalls.get(nr) ?? 0) + 1);
-    return -ENOSYS;
+    r = -ENOSYS;
+  } else {
+    r = call.handler(k, p, args);
+    if (r !== BLOCK) k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
   }
-  const args = [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
-  const line = k.strace ? describe(p, call.name, args) : '';
-  const r = call.handler(k, p, args);
-  if (r !== BLOCK) k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
-  if (k.strace && r !== BLOCK) k.strace(`${line} = ${r === NORETURN ? '0' : r < 0 && r >= -4095 ? `-1 ${ERRNO_NAMES[-r] ?? 'E' + -r}` : r.toString()}`);
+  if (k.trace.on && !ends) {
+    const blocked = r === BLOCK;
+    p.pendingCall = blocked ? entry : undefined;
+    k.trace.emit({ kind: 'syscall-exit', cycle: h.cycle, hart: h.hartId, pid: p.pid, nr, name, ret: r, blocked,
+      text: blocked ? '' : formatCall(p, name, args, entry!, r, r === NORETURN) });
+  }
   return r;
 }
-
-/** Which argument of a call is a path, shown as a string in --strace (the rest are numbers). */
-const PATH_ARG: Partial<Record<SyscallName, number>> = {
-  openat: 1, newfstatat: 1, readlinkat: 1, faccessat: 1, faccessat2: 1, mkdirat: 1, unlinkat: 1, statx: 1,
-  execve: 0, chdir: 0,
-};
-const ARGC: Partial<Record<SyscallName, number>> = { exit: 1, exit_group: 1, getpid: 0, getppid: 0, gettid: 0, getuid: 0, geteuid: 0,
-  getgid: 0, getegid: 0, brk: 1, close: 1, dup: 1, sched_yield: 0, rt_sigreturn: 0, munmap: 2, pipe2: 2, umask: 1 };
-
-/** `[pid N] name(args)`, strace-style (issue 4 decodes flags and structures). */
-function describe(p: Process, name: SyscallName, a: readonly number[]): string {
-  const n = ARGC[name] ?? 3;
-  const shown = a.slice(0, n).map((v, i) => {
-    if (PATH_ARG[name] === i) { const s = copyInString(p.as, v); return s === undefined ? `0x${v.toString(16)}` : JSON.stringify(s); }
-    return v < 0 || v < 4096 ? String(v | 0) : `0x${v.toString(16)}`;
-  });
-  return `[pid ${p.pid}] ${name}(${shown.join(', ')})`;
-}
-

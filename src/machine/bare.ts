@@ -6,7 +6,7 @@ import { parseElf, ElfError, PT_LOAD } from '../elf/elf.js';
 import { Board, DEFAULT_MEM } from './board.js';
 import { RAM_BASE } from './bus.js';
 import { Htif } from './htif.js';
-import { disassemble } from '../isa/disasm.js';
+import { insnLine } from '../isa/disasm.js';
 
 export class BareError extends Error {}
 
@@ -70,7 +70,7 @@ export class BareMachine {
     hart.pc = Number(BigInt.asIntN(64, image.entry));
     if (opts.traceInsns) {
       const emit = opts.traceInsns;
-      hart.onInsn = (pc, bits) => emit(`${hex(BigInt.asUintN(64, BigInt(pc))).padStart(18)} ${((bits & 3) === 3 ? (bits >>> 0).toString(16).padStart(8, '0') : (bits & 0xffff).toString(16).padStart(4, '0').padStart(8))}  ${disassemble(bits, pc)}`);
+      hart.onInsn = (pc, bits) => emit(insnLine(pc, bits));
     }
   }
 

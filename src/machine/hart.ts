@@ -12,10 +12,11 @@ import { PageFlag } from './bus.js';
 import { allocRegs } from './layout.js';
 import { Fpu } from './fpu.js';
 import { Access, Tlb, walk, TLB_MASK, type WalkCtx } from './mmu.js';
-import { Cause, Mode, takeTrap, pendingInterrupt } from './trap.js';
+import { Cause, Mode, takeTrap, pendingInterrupt, INTERRUPT_NAMES } from './trap.js';
 import { Irq, St, ENVCFG_STCE } from './csr.js';
 import { BlockCache, type Block } from './blocks.js';
 import { execBlock } from './exec.js';
+import { Tracer } from '../trace/events.js';
 
 export type Exit =
   /** The hart reached a native (host-implemented) region: a trap handed to the kernel. */
@@ -30,8 +31,6 @@ export type Exit =
 export const CYCLES_PER_TICK = 100; // 1 GHz core clock, 10 MHz mtime (DESIGN.md "Time")
 const TWO32 = 4294967296;
 const MAX64 = (1n << 64n) - 1n;
-
-export type TrapHook = (cause: number, interrupt: boolean, from: Mode, to: Mode, epc: bigint, tval: bigint) => void;
 
 export class Hart {
   readonly x: Int32Array;
@@ -77,7 +76,8 @@ export class Hart {
   private satpOn = false;
   private readonly ctx: WalkCtx = { satpPpn: 0, priv: Mode.M, sum: false, mxr: false };
 
-  onTrap: TrapHook | undefined;
+  /** Where this hart's events go (traps, sret/mret, interrupts raised, wfi); shared with whatever runs on it. */
+  trace = new Tracer();
   onInsn: ((pc: number, bits: number) => void) | undefined;
 
   constructor(bus: Bus, hartId = 0) {
@@ -141,6 +141,7 @@ export class Hart {
     this.mstatus = (s & ~(St.SIE | St.SPP | St.MPRV)) | St.SPIE | ((s & St.SPIE) ? St.SIE : 0);
     this.setPriv((s & St.SPP) ? Mode.S : Mode.U);
     this.irqDirty = true;
+    if (this.trace.on) this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn: 'sret', to: this.priv as 0 | 1, pc: this.sepc, instret: this.instret });
   }
 
   /** Architectural mret (priv 3.3.2). */
@@ -151,6 +152,7 @@ export class Hart {
     this.mstatus = (s & ~(St.MIE | St.MPP | (mpp !== Mode.M ? St.MPRV : 0))) | St.MPIE | ((s & St.MPIE) ? St.MIE : 0);
     this.setPriv(mpp);
     this.irqDirty = true;
+    if (this.trace.on) this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn: 'mret', to: mpp as 0 | 1 | 3, pc: this.mepc, instret: this.instret });
   }
 
   /** Marks the physical range [pa, pa+size) native: fetching there ends run() with a trap Exit. */
@@ -162,6 +164,7 @@ export class Hart {
   /** Drives a hardware interrupt-pending bit (MSIP from the CLINT, MEIP/SEIP from the PLIC). */
   setIrq(irq: Irq, level: boolean): void {
     const bit = 1 << irq;
+    if (level && (this.mipHw & bit) === 0 && this.trace.on) this.raised(irq);
     this.mipHw = level ? this.mipHw | bit : this.mipHw & ~bit;
     this.irqDirty = true;
   }
@@ -181,12 +184,26 @@ export class Hart {
     const mtip = now >= Number(this.mtimecmp);
     const sstc = (this.menvcfg & ENVCFG_STCE) !== 0n;
     const stip = sstc && now >= Number(this.stimecmp);
+    const was = this.mipHw;
     this.mipHw = (this.mipHw & ~((1 << Irq.MTI) | (1 << Irq.STI))) | (mtip ? 1 << Irq.MTI : 0) | (stip ? 1 << Irq.STI : 0);
+    if (this.trace.on && this.mipHw !== was) {
+      if (mtip && (was & (1 << Irq.MTI)) === 0) this.raised(Irq.MTI);
+      if (stip && (was & (1 << Irq.STI)) === 0) this.raised(Irq.STI);
+    }
     let next = Infinity;
     if (!mtip) next = this.cycleOfTick(Number(this.mtimecmp));
     if (sstc && !stip) next = Math.min(next, this.cycleOfTick(Number(this.stimecmp)));
     this.nextTimer = next;
     this.irqDirty = true;
+  }
+
+  /** --trace-insns: every instruction the hart starts becomes an event (slow: a hook call per instruction). */
+  traceInstructions(): void {
+    this.onInsn = (pc, bits) => this.trace.emit({ kind: 'insn', cycle: this.cycle, hart: this.hartId, pc, bits });
+  }
+
+  private raised(irq: Irq): void {
+    this.trace.emit({ kind: 'irq', cycle: this.cycle, hart: this.hartId, irq, name: INTERRUPT_NAMES[irq] });
   }
 
   // ---- privilege and translation -----------------------------------------
@@ -313,9 +330,11 @@ export class Hart {
     let wake = Infinity;
     if (this.mie & (1 << Irq.MTI)) wake = this.cycleOfTick(Number(this.mtimecmp));
     if ((this.mie & (1 << Irq.STI)) && (this.menvcfg & ENVCFG_STCE) !== 0n) wake = Math.min(wake, this.cycleOfTick(Number(this.stimecmp)));
+    if (this.trace.on) this.trace.emit({ kind: 'wfi', cycle: this.cycle, hart: this.hartId, phase: 'sleep' });
     if (wake === Infinity) return true;
     this.cycle = Math.max(this.cycle, wake);
     this.timersChanged();
+    if (this.trace.on) this.trace.emit({ kind: 'wfi', cycle: this.cycle, hart: this.hartId, phase: 'wake' });
     return false;
   }
 

@@ -1,0 +1,213 @@
+// Events: every mode switch and every kernel decision, as plain values that
+// sinks (--strace, --stats, --trace, the diagram) consume. This folder
+// imports nothing from the rest of lde (DESIGN.md "Dependency rule"): the
+// machine and the kernel describe what happened in these terms, and the
+// sinks never look back at them.
+//
+// Emitting is guarded by one field read: `if (tracer.on) tracer.emit({...})`.
+// With no sink attached `on` is false and no event object is ever built.
+
+/** Privilege modes as the hart numbers them (priv 1.2): U = 0, S = 1, M = 3. */
+export type ModeNumber = 0 | 1 | 3;
+
+interface At {
+  /** Virtual time in cycles (1 GHz: a cycle is a nanosecond). */
+  cycle: number;
+  hart: number;
+}
+
+// ---- the machine ------------------------------------------------------------
+
+/** A trap was taken (priv 3.1.6): an exception, or an interrupt being taken. */
+export interface TrapEvent extends At {
+  kind: 'trap';
+  cause: number;
+  interrupt: boolean;
+  /** The spec's name for the cause: "environment call from U-mode", "supervisor timer interrupt"... */
+  name: string;
+  from: ModeNumber;
+  to: ModeNumber;
+  /** xEPC: the faulting instruction, or the next one for an interrupt. */
+  pc: bigint;
+  tval: bigint;
+  /** Instructions retired so far on this hart. */
+  instret: number;
+}
+
+/** sret or mret (priv 3.3.2): back to a lower mode. */
+export interface XretEvent extends At {
+  kind: 'xret';
+  insn: 'sret' | 'mret';
+  to: ModeNumber;
+  pc: bigint;
+  instret: number;
+}
+
+/** An interrupt-pending bit became set (it is taken later, when enabled: a TrapEvent). */
+export interface IrqEvent extends At {
+  kind: 'irq';
+  irq: number;
+  name: string;
+}
+
+/** wfi: the hart sleeps until an interrupt is pending, then wakes. */
+export interface WfiEvent extends At {
+  kind: 'wfi';
+  phase: 'sleep' | 'wake';
+}
+
+/** One retired instruction (only on request: --trace-insns). */
+export interface InsnEvent extends At {
+  kind: 'insn';
+  pc: number;
+  bits: number;
+}
+
+// ---- the kernel -------------------------------------------------------------
+
+/** A system call starts (or runs again after it slept). */
+export interface SyscallEnterEvent extends At {
+  kind: 'syscall-enter';
+  pid: number;
+  nr: number;
+  /** The call's name, or `syscall_0x…` for a number the kernel does not know. */
+  name: string;
+  /** Arguments decoded as strace shows them (output arguments are decoded at exit). */
+  args: string;
+  /** True when the call is running again after sleeping. */
+  again: boolean;
+}
+
+/** A system call finished, or went to sleep (`blocked`: it will run again when woken). */
+export interface SyscallExitEvent extends At {
+  kind: 'syscall-exit';
+  pid: number;
+  nr: number;
+  name: string;
+  /** The raw result: a value, or -errno. */
+  ret: number;
+  blocked: boolean;
+  /** The whole strace line for a finished call, without the pid: `openat(AT_FDCWD, "/x", O_RDONLY) = -1 ENOENT (No such file or directory)`. */
+  text: string;
+}
+
+export type FaultResolution = 'demand-zero' | 'copy-on-write' | 'swap-in' | 'stack-growth' | 'present' | 'signal' | 'oom';
+
+/** An exception other than a system call, and what the kernel did about it. */
+export interface FaultEvent extends At {
+  kind: 'fault';
+  pid: number;
+  cause: number;
+  /** The spec's name for the cause. */
+  name: string;
+  addr: number;
+  pc: number;
+  resolution: FaultResolution;
+}
+
+export type SwitchReason = 'start' | 'tick' | 'yield' | 'block' | 'exit' | 'signal' | 'stop';
+
+/** The CPU goes from one process to another (pid 0: nobody, the hart was idle or this is boot). */
+export interface SwitchEvent extends At {
+  kind: 'switch';
+  from: number;
+  to: number;
+  /** Why `from` left the CPU. */
+  reason: SwitchReason;
+  toName: string;
+}
+
+/** A sleeping process becomes runnable. */
+export interface WakeEvent extends At {
+  kind: 'wake';
+  pid: number;
+  /** The process whose action woke it, or 0 for the kernel itself (a timer, a signal from nowhere). */
+  by: number;
+  why: 'event' | 'timer' | 'signal' | 'continue';
+}
+
+/** A signal is generated for a process, or acted on when it is delivered. */
+export interface SignalEvent extends At {
+  kind: 'signal';
+  phase: 'generate' | 'deliver';
+  pid: number;
+  sig: number;
+  name: string;
+  /** At delivery: what happened. */
+  action?: 'handler' | 'kill' | 'stop' | 'ignore';
+  /** At delivery, strace's siginfo: `{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10}`. */
+  info?: string;
+}
+
+/** A process is created (fork), replaces its image (execve), or ends. */
+export interface ProcEvent extends At {
+  kind: 'proc';
+  phase: 'create' | 'exec' | 'exit';
+  pid: number;
+  ppid: number;
+  /** The program's name (its basename). */
+  name: string;
+  /** At exit: the wait status (code << 8, or the signal number). */
+  status?: number;
+  /** At exit, strace's summary: `exited with 0`, `killed by SIGSEGV (core dumped)`. */
+  text?: string;
+}
+
+/** The periodic timer interrupt reached the scheduler. */
+export interface TickEvent extends At {
+  kind: 'tick';
+  pid: number;
+  /** True when the tick made the running process give up the CPU. */
+  preempted: boolean;
+}
+
+/** Nothing can run: the hart idles until `until`. */
+export interface IdleEvent extends At {
+  kind: 'idle';
+  until: number;
+}
+
+/** The run is over: the last event of every run. */
+export interface EndEvent extends At {
+  kind: 'end';
+  instret: number;
+  status: number;
+  /** What the kernel charged per operation (its cost table), for the reports. */
+  hz: number;
+}
+
+export type TraceEvent =
+  | TrapEvent | XretEvent | IrqEvent | WfiEvent | InsnEvent
+  | SyscallEnterEvent | SyscallExitEvent | FaultEvent | SwitchEvent | WakeEvent
+  | SignalEvent | ProcEvent | TickEvent | IdleEvent | EndEvent;
+
+export type EventKind = TraceEvent['kind'];
+
+export interface Sink {
+  event(e: TraceEvent): void;
+}
+
+/** Fans events out to the sinks attached to it. One per machine, shared with its kernel. */
+export class Tracer {
+  /** True when at least one sink listens: the one branch every emit site pays. */
+  on = false;
+  /** True when a sink wants every retired instruction (--trace-insns). */
+  insns = false;
+  private readonly sinks: Sink[] = [];
+
+  attach(sink: Sink, opts: { insns?: boolean } = {}): void {
+    this.sinks.push(sink);
+    this.on = true;
+    if (opts.insns) this.insns = true;
+  }
+
+  emit(e: TraceEvent): void {
+    for (const s of this.sinks) s.event(e);
+  }
+}
+
+/** A sink that keeps every event, for tests and the demo. */
+export class Recorder implements Sink {
+  readonly events: TraceEvent[] = [];
+  event(e: TraceEvent): void { this.events.push(e); }
+}

@@ -1,0 +1,25 @@
+// --strace: one line per finished system call, as strace -f prints them,
+// plus strace's signal (`--- SIGSEGV {...} ---`) and exit (`+++ exited with 0 +++`)
+// lines. The kernel decodes; this sink only chooses lines and prefixes the pid.
+
+import type { Sink, TraceEvent } from './events.js';
+
+export class StraceSink implements Sink {
+  constructor(private readonly write: (line: string) => void) {}
+
+  event(e: TraceEvent): void {
+    switch (e.kind) {
+      case 'syscall-exit':
+        if (!e.blocked) this.write(`[pid ${e.pid}] ${e.text}`);
+        return;
+      case 'signal':
+        if (e.phase === 'deliver' && e.info !== undefined) this.write(`[pid ${e.pid}] --- ${e.name} ${e.info} ---`);
+        return;
+      case 'proc':
+        if (e.phase === 'exit') this.write(`[pid ${e.pid}] +++ ${e.text} +++`);
+        return;
+      default:
+        return;
+    }
+  }
+}
