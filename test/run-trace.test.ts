@@ -1,34 +1,119 @@
-// lde run --strace and --stats: minimal forms (issue 4 completes them), with
-// the program's own syscalls as the oracle (user/src/hello.c makes three
-// writes and an exit_group, checked under qemu-riscv64 -strace when written).
+// lde run's observability options end to end through the CLI: --strace,
+// --stats[=json], --trace, --diagram, --trace-insns, and determinism (the
+// same run twice gives byte-identical traces and stats; --seed changes only
+// what is seeded). The oracles: the kernel's own counters (syscall counts in
+// --stats=json against the strace log), the program's known system calls
+// (user/src/hello.c makes three writes and an exit_group, as qemu-riscv64
+// -strace shows), and the disassembler for --trace-insns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { lde } from './helpers/cli.js';
+import { lde, have } from './helpers/cli.js';
 
-test('--strace prints one line per system call with its result', () => {
+const tmp = () => mkdtempSync(tmpdir() + '/lde-trace-');
+
+test('--strace prints one line per system call, then the exit line', () => {
   const r = lde(['run', '--strace', 'hello']);
   assert.equal(r.status, 0);
   const lines = r.stderr.trimEnd().split('\n');
   assert.deepEqual(lines.map((l) => l.replace(/\(.*\)/, '(…)')), [
-    '[pid 1] write(…) = 14', '[pid 1] write(…) = 21', '[pid 1] write(…) = 51', '[pid 1] exit_group(…) = 0']);
-  assert.match(lines[0], /^\[pid 1\] write\(1, 0x[0-9a-f]+, 14\) = 14$/);
+    '[pid 1] write(…) = 14', '[pid 1] write(…) = 21', '[pid 1] write(…) = 51', '[pid 1] exit_group(…) = ?', '[pid 1] +++ exited with 0 +++']);
+  assert.equal(lines[0], '[pid 1] write(1, "hello: argc=1\\n", 14) = 14');
 });
 
-test('--strace=FILE writes the log to a file and decodes paths and errno names', () => {
-  const file = mkdtempSync(tmpdir() + '/lde-strace-') + '/log';
+test('--strace=FILE writes the log to a file and decodes paths, flags and errno names', () => {
+  const file = tmp() + '/log';
   const r = lde(['run', `--strace=${file}`, 'libc']);
   assert.equal(r.status, 0, r.stderr);
-  const log = readFileSync(file, 'utf8');
-  assert.match(log, /openat\(-100, "\/nonexistent\/dir\/file", \d+\) = -1 ENOENT/);
+  assert.match(readFileSync(file, 'utf8'), /openat\(AT_FDCWD, "\/nonexistent\/dir\/file", O_RDONLY\) = -1 ENOENT \(No such file or directory\)/);
 });
 
-test('--stats summarizes instructions, processes, ticks, switches and system calls', () => {
-  const r = lde(['run', '--stats', 'pipe']);
+test('--stats=json counts what --strace shows, call by call', () => {
+  const file = tmp() + '/log';
+  const r = lde(['run', `--strace=${file}`, '--stats=json', 'pipe']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /^lde: stats: [\d,]+ instructions in [\d.]+ s of virtual time/m);
-  assert.match(r.stderr, /^lde: stats: 2 processes exited \(0 by a signal\)/m);
-  assert.match(r.stderr, /context switches: [1-9][\d,]* voluntary/);
-  assert.match(r.stderr, /system calls: .*clone 1/);
+  const stats = JSON.parse(r.stderr);
+  const fromLog = new Map<string, number>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\[pid \d+\] ([a-z_0-9]+)\(/.exec(line);
+    if (m) fromLog.set(m[1], (fromLog.get(m[1]) ?? 0) + 1);
+  }
+  const fromStats = new Map<string, number>(stats.syscalls.map((c: { name: string; count: number }) => [c.name, c.count]));
+  assert.deepEqual(new Map([...fromStats].sort()), new Map([...fromLog].sort()));
+  assert.ok(stats.contextSwitches.voluntary > 0);
+  assert.equal(stats.processes.length, 2);
+  assert.equal(stats.userCycles + stats.kernelCycles + stats.idleCycles, stats.cycles);
+});
+
+test('--stats prints a perf-stat-like summary ending with the diagram; --diagram prints the diagram alone', () => {
+  const r = lde(['run', '--stats', 'cowfork']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const word of ['clone', 'copy-on-write', 'voluntary', 'involuntary', 'p99', 'USER MODE']) assert.ok(r.stderr.includes(word), `no "${word}" in:\n${r.stderr}`);
+  const d = lde(['run', '--diagram', 'cowfork']);
+  assert.equal(d.status, 0);
+  assert.ok(d.stderr.includes('USER MODE'));
+  assert.ok(!d.stderr.includes('p99'));
+  assert.ok(r.stderr.endsWith(d.stderr), 'the stats end with the same diagram');
+  assert.ok(!/\x1b\[/.test(r.stderr), 'no color when stderr is not a terminal');
+});
+
+test('the same run twice gives byte-identical --trace and --stats=json (forking, segfaulting and preempted programs)', () => {
+  for (const prog of [['pipe', '200'], ['segfault'], ['hogs']]) {
+    const runs = [0, 1].map(() => {
+      const file = tmp() + '/trace.json';
+      const r = lde(['run', '--trace', file, '--stats=json', ...prog]);
+      return { status: r.status, stats: r.stderr, trace: readFileSync(file, 'utf8') };
+    });
+    assert.equal(runs[0].status, runs[1].status, prog[0]);
+    assert.equal(runs[0].stats, runs[1].stats, prog[0]);
+    assert.equal(runs[0].trace, runs[1].trace, prog[0]);
+    assert.ok(JSON.parse(runs[0].trace).traceEvents.length > 10);
+  }
+});
+
+test('--seed changes only what is seeded: AT_RANDOM and /dev/urandom differ, time and counts do not', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not installed: cannot build the AT_RANDOM probe');
+  const dir = tmp();
+  writeFileSync(`${dir}/r.c`, '#include <stdio.h>\n#include <sys/auxv.h>\n#include <fcntl.h>\n#include <unistd.h>\n' +
+    'int main(void) { unsigned char *r = (unsigned char *)getauxval(AT_RANDOM), u[4]; int fd = open("/dev/urandom", O_RDONLY);\n' +
+    '  read(fd, u, 4); printf("%02x%02x%02x%02x %02x%02x%02x%02x\\n", r[0], r[1], r[2], r[3], u[0], u[1], u[2], u[3]); return 0; }\n');
+  const cc = spawnSync('riscv64-linux-gnu-gcc', ['-static', '-O1', '-o', `${dir}/r`, `${dir}/r.c`], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  const run = (seed: string) => lde(['run', '--seed', seed, '--stats=json', `${dir}/r`]);
+  const [a, a2, b] = [run('1'), run('1'), run('2')];
+  assert.equal(a.stdout, a2.stdout);
+  assert.notEqual(a.stdout.split(' ')[0], b.stdout.split(' ')[0], 'AT_RANDOM follows the seed');
+  assert.notEqual(a.stdout.split(' ')[1], b.stdout.split(' ')[1], '/dev/urandom follows the seed');
+  const sa = JSON.parse(a.stderr), sb = JSON.parse(b.stderr);
+  assert.deepEqual(sa.syscalls, sb.syscalls);
+  assert.deepEqual(sa.exceptions, sb.exceptions);
+  const hello = (seed: string) => lde(['run', '--seed', seed, '--stats=json', 'hello']).stderr;
+  assert.equal(hello('1'), hello('7'), 'a program that reads no randomness runs identically under any seed');
+});
+
+test('--trace-insns prints each instruction the hart starts, disassembled, then the program runs as usual', () => {
+  const r = lde(['run', '--trace-insns', 'hello']);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, readFileSync('user/expected/hello.txt', 'utf8').split('\n').slice(1).join('\n'));
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.ok(lines.length > 1000);
+  assert.match(lines[0], /^ +0x[0-9a-f]+ [0-9a-f ]{8}  [a-z.]+/);
+  assert.ok(lines.some((l) => / ecall$/.test(l)));
+});
+
+test('observability options refuse bad values in one line', () => {
+  const cases: [string[], RegExp][] = [
+    [['--stats=xml'], /^lde: --stats: 'xml' is not a format/],
+    [['--trace', '/nonexistent/dir/t.json'], /^lde: --trace: cannot write \/nonexistent\/dir\/t\.json: ENOENT/],
+    [['--strace='], /^lde: --strace=FILE: the file name is empty/],
+    [['--no-timer', '--hz', '100'], /^lde: --no-timer and --hz: choose one/],
+  ];
+  for (const [opts, want] of cases) {
+    const r = lde(['run', ...opts, 'hello']);
+    assert.equal(r.status, 2, opts.join(' '));
+    assert.match(r.stderr, want);
+    assert.equal(r.stderr.split('\n').length, 2, 'one line');
+  }
 });

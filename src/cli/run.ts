@@ -13,6 +13,9 @@ import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
 import { Status, fail } from './status.js';
 import { StraceSink } from '../trace/strace.js';
+import { ChromeTraceSink } from '../trace/chrome.js';
+import { StatsSink, formatStats, statsJson } from '../trace/stats.js';
+import { drawDiagram } from '../trace/diagram.js';
 import { insnLine } from '../isa/disasm.js';
 
 const USAGE = 'usage: lde run [--hz N] [--no-timer] [--mem SIZE] [--swap SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--realtime] [--strace[=FILE]] [--stats[=json]] [--trace FILE] [--diagram] [--trace-insns] PROGRAM [ARGS...]';
@@ -78,7 +81,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     kernel.trace.attach({ event: (e) => { if (e.kind === 'insn') lines.push(insnLine(e.pc, e.bits)); } }, { insns: true });
     outputs.push(() => lines.flush());
   }
-  // PENDING (lead): --trace, --stats, --diagram sinks are wired once src/trace/{chrome,stats,diagram}.ts land.
+  let trace: ChromeTraceSink | undefined;
+  if (traceFile !== undefined) {
+    const out = new LineBuffer(openOutput('--trace', traceFile));
+    trace = new ChromeTraceSink((chunk) => out.push(chunk, ''));
+    kernel.trace.attach(trace);
+    outputs.push(() => { trace!.finish(); out.flush(); });
+  }
+  const stats = opts.has('--stats') || opts.has('--diagram') ? new StatsSink() : undefined;
+  if (stats) kernel.trace.attach(stats);
   try {
     kernel.spawn(path, bytes, [name, ...args], envFor());
   } catch (e) {
@@ -88,6 +99,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const r = kernel.run();
   for (const done of outputs) done();
   if (r.message) process.stderr.write(`lde: ${r.message}\n`);
+  const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
+  if (stats && opts.has('--stats')) process.stderr.write(statsMode === 'json' ? statsJson(stats.summary()) + '\n' : formatStats(stats.summary(), { color }));
+  else if (stats) process.stderr.write(drawDiagram(stats.summary(), { color }));
   return r.status;
 }
 
