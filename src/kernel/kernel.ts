@@ -5,7 +5,8 @@
 import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, CAUSE_NAMES, type Exit } from '../machine/index.js';
 import type { Tracer, SwitchReason, FaultResolution } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
-import { formatExit, formatSiginfo } from './strace.js';
+import { formatCall, formatExit, formatSiginfo } from './strace.js';
+import { SYSNAME } from './sysno.js';
 import { Frames, PAGE_SIZE } from './frames.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './vm.js';
 import { Process } from './proc.js';
@@ -463,10 +464,21 @@ export class Kernel {
       p.inBlockedCall = false;
       // rt_sigsuspend, ppoll and the sleeps are never restarted after a handler (Linux: ERESTARTNOHAND/RESTART_BLOCK).
       const noRestart = [133, 73, 101, 115].includes(p.reg(17));
-      if (noRestart || (act.flags & SA_RESTART) === 0) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
+      if (noRestart || (act.flags & SA_RESTART) === 0) { this.interrupted(p); p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
     }
     if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { this.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
     return true;
+  }
+
+  /** A sleeping system call ends with EINTR: under a tracer, its exit event (strace's `= -1 EINTR`). */
+  private interrupted(p: Process): void {
+    const entry = p.pendingCall;
+    p.pendingCall = undefined;
+    if (!this.trace.on || entry === undefined) return;
+    const nr = p.reg(17), name = SYSNAME.get(nr) ?? `syscall_0x${nr.toString(16)}`;
+    const args = [10, 11, 12, 13, 14, 15].map((r) => p.reg(r));
+    this.trace.emit({ kind: 'syscall-exit', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, nr, name, ret: -EINTR, blocked: false,
+      text: formatCall(p, name, args, entry, -EINTR, false) });
   }
 
   private delivered(p: Process, sig: number, info: SigInfo, action: 'handler' | 'kill' | 'stop' | 'ignore'): void {

@@ -19,6 +19,7 @@ import { execCsr, execAmo, execFp } from './exec-sys.js';
 
 const TWO32 = 4294967296;
 
+/** Retires k instructions (one cycle each). Trap paths call it before taking the trap, so the trap sees the time of the faulting instruction. */
 function done(h: Hart, k: number): number {
   h.cycle += k;
   h.instret += k;
@@ -77,7 +78,7 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.LWU: v = load32(h, lo, hi) | 0; vh = 0; break;
           default: v = load64(h, lo, hi); vh = mem.hi; break;
         }
-        if (h.exc !== 0) { h.pc = pc; h.raise(); return done(h, i); }
+        if (h.exc !== 0) { done(h, i); h.pc = pc; h.raise(); return i; }
         x[d] = v; x[d + 1] = vh;
         break;
       }
@@ -89,7 +90,7 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.SW: store32(h, lo, hi, x[s2]); break;
           default: store64(h, lo, hi, x[s2], x[s2 + 1]); break;
         }
-        if (h.exc !== 0) { h.pc = pc; h.raise(); return done(h, i); }
+        if (h.exc !== 0) { done(h, i); h.pc = pc; h.raise(); return i; }
         break;
       }
 
@@ -135,29 +136,29 @@ export function execBlock(h: Hart, blk: Block): number {
 
       case Op.FENCE: break;
       case Op.FENCE_I: h.pc = pc + r[b + 7]; return done(h, i + 1); // stores already invalidated decoded blocks
-      case Op.ECALL: h.pc = pc; takeTrap(h, Cause.ECALL_U + h.priv, false, 0n); return done(h, i);
-      case Op.EBREAK: h.pc = pc; takeTrap(h, Cause.BREAKPOINT, false, BigInt.asUintN(64, BigInt(pc))); return done(h, i);
+      case Op.ECALL: done(h, i); h.pc = pc; takeTrap(h, Cause.ECALL_U + h.priv, false, 0n); return i;
+      case Op.EBREAK: done(h, i); h.pc = pc; takeTrap(h, Cause.BREAKPOINT, false, BigInt.asUintN(64, BigInt(pc))); return i;
       case Op.MRET:
-        if (h.priv !== Mode.M) { illegal(h, pc, blk.raw[i]); return done(h, i); }
+        if (h.priv !== Mode.M) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         h.mret(); return done(h, i + 1);
       case Op.SRET: // priv 3.1.6.5: "When TSR=1, attempts to execute SRET while executing in S-mode will raise an illegal instruction exception."
-        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TSR))) { illegal(h, pc, blk.raw[i]); return done(h, i); }
+        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TSR))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         h.sret(); return done(h, i + 1);
       case Op.WFI: // priv 3.1.6.5 (TW): we choose a time limit of zero, so wfi below M with TW=1 traps at once; U-mode always traps.
-        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TW))) { illegal(h, pc, blk.raw[i]); return done(h, i); }
+        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TW))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         h.wfi = true; h.pc = pc + r[b + 7]; return done(h, i + 1);
       case Op.SFENCE_VMA:
-        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TVM))) { illegal(h, pc, blk.raw[i]); return done(h, i); }
+        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TVM))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         h.flushTlbs(); h.pc = pc + r[b + 7]; return done(h, i + 1);
       case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
         done(h, i); // CSR reads of cycle/instret/time see every earlier instruction of the block
         if (!execCsr(h, r[b], d, s1, imm)) { illegal(h, pc, blk.raw[i]); return i; }
         h.pc = pc + r[b + 7];
         return i + done(h, 1);
-      case Op.ILLEGAL: illegal(h, pc, blk.raw[i]); return done(h, i);
+      case Op.ILLEGAL: done(h, i); illegal(h, pc, blk.raw[i]); return i;
 
       case Op.FLW: case Op.FLD: case Op.FSW: case Op.FSD: {
-        if ((h.mstatus & St.FS) === 0) { illegal(h, pc, blk.raw[i]); return done(h, i); }
+        if ((h.mstatus & St.FS) === 0) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         const al = x[s1], lo = (al + imm) | 0, hi = addHi(al, x[s1 + 1], imm, lo);
         switch (r[b]) {
           case Op.FLW: { const v = load32(h, lo, hi); if (h.exc === 0) { f[d] = v; f[d + 1] = -1; } break; }
@@ -165,15 +166,15 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.FSW: store32(h, lo, hi, f[s2]); break;
           default: store64(h, lo, hi, f[s2], f[s2 + 1]); break;
         }
-        if (h.exc !== 0) { h.pc = pc; h.raise(); return done(h, i); }
+        if (h.exc !== 0) { done(h, i); h.pc = pc; h.raise(); return i; }
         if (r[b] === Op.FLW || r[b] === Op.FLD) h.mstatus |= St.FS;
         break;
       }
       default:
         if (r[b] >= Op.LR_W && r[b] <= Op.AMOMAXU_D) {
-          if (!execAmo(h, r[b], d, s1, s2)) { h.pc = pc; h.raise(); return done(h, i); }
+          if (!execAmo(h, r[b], d, s1, s2)) { done(h, i); h.pc = pc; h.raise(); return i; }
         } else if (!execFp(h, r[b], d, s1, s2, r[b + 5], r[b + 6])) {
-          illegal(h, pc, blk.raw[i]); return done(h, i);
+          done(h, i); illegal(h, pc, blk.raw[i]); return i;
         }
         break;
     }
