@@ -1,23 +1,191 @@
-// lde demo: the guided tour runs every chapter and its numbers are the
-// kernel's own counters (deterministic: the clock is virtual).
+// lde demo: the guided tour. Its numbers come from the runs' events; the
+// oracles here are the kernel's own counters from independent runs of the
+// same programs with no sink attached (the hart's instret, syscallCounts,
+// ticks, minflt, per-process utime), the cost table, the round-robin
+// scheduler's bound on waiting, and the Trace Event Format's rules. The
+// clock is virtual, so every number repeats exactly; wall time is never asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lde } from './helpers/cli.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Kernel } from '../src/kernel/kernel.js';
+import { DEFAULT_COSTS } from '../src/kernel/cost.js';
+import { nodeHost } from '../src/cli/host.js';
+import { lde, ROOT } from './helpers/cli.js';
 
-test('lde demo runs every chapter and reports what the kernel counted', () => {
+const ANSI = /\x1b\[/;
+
+/** A bundled program under a kernel with nothing attached: the independent oracle. */
+function bare(name: string, args: string[], hz: number, maxCycles = 10e9) {
+  const host = { ...nodeHost(), write: () => {}, readStdin: () => new Uint8Array(0) };
+  const k = new Kernel({ host, hz, maxCycles, seed: 1 });
+  const path = `${ROOT}user/bin/${name}`;
+  k.spawn(path, readFileSync(path), [name, ...args], []);
+  const r = k.run();
+  const calls = [...k.syscallCounts.values()].reduce((n, v) => n + v, 0);
+  const live = [...k.procs.values()].filter((p) => p.state !== 'zombie');
+  const minflt = k.totals.minflt + live.reduce((n, p) => n + p.minflt, 0);
+  return { k, r, calls, minflt };
+}
+
+/** `lde run …` as the demo prints it, split back into a run. */
+function parseRun(command: string): { name: string; args: string[]; hz: number; maxCycles?: number } {
+  const words = command.split(' ').slice(2);
+  let hz = 250, maxCycles: number | undefined;
+  while (words[0]?.startsWith('--')) {
+    const w = words.shift()!;
+    if (w === '--no-timer') hz = 0;
+    else if (w === '--hz') hz = Number(words.shift());
+    else if (w === '--max-time') maxCycles = Number(words.shift()) * 1e9;
+  }
+  return { name: words[0], args: words.slice(1), hz, maxCycles };
+}
+
+type Chapter = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function demoJson(): Chapter[] {
+  const r = lde(['demo', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, ANSI);
+  const doc = JSON.parse(r.stdout) as { chapters: Chapter[] };
+  assert.deepEqual(doc.chapters.map((c) => c.chapter), [1, 2, 3, 4, 5, 6]);
+  return doc.chapters;
+}
+
+test('lde demo runs every chapter, in plain text when stdout is not a terminal', () => {
   const r = lde(['demo']);
   assert.equal(r.status, 0, r.stderr);
-  for (let n = 1; n <= 6; n++) assert.match(r.stdout, new RegExp(`── ${n}\\. `));
-  assert.match(r.stdout, /4 system calls \(write 3, exit_group 1\)/);
-  assert.match(r.stdout, /2,048 page faults, each resolved by the kernel/);
+  assert.equal(r.stderr, '');
+  for (let n = 1; n <= 6; n++) assert.match(r.stdout, new RegExp(`^── ${n}\\. `, 'm'));
+  assert.equal((r.stdout.match(/Watch for: /g) ?? []).length, 6);
+  assert.doesNotMatch(r.stdout, ANSI);
+  assert.match(r.stdout, /\$ lde run --no-timer spin \d+/);
+  assert.match(r.stdout, /^ +[\d.]+ µs +trap +environment call from U-mode, pc 0x[0-9a-f]+, U → S$/m);
+  assert.match(r.stdout, /--- SIGSEGV \{si_signo=SIGSEGV/);
   assert.match(r.stdout, /exit status 139 = 128 \+ 11/);
   assert.match(r.stdout, /exit status 132 = 128 \+ 4/);
-  assert.match(r.stdout, /55 timer interrupts at 250 Hz/); // 220 ms of virtual time at 4 ms a tick
-  assert.match(r.stdout, /The same spinner: 0 timer interrupts/);
-  assert.match(r.stdout, /idle hart skipped 200 ms/);
-  assert.match(r.stdout, /exec: image 5 of 5, same pid as the first: yes/);
+  assert.match(r.stdout, /lde: no progress: stopped at 0\.040 s/);
+  assert.match(r.stdout, /USER MODE/); // the diagram
 });
 
-test('lde demo rejects arguments it does not know', () => {
-  assert.equal(lde(['demo', '--bogus']).status, 2);
+test('each chapter\'s numbers agree with the kernel\'s own counters', () => {
+  const [direct, syscall, exc, timer, noTimer, tour] = demoJson();
+
+  // 1: millions of user instructions, and the kernel entered only for the system calls.
+  const spin = bare('spin', parseRun(direct.run).args, 0);
+  assert.equal(direct.userInstructions, spin.k.board.hart.instret);
+  assert.ok(direct.userInstructions > 1e6);
+  assert.equal(direct.syscalls, spin.calls);
+  assert.equal(direct.kernelEntries, spin.calls);
+  assert.equal(direct.ticks, 0);
+  assert.equal(spin.k.ticks, 0);
+  assert.ok(direct.longestUserStretch > 0.99 * direct.userInstructions && direct.longestUserStretch <= direct.userInstructions);
+
+  // 2: one write, event by event: trap → syscall-enter → syscall-exit → sret, back to the instruction after the ecall.
+  assert.deepEqual(syscall.write.map((e: Chapter) => e.kind), ['trap', 'syscall-enter', 'syscall-exit', 'xret']);
+  const [trap, enter, exit, xret] = syscall.write;
+  assert.equal(trap.cause, 8);
+  assert.equal(enter.call, 'write');
+  assert.match(exit.text, /^write\(1, 0x[0-9a-f]+, \d+\) = \d+$/);
+  assert.equal(xret.insn, 'sret');
+  assert.equal(BigInt(xret.pc), BigInt(trap.pc) + 4n);
+  assert.ok(trap.cycle <= enter.cycle && enter.cycle <= exit.cycle && exit.cycle <= xret.cycle);
+  assert.equal(exit.cycle - enter.cycle, DEFAULT_COSTS.syscall);
+  assert.equal(syscall.writeKernelCycles, xret.cycle - trap.cycle);
+  assert.equal(syscall.helloSyscalls, bare('hello', [], 250).calls);
+  assert.equal(syscall.many.syscalls, bare('syscalls', parseRun(syscall.many.run).args, 250).calls);
+  assert.equal(syscall.many.meanCycles, DEFAULT_COSTS.syscall); // getppid does no work beyond the crossing
+
+  // 3: faults resolved (the kernel's minflt), and two fatal ones.
+  assert.equal(exc.pfstorm.faults, bare('pfstorm', [], 250).minflt);
+  const cow = bare('cowfork', [], 250);
+  assert.equal(exc.cowfork.faults, cow.minflt);
+  assert.ok(exc.cowfork.copyOnWrite > 0 && exc.cowfork.copyOnWrite < exc.cowfork.faults);
+  assert.deepEqual([exc.segfault.status, exc.segfault.signal, exc.segfault.addr], [139, 'SIGSEGV', '0x10']);
+  assert.equal(exc.segfault.status, bare('segfault', [], 250).r.status);
+  assert.deepEqual([exc.illegal.status, exc.illegal.signal, exc.illegal.cause], [132, 'SIGILL', 'illegal instruction']);
+
+  // 4: two hogs share the CPU only through the timer; the interactive child waits at most two slices.
+  const pair = bare('hogs', parseRun(timer.pair.run).args, 250);
+  assert.equal(timer.pair.ticks, pair.k.ticks);
+  assert.equal(timer.pair.hogs.length, 2);
+  const [h1, h2] = timer.pair.hogs;
+  assert.equal(h1.userCycles, h2.userCycles); // the same work, at one instruction a cycle
+  assert.ok(h1.slices > 1 && h2.slices > 1);
+  assert.equal(timer.pair.hogTraps.syscalls, 6); // each hog: close before its loop, write and exit_group after (user/src/hogs.c)
+  assert.ok(timer.pair.hogTraps.interrupts >= timer.pair.preempted);
+  const tick = 1e9 / 250;
+  const lat = timer.interactive.latency;
+  assert.equal(lat.count, Number(parseRun(timer.interactive.run).args[2])); // one wake-up per nap
+  assert.ok(lat.p50 > 0 && lat.p50 <= lat.p99 && lat.p99 <= lat.max);
+  assert.ok(lat.max <= 2 * tick + 1e6, `round robin behind two hogs: at most two slices, got ${lat.max}`);
+  assert.ok(timer.interactive.userCycles < timer.interactive.hogsUserCycles[0] / 100);
+
+  // 5: no timer: the first hog keeps the CPU until the time limit; the others never run.
+  const spec = parseRun(noTimer.run);
+  assert.equal(spec.hz, 0);
+  const held = bare(spec.name, spec.args, 0, spec.maxCycles);
+  assert.equal(noTimer.status, 124);
+  assert.equal(noTimer.status, held.r.status);
+  assert.equal(noTimer.ticks, 0);
+  assert.equal(held.k.ticks, 0);
+  assert.match(noTimer.message, /pid 2 \(hogs\) had held the CPU since 0\.000 s with 2 other processes waiting to run: there is no timer interrupt/);
+  assert.equal(noTimer.message, held.r.message);
+  assert.equal(noTimer.holder, 2);
+  assert.deepEqual(noTimer.starved, [3, 4]);
+  for (const pid of noTimer.starved) assert.equal(held.k.procs.get(pid)!.utime, 0);
+  const holder = noTimer.processes.find((p: Chapter) => p.pid === 2);
+  assert.equal(holder.userCycles, held.k.procs.get(2)!.utime);
+
+  // 6: the diagram's totals are the tour's.
+  assert.equal(tour.runs, 10);
+  assert.equal(tour.diagram.exception.killed, 2); // segfault and illegal
+  assert.equal(tour.diagram.timer.same + tour.diagram.timer.other, tour.ticks.total);
+  assert.ok(tour.ticks.total >= timer.pair.ticks + timer.interactive.ticks);
+  assert.ok(tour.userInstructions > direct.userInstructions);
+});
+
+test('lde demo --chapter N prints only chapter N', () => {
+  const r = lde(['demo', '--chapter', '2']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^── 2\. A system call/m);
+  assert.doesNotMatch(r.stdout, /^── [13456]\. /m);
+  assert.doesNotMatch(r.stdout, /^lde demo/m);
+  assert.doesNotMatch(r.stdout, /\$ lde run (spin|pfstorm|hogs)/);
+  // Chapter 6 draws the whole tour, running the others without printing them.
+  const six = lde(['demo', '--chapter=6', '--json']);
+  assert.equal(six.status, 0, six.stderr);
+  const chapters = JSON.parse(six.stdout).chapters;
+  assert.deepEqual(chapters.map((c: Chapter) => c.chapter), [6]);
+  assert.equal(chapters[0].runs, 10);
+});
+
+test('lde demo rejects what it does not know with one line and status 2', () => {
+  for (const args of [['--bogus'], ['--chapter', '0'], ['--chapter', '7'], ['--chapter', 'two'], ['--chapter'], ['extra']]) {
+    const r = lde(['demo', ...args]);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^lde: /);
+  }
+});
+
+test('lde demo --trace FILE writes one Chrome trace of the runs, in time order', () => {
+  const dir = mkdtempSync(`${tmpdir()}/lde-demo-`);
+  try {
+    const file = `${dir}/tour.json`;
+    const r = lde(['demo', '--chapter', '3', '--trace', file]);
+    assert.equal(r.status, 0, r.stderr);
+    const trace = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: { name: string; ph: string; ts: number; dur?: number }[] };
+    const events = trace.traceEvents;
+    assert.ok(events.length > 0);
+    const spawns = events.filter((e) => e.name.startsWith('spawn: ')).map((e) => e.name.replace(/ \(pid.*/, ''));
+    assert.deepEqual(spawns, ['spawn: pfstorm', 'spawn: cowfork', 'spawn: segfault', 'spawn: illegal']);
+    const ends = events.filter((e) => e.name === 'end');
+    assert.equal(ends.length, 4);
+    for (let i = 1; i < events.length; i++) assert.ok(events[i].ts >= events[i - 1].ts, `ts goes back at record ${i}`);
+    assert.ok(events.some((e) => e.name === 'page fault: copy-on-write' && e.ph === 'X'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
