@@ -117,3 +117,41 @@ test('observability options refuse bad values in one line', () => {
     assert.equal(r.stderr.split('\n').length, 2, 'one line');
   }
 });
+
+test('--strace: a handler interrupting a sleeping call gives strace\'s lines, in strace\'s order (ERESTARTSYS with SA_RESTART, EINTR without)', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not installed: cannot build the signal probe');
+  const dir = tmp();
+  writeFileSync(`${dir}/r.c`, `#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+static int fds[2];
+static void onalrm(int s) { (void)s; write(fds[1], "z", 1); }
+int main(void) {
+  struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_handler = onalrm; sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, 0); pipe(fds); alarm(1);
+  char c; if (read(fds[0], &c, 1) != 1 || c != 'z') return 1;
+  sa.sa_flags = 0; sigaction(SIGALRM, &sa, 0); alarm(1);
+  return read(fds[0], &c, 1) == -1 ? 0 : 2;
+}
+`);
+  const cc = spawnSync('riscv64-linux-gnu-gcc', ['-static', '-O1', '-o', `${dir}/r`, `${dir}/r.c`], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  const r = lde(['run', '--strace', `${dir}/r`]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.split('\n').map((l) => l.replace(/0x[0-9a-f]+/g, 'ADDR'));
+  const from = lines.findIndex((l) => l.includes('ERESTARTSYS'));
+  assert.deepEqual(lines.slice(from, from + 5), [
+    '[pid 1] read(3, ADDR, 1) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)',
+    '[pid 1] --- SIGALRM {si_signo=SIGALRM, si_code=SI_KERNEL} ---',
+    '[pid 1] write(4, "z", 1) = 1',
+    '[pid 1] rt_sigreturn({mask=[]}) = 3',
+    '[pid 1] read(3, "z", 1) = 1',
+  ]);
+  const eintr = lines.findIndex((l) => l.includes('EINTR'));
+  assert.deepEqual(lines.slice(eintr, eintr + 4), [
+    '[pid 1] read(3, ADDR, 1) = -1 EINTR (Interrupted system call)',
+    '[pid 1] --- SIGALRM {si_signo=SIGALRM, si_code=SI_KERNEL} ---',
+    '[pid 1] write(4, "z", 1) = 1',
+    '[pid 1] rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)',
+  ]);
+});

@@ -5,8 +5,8 @@
 import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, CAUSE_NAMES, type Exit } from '../machine/index.js';
 import type { Tracer, SwitchReason, FaultResolution } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
-import { formatCall, formatExit, formatSiginfo } from './strace.js';
-import { SYSNAME } from './sysno.js';
+import { formatExit } from './strace.js';
+import { generate, forceSignal, deliver, delivered, notifyParent } from './sigpolicy.js';
 import { Frames, PAGE_SIZE } from './frames.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './vm.js';
 import { Process } from './proc.js';
@@ -181,7 +181,7 @@ export class Kernel {
     p.files[2] = new ConsoleFile(this.host, 2, 1);
     this.procs.set(p.pid, p);
     this.runq.push(p);
-    if (this.trace.on) this.trace.emit({ kind: 'proc', cycle: this.board.hart.cycle, hart: 0, phase: 'create', pid: p.pid, ppid: 0, name: basename(path) });
+    if (this.trace.on) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: p.pid, ppid: 0, name: basename(path) });
     return p;
   }
 
@@ -192,7 +192,7 @@ export class Kernel {
     this.procs.set(c.pid, c);
     parent.children.push(c);
     this.charge(this.costs.fork);
-    if (this.trace.on) this.trace.emit({ kind: 'proc', cycle: this.board.hart.cycle, hart: 0, phase: 'create', pid: c.pid, ppid: parent.pid, name: basename(c.exe) });
+    if (this.trace.on) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: c.pid, ppid: parent.pid, name: basename(c.exe) });
     return c;
   }
 
@@ -217,7 +217,7 @@ export class Kernel {
       if (this.opts.maxCycles !== undefined && h.cycle >= this.opts.maxCycles && this.result === undefined) this.result = this.timeLimit();
     }
     const result = this.result ?? { status: 125, message: 'every process is blocked: deadlock' };
-    if (this.trace.on) this.trace.emit({ kind: 'end', cycle: h.cycle, hart: 0, instret: h.instret, status: result.status, hz: this.hz });
+    if (this.trace.on) this.trace.emit({ kind: 'end', ...this.at(), instret: h.instret, status: result.status, hz: this.hz });
     return result;
   }
 
@@ -300,7 +300,7 @@ export class Kernel {
     p.waitingOn?.remove(p);
     p.waitingOn = undefined;
     if (p.state !== 'sleeping') return;
-    if (this.trace.on) this.trace.emit({ kind: 'wake', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, by: why === 'timer' ? 0 : this.current?.pid ?? 0, why });
+    if (this.trace.on) this.trace.emit({ kind: 'wake', ...this.at(), pid: p.pid, by: why === 'timer' ? 0 : this.current?.pid ?? 0, why });
     p.state = 'runnable';
     p.wakeAt = Infinity;
     this.timed = this.timed.filter((q) => q !== p);
@@ -353,7 +353,7 @@ export class Kernel {
     if (this.timed.length === 0 && this.alarms.length === 0) return false;
     const h = this.board.hart;
     const until = Math.min(...this.timed.map((p) => p.wakeAt), ...this.alarms.map((p) => p.alarmAt));
-    if (this.trace.on) this.trace.emit({ kind: 'idle', cycle: h.cycle, hart: 0, until: Math.max(until, h.cycle) });
+    if (this.trace.on) this.trace.emit({ kind: 'idle', ...this.at(), until: Math.max(until, h.cycle) });
     if (this.opts.realtime) { this.syncClock(); this.host.sleepNs(until - h.cycle); this.syncClock(); }
     if (until > h.cycle) { this.idleCycles += until - h.cycle; h.cycle = until; h.timersChanged(); }
     this.armTimer();
@@ -378,7 +378,7 @@ export class Kernel {
       this.current = undefined;
       this.offReason = 'tick';
     }
-    if (this.trace.on) this.trace.emit({ kind: 'tick', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, preempted: preempt });
+    if (this.trace.on) this.trace.emit({ kind: 'tick', ...this.at(), pid: p.pid, preempted: preempt });
   }
 
   private exception(p: Process, cause: number, tval: bigint): void {
@@ -390,125 +390,36 @@ export class Kernel {
       this.charge(r === 'copy-on-write' ? this.costs.cowFault : this.costs.fault);
       const signal = r === 'maperr' || r === 'accerr';
       if (this.trace.on) this.faultEvent(p, cause, addr, signal ? 'signal' : r);
-      if (signal) return this.fault(p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
+      if (signal) return forceSignal(this, p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
       if (r === 'oom') return this.outOfMemory(); // the faulting access runs again if its process survives
       if (r === 'swap-in') p.majflt++; else p.minflt++;
       return;
     }
     this.charge(this.costs.syscall); // an exception's crossing, like a system call's
     if (this.trace.on) this.faultEvent(p, cause, addr, 'signal');
-    if (cause === 2) return this.fault(p, Sig.ILL, ILL_ILLOPC, p.pc);
-    if (cause === 3) return this.fault(p, Sig.TRAP, TRAP_BRKPT, p.pc);
-    if (cause === 4 || cause === 6) return this.fault(p, Sig.BUS, BUS_ADRALN, addr);
-    return this.fault(p, Sig.SEGV, SI_KERNEL, addr);
+    if (cause === 2) return forceSignal(this, p, Sig.ILL, ILL_ILLOPC, p.pc);
+    if (cause === 3) return forceSignal(this, p, Sig.TRAP, TRAP_BRKPT, p.pc);
+    if (cause === 4 || cause === 6) return forceSignal(this, p, Sig.BUS, BUS_ADRALN, addr);
+    return forceSignal(this, p, Sig.SEGV, SI_KERNEL, addr);
   }
 
   private faultEvent(p: Process, cause: number, addr: number, resolution: FaultResolution): void {
-    this.trace.emit({ kind: 'fault', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, cause, name: CAUSE_NAMES[cause] ?? `cause ${cause}`, addr, pc: p.pc, resolution });
+    this.trace.emit({ kind: 'fault', ...this.at(), pid: p.pid, cause, name: CAUSE_NAMES[cause] ?? `cause ${cause}`, addr, pc: p.pc, resolution });
   }
 
-  /**
-   * A synchronous fault signal. Like Linux's force_sig_fault: a blocked or
-   * ignored fault signal cannot be held off, so the default action applies.
-   */
-  private fault(p: Process, sig: number, code: number, addr: number): void {
-    const act = p.sigActions[sig];
-    if ((p.sigMask & bit(sig)) || act.handler === SIG_IGN || act.handler === SIG_DFL) return this.kill(p, sig, addr, undefined, { code, addr });
-    this.signal(p, sig, { code, addr });
+  /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode (sigpolicy.ts). */
+  signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generate(this, p, sig, info); }
+
+  /** Takes p off the CPU if it is on it, recording why (for the next switch event). */
+  leaveCpu(p: Process, reason: SwitchReason): void {
+    if (this.current === p) { this.current = undefined; this.offReason = reason; }
   }
 
-  /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
-  signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void {
-    if (p.state === 'zombie') return;
-    if (this.trace.on) this.trace.emit({ kind: 'signal', cycle: this.board.hart.cycle, hart: 0, phase: 'generate', pid: p.pid, sig, name: SIGNAL_NAMES[sig] ?? `signal ${sig}` });
-    const act = p.sigActions[sig];
-    if (sig === Sig.KILL) return this.kill(p, sig, p.pc, undefined, info);
-    if (sig === Sig.CONT) {
-      p.sigPending &= ~STOP_SIGNALS; // signal(7): SIGCONT discards pending stop signals
-      if (p.state === 'stopped') this.continueProcess(p);
-    }
-    if (stopsByDefault(sig)) p.sigPending &= ~bit(Sig.CONT);
-    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return;
-    p.sigPending |= bit(sig);
-    if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
-    else p.sigInfo.set(sig, info);
-    if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) this.makeRunnable(p, 'signal');
-  }
+  /** Takes a runnable process out of the run queue (it stopped). */
+  dequeue(p: Process): void { this.runq = this.runq.filter((q) => q !== p); }
 
-  /**
-   * Delivers the lowest pending unblocked signal before p returns to U-mode:
-   * the default action, or a frame on the user stack and a jump to the
-   * handler. Returns false when the signal ended the process.
-   */
-  private deliver(p: Process): boolean {
-    const ready = p.sigPending & ~p.sigMask;
-    if (ready === 0n) return true;
-    let sig = 1;
-    while ((ready & bit(sig)) === 0n) sig++;
-    let info: SigInfo;
-    const queued = p.sigQueue.get(sig);
-    if (queued !== undefined && queued.length > 0) {
-      info = queued.shift()!;
-      if (queued.length === 0) p.sigPending &= ~bit(sig);
-    } else {
-      p.sigPending &= ~bit(sig);
-      info = p.sigInfo.get(sig) ?? { code: SI_KERNEL };
-    }
-    const act = p.sigActions[sig];
-    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) { this.delivered(p, sig, info, 'ignore'); return true; }
-    if (act.handler === SIG_DFL && stopsByDefault(sig)) { this.delivered(p, sig, info, 'stop'); this.stop(p, sig); return false; }
-    if (act.handler === SIG_DFL) { this.kill(p, sig, info.addr ?? p.pc, undefined, info); return false; }
-    this.delivered(p, sig, info, 'handler');
-    if (p.inBlockedCall) {
-      // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
-      p.inBlockedCall = false;
-      // rt_sigsuspend, ppoll and the sleeps are never restarted after a handler (Linux: ERESTARTNOHAND/RESTART_BLOCK).
-      const noRestart = [133, 73, 101, 115].includes(p.reg(17));
-      if (noRestart || (act.flags & SA_RESTART) === 0) { this.interrupted(p); p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
-    }
-    if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { this.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
-    return true;
-  }
-
-  /** A sleeping system call ends with EINTR: under a tracer, its exit event (strace's `= -1 EINTR`). */
-  private interrupted(p: Process): void {
-    const entry = p.pendingCall;
-    p.pendingCall = undefined;
-    if (!this.trace.on || entry === undefined) return;
-    const nr = p.reg(17), name = SYSNAME.get(nr) ?? `syscall_0x${nr.toString(16)}`;
-    const args = [10, 11, 12, 13, 14, 15].map((r) => p.reg(r));
-    this.trace.emit({ kind: 'syscall-exit', cycle: this.board.hart.cycle, hart: 0, pid: p.pid, nr, name, ret: -EINTR, blocked: false,
-      text: formatCall(p, name, args, entry, -EINTR, false) });
-  }
-
-  private delivered(p: Process, sig: number, info: SigInfo, action: 'handler' | 'kill' | 'stop' | 'ignore'): void {
-    if (this.trace.on) this.trace.emit({ kind: 'signal', cycle: this.board.hart.cycle, hart: 0, phase: 'deliver', pid: p.pid, sig,
-      name: SIGNAL_NAMES[sig] ?? `signal ${sig}`, action, info: formatSiginfo(sig, info) });
-  }
-
-  /** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
-  private stop(p: Process, sig: number): void {
-    p.stoppedFrom = p.inBlockedCall ? 'sleeping' : 'runnable';
-    p.state = 'stopped';
-    p.unreportedChange = sig;
-    if (this.current === p) { this.current = undefined; this.offReason = 'stop'; }
-    this.runq = this.runq.filter((q) => q !== p);
-    if (p.parent) { this.wake(p.parent.childWait); this.notifyParent(p, 5 /* CLD_STOPPED */, sig); }
-  }
-
-  private continueProcess(p: Process): void {
-    p.unreportedChange = -1;
-    p.state = 'runnable';
-    this.runq.push(p);
-    if (p.parent) { this.wake(p.parent.childWait); this.notifyParent(p, 6 /* CLD_CONTINUED */, Sig.CONT); }
-  }
-
-  /** SIGCHLD (or the child's exit signal) to the parent, with si_code CLD_*. */
-  private notifyParent(c: Process, code: number, status: number): void {
-    const parent = c.parent!;
-    const sig = code === 1 || code === 2 ? c.exitSignal : Sig.CHLD;
-    if (sig > 0) this.signal(parent, sig, { code, pid: c.pid, status });
-  }
+  /** The virtual time and hart of an event the kernel emits now. */
+  at(): { cycle: number; hart: number } { return { cycle: this.board.hart.cycle, hart: this.board.hart.hartId }; }
 
   /** rt_sigreturn: restores the context saved in the frame at sp; a bad frame is SIGSEGV. */
   sigreturn(p: Process): boolean {
@@ -545,7 +456,7 @@ export class Kernel {
 
   /** Ends p as a fatal signal's default action does, with the one-line message of DESIGN.md. */
   kill(p: Process, sig: number, addr: number, why?: string, info: SigInfo = { code: SI_KERNEL }): void {
-    this.delivered(p, sig, info, 'kill');
+    delivered(this, p, sig, info, 'kill');
     if (this.current === p) this.offReason = 'signal';
     const name = SIGNAL_NAMES[sig] ?? `signal ${sig}`;
     const where = `at 0x${BigInt.asUintN(64, BigInt(addr)).toString(16)} (pc 0x${BigInt.asUintN(64, BigInt(p.pc)).toString(16)})`;
@@ -555,7 +466,7 @@ export class Kernel {
   /** Ends a process: status is a wait status (code << 8, or the signal number). */
   exit(p: Process, waitStatus: number, message?: string): void {
     if (this.trace.on) {
-      this.trace.emit({ kind: 'proc', cycle: this.board.hart.cycle, hart: 0, phase: 'exit', pid: p.pid, ppid: p.parent?.pid ?? 0,
+      this.trace.emit({ kind: 'proc', ...this.at(), phase: 'exit', pid: p.pid, ppid: p.parent?.pid ?? 0,
         name: basename(p.exe), status: waitStatus, text: formatExit(waitStatus) });
     }
     if (this.current === p && (waitStatus & 0x7f) === 0) this.offReason = 'exit';
@@ -585,7 +496,7 @@ export class Kernel {
       this.wake(parent.childWait);
     } else if (parent) {
       this.wake(parent.childWait);
-      this.notifyParent(p, waitStatus & 0x7f ? 2 : 1, waitStatus & 0x7f ? waitStatus & 0x7f : (waitStatus >> 8) & 0xff);
+      notifyParent(this, p, waitStatus & 0x7f ? 2 : 1, waitStatus & 0x7f ? waitStatus & 0x7f : (waitStatus >> 8) & 0xff);
     } else if (p.pid !== 1) this.procs.delete(p.pid); // nobody will reap it
     if (p.pid === 1) {
       const sig = waitStatus & 0x7f;
@@ -597,7 +508,7 @@ export class Kernel {
     const next = this.runq.shift();
     if (next === undefined) return false;
     if (next.pid !== this.lastPid) this.charge(this.costs.contextSwitch);
-    if (this.trace.on) this.trace.emit({ kind: 'switch', cycle: this.board.hart.cycle, hart: 0, from: this.lastPid, to: next.pid, reason: this.offReason, toName: basename(next.exe) });
+    if (this.trace.on) this.trace.emit({ kind: 'switch', ...this.at(), from: this.lastPid, to: next.pid, reason: this.offReason, toName: basename(next.exe) });
     this.cpuSince = this.board.hart.cycle;
     this.lastPid = next.pid;
     this.current = next;
@@ -617,7 +528,7 @@ export class Kernel {
   /** Returns to the current process in U-mode with sret, delivering a pending signal first. */
   private resume(p: Process): void {
     // Like Linux's exit-to-user loop: every deliverable signal gets a frame, each on top of the last.
-    while ((p.sigPending & ~p.sigMask) !== 0n) if (!this.deliver(p)) return;
+    while ((p.sigPending & ~p.sigMask) !== 0n) if (!deliver(this, p)) return;
     const h = this.board.hart;
     h.x.set(p.x); h.f.set(p.f);
     h.fpu.fflags = p.fcsr & 0x1f; h.fpu.frm = (p.fcsr >> 5) & 7;

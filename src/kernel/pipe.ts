@@ -8,7 +8,7 @@ import { File, O_NONBLOCK, S_IFIFO, type StatInfo } from './file.js';
 import { WaitQueue } from './wait.js';
 import { copyOut } from './uaccess.js';
 import { EAGAIN, EFAULT, EINVAL, EMFILE, EPIPE } from './errno.js';
-import { Sig } from './signal.js';
+import { Sig, SI_USER } from './signal.js';
 
 export const PIPE_BUF = 4096;
 const CAPACITY = 65536; // Linux's default pipe size
@@ -50,7 +50,7 @@ class PipeEnd extends File {
     if (!this.writeEnd) return super.write(bytes);
     if (p.readers === 0) {
       const cur = this.k.current;
-      if (cur) this.k.signal(cur, Sig.PIPE);
+      if (cur) this.k.signal(cur, Sig.PIPE, { code: SI_USER, pid: cur.pid }); // Linux's send_sig(SIGPIPE, current, 0): SI_USER from itself
       return -EPIPE;
     }
     const room = CAPACITY - p.size;

@@ -176,7 +176,7 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   old.destroy();
   p.exe = abs;
   p.argv = argv;
-  if (k.trace.on) k.trace.emit({ kind: 'proc', cycle: k.board.hart.cycle, hart: 0, phase: 'exec', pid: p.pid, ppid: p.parent?.pid ?? 0, name: basename(abs) });
+  if (k.trace.on) k.trace.emit({ kind: 'proc', ...k.at(), phase: 'exec', pid: p.pid, ppid: p.parent?.pid ?? 0, name: basename(abs) });
   p.x.fill(0); p.f.fill(0); p.fcsr = 0;
   p.pc = loaded.entry;
   p.setReg(2, loaded.sp);

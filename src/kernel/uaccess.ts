@@ -97,3 +97,46 @@ export function loadBytes(as: AddressSpace, va: number, bytes: Uint8Array): bool
   }
   return true;
 }
+
+/**
+ * For strace's decoding only: the RAM offset of user address va when its
+ * page is already present and user-readable, else -1. Never faults a page
+ * in, breaks copy-on-write or touches the swap, so a traced run stays the
+ * same run as an untraced one.
+ */
+function presentOffset(as: AddressSpace, va: number): number {
+  if (!(va >= 0 && va < USER_TOP)) return -1;
+  const p = as.lookup(va);
+  return p !== undefined && (p.flags & PTE_U) && (p.flags & PTE_R) ? as.frames.off(p.pa) + (va % PAGE_SIZE) : -1;
+}
+
+/** Reads len bytes at va if every page is present and readable (see presentOffset); undefined otherwise. No side effects. */
+export function peek(as: AddressSpace, va: number, len: number): Uint8Array | undefined {
+  const out = new Uint8Array(len);
+  for (let done = 0; done < len;) {
+    const off = presentOffset(as, va + done);
+    if (off < 0) return undefined;
+    const n = Math.min(len - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    out.set(as.bus.ram8.subarray(off, off + n), done);
+    done += n;
+  }
+  return out;
+}
+
+/**
+ * Reads the NUL-terminated string at va, at most max bytes, without
+ * faulting: the bytes before the NUL and whether the NUL was found within
+ * max; undefined when the first byte is unreadable. A string that runs into
+ * an unreadable page ends there, unterminated.
+ */
+export function peekString(as: AddressSpace, va: number, max: number): { bytes: Uint8Array; terminated: boolean } | undefined {
+  const bytes: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const off = presentOffset(as, va + i);
+    if (off < 0) return i === 0 ? undefined : { bytes: Uint8Array.from(bytes), terminated: false };
+    const b = as.bus.ram8[off];
+    if (b === 0) return { bytes: Uint8Array.from(bytes), terminated: true };
+    bytes.push(b);
+  }
+  return { bytes: Uint8Array.from(bytes), terminated: false };
+}

@@ -87,7 +87,10 @@ export interface SyscallExitEvent extends At {
   /** The raw result: a value, or -errno. */
   ret: number;
   blocked: boolean;
-  /** The whole strace line for a finished call, without the pid: `openat(AT_FDCWD, "/x", O_RDONLY) = -1 ENOENT (No such file or directory)`. */
+  /**
+   * The whole strace line, without the pid: `openat(AT_FDCWD, "/x", O_RDONLY) = -1 ENOENT (No such file or directory)`
+   * for a finished call; '' for one that went to sleep; `… = ? ERESTARTSYS (…)` for one a signal handler interrupts and that will restart.
+   */
   text: string;
 }
 
@@ -172,7 +175,7 @@ export interface EndEvent extends At {
   kind: 'end';
   instret: number;
   status: number;
-  /** What the kernel charged per operation (its cost table), for the reports. */
+  /** The timer's tick rate (0: no timer), for the reports. */
   hz: number;
 }
 

@@ -10,7 +10,8 @@ export class StraceSink implements Sink {
   event(e: TraceEvent): void {
     switch (e.kind) {
       case 'syscall-exit':
-        if (!e.blocked) this.write(`[pid ${e.pid}] ${e.text}`);
+        // A call that sleeps prints nothing until it finishes; one a handler interrupts says it will restart.
+        if (e.text !== '') this.write(`[pid ${e.pid}] ${e.text}`);
         return;
       case 'signal':
         if (e.phase === 'deliver' && e.info !== undefined) this.write(`[pid ${e.pid}] --- ${e.name} ${e.info} ---`);

@@ -1,0 +1,126 @@
+// Signals, the kernel's policy (signal(7)): generating a signal, delivering
+// the pending ones on the way back to U-mode (a default action, or a frame
+// and a jump to the handler), faults forced as signals, stop and continue,
+// and the parent's SIGCHLD. The numbers and the frame layout are in
+// signal.ts; the kernel calls these from its trap loop.
+
+import type { Kernel } from './kernel.js';
+import type { Process } from './proc.js';
+import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
+  bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
+import { formatCall, formatSiginfo, sigName } from './strace.js';
+import { SYSNAME } from './sysno.js';
+import { SIGTRAMP_VA } from './kernel.js';
+import { EINTR } from './errno.js';
+
+/** Generates sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
+export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): void {
+  if (p.state === 'zombie') return;
+  if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'generate', pid: p.pid, sig, name: sigName(sig) });
+  const act = p.sigActions[sig];
+  if (sig === Sig.KILL) return k.kill(p, sig, p.pc, undefined, info);
+  if (sig === Sig.CONT) {
+    p.sigPending &= ~STOP_SIGNALS; // signal(7): SIGCONT discards pending stop signals
+    if (p.state === 'stopped') continueProcess(k, p);
+  }
+  if (stopsByDefault(sig)) p.sigPending &= ~bit(Sig.CONT);
+  if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return;
+  p.sigPending |= bit(sig);
+  if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
+  else p.sigInfo.set(sig, info);
+  if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) k.makeRunnable(p, 'signal');
+}
+
+/**
+ * A synchronous fault signal. Like Linux's force_sig_fault: a blocked or
+ * ignored fault signal cannot be held off, so the default action applies.
+ */
+export function forceSignal(k: Kernel, p: Process, sig: number, code: number, addr: number): void {
+  const act = p.sigActions[sig];
+  if ((p.sigMask & bit(sig)) || act.handler === SIG_IGN || act.handler === SIG_DFL) return k.kill(p, sig, addr, undefined, { code, addr });
+  generate(k, p, sig, { code, addr });
+}
+
+/**
+ * Delivers the lowest pending unblocked signal before p returns to U-mode:
+ * the default action, or a frame on the user stack and a jump to the
+ * handler. Returns false when the signal ended or stopped the process.
+ */
+export function deliver(k: Kernel, p: Process): boolean {
+  const ready = p.sigPending & ~p.sigMask;
+  if (ready === 0n) return true;
+  let sig = 1;
+  while ((ready & bit(sig)) === 0n) sig++;
+  let info: SigInfo;
+  const queued = p.sigQueue.get(sig);
+  if (queued !== undefined && queued.length > 0) {
+    info = queued.shift()!;
+    if (queued.length === 0) p.sigPending &= ~bit(sig);
+  } else {
+    p.sigPending &= ~bit(sig);
+    info = p.sigInfo.get(sig) ?? { code: 0x80 /* SI_KERNEL */ };
+  }
+  const act = p.sigActions[sig];
+  if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) { delivered(k, p, sig, info, 'ignore'); return true; }
+  if (act.handler === SIG_DFL && stopsByDefault(sig)) { delivered(k, p, sig, info, 'stop'); stop(k, p, sig); return false; }
+  if (act.handler === SIG_DFL) { k.kill(p, sig, info.addr ?? p.pc, undefined, info); return false; }
+  // strace's order: the interrupted call's line, then the signal's.
+  if (p.inBlockedCall) {
+    // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
+    p.inBlockedCall = false;
+    // rt_sigsuspend, ppoll and the sleeps are never restarted after a handler (Linux: ERESTARTNOHAND/RESTART_BLOCK).
+    const noRestart = [133, 73, 101, 115].includes(p.reg(17));
+    const restart = !noRestart && (act.flags & SA_RESTART) !== 0;
+    interrupted(k, p, restart);
+    if (!restart) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
+  }
+  delivered(k, p, sig, info, 'handler');
+  if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { k.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
+  return true;
+}
+
+/**
+ * A signal handler interrupts a sleeping system call: it returns EINTR, or
+ * runs again from the start after the handler (SA_RESTART). Under a tracer,
+ * the call's exit event, as strace shows it: `= -1 EINTR (Interrupted system
+ * call)`, or `= ? ERESTARTSYS (To be restarted if SA_RESTART is set)`.
+ */
+function interrupted(k: Kernel, p: Process, restart: boolean): void {
+  const entry = p.pendingCall;
+  p.pendingCall = undefined;
+  if (!k.trace.on || entry === undefined) return;
+  const nr = p.reg(17), name = SYSNAME.get(nr) ?? `syscall_0x${nr.toString(16)}`;
+  const args = [10, 11, 12, 13, 14, 15].map((r) => p.reg(r));
+  const failed = formatCall(p, name, args, entry, -EINTR, false); // output arguments stay pointers, as for any failed call
+  const text = restart ? `${failed.slice(0, failed.lastIndexOf(' = '))} = ? ERESTARTSYS (To be restarted if SA_RESTART is set)` : failed;
+  k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: restart ? 0 : -EINTR, blocked: restart, text });
+}
+
+/** The delivery event: what was done with the signal, and strace's siginfo. */
+export function delivered(k: Kernel, p: Process, sig: number, info: SigInfo, action: 'handler' | 'kill' | 'stop' | 'ignore'): void {
+  if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'deliver', pid: p.pid, sig, name: sigName(sig), action, info: formatSiginfo(sig, info) });
+}
+
+/** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
+function stop(k: Kernel, p: Process, sig: number): void {
+  p.stoppedFrom = p.inBlockedCall ? 'sleeping' : 'runnable';
+  p.state = 'stopped';
+  p.unreportedChange = sig;
+  k.leaveCpu(p, 'stop');
+  k.dequeue(p);
+  if (p.parent) { k.wake(p.parent.childWait); notifyParent(k, p, 5 /* CLD_STOPPED */, sig); }
+}
+
+function continueProcess(k: Kernel, p: Process): void {
+  p.unreportedChange = -1;
+  if (k.trace.on) k.trace.emit({ kind: 'wake', ...k.at(), pid: p.pid, by: k.current?.pid ?? 0, why: 'continue' });
+  k.enqueue(p);
+  if (p.parent) { k.wake(p.parent.childWait); notifyParent(k, p, 6 /* CLD_CONTINUED */, Sig.CONT); }
+}
+
+/** SIGCHLD (or the child's exit signal) to the parent, with si_code CLD_*. */
+export function notifyParent(k: Kernel, c: Process, code: number, status: number): void {
+  const parent = c.parent!;
+  const sig = code === 1 || code === 2 ? c.exitSignal : Sig.CHLD;
+  if (sig > 0) generate(k, parent, sig, { code, pid: c.pid, status });
+}
