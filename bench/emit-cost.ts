@@ -36,7 +36,7 @@ async function worker(): Promise<void> {
   }
   const { nodeHost } = await import(join(here, '../src/cli/host.js'));
   const host = { ...nodeHost(), write: () => {}, readStdin: () => new Uint8Array(0) };
-  for (const [name, args] of [['syscalls', ['200000']], ['pipe', ['20000']]] as [string, string[]][]) {
+  for (const [name, args] of [['syscalls', ['1000000']], ['pipe', ['100000']]] as [string, string[]][]) {
     const k = new Kernel({ host, hz: 250 });
     const path = join(root, 'user/bin', name);
     k.spawn(path, readFileSync(path), [name, ...args], []);

@@ -47,30 +47,36 @@ export function dispatch(k: Kernel, p: Process): number {
   const nr = p.reg(17);
   const call = TABLE.get(nr);
   const args = [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
-  let entry: (string | null)[] | undefined;
-  const name = call?.name ?? `syscall_0x${nr.toString(16)}`;
-  if (k.trace.on) {
-    // A call that slept runs again from the start; strace shows the arguments it first had.
-    entry = p.pendingCall ?? decodeArgs(p, name, args);
-    k.trace.emit({ kind: 'syscall-enter', ...k.at(), pid: p.pid, nr, name, args: entry.map((a) => a ?? '…').join(', '), again: p.pendingCall !== undefined });
-  }
+  if (k.trace.on) return traced(k, p, nr, call, args);
   k.charge(k.costs.syscall);
-  // exit and exit_group never return: strace shows `= ?` before the process's exit line.
-  const ends = call !== undefined && (call.name === 'exit' || call.name === 'exit_group');
-  if (k.trace.on && ends) k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: 0, blocked: false, text: `${name}(${entry!.join(', ')}) = ?` });
-  let r: number;
+  return run(k, p, nr, call, args);
+}
+
+function run(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args: Args): number {
   if (call === undefined) {
     k.unknownSyscalls.set(nr, (k.unknownSyscalls.get(nr) ?? 0) + 1);
-    r = -ENOSYS;
-  } else {
-    r = call.handler(k, p, args);
-    if (r !== BLOCK) k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
+    return -ENOSYS;
   }
-  if (k.trace.on && !ends) {
-    const blocked = r === BLOCK;
-    p.pendingCall = blocked ? entry : undefined;
-    k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: r, blocked,
-      text: blocked ? '' : formatCall(p, name, args, entry!, r, r === NORETURN) });
+  const r = call.handler(k, p, args);
+  if (r !== BLOCK) k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
+  return r;
+}
+
+/** dispatch with a sink listening: the same call between its enter and exit events (kept apart so the untraced path stays small). */
+function traced(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args: Args): number {
+  const name = call?.name ?? `syscall_0x${nr.toString(16)}`;
+  // A call that slept runs again from the start; strace shows the arguments it first had.
+  const entry = p.pendingCall ?? decodeArgs(p, name, args);
+  k.trace.emit({ kind: 'syscall-enter', ...k.at(), pid: p.pid, nr, name, args: entry.map((a) => a ?? '…').join(', '), again: p.pendingCall !== undefined });
+  k.charge(k.costs.syscall);
+  // exit and exit_group never return: strace shows `= ?` before the process's exit line.
+  if (name === 'exit' || name === 'exit_group') {
+    k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: 0, blocked: false, text: `${name}(${entry.join(', ')}) = ?` });
+    return run(k, p, nr, call, args);
   }
+  const r = run(k, p, nr, call, args);
+  const blocked = r === BLOCK;
+  p.pendingCall = blocked ? entry : undefined;
+  k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: r, blocked, text: blocked ? '' : formatCall(p, name, args, entry, r, r === NORETURN) });
   return r;
 }

@@ -141,7 +141,7 @@ export class Hart {
     this.mstatus = (s & ~(St.SIE | St.SPP | St.MPRV)) | St.SPIE | ((s & St.SPIE) ? St.SIE : 0);
     this.setPriv((s & St.SPP) ? Mode.S : Mode.U);
     this.irqDirty = true;
-    if (this.trace.on) this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn: 'sret', to: this.priv as 0 | 1, pc: this.sepc, instret: this.instret });
+    if (this.trace.on) this.xretEvent('sret', this.sepc);
   }
 
   /** Architectural mret (priv 3.3.2). */
@@ -152,7 +152,7 @@ export class Hart {
     this.mstatus = (s & ~(St.MIE | St.MPP | (mpp !== Mode.M ? St.MPRV : 0))) | St.MPIE | ((s & St.MPIE) ? St.MIE : 0);
     this.setPriv(mpp);
     this.irqDirty = true;
-    if (this.trace.on) this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn: 'mret', to: mpp as 0 | 1 | 3, pc: this.mepc, instret: this.instret });
+    if (this.trace.on) this.xretEvent('mret', this.mepc);
   }
 
   /** Marks the physical range [pa, pa+size) native: fetching there ends run() with a trap Exit. */
@@ -186,10 +186,7 @@ export class Hart {
     const stip = sstc && now >= Number(this.stimecmp);
     const was = this.mipHw;
     this.mipHw = (this.mipHw & ~((1 << Irq.MTI) | (1 << Irq.STI))) | (mtip ? 1 << Irq.MTI : 0) | (stip ? 1 << Irq.STI : 0);
-    if (this.trace.on && this.mipHw !== was) {
-      if (mtip && (was & (1 << Irq.MTI)) === 0) this.raised(Irq.MTI);
-      if (stip && (was & (1 << Irq.STI)) === 0) this.raised(Irq.STI);
-    }
+    if (this.trace.on && this.mipHw !== was) this.timersRaised(was);
     let next = Infinity;
     if (!mtip) next = this.cycleOfTick(Number(this.mtimecmp));
     if (sstc && !stip) next = Math.min(next, this.cycleOfTick(Number(this.stimecmp)));
@@ -200,6 +197,15 @@ export class Hart {
   /** --trace-insns: every instruction the hart starts becomes an event (slow: a hook call per instruction). */
   traceInstructions(): void {
     this.onInsn = (pc, bits) => this.trace.emit({ kind: 'insn', cycle: this.cycle, hart: this.hartId, pc, bits });
+  }
+
+  private xretEvent(insn: 'sret' | 'mret', pc: bigint): void {
+    this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn, to: this.priv, pc, instret: this.instret });
+  }
+
+  /** The timer bits that timersChanged just set (they were clear in `was`). */
+  private timersRaised(was: number): void {
+    for (const irq of [Irq.MTI, Irq.STI]) if ((this.mipHw & ~was) & (1 << irq)) this.raised(irq);
   }
 
   private raised(irq: Irq): void {

@@ -58,10 +58,12 @@ export function takeTrap(h: Hart, cause: number, interrupt: boolean, tval: bigin
   const target = (tvec & 1n) === 1n && interrupt ? base + BigInt(4 * cause) : base;
   h.pc = Number(BigInt.asIntN(64, target));
   h.irqDirty = true;
-  if (h.trace.on) {
-    h.trace.emit({ kind: 'trap', cycle: h.cycle, hart: h.hartId, cause, interrupt, name: (interrupt ? INTERRUPT_NAMES : CAUSE_NAMES)[cause] ?? `cause ${cause}`,
-      from, to: h.priv, pc: epc, tval, instret: h.instret });
-  }
+  if (h.trace.on) trapEvent(h, cause, interrupt, from, epc, tval);
+}
+
+function trapEvent(h: Hart, cause: number, interrupt: boolean, from: Mode, epc: bigint, tval: bigint): void {
+  h.trace.emit({ kind: 'trap', cycle: h.cycle, hart: h.hartId, cause, interrupt, name: (interrupt ? INTERRUPT_NAMES : CAUSE_NAMES)[cause] ?? `cause ${cause}`,
+    from, to: h.priv, pc: epc, tval, instret: h.instret });
 }
 
 // priv 3.1.9: "Multiple simultaneous interrupts destined for M-mode are handled
