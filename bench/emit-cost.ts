@@ -1,5 +1,5 @@
-// What the trace events cost when nothing listens (issue 4: "emitting costs
-// one branch"). Builds a second copy of the compiled tree in which every
+// What the trace events cost when nothing listens (DESIGN.md "Observability
+// is part of the design": emitting costs one branch). Builds a second copy of the compiled tree in which every
 // `….trace.on` test is the literal `false` — the build without the emit
 // calls, as the engine compiles `if (false)` to nothing — and times the same
 // work in both, alternating, best of N:

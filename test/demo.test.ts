@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { Kernel } from '../src/kernel/kernel.js';
 import { DEFAULT_COSTS } from '../src/kernel/cost.js';
 import { nodeHost } from '../src/cli/host.js';
-import { lde, ROOT } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { lde, LDE, ROOT } from './helpers/cli.js';
 
 const ANSI = /\x1b\[/;
 
@@ -188,4 +189,10 @@ test('lde demo --trace FILE writes one Chrome trace of the runs, in time order',
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('lde demo | head: a reader that goes away ends the tour quietly, never with a stack trace', () => {
+  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${LDE} demo | head -1; echo "status $?"`], { encoding: 'utf8' });
+  assert.match(r.stdout, /^lde demo: .*\nstatus 0\n$/);
+  assert.equal(r.stderr, '');
 });

@@ -7,7 +7,7 @@
 // -strace shows), and the disassembler for --trace-insns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { lde, have } from './helpers/cli.js';
@@ -101,6 +101,11 @@ test('--trace-insns prints each instruction the hart starts, disassembled, then 
   assert.ok(lines.length > 1000);
   assert.match(lines[0], /^ +0x[0-9a-f]+ [0-9a-f ]{8}  [a-z.]+/);
   assert.ok(lines.some((l) => / ecall$/.test(l)));
+  // With --strace too, both go to stderr in the order they happened: each call's line right after its ecall.
+  const both = lde(['run', '--trace-insns', '--strace', 'hello']).stderr.trimEnd().split('\n');
+  const calls = both.flatMap((l, i) => (l.startsWith('[pid 1] write(') ? [i] : []));
+  assert.equal(calls.length, 3);
+  for (const i of calls) assert.match(both[i - 1], / ecall$/);
 });
 
 test('observability options refuse bad values in one line', () => {
@@ -154,4 +159,17 @@ int main(void) {
     '[pid 1] write(4, "z", 1) = 1',
     '[pid 1] rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)',
   ]);
+});
+
+test('a sink whose output fails (a full disk) does not change the run: the program\'s status, and one line', () => {
+  const r = lde(['run', '--trace', '/dev/full', '--strace=/dev/full', 'hello']);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, readFileSync('user/expected/hello.txt', 'utf8').split('\n').slice(1).join('\n'));
+  assert.deepEqual(r.stderr.trimEnd().split('\n').sort(), [
+    'lde: --strace /dev/full: writing failed (ENOSPC); that output is incomplete',
+    'lde: --trace /dev/full: writing failed (ENOSPC); that output is incomplete',
+  ]);
+  const file = tmp() + '/t.json';
+  assert.equal(lde(['run', '--trace', file, 'README.md']).status, 126);
+  assert.ok(!existsSync(file), 'a program that cannot start leaves no trace file behind');
 });

@@ -30,6 +30,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`lde demo | head`) ends the output, not with a stack trace: stdout closing
+// ends the command quietly, as for any Unix filter; stderr closing just drops what is left.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw e; });
+process.stderr.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
+
 main(process.argv.slice(2)).then(
   (status) => { process.exitCode = status; },
   (e: unknown) => {

@@ -2,7 +2,7 @@
 // Linux program under the kernel. The exit status is the program's own, or
 // 128+N when signal N killed it (with one line on stderr saying so).
 
-import { existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
@@ -13,6 +13,7 @@ import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
 import { Status, fail } from './status.js';
 import { StraceSink } from '../trace/strace.js';
+import { Output } from './output.js';
 import { ChromeTraceSink } from '../trace/chrome.js';
 import { StatsSink, formatStats, statsJson } from '../trace/stats.js';
 import { drawDiagram } from '../trace/diagram.js';
@@ -69,35 +70,49 @@ export async function runCommand(argv: string[]): Promise<number> {
   const swapBytes = opts.has('--swap') ? parseSize('--swap', String(opts.get('--swap')), 0, 64 * 2 ** 30) : 0;
   const realtime = opts.has('--realtime');
   const kernel = new Kernel({ host, hz, memBytes, seed, rw, swapBytes, realtime, maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9) });
-  // Sinks are attached before the first process exists, so they see its creation.
-  const outputs: (() => void)[] = [];
-  if (opts.has('--strace')) {
-    const fd = straceFile !== undefined ? openOutput('--strace', straceFile) : 2;
-    kernel.trace.attach(new StraceSink((line) => writeSync(fd, line + '\n')));
-  }
-  if (opts.has('--trace-insns')) {
-    kernel.board.hart.traceInstructions();
-    const lines = new LineBuffer(2);
-    kernel.trace.attach({ event: (e) => { if (e.kind === 'insn') lines.push(insnLine(e.pc, e.bits)); } }, { insns: true });
-    outputs.push(() => lines.flush());
-  }
-  let trace: ChromeTraceSink | undefined;
-  if (traceFile !== undefined) {
-    const out = new LineBuffer(openOutput('--trace', traceFile));
-    trace = new ChromeTraceSink((chunk) => out.push(chunk, ''));
-    kernel.trace.attach(trace);
-    outputs.push(() => { trace!.finish(); out.flush(); });
-  }
-  const stats = opts.has('--stats') || opts.has('--diagram') ? new StatsSink() : undefined;
-  if (stats) kernel.trace.attach(stats);
+  // The first process exists before the sinks open their files, so nothing is left behind when it cannot
+  // start (the kernel emits its creation when the run begins).
+  const outputs: Output[] = [];
+  let stderrOut: Output | undefined;
+  const toStderr = () => (stderrOut ??= Output.stderr('stderr'));
   try {
     kernel.spawn(path, bytes, [name, ...args], envFor());
   } catch (e) {
     if (e instanceof ExecError) return fail(Status.CANNOT_EXEC, `${name}: ${e.message}`);
     throw e;
   }
-  const r = kernel.run();
-  for (const done of outputs) done();
+  if (opts.has('--strace')) {
+    const out = straceFile !== undefined ? Output.file('--strace', straceFile) : toStderr();
+    if (out !== stderrOut) outputs.push(out);
+    kernel.trace.attach(new StraceSink((line) => out.line(line)));
+  }
+  if (opts.has('--trace-insns')) {
+    const out = toStderr();
+    kernel.board.hart.traceInstructions();
+    kernel.trace.attach({ event: (e) => { if (e.kind === 'insn') out.line(insnLine(e.pc, e.bits)); } });
+  }
+  let trace: ChromeTraceSink | undefined;
+  if (traceFile !== undefined) {
+    const out = Output.file('--trace', traceFile);
+    outputs.push(out);
+    trace = new ChromeTraceSink((chunk) => out.write(chunk));
+  }
+  if (trace) kernel.trace.attach(trace);
+  const stats = opts.has('--stats') || opts.has('--diagram') ? new StatsSink() : undefined;
+  if (stats) kernel.trace.attach(stats);
+  if (stderrOut) {
+    // The guest's own stderr and the sinks' lines share fd 2: keep them in order.
+    const write = host.write, out: Output = stderrOut;
+    host.write = (fd, b) => { if (fd === 2) out.flush(); write(fd, b); };
+    outputs.push(stderrOut);
+  }
+  let r;
+  try {
+    r = kernel.run();
+  } finally {
+    trace?.finish();
+    for (const out of outputs) process.stderr.write(out.close());
+  }
   if (r.message) process.stderr.write(`lde: ${r.message}\n`);
   const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
   if (stats && opts.has('--stats')) {
@@ -105,7 +120,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const swap = kernel.swap ? `lde: stats: swap: ${kernel.swap.swapOuts.toLocaleString('en-US')} pages out, ${kernel.swap.swapIns.toLocaleString('en-US')} in, ${kernel.swap.used.toLocaleString('en-US')} of ${kernel.swap.size.toLocaleString('en-US')} slots in use\n` : '';
     process.stderr.write(statsMode === 'json' ? statsJson(stats.summary()) : swap + formatStats(stats.summary(), { color }));
   }
-  else if (stats) process.stderr.write(drawDiagram(stats.summary(), { color }));
+  if (stats && opts.has('--diagram') && !(opts.has('--stats') && statsMode === 'text')) process.stderr.write(drawDiagram(stats.summary(), { color }));
   return r.status;
 }
 
@@ -114,29 +129,6 @@ function parseSeconds(opt: string, text: string): number {
   const v = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
   if (!(v >= 0.001 && v <= 1e6)) throw new UsageError(`${opt}: '${text}' is not a number of seconds from 0.001 to 1000000`);
   return v;
-}
-
-/** A file the user asked us to write; one clear line when it cannot be created. */
-function openOutput(opt: string, file: string): number {
-  try { return openSync(file, 'w'); } catch (e) {
-    throw new UsageError(`${opt}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
-/** Batches small writes to a file descriptor (a trace can be millions of lines). */
-class LineBuffer {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly fd: number) {}
-  push(text: string, end = '\n'): void {
-    this.parts.push(text + end);
-    this.size += text.length + end.length;
-    if (this.size >= 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = []; this.size = 0;
-  }
 }
 
 /** --rw DIR: an existing host directory, made absolute. */

@@ -75,15 +75,17 @@ export class Kernel {
   private readonly tickInterval: number;
   ticks = 0;
   readonly syscallCounts = new Map<string, number>();
-  /** Where the kernel's events go: the hart's tracer, so machine and kernel events share one stream. */
+  /** Where the kernel's events go: the machine's tracer, so machine and kernel events share one stream. */
   readonly trace: Tracer;
   readonly costs: CostTable;
   /** The process that last ran, and why it left the CPU (for the next switch event). */
   private lastPid = 0;
   /** When the current process last got the CPU (cycle). */
   private cpuSince = 0;
+  /** The hart idled since the last switch (the next switch's cost is nobody's). */
+  private idled = false;
   private offReason: SwitchReason = 'start';
-  /** Totals over every process that has exited, for --stats. */
+  /** Totals over every process that has exited (the kernel's own counters; --stats counts from the events). */
   readonly totals = { processes: 0, minflt: 0, majflt: 0, nvcsw: 0, nivcsw: 0, killedBySignal: 0 };
   readonly unknownSyscalls = new Map<number, number>();
   private result: RunResult | undefined;
@@ -101,7 +103,7 @@ export class Kernel {
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
-    this.trace = this.board.hart.trace;
+    this.trace = this.board.trace;
     this.costs = opts.costs ?? DEFAULT_COSTS;
     this.frames = new Frames(this.board.bus);
     if ((opts.swapBytes ?? 0) > 0) {
@@ -181,7 +183,6 @@ export class Kernel {
     p.files[2] = new ConsoleFile(this.host, 2, 1);
     this.procs.set(p.pid, p);
     this.runq.push(p);
-    if (this.trace.on) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: p.pid, ppid: 0, name: basename(path) });
     return p;
   }
 
@@ -202,6 +203,8 @@ export class Kernel {
   /** Runs until the first process exits (or cannot go on). */
   run(): RunResult {
     const h = this.board.hart;
+    // The first processes' creation, as the first events (sinks may be attached after spawn).
+    if (this.trace.on) for (const p of this.runq) if (p.parent === undefined) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: p.pid, ppid: 0, name: basename(p.exe) });
     while (this.result === undefined) {
       this.wakeTimers();
       if (this.current === undefined) {
@@ -291,23 +294,23 @@ export class Kernel {
   }
 
   /** Makes every sleeper on q runnable; their system calls run again. */
-  wake(q: WaitQueue): void {
-    for (const p of q.drain()) this.makeRunnable(p);
+  wake(q: WaitQueue, by = this.current?.pid ?? 0): void {
+    for (const p of q.drain()) this.makeRunnable(p, 'event', by);
   }
 
-  /** A sleeper becomes runnable: woken by the running process's action ('event'), a timer or a signal. */
-  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal' = 'event'): void {
+  /** A sleeper becomes runnable: woken by a process's action ('event'), a timer or a signal; `by` is that process (0: the kernel). */
+  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal' = 'event', by = this.current?.pid ?? 0): void {
     p.waitingOn?.remove(p);
     p.waitingOn = undefined;
     if (p.state !== 'sleeping') return;
-    if (this.trace.on) this.trace.emit({ kind: 'wake', ...this.at(), pid: p.pid, by: why === 'timer' ? 0 : this.current?.pid ?? 0, why });
+    if (this.trace.on) this.trace.emit({ kind: 'wake', ...this.at(), pid: p.pid, by: why === 'timer' ? 0 : by, why });
     p.state = 'runnable';
     p.wakeAt = Infinity;
     this.timed = this.timed.filter((q) => q !== p);
     this.runq.push(p);
   }
 
-  /** --realtime: virtual time (1 cycle = 1 ns) catches up with the host clock; otherwise it is instructions alone. */
+  /** --realtime: virtual time (1 cycle = 1 ns) catches up with the host clock; otherwise it is instructions plus the cost table's charges. */
   private syncClock(): void {
     if (!this.opts.realtime) return;
     const h = this.board.hart, now = this.host.nowNs() - this.hostStart;
@@ -322,9 +325,9 @@ export class Kernel {
   }
 
   /** Kernel work on behalf of the current process: virtual time passes (cost.ts) and counts as its system time. */
-  charge(cycles: number): void {
+  charge(cycles: number, owner: Process | undefined = this.current): void {
     this.board.hart.cycle += cycles;
-    if (this.current !== undefined) this.current.stime += cycles;
+    if (owner !== undefined) owner.stime += cycles;
   }
 
   /** Arms p's ITIMER_REAL (setitimer/alarm). */
@@ -356,6 +359,7 @@ export class Kernel {
     if (this.trace.on) this.trace.emit({ kind: 'idle', ...this.at(), until: Math.max(until, h.cycle) });
     if (this.opts.realtime) { this.syncClock(); this.host.sleepNs(until - h.cycle); this.syncClock(); }
     if (until > h.cycle) { this.idleCycles += until - h.cycle; h.cycle = until; h.timersChanged(); }
+    this.idled = true;
     this.armTimer();
     return true;
   }
@@ -368,7 +372,10 @@ export class Kernel {
     this.wakeTimers();
     // RLIMIT_CPU: SIGXCPU at the soft limit (each second past it), SIGKILL at the hard one.
     const cpu = (p.utime + p.stime) / 1e9, [soft, hard] = p.rlimits.get(0)!;
-    if (cpu >= Number(hard)) return this.kill(p, Sig.KILL, p.pc, 'RLIMIT_CPU');
+    if (cpu >= Number(hard)) {
+      if (this.trace.on) this.trace.emit({ kind: 'tick', ...this.at(), pid: p.pid, preempted: false });
+      return this.kill(p, Sig.KILL, p.pc, 'RLIMIT_CPU');
+    }
     if (cpu >= Number(soft) && Math.floor(cpu) > p.cpuWarned) { p.cpuWarned = Math.floor(cpu); this.signal(p, 24 /* SIGXCPU */); }
     const preempt = this.runq.length > 0 && this.current === p;
     if (preempt) {
@@ -456,7 +463,7 @@ export class Kernel {
 
   /** Ends p as a fatal signal's default action does, with the one-line message of DESIGN.md. */
   kill(p: Process, sig: number, addr: number, why?: string, info: SigInfo = { code: SI_KERNEL }): void {
-    delivered(this, p, sig, info, 'kill');
+    delivered(this, p, sig, sig === Sig.KILL ? undefined : info, 'kill'); // no siginfo for SIGKILL: strace never sees it, the process just dies
     if (this.current === p) this.offReason = 'signal';
     const name = SIGNAL_NAMES[sig] ?? `signal ${sig}`;
     const where = `at 0x${BigInt.asUintN(64, BigInt(addr)).toString(16)} (pc 0x${BigInt.asUintN(64, BigInt(p.pc)).toString(16)})`;
@@ -483,7 +490,7 @@ export class Kernel {
     this.runq = this.runq.filter((q) => q !== p);
     this.timed = this.timed.filter((q) => q !== p);
     p.waitingOn?.remove(p);
-    if (p.vforkDone) { this.wake(p.vforkDone); p.vforkDone = undefined; }
+    if (p.vforkDone) { this.wake(p.vforkDone, p.pid); p.vforkDone = undefined; }
     // Orphans go to pid 1 (or simply lose their parent when pid 1 is the one exiting).
     const init = this.procs.get(1);
     for (const c of p.children) { c.parent = init !== p ? init : undefined; if (c.parent) c.parent.children.push(c); }
@@ -493,9 +500,9 @@ export class Kernel {
       // POSIX: with SIGCHLD ignored, children are reaped at once and never become zombies.
       parent.children = parent.children.filter((q) => q !== p);
       this.procs.delete(p.pid);
-      this.wake(parent.childWait);
+      this.wake(parent.childWait, p.pid);
     } else if (parent) {
-      this.wake(parent.childWait);
+      this.wake(parent.childWait, p.pid);
       notifyParent(this, p, waitStatus & 0x7f ? 2 : 1, waitStatus & 0x7f ? waitStatus & 0x7f : (waitStatus >> 8) & 0xff);
     } else if (p.pid !== 1) this.procs.delete(p.pid); // nobody will reap it
     if (p.pid === 1) {
@@ -507,7 +514,10 @@ export class Kernel {
   private switchToNext(): boolean {
     const next = this.runq.shift();
     if (next === undefined) return false;
-    if (next.pid !== this.lastPid) this.charge(this.costs.contextSwitch);
+    // The switch is work done for the process leaving the CPU; after an exit, or an idle hart, for no one.
+    const last = this.idled ? undefined : this.procs.get(this.lastPid);
+    if (next.pid !== this.lastPid) this.charge(this.costs.contextSwitch, last?.state !== 'zombie' ? last : undefined);
+    this.idled = false;
     if (this.trace.on) this.trace.emit({ kind: 'switch', ...this.at(), from: this.lastPid, to: next.pid, reason: this.offReason, toName: basename(next.exe) });
     this.cpuSince = this.board.hart.cycle;
     this.lastPid = next.pid;

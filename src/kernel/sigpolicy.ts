@@ -28,7 +28,8 @@ export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): voi
   p.sigPending |= bit(sig);
   if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
   else p.sigInfo.set(sig, info);
-  if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) k.makeRunnable(p, 'signal');
+  // Woken by the process the signal names (the sender of kill(2), the child of SIGCHLD), or by the kernel itself.
+  if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) k.makeRunnable(p, 'signal', info.pid ?? 0);
 }
 
 /**
@@ -97,8 +98,8 @@ function interrupted(k: Kernel, p: Process, restart: boolean): void {
 }
 
 /** The delivery event: what was done with the signal, and strace's siginfo. */
-export function delivered(k: Kernel, p: Process, sig: number, info: SigInfo, action: 'handler' | 'kill' | 'stop' | 'ignore'): void {
-  if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'deliver', pid: p.pid, sig, name: sigName(sig), action, info: formatSiginfo(sig, info) });
+export function delivered(k: Kernel, p: Process, sig: number, info: SigInfo | undefined, action: 'handler' | 'kill' | 'stop' | 'ignore'): void {
+  if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'deliver', pid: p.pid, sig, name: sigName(sig), action, info: info && formatSiginfo(sig, info) });
 }
 
 /** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */

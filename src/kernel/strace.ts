@@ -483,9 +483,16 @@ function show(arg: Arg, c: Ctx, value: number): string {
 
 /** The arguments as strace shows them at entry; output arguments are null (decoded by formatCall at exit). */
 export function decodeArgs(p: Process, name: string, r: Args): (string | null)[] {
-  const c: Ctx = { p, a: r, ret: 0, ok: true };
-  return argsOf(name, r).map((arg, k) => (arg.at === 'exit' ? null : show(arg, c, r[arg.i ?? k])));
+  try {
+    const c: Ctx = { p, a: r, ret: 0, ok: true };
+    return argsOf(name, r).map((arg, k) => (arg.at === 'exit' ? null : show(arg, c, r[arg.i ?? k])));
+  } catch {
+    return raw(r); // a decoder bug must never end a traced run
+  }
 }
+
+/** The arguments as numbers, strace's fallback. */
+const raw = (r: Args) => r.map((v) => xv(v));
 
 // ---- results --------------------------------------------------------------------
 
@@ -562,6 +569,10 @@ function resultText(c: Ctx, name: string): string {
  * rt_sigreturn restored the registers (the result is the restored a0).
  */
 export function formatCall(p: Process, name: string, r: Args, entry: readonly (string | null)[], ret: number, noReturn: boolean): string {
+  try { return callLine(p, name, r, entry, ret, noReturn); } catch { return `${name}(${raw(r).join(', ')}) = ${xv(ret)}`; }
+}
+
+function callLine(p: Process, name: string, r: Args, entry: readonly (string | null)[], ret: number, noReturn: boolean): string {
   const gone = p.state === 'zombie';
   if (noReturn) ret = name === 'rt_sigreturn' && !gone ? p.reg(10) : 0;
   const c: Ctx = { p, a: r, ret, ok: !(ret < 0 && ret >= -4095) };

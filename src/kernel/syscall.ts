@@ -77,6 +77,8 @@ function traced(k: Kernel, p: Process, nr: number, call: Syscall | undefined, ar
   const r = run(k, p, nr, call, args);
   const blocked = r === BLOCK;
   p.pendingCall = blocked ? entry : undefined;
-  k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: r, blocked, text: blocked ? '' : formatCall(p, name, args, entry, r, r === NORETURN) });
+  // What the program sees in a0: execve's success is 0, rt_sigreturn's the restored a0 (never the BLOCK/NORETURN markers).
+  const ret = blocked ? 0 : r !== NORETURN ? r : name === 'rt_sigreturn' ? p.reg(10) : 0;
+  k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret, blocked, text: blocked ? '' : formatCall(p, name, args, entry, r, r === NORETURN) });
   return r;
 }

@@ -4,6 +4,7 @@
 
 import { Bus, RAM_BASE } from './bus.js';
 import { Hart } from './hart.js';
+import { Tracer } from '../trace/events.js';
 import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
 import { Uart16550 } from './uart.js';
@@ -23,6 +24,8 @@ export interface BoardOptions {
 export class Board {
   readonly bus: Bus;
   readonly hart: Hart;
+  /** The machine's one event stream: every hart emits into it, and so does whatever runs on them. */
+  readonly trace = new Tracer();
   readonly clint: Clint;
   readonly plic: Plic;
   readonly uart: Uart16550;
@@ -31,7 +34,7 @@ export class Board {
     const mem = opts.memBytes ?? DEFAULT_MEM;
     if (!(mem >= 4096 && mem <= MAX_MEM && mem % 4096 === 0)) throw new RangeError(`memory size ${mem} must be a multiple of 4 KiB between 4 KiB and 2 GiB`);
     this.bus = new Bus(mem);
-    this.hart = new Hart(this.bus, 0);
+    this.hart = new Hart(this.bus, 0, this.trace);
     const hart = this.hart;
     this.clint = new Clint([hart]);
     this.plic = new Plic([{ set: (l) => hart.setIrq(Irq.MEI, l) }, { set: (l) => hart.setIrq(Irq.SEI, l) }]);

@@ -76,11 +76,12 @@ export class Hart {
   private satpOn = false;
   private readonly ctx: WalkCtx = { satpPpn: 0, priv: Mode.M, sum: false, mxr: false };
 
-  /** Where this hart's events go (traps, sret/mret, interrupts raised, wfi); shared with whatever runs on it. */
-  trace = new Tracer();
+  /** Where this hart's events go (traps, sret/mret, interrupts raised, wfi): the machine's stream, shared with whatever runs on it. */
+  readonly trace: Tracer;
   onInsn: ((pc: number, bits: number) => void) | undefined;
 
-  constructor(bus: Bus, hartId = 0) {
+  constructor(bus: Bus, hartId = 0, trace = new Tracer()) {
+    this.trace = trace;
     const regs = allocRegs();
     this.x = regs.x;
     this.f = regs.f;

@@ -152,7 +152,7 @@ export interface ProcEvent extends At {
   name: string;
   /** At exit: the wait status (code << 8, or the signal number). */
   status?: number;
-  /** At exit, strace's summary: `exited with 0`, `killed by SIGSEGV (core dumped)`. */
+  /** At exit, strace's summary: `exited with 0`, `killed by SIGSEGV`. */
   text?: string;
 }
 
@@ -184,8 +184,6 @@ export type TraceEvent =
   | SyscallEnterEvent | SyscallExitEvent | FaultEvent | SwitchEvent | WakeEvent
   | SignalEvent | ProcEvent | TickEvent | IdleEvent | EndEvent;
 
-export type EventKind = TraceEvent['kind'];
-
 export interface Sink {
   event(e: TraceEvent): void;
 }
@@ -194,14 +192,11 @@ export interface Sink {
 export class Tracer {
   /** True when at least one sink listens: the one branch every emit site pays. */
   on = false;
-  /** True when a sink wants every retired instruction (--trace-insns). */
-  insns = false;
   private readonly sinks: Sink[] = [];
 
-  attach(sink: Sink, opts: { insns?: boolean } = {}): void {
+  attach(sink: Sink): void {
     this.sinks.push(sink);
     this.on = true;
-    if (opts.insns) this.insns = true;
   }
 
   emit(e: TraceEvent): void {
