@@ -12,16 +12,18 @@
 // --trace writes a Chrome trace of every run, one after another on one
 // timeline. Color only on a terminal, and never with NO_COLOR set.
 
-import { openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
 import { disassemble } from '../isa/disasm.js';
 import { Recorder, type Sink, type TraceEvent, type ModeNumber } from '../trace/events.js';
 import { StatsSink, type Stats } from '../trace/stats.js';
 import { drawDiagram } from '../trace/diagram.js';
+import { num, cyclesText, percentile } from '../trace/format.js';
 import { ChromeTraceSink } from '../trace/chrome.js';
 import { nodeHost } from './host.js';
 import { parseArgs, parseCount, UsageError } from './args.js';
+import { Output } from './output.js';
 
 const BIN = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 const USAGE = 'usage: lde demo [--chapter N] [--json] [--trace FILE]';
@@ -48,16 +50,8 @@ type Numbers = Record<string, unknown>;
 type Style = 'head' | 'watch' | 'dim' | 'num' | 'cmd';
 const SGR: Record<Style, string> = { head: '1', watch: '3', dim: '2', num: '1;36', cmd: '33' };
 
-const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const hex = (v: number | bigint) => `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
 const ms = (cycles: number) => `${(cycles / 1e6).toFixed(1)} ms`;
-/** Virtual time for people: 2.872 µs, 6.952 ms. */
-function formatCycles(cycles: number): string {
-  if (cycles < 1e3) return `${num(cycles)} ns`;
-  if (cycles < 1e6) return `${(cycles / 1e3).toFixed(3)} µs`;
-  if (cycles < 1e9) return `${(cycles / 1e6).toFixed(3)} ms`;
-  return `${(cycles / 1e9).toFixed(3)} s`;
-}
 const MODE: Record<ModeNumber, string> = { 0: 'U', 1: 'S', 3: 'M' };
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const NBSP = '\u00a0';
@@ -175,8 +169,6 @@ function latencies(events: TraceEvent[], pid?: number): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** Nearest-rank percentile of an ascending array (0 when empty). */
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1] : 0);
 
 /** The cast of `hogs NHOGS WORK NAPS`: its children in fork order, NHOGS hogs and then the interactive one (when NAPS > 0). */
 function cast(run: Run): { parent: number; hogs: number[]; interactive?: number } {
@@ -224,7 +216,7 @@ function systemCall(t: Tour): Numbers {
   const r = t.run({ name: 'hello', args: [], hz: DEFAULT_HZ });
   const path = writePath(r.events);
   t.say(`hello's first write, event by event (virtual time since boot):`);
-  const rows = path.map((e) => [formatCycles(e.cycle), e.kind, describe(e, path)]);
+  const rows = path.map((e) => [cyclesText(e.cycle), e.kind, describe(e, path)]);
   const w0 = Math.max(...rows.map((x) => x[0].length)), w1 = Math.max(...rows.map((x) => x[1].length));
   for (const [at, kind, what] of rows) t.line(`     ${at.padStart(w0)}  ${t.paint('num', kind.padEnd(w1))}  ${what}`);
   const inKernel = path[path.length - 1].cycle - path[0].cycle;
@@ -317,10 +309,10 @@ function timer(t: Tour): Numbers {
   const p = { count: lat.length, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: lat.length ? lat[lat.length - 1] : 0 };
   const user = (q: number) => proc(mixed, q)?.userCycles ?? 0;
   t.say(`The interactive child (pid ${pid}) woke ${t.n(p.count)} times from nanosleep, and each time waited for the CPU: `
-    + `p50 ${t.n(formatCycles(p.p50))}, p99 ${t.n(formatCycles(p.p99))}, max ${t.n(formatCycles(p.max))}`
+    + `p50 ${t.n(cyclesText(p.p50))}, p99 ${t.n(cyclesText(p.p99))}, max ${t.n(cyclesText(p.max))}`
     + `${p.p50 === p.max ? ' (every wake-up fell at the same point of the hogs\' turns)' : ''}. It joins the run queue behind a hog, `
     + `and a hog keeps the CPU until a tick (every ${ms(1e9 / DEFAULT_HZ)} at ${DEFAULT_HZ} Hz).`);
-  t.say(`User time: ${m.hogs.map((q, i) => `hog ${i + 1} ${t.n(ms(user(q)))}`).join(', ')}, the interactive child ${t.n(formatCycles(user(pid)))}. `
+  t.say(`User time: ${m.hogs.map((q, i) => `hog ${i + 1} ${t.n(ms(user(q)))}`).join(', ')}, the interactive child ${t.n(cyclesText(user(pid)))}. `
     + `A higher tick rate shortens the wait and costs more interrupts: try ${t.cmd(`lde run --hz 1000 --stats ${mixed.name} ${mixed.args.join(' ')}`)}.`);
   return {
     pair: { run: pair.command, ticks: ticks.total, preempted: ticks.preempted, hogs, hogTraps: { interrupts: traps.interrupts, syscalls: traps.syscalls.length, exceptions: traps.exceptions } },
@@ -338,7 +330,7 @@ function withoutTimer(t: Tour): Numbers {
     .map((pid) => ({ pid, role: role(pid), userCycles: proc(r, pid)?.userCycles ?? 0, instructions: proc(r, pid)?.instructions ?? 0 }));
   const holder = all.reduce((a, b) => (b.userCycles > a.userCycles ? b : a));
   const starved = all.filter((p) => p.instructions === 0);
-  t.say(`Exit status ${t.n(r.status)} (the time limit), ${t.n(r.stats.ticks.total)} timer interrupts. User time: ${all.map((p) => `${p.role} ${t.n(formatCycles(p.userCycles))}`).join(', ')}.`);
+  t.say(`Exit status ${t.n(r.status)} (the time limit), ${t.n(r.stats.ticks.total)} timer interrupts. User time: ${all.map((p) => `${p.role} ${t.n(cyclesText(p.userCycles))}`).join(', ')}.`);
   t.say(`${holder.role[0].toUpperCase()}${holder.role.slice(1)} (pid ${holder.pid}) took the CPU and never gave it back; ${starved.map((p) => `${p.role} (pid ${p.pid})`).join(' and ')} `
     + `${starved.length === 1 ? 'was' : 'were'} runnable all along and ran ${t.n('not one instruction')}. The kernel could do nothing: it runs only when the hart traps, and a loop with no system call never does.`);
   return { run: r.command, status: r.status, message: r.message, ticks: r.stats.ticks.total, holder: holder.pid, processes: all, starved: starved.map((p) => p.pid) };
@@ -399,12 +391,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const only = opts.has('--chapter') ? parseCount('--chapter', String(opts.get('--chapter')), 1, CHAPTERS) : undefined;
   const json = opts.has('--json');
   const color = !json && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-  let trace: ChromeTraceSink | undefined, traceFd = -1;
-  if (opts.has('--trace')) {
-    const file = String(opts.get('--trace'));
-    try { traceFd = openSync(file, 'w'); } catch (e) { throw new UsageError(`--trace: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`); }
-    trace = new ChromeTraceSink((chunk) => writeSync(traceFd, chunk));
-  }
+  let trace: ChromeTraceSink | undefined;
+  const traceOut = opts.has('--trace') ? Output.file('--trace', String(opts.get('--trace'))) : undefined;
+  if (traceOut) trace = new ChromeTraceSink((chunk) => traceOut.write(chunk));
   const t = new Tour(json, color, trace);
   if (only === undefined) {
     t.line(t.paint('head', 'lde demo: limited direct execution, on a RISC-V machine and kernel in TypeScript'));
@@ -421,7 +410,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const numbers = chapters[n - 1](t);
     if (t.speak) out.push({ chapter: n, title: TITLES[n - 1], ...numbers });
   }
-  if (trace) trace.finish();
+  if (trace) { trace.finish(); process.stderr.write(traceOut!.close()); }
   if (json) process.stdout.write(JSON.stringify({ chapters: out }, null, 2) + '\n');
   return 0;
 }

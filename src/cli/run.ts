@@ -22,6 +22,8 @@ import { insnLine } from '../isa/disasm.js';
 const USAGE = 'usage: lde run [--hz N] [--no-timer] [--mem SIZE] [--swap SIZE] [--seed N] [--max-time SECONDS] [--rw DIR] [--realtime] [--strace[=FILE]] [--stats[=json]] [--trace FILE] [--diagram] [--trace-insns] PROGRAM [ARGS...]';
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 const HZ = [0, 100, 250, 300, 1000];
+/** The options that take a value (--mem 64M or --mem=64M). */
+const VALUED = ['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap', '--trace'];
 
 /** A host path, or the name of a bundled program (user/bin/NAME). */
 function locate(name: string): string {
@@ -37,14 +39,14 @@ function optional(argv: string[], names: string[]): { argv: string[]; values: Ma
   for (; i < argv.length && argv[i].startsWith('-') && argv[i] !== '--'; i++) {
     const a = argv[i], eq = a.indexOf('='), name = eq > 0 ? a.slice(0, eq) : a;
     if (names.includes(name) && eq > 0) { values.set(name, a.slice(eq + 1)); out.push(name); } else out.push(a);
-    if (['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap', '--trace'].includes(a)) out.push(argv[++i] ?? '');
+    if (VALUED.includes(a)) out.push(argv[++i] ?? '');
   }
   return { argv: [...out, ...argv.slice(i)], values };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
   const split = optional(argv, ['--strace', '--stats']);
-  const { opts, rest } = parseArgs(split.argv, ['--hz', '--mem', '--seed', '--max-time', '--rw', '--swap', '--trace'],
+  const { opts, rest } = parseArgs(split.argv, VALUED,
     ['--strace', '--stats', '--realtime', '--no-timer', '--diagram', '--trace-insns']);
   if (rest.length === 0) throw new UsageError(`missing PROGRAM\n${USAGE}`);
   const straceFile = split.values.get('--strace');

@@ -9,7 +9,10 @@ import type { Process } from './proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
 import { formatCall, formatSiginfo, sigName } from './strace.js';
-import { SYSNAME } from './sysno.js';
+import { SYSNAME, SYSNO } from './sysno.js';
+
+/** Calls never restarted after a handler, SA_RESTART or not (Linux: ERESTARTNOHAND, restart_block). */
+const NO_RESTART: readonly number[] = [SYSNO.rt_sigsuspend, SYSNO.ppoll, SYSNO.nanosleep, SYSNO.clock_nanosleep];
 import { SIGTRAMP_VA } from './kernel.js';
 import { EINTR } from './errno.js';
 
@@ -70,7 +73,7 @@ export function deliver(k: Kernel, p: Process): boolean {
     // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
     p.inBlockedCall = false;
     // rt_sigsuspend, ppoll and the sleeps are never restarted after a handler (Linux: ERESTARTNOHAND/RESTART_BLOCK).
-    const noRestart = [133, 73, 101, 115].includes(p.reg(17));
+    const noRestart = NO_RESTART.includes(p.reg(17));
     const restart = !noRestart && (act.flags & SA_RESTART) !== 0;
     interrupted(k, p, restart);
     if (!restart) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }

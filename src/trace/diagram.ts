@@ -4,6 +4,7 @@
 // ways into the kernel was taken, and how each ended.
 
 import type { Stats } from './stats.js';
+import { num, cyclesText } from './format.js';
 
 /** The widest line drawDiagram returns (without ANSI escapes). */
 export const DIAGRAM_WIDTH = 80;
@@ -13,15 +14,8 @@ type Seg = [text: string, style: Style];
 
 const SGR: Record<Style, string> = { plain: '', mode: '\x1b[1;32m', kernel: '\x1b[33m', num: '\x1b[1;36m', dim: '\x1b[2m' };
 
-const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
 
-function time(cycles: number): string {
-  if (cycles < 1e3) return `${num(cycles)} ns`;
-  if (cycles < 1e6) return `${(cycles / 1e3).toFixed(3)} µs`;
-  if (cycles < 1e9) return `${(cycles / 1e6).toFixed(3)} ms`;
-  return `${(cycles / 1e9).toFixed(3)} s`;
-}
 
 const width = (line: Seg[]) => line.reduce((n, [t]) => n + t.length, 0);
 
@@ -77,7 +71,7 @@ export function drawDiagram(s: Stats, opts: { color?: boolean } = {}): string {
   lines.push([['            ▼ ', 'plain'], ['sret', 'dim']]);
   lines.push([['   ', 'plain'], ['USER MODE', 'mode'], [' ───► user code runs at full speed', 'plain']]);
   const share = s.cycles > 0 ? ` (${((100 * s.userCycles) / s.cycles).toFixed(1)}% of the run)` : '';
-  lines.push(...numbers('    │  │  │', 17, `${plural(s.userInstructions, 'instruction')} in ${time(s.userCycles)}${share}`));
+  lines.push(...numbers('    │  │  │', 17, `${plural(s.userInstructions, 'instruction')} in ${cyclesText(s.userCycles)}${share}`));
   lines.push([['    │  │  │', 'plain']]);
 
   const timer = arrow('    │  │  └─ ', 'timer interrupt', 'kernel scheduler runs', 'back to a user process');

@@ -11,6 +11,7 @@
 
 import type { Sink, TraceEvent, SignalEvent, SwitchEvent, SyscallEnterEvent, SyscallExitEvent, FaultEvent } from './events.js';
 import { drawDiagram } from './diagram.js';
+import { num, percentile } from './format.js';
 
 export interface ProcessStats {
   pid: number;
@@ -308,11 +309,6 @@ export class StatsSink implements Sink {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Nearest-rank percentile of an ascending array (0 when empty). */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1];
-}
 
 // ---- output -----------------------------------------------------------------
 
@@ -325,7 +321,6 @@ export function statsJson(s: Stats): string {
   }, 2) + '\n';
 }
 
-const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-');
 
 /** Lays out rows of cells; align gives each column's alignment ('l' or 'r'), by default the first left and the rest right. */
