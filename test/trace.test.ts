@@ -6,7 +6,9 @@
 // keep (user + kernel + idle = all the cycles; spans tile the timeline).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { Kernel } from '../src/kernel/kernel.js';
 import { DEFAULT_COSTS } from '../src/kernel/cost.js';
 import type { Process } from '../src/kernel/proc.js';
@@ -15,7 +17,7 @@ import { Recorder, type TraceEvent } from '../src/trace/events.js';
 import { StatsSink, formatStats, statsJson, type Stats } from '../src/trace/stats.js';
 import { ChromeTraceSink } from '../src/trace/chrome.js';
 import { drawDiagram, DIAGRAM_WIDTH } from '../src/trace/diagram.js';
-import { ROOT } from './helpers/cli.js';
+import { ROOT, have } from './helpers/cli.js';
 
 interface Traced {
   k: Kernel;
@@ -28,8 +30,8 @@ interface Traced {
   procs: Map<number, Process>;
 }
 
-/** Runs bundled programs (the first is pid 1; `copies` more of it start beside it) with every sink attached. */
-function traced(name: string, args: string[] = [], opts: { hz?: number; copies?: number } = {}): Traced {
+/** Runs bundled programs (the first is pid 1; `copies` more of it start beside it) with every sink attached; `path` runs another binary. */
+function traced(name: string, args: string[] = [], opts: { hz?: number; copies?: number; path?: string } = {}): Traced {
   const chunks: Uint8Array[] = [];
   const host = { ...nodeHost(), write: (_fd: 1 | 2, b: Uint8Array) => { chunks.push(b.slice()); }, readStdin: () => new Uint8Array(0) };
   const k = new Kernel({ host, hz: opts.hz ?? 250, maxCycles: 10e9 });
@@ -41,7 +43,7 @@ function traced(name: string, args: string[] = [], opts: { hz?: number; copies?:
   k.trace.attach(stats);
   k.trace.attach(sink);
   k.trace.attach({ event: (e) => { if (e.kind === 'proc' && e.phase === 'create') procs.set(e.pid, k.procs.get(e.pid)!); } });
-  const path = `${ROOT}user/bin/${name}`;
+  const path = opts.path ?? `${ROOT}user/bin/${name}`;
   for (let i = 0; i <= (opts.copies ?? 0); i++) k.spawn(path, readFileSync(path), [name, ...args], []);
   const r = k.run();
   sink.finish();
@@ -124,6 +126,10 @@ function checkSyscallCycles(t: Traced): void {
 
 const PHASES = new Set(['X', 'B', 'E', 'i', 'I', 's', 't', 'f', 'M', 'C']);
 type ChromeEvent = { name: string; cat?: string; ph: string; ts: number; dur?: number; pid: number; tid: number; id?: number; bp?: string; s?: string; args?: Record<string, unknown> };
+/** The machine's Chrome pid (its tracks: one per hart), and the base of the guest processes' (1000 + guest pid, for one run). */
+const MACHINE = 1, GUEST = 1000;
+/** Microseconds with three decimals, back to whole cycles (ns). */
+const ns = (us: number) => Math.round(us * 1000);
 
 /**
  * The Trace Event Format's rules, plus this sink's promises: ts never
@@ -135,7 +141,6 @@ function checkChrome(t: Traced): ChromeEvent[] {
   assert.equal(doc.displayTimeUnit, 'ns');
   const evs = doc.traceEvents;
   assert.ok(evs.length > 0);
-  const ns = (us: number) => Math.round(us * 1000);
   let last = -Infinity;
   for (const e of evs) {
     assert.equal(typeof e.name, 'string', JSON.stringify(e));
@@ -149,14 +154,13 @@ function checkChrome(t: Traced): ChromeEvent[] {
   }
   // B/E: none are used, so nothing to balance; say so, so a later change must think about it.
   assert.equal(evs.filter((e) => e.ph === 'B' || e.ph === 'E').length, 0);
-  // Metadata names the machine and every track.
-  const tids = new Set(evs.map((e) => e.tid));
-  assert.ok(evs.some((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'lde'));
-  for (const tid of tids) assert.ok(evs.some((e) => e.ph === 'M' && e.name === 'thread_name' && e.tid === tid && e.args?.name === `hart ${tid}`));
-  // Spans nest per track; the top-level ones tile [0, end] with no gap.
-  const end = t.k.board.hart.cycle;
-  for (const tid of tids) {
-    const spans = evs.filter((e) => e.ph === 'X' && e.tid === tid).map((e) => ({ e, a: ns(e.ts), b: ns(e.ts) + ns(e.dur!) }))
+  // Metadata names the machine and every hart's track (the process tracks: checkProcesses).
+  const tids = new Set(evs.filter((e) => e.pid === MACHINE).map((e) => e.tid));
+  assert.ok(evs.some((e) => e.ph === 'M' && e.name === 'process_name' && e.pid === MACHINE && e.args?.name === 'lde'));
+  for (const tid of tids) assert.ok(evs.some((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === MACHINE && e.tid === tid && e.args?.name === `hart ${tid}`));
+  // Spans nest on every track (a Chrome pid and tid).
+  for (const track of new Set(evs.map((e) => `${e.pid}/${e.tid}`))) {
+    const spans = evs.filter((e) => e.ph === 'X' && `${e.pid}/${e.tid}` === track).map((e) => ({ e, a: ns(e.ts), b: ns(e.ts) + ns(e.dur!) }))
       .sort((x, y) => x.a - y.a || y.b - y.a - (x.b - x.a));
     const stack: number[] = [];
     for (const s of spans) {
@@ -164,6 +168,12 @@ function checkChrome(t: Traced): ChromeEvent[] {
       if (stack.length) assert.ok(s.b <= stack[stack.length - 1], `span ${JSON.stringify(s.e)} overlaps its parent`);
       stack.push(s.b);
     }
+  }
+  // On each hart's track, the top-level spans tile [0, end] with no gap.
+  const end = t.k.board.hart.cycle;
+  for (const tid of tids) {
+    const spans = evs.filter((e) => e.ph === 'X' && e.pid === MACHINE && e.tid === tid).map((e) => ({ e, a: ns(e.ts), b: ns(e.ts) + ns(e.dur!) }))
+      .sort((x, y) => x.a - y.a || y.b - y.a - (x.b - x.a));
     const top = spans.filter((s) => s.e.cat === 'user' || s.e.cat === 'kernel' || s.e.cat === 'idle');
     let at = 0;
     for (const s of top) { assert.equal(s.a, at, `gap or overlap before ${JSON.stringify(s.e)}`); at = s.b; }
@@ -193,7 +203,131 @@ function checkChrome(t: Traced): ChromeEvent[] {
   assert.equal(evs.filter((e) => e.ph === 'X' && e.cat === 'kernel' && /^page fault: (demand-zero|copy-on-write|swap-in|stack-growth|present)$/.test(e.name)).length,
     kt.minflt + kt.majflt);
   assert.equal(evs.filter((e) => e.ph === 'i' && e.name === 'tick' || e.name === 'tick: preempt').length, t.k.ticks);
+  checkProcesses(t, evs);
   return evs;
+}
+
+interface StateSpan { e: ChromeEvent; a: number; b: number; }
+
+/**
+ * One process track's state spans in output order (the order they tile its
+ * life), with the pieces of a span the sink cut to keep streaming
+ * (args.continued) joined again.
+ */
+function stateSpans(evs: ChromeEvent[], cpid: number): StateSpan[] {
+  const out: StateSpan[] = [];
+  for (const e of evs) {
+    if (e.ph !== 'X' || e.pid !== cpid) continue;
+    assert.equal(e.tid, cpid, 'a process track is its Chrome pid\'s only thread');
+    const a = ns(e.ts), b = a + ns(e.dur!), prev = out[out.length - 1];
+    if (e.args?.continued !== undefined) {
+      assert.equal(e.args.continued, true);
+      assert.ok(prev !== undefined && prev.b === a && prev.e.name === e.name, `${JSON.stringify(e)} continues the span before it`);
+      const { continued: _, ...args } = e.args;
+      assert.deepEqual(args, prev.e.args ?? {}, 'a continued piece carries the same args');
+      prev.b = b;
+    } else out.push({ e: { ...e }, a, b });
+  }
+  return out;
+}
+
+/** Nearest-rank percentile, as StatsSink computes it. */
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1] : 0;
+}
+
+const STATES = /^(running|runnable|sleeping|stopped|kernel: .+)$/;
+const RUNNABLE_REASONS = new Set(['created', 'tick', 'yield', 'wake']);
+
+/**
+ * The process tracks, against oracles kept apart from the sink: the proc
+ * events' create and exit cycles, the StatsSink's per-process user and
+ * system cycles and scheduling latency, the kernel's own utime, nivcsw and
+ * nvcsw, the wake → switch pairs read straight off the event stream, and
+ * the hart tracks' user spans. Returns the state spans by guest pid.
+ */
+function checkProcesses(t: Traced, evs: ChromeEvent[]): Map<number, StateSpan[]> {
+  const end = t.k.board.hart.cycle;
+  const life = new Map<number, { create: number; exit?: number; name: string; ppid: number }>();
+  for (const e of t.events) {
+    if (e.kind !== 'proc') continue;
+    if (e.phase === 'create') life.set(e.pid, { create: e.cycle, name: e.name, ppid: e.ppid });
+    else if (e.phase === 'exec') life.get(e.pid)!.name = e.name;
+    else life.get(e.pid)!.exit = e.cycle;
+  }
+  // Every record is the machine's or a guest process's: Chrome pid = tid = 1000 + guest pid, never the machine's.
+  for (const e of evs) assert.ok(e.pid === MACHINE || (life.has(e.pid - GUEST) && e.tid === e.pid), `whose track? ${JSON.stringify(e)}`);
+  const stats = new Map(t.stats.processes.map((p) => [p.pid, p]));
+  const all = new Map<number, StateSpan[]>();
+  const latencies: number[] = [];
+  for (const [pid, l] of life) {
+    const cpid = GUEST + pid, st = stats.get(pid)!, kp = t.procs.get(pid)!;
+    const where = `pid ${pid}`;
+    // Metadata: the program's name, "name (pid N)", a label and a sort index; the last ones after an execve.
+    const meta = (name: string) => evs.filter((e) => e.ph === 'M' && e.pid === cpid && e.name === name).map((e) => e.args!);
+    assert.equal(meta('process_name').at(-1)?.name, l.name, where);
+    assert.equal(meta('process_name').at(-1)?.name, st.name, where);
+    assert.equal(meta('thread_name').at(-1)?.name, `${l.name} (pid ${pid})`, where);
+    assert.deepEqual(meta('process_labels'), [{ labels: l.ppid ? `pid ${pid}, parent ${l.ppid}` : `pid ${pid}` }], where);
+    assert.deepEqual(meta('process_sort_index'), [{ sort_index: cpid }], where);
+    // The state spans tile its life: creation to exit (or the end of the run), no gap, no overlap.
+    const spans = stateSpans(evs, cpid);
+    all.set(pid, spans);
+    let at = l.create;
+    for (const s of spans) {
+      assert.equal(s.a, at, `${where}: gap or overlap before ${JSON.stringify(s.e)}`);
+      assert.match(s.e.name, STATES, where);
+      assert.equal(s.e.cat, 'process');
+      at = s.b;
+    }
+    assert.equal(at, l.exit ?? end, `${where}: its spans reach its exit`);
+    if (l.exit !== undefined) assert.equal(evs.filter((e) => e.ph === 'i' && e.pid === cpid && e.name.startsWith('exit: ')).length, 1, where);
+    assert.deepEqual([spans[0].e.name, spans[0].e.args], ['runnable', { reason: 'created' }], `${where} starts in the run queue`);
+    // Time: running = its user cycles (the StatsSink's and the kernel's utime); "kernel: …" = its system cycles.
+    const sum = (f: (s: StateSpan) => boolean) => spans.filter(f).reduce((n, s) => n + s.b - s.a, 0);
+    assert.equal(sum((s) => s.e.name === 'running'), st.userCycles, `${where}: running = user cycles`);
+    assert.equal(sum((s) => s.e.name === 'running'), kp.utime, `${where}: running = the kernel's utime`);
+    assert.equal(sum((s) => s.e.name.startsWith('kernel: ')), st.systemCycles, `${where}: kernel spans = system cycles`);
+    // Leaving the CPU, by the kernel's own counters: a preempting tick (nivcsw), blocking or yielding (nvcsw).
+    const count = (name: string, reason?: string) => spans.filter((s) => s.e.name === name && (reason === undefined || s.e.args?.reason === reason)).length;
+    assert.equal(count('runnable', 'tick'), kp.nivcsw, `${where}: runnable after a tick = involuntary switches`);
+    assert.equal(count('sleeping') + count('runnable', 'yield'), kp.nvcsw, `${where}: sleeping + runnable after a yield = voluntary switches`);
+    spans.forEach((s, i) => {
+      if (s.e.name === 'runnable') assert.ok(RUNNABLE_REASONS.has(String(s.e.args?.reason)), JSON.stringify(s.e));
+      // A sleep starts where the call blocked, and names it.
+      if (s.e.name === 'sleeping') {
+        const before = spans[i - 1].e;
+        assert.ok(before.name.startsWith('kernel: ') && before.args?.blocked === true, `${where}: ${JSON.stringify(before)} before a sleep`);
+        assert.equal(s.e.args?.call, before.args?.call, where);
+      }
+      // Only a wake ends a sleep or a stop.
+      if ((s.e.name === 'sleeping' || s.e.name === 'stopped') && i + 1 < spans.length) {
+        assert.deepEqual([spans[i + 1].e.name, spans[i + 1].e.args?.reason], ['runnable', 'wake'], `${where}: after ${JSON.stringify(s.e)}`);
+      }
+      // A runnable span ends with the switch that runs it: the kernel, on its behalf.
+      if (s.e.name === 'runnable' && i + 1 < spans.length) assert.match(spans[i + 1].e.name, /^(kernel: .+|running)$/, where);
+    });
+    // Each wake-up that ran is one runnable span from the wake to the switch (the last one on the track when the signal
+    // that woke it kills it there): the scheduling latency, read off the raw events.
+    const raw: number[] = [];
+    let wokeAt: number | undefined;
+    for (const e of t.events) {
+      if (e.kind === 'wake' && e.pid === pid) wokeAt = e.cycle;
+      if (e.kind === 'switch' && e.to === pid && wokeAt !== undefined) { raw.push(e.cycle - wokeAt); wokeAt = undefined; }
+    }
+    const switchedIn = new Set(t.events.filter((e) => e.kind === 'switch' && e.to === pid).map((e) => e.cycle));
+    const woken = spans.filter((s) => s.e.name === 'runnable' && s.e.args?.reason === 'wake' && switchedIn.has(s.b));
+    assert.deepEqual(woken.map((s) => s.b - s.a), raw, `${where}: runnable after each wake = wake to switch`);
+    latencies.push(...raw);
+  }
+  // Together they are the StatsSink's scheduling-latency samples.
+  latencies.sort((a, b) => a - b);
+  assert.deepEqual({ count: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? 0 }, t.stats.schedLatency);
+  // The hart tracks say the same: each user span on a hart is one running span of its process.
+  const user = evs.filter((e) => e.ph === 'X' && e.pid === MACHINE && e.cat === 'user').map((e) => `${String(e.args?.pid)} ${ns(e.ts)} ${ns(e.dur!)}`).sort();
+  const running = [...all].flatMap(([pid, spans]) => spans.filter((s) => s.e.name === 'running').map((s) => `${pid} ${s.a} ${s.b - s.a}`)).sort();
+  assert.deepEqual(running, user, 'running spans = the harts\' user spans');
+  return all;
 }
 
 function checkDiagram(s: Stats): string {
@@ -205,7 +339,7 @@ function checkDiagram(s: Stats): string {
   assert.match(d, new RegExp(`${n(s.diagram.exception.resumed)} resumed, ${n(s.diagram.exception.killed)} killed, ${n(s.diagram.exception.handled)} handled`));
   assert.match(d, new RegExp(`${n(s.diagram.timer.same)} resumed, ${n(s.diagram.timer.other)} switched`));
   assert.match(d, new RegExp(`${n(s.userInstructions)} instructions? in`));
-  assert.match(d, /^boot ───► kernel sets up first process +1 process started$/m);
+  assert.match(d, new RegExp(`^boot ───► kernel sets up first process +${n(s.processes.length)} process(es)? in all$`, 'm'));
   assert.match(d, /USER MODE ───► user code runs at full speed/);
   return d;
 }
@@ -372,4 +506,152 @@ test('formatStats: perf-stat-like lines, the syscall table, then the diagram', (
 test('a process\'s user cycles match the kernel\'s own utime', () => {
   const t = traced('pipe', ['20']);
   for (const p of t.stats.processes) assert.equal(p.userCycles, t.procs.get(p.pid)!.utime, `pid ${p.pid}`);
+});
+
+// ---- the process tracks ----------------------------------------------------------
+
+/** The state spans of every guest process (checkAll has checked them). */
+function processSpans(t: Traced): Map<number, StateSpan[]> {
+  return checkProcesses(t, (JSON.parse(t.chrome) as { traceEvents: ChromeEvent[] }).traceEvents);
+}
+
+const overlap = (x: StateSpan, ys: StateSpan[]) => ys.reduce((n, y) => n + Math.max(0, Math.min(x.b, y.b) - Math.max(x.a, y.a)), 0);
+
+test('hogs: a track per process; the hogs wait in the run queue while the other runs, the interactive child after each wake', () => {
+  const t = traced('hogs', ['2', '1500000', '3']);
+  assert.equal(t.status, 0, t.out);
+  checkAll(t);
+  const spans = processSpans(t);
+  assert.deepEqual([...spans.keys()].sort(), [1, 2, 3, 4], 'the parent, two hogs (pids 2 and 3), the interactive child (pid 4)');
+  const evs = JSON.parse(t.chrome).traceEvents as ChromeEvent[];
+  for (const pid of [1, 2, 3, 4]) {
+    assert.ok(evs.some((e) => e.ph === 'M' && e.name === 'process_name' && e.pid === GUEST + pid && e.args?.name === 'hogs'));
+    assert.ok(evs.some((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === GUEST + pid && e.args?.name === `hogs (pid ${pid})`));
+  }
+  const named = (pid: number, name: string, reason?: string) => spans.get(pid)!.filter((s) => s.e.name === name && (reason === undefined || s.e.args?.reason === reason));
+  // The parent sleeps in wait4 while its children run.
+  assert.ok(named(1, 'sleeping').length >= 1 && named(1, 'sleeping').every((s) => /^wait4\(/.test(String(s.e.args?.call))));
+  // Each hog is preempted by ticks and then waits while the other hog (or the interactive child) is on the CPU: all
+  // the time but, at most, the switch that ends the wait when it follows an exit (that one is on nobody's behalf).
+  for (const [hog, other] of [[2, 3], [3, 2]]) {
+    const waits = named(hog, 'runnable', 'tick');
+    assert.ok(waits.length >= 2, `hog ${hog} was preempted ${waits.length} times`);
+    assert.equal(waits.length, t.stats.processes.find((p) => p.pid === hog)!.involuntarySwitches);
+    const busy = [1, other, 4].flatMap((pid) => spans.get(pid)!.filter((s) => s.e.name === 'running' || s.e.name.startsWith('kernel: ')));
+    for (const w of waits) {
+      const idle = w.b - w.a - overlap(w, busy);
+      assert.ok(idle === 0 || idle === DEFAULT_COSTS.contextSwitch, `hog ${hog} waits while another process is on the CPU (${idle} cycles not)`);
+    }
+    assert.ok(waits.some((w) => overlap(w, named(other, 'running')) > 0), `hog ${hog} waits while hog ${other} runs`);
+  }
+  // The interactive child: three naps, each a sleep in nanosleep, then a runnable span from the timer's wake to its switch.
+  const naps = named(4, 'sleeping');
+  assert.equal(naps.length, 3);
+  for (const n of naps) assert.match(String(n.e.args?.call), /^nanosleep\(\{tv_sec=0, tv_nsec=5000000\}/);
+  const woken = named(4, 'runnable', 'wake');
+  assert.deepEqual(woken.map((s) => [s.e.args?.why, s.e.args?.by]), [['timer', 0], ['timer', 0], ['timer', 0]]);
+  // Its latencies are among the StatsSink's samples (checkProcesses matches all of them), and the hogs' ticks delay it.
+  assert.ok(woken.some((s) => s.b - s.a > DEFAULT_COSTS.contextSwitch), 'a wake-up waits for a hog\'s tick');
+  assert.ok(woken.every((s) => s.b - s.a <= t.stats.schedLatency.max));
+});
+
+test('pipe: both ends sleep in read, each woken by the other\'s write', () => {
+  const t = traced('pipe', ['50']);
+  assert.equal(t.status, 0, t.out);
+  checkAll(t);
+  const spans = processSpans(t);
+  for (const pid of [1, 2]) {
+    const sleeps = spans.get(pid)!.filter((s) => s.e.name === 'sleeping');
+    assert.ok(sleeps.length >= 50, `pid ${pid} slept ${sleeps.length} times in 50 round trips`);
+    assert.ok(sleeps.filter((s) => /^read\(/.test(String(s.e.args?.call))).length >= 49, `pid ${pid} sleeps in read`);
+    // Woken by the other process's write: `by` names it.
+    const wakes = spans.get(pid)!.filter((s) => s.e.name === 'runnable' && s.e.args?.reason === 'wake');
+    assert.ok(wakes.filter((s) => s.e.args?.by === 3 - pid && s.e.args?.why === 'event').length >= 49, `pid ${pid} woken by pid ${3 - pid}`);
+  }
+  // The kernel span of a read that slept says so, and the read that ran again after the wake has its result.
+  const kernel = spans.get(2)!.filter((s) => s.e.name === 'kernel: read');
+  assert.ok(kernel.some((s) => s.e.args?.blocked === true) && kernel.some((s) => s.e.args?.again === true && typeof s.e.args?.result === 'string'));
+});
+
+test('segfault and cowfork: a track ends at the kill; a child\'s starts at the fork, in the run queue', () => {
+  const seg = traced('segfault');
+  checkAll(seg);
+  const last = processSpans(seg).get(1)!.at(-1)!;
+  assert.equal(last.e.name, 'kernel: page fault');
+  assert.deepEqual([last.e.args?.resolution, last.e.args?.signal], ['signal', 'SIGSEGV (kill)']);
+  const evs = JSON.parse(seg.chrome).traceEvents as ChromeEvent[];
+  assert.ok(evs.some((e) => e.ph === 'i' && e.pid === GUEST + 1 && e.name === 'exit: killed by SIGSEGV'));
+
+  const cow = traced('cowfork');
+  checkAll(cow);
+  const spans = processSpans(cow);
+  const child = spans.get(2)!, parent = spans.get(1)!;
+  const fork = parent.find((s) => s.e.name === 'kernel: clone')!;
+  assert.equal(child[0].a, fork.b, 'the child is created as the parent\'s clone returns');
+  assert.ok(child.some((s) => s.e.name === 'kernel: page fault' && s.e.args?.resolution === 'copy-on-write'));
+  // The parent sleeps in wait4 from its block until the child's exit wakes it.
+  const sleep = parent.find((s) => s.e.name === 'sleeping')!;
+  assert.match(String(sleep.e.args?.call), /^wait4\(/);
+  assert.equal(sleep.b, child.at(-1)!.b, 'woken by the child\'s exit');
+});
+
+test('stopcont: a stopped child\'s track shows "stopped" from SIGSTOP until SIGCONT wakes it', (t) => {
+  if (!have('riscv64-linux-gnu-gcc', 'make')) return t.skip('riscv64-linux-gnu-gcc not installed: test/kernel/stopcont is not built');
+  const dir = mkdtempSync(tmpdir() + '/lde-trace-');
+  try {
+    const mk = spawnSync('make', ['-s', '-C', `${ROOT}test/kernel`, `OUT=${dir}`, `${dir}/stopcont`], { encoding: 'utf8' });
+    assert.equal(mk.status, 0, mk.stderr);
+    const r = traced('stopcont', [], { path: `${dir}/stopcont` });
+    assert.equal(r.status, 0, r.out);
+    checkAll(r);
+    const child = processSpans(r).get(2)!;
+    const stops = child.filter((s) => s.e.name === 'stopped');
+    assert.equal(stops.length, 1);
+    assert.deepEqual(stops[0].e.args, { signal: 'SIGSTOP' });
+    const next = child[child.indexOf(stops[0]) + 1];
+    assert.deepEqual([next.e.name, next.e.args?.why], ['runnable', 'continue']);
+    assert.equal(r.k.procs.get(2)?.state ?? 'reaped', 'reaped', 'SIGKILL ended it');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Feeds recorded runs to a fresh sink, one after another on one timeline (as `lde demo --trace` does). */
+function replay(runs: TraceEvent[][], opts: { maxPending?: number } = {}): string {
+  let out = '', offset = 0;
+  const sink = new ChromeTraceSink((s) => { out += s; }, opts);
+  for (const events of runs) {
+    for (const e of events) sink.event(e.kind === 'idle' ? { ...e, cycle: e.cycle + offset, until: e.until + offset } : { ...e, cycle: e.cycle + offset });
+    offset += events.at(-1)!.cycle + 1000;
+  }
+  sink.finish();
+  return out;
+}
+
+test('two runs in one sink: the second run\'s processes get their own tracks (2000 + pid)', () => {
+  const a = traced('hello'), b = traced('cowfork');
+  const evs = (JSON.parse(replay([a.events, b.events])) as { traceEvents: ChromeEvent[] }).traceEvents;
+  const names = (pid: number) => evs.filter((e) => e.pid === pid && e.name === 'thread_name').map((e) => e.args?.name);
+  assert.deepEqual(names(1001), ['hello (pid 1)']);
+  assert.deepEqual(names(2001), ['cowfork (pid 1)']);
+  assert.deepEqual(names(2002), ['cowfork (pid 2)']);
+  assert.deepEqual([...new Set(evs.map((e) => e.pid))].sort(), [1, 1001, 2001, 2002]);
+  for (let i = 1; i < evs.length; i++) assert.ok(evs[i].ts >= evs[i - 1].ts);
+});
+
+test('a small buffer cuts long process spans into continued pieces; joined, they are the same trace', () => {
+  const t = traced('hogs', ['2', '1500000', '3']);
+  const small = { ...t, chrome: replay([t.events], { maxPending: 40 }) };
+  assert.equal(replay([t.events]), t.chrome, 'replaying the recorded events gives the same bytes');
+  checkAll(small);
+  const evs = (json: string) => (JSON.parse(json) as { traceEvents: ChromeEvent[] }).traceEvents;
+  const cut = evs(small.chrome).filter((e) => e.args?.continued === true);
+  assert.ok(cut.length > 0, 'the parent\'s long wait4 sleep is cut');
+  assert.ok(cut.every((e) => ['sleeping', 'runnable', 'stopped'].includes(e.name)), 'only spans off the CPU wait that long');
+  // Joined again, every process's spans are those of the uncut trace; the machine's records are the same ones.
+  const whole = processSpans(t), pieces = processSpans(small);
+  const flat = (m: Map<number, StateSpan[]>) => [...m].map(([pid, ss]) => [pid, ss.map((s) => [s.e.name, s.a, s.b, s.e.args])]);
+  assert.deepEqual(flat(pieces), flat(whole));
+  const machine = (json: string) => evs(json).filter((e) => e.pid === MACHINE).map((e) => JSON.stringify(e)).sort();
+  assert.deepEqual(machine(small.chrome), machine(t.chrome));
 });

@@ -66,7 +66,7 @@ export function drawDiagram(s: Stats, opts: { color?: boolean } = {}): string {
   const resolved = [...byResolution].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([r, n]) => `${num(n)} ${r}`);
   const lines: Seg[][] = [];
   const boot: Seg[] = [['boot ───► ', 'plain'], ['kernel sets up first process', 'kernel']];
-  lines.push([...boot, [' '.repeat(Math.max(2, 52 - width(boot))), 'plain'], [d.boot === 1 ? `pid 1, first of ${plural(s.processes.length, 'process', 'processes')}` : `${plural(d.boot, 'boot', 'boots')}, ${plural(s.processes.length, 'process', 'processes')}`, 'num']]);
+  lines.push([...boot, [' '.repeat(Math.max(2, 52 - width(boot))), 'plain'], [`${d.boot === 1 ? '' : `${plural(d.boot, 'boot', 'boots')}, `}${plural(s.processes.length, 'process', 'processes')} in all`, 'num']]);
   lines.push([['            │', 'plain']]);
   lines.push([['            ▼ ', 'plain'], ['sret', 'dim']]);
   lines.push([['   ', 'plain'], ['USER MODE', 'mode'], [' ───► user code runs at full speed', 'plain']]);
