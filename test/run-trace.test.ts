@@ -173,3 +173,18 @@ test('a sink whose output fails (a full disk) does not change the run: the progr
   assert.equal(lde(['run', '--trace', file, 'README.md']).status, 126);
   assert.ok(!existsSync(file), 'a program that cannot start leaves no trace file behind');
 });
+
+test('--strace reports an ignored SIGCHLD as strace -f does: after the wait4 it woke, before the parent runs on', () => {
+  const r = lde(['run', '--strace', 'cowfork']);
+  assert.equal(r.status, 0);
+  const lines = r.stderr.split('\n');
+  const i = lines.indexOf('[pid 2] +++ exited with 7 +++');
+  assert.ok(i > 0, r.stderr);
+  assert.deepEqual(lines.slice(i + 1, i + 3), [
+    '[pid 1] wait4(2, [{WIFEXITED(s) && WEXITSTATUS(s) == 7}], 0, NULL) = 2',
+    '[pid 1] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=2, si_uid=0, si_status=7, si_utime=0, si_stime=0} ---',
+  ]);
+  // Reporting it changes nothing: the same run without a tracer has the same output and status.
+  const plain = lde(['run', 'cowfork']);
+  assert.equal(plain.stdout, r.stdout);
+});

@@ -6,7 +6,7 @@ import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, CAUSE_NAMES, type Exi
 import type { Tracer, SwitchReason, FaultResolution } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
 import { formatExit } from './strace.js';
-import { generate, forceSignal, deliver, delivered, notifyParent } from './sigpolicy.js';
+import { generate, forceSignal, deliver, delivered, notifyParent, reportIgnored } from './sigpolicy.js';
 import { Frames, PAGE_SIZE } from './frames.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './vm.js';
 import { Process } from './proc.js';
@@ -537,6 +537,8 @@ export class Kernel {
 
   /** Returns to the current process in U-mode with sret, delivering a pending signal first. */
   private resume(p: Process): void {
+    // (Not while a woken call is about to run again: Linux finishes the call first, then reports the signal.)
+    if (p.ignoredForTrace.length > 0 && !p.inBlockedCall) reportIgnored(this, p);
     // Like Linux's exit-to-user loop: every deliverable signal gets a frame, each on top of the last.
     while ((p.sigPending & ~p.sigMask) !== 0n) if (!deliver(this, p)) return;
     const h = this.board.hart;

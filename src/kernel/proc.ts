@@ -36,6 +36,8 @@ export class Process {
   userSince = 0;
   /** While a system call sleeps under a tracer: its arguments as first decoded (strace shows those when it finishes). */
   pendingCall: (string | null)[] | undefined;
+  /** Under a tracer: signals discarded because they are ignored, to report on the way back to U-mode as strace -f shows them. */
+  ignoredForTrace: [number, SigInfo][] = [];
   /** The queue the process sleeps on, if any; and when a timed sleep ends (virtual cycle). */
   waitingOn: WaitQueue | undefined;
   wakeAt = Infinity;

@@ -27,7 +27,11 @@ export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): voi
     if (p.state === 'stopped') continueProcess(k, p);
   }
   if (stopsByDefault(sig)) p.sigPending &= ~bit(Sig.CONT);
-  if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) return;
+  if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) {
+    // Discarded now, as Linux does for an untraced process; a tracer still hears of it on the way back to U-mode.
+    if (k.trace.on) p.ignoredForTrace.push([sig, info]);
+    return;
+  }
   p.sigPending |= bit(sig);
   if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
   else p.sigInfo.set(sig, info);
@@ -98,6 +102,12 @@ function interrupted(k: Kernel, p: Process, restart: boolean): void {
   const failed = formatCall(p, name, args, entry, -EINTR, false); // output arguments stay pointers, as for any failed call
   const text = restart ? `${failed.slice(0, failed.lastIndexOf(' = '))} = ? ERESTARTSYS (To be restarted if SA_RESTART is set)` : failed;
   k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: restart ? 0 : -EINTR, blocked: restart, text });
+}
+
+/** Reports the ignored signals p was sent since it last ran (strace -f shows them, like any other). */
+export function reportIgnored(k: Kernel, p: Process): void {
+  for (const [sig, info] of p.ignoredForTrace) delivered(k, p, sig, info, 'ignore');
+  p.ignoredForTrace = [];
 }
 
 /** The delivery event: what was done with the signal, and strace's siginfo. */
