@@ -73,6 +73,10 @@ class Tour {
   /** False while earlier chapters run only to feed chapter 6's diagram. */
   speak = true;
   private traceOffset = 0;
+  /** Every run of the tour counted as one (chapter 6): times moved after the runs before, pids renumbered per run. */
+  readonly whole = new StatsSink();
+  private wholeOffset = 0;
+  private wholeHz = 0;
 
   constructor(readonly json: boolean, private readonly color: boolean, private readonly trace?: ChromeTraceSink) {}
 
@@ -113,12 +117,15 @@ class Tour {
     k.trace.attach(recorder);
     k.trace.attach(stats);
     if (this.trace) k.trace.attach(this.shifted(this.trace));
+    this.wholeHz = Math.max(this.wholeHz, spec.hz);
+    k.trace.attach(this.renumbered(this.whole, 1000 * (this.runs.length + 1)));
     const path = BIN + spec.name;
     k.spawn(path, readFileSync(path), [spec.name, ...spec.args], []);
     const t0 = performance.now();
     const r = k.run();
     const hostMs = performance.now() - t0;
     this.traceOffset += k.board.hart.cycle + TRACE_GAP;
+    this.wholeOffset += k.board.hart.cycle;
     const run: Run = { ...spec, command: command(spec), out: Buffer.concat(chunks).toString(), status: r.status, message: r.message,
       events: recorder.events, stats: stats.summary(), hostMs };
     this.runs.push(run);
@@ -130,9 +137,28 @@ class Tour {
     return run;
   }
 
+  /**
+   * A sink for the whole tour: this run's time moved right after the runs
+   * before it, its pids moved by `by` (they repeat across runs), and the
+   * tour's tick rate (the highest of its runs) at the end.
+   */
+  private renumbered(sink: Sink, by: number): Sink {
+    const time = this.shifted(sink, this.wholeOffset), pid = (n: number) => (n === 0 ? 0 : n + by), hz = this.wholeHz;
+    return {
+      event: (e) => {
+        switch (e.kind) {
+          case 'switch': return time.event({ ...e, from: pid(e.from), to: pid(e.to) });
+          case 'wake': return time.event({ ...e, pid: pid(e.pid), by: pid(e.by) });
+          case 'proc': return time.event({ ...e, pid: pid(e.pid), ppid: pid(e.ppid) });
+          case 'end': return time.event({ ...e, hz });
+          default: return time.event('pid' in e ? { ...e, pid: pid(e.pid) } : e);
+        }
+      },
+    };
+  }
+
   /** The --trace sink, with this run's virtual time moved after the runs before it. */
-  private shifted(sink: Sink): Sink {
-    const offset = this.traceOffset;
+  private shifted(sink: Sink, offset = this.traceOffset): Sink {
     return { event: (e) => sink.event(e.kind === 'idle' ? { ...e, cycle: e.cycle + offset, until: e.until + offset } : { ...e, cycle: e.cycle + offset }) };
   }
 }
@@ -338,7 +364,7 @@ function withoutTimer(t: Tour): Numbers {
 
 function diagram(t: Tour, color: boolean): Numbers {
   t.heading(6, 'The whole tour in one picture', 'the seed\'s control-flow diagram, with the numbers of every run above: three ways into the kernel, one way back.');
-  const s = merge(t.runs.map((r) => r.stats), latencies(t.runs.flatMap((r) => r.events)));
+  const s = t.whole.summary();
   t.line('');
   for (const l of drawDiagram(s, { color }).trimEnd().split('\n')) t.line(l);
   t.say();
@@ -346,42 +372,6 @@ function diagram(t: Tour, color: boolean): Numbers {
   return { runs: t.runs.length, cycles: s.cycles, userInstructions: s.userInstructions, modeSwitches: s.modeSwitches, diagram: s.diagram, ticks: s.ticks };
 }
 
-/** Several runs' Stats as one (sums; means weighted by count). Processes are not merged: pids repeat across runs. */
-function merge(all: Stats[], wakeLatencies: number[]): Stats {
-  const sum = (f: (s: Stats) => number) => all.reduce((n, s) => n + f(s), 0);
-  const calls = new Map<string, { count: number; errors: number; cycles: number }>();
-  for (const c of all.flatMap((s) => s.syscalls)) {
-    const m = calls.get(c.name) ?? { count: 0, errors: 0, cycles: 0 };
-    calls.set(c.name, { count: m.count + c.count, errors: m.errors + c.errors, cycles: m.cycles + c.count * c.meanCycles });
-  }
-  const tally = <T extends { count: number }>(items: T[], key: (x: T) => string) => {
-    const m = new Map<string, T>();
-    for (const x of items) m.set(key(x), { ...x, count: (m.get(key(x))?.count ?? 0) + x.count });
-    return [...m.values()].sort((a, b) => b.count - a.count);
-  };
-  const syscallCount = sum((s) => s.diagram.syscall.count);
-  return {
-    cycles: sum((s) => s.cycles), userCycles: sum((s) => s.userCycles), kernelCycles: sum((s) => s.kernelCycles), idleCycles: sum((s) => s.idleCycles),
-    kernelNoProcessCycles: sum((s) => s.kernelNoProcessCycles), userInstructions: sum((s) => s.userInstructions),
-    hz: Math.max(...all.map((s) => s.hz)), status: 0, processes: [],
-    syscalls: [...calls].map(([name, c]) => ({ name, count: c.count, errors: c.errors, meanCycles: Math.round((100 * c.cycles) / c.count) / 100 })).sort((a, b) => b.count - a.count),
-    exceptions: tally(all.flatMap((s) => s.exceptions), (x) => `${x.cause}\0${x.resolution}`),
-    pageFaults: { minor: sum((s) => s.pageFaults.minor), major: sum((s) => s.pageFaults.major) },
-    interrupts: tally(all.flatMap((s) => s.interrupts), (x) => x.name),
-    ticks: { total: sum((s) => s.ticks.total), preempted: sum((s) => s.ticks.preempted) },
-    contextSwitches: { voluntary: sum((s) => s.contextSwitches.voluntary), involuntary: sum((s) => s.contextSwitches.involuntary), other: sum((s) => s.contextSwitches.other) },
-    modeSwitches: sum((s) => s.modeSwitches),
-    signals: { generated: sum((s) => s.signals.generated), delivered: sum((s) => s.signals.delivered), byAction: {} },
-    wakeups: sum((s) => s.wakeups),
-    schedLatency: { count: wakeLatencies.length, p50: percentile(wakeLatencies, 0.5), p99: percentile(wakeLatencies, 0.99), max: wakeLatencies[wakeLatencies.length - 1] ?? 0 },
-    diagram: {
-      boot: sum((s) => s.diagram.boot),
-      syscall: { count: syscallCount, meanCycles: syscallCount ? Math.round((100 * sum((s) => s.diagram.syscall.count * s.diagram.syscall.meanCycles)) / syscallCount) / 100 : 0 },
-      exception: { resumed: sum((s) => s.diagram.exception.resumed), killed: sum((s) => s.diagram.exception.killed), handled: sum((s) => s.diagram.exception.handled) },
-      timer: { same: sum((s) => s.diagram.timer.same), other: sum((s) => s.diagram.timer.other) },
-    },
-  };
-}
 
 const TITLES = ['Direct execution', 'A system call', 'Exceptions', 'The timer', 'Without the timer', 'The whole tour in one picture'];
 
