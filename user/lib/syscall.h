@@ -220,4 +220,10 @@ unsigned long lde_getauxval(unsigned long type);
 /** The unsigned decimal value of s, or dflt when s is 0, empty or not a number. */
 unsigned long lde_parse_ulong(const char *s, unsigned long dflt);
 
+/** Reads exactly n bytes, retrying short reads and EINTR: 1 when done, 0 at end of file, -errno on error. */
+int lde_read_full(int fd, void *buf, unsigned long n);
+
+/** Writes exactly n bytes, retrying short writes and EINTR: 1 when done, 0 on error. */
+int lde_write_full(int fd, const void *buf, unsigned long n);
+
 #endif /* LDE_SYSCALL_H */

@@ -48,18 +48,6 @@ static LDE_NORETURN void child(int fd, long index, unsigned long work, unsigned 
   sys_exit_group(w == (long)sizeof r ? 0 : 1);
 }
 
-static int read_full(int fd, void *buf, unsigned long n) {
-  unsigned char *p = buf;
-  while (n > 0) {
-    long r = sys_read(fd, p, n);
-    if (r == -LINUX_EINTR) continue;
-    if (r <= 0) return 0;
-    p += r;
-    n -= (unsigned long)r;
-  }
-  return 1;
-}
-
 int main(int argc, char **argv) {
   unsigned long nhogs = lde_parse_ulong(argc > 1 ? argv[1] : 0, 2);
   unsigned long work = lde_parse_ulong(argc > 2 ? argv[2] : 0, 12000000);
@@ -99,7 +87,7 @@ int main(int argc, char **argv) {
   /* Every child wrote its record before it exited: read them back by index. */
   struct report got[MAX_HOGS + 1] = { 0 }, r;
   int seen[MAX_HOGS + 1] = { 0 };
-  while (read_full(fds[0], &r, sizeof r))
+  while (lde_read_full(fds[0], &r, sizeof r) == 1)
     if (r.index >= 0 && r.index <= (long)nhogs) { got[r.index] = r; seen[r.index] = 1; }
 
   printf("hogs: %lu hogs of %lu rounds, %s\n", nhogs, work,

@@ -6,30 +6,6 @@
 #include <stdio.h>
 #include "syscall.h"
 
-static int read_full(int fd, void *buf, unsigned long n) {
-  unsigned char *p = buf;
-  while (n > 0) {
-    long r = sys_read(fd, p, n);
-    if (r == -LINUX_EINTR) continue;
-    if (r <= 0) return (int)r;            /* 0: end of file */
-    p += r;
-    n -= (unsigned long)r;
-  }
-  return 1;
-}
-
-static int write_full(int fd, const void *buf, unsigned long n) {
-  const unsigned char *p = buf;
-  while (n > 0) {
-    long r = sys_write(fd, p, n);
-    if (r == -LINUX_EINTR) continue;
-    if (r <= 0) return 0;
-    p += r;
-    n -= (unsigned long)r;
-  }
-  return 1;
-}
-
 int main(int argc, char **argv) {
   unsigned long m = lde_parse_ulong(argc > 1 ? argv[1] : 0, 1000);
   int down[2], up[2];                    /* down: parent -> child, up: child -> parent */
@@ -47,9 +23,9 @@ int main(int argc, char **argv) {
     sys_close(up[0]);
     unsigned long x, served = 0;
     int r;
-    while ((r = read_full(down[0], &x, sizeof x)) == 1) {
+    while ((r = lde_read_full(down[0], &x, sizeof x)) == 1) {
       x += 1;
-      if (!write_full(up[1], &x, sizeof x)) return 2;
+      if (!lde_write_full(up[1], &x, sizeof x)) return 2;
       served++;
     }
     /* r == 0: the parent closed its end */
@@ -60,7 +36,7 @@ int main(int argc, char **argv) {
   unsigned long ok = 0;
   for (unsigned long i = 0; i < m; i++) {
     unsigned long x = i * 2, y = 0;
-    if (!write_full(down[1], &x, sizeof x) || read_full(up[0], &y, sizeof y) != 1) break;
+    if (!lde_write_full(down[1], &x, sizeof x) || lde_read_full(up[0], &y, sizeof y) != 1) break;
     if (y == x + 1) ok++;
   }
   sys_close(down[1]);                    /* the child's read now returns 0 */
