@@ -9,7 +9,8 @@ import type { Process } from './proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
 import { formatCall, formatSiginfo, sigName } from './strace.js';
-import { SYSNAME, SYSNO } from './sysno.js';
+import { SYSNO } from './sysno.js';
+import { callArgs, callName } from './syscall.js';
 
 /** Calls never restarted after a handler, SA_RESTART or not (Linux: ERESTARTNOHAND, restart_block). */
 const NO_RESTART: readonly number[] = [SYSNO.rt_sigsuspend, SYSNO.ppoll, SYSNO.nanosleep, SYSNO.clock_nanosleep];
@@ -97,8 +98,7 @@ function interrupted(k: Kernel, p: Process, restart: boolean): void {
   const entry = p.pendingCall;
   p.pendingCall = undefined;
   if (!k.trace.on || entry === undefined) return;
-  const nr = p.reg(17), name = SYSNAME.get(nr) ?? `syscall_0x${nr.toString(16)}`;
-  const args = [10, 11, 12, 13, 14, 15].map((r) => p.reg(r));
+  const nr = p.reg(17), name = callName(nr), args = callArgs(p);
   const failed = formatCall(p, name, args, entry, -EINTR, false); // output arguments stay pointers, as for any failed call
   const text = restart ? `${failed.slice(0, failed.lastIndexOf(' = '))} = ? ERESTARTSYS (To be restarted if SA_RESTART is set)` : failed;
   k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: restart ? 0 : -EINTR, blocked: restart, text });

@@ -42,11 +42,17 @@ for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FS_CALLS, ...TASK_CALLS, ...S
 /** The table, for documentation and tests. */
 export const SYSCALLS: readonly Syscall[] = [...TABLE.values()].sort((a, b) => a.nr - b.nr);
 
+/** The system call's arguments, a0..a5. */
+export const callArgs = (p: Process): Args => [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
+
+/** A call's name for the events: its table name, or strace's `syscall_0x1c3` for a number the kernel does not know. */
+export const callName = (nr: number): string => TABLE.get(nr)?.name ?? `syscall_0x${nr.toString(16)}`;
+
 /** Runs the system call in a7 for p. Unknown numbers give -ENOSYS and are counted by number. */
 export function dispatch(k: Kernel, p: Process): number {
   const nr = p.reg(17);
   const call = TABLE.get(nr);
-  const args = [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
+  const args = callArgs(p);
   if (k.trace.on) return traced(k, p, nr, call, args);
   k.charge(k.costs.syscall);
   return run(k, p, nr, call, args);
@@ -64,7 +70,7 @@ function run(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args:
 
 /** dispatch with a sink listening: the same call between its enter and exit events (kept apart so the untraced path stays small). */
 function traced(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args: Args): number {
-  const name = call?.name ?? `syscall_0x${nr.toString(16)}`;
+  const name = callName(nr);
   // A call that slept runs again from the start; strace shows the arguments it first had.
   const entry = p.pendingCall ?? decodeArgs(p, name, args);
   k.trace.emit({ kind: 'syscall-enter', ...k.at(), pid: p.pid, nr, name, args: entry.map((a) => a ?? '…').join(', '), again: p.pendingCall !== undefined });
