@@ -131,7 +131,7 @@ test('--realtime: the guest clock follows the host clock (wall-clock epoch); wit
 });
 
 test('mremap, futex, sched_yield, setrlimit, sysinfo and rseq are in the system-call table', async () => {
-  const { SYSCALLS } = await import('../src/kernel/syscall.js');
+  const { SYSCALLS } = await import('../src/kernel/sys/syscall.js');
   const names = new Set(SYSCALLS.map((s) => s.name));
   for (const n of ['mremap', 'futex', 'sched_yield', 'setrlimit', 'sysinfo', 'rseq', 'getrusage', 'times']) assert.ok(names.has(n as never), n);
 });

@@ -1,4 +1,4 @@
-// --strace decodes system calls as strace does (src/kernel/strace.ts). The
+// --strace decodes system calls as strace does (src/kernel/sys/strace.ts). The
 // oracles: strace's own formats (its sources: string_quote, printsiginfo,
 // print_wait_status, the xlat tables) for the pure decoders; the known system
 // calls of the bundled programs (user/src/*.c) and of a probe compiled here
@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { lde, have } from './helpers/cli.js';
-import { formatExit, formatSiginfo, quote, sigsetText, waitStatusText, STRERROR } from '../src/kernel/strace.js';
+import { formatExit, formatSiginfo, quote, sigsetText, waitStatusText, STRERROR } from '../src/kernel/sys/strace.js';
 import { ERRNO_NAMES } from '../src/kernel/errno.js';
 
 const tmp = () => mkdtempSync(tmpdir() + '/lde-strace-');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { Kernel } from '../src/kernel/kernel.js';
 import { DEFAULT_COSTS } from '../src/kernel/cost.js';
-import type { Process } from '../src/kernel/proc.js';
+import type { Process } from '../src/kernel/sched/proc.js';
 import { nodeHost } from '../src/cli/host.js';
 import { Recorder, type TraceEvent } from '../src/trace/events.js';
 import { StatsSink, formatStats, statsJson, type Stats } from '../src/trace/stats.js';

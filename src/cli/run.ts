@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
-import { ExecError } from '../kernel/loader.js';
+import { ExecError } from '../kernel/fs/loader.js';
 import { MAX_MEM } from '../machine/index.js';
 import { parseArgs, parseCount, parseSize, UsageError } from './args.js';
 import { readInput } from './bare.js';

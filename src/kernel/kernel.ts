@@ -5,22 +5,22 @@
 import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, CAUSE_NAMES, type Exit } from '../machine/index.js';
 import type { Tracer, SwitchReason, FaultResolution } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
-import { formatExit } from './strace.js';
-import { generate, forceSignal, deliver, delivered, notifyParent, reportIgnored } from './sigpolicy.js';
-import { Frames, PAGE_SIZE } from './frames.js';
-import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './vm.js';
-import { Process } from './proc.js';
-import { basename } from './vfs.js';
-import { Swap } from './swap.js';
-import { ConsoleFile } from './file.js';
+import { formatExit } from './sys/strace.js';
+import { generate, forceSignal, deliver, delivered, notifyParent, reportIgnored } from './signal/sigpolicy.js';
+import { Frames, PAGE_SIZE } from './mm/frames.js';
+import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X, USER_TOP } from './mm/vm.js';
+import { Process } from './sched/proc.js';
+import { basename } from './fs/vfs.js';
+import { Swap } from './mm/swap.js';
+import { ConsoleFile } from './fs/file.js';
 import type { HostIO } from './host.js';
-import { checkImage, load, ExecError } from './loader.js';
-import { Access, pageFault } from './fault.js';
-import { dispatch, BLOCK, NORETURN } from './syscall.js';
-import type { WaitQueue } from './wait.js';
+import { checkImage, load, ExecError } from './fs/loader.js';
+import { Access, pageFault } from './mm/fault.js';
+import { dispatch, BLOCK, NORETURN } from './sys/syscall.js';
+import type { WaitQueue } from './sched/wait.js';
 import { SIGNAL_NAMES, Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
-  bit, ignoredByDefault, pushFrame, popFrame, type SigInfo } from './signal.js';
-import { VIRTUAL_EPOCH_S } from './sys-proc.js';
+  bit, ignoredByDefault, pushFrame, popFrame, type SigInfo } from './signal/signal.js';
+import { VIRTUAL_EPOCH_S } from './sys/proc.js';
 import { EINTR } from './errno.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */

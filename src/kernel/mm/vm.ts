@@ -3,7 +3,7 @@
 // are mapped lazily: a first touch is a page fault that the kernel resolves
 // as demand-zero or copy-on-write (fault.ts), exactly as the seed describes.
 
-import type { Bus } from '../machine/index.js';
+import type { Bus } from '../../machine/index.js';
 import { Frames, PAGE_SIZE } from './frames.js';
 import { Swap, PTE_SWAPPED } from './swap.js';
 

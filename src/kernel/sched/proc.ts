@@ -1,10 +1,10 @@
 // The process control block: everything the kernel keeps about one process.
 
-import type { AddressSpace } from './vm.js';
-import type { File } from './file.js';
+import type { AddressSpace } from '../mm/vm.js';
+import type { File } from '../fs/file.js';
 import { WaitQueue } from './wait.js';
-import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from './signal.js';
-import { DEFAULT_RLIMITS } from './sys-proc.js';
+import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
+import { DEFAULT_RLIMITS } from '../sys/proc.js';
 
 export type ProcState = 'runnable' | 'running' | 'sleeping' | 'stopped' | 'zombie';
 

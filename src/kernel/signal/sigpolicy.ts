@@ -4,18 +4,18 @@
 // and the parent's SIGCHLD. The numbers and the frame layout are in
 // signal.ts; the kernel calls these from its trap loop.
 
-import type { Kernel } from './kernel.js';
-import type { Process } from './proc.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
-import { formatCall, formatSiginfo, sigName } from './strace.js';
-import { SYSNO } from './sysno.js';
-import { callArgs, callName } from './syscall.js';
+import { formatCall, formatSiginfo, sigName } from '../sys/strace.js';
+import { SYSNO } from '../sys/sysno.js';
+import { callArgs, callName } from '../sys/syscall.js';
 
 /** Calls never restarted after a handler, SA_RESTART or not (Linux: ERESTARTNOHAND, restart_block). */
 const NO_RESTART: readonly number[] = [SYSNO.rt_sigsuspend, SYSNO.ppoll, SYSNO.nanosleep, SYSNO.clock_nanosleep];
-import { SIGTRAMP_VA } from './kernel.js';
-import { EINTR } from './errno.js';
+import { SIGTRAMP_VA } from '../kernel.js';
+import { EINTR } from '../errno.js';
 
 /** Generates sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
 export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): void {

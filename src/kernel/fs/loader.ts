@@ -2,10 +2,10 @@
 // static-pie) into a fresh address space and builds the initial stack the
 // Linux riscv64 ABI promises (argc, argv, envp, auxv; sp 16-byte aligned).
 
-import { parseElf, ElfError, PT_GNU_STACK, PT_PHDR, type ElfImage } from '../elf/elf.js';
-import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from './vm.js';
-import { PAGE_SIZE } from './frames.js';
-import { copyOut, loadBytes } from './uaccess.js';
+import { parseElf, ElfError, PT_GNU_STACK, PT_PHDR, type ElfImage } from '../../elf/elf.js';
+import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from '../mm/vm.js';
+import { PAGE_SIZE } from '../mm/frames.js';
+import { copyOut, loadBytes } from '../mm/uaccess.js';
 
 export const STACK_TOP = USER_TOP - PAGE_SIZE; // 0x3ffffff000
 /** Where a static-pie is loaded (Linux: ELF_ET_DYN_BASE, 2/3 of the address space). */

@@ -5,10 +5,10 @@
 // stdout). /dev/fd and /dev/std{in,out,err} are the usual symlinks into
 // /proc/self/fd; /dev/shm is a tmpfs mounted over the "shm" entry.
 
-import type { Kernel } from './kernel.js';
+import type { Kernel } from '../kernel.js';
 import { ConsoleFile, File, S_IFCHR, S_IFDIR, S_IFLNK, type StatInfo } from './file.js';
 import { Vnode, type Ctx, type DirEntry, type Fs, type Kind } from './vfs.js';
-import { ENOENT, ENOSPC, ENOTDIR } from './errno.js';
+import { ENOENT, ENOSPC, ENOTDIR } from '../errno.js';
 
 type CharDev = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty';
 const RDEV: Readonly<Record<CharDev, number>> = { null: 0x103, zero: 0x105, full: 0x107, random: 0x108, urandom: 0x109, tty: 0x500 };

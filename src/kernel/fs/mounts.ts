@@ -14,7 +14,7 @@
 //              mounts above), it is mounted read-only at its own path, so
 //              the guest starts in the directory it was started from.
 
-import type { Kernel } from './kernel.js';
+import type { Kernel } from '../kernel.js';
 import type { Timespec } from './file.js';
 import { Vfs, type Vnode } from './vfs.js';
 import { HostMount } from './hostfs.js';

@@ -5,14 +5,14 @@
 // checks, in Linux's order, before it asks the filesystem to change.
 
 import type { SyscallDef } from './syscall.js';
-import type { Kernel } from './kernel.js';
-import type { Process } from './proc.js';
-import { RegularFile, type File, type StatInfo, type Timespec } from './file.js';
-import { DirFile, PathFile, join, originOf, setOrigin, PATH_MAX, MAXSYMLINKS, type Ctx, type Found, type Vfs } from './vfs.js';
-import { clockNow, vfsOf } from './mounts.js';
-import { copyIn, copyInString, copyOut } from './uaccess.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
+import { RegularFile, type File, type StatInfo, type Timespec } from '../fs/file.js';
+import { DirFile, PathFile, join, originOf, setOrigin, PATH_MAX, MAXSYMLINKS, type Ctx, type Found, type Vfs } from '../fs/vfs.js';
+import { clockNow, vfsOf } from '../fs/mounts.js';
+import { copyIn, copyInString, copyOut } from '../mm/uaccess.js';
 import { EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, EMFILE, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY,
-  EPERM, ERANGE, EROFS, EXDEV } from './errno.js';
+  EPERM, ERANGE, EROFS, EXDEV } from '../errno.js';
 
 export const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200, AT_SYMLINK_FOLLOW = 0x400,

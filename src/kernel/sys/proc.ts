@@ -1,8 +1,8 @@
 // Process, identity, limits, time and signal-state system calls.
 
 import type { SyscallDef } from './syscall.js';
-import { copyIn, copyOut } from './uaccess.js';
-import { EFAULT, EINVAL, ESRCH } from './errno.js';
+import { copyIn, copyOut } from '../mm/uaccess.js';
+import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 
 const u64s = (...v: (number | bigint)[]) => {
   const b = new Uint8Array(v.length * 8), dv = new DataView(b.buffer);

@@ -3,12 +3,12 @@
 // demand-zero page fault (fault.ts).
 
 import type { SyscallDef } from './syscall.js';
-import type { Process } from './proc.js';
-import { AddressSpace, carve, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from './vm.js';
-import { PAGE_SIZE } from './frames.js';
-import { MemFile } from './file.js';
-import { loadBytes } from './uaccess.js';
-import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from './errno.js';
+import type { Process } from '../sched/proc.js';
+import { AddressSpace, carve, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from '../mm/vm.js';
+import { PAGE_SIZE } from '../mm/frames.js';
+import { MemFile } from '../fs/file.js';
+import { loadBytes } from '../mm/uaccess.js';
+import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
 const up = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;

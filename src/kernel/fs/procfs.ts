@@ -12,16 +12,16 @@
 //
 // Times: one cycle is one nanosecond of virtual time (DESIGN.md).
 
-import type { Process } from './proc.js';
+import type { Process } from '../sched/proc.js';
 import { MemFile, S_IFDIR, S_IFLNK, S_IFREG, type File, type StatInfo } from './file.js';
 import { Vnode, basename, originOf, type Ctx, type DirEntry, type Found, type Fs, type Kind, type Vfs } from './vfs.js';
 import type { HostMount } from './hostfs.js';
-import { PAGE_SIZE } from './frames.js';
-import { USER_TOP } from './vm.js';
+import { PAGE_SIZE } from '../mm/frames.js';
+import { USER_TOP } from '../mm/vm.js';
 import { PIE_BASE } from './loader.js';
-import { parseElf } from '../elf/elf.js';
-import { SIG_DFL, SIG_IGN } from './signal.js';
-import { EACCES, ENOENT } from './errno.js';
+import { parseElf } from '../../elf/elf.js';
+import { SIG_DFL, SIG_IGN } from '../signal/signal.js';
+import { EACCES, ENOENT } from '../errno.js';
 
 const CYCLES_PER_TICK = 1e7; // USER_HZ 100 at 1 GHz
 const O_ACCMODE = 3;

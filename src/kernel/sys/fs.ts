@@ -5,14 +5,14 @@
 // they resolve in is the VFS (vfs.ts, mounts.ts).
 
 import { BLOCK, type SyscallDef } from './syscall.js';
-import type { Kernel } from './kernel.js';
-import type { Process } from './proc.js';
-import { File, MemFile, O_APPEND, O_NONBLOCK } from './file.js';
-import { DirFile, originOf } from './vfs.js';
-import { vfsOf } from './mounts.js';
-import { PATH_CALLS, O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, statBytes } from './sys-path.js';
-import { copyIn, copyOut, readU64, writeU64 } from './uaccess.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY } from './errno.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
+import { File, MemFile, O_APPEND, O_NONBLOCK } from '../fs/file.js';
+import { DirFile, originOf } from '../fs/vfs.js';
+import { vfsOf } from '../fs/mounts.js';
+import { PATH_CALLS, O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, statBytes } from './path.js';
+import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY } from '../errno.js';
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;

@@ -7,8 +7,8 @@
 // The handler returns to `ra`, a user page holding `li a7, 139; ecall`
 // (rt_sigreturn), as Linux's vDSO __vdso_rt_sigreturn does.
 
-import type { AddressSpace } from './vm.js';
-import { copyIn, copyOut } from './uaccess.js';
+import type { AddressSpace } from '../mm/vm.js';
+import { copyIn, copyOut } from '../mm/uaccess.js';
 
 export const enum Sig { HUP = 1, INT = 2, QUIT = 3, ILL = 4, TRAP = 5, ABRT = 6, BUS = 7, FPE = 8, KILL = 9, USR1 = 10,
   SEGV = 11, USR2 = 12, PIPE = 13, ALRM = 14, TERM = 15, CHLD = 17, CONT = 18, STOP = 19, TSTP = 20, TTIN = 21,

@@ -3,17 +3,17 @@
 // `// implements name(2)` line. Arguments follow the Linux riscv64 ABI:
 // a7 = number, a0..a5 = arguments, result in a0.
 
-import type { Kernel } from './kernel.js';
-import type { Process } from './proc.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
 import { SYSNO, type SyscallName } from './sysno.js';
-import { ENOSYS } from './errno.js';
+import { ENOSYS } from '../errno.js';
 import { decodeArgs, formatCall } from './strace.js';
-import { PROC_CALLS } from './sys-proc.js';
-import { MEM_CALLS } from './sys-mem.js';
-import { FS_CALLS } from './sys-fs.js';
-import { TASK_CALLS } from './sys-task.js';
-import { SIGNAL_CALLS } from './sys-signal.js';
-import { PIPE_CALLS } from './pipe.js';
+import { PROC_CALLS } from './proc.js';
+import { MEM_CALLS } from './mem.js';
+import { FS_CALLS } from './fs.js';
+import { TASK_CALLS } from './task.js';
+import { SIGNAL_CALLS } from './signal.js';
+import { PIPE_CALLS } from '../fs/pipe.js';
 
 /** Returned by a handler that put the process to sleep; the call runs again when it wakes. */
 export const BLOCK = -0x40000000;

@@ -16,10 +16,10 @@
 // File descriptors that name a vnode remember where it was found (origins),
 // for directory fds, fchdir, and /proc/PID/fd.
 
-import type { Kernel } from './kernel.js';
-import type { Process } from './proc.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
 import { File, type StatInfo } from './file.js';
-import { EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENXIO, EOPNOTSUPP, EROFS } from './errno.js';
+import { EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENXIO, EOPNOTSUPP, EROFS } from '../errno.js';
 
 export type Kind = 'file' | 'dir' | 'symlink' | 'chr' | 'fifo' | 'other';
 

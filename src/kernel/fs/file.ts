@@ -1,9 +1,9 @@
 // Open files: what a file descriptor points at. Each kind implements the
 // operations it supports; the rest return the errno Linux gives.
 
-import type { HostIO } from './host.js';
-import type { WaitQueue } from './wait.js';
-import { EBADF, EINVAL, ENXIO, ESPIPE } from './errno.js';
+import type { HostIO } from '../host.js';
+import type { WaitQueue } from '../sched/wait.js';
+import { EBADF, EINVAL, ENXIO, ESPIPE } from '../errno.js';
 
 export const O_NONBLOCK = 0o4000;
 

@@ -6,10 +6,10 @@
 // openers see them. Ownership is not mapped: the guest is root and sees
 // every host file owned by root.
 
-import type { HostFs, HostHandle, HostStat } from './host.js';
+import type { HostFs, HostHandle, HostStat } from '../host.js';
 import { MemFile, RegularFile, S_IFDIR, S_IFLNK, S_IFREG, type Backing, type File, type StatInfo, type Timespec } from './file.js';
 import { Vnode, join, type DirEntry, type Fs, type Kind } from './vfs.js';
-import { EINVAL, ENOTDIR, ENXIO, EPERM, EROFS } from './errno.js';
+import { EINVAL, ENOTDIR, ENXIO, EPERM, EROFS } from '../errno.js';
 
 const S_IFSOCK = 0o140000;
 const O_ACCMODE = 3, O_TRUNC = 0o1000;

@@ -2,13 +2,13 @@
 // of an empty pipe sleeps until data or EOF; a writer to a full pipe sleeps
 // until there is room; writing with no reader left is EPIPE (and SIGPIPE).
 
-import type { SyscallDef } from './syscall.js';
-import type { Kernel } from './kernel.js';
+import type { SyscallDef } from '../sys/syscall.js';
+import type { Kernel } from '../kernel.js';
 import { File, O_NONBLOCK, S_IFIFO, type StatInfo } from './file.js';
-import { WaitQueue } from './wait.js';
-import { copyOut } from './uaccess.js';
-import { EAGAIN, EFAULT, EINVAL, EMFILE, EPIPE } from './errno.js';
-import { Sig, SI_USER } from './signal.js';
+import { WaitQueue } from '../sched/wait.js';
+import { copyOut } from '../mm/uaccess.js';
+import { EAGAIN, EFAULT, EINVAL, EMFILE, EPIPE } from '../errno.js';
+import { Sig, SI_USER } from '../signal/signal.js';
 
 export const PIPE_BUF = 4096;
 const CAPACITY = 65536; // Linux's default pipe size

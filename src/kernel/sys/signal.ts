@@ -2,12 +2,12 @@
 // layout is described in signal.ts).
 
 import { NORETURN, type SyscallDef } from './syscall.js';
-import type { Kernel } from './kernel.js';
-import type { Process } from './proc.js';
-import { copyIn, copyOut, writeU64 } from './uaccess.js';
-import { WaitQueue } from './wait.js';
-import { UNBLOCKABLE, bit } from './signal.js';
-import { EFAULT, EINVAL, ENOSYS } from './errno.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
+import { copyIn, copyOut, writeU64 } from '../mm/uaccess.js';
+import { WaitQueue } from '../sched/wait.js';
+import { UNBLOCKABLE, bit } from '../signal/signal.js';
+import { EFAULT, EINVAL, ENOSYS } from '../errno.js';
 
 const SIGSET_SIZE = 8;
 const SS_ONSTACK = 1, SS_DISABLE = 2, MINSIGSTKSZ = 2048;

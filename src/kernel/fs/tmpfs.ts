@@ -9,7 +9,7 @@
 
 import { RegularFile, S_IFDIR, S_IFLNK, S_IFREG, type Backing, type File, type StatInfo, type Timespec } from './file.js';
 import { Vnode, type DirEntry, type Fs } from './vfs.js';
-import { EFBIG, EINVAL, ELOOP, ENOENT, ENOSPC, ENOTDIR, EXDEV } from './errno.js';
+import { EFBIG, EINVAL, ELOOP, ENOENT, ENOSPC, ENOTDIR, EXDEV } from '../errno.js';
 
 const PAGE = 4096;
 const BOGO_DIRENT_SIZE = 20;

@@ -13,11 +13,11 @@
 // peek/peekString (uaccess.ts), which read pages already present and never
 // fault one in; what cannot be read is shown as its address, as strace does.
 
-import type { Process } from './proc.js';
+import type { Process } from '../sched/proc.js';
 import type { Args } from './syscall.js';
-import { peek, peekString } from './uaccess.js';
-import { ERRNO_NAMES } from './errno.js';
-import { SIGNAL_NAMES, UC, type SigInfo } from './signal.js';
+import { peek, peekString } from '../mm/uaccess.js';
+import { ERRNO_NAMES } from '../errno.js';
+import { SIGNAL_NAMES, UC, type SigInfo } from '../signal/signal.js';
 import { u64, xv, ptr, int, uint, ulong, long, oct, x, xval, flags, O_FLAGS, openFlags, PROT, mapFlags, AT, AT_ACCESS, ACCESS, SEEK, CLOCKS, WAIT, SIGHOW, SA, CLONE, FCNTL, FD_FLAGS, LOCK, IOCTL, GRND, MADV, MREMAP, RLIMIT, RUSAGE, ITIMER, IDTYPE, SS, RENAME, POLL, STATX_MASK, STATX_ATTR, STATX_SYNC, FUTEX, PRCTL, MODE_TYPES, type Xlat } from './abi-names.js';
 
 /** strace's signame: SIGHUP…SIGSYS, SIGRTMIN (32), then SIGRT_n; anything else as a number. */

@@ -3,16 +3,16 @@
 // with EINVAL until the kernel has them; the refusal is counted like any call.
 
 import { NORETURN, type SyscallDef } from './syscall.js';
-import type { Kernel } from './kernel.js';
-import type { Process } from './proc.js';
-import { basename } from './vfs.js';
-import { forkSpace } from './vm.js';
-import { ExecError } from './loader.js';
-import { copyIn, copyInString, copyOut, readU64 } from './uaccess.js';
-import { SI_TKILL, SI_USER } from './signal.js';
-import { WaitQueue } from './wait.js';
-import { readExecutable } from './sys-fs.js';
-import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, E2BIG } from './errno.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
+import { basename } from '../fs/vfs.js';
+import { forkSpace } from '../mm/vm.js';
+import { ExecError } from '../fs/loader.js';
+import { copyIn, copyInString, copyOut, readU64 } from '../mm/uaccess.js';
+import { SI_TKILL, SI_USER } from '../signal/signal.js';
+import { WaitQueue } from '../sched/wait.js';
+import { readExecutable } from './fs.js';
+import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, E2BIG } from '../errno.js';
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000,
   CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,

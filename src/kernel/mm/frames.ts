@@ -2,7 +2,7 @@
 // RAM. The kernel is TypeScript, so RAM holds only page tables and user
 // pages. A frame shared copy-on-write by fork has a count above one.
 
-import { type Bus, RAM_BASE } from '../machine/index.js';
+import { type Bus, RAM_BASE } from '../../machine/index.js';
 
 export const PAGE_SIZE = 4096;
 
