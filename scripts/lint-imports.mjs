@@ -51,6 +51,8 @@ for (const file of files(src)) {
     const resolved = relative(src, resolve(dirname(file), spec));
     if ((layer === 'kernel' || layer === 'demo') && target === 'machine' && resolved !== 'machine/index.js') problems.push(`${where}: imports ${resolved}; src/${layer} may use the machine only through src/machine/index.ts`);
   }
+  // The kernel port (src/machine/port.ts): the kernel and the demo see the hart as a HartPort (board.port), never the Hart class.
+  if ((layer === 'kernel' || layer === 'demo') && /\bboard\.hart\b|\bHart\b(?!Port)/.test(code)) problems.push(`${relative(root, file)}: reaches the Hart itself; src/${layer} may use only board.port (HartPort)`);
   if (PURE.includes(layer) && DOM.test(code)) problems.push(`${relative(root, file)}: uses the DOM (src/${layer} must stay host-neutral)`);
 }
 if (problems.length) {

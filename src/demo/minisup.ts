@@ -8,7 +8,7 @@
 // any exception as fatal. It is a demonstration and a test of the port, not
 // a kernel.
 
-import { Board, RAM_BASE, Csr, ENVCFG_STCE, Irq, csrWrite, Access, walk, Mode, CAUSE_NAMES } from '../machine/index.js';
+import { Board, RAM_BASE, Csr, ENVCFG_STCE, Irq, Access, walk, Mode, CAUSE_NAMES, type RegSave } from '../machine/index.js';
 import { parseElf, PT_LOAD } from '../elf/elf.js';
 
 const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16;
@@ -74,7 +74,8 @@ class AddressSpace {
 /** Runs a static user ELF under the mini supervisor. Throws ElfError for a bad ELF. */
 export function runMiniSupervisor(elf: Uint8Array, opts: MiniOptions = {}): MiniReport {
   const board = new Board({ memBytes: 16 << 20 });
-  const hart = board.hart, bus = board.bus;
+  const hart = board.port, bus = board.bus;
+  const regs: RegSave = { x: new Int32Array(64), f: new Int32Array(64), fcsr: 0 };
   const as = new AddressSpace(board);
   const image = parseElf(elf);
   for (const seg of image.segments.filter((s) => s.type === PT_LOAD)) {
@@ -95,7 +96,7 @@ export function runMiniSupervisor(elf: Uint8Array, opts: MiniOptions = {}): Mini
   hart.registerNative(trampoline, 4096);
 
   // What firmware would do in M-mode: delegate U-mode traps and the S timer to S, enable Sstc.
-  const w = (csr: number, v: bigint) => csrWrite(hart, csr, v);
+  const w = (csr: number, v: bigint) => hart.csrWrite(csr, v);
   w(Csr.MEDELEG, BigInt((1 << 2) | (1 << 3) | (1 << 8) | (1 << 12) | (1 << 13) | (1 << 15) | (1 << 4) | (1 << 6) | (1 << 5) | (1 << 7) | (1 << 1)));
   w(Csr.MIDELEG, BigInt(1 << Irq.STI));
   w(Csr.MENVCFG, ENVCFG_STCE);
@@ -109,8 +110,9 @@ export function runMiniSupervisor(elf: Uint8Array, opts: MiniOptions = {}): Mini
   const hz = opts.hz ?? 250;
   const interval = hz > 0 ? Math.round(TICKS_PER_SEC / hz) : 0;
   if (interval > 0) w(Csr.STIMECMP, BigInt(hart.mtime() + interval));
-  hart.x[4] = STACK_TOP | 0; hart.x[5] = 0; // sp
-  hart.sepc = image.entry;
+  regs.x[4] = STACK_TOP | 0; regs.x[5] = 0; // sp
+  hart.loadRegs(regs);
+  w(Csr.SEPC, image.entry);
   hart.sret(); // SPP = U after reset
 
   const report: MiniReport = { reason: 'max-insns', status: 0, detail: '', userInsns: 0, kernelEntries: 0, syscalls: {}, ticks: 0, longestUserRun: 0 };
@@ -125,9 +127,11 @@ export function runMiniSupervisor(elf: Uint8Array, opts: MiniOptions = {}): Mini
       report.ticks++;
       w(Csr.STIMECMP, BigInt(hart.mtime() + interval));
     } else if (exit.cause === 8) {
-      const done = syscall(board, as.root, report, opts);
+      hart.saveRegs(regs);
+      const done = syscall(board, regs.x, as.root, report, opts);
       if (done) break;
-      hart.sepc += 4n;
+      hart.loadRegs(regs);
+      w(Csr.SEPC, hart.csrRead(Csr.SEPC)! + 4n);
     } else {
       report.reason = 'fault';
       report.status = 128 + 11;
@@ -142,8 +146,7 @@ export function runMiniSupervisor(elf: Uint8Array, opts: MiniOptions = {}): Mini
 }
 
 /** Handles the ecall in a7; returns true when the process exited. */
-function syscall(board: Board, root: number, report: MiniReport, opts: MiniOptions): boolean {
-  const x = board.hart.x;
+function syscall(board: Board, x: Int32Array, root: number, report: MiniReport, opts: MiniOptions): boolean {
   const nr = x[17 * 2], a0 = x[10 * 2];
   const name = nr === 64 ? 'write' : nr === 172 ? 'getpid' : nr === 93 || nr === 94 ? 'exit' : `nr ${nr}`;
   report.syscalls[name] = (report.syscalls[name] ?? 0) + 1;

@@ -2,7 +2,7 @@
 // processes in U-mode. It regains control only when hart.run() returns an
 // Exit — a system call, an exception, or the timer interrupt (DESIGN.md).
 
-import { Board, Csr, ENVCFG_STCE, Irq, St, csrWrite, Mode, CAUSE_NAMES, type Exit } from '../machine/index.js';
+import { Board, Csr, ENVCFG_STCE, Irq, St, Mode, CAUSE_NAMES, type Exit, type HartPort } from '../machine/index.js';
 import type { Tracer, SwitchReason, FaultResolution } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
 import { formatExit } from './sys/strace.js';
@@ -56,6 +56,8 @@ export interface RunResult {
 
 export class Kernel {
   readonly board: Board;
+  /** The one hart, through the kernel port (machine/port.ts). */
+  readonly hart: HartPort;
   readonly frames: Frames;
   readonly swap: Swap | undefined;
   readonly host: HostIO;
@@ -103,19 +105,20 @@ export class Kernel {
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
+    this.hart = this.board.port;
     this.trace = this.board.trace;
     this.costs = opts.costs ?? DEFAULT_COSTS;
     this.frames = new Frames(this.board.bus);
     if ((opts.swapBytes ?? 0) > 0) {
       const live = () => [...this.procs.values()].filter((q) => q.state !== 'zombie').map((q) => q.as);
-      this.swap = new Swap(opts.swapBytes!, live, () => this.board.hart.flushTlbs());
+      this.swap = new Swap(opts.swapBytes!, live, () => this.hart.sfenceVma());
       this.frames.reclaim = () => this.swap!.evictOne();
     }
     this.tickInterval = this.hz > 0 ? Math.round(TICKS_PER_SEC / this.hz) : 0;
     let s = (opts.seed ?? 1) >>> 0 || 1;
     this.random = opts.realtime ? Math.random : () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 4294967296; };
     this.trampoline = this.frames.alloc();
-    this.board.hart.registerNative(this.trampoline, PAGE_SIZE);
+    this.hart.registerNative(this.trampoline, PAGE_SIZE);
     this.sigtramp = this.frames.alloc();
     SIGTRAMP_CODE.forEach((w, i) => { this.board.bus.ram32[(this.frames.off(this.sigtramp) >> 2) + i] = w; });
     this.boot();
@@ -123,7 +126,7 @@ export class Kernel {
 
   /** What firmware and early boot do: delegate, enable Sstc, enter S-mode, write stvec once. */
   private boot(): void {
-    const h = this.board.hart, w = (c: number, v: bigint) => csrWrite(h, c, v);
+    const h = this.hart, w = (c: number, v: bigint) => h.csrWrite(c, v);
     const user = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | (1 << c), 0);
     w(Csr.MEDELEG, BigInt(user));
     w(Csr.MIDELEG, BigInt((1 << Irq.STI) | (1 << Irq.SSI) | (1 << Irq.SEI)));
@@ -133,19 +136,19 @@ export class Kernel {
     w(Csr.SCOUNTEREN, 7n);
     w(Csr.STVEC, BigInt.asUintN(64, BigInt(TRAMPOLINE_VA)));
     w(Csr.SIE, BigInt(1 << Irq.STI));
-    h.mstatus |= 1 << 13; // FS = Initial: user programs may use the FPU
+    w(Csr.SSTATUS, h.csrRead(Csr.SSTATUS)! | (1n << 13n)); // FS = Initial: user programs may use the FPU
     this.armTimer();
   }
 
   private armTimer(): void {
-    if (this.tickInterval > 0) csrWrite(this.board.hart, Csr.STIMECMP, BigInt(this.board.hart.mtime() + this.tickInterval));
+    if (this.tickInterval > 0) this.hart.csrWrite(Csr.STIMECMP, BigInt(this.hart.mtime() + this.tickInterval));
   }
 
   /** A fresh address space with the trampoline mapped (kernel-only). */
   newAddressSpace(): AddressSpace {
     const as = new AddressSpace(this.board.bus, this.frames);
     as.swap = this.swap;
-    as.onChange = () => { if (this.current?.as === as) this.board.hart.flushTlbs(); };
+    as.onChange = () => { if (this.current?.as === as) this.hart.sfenceVma(); };
     this.frames.ref(this.trampoline);
     as.map(TRAMPOLINE_INDEX_VA, this.trampoline, PTE_R | PTE_X | PTE_A);
     this.frames.ref(this.sigtramp);
@@ -202,7 +205,7 @@ export class Kernel {
 
   /** Runs until the first process exits (or cannot go on). */
   run(): RunResult {
-    const h = this.board.hart;
+    const h = this.hart;
     // The first processes' creation, as the first events (sinks may be attached after spawn).
     if (this.trace.on) for (const p of this.runq) if (p.parent === undefined) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: p.pid, ppid: 0, name: basename(p.exe) });
     while (this.result === undefined) {
@@ -226,7 +229,7 @@ export class Kernel {
 
   /** --max-time ran out: one line saying who had the CPU, since when, and whether anything could have taken it back. */
   private timeLimit(): RunResult {
-    const h = this.board.hart, p = this.current, secs = (c: number) => `${(c / 1e9).toFixed(3)} s`;
+    const h = this.hart, p = this.current, secs = (c: number) => `${(c / 1e9).toFixed(3)} s`;
     const holder = p ? `; pid ${p.pid} (${basename(p.exe)}) had held the CPU since ${secs(this.cpuSince)}` : '';
     const waiting = this.runq.length;
     const why = this.hz === 0 && p && waiting > 0 ? ` with ${waiting} other process${waiting > 1 ? 'es' : ''} waiting to run: there is no timer interrupt to take it back` : '';
@@ -237,9 +240,8 @@ export class Kernel {
     const p = this.current!;
     switch (exit.kind) {
       case 'trap': {
-        const h = this.board.hart;
-        p.x.set(h.x); p.f.set(h.f); p.pc = Number(BigInt.asIntN(64, exit.pc));
-        p.fcsr = (h.fpu.frm << 5) | h.fpu.fflags;
+        const h = this.hart;
+        h.saveRegs(p); p.pc = Number(BigInt.asIntN(64, exit.pc));
         this.chargeUser(p);
         if (exit.interrupt) this.tick(p);
         else this.exception(p, exit.cause, exit.tval);
@@ -313,20 +315,20 @@ export class Kernel {
   /** --realtime: virtual time (1 cycle = 1 ns) catches up with the host clock; otherwise it is instructions plus the cost table's charges. */
   private syncClock(): void {
     if (!this.opts.realtime) return;
-    const h = this.board.hart, now = this.host.nowNs() - this.hostStart;
-    if (now > h.cycle) { h.cycle = now; h.timersChanged(); }
+    const h = this.hart, now = this.host.nowNs() - this.hostStart;
+    if (now > h.cycle) h.idleUntil(now);
   }
 
   /** Adds the cycles since p last entered U-mode to its user time. */
   private chargeUser(p: Process): void {
-    const now = this.board.hart.cycle;
+    const now = this.hart.cycle;
     p.utime += now - p.userSince;
     p.userSince = now;
   }
 
   /** Kernel work on behalf of the current process: virtual time passes (cost.ts) and counts as its system time. */
   charge(cycles: number, owner: Process | undefined = this.current): void {
-    this.board.hart.cycle += cycles;
+    this.hart.advance(cycles);
     if (owner !== undefined) owner.stime += cycles;
   }
 
@@ -338,7 +340,7 @@ export class Kernel {
   }
 
   private wakeTimers(): void {
-    const now = this.board.hart.cycle;
+    const now = this.hart.cycle;
     for (const p of this.alarms.filter((q) => q.alarmAt <= now)) {
       p.alarmAt = p.alarmInterval > 0 ? now + p.alarmInterval : Infinity;
       this.signal(p, Sig.ALRM, { code: SI_KERNEL });
@@ -354,11 +356,11 @@ export class Kernel {
    */
   private idle(): boolean {
     if (this.timed.length === 0 && this.alarms.length === 0) return false;
-    const h = this.board.hart;
+    const h = this.hart;
     const until = Math.min(...this.timed.map((p) => p.wakeAt), ...this.alarms.map((p) => p.alarmAt));
     if (this.trace.on) this.trace.emit({ kind: 'idle', ...this.at(), until: Math.max(until, h.cycle) });
     if (this.opts.realtime) { this.syncClock(); this.host.sleepNs(until - h.cycle); this.syncClock(); }
-    if (until > h.cycle) { this.idleCycles += until - h.cycle; h.cycle = until; h.timersChanged(); }
+    if (until > h.cycle) { this.idleCycles += until - h.cycle; h.idleUntil(until); }
     this.idled = true;
     this.armTimer();
     return true;
@@ -426,7 +428,7 @@ export class Kernel {
   dequeue(p: Process): void { this.runq = this.runq.filter((q) => q !== p); }
 
   /** The virtual time and hart of an event the kernel emits now. */
-  at(): { cycle: number; hart: number } { return { cycle: this.board.hart.cycle, hart: this.board.hart.hartId }; }
+  at(): { cycle: number; hart: number } { return { cycle: this.hart.cycle, hart: this.hart.hartId }; }
 
   /** rt_sigreturn: restores the context saved in the frame at sp; a bad frame is SIGSEGV. */
   sigreturn(p: Process): boolean {
@@ -519,7 +521,7 @@ export class Kernel {
     if (next.pid !== this.lastPid) this.charge(this.costs.contextSwitch, last?.state !== 'zombie' ? last : undefined);
     this.idled = false;
     if (this.trace.on) this.trace.emit({ kind: 'switch', ...this.at(), from: this.lastPid, to: next.pid, reason: this.offReason, toName: basename(next.exe) });
-    this.cpuSince = this.board.hart.cycle;
+    this.cpuSince = this.hart.cycle;
     this.lastPid = next.pid;
     this.current = next;
     next.state = 'running';
@@ -532,7 +534,7 @@ export class Kernel {
   loadSpace(as: AddressSpace): void {
     if (this.loaded === as) return;
     this.loaded = as;
-    csrWrite(this.board.hart, Csr.SATP, (8n << 60n) | BigInt(as.root / PAGE_SIZE));
+    this.hart.csrWrite(Csr.SATP, (8n << 60n) | BigInt(as.root / PAGE_SIZE));
   }
 
   /** Returns to the current process in U-mode with sret, delivering a pending signal first. */
@@ -541,12 +543,11 @@ export class Kernel {
     if (p.ignoredForTrace.length > 0 && !p.inBlockedCall) reportIgnored(this, p);
     // Like Linux's exit-to-user loop: every deliverable signal gets a frame, each on top of the last.
     while ((p.sigPending & ~p.sigMask) !== 0n) if (!deliver(this, p)) return;
-    const h = this.board.hart;
-    h.x.set(p.x); h.f.set(p.f);
-    h.fpu.fflags = p.fcsr & 0x1f; h.fpu.frm = (p.fcsr >> 5) & 7;
-    h.sepc = BigInt.asUintN(64, BigInt(p.pc));
+    const h = this.hart;
+    h.loadRegs(p);
+    h.setSepc(p.pc);
     p.userSince = h.cycle;
-    h.mstatus = (h.mstatus & ~St.SPP) | St.SPIE; // SPP = U
+    h.csrWrite(Csr.SSTATUS, (h.csrRead(Csr.SSTATUS)! & ~BigInt(St.SPP)) | BigInt(St.SPIE)); // SPP = U
     h.sret();
   }
 }

@@ -4,6 +4,7 @@
 
 import { Bus, RAM_BASE } from './bus.js';
 import { Hart } from './hart.js';
+import type { HartPort } from './port.js';
 import { Tracer } from '../trace/events.js';
 import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
@@ -43,6 +44,9 @@ export class Board {
     this.bus.map(PLIC_BASE, PLIC_SIZE, this.plic);
     this.bus.map(UART_BASE, UART_SIZE, this.uart);
   }
+
+  /** The hart as a kernel may use it (port.ts). */
+  get port(): HartPort { return this.hart; }
 
   get ramBase(): number { return RAM_BASE; }
 }

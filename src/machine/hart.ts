@@ -16,6 +16,8 @@ import { Cause, Mode, takeTrap, pendingInterrupt, INTERRUPT_NAMES } from './trap
 import { Irq, St, ENVCFG_STCE } from './csr.js';
 import { BlockCache, type Block } from './blocks.js';
 import { execBlock } from './exec.js';
+import { csrRead, csrWrite } from './csr.js';
+import type { HartPort, RegSave } from './port.js';
 import { Tracer } from '../trace/events.js';
 
 export type Exit =
@@ -32,7 +34,7 @@ export const CYCLES_PER_TICK = 100; // 1 GHz core clock, 10 MHz mtime (DESIGN.md
 const TWO32 = 4294967296;
 const MAX64 = (1n << 64n) - 1n;
 
-export class Hart {
+export class Hart implements HartPort {
   readonly x: Int32Array;
   readonly f: Int32Array;
   readonly fpu: Fpu;
@@ -144,6 +146,37 @@ export class Hart {
     this.irqDirty = true;
     if (this.trace.on) this.xretEvent('sret', this.sepc);
   }
+
+  // ---- the rest of the kernel port (port.ts) -------------------------------
+
+  saveRegs(into: RegSave): void {
+    into.x.set(this.x.subarray(0, 64));
+    into.f.set(this.f);
+    into.fcsr = (this.fpu.frm << 5) | this.fpu.fflags;
+  }
+
+  loadRegs(from: RegSave): void {
+    this.x.set(from.x.subarray(0, 64));
+    this.x[0] = this.x[1] = 0;
+    this.f.set(from.f);
+    this.fpu.fflags = from.fcsr & 0x1f;
+    this.fpu.frm = (from.fcsr >> 5) & 7;
+  }
+
+  csrRead(csr: number): bigint | undefined { return csrRead(this, csr); }
+
+  csrWrite(csr: number, value: bigint): boolean { return csrWrite(this, csr, value); }
+
+  setSepc(pc: number): void { this.sepc = BigInt.asUintN(64, BigInt(pc)); }
+
+  advance(cycles: number): void { this.cycle += cycles; }
+
+  idleUntil(until: number): void {
+    if (until > this.cycle) this.cycle = until;
+    this.timersChanged();
+  }
+
+  sfenceVma(): void { this.flushTlbs(); }
 
   /** Architectural mret (priv 3.3.2). */
   mret(): void {

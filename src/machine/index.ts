@@ -3,6 +3,7 @@
 // run(budget): Exit, sret(), register and CSR access, and physical memory.
 export { Board, DEFAULT_MEM, MAX_MEM, type BoardOptions } from './board.js';
 export { Hart, CYCLES_PER_TICK, type Exit } from './hart.js';
+export type { HartPort, RegSave } from './port.js';
 export { Bus, RAM_BASE, PAGE } from './bus.js';
 export { Csr, Irq, St, ENVCFG_STCE, csrRead, csrWrite } from './csr.js';
 export { Mode, Cause, CAUSE_NAMES, INTERRUPT_NAMES } from './trap.js';

@@ -32,7 +32,7 @@ const namespaces = new WeakMap<Kernel, Vfs>();
 
 /** CLOCK_REALTIME now, as file times take it: the kernel's epoch plus virtual time (one cycle is one ns). */
 export function clockNow(k: Kernel): Timespec {
-  const sec = Math.floor(k.epochNs / 1e9), base = k.epochNs - sec * 1e9 + k.board.hart.cycle;
+  const sec = Math.floor(k.epochNs / 1e9), base = k.epochNs - sec * 1e9 + k.hart.cycle;
   return [sec + Math.floor(base / 1e9), Math.floor(base % 1e9)];
 }
 

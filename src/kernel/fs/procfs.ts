@@ -269,7 +269,7 @@ function status(p: Process): string {
 }
 
 function uptime(c: Ctx): string {
-  return `${(c.k.board.hart.cycle / 1e9).toFixed(2)} ${(c.k.idleCycles / 1e9).toFixed(2)}\n`;
+  return `${(c.k.hart.cycle / 1e9).toFixed(2)} ${(c.k.idleCycles / 1e9).toFixed(2)}\n`;
 }
 
 function meminfo(c: Ctx): string {

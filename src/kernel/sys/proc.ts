@@ -86,7 +86,7 @@ export const PROC_CALLS: SyscallDef[] = [
   // implements sysinfo(2)
   { name: 'sysinfo', status: 'full', handler: (k, p, a) => {
     const b = new Uint8Array(112), dv = new DataView(b.buffer);
-    dv.setBigInt64(0, BigInt(Math.floor(k.board.hart.cycle / 1e9)), true); // uptime
+    dv.setBigInt64(0, BigInt(Math.floor(k.hart.cycle / 1e9)), true); // uptime
     dv.setBigUint64(32, BigInt(k.board.bus.ramSize), true); // totalram
     dv.setBigUint64(40, BigInt((k.frames.total - k.frames.inUse) * 4096), true); // freeram
     dv.setBigUint64(64, BigInt(k.swap ? k.swap.size * 4096 : 0), true); // totalswap
@@ -119,7 +119,7 @@ export const PROC_CALLS: SyscallDef[] = [
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
     // CLOCK_PROCESS_CPUTIME_ID (2) and CLOCK_THREAD_CPUTIME_ID (3): this process's CPU time so far.
     const cpu = a[0] === 2 || a[0] === 3;
-    const ns = cpu ? p.utime + p.stime + (k.board.hart.cycle - p.userSince) : k.board.hart.cycle + (a[0] === 0 || a[0] === 5 ? k.epochNs : 0);
+    const ns = cpu ? p.utime + p.stime + (k.hart.cycle - p.userSince) : k.hart.cycle + (a[0] === 0 || a[0] === 5 ? k.epochNs : 0);
     return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
   } },
   // implements clock_getres(2)
@@ -129,7 +129,7 @@ export const PROC_CALLS: SyscallDef[] = [
   } },
   // implements gettimeofday(2)
   { name: 'gettimeofday', status: 'full', handler: (k, p, a) => {
-    const us = Math.floor((k.board.hart.cycle + k.epochNs) / 1000);
+    const us = Math.floor((k.hart.cycle + k.epochNs) / 1000);
     return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
   } },
 ];

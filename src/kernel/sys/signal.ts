@@ -30,7 +30,7 @@ function timespecNs(p: Process, ptr: number): number {
 /** A sleep until virtual cycle `deadline`, kept across the restarts of the call. */
 function sleepTo(k: Kernel, p: Process, deadline: number): number {
   if (p.sleepDeadline < 0) p.sleepDeadline = deadline;
-  if (k.board.hart.cycle >= p.sleepDeadline) { p.sleepDeadline = -1; return 0; }
+  if (k.hart.cycle >= p.sleepDeadline) { p.sleepDeadline = -1; return 0; }
   return k.sleepUntil(p, p.sleepDeadline);
 }
 
@@ -57,7 +57,7 @@ function sigaction(p: Process, sig: number, act: number, old: number, size: numb
 
 function itimer(k: Kernel, p: Process, which: number, value: number, old: number): number {
   if (which !== 0) return which === 1 || which === 2 ? -ENOSYS : -EINVAL; // ITIMER_REAL only
-  const now = k.board.hart.cycle;
+  const now = k.hart.cycle;
   const us = (ns: number) => [Math.floor(ns / 1e9), Math.floor((ns % 1e9) / 1000)];
   if (old !== 0) {
     const left = p.alarmAt === Infinity ? 0 : Math.max(1000, p.alarmAt - now);
@@ -130,7 +130,7 @@ export const SIGNAL_CALLS: SyscallDef[] = [
   { name: 'nanosleep', status: 'full', handler: (k, p, a) => {
     if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
     const ns = timespecNs(p, a[0]);
-    return ns < 0 ? ns : sleepTo(k, p, k.board.hart.cycle + ns);
+    return ns < 0 ? ns : sleepTo(k, p, k.hart.cycle + ns);
   } },
   // implements clock_nanosleep(2): relative or TIMER_ABSTIME
   { name: 'clock_nanosleep', status: 'full', handler: (k, p, a) => {
@@ -139,7 +139,7 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     const ns = timespecNs(p, a[2]);
     if (ns < 0) return ns;
     const base = a[0] === 0 || a[0] === 5 ? k.epochNs : 0;
-    return sleepTo(k, p, a[1] === 1 ? ns - base : k.board.hart.cycle + ns);
+    return sleepTo(k, p, a[1] === 1 ? ns - base : k.hart.cycle + ns);
   } },
   // implements setitimer(2) and getitimer(2) for ITIMER_REAL (alarm(3) uses it)
   { name: 'setitimer', status: 'partial', handler: (k, p, a) => itimer(k, p, a[0], a[1], a[2]) },

@@ -258,7 +258,7 @@ export const TASK_CALLS: SyscallDef[] = [
       [p.utime, p.stime, p.cutime, p.cstime].forEach((v, i) => dv.setBigInt64(i * 8, t(v), true));
       if (!copyOut(p.as, a[0], b)) return -EFAULT;
     }
-    return Number(t(k.board.hart.cycle));
+    return Number(t(k.hart.cycle));
   } },
   // implements clone(2) with fork and vfork semantics
   { name: 'clone', status: 'partial', handler: (k, p, a) => clone(k, p, a) },

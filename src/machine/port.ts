@@ -1,0 +1,58 @@
+// The kernel's port to a hart (DESIGN.md "Two halves, one port"; STYLE.md
+// rule 5). This is everything a kernel (src/kernel) or a supervisor
+// (src/demo) may do with a hart; the rest of the Hart class is the machine's
+// own. It is the same set of powers a real S-mode kernel has, plus the
+// firmware's part at boot (setPriv) and the trampoline's (the register file
+// is saved and restored by the kernel, as xv6's trampoline.S does):
+//
+//   run(budget) → Exit       execute until a trap reaches the native trampoline
+//   sret()                   the architectural return (priv 3.3.2)
+//   saveRegs / loadRegs      the trampoline's register save and restore
+//   csrRead / csrWrite       CSR access, as csrr/csrw would do it
+//   cycle, instret, mtime    the time (read); advance / idleUntil: kernel work and idle
+//   registerNative           the trampoline page
+//   sfenceVma                the TLB flush the kernel does after changing a page table
+
+import type { Exit } from './hart.js';
+
+/** A user context as the trampoline saves it: the integer registers as (lo, hi) pairs, the FP registers, fcsr. */
+export interface RegSave {
+  x: Int32Array; // 64 words: x0..x31 as (lo, hi) pairs (x0's pair is ignored on load)
+  f: Int32Array; // 64 words: f0..f31 as (lo, hi) pairs of raw IEEE bits
+  fcsr: number;
+}
+
+export interface HartPort {
+  readonly hartId: number;
+  /** Runs until `budget` instructions have retired, a trap reaches a native page, wfi idles, or a device stops the run. */
+  run(budget: number): Exit;
+  /** Architectural sret (priv 3.3.2): pc ← sepc, mode ← SPP, SIE ← SPIE. */
+  sret(): void;
+  /** The firmware's part of boot: the mode the hart is in (M after reset). */
+  setPriv(mode: number): void;
+  /** Copies the user registers and fcsr out of the hart (the trampoline's save). */
+  saveRegs(into: RegSave): void;
+  /** Copies the user registers and fcsr into the hart (the trampoline's restore). */
+  loadRegs(from: RegSave): void;
+  /** CSR read as csrr does it, without privilege checks (the kernel is the privileged side); undefined for no such CSR. */
+  csrRead(csr: number): bigint | undefined;
+  /** CSR write as csrw does it (WARL fields legalised); false for no such CSR. */
+  csrWrite(csr: number, value: bigint): boolean;
+  /** sepc as a number (user pcs are below 2^53): the hot half of the trap return. */
+  setSepc(pc: number): void;
+  /** Virtual time: cycles since reset (1 GHz) and instructions retired. */
+  readonly cycle: number;
+  readonly instret: number;
+  /** mtime (10 MHz timebase). */
+  mtime(): number;
+  /** Kernel work takes virtual time: the clock moves on by `cycles` and timers are re-evaluated. */
+  advance(cycles: number): void;
+  /** The hart is idle until cycle `until` (or the clock is pulled forward to it): timers are re-evaluated. */
+  idleUntil(until: number): void;
+  /** Marks a physical range native: fetching there ends run() with a trap Exit (the trampoline). */
+  registerNative(pa: number, size: number): void;
+  /** sfence.vma with no operands: every cached translation is dropped. */
+  sfenceVma(): void;
+  /** --trace-insns. */
+  traceInstructions(): void;
+}
