@@ -36,7 +36,7 @@ static int zero(const unsigned char *p, size_t n) {
 
 static void sizes(void) {
   static const size_t sz[] = {1, 7, 16, 24, 100, 1000, 4096, 65536, 131072, 200000,
-                              1 << 20, 5 << 20, 16 << 20};
+                              512 << 10, 1 << 20, 2 << 20};
   for (unsigned i = 0; i < sizeof sz / sizeof sz[0]; i++) {
     unsigned char *p = malloc(sz[i]);
     fill(p, sz[i], i);
@@ -51,7 +51,7 @@ static void reallocs(void) {
   unsigned char *p = malloc(n);
   fill(p, n, 5);
   int ok = 1;
-  while (n < (8u << 20)) {
+  while (n < (1u << 20)) {
     size_t m = n * 3;
     p = realloc(p, m);
     ok &= check(p, n, 5);
@@ -77,12 +77,12 @@ static void callocs(void) {
   unsigned char *c = calloc(50000, 1);
   printf("calloc after dirty free zero %d\n", zero(c, 50000));
   free(c);
-  unsigned char *big = calloc(3 << 20, 4);
-  printf("calloc 12 MiB zero %d\n", zero(big, 12 << 20));
-  memset(big, 1, 12 << 20);
+  unsigned char *big = calloc(1 << 19, 4);
+  printf("calloc 2 MiB zero %d\n", zero(big, 2 << 20));
+  memset(big, 1, 2 << 20);
   free(big);
-  big = calloc(12 << 20, 1);
-  printf("calloc again zero %d\n", zero(big, 12 << 20));
+  big = calloc(2 << 20, 1);
+  printf("calloc again zero %d\n", zero(big, 2 << 20));
   free(big);
   volatile size_t half = SIZE_MAX / 2, most = SIZE_MAX - 4096;
   errno = 0;
@@ -105,13 +105,13 @@ static void aligned(void) {
   printf("posix_memalign bad alignment %s\n", errname(r));
 }
 
-#define SLOTS 512
+#define SLOTS 256
 static void workload(void) {
   static unsigned char *slot[SLOTS];
   static size_t len[SLOTS];
   unsigned long sum = FNV_INIT;
   int bad = 0;
-  for (int round = 0; round < 20000; round++) {
+  for (int round = 0; round < 1000; round++) {
     unsigned i = next() % SLOTS;
     if (slot[i]) {
       bad += !check(slot[i], len[i], i);
@@ -123,7 +123,7 @@ static void workload(void) {
       }
     }
     uint64_t r = next();
-    size_t n = (r & 7) == 0 ? 100000 + r % 300000 : 1 + (r >> 8) % 2000;
+    size_t n = (r & 15) == 0 ? 100000 + r % 100000 : 1 + (r >> 8) % 2000;
     slot[i] = slot[i] ? realloc(slot[i], n) : malloc(n);
     len[i] = n;
     fill(slot[i], n, i);
