@@ -9,17 +9,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { have, ROOT, LDE } from './helpers/cli.js';
+import { have, HANG_GUARD_MS, ROOT, LDE } from './helpers/cli.js';
 
 const ASM = `${ROOT}test/asm`;
 const BIN = `${ASM}/bin`;
-const TIMEOUT_MS = 60_000;
 
 const sources = readdirSync(ASM).filter((f) => f.endsWith('.S')).map((f) => f.slice(0, -2)).sort();
 const elfs = readdirSync(BIN).filter((f) => f.endsWith('.elf')).map((f) => f.slice(0, -4)).sort();
 
 function runBare(elf: string): void {
-  const r = spawnSync(process.execPath, [LDE, 'bare', elf], { cwd: ROOT, encoding: 'utf8', timeout: TIMEOUT_MS, input: '' });
+  const r = spawnSync(process.execPath, [LDE, 'bare', elf], { cwd: ROOT, encoding: 'utf8', timeout: HANG_GUARD_MS, input: '' });
   const why = r.error ? `${r.error.message}\n` : '';
   assert.equal(r.status, 0,
     `${elf}: exit status ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}\n${why}--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`);

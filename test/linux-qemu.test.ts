@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { have } from './helpers/cli.js';
+import { have, HANG_GUARD_MS } from './helpers/cli.js';
 import {
   LINUX_DIR, LINUX_PROGRAMS, GUEST_ENV, type Expected, type LinuxProgram,
   expectedPath, formatExpected, readExpected, shellStatus,
@@ -35,7 +35,7 @@ test('every test/linux program has a manifest entry, a source and an expected fi
 function run(p: LinuxProgram, bin: string, runner?: string): Expected {
   const [cmd, args] = runner ? [runner, [bin, ...p.args]] : [bin, p.args];
   const r = spawnSync(cmd, args, {
-    env: { ...GUEST_ENV }, input: p.stdin, cwd: tmpdir(), timeout: 60_000, maxBuffer: 64 << 20,
+    env: { ...GUEST_ENV }, input: p.stdin, cwd: tmpdir(), timeout: HANG_GUARD_MS, maxBuffer: 64 << 20,
   });
   if (r.error) throw r.error;
   return { status: shellStatus(r.status, r.signal), stdout: r.stdout.toString('utf8') };

@@ -23,13 +23,12 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { have, ROOT } from './helpers/cli.js';
+import { have, HANG_GUARD_MS, ROOT } from './helpers/cli.js';
 
 const USER = `${ROOT}user`;
 const BIN = `${USER}/bin`;
 const EXPECTED = `${USER}/expected`;
 const PICOLIBC = '/usr/lib/picolibc/riscv64-unknown-elf';
-const TIMEOUT_MS = 60_000;
 
 const sources = readdirSync(`${USER}/src`).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
 const programs = readdirSync(BIN).sort();
@@ -40,7 +39,7 @@ interface Outcome { status: number; stdout: string; stderr: string; }
 /** Runs argv under a shell with core dumps off; status as the shell reports it. */
 function runNoCore(argv: string[]): Outcome {
   const r = spawnSync('sh', ['-c', 'ulimit -c 0; exec "$@"', 'sh', ...argv],
-    { cwd: ROOT, encoding: 'utf8', timeout: TIMEOUT_MS, input: '' });
+    { cwd: ROOT, encoding: 'utf8', timeout: HANG_GUARD_MS, input: '' });
   if (r.error) throw r.error;
   let status: number;
   if (r.status !== null) status = r.status;

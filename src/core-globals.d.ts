@@ -1,0 +1,20 @@
+// The host globals the portable core may use: src/machine, src/kernel,
+// src/isa, src/elf, src/trace and src/demo run under Node and in a browser, so
+// they may use only what both provide. tsconfig.core.json type-checks those
+// folders with this file and no Node or DOM types (`"types": []`, `"lib":
+// ["ES2022"]`), so `Buffer`, `process` or `document` there is a compile error.
+// The Node build (tsconfig.json) excludes this file and takes the same names
+// from @types/node.
+//
+// Declare only what the core uses, as the WHATWG Encoding Standard defines it.
+
+/** Encoding Standard §8.2.1: encodes a string as UTF-8. */
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+
+/** Encoding Standard §8.1.1: decodes bytes; the label defaults to "utf-8". */
+declare class TextDecoder {
+  constructor(label?: string);
+  decode(input?: Uint8Array): string;
+}
