@@ -1,5 +1,6 @@
-// STYLE.md §8: one concept per file, and no file under src/ over 500 lines. The oracle is the line count of every .ts file under
-// src/ (a line is what a newline ends; a last line without one counts too).
+// STYLE.md §8: one concept per file, and no file under src/ over 500 lines.
+// The oracle is the line count of every .ts file under src/ (a line is what
+// a newline ends; a last line without one counts too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
