@@ -60,7 +60,7 @@ test('--stats prints a perf-stat-like summary ending with the diagram; --diagram
 });
 
 test('the same run twice gives byte-identical --trace and --stats=json (forking, segfaulting and preempted programs)', () => {
-  for (const prog of [['pipe', '200'], ['segfault'], ['hogs']]) {
+  for (const prog of [['pipe', '200'], ['segfault'], ['hogs', '2', '1500000', '3']]) {
     const runs = [0, 1].map(() => {
       const file = tmp() + '/trace.json';
       const r = lde(['run', '--trace', file, '--stats=json', ...prog]);

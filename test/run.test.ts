@@ -80,10 +80,10 @@ test('--max-time ends a program that never finishes, naming who held the CPU', (
 });
 
 test('--no-timer: the kernel never programs the timer, so a spinner keeps the CPU until --max-time, and the line says so', () => {
-  const r = lde(['run', '--no-timer', '--max-time', '0.2', '--stats=json', 'hogs']);
+  const r = lde(['run', '--no-timer', '--max-time', '0.05', '--stats=json', 'hogs']);
   assert.equal(r.status, 124);
   const line = r.stderr.split('\n')[0];
-  assert.match(line, /^lde: no progress: stopped at 0\.2\d* s of virtual time \(--max-time\); pid (\d+) \(hogs\) had held the CPU since 0\.\d+ s with [1-9] other process(es)? waiting to run: there is no timer interrupt to take it back$/);
+  assert.match(line, /^lde: no progress: stopped at 0\.05\d* s of virtual time \(--max-time\); pid (\d+) \(hogs\) had held the CPU since 0\.\d+ s with [1-9] other process(es)? waiting to run: there is no timer interrupt to take it back$/);
   const stats = JSON.parse(r.stderr.slice(r.stderr.indexOf('\n') + 1));
   assert.equal(stats.ticks.total, 0);
   assert.equal(stats.interrupts.length, 0);
