@@ -3,6 +3,9 @@
 //   isa ← machine ← kernel ← cli, web; trace imports none of them; elf imports nothing;
 //   demo (the mini supervisor) sits beside kernel.
 // Nothing under src/isa, src/elf, src/machine, src/kernel or src/trace imports node:* or the DOM.
+// src/kernel and src/demo never touch guest RAM's arrays (.ram8/.ram16/.ram32/.ram64): they read and
+// write physical memory only through board.phys (src/machine/phys.ts), which keeps the harts' decoded-
+// instruction caches and LR reservations coherent (issue 8, bug 0).
 // Exits 1 with one line per violation.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
@@ -22,6 +25,10 @@ const ALLOWED = {
 const PURE = ['isa', 'elf', 'trace', 'machine', 'kernel', 'demo'];
 const NODE_BUILTINS = /^(node:|fs$|path$|os$|child_process$|util$|crypto$|process$|worker_threads$|url$|buffer$|events$|stream$)/;
 const DOM = /\b(document|window|navigator|HTMLElement|localStorage)\s*[.[]/;
+const RAW_RAM = /\.ram(8|16|32|64)\b/;
+// Files still on the raw arrays, owned by other work in issue 8; each is to move to board.phys / PhysMem,
+// and then leave this list.
+const RAW_RAM_PENDING = new Set(['src/kernel/kernel.ts', 'src/kernel/sys/mem.ts', 'src/kernel/fs/mounts.ts']);
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
@@ -53,6 +60,10 @@ for (const file of files(src)) {
   }
   // The kernel port (src/machine/port.ts): the kernel and the demo see the hart as a HartPort (board.port), never the Hart class.
   if ((layer === 'kernel' || layer === 'demo') && /\bboard\.hart\b|\bHart\b(?!Port)/.test(code)) problems.push(`${relative(root, file)}: reaches the Hart itself; src/${layer} may use only board.port (HartPort)`);
+  const rel = relative(root, file);
+  if ((layer === 'kernel' || layer === 'demo') && RAW_RAM.test(code) && !RAW_RAM_PENDING.has(rel)) {
+    problems.push(`${rel}: touches guest RAM directly (${code.match(RAW_RAM)[0]}); src/${layer} reads and writes physical memory only through board.phys (PhysMem), which keeps decoded code and LR reservations coherent`);
+  }
   if (PURE.includes(layer) && DOM.test(code)) problems.push(`${relative(root, file)}: uses the DOM (src/${layer} must stay host-neutral)`);
 }
 if (problems.length) {

@@ -8,10 +8,11 @@
 // any exception as fatal. It is a demonstration and a test of the port, not
 // a kernel.
 
-import { Board, RAM_BASE, Csr, ENVCFG_STCE, Irq, Access, walk, Mode, CAUSE_NAMES, type RegSave } from '../machine/index.js';
+import {
+  Board, RAM_BASE, Csr, ENVCFG_STCE, Irq, Access, walk, Mode, CAUSE_NAMES, type RegSave,
+  PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, pteLo, pteHi, ptePa,
+} from '../machine/index.js';
 import { parseElf, PT_LOAD } from '../elf/elf.js';
-
-const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16;
 const TRAMPOLINE_VA = 0x3ffffff000; // the top page of the lower half of Sv39
 const STACK_TOP = 0x3fff0000;
 const STACK_PAGES = 16;
@@ -35,7 +36,10 @@ export interface MiniReport {
   longestUserRun: number;
 }
 
-/** Allocates 4 KiB frames from the top of RAM downwards and builds Sv39 mappings in guest memory. */
+/**
+ * Allocates 4 KiB frames from the top of RAM downwards and builds Sv39
+ * mappings in guest memory, through board.phys (the port's physical memory).
+ */
 class AddressSpace {
   private next: number;
   readonly root: number;
@@ -47,34 +51,31 @@ class AddressSpace {
 
   frame(): number {
     this.next -= 4096;
-    this.board.bus.ram8.fill(0, this.next - RAM_BASE, this.next - RAM_BASE + 4096);
+    this.board.phys.fill(this.next, 4096);
     return this.next;
   }
 
   /** Maps virtual page va to physical page pa with PTE permission bits `perm` (A and D preset). */
   map(va: number, pa: number, perm: number): void {
-    const ram32 = this.board.bus.ram32;
+    const phys = this.board.phys;
     let table = this.root;
     for (let level = 2; level > 0; level--) {
-      const idx = Math.floor(va / 2 ** (12 + 9 * level)) % 512;
-      const w = (table - RAM_BASE + idx * 8) >> 2;
-      if ((ram32[w] & PTE_V) === 0) {
+      const pte = table + (Math.floor(va / 2 ** (12 + 9 * level)) % 512) * 8;
+      if ((phys.read32(pte) & PTE_V) === 0) {
         const next = this.frame();
-        ram32[w] = ((next / 4096) * 1024 + PTE_V) | 0;
-        ram32[w + 1] = Math.floor(next / 4096 / 4194304);
+        phys.write64(pte, pteLo(next, PTE_V), pteHi(next));
       }
-      table = ((ram32[w] >>> 10) + ram32[w + 1] * 4194304) * 4096;
+      table = ptePa(phys.read32(pte), phys.read32(pte + 4));
     }
-    const w = (table - RAM_BASE + (Math.floor(va / 4096) % 512) * 8) >> 2;
-    ram32[w] = ((pa / 4096) * 1024 + perm + PTE_V + 64 + 128) | 0;
-    ram32[w + 1] = Math.floor(pa / 4096 / 4194304);
+    const pte = table + (Math.floor(va / 4096) % 512) * 8;
+    phys.write64(pte, pteLo(pa, perm | PTE_V | PTE_A | PTE_D), pteHi(pa));
   }
 }
 
 /** Runs a static user ELF under the mini supervisor. Throws ElfError for a bad ELF. */
 export function runMiniSupervisor(elf: Uint8Array, opts: MiniOptions = {}): MiniReport {
   const board = new Board({ memBytes: 16 << 20 });
-  const hart = board.port, bus = board.bus;
+  const hart = board.port;
   const regs: RegSave = { x: new Int32Array(64), f: new Int32Array(64), fcsr: 0 };
   const as = new AddressSpace(board);
   const image = parseElf(elf);
@@ -84,10 +85,9 @@ export function runMiniSupervisor(elf: Uint8Array, opts: MiniOptions = {}): Mini
     for (let va = start; va < Number(seg.vaddr) + seg.memsz; va += 4096) {
       const pa = as.frame();
       as.map(va, pa, perm);
-      for (let k = 0; k < 4096; k++) {
-        const i = va + k - Number(seg.vaddr);
-        if (i >= 0 && i < seg.filesz) bus.ram8[pa - RAM_BASE + k] = seg.data[i];
-      }
+      // The file bytes that fall in this page (the rest stays zero: bss).
+      const from = Math.max(0, va - Number(seg.vaddr)), to = Math.min(seg.filesz, va + 4096 - Number(seg.vaddr));
+      if (to > from) board.phys.writeBytes(pa + (Number(seg.vaddr) + from - va), seg.data.subarray(from, to));
     }
   }
   for (let k = 1; k <= STACK_PAGES; k++) as.map(STACK_TOP - k * 4096, as.frame(), PTE_U | PTE_R | PTE_W);
@@ -166,7 +166,7 @@ function write(board: Board, root: number, lo: number, hi: number, len: number, 
     const va = lo + k;
     const pa = walk(board.bus, ctx, va | 0, hi + (va > 0xffffffff ? 1 : 0), Access.READ);
     if (pa < 0) return -14; // EFAULT
-    out[k] = board.bus.ram8[pa - RAM_BASE];
+    out[k] = board.phys.read8(pa);
   }
   opts.console?.(out);
   return out.length;

@@ -5,6 +5,7 @@
 import { Bus, RAM_BASE } from './bus.js';
 import { Hart } from './hart.js';
 import type { HartPort } from './port.js';
+import type { PhysMem, Snooper } from './phys.js';
 import { Tracer } from '../trace/events.js';
 import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
@@ -37,6 +38,7 @@ export class Board {
     this.bus = new Bus(mem);
     this.hart = new Hart(this.bus, 0, this.trace);
     const hart = this.hart;
+    this.bus.phys.attach(snooperOf(hart));
     this.clint = new Clint([hart]);
     this.plic = new Plic([{ set: (l) => hart.setIrq(Irq.MEI, l) }, { set: (l) => hart.setIrq(Irq.SEI, l) }]);
     this.uart = new Uart16550(this.plic.source(UART_IRQ), opts.console ?? (() => {}));
@@ -48,5 +50,26 @@ export class Board {
   /** The hart as a kernel may use it (port.ts). */
   get port(): HartPort { return this.hart; }
 
+  /** Physical memory as a kernel may use it: the only way it writes RAM (phys.ts). */
+  get phys(): PhysMem { return this.bus.phys; }
+
   get ramBase(): number { return RAM_BASE; }
+}
+
+/**
+ * What a write from outside the hart must drop: the hart's decoded blocks of
+ * a page, and its LR reservation when the write overlaps the reserved
+ * doubleword (hart.reservation is the RAM offset of the LR's aligned word;
+ * treating the set as 8 bytes is allowed, unpriv 8.2: "If such a device
+ * writes the reservation set but does not write the bytes accessed by the
+ * LR, the SC may or may not fail").
+ */
+function snooperOf(hart: Hart): Snooper {
+  return {
+    invalidateCode: (page) => hart.blocks.invalidatePage(page),
+    ramWritten: (off, len) => {
+      const r = hart.reservation;
+      if (r >= 0 && r < off + len && off < r + 8) hart.reservation = -1;
+    },
+  };
 }

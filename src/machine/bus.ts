@@ -3,20 +3,16 @@
 // decide which exception that becomes.
 
 import { ACCESS_FAULT, type Mmio } from './mmio.js';
+import { PhysMem, HOOK_SHIFT } from './phys.js';
+
+export { Hook, HOOK_SHIFT } from './phys.js';
 
 export const RAM_BASE = 0x80000000;
 export const PAGE = 4096;
-export const HOOK_SHIFT = 6; // store-hook granule: 64 bytes
 
 /** Per-RAM-page flags. */
 export const enum PageFlag {
   NATIVE = 4, // fetching from here ends hart.run() with an Exit (kernel trampoline)
-}
-
-/** Per-64-byte-granule store hooks (bus.hooks): a store touching a nonzero granule leaves the fast path. */
-export const enum Hook {
-  CODE = 1, // decoded instructions live here: the store invalidates them (blocks.ts)
-  WATCH = 2, // the store must be reported through onWatch (HTIF tohost)
 }
 
 interface Region { base: number; size: number; dev: Mmio }
@@ -27,8 +23,10 @@ export class Bus {
   readonly ram16: Uint16Array;
   readonly ram32: Int32Array;
   readonly pageFlags: Uint8Array;
-  /** One byte of Hook bits per 64-byte RAM granule. */
+  /** One byte of Hook bits per 64-byte RAM granule (phys.ts). */
   readonly hooks: Uint8Array;
+  /** RAM as software outside the harts reads and writes it, coherently (phys.ts). */
+  readonly phys: PhysMem;
   private readonly regions: Region[] = [];
   /** Called after a store to a WATCH page, with the RAM offset written. */
   onWatch: (ramOff: number) => void = () => {};
@@ -41,6 +39,7 @@ export class Bus {
     this.ram32 = new Int32Array(buf);
     this.pageFlags = new Uint8Array(ramSize / PAGE);
     this.hooks = new Uint8Array(ramSize >>> HOOK_SHIFT);
+    this.phys = new PhysMem(RAM_BASE, this.ram8, this.hooks);
   }
 
   /** Maps a device at [base, base+size). Regions must not overlap RAM or each other. */
@@ -84,7 +83,7 @@ export class Bus {
   physWrite(pa: number, width: 1 | 2 | 4, value: number): boolean {
     const off = this.ramOffset(pa);
     if (off >= 0 && off + width <= this.ramSize) {
-      for (let k = 0; k < width; k++) this.ram8[off + k] = value >>> (8 * k);
+      for (let k = 0; k < width; k++) this.phys.write8(pa + k, value >>> (8 * k));
       return true;
     }
     const r = this.region(pa);
@@ -92,11 +91,11 @@ export class Bus {
     return r.dev.write(pa - r.base, width, value);
   }
 
-  /** Copies bytes into RAM at physical address pa; false if any byte is outside RAM. */
+  /** Copies bytes into RAM at physical address pa, coherently (phys.writeBytes); false if any byte is outside RAM. */
   load(pa: number, bytes: Uint8Array): boolean {
     const off = this.ramOffset(pa);
     if (off < 0 || off + bytes.length > this.ramSize) return false;
-    this.ram8.set(bytes, off);
+    this.phys.writeBytes(pa, bytes);
     return true;
   }
 }

@@ -3,11 +3,13 @@
 // copy-on-write, or a signal. Kernel accesses to user memory (uaccess.ts)
 // use the same path, so a syscall touching a not-yet-present page works.
 
+import { Access, PTE_D, PTE_W } from '../../machine/index.js';
 import type { AddressSpace } from './vm.js';
-import { PTE_COW, PTE_D, PTE_W, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace as AS } from './vm.js';
+import { PTE_COW, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace as AS } from './vm.js';
 import { PAGE_SIZE } from './frames.js';
 
-export const enum Access { READ, WRITE, EXEC }
+// The kind of access is the machine's (mmu.ts); re-exported for the kernel files that take it from here.
+export { Access } from '../../machine/index.js';
 
 export type Resolution = 'demand-zero' | 'copy-on-write' | 'stack-growth' | 'swap-in' | 'present' | 'maperr' | 'accerr' | 'oom';
 
@@ -32,7 +34,7 @@ export function pageFault(as: AddressSpace, va: number, access: Access, stackLim
     // A major fault: the page comes back from swap.
     const pa = as.frames.alloc();
     if (pa < 0) return 'oom';
-    as.swap!.swapIn(slot, as.bus.ram8, as.frames.off(pa));
+    as.swap!.swapIn(slot, as.phys, pa);
     as.map(page, pa, AS.pteFlags(vma.prot));
     return 'swap-in';
   }
@@ -55,7 +57,7 @@ function breakCow(as: AddressSpace, page: number, pte: { flags: number; pa: numb
   if (frames.refCount(pte.pa) === 1) { as.setFlags(pte.w, flags); return true; }
   const copy = frames.alloc();
   if (copy < 0) return false;
-  as.bus.ram8.copyWithin(frames.off(copy), frames.off(pte.pa), frames.off(pte.pa) + PAGE_SIZE);
+  as.phys.copyPage(copy, pte.pa);
   frames.unref(pte.pa);
   as.map(page, copy, flags);
   return true;

@@ -1,8 +1,10 @@
 // Physical memory: a frame allocator with reference counts over all of guest
 // RAM. The kernel is TypeScript, so RAM holds only page tables and user
 // pages. A frame shared copy-on-write by fork has a count above one.
+// Frames are zeroed through PhysMem, so a frame that last held code never
+// runs that code's decoded instructions again.
 
-import { type Bus, RAM_BASE } from '../../machine/index.js';
+import { type Bus, type PhysMem, RAM_BASE } from '../../machine/index.js';
 
 export const PAGE_SIZE = 4096;
 
@@ -10,8 +12,11 @@ export class Frames {
   private readonly refs: Uint16Array;
   private readonly free: number[] = [];
   private used = 0;
+  /** The machine's physical memory: every kernel read and write of RAM goes through it. */
+  readonly phys: PhysMem;
 
-  constructor(private readonly bus: Bus) {
+  constructor(bus: Bus) {
+    this.phys = bus.phys;
     const n = bus.ramSize / PAGE_SIZE;
     this.refs = new Uint16Array(n);
     for (let i = n - 1; i >= 0; i--) this.free.push(i);
@@ -30,8 +35,9 @@ export class Frames {
     if (i === undefined) return -1;
     this.refs[i] = 1;
     this.used++;
-    this.bus.ram8.fill(0, i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
-    return RAM_BASE + i * PAGE_SIZE;
+    const pa = RAM_BASE + i * PAGE_SIZE;
+    this.phys.fill(pa, PAGE_SIZE);
+    return pa;
   }
 
   /** Adds a reference (fork sharing a page copy-on-write). */
@@ -46,6 +52,6 @@ export class Frames {
     if (--this.refs[i] === 0) { this.free.push(i); this.used--; }
   }
 
-  /** RAM byte offset of physical address pa. */
+  /** RAM byte offset of physical address pa (PhysMem itself takes physical addresses). */
   off(pa: number): number { return pa - RAM_BASE; }
 }

@@ -3,12 +3,12 @@
 // next touch is a major fault that brings it back (fault.ts). "Lately" is
 // the clock algorithm over the A bits the hardware sets during page walks.
 
+import { type PhysMem, PTE_A, PTE_V, PTE_RSW1 } from '../../machine/index.js';
 import type { AddressSpace } from './vm.js';
-import { PTE_A, PTE_V } from './vm.js';
 import { PAGE_SIZE } from './frames.js';
 
 /** RSW bit 9 (priv 4.4.1: "reserved for use by supervisor software"): with V = 0, a swapped-out page. */
-export const PTE_SWAPPED = 512;
+export const PTE_SWAPPED = PTE_RSW1;
 const TWO22 = 4194304;
 
 export class Swap {
@@ -45,15 +45,13 @@ export class Swap {
     for (let lap = 0; lap < 3; lap++) {
       this.hand ??= this.candidates();
       for (let step = this.hand.next(); !step.done; step = this.hand.next()) {
-        const [as, , w, pa] = step.value;
-        const ram32 = as.bus.ram32;
-        if ((ram32[w] & PTE_V) === 0) continue; // changed since the scan began
-        if (ram32[w] & PTE_A) { ram32[w] &= ~PTE_A; cleared = true; continue; } // second chance
+        const [as, , pte, pa] = step.value;
+        const phys = as.phys, lo = phys.read32(pte);
+        if ((lo & PTE_V) === 0) continue; // changed since the scan began
+        if (lo & PTE_A) { phys.write32(pte, lo & ~PTE_A); cleared = true; continue; } // second chance
         const slot = this.free.pop()!;
-        const off = as.frames.off(pa);
-        this.slots[slot] = as.bus.ram8.slice(off, off + PAGE_SIZE);
-        ram32[w] = (slot % TWO22) * 1024 + PTE_SWAPPED; // V = 0: the next touch faults
-        ram32[w + 1] = Math.floor(slot / TWO22);
+        this.slots[slot] = phys.readBytes(pa, PAGE_SIZE);
+        Swap.writeSlot(phys, pte, slot); // V = 0: the next touch faults
         as.frames.unref(pa);
         as.onChange();
         this.swapOuts++;
@@ -66,14 +64,19 @@ export class Swap {
     return false;
   }
 
+  /** Makes the PTE at physical address pte say "swapped out to `slot`" (V = 0, PTE_SWAPPED, the slot in the PPN field). */
+  static writeSlot(phys: PhysMem, pte: number, slot: number): void {
+    phys.write64(pte, (slot % TWO22) * 1024 + PTE_SWAPPED, Math.floor(slot / TWO22));
+  }
+
   /** The slot a swapped-out PTE word pair refers to, or -1. */
   static slotOf(lo: number, hi: number): number {
     return (lo & (PTE_V | PTE_SWAPPED)) === PTE_SWAPPED ? (lo >>> 10) + hi * TWO22 : -1;
   }
 
-  /** Copies a slot's page into RAM at offset `off` and frees the slot. */
-  swapIn(slot: number, ram8: Uint8Array, off: number): void {
-    ram8.set(this.slots[slot]!, off);
+  /** Copies a slot's page into the frame at physical address pa and frees the slot. */
+  swapIn(slot: number, phys: PhysMem, pa: number): void {
+    phys.writeBytes(pa, this.slots[slot]!);
     this.release(slot);
     this.swapIns++;
   }

@@ -1,21 +1,24 @@
 // copyIn and copyOut: the kernel's only way into user memory (STYLE.md).
 // Every address is translated through the process's own page table; a page
 // that is valid but not yet present is faulted in exactly as a user access
-// would be; anything else is EFAULT, and the kernel is never harmed.
+// would be; anything else is EFAULT, and the kernel is never harmed. The
+// bytes themselves move through PhysMem (as.phys), so writing a page that
+// once held decoded code (exec's loadBytes, a copyOut) drops that code.
 
-import { AddressSpace, PTE_R, PTE_U, PTE_W, USER_TOP } from './vm.js';
+import { Access, PTE_R, PTE_U, PTE_W } from '../../machine/index.js';
+import { AddressSpace, USER_TOP } from './vm.js';
 import { PAGE_SIZE } from './frames.js';
-import { Access, pageFault } from './fault.js';
+import { pageFault } from './fault.js';
 
 export const EFAULT = -14;
 
-/** RAM offset of user address va for access, faulting it in if allowed; -1 when the access is illegal. */
-function userOffset(as: AddressSpace, va: number, access: Access): number {
+/** Physical address of user address va for access, faulting it in if allowed; -1 when the access is illegal. */
+function userPa(as: AddressSpace, va: number, access: Access): number {
   if (!(va >= 0 && va < USER_TOP)) return -1;
   const need = access === Access.WRITE ? PTE_W : PTE_R;
   for (let tries = 0; tries < 2; tries++) {
     const p = as.lookup(va);
-    if (p !== undefined && (p.flags & PTE_U) && (p.flags & need)) return as.frames.off(p.pa) + (va % PAGE_SIZE);
+    if (p !== undefined && (p.flags & PTE_U) && (p.flags & need)) return p.pa + (va % PAGE_SIZE);
     const r = pageFault(as, va, access);
     if (r === 'maperr' || r === 'accerr' || r === 'oom') return -1;
   }
@@ -27,10 +30,10 @@ export function copyIn(as: AddressSpace, va: number, len: number): Uint8Array | 
   const out = new Uint8Array(len);
   let done = 0;
   while (done < len) {
-    const off = userOffset(as, va + done, Access.READ);
-    if (off < 0) return undefined;
+    const pa = userPa(as, va + done, Access.READ);
+    if (pa < 0) return undefined;
     const n = Math.min(len - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
-    out.set(as.bus.ram8.subarray(off, off + n), done);
+    as.phys.readInto(pa, out.subarray(done, done + n));
     done += n;
   }
   return out;
@@ -40,10 +43,10 @@ export function copyIn(as: AddressSpace, va: number, len: number): Uint8Array | 
 export function copyOut(as: AddressSpace, va: number, bytes: Uint8Array): boolean {
   let done = 0;
   while (done < bytes.length) {
-    const off = userOffset(as, va + done, Access.WRITE);
-    if (off < 0) return false;
+    const pa = userPa(as, va + done, Access.WRITE);
+    if (pa < 0) return false;
     const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
-    as.bus.ram8.set(bytes.subarray(done, done + n), off);
+    as.phys.writeBytes(pa, bytes.subarray(done, done + n));
     done += n;
   }
   return true;
@@ -53,9 +56,9 @@ export function copyOut(as: AddressSpace, va: number, bytes: Uint8Array): boolea
 export function copyInString(as: AddressSpace, va: number, max = 4096): string | undefined {
   const bytes: number[] = [];
   for (let i = 0; i < max; i++) {
-    const off = userOffset(as, va + i, Access.READ);
-    if (off < 0) return undefined;
-    const b = as.bus.ram8[off];
+    const pa = userPa(as, va + i, Access.READ);
+    if (pa < 0) return undefined;
+    const b = as.phys.read8(pa);
     if (b === 0) return new TextDecoder().decode(Uint8Array.from(bytes));
     bytes.push(b);
   }
@@ -92,32 +95,32 @@ export function loadBytes(as: AddressSpace, va: number, bytes: Uint8Array): bool
       p = as.lookup(page)!;
     }
     const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
-    as.bus.ram8.set(bytes.subarray(done, done + n), as.frames.off(p.pa) + ((va + done) % PAGE_SIZE));
+    as.phys.writeBytes(p.pa + ((va + done) % PAGE_SIZE), bytes.subarray(done, done + n));
     done += n;
   }
   return true;
 }
 
 /**
- * For strace's decoding only: the RAM offset of user address va when its
+ * For strace's decoding only: the physical address of user address va when its
  * page is already present and user-readable, else -1. Never faults a page
  * in, breaks copy-on-write or touches the swap, so a traced run stays the
  * same run as an untraced one.
  */
-function presentOffset(as: AddressSpace, va: number): number {
+function presentPa(as: AddressSpace, va: number): number {
   if (!(va >= 0 && va < USER_TOP)) return -1;
   const p = as.lookup(va);
-  return p !== undefined && (p.flags & PTE_U) && (p.flags & PTE_R) ? as.frames.off(p.pa) + (va % PAGE_SIZE) : -1;
+  return p !== undefined && (p.flags & PTE_U) && (p.flags & PTE_R) ? p.pa + (va % PAGE_SIZE) : -1;
 }
 
-/** Reads len bytes at va if every page is present and readable (see presentOffset); undefined otherwise. No side effects. */
+/** Reads len bytes at va if every page is present and readable (see presentPa); undefined otherwise. No side effects. */
 export function peek(as: AddressSpace, va: number, len: number): Uint8Array | undefined {
   const out = new Uint8Array(len);
   for (let done = 0; done < len;) {
-    const off = presentOffset(as, va + done);
-    if (off < 0) return undefined;
+    const pa = presentPa(as, va + done);
+    if (pa < 0) return undefined;
     const n = Math.min(len - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
-    out.set(as.bus.ram8.subarray(off, off + n), done);
+    as.phys.readInto(pa, out.subarray(done, done + n));
     done += n;
   }
   return out;
@@ -132,9 +135,9 @@ export function peek(as: AddressSpace, va: number, len: number): Uint8Array | un
 export function peekString(as: AddressSpace, va: number, max: number): { bytes: Uint8Array; terminated: boolean } | undefined {
   const bytes: number[] = [];
   for (let i = 0; i < max; i++) {
-    const off = presentOffset(as, va + i);
-    if (off < 0) return i === 0 ? undefined : { bytes: Uint8Array.from(bytes), terminated: false };
-    const b = as.bus.ram8[off];
+    const pa = presentPa(as, va + i);
+    if (pa < 0) return i === 0 ? undefined : { bytes: Uint8Array.from(bytes), terminated: false };
+    const b = as.phys.read8(pa);
     if (b === 0) return { bytes: Uint8Array.from(bytes), terminated: true };
     bytes.push(b);
   }

@@ -3,14 +3,20 @@
 // are mapped lazily: a first touch is a page fault that the kernel resolves
 // as demand-zero or copy-on-write (fault.ts), exactly as the seed describes.
 
-import type { Bus } from '../../machine/index.js';
+// Page tables are read and written only through PhysMem (frames.phys), so
+// every write keeps the harts' caches coherent. A PTE is named by its
+// physical address (`pte` below, `w` in lookup's answer).
+
+import { type Bus, type PhysMem, RAM_BASE, PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_FLAGS, PTE_RSW0, pteLo, pteHi, ptePa } from '../../machine/index.js';
 import { Frames, PAGE_SIZE } from './frames.js';
-import { Swap, PTE_SWAPPED } from './swap.js';
+import { Swap } from './swap.js';
+
+// The PTE bits are the machine's (src/machine/pte.ts); re-exported for the kernel files that take them from here.
+export { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D } from '../../machine/index.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
-export const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
-/** A software PTE bit (RSW, priv 4.4.1): the page is shared copy-on-write. */
-export const PTE_COW = 256;
+/** A software PTE bit (RSW bit 8, priv 4.4.1): the page is shared copy-on-write. */
+export const PTE_COW = PTE_RSW0;
 
 /** The user part of Sv39: the lower half, 256 GiB. */
 export const USER_TOP = 0x4000000000;
@@ -25,8 +31,6 @@ export interface Vma {
   imageOffset?: number; // where in the VMA the image's first byte goes
 }
 
-const TWO22 = 4194304;
-
 export class AddressSpace {
   readonly root: number;
   vmas: Vma[] = [];
@@ -40,8 +44,12 @@ export class AddressSpace {
   onChange: () => void = () => {};
   /** Where this space's swapped-out pages live (none: RAM only). */
   swap: Swap | undefined;
+  /** Guest RAM, through which the page table is read and written. */
+  readonly phys: PhysMem;
 
+  /** `bus` is kept for callers not yet on `phys`; this file never touches its RAM arrays. */
   constructor(readonly bus: Bus, readonly frames: Frames) {
+    this.phys = frames.phys;
     const root = frames.alloc();
     if (root < 0) throw new RangeError('out of memory for a page table');
     this.root = root;
@@ -63,55 +71,78 @@ export class AddressSpace {
   }
 
   /**
-   * The RAM word index of the leaf PTE for va, creating intermediate tables
-   * when `create`. Returns -1 when absent (or out of memory while creating).
+   * The physical address of the leaf PTE for va, creating intermediate
+   * tables when `create`. Returns -1 when absent (or out of memory while creating).
    */
-  pteIndex(va: number, create: boolean): number {
-    const ram32 = this.bus.ram32;
+  pteAddr(va: number, create: boolean): number {
+    const phys = this.phys;
     let table = this.root;
     for (let level = 2; level > 0; level--) {
-      const idx = Math.floor(va / 2 ** (12 + 9 * level)) % 512;
-      const w = this.frames.off(table + idx * 8) >> 2;
-      if ((ram32[w] & PTE_V) === 0) {
-        if (!create) return -1;
-        const next = this.frames.alloc();
-        if (next < 0) return -1;
-        ram32[w] = ((next / PAGE_SIZE) % TWO22) * 1024 + PTE_V;
-        ram32[w + 1] = Math.floor(next / PAGE_SIZE / TWO22);
-      }
-      table = ((ram32[w] >>> 10) + ram32[w + 1] * TWO22) * PAGE_SIZE;
+      const pte = table + (Math.floor(va / 2 ** (12 + 9 * level)) % 512) * 8;
+      const lo = phys.read32(pte);
+      if ((lo & PTE_V) !== 0) { table = ptePa(lo, phys.read32(pte + 4)); continue; }
+      if (!create) return -1;
+      const next = this.frames.alloc();
+      if (next < 0) return -1;
+      phys.write64(pte, pteLo(next, PTE_V), pteHi(next));
+      table = next;
     }
-    return this.frames.off(table + (Math.floor(va / PAGE_SIZE) % 512) * 8) >> 2;
+    return table + (Math.floor(va / PAGE_SIZE) % 512) * 8;
   }
 
-  /** The leaf PTE's flags and physical page, or undefined. */
+  /**
+   * @deprecated The leaf PTE's RAM word index (for sys/mem.ts's mremap until
+   * it uses movePte); -1 when absent.
+   */
+  pteIndex(va: number, create: boolean): number {
+    const pte = this.pteAddr(va, create);
+    return pte < 0 ? -1 : (pte - RAM_BASE) >> 2;
+  }
+
+  /** The leaf PTE's flags and physical page, and w, the PTE's own physical address (for setFlags); or undefined. */
   lookup(va: number): { flags: number; pa: number; w: number } | undefined {
-    const w = this.pteIndex(va, false);
-    if (w < 0) return undefined;
-    const lo = this.bus.ram32[w];
+    const pte = this.pteAddr(va, false);
+    if (pte < 0) return undefined;
+    const lo = this.phys.read32(pte);
     if ((lo & PTE_V) === 0) return undefined;
-    return { flags: lo & 0x3ff, pa: ((lo >>> 10) + this.bus.ram32[w + 1] * TWO22) * PAGE_SIZE, w };
+    return { flags: lo & PTE_FLAGS, pa: ptePa(lo, this.phys.read32(pte + 4)), w: pte };
   }
 
   /** Maps page va → frame pa with PTE flags (V added). Returns false when out of memory. */
   map(va: number, pa: number, flags: number): boolean {
-    const w = this.pteIndex(va, true);
-    if (w < 0) return false;
-    if (this.bus.ram32[w] & PTE_V) this.onChange();
-    this.bus.ram32[w] = ((pa / PAGE_SIZE) % TWO22) * 1024 + (flags | PTE_V);
-    this.bus.ram32[w + 1] = Math.floor(pa / PAGE_SIZE / TWO22);
+    const pte = this.pteAddr(va, true);
+    if (pte < 0) return false;
+    if (this.phys.read32(pte) & PTE_V) this.onChange();
+    this.phys.write64(pte, pteLo(pa, flags | PTE_V), pteHi(pa));
     return true;
   }
 
+  /** Replaces the flags of the valid PTE at physical address w (from lookup or leaves). */
   setFlags(w: number, flags: number): void {
-    this.bus.ram32[w] = (this.bus.ram32[w] & ~0x3ff) | flags | PTE_V;
+    this.phys.write32(w, (this.phys.read32(w) & ~PTE_FLAGS) | flags | PTE_V);
     this.onChange();
   }
 
   /** The swap slot of a swapped-out page at va, or -1. */
   swapSlot(va: number): number {
-    const w = this.pteIndex(va, false);
-    return w < 0 ? -1 : Swap.slotOf(this.bus.ram32[w], this.bus.ram32[w + 1]);
+    const pte = this.pteAddr(va, false);
+    return pte < 0 ? -1 : Swap.slotOf(this.phys.read32(pte), this.phys.read32(pte + 4));
+  }
+
+  /**
+   * Moves the leaf PTE of page `from` (a present page or a swapped-out one)
+   * to page `to`, leaving `from` unmapped: the page moves, not its bytes
+   * (mremap). True also when there is nothing to move; false when out of
+   * memory for a page table. The caller flushes (onChange) once at the end.
+   */
+  movePte(from: number, to: number): boolean {
+    const src = this.pteAddr(from, false);
+    if (src < 0 || this.phys.read32(src) === 0) return true;
+    const dst = this.pteAddr(to, true);
+    if (dst < 0) return false;
+    this.phys.write64(dst, this.phys.read32(src), this.phys.read32(src + 4));
+    this.phys.write64(src, 0, 0);
+    return true;
   }
 
   /** Unmaps every page in [start, end), dropping frame references and swap slots. */
@@ -119,44 +150,43 @@ export class AddressSpace {
     let changed = false;
     for (let va = start; va < end; va += PAGE_SIZE) {
       const slot = this.swap ? this.swapSlot(va) : -1;
-      if (slot >= 0) { const w = this.pteIndex(va, false); this.bus.ram32[w] = this.bus.ram32[w + 1] = 0; this.swap!.release(slot); continue; }
+      if (slot >= 0) { this.phys.write64(this.pteAddr(va, false), 0, 0); this.swap!.release(slot); continue; }
       const p = this.lookup(va);
       if (p === undefined) continue;
-      this.bus.ram32[p.w] = 0;
-      this.bus.ram32[p.w + 1] = 0;
+      this.phys.write64(p.w, 0, 0);
       this.frames.unref(p.pa);
       changed = true;
     }
     if (changed) this.onChange();
   }
 
-  /** Every swapped-out leaf: (va, word index, slot). */
+  /** Every swapped-out leaf: (va, PTE address, slot). */
   *swapped(): Generator<[number, number, number]> {
     if (this.swap === undefined) return;
-    const ram32 = this.bus.ram32;
+    const phys = this.phys;
     const walk = function* (this: AddressSpace, table: number, level: number, base: number): Generator<[number, number, number]> {
       for (let i = 0; i < 512; i++) {
-        const w = this.frames.off(table + i * 8) >> 2;
-        const lo = ram32[w], va = base + i * 2 ** (12 + 9 * level);
-        if (level === 0) { const slot = Swap.slotOf(lo, ram32[w + 1]); if (slot >= 0) yield [va, w, slot]; continue; }
+        const pte = table + i * 8;
+        const lo = phys.read32(pte), va = base + i * 2 ** (12 + 9 * level);
+        if (level === 0) { const slot = Swap.slotOf(lo, phys.read32(pte + 4)); if (slot >= 0) yield [va, pte, slot]; continue; }
         if ((lo & PTE_V) === 0) continue;
-        yield* walk.call(this, ((lo >>> 10) + ram32[w + 1] * TWO22) * PAGE_SIZE, level - 1, va);
+        yield* walk.call(this, ptePa(lo, phys.read32(pte + 4)), level - 1, va);
       }
     }.bind(this);
     yield* walk(this.root, 2, 0);
   }
 
-  /** Every mapped leaf: (va, word index, pa). Used by fork and by teardown. */
+  /** Every mapped leaf: (va, PTE address, pa). Used by fork and by teardown. */
   *leaves(): Generator<[number, number, number]> {
-    const ram32 = this.bus.ram32;
+    const phys = this.phys;
     const walk = function* (this: AddressSpace, table: number, level: number, base: number): Generator<[number, number, number]> {
       for (let i = 0; i < 512; i++) {
-        const w = this.frames.off(table + i * 8) >> 2;
-        const lo = ram32[w];
+        const pte = table + i * 8;
+        const lo = phys.read32(pte);
         if ((lo & PTE_V) === 0) continue;
-        const pa = ((lo >>> 10) + ram32[w + 1] * TWO22) * PAGE_SIZE;
+        const pa = ptePa(lo, phys.read32(pte + 4));
         const va = base + i * 2 ** (12 + 9 * level);
-        if (level === 0) yield [va, w, pa];
+        if (level === 0) yield [va, pte, pa];
         else yield* walk.call(this, pa, level - 1, va);
       }
     }.bind(this);
@@ -166,15 +196,14 @@ export class AddressSpace {
   /** Frees every user page and every page-table page. The space is unusable after. */
   destroy(): void {
     const tables: number[] = [];
-    const ram32 = this.bus.ram32;
+    const phys = this.phys;
     const collect = (table: number, level: number) => {
       tables.push(table);
       if (level === 0) return;
       for (let i = 0; i < 512; i++) {
-        const w = this.frames.off(table + i * 8) >> 2;
-        if ((ram32[w] & PTE_V) === 0) continue;
-        const pa = ((ram32[w] >>> 10) + ram32[w + 1] * TWO22) * PAGE_SIZE;
-        if ((ram32[w] & (PTE_R | PTE_X)) === 0) collect(pa, level - 1);
+        const pte = table + i * 8, lo = phys.read32(pte);
+        if ((lo & PTE_V) === 0) continue;
+        if ((lo & (PTE_R | PTE_X)) === 0) collect(ptePa(lo, phys.read32(pte + 4)), level - 1);
       }
     };
     for (const [, , pa] of this.leaves()) this.frames.unref(pa);
@@ -223,7 +252,7 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
   try {
     for (const [va, w, pa] of parent.leaves()) {
       if (child.lookup(va) !== undefined) continue; // the trampoline, mapped by newAddressSpace
-      let flags = parent.bus.ram32[w] & 0x3ff;
+      let flags = parent.phys.read32(w) & PTE_FLAGS;
       const shared = parent.findVma(va)?.kind === 'shared'; // MAP_SHARED: the very same pages, still writable
       if (!shared && flags & (PTE_W | PTE_COW)) {
         flags = (flags & ~(PTE_W | PTE_D)) | PTE_COW;
@@ -235,10 +264,9 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
     for (const [va, , slot] of [...parent.swapped()]) {
       // A swapped-out page: the child gets its own copy of the slot.
       const copy = parent.swap!.duplicate(slot);
-      const w = copy < 0 ? -1 : child.pteIndex(va, true);
-      if (w < 0) return false;
-      child.bus.ram32[w] = (copy % TWO22) * 1024 + PTE_SWAPPED;
-      child.bus.ram32[w + 1] = Math.floor(copy / TWO22);
+      const pte = copy < 0 ? -1 : child.pteAddr(va, true);
+      if (pte < 0) return false;
+      Swap.writeSlot(child.phys, pte, copy);
     }
     return true;
   } finally {
