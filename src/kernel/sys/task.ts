@@ -2,7 +2,11 @@
 // waitid, execve, kill. Threads (CLONE_VM without CLONE_VFORK) are refused
 // with EINVAL until the kernel has them; the refusal is counted like any call.
 
-import { NORETURN, type SyscallDef } from './syscall.js';
+import { NORETURN, type SyscallDef } from './call.js';
+import { I, PATH, SIG, WSTATUS, WRUSAGE, a, argv, cloneArgs, envCount, fl, futexArgs, out, unsignedResult, xl } from './strace-args.js';
+import { rusage as rusageText, tms } from './strace-structs.js';
+import { siginfoAt } from './strace-signal.js';
+import { IDTYPE, RUSAGE, WAIT } from './abi-names.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { basename } from '../fs/vfs.js';
@@ -27,9 +31,10 @@ function clone(k: Kernel, p: Process, a: readonly number[]): number {
   const nproc = p.rlimits.get(6)![0];
   const mine = [...k.procs.values()].filter((q) => q.state !== 'zombie').length;
   if (BigInt(mine) >= nproc) return -EAGAIN;
+  // Everything that can fail comes before the child exists: after newProcess, clone succeeds.
   const as = k.newAddressSpace();
+  if (!forkSpace(p.as, as)) { as.destroy(); return -ENOMEM; }
   const c = k.newProcess(p, as);
-  if (!forkSpace(p.as, as)) { k.exit(c, 9 << 0); return -ENOMEM; }
   c.x.set(p.x); c.f.set(p.f); c.fcsr = p.fcsr;
   c.pc = p.pc + 4; // the child returns from the ecall with 0
   c.setReg(10, 0);
@@ -44,10 +49,12 @@ function clone(k: Kernel, p: Process, a: readonly number[]): number {
   c.sigActions = p.sigActions.map((s) => ({ ...s }));
   c.exitSignal = flags & 0xff;
   if (flags & CLONE_CHILD_CLEARTID) c.clearChildTid = a[4];
+  // The tid for CLONE_CHILD_SETTID (in the child's memory) and CLONE_PARENT_SETTID (in the parent's).
+  // Linux ignores a bad pointer here (kernel/fork.c, kernel_clone and schedule_tail): the child exists and runs.
   const tid = new Uint8Array(4);
   new DataView(tid.buffer).setInt32(0, c.pid, true);
-  if ((flags & CLONE_CHILD_SETTID) && !copyOut(as, a[4], tid)) return -EFAULT;
-  if ((flags & CLONE_PARENT_SETTID) && !copyOut(p.as, a[2], tid)) return -EFAULT;
+  if (flags & CLONE_CHILD_SETTID) copyOut(as, a[4], tid);
+  if (flags & CLONE_PARENT_SETTID) copyOut(p.as, a[2], tid);
   k.enqueue(c);
   if (flags & CLONE_VFORK) {
     // The parent sleeps until the child execs or exits; its clone then returns the pid.
@@ -240,18 +247,22 @@ function futex(k: Kernel, p: Process, a: readonly number[]): number {
 
 export const TASK_CALLS: SyscallDef[] = [
   // implements futex(2): FUTEX_WAIT and FUTEX_WAKE
-  { name: 'futex', status: 'partial', handler: (k, p, a) => futex(k, p, a) },
+  { name: 'futex', status: 'partial', limits: 'FUTEX_WAIT and FUTEX_WAKE (and their BITSET forms); timeouts are not honoured', args: futexArgs, restart: 'ERESTARTSYS',
+    handler: (k, p, a) => futex(k, p, a) },
   // implements sched_yield(2): the caller goes to the back of the run queue
-  { name: 'sched_yield', status: 'full', handler: (k, p) => { k.yieldCpu(p); return 0; } },
+  { name: 'sched_yield', status: 'full', args: [], restart: 'none',
+    handler: (k, p) => { k.yieldCpu(p); return 0; } },
   // implements getrusage(2) for RUSAGE_SELF and RUSAGE_CHILDREN
-  { name: 'getrusage', status: 'partial', handler: (_k, p, a) => {
+  { name: 'getrusage', status: 'partial', limits: 'RUSAGE_SELF and RUSAGE_CHILDREN only', args: [xl(RUSAGE, 'RUSAGE_???'), out(rusageText)], restart: 'none',
+    handler: (_k, p, a) => {
     const who = a[0] | 0;
     if (who !== 0 && who !== -1) return -EINVAL;
     const b = who === 0 ? rusage(p.utime, p.stime, p) : rusage(p.cutime, p.cstime, p);
     return copyOut(p.as, a[1], b) ? 0 : -EFAULT;
   } },
   // implements times(2): clock ticks at 100 Hz (AT_CLKTCK)
-  { name: 'times', status: 'full', handler: (k, p, a) => {
+  { name: 'times', status: 'full', args: [out(tms)], result: unsignedResult, restart: 'none',
+    handler: (k, p, a) => {
     const t = (ns: number) => BigInt(Math.floor(ns / 1e7));
     if (a[0] !== 0) {
       const b = new Uint8Array(32), dv = new DataView(b.buffer);
@@ -261,20 +272,28 @@ export const TASK_CALLS: SyscallDef[] = [
     return Number(t(k.hart.cycle));
   } },
   // implements clone(2) with fork and vfork semantics
-  { name: 'clone', status: 'partial', handler: (k, p, a) => clone(k, p, a) },
+  { name: 'clone', status: 'partial', limits: 'fork and vfork; threads (CLONE_VM without CLONE_VFORK, CLONE_THREAD, CLONE_SIGHAND) give EINVAL', args: cloneArgs, restart: 'ERESTARTSYS',
+    handler: (k, p, a) => clone(k, p, a) },
   // implements wait4(2)
-  { name: 'wait4', status: 'full', handler: (k, p, a) => wait4(k, p, a) },
+  { name: 'wait4', status: 'full', args: [I, WSTATUS, fl(WAIT, 'W???'), WRUSAGE], restart: 'ERESTARTSYS',
+    handler: (k, p, a) => wait4(k, p, a) },
   // implements waitid(2) for exited children
-  { name: 'waitid', status: 'partial', handler: (k, p, a) => waitid(k, p, a) },
+  { name: 'waitid', status: 'partial', limits: 'exited and killed children only (WEXITED)', args: [xl(IDTYPE, 'P_???'), I, out(siginfoAt), fl(WAIT, 'W???'), out(rusageText)], restart: 'ERESTARTSYS',
+    handler: (k, p, a) => waitid(k, p, a) },
   // implements execve(2)
-  { name: 'execve', status: 'full', handler: (k, p, a) => execve(k, p, a) },
+  { name: 'execve', status: 'full', args: [PATH, a(argv), a(envCount)], restart: 'none',
+    handler: (k, p, a) => execve(k, p, a) },
   // implements kill(2)
-  { name: 'kill', status: 'full', handler: (k, p, a) => kill(k, p, a[0] | 0, a[1]) },
+  { name: 'kill', status: 'full', args: [I, SIG], restart: 'none',
+    handler: (k, p, a) => kill(k, p, a[0] | 0, a[1]) },
   // implements tkill(2) and tgkill(2): one thread per process, so the tid is the pid
-  { name: 'tkill', status: 'full', handler: (k, p, a) => (a[0] <= 0 ? -EINVAL : kill(k, p, a[0], a[1], SI_TKILL)) },
-  { name: 'tgkill', status: 'full', handler: (k, p, a) => (a[0] <= 0 || a[1] <= 0 ? -EINVAL : kill(k, p, a[1], a[2], SI_TKILL)) },
+  { name: 'tkill', status: 'full', args: [I, SIG], restart: 'none',
+    handler: (k, p, a) => (a[0] <= 0 ? -EINVAL : kill(k, p, a[0], a[1], SI_TKILL)) },
+  { name: 'tgkill', status: 'full', args: [I, I, SIG], restart: 'none',
+    handler: (k, p, a) => (a[0] <= 0 || a[1] <= 0 ? -EINVAL : kill(k, p, a[1], a[2], SI_TKILL)) },
   // implements rt_sigqueueinfo(2): a signal with a value (sigqueue(3)); real-time signals are not queued yet
-  { name: 'rt_sigqueueinfo', status: 'partial', handler: (k, p, a) => {
+  { name: 'rt_sigqueueinfo', status: 'partial', limits: 'real-time signals are not queued: one pending instance per signal', args: [I, SIG, a(siginfoAt)], restart: 'none',
+    handler: (k, p, a) => {
     const b = copyIn(p.as, a[2], 128);
     if (b === undefined) return -EFAULT;
     const dv = new DataView(b.buffer);
