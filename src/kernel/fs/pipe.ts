@@ -78,7 +78,7 @@ class PipeEnd extends File {
 
 export const PIPE_CALLS: SyscallDef[] = [
   // implements pipe2(2)
-  { name: 'pipe2', status: 'full', args: [out(fdPair), fl(O_FLAGS)], restart: 'none',
+  { name: 'pipe2', status: 'full', restart: 'none', args: [out(fdPair), fl(O_FLAGS)],
     handler: (k, p, a) => {
     if ((a[1] & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -EINVAL;
     const pipe = new Pipe();

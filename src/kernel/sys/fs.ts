@@ -223,34 +223,38 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
 
 export const FD_CALLS: SyscallDef[] = [
   // implements read(2)
-  { name: 'read', status: 'full', args: [FD, outBuf(), UL], restart: 'ERESTARTSYS',
+  { name: 'read', status: 'full', restart: 'ERESTARTSYS', args: [FD, outBuf(), UL],
     handler: (k, p, a) => { const f = file(p, a[0]); return f ? readInto(k, p, f, a[1], a[2]) : -EBADF; } },
   // implements write(2)
-  { name: 'write', status: 'full', args: [FD, inBuf(2), UL], restart: 'ERESTARTSYS',
+  { name: 'write', status: 'full', restart: 'ERESTARTSYS', args: [FD, inBuf(2), UL],
     handler: (k, p, a) => { const f = file(p, a[0]); return f ? writeFrom(k, p, f, a[1], a[2]) : -EBADF; } },
   // implements readv(2)
-  { name: 'readv', status: 'full', args: [FD, out((c, n) => iovec(c, n, c.a[2] | 0, c.ret)), I], restart: 'ERESTARTSYS',
+  { name: 'readv', status: 'full', restart: 'ERESTARTSYS',
+    args: [FD, out((c, n) => iovec(c, n, c.a[2] | 0, c.ret)), I],
     handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], false) },
   // implements writev(2)
-  { name: 'writev', status: 'full', args: [FD, a((c, n) => iovec(c, n, c.a[2] | 0, Infinity)), I], restart: 'ERESTARTSYS',
+  { name: 'writev', status: 'full', restart: 'ERESTARTSYS',
+    args: [FD, a((c, n) => iovec(c, n, c.a[2] | 0, Infinity)), I],
     handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], true) },
   // implements pread64(2)
-  { name: 'pread64', status: 'full', args: [FD, outBuf(), UL, L], restart: 'none',
+  { name: 'pread64', status: 'full', restart: 'none', args: [FD, outBuf(), UL, L],
     handler: (_k, p, a) => pread(p, a) },
   // implements pwrite64(2)
-  { name: 'pwrite64', status: 'full', args: [FD, inBuf(2), UL, L], restart: 'none',
+  { name: 'pwrite64', status: 'full', restart: 'none', args: [FD, inBuf(2), UL, L],
     handler: (_k, p, a) => pwrite(p, a) },
   // implements sendfile(2) from a regular file
-  { name: 'sendfile', status: 'partial', limits: 'in_fd must be a regular file; one read and one write of at most 1 MiB', args: [FD, FD, a((c, n) => struct(c, n, 8, (d) => `[${i64(d, 0)}]`)), UL], restart: 'ERESTARTSYS',
+  { name: 'sendfile', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'in_fd must be a regular file; one read and one write of at most 1 MiB',
+    args: [FD, FD, a((c, n) => struct(c, n, 8, (d) => `[${i64(d, 0)}]`)), UL],
     handler: (k, p, a) => sendfile(k, p, a) },
   // implements close(2)
-  { name: 'close', status: 'full', args: [FD], restart: 'none',
+  { name: 'close', status: 'full', restart: 'none', args: [FD],
     handler: (_k, p, a) => close(p, a[0]) },
   // implements lseek(2)
-  { name: 'lseek', status: 'full', args: [FD, L, xl(SEEK, 'SEEK_???')], restart: 'none',
+  { name: 'lseek', status: 'full', restart: 'none', args: [FD, L, xl(SEEK, 'SEEK_???')],
     handler: (_k, p, a) => { const f = file(p, a[0]); return f ? f.seek(a[1], a[2]) : -EBADF; } },
   // implements fstat(2)
-  { name: 'fstat', status: 'full', args: [FD, out(stat)], restart: 'none',
+  { name: 'fstat', status: 'full', restart: 'none', args: [FD, out(stat)],
     handler: (_k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
@@ -258,7 +262,7 @@ export const FD_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[1], statBytes(f.stat())) ? 0 : -EFAULT;
   } },
   // implements ftruncate(2)
-  { name: 'ftruncate', status: 'full', args: [FD, L], restart: 'none',
+  { name: 'ftruncate', status: 'full', restart: 'none', args: [FD, L],
     handler: (_k, p, a) => {
     if (a[1] < 0) return -EINVAL;
     const f = file(p, a[0]);
@@ -266,14 +270,14 @@ export const FD_CALLS: SyscallDef[] = [
     return writable(f) ? f.truncate(a[1]) : -EINVAL;
   } },
   // implements fsync(2), fdatasync(2) and sync(2): there is no disk; host writes are already with the host
-  { name: 'fsync', status: 'full', args: [FD], restart: 'none',
+  { name: 'fsync', status: 'full', restart: 'none', args: [FD],
     handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
-  { name: 'fdatasync', status: 'full', args: [FD], restart: 'none',
+  { name: 'fdatasync', status: 'full', restart: 'none', args: [FD],
     handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
-  { name: 'sync', status: 'full', args: [], restart: 'none',
+  { name: 'sync', status: 'full', restart: 'none', args: [],
     handler: () => 0 },
   // implements getdents64(2)
-  { name: 'getdents64', status: 'full', args: [FD, out(dirents), U], restart: 'none',
+  { name: 'getdents64', status: 'full', restart: 'none', args: [FD, out(dirents), U],
     handler: (k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
@@ -284,7 +288,7 @@ export const FD_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
   } },
   // implements fchdir(2)
-  { name: 'fchdir', status: 'full', args: [FD], restart: 'none',
+  { name: 'fchdir', status: 'full', restart: 'none', args: [FD],
     handler: (_k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
@@ -294,7 +298,7 @@ export const FD_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements fchmod(2)
-  { name: 'fchmod', status: 'full', args: [FD, MODE], restart: 'none',
+  { name: 'fchmod', status: 'full', restart: 'none', args: [FD, MODE],
     handler: (k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined || (f.flags & O_PATH)) return -EBADF;
@@ -302,16 +306,20 @@ export const FD_CALLS: SyscallDef[] = [
     return o === undefined ? 0 : o.node.chmod(a[1] & 0o7777, { k, p });
   } },
   // implements ioctl(2): TCGETS and TIOCGWINSZ on the console, FIOCLEX/FIONCLEX; ENOTTY elsewhere
-  { name: 'ioctl', status: 'partial', limits: 'TCGETS and TIOCGWINSZ on the console, FIOCLEX and FIONCLEX; ENOTTY for the rest', args: ioctlArgs, restart: 'none',
+  { name: 'ioctl', status: 'partial', restart: 'none',
+    limits: 'TCGETS and TIOCGWINSZ on the console, FIOCLEX and FIONCLEX; ENOTTY for the rest',
+    args: ioctlArgs,
     handler: (_k, p, a) => ioctl(p, a[0], a[1] >>> 0, a[2]) },
   // implements dup(2)
-  { name: 'dup', status: 'full', args: [FD], restart: 'none',
+  { name: 'dup', status: 'full', restart: 'none', args: [FD],
     handler: (_k, p, a) => { const f = file(p, a[0]); return f ? dupTo(p, f, 0, false) : -EBADF; } },
   // implements dup3(2)
-  { name: 'dup3', status: 'full', args: [FD, FD, fl(O_FLAGS)], restart: 'none',
+  { name: 'dup3', status: 'full', restart: 'none', args: [FD, FD, fl(O_FLAGS)],
     handler: (_k, p, a) => dup3(p, a[0] | 0, a[1] | 0, a[2]) },
   // implements fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL, record locks (always granted)
-  { name: 'fcntl', status: 'partial', limits: 'no F_SETOWN, F_SETSIG, leases, notify, pipe sizes or seals; record locks are always granted', args: fcntlArgs, result: fcntlResult, restart: 'none',
+  { name: 'fcntl', status: 'partial', restart: 'none', result: fcntlResult,
+    limits: 'no F_SETOWN, F_SETSIG, leases, notify, pipe sizes or seals; record locks are always granted',
+    args: fcntlArgs,
     handler: (_k, p, a) => fcntl(p, a[0], a[1], a[2]) },
 ];
 

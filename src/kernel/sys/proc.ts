@@ -30,43 +30,50 @@ function timespec(ns: number): Uint8Array { return u64s(Math.floor(ns / 1e9), ns
 
 export const PROC_CALLS: SyscallDef[] = [
   // implements exit(2): ends the calling thread; with one thread per process, the process
-  { name: 'exit', status: 'partial', limits: 'ends the process: one thread per process', args: [I], restart: 'none',
+  { name: 'exit', status: 'partial', restart: 'none',
+    limits: 'ends the process: one thread per process',
+    args: [I],
     handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
   // implements exit_group(2)
-  { name: 'exit_group', status: 'full', args: [I], restart: 'none',
+  { name: 'exit_group', status: 'full', restart: 'none', args: [I],
     handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
   // implements getpid(2)
-  { name: 'getpid', status: 'full', args: [], restart: 'none',
+  { name: 'getpid', status: 'full', restart: 'none', args: [],
     handler: (_k, p) => p.pid },
   // implements getppid(2)
-  { name: 'getppid', status: 'full', args: [], restart: 'none',
+  { name: 'getppid', status: 'full', restart: 'none', args: [],
     handler: (_k, p) => p.parent?.pid ?? 0 },
   // implements gettid(2)
-  { name: 'gettid', status: 'full', args: [], restart: 'none',
+  { name: 'gettid', status: 'full', restart: 'none', args: [],
     handler: (_k, p) => p.pid },
   // implements getuid(2), geteuid(2), getgid(2), getegid(2): everyone is root inside lde
-  { name: 'getuid', status: 'full', args: [], restart: 'none',
+  { name: 'getuid', status: 'full', restart: 'none', args: [],
     handler: () => 0 },
-  { name: 'geteuid', status: 'full', args: [], restart: 'none',
+  { name: 'geteuid', status: 'full', restart: 'none', args: [],
     handler: () => 0 },
-  { name: 'getgid', status: 'full', args: [], restart: 'none',
+  { name: 'getgid', status: 'full', restart: 'none', args: [],
     handler: () => 0 },
-  { name: 'getegid', status: 'full', args: [], restart: 'none',
+  { name: 'getegid', status: 'full', restart: 'none', args: [],
     handler: () => 0 },
   // implements set_tid_address(2)
-  { name: 'set_tid_address', status: 'full', args: [P], restart: 'none',
+  { name: 'set_tid_address', status: 'full', restart: 'none', args: [P],
     handler: (_k, p, a) => { p.clearChildTid = a[0]; return p.pid; } },
   // implements set_robust_list(2): recorded nowhere until threads exist; accepted so libc's check passes
-  { name: 'set_robust_list', status: 'partial', limits: 'accepted and recorded nowhere until there are threads', args: [P, UL], restart: 'none',
+  { name: 'set_robust_list', status: 'partial', restart: 'none',
+    limits: 'accepted and recorded nowhere until there are threads',
+    args: [P, UL],
     handler: (_k, _p, a) => (a[1] === 24 ? 0 : -EINVAL) },
   // implements riscv_flush_icache(2): the machine already keeps fetches coherent with stores
-  { name: 'riscv_flush_icache', status: 'full', args: [P, P, fl(x({ SYS_RISCV_FLUSH_ICACHE_LOCAL: 1 }), 'SYS_RISCV_FLUSH_ICACHE_???')], restart: 'none',
+  { name: 'riscv_flush_icache', status: 'full', restart: 'none',
+    args: [P, P, fl(x({ SYS_RISCV_FLUSH_ICACHE_LOCAL: 1 }), 'SYS_RISCV_FLUSH_ICACHE_???')],
     handler: () => 0 },
   // implements umask(2)
-  { name: 'umask', status: 'full', args: [MODE], result: octalResult, restart: 'none',
+  { name: 'umask', status: 'full', restart: 'none', result: octalResult, args: [MODE],
     handler: (_k, p, a) => { const old = p.umask; p.umask = a[0] & 0o777; return old; } },
   // implements prlimit64(2) for the calling process (pid 0 or its own pid)
-  { name: 'prlimit64', status: 'partial', limits: 'the calling process only (pid 0 or its own)', args: [I, xl(RLIMIT, 'RLIMIT_???'), a(rlimit), out(rlimit)], restart: 'none',
+  { name: 'prlimit64', status: 'partial', restart: 'none',
+    limits: 'the calling process only (pid 0 or its own)',
+    args: [I, xl(RLIMIT, 'RLIMIT_???'), a(rlimit), out(rlimit)],
     handler: (_k, p, a) => {
     if (a[0] !== 0 && a[0] !== p.pid) return -ESRCH;
     const lim = p.rlimits.get(a[1]);
@@ -83,7 +90,7 @@ export const PROC_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements setrlimit(2)
-  { name: 'setrlimit', status: 'full', args: [xl(RLIMIT, 'RLIMIT_???'), a(rlimit)], restart: 'none',
+  { name: 'setrlimit', status: 'full', restart: 'none', args: [xl(RLIMIT, 'RLIMIT_???'), a(rlimit)],
     handler: (_k, p, a) => {
     if (!p.rlimits.has(a[0])) return -EINVAL;
     const b = copyIn(p.as, a[1], 16);
@@ -94,7 +101,9 @@ export const PROC_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements rseq(2): registration only (one hart: cpu_id is always 0; no critical sections are aborted yet)
-  { name: 'rseq', status: 'partial', limits: 'registration only: cpu_id is always 0 and no critical section is aborted', args: [P, U, fl(x({ RSEQ_FLAG_UNREGISTER: 1 }), 'RSEQ_FLAG_???'), v((n) => xv(n >>> 0))], restart: 'none',
+  { name: 'rseq', status: 'partial', restart: 'none',
+    limits: 'registration only: cpu_id is always 0 and no critical section is aborted',
+    args: [P, U, fl(x({ RSEQ_FLAG_UNREGISTER: 1 }), 'RSEQ_FLAG_???'), v((n) => xv(n >>> 0))],
     handler: (_k, p, a) => {
     const [area, len, flags] = [a[0], a[1], a[2]];
     if (flags & 1) return p.rseq === area ? ((p.rseq = 0), 0) : -EINVAL; // RSEQ_FLAG_UNREGISTER
@@ -105,7 +114,7 @@ export const PROC_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements sysinfo(2)
-  { name: 'sysinfo', status: 'full', args: [out(sysinfo)], restart: 'none',
+  { name: 'sysinfo', status: 'full', restart: 'none', args: [out(sysinfo)],
     handler: (k, p, a) => {
     const b = new Uint8Array(112), dv = new DataView(b.buffer);
     dv.setBigInt64(0, BigInt(Math.floor(k.hart.cycle / 1e9)), true); // uptime
@@ -118,14 +127,14 @@ export const PROC_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[0], b) ? 0 : -EFAULT;
   } },
   // implements getrlimit(2)
-  { name: 'getrlimit', status: 'full', args: [xl(RLIMIT, 'RLIMIT_???'), out(rlimit)], restart: 'none',
+  { name: 'getrlimit', status: 'full', restart: 'none', args: [xl(RLIMIT, 'RLIMIT_???'), out(rlimit)],
     handler: (_k, p, a) => {
     const lim = p.rlimits.get(a[0]);
     if (lim === undefined) return -EINVAL;
     return copyOut(p.as, a[1], u64s(...lim)) ? 0 : -EFAULT;
   } },
   // implements uname(2)
-  { name: 'uname', status: 'full', args: [out(utsname)], restart: 'none',
+  { name: 'uname', status: 'full', restart: 'none', args: [out(utsname)],
     handler: (_k, p, a) => {
     const fields = ['Linux', 'lde', '6.6.0-lde', '#1 SMP lde', 'riscv64', '(none)'];
     const b = new Uint8Array(6 * 65);
@@ -133,7 +142,7 @@ export const PROC_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[0], b) ? 0 : -EFAULT;
   } },
   // implements getrandom(2): seeded from --seed, so runs are reproducible
-  { name: 'getrandom', status: 'full', args: [outBuf(true), UL, fl(GRND, 'GRND_???')], restart: 'none',
+  { name: 'getrandom', status: 'full', restart: 'none', args: [outBuf(true), UL, fl(GRND, 'GRND_???')],
     handler: (k, p, a) => {
     const count = a[1] < 0 ? INT_MAX : Math.min(a[1], INT_MAX); // a size_t, clamped to INT_MAX as Linux does
     if (!accessOk(a[0], count)) return -EFAULT; // before any random bytes are drawn
@@ -142,7 +151,7 @@ export const PROC_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[0], b) ? n : -EFAULT;
   } },
   // implements clock_gettime(2): one cycle is one nanosecond of virtual time
-  { name: 'clock_gettime', status: 'full', args: [xl(CLOCKS), out(timespecText)], restart: 'none',
+  { name: 'clock_gettime', status: 'full', restart: 'none', args: [xl(CLOCKS), out(timespecText)],
     handler: (k, p, a) => {
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
     // CLOCK_PROCESS_CPUTIME_ID (2) and CLOCK_THREAD_CPUTIME_ID (3): this process's CPU time so far.
@@ -151,13 +160,13 @@ export const PROC_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
   } },
   // implements clock_getres(2)
-  { name: 'clock_getres', status: 'full', args: [xl(CLOCKS), out(timespecText)], restart: 'none',
+  { name: 'clock_getres', status: 'full', restart: 'none', args: [xl(CLOCKS), out(timespecText)],
     handler: (_k, p, a) => {
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
     return a[1] === 0 || copyOut(p.as, a[1], timespec(1)) ? 0 : -EFAULT;
   } },
   // implements gettimeofday(2)
-  { name: 'gettimeofday', status: 'full', args: [out(timeval), out(timezone)], restart: 'none',
+  { name: 'gettimeofday', status: 'full', restart: 'none', args: [out(timeval), out(timezone)],
     handler: (k, p, a) => {
     const us = Math.floor((k.hart.cycle + k.epochNs) / 1000);
     return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;

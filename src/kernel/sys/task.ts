@@ -247,13 +247,17 @@ function futex(k: Kernel, p: Process, a: readonly number[]): number {
 
 export const TASK_CALLS: SyscallDef[] = [
   // implements futex(2): FUTEX_WAIT and FUTEX_WAKE
-  { name: 'futex', status: 'partial', limits: 'FUTEX_WAIT and FUTEX_WAKE (and their BITSET forms); timeouts are not honoured', args: futexArgs, restart: 'ERESTARTSYS',
+  { name: 'futex', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'FUTEX_WAIT and FUTEX_WAKE (and their BITSET forms); timeouts are not honoured',
+    args: futexArgs,
     handler: (k, p, a) => futex(k, p, a) },
   // implements sched_yield(2): the caller goes to the back of the run queue
-  { name: 'sched_yield', status: 'full', args: [], restart: 'none',
+  { name: 'sched_yield', status: 'full', restart: 'none', args: [],
     handler: (k, p) => { k.yieldCpu(p); return 0; } },
   // implements getrusage(2) for RUSAGE_SELF and RUSAGE_CHILDREN
-  { name: 'getrusage', status: 'partial', limits: 'RUSAGE_SELF and RUSAGE_CHILDREN only', args: [xl(RUSAGE, 'RUSAGE_???'), out(rusageText)], restart: 'none',
+  { name: 'getrusage', status: 'partial', restart: 'none',
+    limits: 'RUSAGE_SELF and RUSAGE_CHILDREN only',
+    args: [xl(RUSAGE, 'RUSAGE_???'), out(rusageText)],
     handler: (_k, p, a) => {
     const who = a[0] | 0;
     if (who !== 0 && who !== -1) return -EINVAL;
@@ -261,7 +265,7 @@ export const TASK_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[1], b) ? 0 : -EFAULT;
   } },
   // implements times(2): clock ticks at 100 Hz (AT_CLKTCK)
-  { name: 'times', status: 'full', args: [out(tms)], result: unsignedResult, restart: 'none',
+  { name: 'times', status: 'full', restart: 'none', result: unsignedResult, args: [out(tms)],
     handler: (k, p, a) => {
     const t = (ns: number) => BigInt(Math.floor(ns / 1e7));
     if (a[0] !== 0) {
@@ -272,27 +276,33 @@ export const TASK_CALLS: SyscallDef[] = [
     return Number(t(k.hart.cycle));
   } },
   // implements clone(2) with fork and vfork semantics
-  { name: 'clone', status: 'partial', limits: 'fork and vfork; threads (CLONE_VM without CLONE_VFORK, CLONE_THREAD, CLONE_SIGHAND) give EINVAL', args: cloneArgs, restart: 'ERESTARTSYS',
+  { name: 'clone', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'fork and vfork; threads (CLONE_VM without CLONE_VFORK, CLONE_THREAD, CLONE_SIGHAND) give EINVAL',
+    args: cloneArgs,
     handler: (k, p, a) => clone(k, p, a) },
   // implements wait4(2)
-  { name: 'wait4', status: 'full', args: [I, WSTATUS, fl(WAIT, 'W???'), WRUSAGE], restart: 'ERESTARTSYS',
+  { name: 'wait4', status: 'full', restart: 'ERESTARTSYS', args: [I, WSTATUS, fl(WAIT, 'W???'), WRUSAGE],
     handler: (k, p, a) => wait4(k, p, a) },
   // implements waitid(2) for exited children
-  { name: 'waitid', status: 'partial', limits: 'exited and killed children only (WEXITED)', args: [xl(IDTYPE, 'P_???'), I, out(siginfoAt), fl(WAIT, 'W???'), out(rusageText)], restart: 'ERESTARTSYS',
+  { name: 'waitid', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'exited and killed children only (WEXITED)',
+    args: [xl(IDTYPE, 'P_???'), I, out(siginfoAt), fl(WAIT, 'W???'), out(rusageText)],
     handler: (k, p, a) => waitid(k, p, a) },
   // implements execve(2)
-  { name: 'execve', status: 'full', args: [PATH, a(argv), a(envCount)], restart: 'none',
+  { name: 'execve', status: 'full', restart: 'none', args: [PATH, a(argv), a(envCount)],
     handler: (k, p, a) => execve(k, p, a) },
   // implements kill(2)
-  { name: 'kill', status: 'full', args: [I, SIG], restart: 'none',
+  { name: 'kill', status: 'full', restart: 'none', args: [I, SIG],
     handler: (k, p, a) => kill(k, p, a[0] | 0, a[1]) },
   // implements tkill(2) and tgkill(2): one thread per process, so the tid is the pid
-  { name: 'tkill', status: 'full', args: [I, SIG], restart: 'none',
+  { name: 'tkill', status: 'full', restart: 'none', args: [I, SIG],
     handler: (k, p, a) => (a[0] <= 0 ? -EINVAL : kill(k, p, a[0], a[1], SI_TKILL)) },
-  { name: 'tgkill', status: 'full', args: [I, I, SIG], restart: 'none',
+  { name: 'tgkill', status: 'full', restart: 'none', args: [I, I, SIG],
     handler: (k, p, a) => (a[0] <= 0 || a[1] <= 0 ? -EINVAL : kill(k, p, a[1], a[2], SI_TKILL)) },
   // implements rt_sigqueueinfo(2): a signal with a value (sigqueue(3)); real-time signals are not queued yet
-  { name: 'rt_sigqueueinfo', status: 'partial', limits: 'real-time signals are not queued: one pending instance per signal', args: [I, SIG, a(siginfoAt)], restart: 'none',
+  { name: 'rt_sigqueueinfo', status: 'partial', restart: 'none',
+    limits: 'real-time signals are not queued: one pending instance per signal',
+    args: [I, SIG, a(siginfoAt)],
     handler: (k, p, a) => {
     const b = copyIn(p.as, a[2], 128);
     if (b === undefined) return -EFAULT;
