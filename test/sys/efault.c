@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define KPTR 0xffffffc000000000UL /* a kernel address on riscv64 Sv39 */
@@ -54,5 +55,22 @@ int main(void) {
   show("getdents64(/, names, 4096) > 0", syscall(SYS_getdents64, dir, names, sizeof names) > 0);
   show("getrandom(KPTR, 0, 0)", syscall(SYS_getrandom, KPTR, 0, 0));
   show("getrandom(KPTR, 8, 0)", syscall(SYS_getrandom, KPTR, 8, 0));
+
+  /* Calls that do their work first and copy out last: path errors come
+   * before EFAULT, and wait4 reaps the child even when it cannot write the
+   * status (kernel_wait4: do_wait, then put_user). */
+  show("newfstatat(/nonexistent, KPTR)", syscall(SYS_newfstatat, AT_FDCWD, "/nonexistent", KPTR, 0));
+  show("newfstatat(/, KPTR)", syscall(SYS_newfstatat, AT_FDCWD, "/", KPTR, 0));
+  show("statx(/, KPTR)", syscall(SYS_statx, AT_FDCWD, "/", 0, 0x7ff, KPTR));
+  show("readlinkat(/proc/self/exe, KPTR, 100)", syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", KPTR, 100));
+  show("getcwd(KPTR, 1)", syscall(SYS_getcwd, KPTR, 1));
+  show("getcwd(KPTR, 100)", syscall(SYS_getcwd, KPTR, 100));
+  show("pipe2(KPTR, 0)", syscall(SYS_pipe2, KPTR, 0));
+  show("openat(AT_FDCWD, KPTR, 0)", syscall(SYS_openat, AT_FDCWD, KPTR, 0));
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) _exit(3);
+  show("wait4(child, KPTR, 0, NULL)", syscall(SYS_wait4, c, KPTR, 0, 0));
+  show("wait4(-1, NULL, WNOHANG, NULL)", syscall(SYS_wait4, -1, 0, WNOHANG, 0));
   return 0;
 }

@@ -99,13 +99,14 @@ function wait4(k: Kernel, p: Process, a: readonly number[]): number {
   }
   const z = kids.find((c) => c.state === 'zombie');
   if (z === undefined) return options & WNOHANG ? 0 : k.sleepOn(p, p.childWait);
+  // Linux reaps the child first (do_wait), then copies the status and rusage out: a bad pointer is EFAULT, the child gone all the same.
+  reap(k, p, z);
   if (statusPtr !== 0) {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setInt32(0, z.exitStatus, true);
     if (!copyOut(p.as, statusPtr, b)) return -EFAULT;
   }
   if (a[3] !== 0 && !copyOut(p.as, a[3], rusage(z.utime, z.stime, z))) return -EFAULT;
-  reap(k, p, z);
   return z.pid;
 }
 
@@ -120,6 +121,7 @@ function waitid(k: Kernel, p: Process, a: readonly number[]): number {
     if (options & WNOHANG) return infop === 0 || copyOut(p.as, infop, new Uint8Array(128)) ? 0 : -EFAULT;
     return k.sleepOn(p, p.childWait);
   }
+  if ((options & WNOWAIT) === 0) reap(k, p, z); // reaped before infop is written, as wait4's status
   if (infop !== 0) {
     const b = new Uint8Array(128), dv = new DataView(b.buffer);
     const sig = z.exitStatus & 0x7f;
@@ -129,7 +131,6 @@ function waitid(k: Kernel, p: Process, a: readonly number[]): number {
     dv.setInt32(24, sig ? sig : (z.exitStatus >> 8) & 0xff, true);
     if (!copyOut(p.as, infop, b)) return -EFAULT;
   }
-  if ((options & WNOWAIT) === 0) reap(k, p, z);
   return 0;
 }
 
