@@ -36,6 +36,7 @@ int main(void) {
   show("read(pipe, KPTR, 5)", syscall(SYS_read, p[0], KPTR, 5));
   struct iovec bad[2] = { { buf, 2 }, { (void *)KPTR, 3 } };
   show("readv(pipe, [{buf, 2}, {KPTR, 3}], 2)", syscall(SYS_readv, p[0], bad, 2));
+  show("readv(pipe, KPTR, 0)", syscall(SYS_readv, p[0], KPTR, 0));
   struct iovec neg = { buf, (size_t)-1 };
   show("readv(pipe, [{buf, SIZE_MAX}], 1)", syscall(SYS_readv, p[0], &neg, 1));
   show("writev(pipe, [{buf, 2}, {KPTR, 3}], 2)", syscall(SYS_writev, p[1], bad, 2));

@@ -1,7 +1,7 @@
 // File system calls on descriptors: read and write (blocking through the
 // file's wait queue), vectored and positional I/O, lseek, close, dup,
 // fcntl, ioctl, fstat, ftruncate, fsync, getdents64, fchdir, fchmod,
-// sendfile. The calls that take paths are in sys-path.ts; the namespace
+// sendfile. The calls that take paths are in path.ts; the namespace
 // they resolve in is the VFS (vfs.ts, mounts.ts).
 
 import { BLOCK, type SyscallDef } from './call.js';
@@ -87,6 +87,7 @@ function writeFrom(k: Kernel, p: Process, f: File, buf: number, len: number): nu
  */
 function iovecs(p: Process, iov: number, cnt: number): [number, number][] | number {
   if (cnt < 0 || cnt > 1024) return -EINVAL;
+  if (cnt === 0) return []; // no array to read: Linux does not look at the pointer
   const b = accessOk(iov, cnt * 16) ? copyIn(p.as, iov, cnt * 16) : undefined;
   if (b === undefined) return -EFAULT;
   const dv = new DataView(b.buffer);
