@@ -41,13 +41,10 @@ export type Status = 'full' | 'partial' | 'unimplemented';
  */
 export type Restart = 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'none';
 
-/** A table entry as a handler module writes it: everything about one call but its number. */
-export interface SyscallDef {
+/** What every table entry gives, whatever its status. */
+interface SyscallBase {
   name: SyscallName;
   handler: Handler;
-  status: Status;
-  /** For status 'partial': one line saying what is missing (docs/syscalls.md shows it). */
-  limits?: string;
   /** How strace shows the arguments (strace-args.ts). */
   args: ArgSpec;
   /** How strace shows a successful result when not in decimal (an address in hex, a mode in octal). */
@@ -55,7 +52,14 @@ export interface SyscallDef {
   restart: Restart;
 }
 
-export interface Syscall extends SyscallDef { nr: number; }
+/**
+ * A table entry as a handler module writes it: everything about one call but
+ * its number. A partial call must say, in one line, what is missing
+ * (docs/syscalls.md shows it); the others have no limits.
+ */
+export type SyscallDef = SyscallBase & ({ status: 'partial'; limits: string } | { status: 'full' | 'unimplemented'; limits?: undefined });
+
+export type Syscall = SyscallDef & { nr: number };
 
 /** The system call's arguments, a0..a5. */
 export const callArgs = (p: Process): Args => [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
