@@ -2,7 +2,10 @@
 // of an empty pipe sleeps until data or EOF; a writer to a full pipe sleeps
 // until there is room; writing with no reader left is EPIPE (and SIGPIPE).
 
-import type { SyscallDef } from '../sys/syscall.js';
+import type { SyscallDef } from '../sys/call.js';
+import { fl, out } from '../sys/strace-args.js';
+import { fdPair } from '../sys/strace-structs.js';
+import { O_FLAGS } from '../sys/abi-names.js';
 import type { Kernel } from '../kernel.js';
 import { File, O_NONBLOCK, S_IFIFO, type StatInfo } from './file.js';
 import { WaitQueue } from '../sched/wait.js';
@@ -75,7 +78,8 @@ class PipeEnd extends File {
 
 export const PIPE_CALLS: SyscallDef[] = [
   // implements pipe2(2)
-  { name: 'pipe2', status: 'full', handler: (k, p, a) => {
+  { name: 'pipe2', status: 'full', restart: 'none', args: [out(fdPair), fl(O_FLAGS)],
+    handler: (k, p, a) => {
     if ((a[1] & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -EINVAL;
     const pipe = new Pipe();
     const r = new PipeEnd(k, pipe, false, a[1] & O_NONBLOCK), w = new PipeEnd(k, pipe, true, 1 | (a[1] & O_NONBLOCK));

@@ -9,11 +9,8 @@ import type { Process } from '../sched/proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
 import { formatCall, formatSiginfo, sigName } from '../sys/strace.js';
-import { SYSNO } from '../sys/sysno.js';
-import { callArgs, callName } from '../sys/syscall.js';
-
-/** Calls never restarted after a handler, SA_RESTART or not (Linux: ERESTARTNOHAND, restart_block). */
-const NO_RESTART: readonly number[] = [SYSNO.rt_sigsuspend, SYSNO.ppoll, SYSNO.nanosleep, SYSNO.clock_nanosleep];
+import { callArgs, callName } from '../sys/call.js';
+import { restartsAfterHandler } from '../sys/table.js';
 import { SIGTRAMP_VA } from '../kernel.js';
 import { EINTR } from '../errno.js';
 
@@ -77,9 +74,8 @@ export function deliver(k: Kernel, p: Process): boolean {
   if (p.inBlockedCall) {
     // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
     p.inBlockedCall = false;
-    // rt_sigsuspend, ppoll and the sleeps are never restarted after a handler (Linux: ERESTARTNOHAND/RESTART_BLOCK).
-    const noRestart = NO_RESTART.includes(p.reg(17));
-    const restart = !noRestart && (act.flags & SA_RESTART) !== 0;
+    // The call's restart policy (its table entry: rt_sigsuspend, ppoll and the sleeps never restart) and SA_RESTART decide.
+    const restart = restartsAfterHandler(p.reg(17), (act.flags & SA_RESTART) !== 0);
     interrupted(k, p, restart);
     if (!restart) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
   }

@@ -1,18 +1,23 @@
 // File system calls on descriptors: read and write (blocking through the
 // file's wait queue), vectored and positional I/O, lseek, close, dup,
 // fcntl, ioctl, fstat, ftruncate, fsync, getdents64, fchdir, fchmod,
-// sendfile. The calls that take paths are in sys-path.ts; the namespace
+// sendfile. The calls that take paths are in path.ts; the namespace
 // they resolve in is the VFS (vfs.ts, mounts.ts).
 
-import { BLOCK, type SyscallDef } from './syscall.js';
+import { BLOCK, type SyscallDef } from './call.js';
+import { FD, I, L, MODE, U, UL, a, dirents, fcntlArgs, fcntlResult, fl, inBuf, ioctlArgs, iovec, out, outBuf, xl } from './strace-args.js';
+import { stat } from './strace-structs.js';
+import { O_FLAGS, SEEK } from './abi-names.js';
+import { i64, struct } from './strace-mem.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { File, MemFile, O_APPEND, O_NONBLOCK } from '../fs/file.js';
 import { DirFile, originOf } from '../fs/vfs.js';
 import { vfsOf } from '../fs/mounts.js';
-import { PATH_CALLS, O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, statBytes } from './path.js';
+import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, statBytes } from './path.js';
 import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY } from '../errno.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from '../errno.js';
+import { accessOk } from './access.js';
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
@@ -56,35 +61,51 @@ export function blockOr(k: Kernel, p: Process, f: File, r: number, forWrite: boo
   return q === undefined ? r : k.sleepOn(p, q);
 }
 
+/** read(2) from f into [buf, buf + len): Linux's vfs_read order, EBADF, then EFAULT for a range outside user space, then the work. */
 function readInto(k: Kernel, p: Process, f: File, buf: number, len: number): number {
   if (!readable(f)) return -EBADF;
+  if (!accessOk(buf, len)) return -EFAULT;
   if (len === 0) return 0;
   const r = f.read(Math.min(len, MAX_IO));
   if (typeof r === 'number') return blockOr(k, p, f, r, false);
   return copyOut(p.as, buf, r) ? r.length : -EFAULT;
 }
 
+/** write(2) to f from [buf, buf + len), checked as readInto is. */
 function writeFrom(k: Kernel, p: Process, f: File, buf: number, len: number): number {
   if (!writable(f)) return -EBADF;
+  if (!accessOk(buf, len)) return -EFAULT;
   if (len === 0) return 0;
   const bytes = copyIn(p.as, buf, Math.min(len, MAX_IO));
   return bytes === undefined ? -EFAULT : blockOr(k, p, f, f.write(bytes), true);
 }
 
-/** Reads an iovec array: [base, len] pairs, or undefined on EFAULT. */
-function iovecs(p: Process, iov: number, cnt: number): [number, number][] | undefined {
-  if (cnt < 0 || cnt > 1024) return undefined;
-  const b = copyIn(p.as, iov, cnt * 16);
-  if (b === undefined) return undefined;
+/**
+ * Reads and checks an iovec array as Linux's import_iovec does, before any
+ * I/O: EINVAL for more than UIO_MAXIOV (1024) entries or a negative length,
+ * EFAULT for an unreadable array or any buffer outside user space.
+ */
+function iovecs(p: Process, iov: number, cnt: number): [number, number][] | number {
+  if (cnt < 0 || cnt > 1024) return -EINVAL;
+  if (cnt === 0) return []; // no array to read: Linux does not look at the pointer
+  const b = accessOk(iov, cnt * 16) ? copyIn(p.as, iov, cnt * 16) : undefined;
+  if (b === undefined) return -EFAULT;
   const dv = new DataView(b.buffer);
-  return Array.from({ length: cnt }, (_, i) => [Number(dv.getBigUint64(i * 16, true)), Number(dv.getBigUint64(i * 16 + 8, true))]);
+  const vs: [number, number][] = [];
+  for (let i = 0; i < cnt; i++) {
+    const len = dv.getBigInt64(i * 16 + 8, true); // ssize_t
+    if (len < 0n) return -EINVAL;
+    vs.push([Number(dv.getBigInt64(i * 16, true)), Number(len)]);
+  }
+  return vs.every(([base, len]) => accessOk(base, len)) ? vs : -EFAULT;
 }
 
 function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, write: boolean): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
+  if (!(write ? writable(f) : readable(f))) return -EBADF;
   const vs = iovecs(p, iov, cnt);
-  if (vs === undefined) return cnt < 0 || cnt > 1024 ? -EINVAL : -EFAULT;
+  if (typeof vs === 'number') return vs;
   let total = 0;
   for (const [base, len] of vs) {
     if (len === 0) continue;
@@ -97,11 +118,16 @@ function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, w
   return total;
 }
 
+/** Pipes and terminals cannot pread or pwrite: ESPIPE before the buffer is checked (a side-effect-free probe). */
+const seekless = (f: File) => f.pread(0, 0) === -ESPIPE;
+
 function pread(p: Process, a: readonly number[]): number {
   const f = file(p, a[0]);
   if (f === undefined) return -EBADF;
   if (a[3] < 0) return -EINVAL;
+  if (seekless(f)) return -ESPIPE;
   if (!readable(f)) return -EBADF;
+  if (!accessOk(a[1], a[2])) return -EFAULT;
   const r = f.pread(a[3], Math.min(a[2], MAX_IO));
   if (typeof r === 'number') return r;
   return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
@@ -111,7 +137,9 @@ function pwrite(p: Process, a: readonly number[]): number {
   const f = file(p, a[0]);
   if (f === undefined) return -EBADF;
   if (a[3] < 0) return -EINVAL;
+  if (seekless(f)) return -ESPIPE;
   if (!writable(f)) return -EBADF;
+  if (!accessOk(a[1], a[2])) return -EFAULT;
   if (a[2] === 0) return 0;
   const bytes = copyIn(p.as, a[1], Math.min(a[2], MAX_IO));
   return bytes === undefined ? -EFAULT : f.pwrite(a[3], bytes);
@@ -194,53 +222,75 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
   return copyOut(p.as, arg, out) ? 0 : -EFAULT;
 }
 
-const FD_CALLS: SyscallDef[] = [
+export const FD_CALLS: SyscallDef[] = [
   // implements read(2)
-  { name: 'read', status: 'full', handler: (k, p, a) => { const f = file(p, a[0]); return f ? readInto(k, p, f, a[1], a[2]) : -EBADF; } },
+  { name: 'read', status: 'full', restart: 'ERESTARTSYS', args: [FD, outBuf(), UL],
+    handler: (k, p, a) => { const f = file(p, a[0]); return f ? readInto(k, p, f, a[1], a[2]) : -EBADF; } },
   // implements write(2)
-  { name: 'write', status: 'full', handler: (k, p, a) => { const f = file(p, a[0]); return f ? writeFrom(k, p, f, a[1], a[2]) : -EBADF; } },
+  { name: 'write', status: 'full', restart: 'ERESTARTSYS', args: [FD, inBuf(2), UL],
+    handler: (k, p, a) => { const f = file(p, a[0]); return f ? writeFrom(k, p, f, a[1], a[2]) : -EBADF; } },
   // implements readv(2)
-  { name: 'readv', status: 'full', handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], false) },
+  { name: 'readv', status: 'full', restart: 'ERESTARTSYS',
+    args: [FD, out((c, n) => iovec(c, n, c.a[2] | 0, c.ret)), I],
+    handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], false) },
   // implements writev(2)
-  { name: 'writev', status: 'full', handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], true) },
+  { name: 'writev', status: 'full', restart: 'ERESTARTSYS',
+    args: [FD, a((c, n) => iovec(c, n, c.a[2] | 0, Infinity)), I],
+    handler: (k, p, a) => vectored(k, p, a[0], a[1], a[2], true) },
   // implements pread64(2)
-  { name: 'pread64', status: 'full', handler: (_k, p, a) => pread(p, a) },
+  { name: 'pread64', status: 'full', restart: 'none', args: [FD, outBuf(), UL, L],
+    handler: (_k, p, a) => pread(p, a) },
   // implements pwrite64(2)
-  { name: 'pwrite64', status: 'full', handler: (_k, p, a) => pwrite(p, a) },
+  { name: 'pwrite64', status: 'full', restart: 'none', args: [FD, inBuf(2), UL, L],
+    handler: (_k, p, a) => pwrite(p, a) },
   // implements sendfile(2) from a regular file
-  { name: 'sendfile', status: 'partial', handler: (k, p, a) => sendfile(k, p, a) },
+  { name: 'sendfile', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'in_fd must be a regular file; one read and one write of at most 1 MiB',
+    args: [FD, FD, a((c, n) => struct(c, n, 8, (d) => `[${i64(d, 0)}]`)), UL],
+    handler: (k, p, a) => sendfile(k, p, a) },
   // implements close(2)
-  { name: 'close', status: 'full', handler: (_k, p, a) => close(p, a[0]) },
+  { name: 'close', status: 'full', restart: 'none', args: [FD],
+    handler: (_k, p, a) => close(p, a[0]) },
   // implements lseek(2)
-  { name: 'lseek', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f ? f.seek(a[1], a[2]) : -EBADF; } },
+  { name: 'lseek', status: 'full', restart: 'none', args: [FD, L, xl(SEEK, 'SEEK_???')],
+    handler: (_k, p, a) => { const f = file(p, a[0]); return f ? f.seek(a[1], a[2]) : -EBADF; } },
   // implements fstat(2)
-  { name: 'fstat', status: 'full', handler: (_k, p, a) => {
+  { name: 'fstat', status: 'full', restart: 'none', args: [FD, out(stat)],
+    handler: (_k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
+    if (!accessOk(a[1], 128)) return -EFAULT;
     return copyOut(p.as, a[1], statBytes(f.stat())) ? 0 : -EFAULT;
   } },
   // implements ftruncate(2)
-  { name: 'ftruncate', status: 'full', handler: (_k, p, a) => {
+  { name: 'ftruncate', status: 'full', restart: 'none', args: [FD, L],
+    handler: (_k, p, a) => {
     if (a[1] < 0) return -EINVAL;
     const f = file(p, a[0]);
     if (f === undefined || (f.flags & O_PATH)) return -EBADF;
     return writable(f) ? f.truncate(a[1]) : -EINVAL;
   } },
   // implements fsync(2), fdatasync(2) and sync(2): there is no disk; host writes are already with the host
-  { name: 'fsync', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
-  { name: 'fdatasync', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
-  { name: 'sync', status: 'full', handler: () => 0 },
+  { name: 'fsync', status: 'full', restart: 'none', args: [FD],
+    handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
+  { name: 'fdatasync', status: 'full', restart: 'none', args: [FD],
+    handler: (_k, p, a) => { const f = file(p, a[0]); return f && !(f.flags & O_PATH) ? 0 : -EBADF; } },
+  { name: 'sync', status: 'full', restart: 'none', args: [],
+    handler: () => 0 },
   // implements getdents64(2)
-  { name: 'getdents64', status: 'full', handler: (k, p, a) => {
+  { name: 'getdents64', status: 'full', restart: 'none', args: [FD, out(dirents), U],
+    handler: (k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
     if (!(f instanceof DirFile)) return -ENOTDIR;
+    if (!accessOk(a[1], a[2] >>> 0)) return -EFAULT; // before an entry is consumed
     const r = f.getdents({ k, p }, Math.min(a[2] >>> 0, MAX_IO));
     if (typeof r === 'number') return r;
     return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
   } },
   // implements fchdir(2)
-  { name: 'fchdir', status: 'full', handler: (_k, p, a) => {
+  { name: 'fchdir', status: 'full', restart: 'none', args: [FD],
+    handler: (_k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
     const o = originOf(f);
@@ -249,20 +299,28 @@ const FD_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements fchmod(2)
-  { name: 'fchmod', status: 'full', handler: (k, p, a) => {
+  { name: 'fchmod', status: 'full', restart: 'none', args: [FD, MODE],
+    handler: (k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined || (f.flags & O_PATH)) return -EBADF;
     const o = originOf(f);
     return o === undefined ? 0 : o.node.chmod(a[1] & 0o7777, { k, p });
   } },
   // implements ioctl(2): TCGETS and TIOCGWINSZ on the console, FIOCLEX/FIONCLEX; ENOTTY elsewhere
-  { name: 'ioctl', status: 'partial', handler: (_k, p, a) => ioctl(p, a[0], a[1] >>> 0, a[2]) },
+  { name: 'ioctl', status: 'partial', restart: 'none',
+    limits: 'TCGETS and TIOCGWINSZ on the console, FIOCLEX and FIONCLEX; ENOTTY for the rest',
+    args: ioctlArgs,
+    handler: (_k, p, a) => ioctl(p, a[0], a[1] >>> 0, a[2]) },
   // implements dup(2)
-  { name: 'dup', status: 'full', handler: (_k, p, a) => { const f = file(p, a[0]); return f ? dupTo(p, f, 0, false) : -EBADF; } },
+  { name: 'dup', status: 'full', restart: 'none', args: [FD],
+    handler: (_k, p, a) => { const f = file(p, a[0]); return f ? dupTo(p, f, 0, false) : -EBADF; } },
   // implements dup3(2)
-  { name: 'dup3', status: 'full', handler: (_k, p, a) => dup3(p, a[0] | 0, a[1] | 0, a[2]) },
+  { name: 'dup3', status: 'full', restart: 'none', args: [FD, FD, fl(O_FLAGS)],
+    handler: (_k, p, a) => dup3(p, a[0] | 0, a[1] | 0, a[2]) },
   // implements fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL, record locks (always granted)
-  { name: 'fcntl', status: 'partial', handler: (_k, p, a) => fcntl(p, a[0], a[1], a[2]) },
+  { name: 'fcntl', status: 'partial', restart: 'none', result: fcntlResult,
+    limits: 'no F_SETOWN, F_SETSIG, leases, notify, pipe sizes or seals; record locks are always granted',
+    args: fcntlArgs,
+    handler: (_k, p, a) => fcntl(p, a[0], a[1], a[2]) },
 ];
 
-export const FS_CALLS: SyscallDef[] = [...FD_CALLS, ...PATH_CALLS];

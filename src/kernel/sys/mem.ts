@@ -2,7 +2,9 @@
 // allocated here: a VMA says what may be touched, and the first touch is a
 // demand-zero page fault (fault.ts).
 
-import type { SyscallDef } from './syscall.js';
+import type { SyscallDef } from './call.js';
+import { FD, P, UL, X, fl, hexResult, v, xl } from './strace-args.js';
+import { MADV, MREMAP, PROT, mapFlags } from './abi-names.js';
 import type { Process } from '../sched/proc.js';
 import { AddressSpace, carve, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from '../mm/vm.js';
 import { PAGE_SIZE } from '../mm/frames.js';
@@ -122,9 +124,13 @@ function mremap(p: Process, old: number, oldLen: number, newLen: number, flags: 
 
 export const MEM_CALLS: SyscallDef[] = [
   // implements mremap(2)
-  { name: 'mremap', status: 'partial', handler: (_k, p, a) => mremap(p, a[0], a[1], a[2], a[3]) },
+  { name: 'mremap', status: 'partial', restart: 'none', result: hexResult,
+    limits: 'no MREMAP_FIXED or MREMAP_DONTUNMAP',
+    args: (r) => [P, UL, UL, fl(MREMAP, 'MREMAP_???'), ...(r[3] & 2 ? [P] : [])],
+    handler: (_k, p, a) => mremap(p, a[0], a[1], a[2], a[3]) },
   // implements brk(2): returns the new break, or the old one when the request cannot be met
-  { name: 'brk', status: 'full', handler: (_k, p, a) => {
+  { name: 'brk', status: 'full', restart: 'none', result: hexResult, args: [P],
+    handler: (_k, p, a) => {
     const as = p.as, want = a[0];
     if (want < as.brkStart || want > as.brkStart + (1 << 30)) return as.brk;
     const oldEnd = up(as.brk), newEnd = up(want);
@@ -135,17 +141,25 @@ export const MEM_CALLS: SyscallDef[] = [
     return (as.brk = want);
   } },
   // implements mmap(2): anonymous and private file mappings
-  { name: 'mmap', status: 'partial', handler: (_k, p, a) => mmap(p, a[0], a[1], a[2], a[3], a[4] | 0, a[5]) },
+  { name: 'mmap', status: 'partial', restart: 'none', result: hexResult,
+    limits: 'file mappings are copies made at mmap time: writable MAP_SHARED file mappings give EACCES, other fds ENODEV',
+    args: [P, UL, fl(PROT, 'PROT_???'), v(mapFlags), FD, X],
+    handler: (_k, p, a) => mmap(p, a[0], a[1], a[2], a[3], a[4] | 0, a[5]) },
   // implements munmap(2)
-  { name: 'munmap', status: 'full', handler: (_k, p, a) => {
+  { name: 'munmap', status: 'full', restart: 'none', args: [P, UL],
+    handler: (_k, p, a) => {
     if (a[0] % PAGE_SIZE !== 0 || a[1] <= 0) return -EINVAL;
     carve(p.as, a[0], a[0] + up(a[1]));
     return 0;
   } },
   // implements mprotect(2)
-  { name: 'mprotect', status: 'full', handler: (_k, p, a) => mprotect(p, a[0], a[1], a[2]) },
+  { name: 'mprotect', status: 'full', restart: 'none', args: [P, UL, fl(PROT, 'PROT_???')],
+    handler: (_k, p, a) => mprotect(p, a[0], a[1], a[2]) },
   // implements madvise(2): MADV_DONTNEED drops private pages (the next touch is demand-zero); other advice is accepted and ignored
-  { name: 'madvise', status: 'partial', handler: (_k, p, a) => {
+  { name: 'madvise', status: 'partial', restart: 'none',
+    limits: 'MADV_DONTNEED drops private pages; other advice is accepted and ignored',
+    args: [P, UL, xl(MADV, 'MADV_???')],
+    handler: (_k, p, a) => {
     if (a[0] % PAGE_SIZE !== 0 || a[1] < 0) return -EINVAL;
     const end = a[0] + up(a[1]);
     for (let va = a[0]; va < end; va += PAGE_SIZE) if (p.as.findVma(va) === undefined) return -ENOMEM;

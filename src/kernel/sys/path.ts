@@ -4,7 +4,11 @@
 // (vfs.ts) from the cwd or a directory fd; each call checks what Linux
 // checks, in Linux's order, before it asks the filesystem to change.
 
-import type { SyscallDef } from './syscall.js';
+import type { SyscallDef } from './call.js';
+import { ATFL, DIRFD, L, MODE, PATH, UL, a, fl, out, outBuf, v } from './strace-args.js';
+import { stat, statx, utimes } from './strace-structs.js';
+import { ACCESS, AT, AT_ACCESS, RENAME, STATX_MASK, STATX_SYNC, flags, openFlags } from './abi-names.js';
+import { cstr } from './strace-mem.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { RegularFile, type File, type StatInfo, type Timespec } from '../fs/file.js';
@@ -353,16 +357,21 @@ function access(c: Ctx, dirfd: number, pathPtr: number, mode: number, flags: num
 
 export const PATH_CALLS: SyscallDef[] = [
   // implements openat(2): O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_PATH, O_TMPFILE, O_CLOEXEC
-  { name: 'openat', status: 'full', handler: (k, p, a) => openat(k, p, a[0] | 0, a[1], a[2], a[3]) },
+  { name: 'openat', status: 'full', restart: 'none',
+    args: (r) => [DIRFD, PATH, v(openFlags), ...(r[2] & 0o20000100 ? [MODE] : [])],
+    handler: (k, p, a) => openat(k, p, a[0] | 0, a[1], a[2], a[3]) },
   // implements newfstatat(2)
-  { name: 'newfstatat', status: 'full', handler: (k, p, a) => {
+  { name: 'newfstatat', status: 'full', restart: 'none', args: [DIRFD, PATH, out(stat), ATFL],
+    handler: (k, p, a) => {
     if (a[3] & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) return -EINVAL;
     const s = statAt({ k, p }, a[0] | 0, a[1], a[3]);
     if (typeof s === 'number') return s;
     return copyOut(p.as, a[2], statBytes(s)) ? 0 : -EFAULT;
   } },
   // implements statx(2): the basic stats (STATX_BASIC_STATS), whatever the mask
-  { name: 'statx', status: 'full', handler: (k, p, a) => {
+  { name: 'statx', status: 'full', restart: 'none',
+    args: [DIRFD, PATH, v((n) => flags(n & 0x6000, STATX_SYNC, null) + (n & ~0x6000 ? '|' + flags(n & ~0x6000, AT) : '')), fl(STATX_MASK, 'STATX_???'), out(statx)],
+    handler: (k, p, a) => {
     const flags = a[2];
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) return -EINVAL;
     if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE || (a[3] & STATX__RESERVED)) return -EINVAL;
@@ -371,11 +380,14 @@ export const PATH_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[4], statxBytes(s)) ? 0 : -EFAULT;
   } },
   // implements faccessat(2)
-  { name: 'faccessat', status: 'full', handler: (k, p, a) => access({ k, p }, a[0] | 0, a[1], a[2], 0) },
+  { name: 'faccessat', status: 'full', restart: 'none', args: [DIRFD, PATH, fl(ACCESS)],
+    handler: (k, p, a) => access({ k, p }, a[0] | 0, a[1], a[2], 0) },
   // implements faccessat2(2)
-  { name: 'faccessat2', status: 'full', handler: (k, p, a) => access({ k, p }, a[0] | 0, a[1], a[2], a[3]) },
+  { name: 'faccessat2', status: 'full', restart: 'none', args: [DIRFD, PATH, fl(ACCESS), fl(AT_ACCESS, 'AT_???')],
+    handler: (k, p, a) => access({ k, p }, a[0] | 0, a[1], a[2], a[3]) },
   // implements readlinkat(2)
-  { name: 'readlinkat', status: 'full', handler: (k, p, a) => {
+  { name: 'readlinkat', status: 'full', restart: 'none', args: [DIRFD, PATH, outBuf(), UL],
+    handler: (k, p, a) => {
     if ((a[3] | 0) <= 0) return -EINVAL;
     const c = { k, p };
     const at = resolveAt(c, a[0] | 0, a[1], AT_EMPTY_PATH, false);
@@ -386,24 +398,34 @@ export const PATH_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[2], bytes) ? bytes.length : -EFAULT;
   } },
   // implements mkdirat(2)
-  { name: 'mkdirat', status: 'full', handler: (k, p, a) => mkdirat({ k, p }, a[0] | 0, a[1], a[2]) },
+  { name: 'mkdirat', status: 'full', restart: 'none', args: [DIRFD, PATH, MODE],
+    handler: (k, p, a) => mkdirat({ k, p }, a[0] | 0, a[1], a[2]) },
   // implements unlinkat(2), with AT_REMOVEDIR for rmdir
-  { name: 'unlinkat', status: 'full', handler: (k, p, a) => unlinkat({ k, p }, a[0] | 0, a[1], a[2]) },
+  { name: 'unlinkat', status: 'full', restart: 'none', args: [DIRFD, PATH, ATFL],
+    handler: (k, p, a) => unlinkat({ k, p }, a[0] | 0, a[1], a[2]) },
   // implements renameat2(2): flags 0 and RENAME_NOREPLACE
-  { name: 'renameat2', status: 'partial', handler: (k, p, a) => renameat2({ k, p }, a) },
+  { name: 'renameat2', status: 'partial', restart: 'none',
+    limits: 'flags 0 and RENAME_NOREPLACE only (no RENAME_EXCHANGE, RENAME_WHITEOUT)',
+    args: [DIRFD, PATH, DIRFD, PATH, fl(RENAME, 'RENAME_???')],
+    handler: (k, p, a) => renameat2({ k, p }, a) },
   // implements linkat(2)
-  { name: 'linkat', status: 'full', handler: (k, p, a) => linkat({ k, p }, a) },
+  { name: 'linkat', status: 'full', restart: 'none', args: [DIRFD, PATH, DIRFD, PATH, ATFL],
+    handler: (k, p, a) => linkat({ k, p }, a) },
   // implements symlinkat(2)
-  { name: 'symlinkat', status: 'full', handler: (k, p, a) => symlinkat({ k, p }, a[0], a[1] | 0, a[2]) },
+  { name: 'symlinkat', status: 'full', restart: 'none', args: [PATH, DIRFD, PATH],
+    handler: (k, p, a) => symlinkat({ k, p }, a[0], a[1] | 0, a[2]) },
   // implements fchmodat(2)
-  { name: 'fchmodat', status: 'full', handler: (k, p, a) => {
+  { name: 'fchmodat', status: 'full', restart: 'none', args: [DIRFD, PATH, MODE],
+    handler: (k, p, a) => {
     const at = resolveAt({ k, p }, a[0] | 0, a[1], 0, true);
     return typeof at === 'number' ? at : at.node.chmod(a[2] & 0o7777, { k, p });
   } },
   // implements utimensat(2)
-  { name: 'utimensat', status: 'full', handler: (k, p, a) => utimensat({ k, p }, a) },
+  { name: 'utimensat', status: 'full', restart: 'none', args: [DIRFD, PATH, a(utimes), ATFL],
+    handler: (k, p, a) => utimensat({ k, p }, a) },
   // implements truncate(2)
-  { name: 'truncate', status: 'full', handler: (k, p, a) => {
+  { name: 'truncate', status: 'full', restart: 'none', args: [PATH, L],
+    handler: (k, p, a) => {
     if (a[1] < 0) return -EINVAL;
     const at = resolveAt({ k, p }, AT_FDCWD, a[0], 0, true);
     if (typeof at === 'number') return at;
@@ -412,7 +434,8 @@ export const PATH_CALLS: SyscallDef[] = [
     return at.node.truncate(a[1], { k, p });
   } },
   // implements chdir(2)
-  { name: 'chdir', status: 'full', handler: (k, p, a) => {
+  { name: 'chdir', status: 'full', restart: 'none', args: [PATH],
+    handler: (k, p, a) => {
     const at = resolveAt({ k, p }, AT_FDCWD, a[0], 0, true);
     if (typeof at === 'number') return at;
     if (at.node.kind !== 'dir') return -ENOTDIR;
@@ -420,7 +443,8 @@ export const PATH_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements getcwd(2)
-  { name: 'getcwd', status: 'full', handler: (_k, p, a) => {
+  { name: 'getcwd', status: 'full', restart: 'none', args: [out((c, n) => cstr(c, n, Math.max(c.ret - 1, 0))), UL],
+    handler: (_k, p, a) => {
     const bytes = new TextEncoder().encode(p.cwd + '\0');
     if (bytes.length > a[1]) return -ERANGE;
     return copyOut(p.as, a[0], bytes) ? bytes.length : -EFAULT;

@@ -1,8 +1,12 @@
 // Process, identity, limits, time and signal-state system calls.
 
-import type { SyscallDef } from './syscall.js';
+import type { SyscallDef } from './call.js';
+import { I, MODE, P, U, UL, a, fl, octalResult, out, outBuf, v, xl } from './strace-args.js';
+import { rlimit, sysinfo, timespec as timespecText, timeval, timezone, utsname } from './strace-structs.js';
+import { CLOCKS, GRND, RLIMIT, x, xv } from './abi-names.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
+import { accessOk } from './access.js';
 
 const u64s = (...v: (number | bigint)[]) => {
   const b = new Uint8Array(v.length * 8), dv = new DataView(b.buffer);
@@ -10,6 +14,7 @@ const u64s = (...v: (number | bigint)[]) => {
   return b;
 };
 
+const INT_MAX = 0x7fffffff;
 const RLIM_INFINITY = (1n << 64n) - 1n;
 /** prlimit64 defaults, as a fresh Linux login shell has them (ulimit -a); each process gets its own copy. */
 export const DEFAULT_RLIMITS: Readonly<Record<number, readonly [bigint, bigint]>> = {
@@ -25,30 +30,51 @@ function timespec(ns: number): Uint8Array { return u64s(Math.floor(ns / 1e9), ns
 
 export const PROC_CALLS: SyscallDef[] = [
   // implements exit(2): ends the calling thread; with one thread per process, the process
-  { name: 'exit', status: 'partial', handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
+  { name: 'exit', status: 'partial', restart: 'none',
+    limits: 'ends the process: one thread per process',
+    args: [I],
+    handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
   // implements exit_group(2)
-  { name: 'exit_group', status: 'full', handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
+  { name: 'exit_group', status: 'full', restart: 'none', args: [I],
+    handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
   // implements getpid(2)
-  { name: 'getpid', status: 'full', handler: (_k, p) => p.pid },
+  { name: 'getpid', status: 'full', restart: 'none', args: [],
+    handler: (_k, p) => p.pid },
   // implements getppid(2)
-  { name: 'getppid', status: 'full', handler: (_k, p) => p.parent?.pid ?? 0 },
+  { name: 'getppid', status: 'full', restart: 'none', args: [],
+    handler: (_k, p) => p.parent?.pid ?? 0 },
   // implements gettid(2)
-  { name: 'gettid', status: 'full', handler: (_k, p) => p.pid },
+  { name: 'gettid', status: 'full', restart: 'none', args: [],
+    handler: (_k, p) => p.pid },
   // implements getuid(2), geteuid(2), getgid(2), getegid(2): everyone is root inside lde
-  { name: 'getuid', status: 'full', handler: () => 0 },
-  { name: 'geteuid', status: 'full', handler: () => 0 },
-  { name: 'getgid', status: 'full', handler: () => 0 },
-  { name: 'getegid', status: 'full', handler: () => 0 },
+  { name: 'getuid', status: 'full', restart: 'none', args: [],
+    handler: () => 0 },
+  { name: 'geteuid', status: 'full', restart: 'none', args: [],
+    handler: () => 0 },
+  { name: 'getgid', status: 'full', restart: 'none', args: [],
+    handler: () => 0 },
+  { name: 'getegid', status: 'full', restart: 'none', args: [],
+    handler: () => 0 },
   // implements set_tid_address(2)
-  { name: 'set_tid_address', status: 'full', handler: (_k, p, a) => { p.clearChildTid = a[0]; return p.pid; } },
+  { name: 'set_tid_address', status: 'full', restart: 'none', args: [P],
+    handler: (_k, p, a) => { p.clearChildTid = a[0]; return p.pid; } },
   // implements set_robust_list(2): recorded nowhere until threads exist; accepted so libc's check passes
-  { name: 'set_robust_list', status: 'partial', handler: (_k, _p, a) => (a[1] === 24 ? 0 : -EINVAL) },
+  { name: 'set_robust_list', status: 'partial', restart: 'none',
+    limits: 'accepted and recorded nowhere until there are threads',
+    args: [P, UL],
+    handler: (_k, _p, a) => (a[1] === 24 ? 0 : -EINVAL) },
   // implements riscv_flush_icache(2): the machine already keeps fetches coherent with stores
-  { name: 'riscv_flush_icache', status: 'full', handler: () => 0 },
+  { name: 'riscv_flush_icache', status: 'full', restart: 'none',
+    args: [P, P, fl(x({ SYS_RISCV_FLUSH_ICACHE_LOCAL: 1 }), 'SYS_RISCV_FLUSH_ICACHE_???')],
+    handler: () => 0 },
   // implements umask(2)
-  { name: 'umask', status: 'full', handler: (_k, p, a) => { const old = p.umask; p.umask = a[0] & 0o777; return old; } },
+  { name: 'umask', status: 'full', restart: 'none', result: octalResult, args: [MODE],
+    handler: (_k, p, a) => { const old = p.umask; p.umask = a[0] & 0o777; return old; } },
   // implements prlimit64(2) for the calling process (pid 0 or its own pid)
-  { name: 'prlimit64', status: 'partial', handler: (_k, p, a) => {
+  { name: 'prlimit64', status: 'partial', restart: 'none',
+    limits: 'the calling process only (pid 0 or its own)',
+    args: [I, xl(RLIMIT, 'RLIMIT_???'), a(rlimit), out(rlimit)],
+    handler: (_k, p, a) => {
     if (a[0] !== 0 && a[0] !== p.pid) return -ESRCH;
     const lim = p.rlimits.get(a[1]);
     if (lim === undefined) return -EINVAL;
@@ -64,7 +90,8 @@ export const PROC_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements setrlimit(2)
-  { name: 'setrlimit', status: 'full', handler: (_k, p, a) => {
+  { name: 'setrlimit', status: 'full', restart: 'none', args: [xl(RLIMIT, 'RLIMIT_???'), a(rlimit)],
+    handler: (_k, p, a) => {
     if (!p.rlimits.has(a[0])) return -EINVAL;
     const b = copyIn(p.as, a[1], 16);
     if (b === undefined) return -EFAULT;
@@ -74,7 +101,10 @@ export const PROC_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements rseq(2): registration only (one hart: cpu_id is always 0; no critical sections are aborted yet)
-  { name: 'rseq', status: 'partial', handler: (_k, p, a) => {
+  { name: 'rseq', status: 'partial', restart: 'none',
+    limits: 'registration only: cpu_id is always 0 and no critical section is aborted',
+    args: [P, U, fl(x({ RSEQ_FLAG_UNREGISTER: 1 }), 'RSEQ_FLAG_???'), v((n) => xv(n >>> 0))],
+    handler: (_k, p, a) => {
     const [area, len, flags] = [a[0], a[1], a[2]];
     if (flags & 1) return p.rseq === area ? ((p.rseq = 0), 0) : -EINVAL; // RSEQ_FLAG_UNREGISTER
     if (len < 32 || area % 32 !== 0) return -EINVAL;
@@ -84,7 +114,8 @@ export const PROC_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements sysinfo(2)
-  { name: 'sysinfo', status: 'full', handler: (k, p, a) => {
+  { name: 'sysinfo', status: 'full', restart: 'none', args: [out(sysinfo)],
+    handler: (k, p, a) => {
     const b = new Uint8Array(112), dv = new DataView(b.buffer);
     dv.setBigInt64(0, BigInt(Math.floor(k.hart.cycle / 1e9)), true); // uptime
     dv.setBigUint64(32, BigInt(k.board.bus.ramSize), true); // totalram
@@ -96,26 +127,32 @@ export const PROC_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[0], b) ? 0 : -EFAULT;
   } },
   // implements getrlimit(2)
-  { name: 'getrlimit', status: 'full', handler: (_k, p, a) => {
+  { name: 'getrlimit', status: 'full', restart: 'none', args: [xl(RLIMIT, 'RLIMIT_???'), out(rlimit)],
+    handler: (_k, p, a) => {
     const lim = p.rlimits.get(a[0]);
     if (lim === undefined) return -EINVAL;
     return copyOut(p.as, a[1], u64s(...lim)) ? 0 : -EFAULT;
   } },
   // implements uname(2)
-  { name: 'uname', status: 'full', handler: (_k, p, a) => {
+  { name: 'uname', status: 'full', restart: 'none', args: [out(utsname)],
+    handler: (_k, p, a) => {
     const fields = ['Linux', 'lde', '6.6.0-lde', '#1 SMP lde', 'riscv64', '(none)'];
     const b = new Uint8Array(6 * 65);
     fields.forEach((f, i) => b.set(new TextEncoder().encode(f), i * 65));
     return copyOut(p.as, a[0], b) ? 0 : -EFAULT;
   } },
   // implements getrandom(2): seeded from --seed, so runs are reproducible
-  { name: 'getrandom', status: 'full', handler: (k, p, a) => {
-    const n = Math.min(a[1] >>> 0, 1 << 20);
+  { name: 'getrandom', status: 'full', restart: 'none', args: [outBuf(true), UL, fl(GRND, 'GRND_???')],
+    handler: (k, p, a) => {
+    const count = a[1] < 0 ? INT_MAX : Math.min(a[1], INT_MAX); // a size_t, clamped to INT_MAX as Linux does
+    if (!accessOk(a[0], count)) return -EFAULT; // before any random bytes are drawn
+    const n = Math.min(count, 1 << 20);
     const b = Uint8Array.from({ length: n }, () => Math.floor(k.random() * 256));
     return copyOut(p.as, a[0], b) ? n : -EFAULT;
   } },
   // implements clock_gettime(2): one cycle is one nanosecond of virtual time
-  { name: 'clock_gettime', status: 'full', handler: (k, p, a) => {
+  { name: 'clock_gettime', status: 'full', restart: 'none', args: [xl(CLOCKS), out(timespecText)],
+    handler: (k, p, a) => {
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
     // CLOCK_PROCESS_CPUTIME_ID (2) and CLOCK_THREAD_CPUTIME_ID (3): this process's CPU time so far.
     const cpu = a[0] === 2 || a[0] === 3;
@@ -123,12 +160,14 @@ export const PROC_CALLS: SyscallDef[] = [
     return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
   } },
   // implements clock_getres(2)
-  { name: 'clock_getres', status: 'full', handler: (_k, p, a) => {
+  { name: 'clock_getres', status: 'full', restart: 'none', args: [xl(CLOCKS), out(timespecText)],
+    handler: (_k, p, a) => {
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
     return a[1] === 0 || copyOut(p.as, a[1], timespec(1)) ? 0 : -EFAULT;
   } },
   // implements gettimeofday(2)
-  { name: 'gettimeofday', status: 'full', handler: (k, p, a) => {
+  { name: 'gettimeofday', status: 'full', restart: 'none', args: [out(timeval), out(timezone)],
+    handler: (k, p, a) => {
     const us = Math.floor((k.hart.cycle + k.epochNs) / 1000);
     return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
   } },

@@ -1,7 +1,11 @@
 // Signal and timer system calls. Delivery itself is Kernel.deliver (the frame
 // layout is described in signal.ts).
 
-import { NORETURN, type SyscallDef } from './syscall.js';
+import { NORETURN, type SyscallDef } from './call.js';
+import { REM, SIG, SIGRETURN_FRAME, SIGSET, TS, U, UL, a, fl, out, pollfds, ppollResult, xl } from './strace-args.js';
+import { itimerval, stackT } from './strace-structs.js';
+import { sigaction as sigactionText, sigset } from './strace-signal.js';
+import { CLOCKS, ITIMER, SIGHOW, x } from './abi-names.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { copyIn, copyOut, writeU64 } from '../mm/uaccess.js';
@@ -79,9 +83,12 @@ function itimer(k: Kernel, p: Process, which: number, value: number, old: number
 
 export const SIGNAL_CALLS: SyscallDef[] = [
   // implements rt_sigaction(2)
-  { name: 'rt_sigaction', status: 'full', handler: (_k, p, a) => sigaction(p, a[0], a[1], a[2], a[3]) },
+  { name: 'rt_sigaction', status: 'full', restart: 'none', args: [SIG, a(sigactionText), out(sigactionText), UL],
+    handler: (_k, p, a) => sigaction(p, a[0], a[1], a[2], a[3]) },
   // implements rt_sigprocmask(2)
-  { name: 'rt_sigprocmask', status: 'full', handler: (_k, p, a) => {
+  { name: 'rt_sigprocmask', status: 'full', restart: 'none',
+    args: [xl(SIGHOW, 'SIG_???'), SIGSET(3), out((c, n) => sigset(c, n, c.a[3])), UL],
+    handler: (_k, p, a) => {
     if (a[3] !== SIGSET_SIZE) return -EINVAL;
     const old = p.sigMask;
     if (a[1] !== 0) {
@@ -94,9 +101,11 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements rt_sigpending(2)
-  { name: 'rt_sigpending', status: 'full', handler: (_k, p, a) => (a[1] !== SIGSET_SIZE ? -EINVAL : writeU64(p.as, a[0], p.sigPending & p.sigMask) ? 0 : -EFAULT) },
+  { name: 'rt_sigpending', status: 'full', restart: 'none', args: [out((c, n) => sigset(c, n, c.a[1])), UL],
+    handler: (_k, p, a) => (a[1] !== SIGSET_SIZE ? -EINVAL : writeU64(p.as, a[0], p.sigPending & p.sigMask) ? 0 : -EFAULT) },
   // implements rt_sigsuspend(2): waits with a temporary mask until a handler runs; always -EINTR
-  { name: 'rt_sigsuspend', status: 'full', handler: (k, p, a) => {
+  { name: 'rt_sigsuspend', status: 'full', restart: 'ERESTARTNOHAND', args: [SIGSET(1), UL],
+    handler: (k, p, a) => {
     if (a[1] !== SIGSET_SIZE) return -EINVAL;
     const set = readSet(p, a[0]);
     if (set === undefined) return -EFAULT;
@@ -105,9 +114,11 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     return k.sleepOn(p, new WaitQueue());
   } },
   // implements rt_sigreturn(2): the return path of every handler, through the signal trampoline page
-  { name: 'rt_sigreturn', status: 'full', handler: (k, p) => { k.sigreturn(p); return NORETURN; } },
+  { name: 'rt_sigreturn', status: 'full', restart: 'none', args: [SIGRETURN_FRAME],
+    handler: (k, p) => { k.sigreturn(p); return NORETURN; } },
   // implements sigaltstack(2)
-  { name: 'sigaltstack', status: 'full', handler: (_k, p, a) => {
+  { name: 'sigaltstack', status: 'full', restart: 'none', args: [a(stackT), out(stackT)],
+    handler: (_k, p, a) => {
     if (a[1] !== 0) {
       const cur = p.altStack;
       const b = new Uint8Array(24), dv = new DataView(b.buffer);
@@ -127,13 +138,16 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     return 0;
   } },
   // implements nanosleep(2)
-  { name: 'nanosleep', status: 'full', handler: (k, p, a) => {
+  { name: 'nanosleep', status: 'full', restart: 'ERESTART_RESTARTBLOCK', args: [TS, REM],
+    handler: (k, p, a) => {
     if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
     const ns = timespecNs(p, a[0]);
     return ns < 0 ? ns : sleepTo(k, p, k.hart.cycle + ns);
   } },
   // implements clock_nanosleep(2): relative or TIMER_ABSTIME
-  { name: 'clock_nanosleep', status: 'full', handler: (k, p, a) => {
+  { name: 'clock_nanosleep', status: 'full', restart: 'ERESTART_RESTARTBLOCK',
+    args: [xl(CLOCKS), fl(x({ TIMER_ABSTIME: 1 })), TS, REM],
+    handler: (k, p, a) => {
     if (a[0] < 0 || a[0] > 11 || (a[1] & ~1) !== 0) return -EINVAL;
     if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
     const ns = timespecNs(p, a[2]);
@@ -142,9 +156,18 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     return sleepTo(k, p, a[1] === 1 ? ns - base : k.hart.cycle + ns);
   } },
   // implements setitimer(2) and getitimer(2) for ITIMER_REAL (alarm(3) uses it)
-  { name: 'setitimer', status: 'partial', handler: (k, p, a) => itimer(k, p, a[0], a[1], a[2]) },
-  { name: 'getitimer', status: 'partial', handler: (k, p, a) => itimer(k, p, a[0], 0, a[1]) },
+  { name: 'setitimer', status: 'partial', restart: 'none',
+    limits: 'ITIMER_REAL only; ITIMER_VIRTUAL and ITIMER_PROF give ENOSYS',
+    args: [xl(ITIMER, 'ITIMER_???'), a(itimerval), out(itimerval)],
+    handler: (k, p, a) => itimer(k, p, a[0], a[1], a[2]) },
+  { name: 'getitimer', status: 'partial', restart: 'none',
+    limits: 'ITIMER_REAL only; ITIMER_VIRTUAL and ITIMER_PROF give ENOSYS',
+    args: [xl(ITIMER, 'ITIMER_???'), out(itimerval)],
+    handler: (k, p, a) => itimer(k, p, a[0], 0, a[1]) },
   // implements ppoll(2) with no descriptors (what pause(3) does): waits for a signal
-  { name: 'ppoll', status: 'partial', handler: (k, p, a) => (a[1] === 0 && a[2] === 0 ? k.sleepOn(p, new WaitQueue()) : -ENOSYS) },
+  { name: 'ppoll', status: 'partial', restart: 'ERESTARTNOHAND', result: ppollResult,
+    limits: 'no descriptors (pause(3)); with descriptors ENOSYS',
+    args: [a(pollfds), U, TS, SIGSET(4), UL],
+    handler: (k, p, a) => (a[1] === 0 && a[2] === 0 ? k.sleepOn(p, new WaitQueue()) : -ENOSYS) },
 ];
 

@@ -1,57 +1,26 @@
-// System calls: a declarative table (STYLE.md rule 7). Every handler has the
-// same signature — (kernel, process, args) → result or -errno — and a
-// `// implements name(2)` line. Arguments follow the Linux riscv64 ABI:
-// a7 = number, a0..a5 = arguments, result in a0.
+// System calls: the dispatcher. The kernel's trap loop calls dispatch for an
+// ecall from U-mode; it finds the call's entry in the table (table.ts: one
+// entry per Linux riscv64 number, each with its handler, status, strace
+// decoder and restart policy), runs the handler, counts the call, and, with
+// a sink listening, emits the enter and exit events strace prints.
+// Arguments follow the Linux riscv64 ABI: a7 = number, a0..a5 = arguments,
+// result in a0.
 
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
-import { SYSNO, type SyscallName } from './sysno.js';
+import { BLOCK, NORETURN, callArgs, callName, type Args, type Syscall } from './call.js';
+import { syscallOf } from './table.js';
 import { ENOSYS } from '../errno.js';
 import { decodeArgs, formatCall } from './strace.js';
-import { PROC_CALLS } from './proc.js';
-import { MEM_CALLS } from './mem.js';
-import { FS_CALLS } from './fs.js';
-import { TASK_CALLS } from './task.js';
-import { SIGNAL_CALLS } from './signal.js';
-import { PIPE_CALLS } from '../fs/pipe.js';
 
-/** Returned by a handler that put the process to sleep; the call runs again when it wakes. */
-export const BLOCK = -0x40000000;
-/** Returned by a handler that set the user registers itself (execve, rt_sigreturn) or ended the process. */
-export const NORETURN = -0x40000001;
+export { BLOCK, NORETURN, callArgs, callName } from './call.js';
+export type { Args, Handler, Status, Restart, SyscallDef, Syscall } from './call.js';
+export { SYSCALLS } from './table.js';
 
-/** The arguments a0..a5: signed 64-bit values as JS numbers (exact below 2^53; pointers beyond that are bad anyway). */
-export type Args = readonly number[];
-
-export type Handler = (k: Kernel, p: Process, a: Args) => number;
-
-/** full: Linux semantics for every argument we accept; partial: the common cases, the rest give an errno. */
-export type Support = 'full' | 'partial';
-
-export interface SyscallDef { name: SyscallName; handler: Handler; status: Support; }
-
-export interface Syscall extends SyscallDef { nr: number; }
-
-const TABLE = new Map<number, Syscall>();
-for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FS_CALLS, ...TASK_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS]) {
-  const nr = SYSNO[def.name];
-  if (TABLE.has(nr)) throw new Error(`syscall ${def.name} defined twice`);
-  TABLE.set(nr, { ...def, nr });
-}
-
-/** The table, for documentation and tests. */
-export const SYSCALLS: readonly Syscall[] = [...TABLE.values()].sort((a, b) => a.nr - b.nr);
-
-/** The system call's arguments, a0..a5. */
-export const callArgs = (p: Process): Args => [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
-
-/** A call's name for the events: its table name, or strace's `syscall_0x1c3` for a number the kernel does not know. */
-export const callName = (nr: number): string => TABLE.get(nr)?.name ?? `syscall_0x${nr.toString(16)}`;
-
-/** Runs the system call in a7 for p. Unknown numbers give -ENOSYS and are counted by number. */
+/** Runs the system call in a7 for p. Numbers outside the table give -ENOSYS and are counted by number. */
 export function dispatch(k: Kernel, p: Process): number {
   const nr = p.reg(17);
-  const call = TABLE.get(nr);
+  const call = syscallOf(nr);
   const args = callArgs(p);
   if (k.trace.on) return traced(k, p, nr, call, args);
   k.charge(k.costs.syscall);

@@ -2,7 +2,11 @@
 // waitid, execve, kill. Threads (CLONE_VM without CLONE_VFORK) are refused
 // with EINVAL until the kernel has them; the refusal is counted like any call.
 
-import { NORETURN, type SyscallDef } from './syscall.js';
+import { NORETURN, type SyscallDef } from './call.js';
+import { I, PATH, SIG, WSTATUS, WRUSAGE, a, argv, cloneArgs, envCount, fl, futexArgs, out, unsignedResult, xl } from './strace-args.js';
+import { rusage as rusageText, tms } from './strace-structs.js';
+import { siginfoAt } from './strace-signal.js';
+import { IDTYPE, RUSAGE, WAIT } from './abi-names.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { basename } from '../fs/vfs.js';
@@ -27,9 +31,10 @@ function clone(k: Kernel, p: Process, a: readonly number[]): number {
   const nproc = p.rlimits.get(6)![0];
   const mine = [...k.procs.values()].filter((q) => q.state !== 'zombie').length;
   if (BigInt(mine) >= nproc) return -EAGAIN;
+  // Everything that can fail comes before the child exists: after newProcess, clone succeeds.
   const as = k.newAddressSpace();
+  if (!forkSpace(p.as, as)) { as.destroy(); return -ENOMEM; }
   const c = k.newProcess(p, as);
-  if (!forkSpace(p.as, as)) { k.exit(c, 9 << 0); return -ENOMEM; }
   c.x.set(p.x); c.f.set(p.f); c.fcsr = p.fcsr;
   c.pc = p.pc + 4; // the child returns from the ecall with 0
   c.setReg(10, 0);
@@ -44,10 +49,12 @@ function clone(k: Kernel, p: Process, a: readonly number[]): number {
   c.sigActions = p.sigActions.map((s) => ({ ...s }));
   c.exitSignal = flags & 0xff;
   if (flags & CLONE_CHILD_CLEARTID) c.clearChildTid = a[4];
+  // The tid for CLONE_CHILD_SETTID (in the child's memory) and CLONE_PARENT_SETTID (in the parent's).
+  // Linux ignores a bad pointer here (kernel/fork.c, kernel_clone and schedule_tail): the child exists and runs.
   const tid = new Uint8Array(4);
   new DataView(tid.buffer).setInt32(0, c.pid, true);
-  if ((flags & CLONE_CHILD_SETTID) && !copyOut(as, a[4], tid)) return -EFAULT;
-  if ((flags & CLONE_PARENT_SETTID) && !copyOut(p.as, a[2], tid)) return -EFAULT;
+  if (flags & CLONE_CHILD_SETTID) copyOut(as, a[4], tid);
+  if (flags & CLONE_PARENT_SETTID) copyOut(p.as, a[2], tid);
   k.enqueue(c);
   if (flags & CLONE_VFORK) {
     // The parent sleeps until the child execs or exits; its clone then returns the pid.
@@ -92,13 +99,14 @@ function wait4(k: Kernel, p: Process, a: readonly number[]): number {
   }
   const z = kids.find((c) => c.state === 'zombie');
   if (z === undefined) return options & WNOHANG ? 0 : k.sleepOn(p, p.childWait);
+  // Linux reaps the child first (do_wait), then copies the status and rusage out: a bad pointer is EFAULT, the child gone all the same.
+  reap(k, p, z);
   if (statusPtr !== 0) {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setInt32(0, z.exitStatus, true);
     if (!copyOut(p.as, statusPtr, b)) return -EFAULT;
   }
   if (a[3] !== 0 && !copyOut(p.as, a[3], rusage(z.utime, z.stime, z))) return -EFAULT;
-  reap(k, p, z);
   return z.pid;
 }
 
@@ -113,6 +121,7 @@ function waitid(k: Kernel, p: Process, a: readonly number[]): number {
     if (options & WNOHANG) return infop === 0 || copyOut(p.as, infop, new Uint8Array(128)) ? 0 : -EFAULT;
     return k.sleepOn(p, p.childWait);
   }
+  if ((options & WNOWAIT) === 0) reap(k, p, z); // reaped before infop is written, as wait4's status
   if (infop !== 0) {
     const b = new Uint8Array(128), dv = new DataView(b.buffer);
     const sig = z.exitStatus & 0x7f;
@@ -122,7 +131,6 @@ function waitid(k: Kernel, p: Process, a: readonly number[]): number {
     dv.setInt32(24, sig ? sig : (z.exitStatus >> 8) & 0xff, true);
     if (!copyOut(p.as, infop, b)) return -EFAULT;
   }
-  if ((options & WNOWAIT) === 0) reap(k, p, z);
   return 0;
 }
 
@@ -240,18 +248,26 @@ function futex(k: Kernel, p: Process, a: readonly number[]): number {
 
 export const TASK_CALLS: SyscallDef[] = [
   // implements futex(2): FUTEX_WAIT and FUTEX_WAKE
-  { name: 'futex', status: 'partial', handler: (k, p, a) => futex(k, p, a) },
+  { name: 'futex', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'FUTEX_WAIT and FUTEX_WAKE (and their BITSET forms); timeouts are not honoured',
+    args: futexArgs,
+    handler: (k, p, a) => futex(k, p, a) },
   // implements sched_yield(2): the caller goes to the back of the run queue
-  { name: 'sched_yield', status: 'full', handler: (k, p) => { k.yieldCpu(p); return 0; } },
+  { name: 'sched_yield', status: 'full', restart: 'none', args: [],
+    handler: (k, p) => { k.yieldCpu(p); return 0; } },
   // implements getrusage(2) for RUSAGE_SELF and RUSAGE_CHILDREN
-  { name: 'getrusage', status: 'partial', handler: (_k, p, a) => {
+  { name: 'getrusage', status: 'partial', restart: 'none',
+    limits: 'RUSAGE_SELF and RUSAGE_CHILDREN only',
+    args: [xl(RUSAGE, 'RUSAGE_???'), out(rusageText)],
+    handler: (_k, p, a) => {
     const who = a[0] | 0;
     if (who !== 0 && who !== -1) return -EINVAL;
     const b = who === 0 ? rusage(p.utime, p.stime, p) : rusage(p.cutime, p.cstime, p);
     return copyOut(p.as, a[1], b) ? 0 : -EFAULT;
   } },
   // implements times(2): clock ticks at 100 Hz (AT_CLKTCK)
-  { name: 'times', status: 'full', handler: (k, p, a) => {
+  { name: 'times', status: 'full', restart: 'none', result: unsignedResult, args: [out(tms)],
+    handler: (k, p, a) => {
     const t = (ns: number) => BigInt(Math.floor(ns / 1e7));
     if (a[0] !== 0) {
       const b = new Uint8Array(32), dv = new DataView(b.buffer);
@@ -261,20 +277,34 @@ export const TASK_CALLS: SyscallDef[] = [
     return Number(t(k.hart.cycle));
   } },
   // implements clone(2) with fork and vfork semantics
-  { name: 'clone', status: 'partial', handler: (k, p, a) => clone(k, p, a) },
+  { name: 'clone', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'fork and vfork; threads (CLONE_VM without CLONE_VFORK, CLONE_THREAD, CLONE_SIGHAND) give EINVAL',
+    args: cloneArgs,
+    handler: (k, p, a) => clone(k, p, a) },
   // implements wait4(2)
-  { name: 'wait4', status: 'full', handler: (k, p, a) => wait4(k, p, a) },
+  { name: 'wait4', status: 'full', restart: 'ERESTARTSYS', args: [I, WSTATUS, fl(WAIT, 'W???'), WRUSAGE],
+    handler: (k, p, a) => wait4(k, p, a) },
   // implements waitid(2) for exited children
-  { name: 'waitid', status: 'partial', handler: (k, p, a) => waitid(k, p, a) },
+  { name: 'waitid', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'exited and killed children only (WEXITED)',
+    args: [xl(IDTYPE, 'P_???'), I, out(siginfoAt), fl(WAIT, 'W???'), out(rusageText)],
+    handler: (k, p, a) => waitid(k, p, a) },
   // implements execve(2)
-  { name: 'execve', status: 'full', handler: (k, p, a) => execve(k, p, a) },
+  { name: 'execve', status: 'full', restart: 'none', args: [PATH, a(argv), a(envCount)],
+    handler: (k, p, a) => execve(k, p, a) },
   // implements kill(2)
-  { name: 'kill', status: 'full', handler: (k, p, a) => kill(k, p, a[0] | 0, a[1]) },
+  { name: 'kill', status: 'full', restart: 'none', args: [I, SIG],
+    handler: (k, p, a) => kill(k, p, a[0] | 0, a[1]) },
   // implements tkill(2) and tgkill(2): one thread per process, so the tid is the pid
-  { name: 'tkill', status: 'full', handler: (k, p, a) => (a[0] <= 0 ? -EINVAL : kill(k, p, a[0], a[1], SI_TKILL)) },
-  { name: 'tgkill', status: 'full', handler: (k, p, a) => (a[0] <= 0 || a[1] <= 0 ? -EINVAL : kill(k, p, a[1], a[2], SI_TKILL)) },
+  { name: 'tkill', status: 'full', restart: 'none', args: [I, SIG],
+    handler: (k, p, a) => (a[0] <= 0 ? -EINVAL : kill(k, p, a[0], a[1], SI_TKILL)) },
+  { name: 'tgkill', status: 'full', restart: 'none', args: [I, I, SIG],
+    handler: (k, p, a) => (a[0] <= 0 || a[1] <= 0 ? -EINVAL : kill(k, p, a[1], a[2], SI_TKILL)) },
   // implements rt_sigqueueinfo(2): a signal with a value (sigqueue(3)); real-time signals are not queued yet
-  { name: 'rt_sigqueueinfo', status: 'partial', handler: (k, p, a) => {
+  { name: 'rt_sigqueueinfo', status: 'partial', restart: 'none',
+    limits: 'real-time signals are not queued: one pending instance per signal',
+    args: [I, SIG, a(siginfoAt)],
+    handler: (k, p, a) => {
     const b = copyIn(p.as, a[2], 128);
     if (b === undefined) return -EFAULT;
     const dv = new DataView(b.buffer);

@@ -1,0 +1,49 @@
+// The system-call table: one entry per number of Linux's riscv64 table
+// (sysno.ts), gathered from the handler modules and the unimplemented stubs.
+// Each entry carries everything about its call: number, name, handler,
+// status, strace decoder and restart policy (call.ts, SyscallDef). Loading
+// this module fails when a number has no entry or two.
+
+import { SYSNO, type SyscallName } from './sysno.js';
+import type { Restart, Syscall, SyscallDef } from './call.js';
+import { PROC_CALLS } from './proc.js';
+import { MEM_CALLS } from './mem.js';
+import { FD_CALLS } from './fs.js';
+import { PATH_CALLS } from './path.js';
+import { TASK_CALLS } from './task.js';
+import { SIGNAL_CALLS } from './signal.js';
+import { PIPE_CALLS } from '../fs/pipe.js';
+import { UNIMPLEMENTED_CALLS } from './unimplemented.js';
+
+const BY_NR = new Map<number, Syscall>();
+const BY_NAME = new Map<string, Syscall>();
+for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
+  const nr = SYSNO[def.name];
+  if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);
+  const call: Syscall = { ...def, nr };
+  BY_NR.set(nr, call);
+  BY_NAME.set(def.name, call);
+}
+for (const name of Object.keys(SYSNO) as SyscallName[]) {
+  if (!BY_NAME.has(name)) throw new Error(`syscall table: ${name} (${SYSNO[name]}) has no entry (a handler, or a stub in unimplemented.ts)`);
+}
+
+/** The whole table, by number: for documentation (scripts/gen-syscalls-doc.mjs) and tests. */
+export const SYSCALLS: readonly Syscall[] = [...BY_NR.values()].sort((a, b) => a.nr - b.nr);
+
+/** The entry for number nr; undefined outside Linux's table (strace's `syscall_0x...`). */
+export const syscallOf = (nr: number): Syscall | undefined => BY_NR.get(nr);
+
+/** The entry named name (syscall_0x... names have none). */
+export const syscallNamed = (name: string): Syscall | undefined => BY_NAME.get(name);
+
+/**
+ * Whether call nr, interrupted asleep by a signal whose handler runs, starts
+ * again after the handler (true) or returns EINTR (false): its restart
+ * policy (call.ts, Restart) and the handler's SA_RESTART. Called by the
+ * signal code (sigpolicy.ts deliver).
+ */
+export function restartsAfterHandler(nr: number, saRestart: boolean): boolean {
+  const policy: Restart = BY_NR.get(nr)?.restart ?? 'none';
+  return saRestart && (policy === 'ERESTARTSYS' || policy === 'none');
+}
