@@ -7,14 +7,13 @@
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
-  bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
+  bit, ignoredByDefault, pushFrame, SIGTRAMP_VA, type SigInfo } from './signal.js';
 import { formatCall, formatSiginfo, sigName } from '../sys/strace.js';
 import { SYSNO } from '../sys/sysno.js';
 import { callArgs, callName } from '../sys/syscall.js';
 
 /** Calls never restarted after a handler, SA_RESTART or not (Linux: ERESTARTNOHAND, restart_block). */
 const NO_RESTART: readonly number[] = [SYSNO.rt_sigsuspend, SYSNO.ppoll, SYSNO.nanosleep, SYSNO.clock_nanosleep];
-import { SIGTRAMP_VA } from '../kernel.js';
 import { EINTR } from '../errno.js';
 
 /** Generates sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
@@ -118,7 +117,7 @@ export function delivered(k: Kernel, p: Process, sig: number, info: SigInfo | un
 /** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
 function stop(k: Kernel, p: Process, sig: number): void {
   p.stoppedFrom = p.inBlockedCall ? 'sleeping' : 'runnable';
-  p.state = 'stopped';
+  p.moveTo('stopped');
   p.unreportedChange = sig;
   k.leaveCpu(p, 'stop');
   k.dequeue(p);
