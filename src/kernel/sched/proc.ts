@@ -64,8 +64,6 @@ export class Process {
   cloexec = new Set<number>();
   /** A stop or continue the parent has not yet collected with wait4(WUNTRACED/WCONTINUED): the stop signal, or -1 for continued. */
   unreportedChange = 0;
-  /** What the process was doing when it stopped, restored by SIGCONT. */
-  stoppedFrom: ProcState = 'runnable';
   /** The signal that tells the parent about this child's death (clone's CSIGNAL; SIGCHLD for fork). */
   exitSignal = 17;
   /** A vfork child's parent sleeps here until the child execs or exits. */

@@ -116,7 +116,6 @@ export function delivered(k: Kernel, p: Process, sig: number, info: SigInfo | un
 
 /** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
 function stop(k: Kernel, p: Process, sig: number): void {
-  p.stoppedFrom = p.inBlockedCall ? 'sleeping' : 'runnable';
   p.moveTo('stopped');
   p.unreportedChange = sig;
   k.leaveCpu(p, 'stop');
