@@ -5,11 +5,12 @@ import type { File } from '../fs/file.js';
 import { WaitQueue } from './wait.js';
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
 import { DEFAULT_RLIMITS } from '../sys/proc.js';
+import { canMove, KernelBug, type ProcState } from './runstate.js';
 
-export type ProcState = 'runnable' | 'running' | 'sleeping' | 'stopped' | 'zombie';
+export type { ProcState } from './runstate.js';
 
 export class Process {
-  state: ProcState = 'runnable';
+  private runState: ProcState = 'runnable';
   /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr. */
   readonly x = new Int32Array(66);
   readonly f = new Int32Array(64);
@@ -63,8 +64,6 @@ export class Process {
   cloexec = new Set<number>();
   /** A stop or continue the parent has not yet collected with wait4(WUNTRACED/WCONTINUED): the stop signal, or -1 for continued. */
   unreportedChange = 0;
-  /** What the process was doing when it stopped, restored by SIGCONT. */
-  stoppedFrom: ProcState = 'runnable';
   /** The signal that tells the parent about this child's death (clone's CSIGNAL; SIGCHLD for fork). */
   exitSignal = 17;
   /** A vfork child's parent sleeps here until the child execs or exits. */
@@ -76,6 +75,15 @@ export class Process {
   constructor(readonly pid: number, public parent: Process | undefined, public as: AddressSpace, exe: string, cwd: string) {
     this.exe = exe;
     this.cwd = cwd;
+  }
+
+  /** Where the process is in its run state machine (runstate.ts). */
+  get state(): ProcState { return this.runState; }
+
+  /** Changes the run state; only the scheduler, exit and the signal code call it. Throws KernelBug on a transition runstate.ts does not allow. */
+  moveTo(to: ProcState): void {
+    if (!canMove(this.runState, to)) throw new KernelBug(`pid ${this.pid}: ${this.runState} → ${to} is not a run-state transition`);
+    this.runState = to;
   }
 
   /** Reads user register i (0..31) as a signed 64-bit value in a JS number (exact below 2^53). */

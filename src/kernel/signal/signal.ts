@@ -7,8 +7,14 @@
 // The handler returns to `ra`, a user page holding `li a7, 139; ecall`
 // (rt_sigreturn), as Linux's vDSO __vdso_rt_sigreturn does.
 
-import type { AddressSpace } from '../mm/vm.js';
+import { USER_TOP, type AddressSpace } from '../mm/vm.js';
+import { PAGE_SIZE } from '../mm/frames.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
+
+/** The user page holding the sigreturn trampoline: where every handler returns (its ra). */
+export const SIGTRAMP_VA = USER_TOP - PAGE_SIZE;
+/** That page's code: `li a7, 139; ecall` (139 = rt_sigreturn). */
+export const SIGTRAMP_CODE: readonly number[] = [0x08b00893, 0x00000073];
 
 export const enum Sig { HUP = 1, INT = 2, QUIT = 3, ILL = 4, TRAP = 5, ABRT = 6, BUS = 7, FPE = 8, KILL = 9, USR1 = 10,
   SEGV = 11, USR2 = 12, PIPE = 13, ALRM = 14, TERM = 15, CHLD = 17, CONT = 18, STOP = 19, TSTP = 20, TTIN = 21,

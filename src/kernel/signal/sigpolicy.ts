@@ -7,11 +7,10 @@
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
-  bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
+  bit, ignoredByDefault, pushFrame, SIGTRAMP_VA, type SigInfo } from './signal.js';
 import { formatCall, formatSiginfo, sigName } from '../sys/strace.js';
 import { callArgs, callName } from '../sys/call.js';
 import { restartsAfterHandler } from '../sys/table.js';
-import { SIGTRAMP_VA } from '../kernel.js';
 import { EINTR } from '../errno.js';
 
 /** Generates sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
@@ -113,8 +112,7 @@ export function delivered(k: Kernel, p: Process, sig: number, info: SigInfo | un
 
 /** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
 function stop(k: Kernel, p: Process, sig: number): void {
-  p.stoppedFrom = p.inBlockedCall ? 'sleeping' : 'runnable';
-  p.state = 'stopped';
+  p.moveTo('stopped');
   p.unreportedChange = sig;
   k.leaveCpu(p, 'stop');
   k.dequeue(p);

@@ -1,0 +1,94 @@
+// The end of a process (xv6's exit, Linux's do_exit): a normal exit, a fatal
+// signal's default action (kill), the OOM killer's choice of victim, and what
+// an exit leaves behind: a zombie for the parent's wait4, orphans for pid 1,
+// and the run's result when pid 1 is the one that ended.
+
+import type { Kernel } from '../kernel.js';
+import type { Process } from './proc.js';
+import { SIGNAL_NAMES, Sig, SIG_IGN, type SigInfo } from '../signal/signal.js';
+import { delivered, notifyParent } from '../signal/sigpolicy.js';
+import { formatExit } from '../sys/strace.js';
+import { basename } from '../fs/vfs.js';
+import { PAGE_SIZE } from '../mm/frames.js';
+
+const SI_KERNEL = 0x80;
+
+/**
+ * Ends p: `waitStatus` is a wait status (code << 8, or the signal number),
+ * `message` the line reported when p is pid 1 and a signal killed it. p
+ * becomes a zombie and leaves its hart; its files and memory are freed now.
+ */
+export function exit(k: Kernel, p: Process, waitStatus: number, message?: string): void {
+  if (k.trace.on) {
+    k.trace.emit({ kind: 'proc', ...k.at(), phase: 'exit', pid: p.pid, ppid: p.parent?.pid ?? 0,
+      name: basename(p.exe), status: waitStatus, text: formatExit(waitStatus) });
+  }
+  const signalled = (waitStatus & 0x7f) !== 0;
+  p.moveTo('zombie');
+  count(k, p, signalled);
+  p.exitStatus = waitStatus;
+  // Closing a pipe may wake its other end: that wake is still p's doing, so p leaves its hart after.
+  for (const f of p.files) if (f && --f.refs === 0) f.close();
+  p.files = [];
+  p.as.destroy();
+  k.sched.forget(p, signalled ? 'signal' : 'exit');
+  p.waitingOn?.remove(p);
+  if (p.vforkDone) { k.wake(p.vforkDone, p.pid); p.vforkDone = undefined; }
+  reparent(k, p);
+  tellParent(k, p, waitStatus);
+  if (p.pid === 1) k.finish(signalled ? { status: 128 + (waitStatus & 0x7f), message } : { status: (waitStatus >> 8) & 0xff });
+}
+
+/** Ends p as a fatal signal's default action does, with the one-line message of DESIGN.md. */
+export function kill(k: Kernel, p: Process, sig: number, addr: number, why?: string, info: SigInfo = { code: SI_KERNEL }): void {
+  delivered(k, p, sig, sig === Sig.KILL ? undefined : info, 'kill'); // no siginfo for SIGKILL: strace never sees it, the process just dies
+  const name = SIGNAL_NAMES[sig] ?? `signal ${sig}`;
+  const where = `at 0x${BigInt.asUintN(64, BigInt(addr)).toString(16)} (pc 0x${BigInt.asUintN(64, BigInt(p.pc)).toString(16)})`;
+  exit(k, p, sig, `pid ${p.pid} killed by ${name}${why ? ` (${why})` : ''} ${where}`);
+}
+
+/**
+ * RAM is exhausted: kill the process holding the most pages (Linux's OOM
+ * killer in miniature), with one line on stderr. The kernel itself never fails.
+ */
+export function outOfMemory(k: Kernel): void {
+  let victim: Process | undefined, most = -1;
+  for (const q of k.procs.values()) {
+    if (q.state === 'zombie') continue;
+    let pages = 0;
+    for (const _ of q.as.leaves()) pages++;
+    if (pages > most) { most = pages; victim = q; }
+  }
+  if (victim === undefined) return;
+  k.host.write(2, new TextEncoder().encode(`lde: out of memory: killed pid ${victim.pid} (${basename(victim.exe)}), which held ${(most * PAGE_SIZE / 1048576).toFixed(1)} MiB\n`));
+  kill(k, victim, Sig.KILL, victim.pc, 'out of memory');
+}
+
+/** Adds p's counters to the kernel's totals over exited processes. */
+function count(k: Kernel, p: Process, signalled: boolean): void {
+  const t = k.totals;
+  t.processes++;
+  t.minflt += p.minflt; t.majflt += p.majflt; t.nvcsw += p.nvcsw; t.nivcsw += p.nivcsw;
+  if (signalled) t.killedBySignal++;
+}
+
+/** Orphans go to pid 1 (or simply lose their parent when pid 1 is the one exiting). */
+function reparent(k: Kernel, p: Process): void {
+  const init = k.procs.get(1);
+  for (const c of p.children) { c.parent = init !== p ? init : undefined; if (c.parent) c.parent.children.push(c); }
+  p.children = [];
+}
+
+/** The parent learns of the death (a wake-up in wait4, and SIGCHLD), or the zombie is reaped at once when nobody will wait for it. */
+function tellParent(k: Kernel, p: Process, waitStatus: number): void {
+  const parent = p.parent, sig = waitStatus & 0x7f;
+  if (parent && parent.sigActions[Sig.CHLD].handler === SIG_IGN) {
+    // POSIX: with SIGCHLD ignored, children are reaped at once and never become zombies.
+    parent.children = parent.children.filter((q) => q !== p);
+    k.procs.delete(p.pid);
+    k.wake(parent.childWait, p.pid);
+  } else if (parent) {
+    k.wake(parent.childWait, p.pid);
+    notifyParent(k, p, sig ? 2 /* CLD_KILLED */ : 1 /* CLD_EXITED */, sig ? sig : (waitStatus >> 8) & 0xff);
+  } else if (p.pid !== 1) k.procs.delete(p.pid); // nobody will reap it
+}

@@ -1,0 +1,239 @@
+// The scheduler: who holds each hart, and the one place that changes it.
+//
+// A process leaves its hart in one of four ways, each of which moves its run
+// state (runstate.ts) and records the reason on its Cpu: it sleeps (sleepOn,
+// sleepUntil: 'block'), gives way (sched_yield: 'yield'; the timer's tick:
+// 'tick'), stops ('stop'), or ends ('exit', 'signal'). The trap that made it
+// leave then ends in schedule(), which hands the hart to the head of the run
+// queue through contextSwitch(), or idles it until a timer fires.
+//
+// One timer tick, top to bottom:
+//   trap.ts usertrap → timerInterrupt → Scheduler.tick (count, re-arm,
+//   timers, RLIMIT_CPU) → preempt when another process waits (running →
+//   runnable, to the back of the queue) → back in usertrap: schedule →
+//   contextSwitch(cpu, p, next, 'tick') → usertrapret(next). With nobody
+//   waiting, the tick returns and usertrap's trap() resumes the same process:
+//   no switch event.
+
+import type { Kernel } from '../kernel.js';
+import type { SwitchReason } from '../../trace/events.js';
+import type { Process } from './proc.js';
+import type { WaitQueue } from './wait.js';
+import type { Cpu } from './cpu.js';
+import { Timers } from './timer.js';
+import { KernelBug } from './runstate.js';
+import { Sig } from '../signal/signal.js';
+import { basename } from '../fs/vfs.js';
+import { usertrapret } from '../trap.js';
+
+const SIGXCPU = 24, RLIMIT_CPU = 0;
+
+export class Scheduler {
+  readonly timers: Timers;
+
+  constructor(private readonly k: Kernel) {
+    this.timers = new Timers(k);
+  }
+
+  // ---- the run queue -------------------------------------------------------
+
+  /** Queues p to run: a new process (runnable, never queued) or a stopped one that SIGCONT continues. */
+  enqueue(p: Process): void {
+    if (p.state === 'stopped') p.moveTo('runnable');
+    else if (p.state !== 'runnable' || this.queued(p)) throw new KernelBug(`pid ${p.pid} (${p.state}) queued to run twice`);
+    this.home(p).runq.push(p);
+  }
+
+  /** Takes p out of every run queue (it stopped or exited). */
+  dequeue(p: Process): void { for (const cpu of this.k.cpus) cpu.dequeue(p); }
+
+  // ---- sleeping and waking (wait.ts) ---------------------------------------
+
+  /** Puts p (running) to sleep on q; a wake() on q makes it runnable again. */
+  sleepOn(p: Process, q: WaitQueue): void {
+    p.moveTo('sleeping');
+    p.waitingOn = q;
+    q.add(p);
+    this.block(p);
+  }
+
+  /** Puts p (running) to sleep until virtual cycle `until`. */
+  sleepUntil(p: Process, until: number): void {
+    p.moveTo('sleeping');
+    this.timers.sleepUntil(p, until);
+    this.block(p);
+  }
+
+  /** Undoes the sleep of the system call p is in (it changed its mind: a partial transfer already happened). p takes its hart back. */
+  unsleep(p: Process): void {
+    const cpu = this.k.cpus.find((c) => c.last === p && c.current === undefined);
+    if (cpu === undefined) throw new KernelBug(`unsleep of pid ${p.pid}, which did not just leave a hart`);
+    p.waitingOn?.remove(p);
+    p.waitingOn = undefined;
+    p.moveTo('running');
+    cpu.current = p;
+    p.nvcsw--;
+  }
+
+  /** Makes every sleeper on q runnable; their system calls run again. `by`: the pid whose action woke them. */
+  wake(q: WaitQueue, by: number): void {
+    for (const p of q.drain()) this.makeRunnable(p, 'event', by);
+  }
+
+  /** A sleeper becomes runnable: woken by a process's action ('event'), a timer or a signal; `by` is that process (0: the kernel). Others are left as they are. */
+  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal', by: number): void {
+    p.waitingOn?.remove(p);
+    p.waitingOn = undefined;
+    if (p.state !== 'sleeping') return;
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'wake', ...this.k.at(), pid: p.pid, by: why === 'timer' ? 0 : by, why });
+    p.moveTo('runnable');
+    p.wakeAt = Infinity;
+    this.timers.cancel(p);
+    this.home(p).runq.push(p);
+  }
+
+  // ---- leaving the hart ------------------------------------------------------
+
+  /** sched_yield: p goes to the back of the run queue when another process can run; otherwise it keeps its hart. */
+  yieldCpu(p: Process): void {
+    const cpu = this.onCpu(p);
+    if (cpu === undefined || cpu.runq.length === 0) return;
+    p.nvcsw++;
+    this.giveWay(cpu, p, 'yield');
+  }
+
+  /** Takes p off its hart if it is on one, recording why (for the next switch event). Its run state is the caller's. */
+  leaveCpu(p: Process, reason: SwitchReason): void { this.onCpu(p)?.leave(p, reason); }
+
+  /** p is gone (exit): off its hart, out of the run queues and the timers, and its address space out of satp. */
+  forget(p: Process, reason: 'exit' | 'signal'): void {
+    for (const cpu of this.k.cpus) cpu.forgetSpace(p.as);
+    this.leaveCpu(p, reason);
+    this.dequeue(p);
+    this.timers.cancel(p);
+  }
+
+  // ---- the tick ---------------------------------------------------------------
+
+  /**
+   * The timer interrupt's work on `cpu`, which it took from p (trap.ts
+   * timerInterrupt): count it, re-arm the timer, fire due timers, enforce
+   * RLIMIT_CPU, and preempt p if another process is waiting. The switch
+   * itself is schedule()'s, at the end of the trap.
+   */
+  tick(cpu: Cpu, p: Process): void {
+    cpu.ticks++;
+    this.k.charge(this.k.costs.interrupt);
+    cpu.armTimer();
+    this.timers.expire();
+    const limit = this.cpuLimit(p);
+    if (limit === 'kill') {
+      if (this.k.trace.on) this.k.trace.emit({ kind: 'tick', ...this.k.at(), pid: p.pid, preempted: false });
+      return this.k.kill(p, Sig.KILL, p.pc, 'RLIMIT_CPU');
+    }
+    if (limit === 'warn') this.k.signal(p, SIGXCPU);
+    const preempted = cpu.runq.length > 0 && cpu.current === p;
+    if (preempted) this.preempt(cpu, p);
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'tick', ...this.k.at(), pid: p.pid, preempted });
+  }
+
+  /** The tick takes the hart from p: an involuntary switch; p waits at the back of the queue. */
+  private preempt(cpu: Cpu, p: Process): void {
+    p.nivcsw++;
+    this.giveWay(cpu, p, 'tick');
+  }
+
+  /** RLIMIT_CPU (setrlimit(2)): SIGXCPU at the soft limit and each second past it, SIGKILL at the hard one. */
+  private cpuLimit(p: Process): 'kill' | 'warn' | undefined {
+    const secs = (p.utime + p.stime) / 1e9, [soft, hard] = p.rlimits.get(RLIMIT_CPU)!;
+    if (secs >= Number(hard)) return 'kill';
+    if (secs < Number(soft) || Math.floor(secs) <= p.cpuWarned) return undefined;
+    p.cpuWarned = Math.floor(secs);
+    return 'warn';
+  }
+
+  // ---- switching ------------------------------------------------------------------
+
+  /**
+   * Gives the free hart to the head of its run queue (contextSwitch), or
+   * idles it until a timer makes a process runnable. Called with nobody on
+   * the hart, just after the timers ran. Returns true once a process holds
+   * the hart or the run is over; false when nothing can ever run (deadlock).
+   */
+  schedule(cpu: Cpu): boolean {
+    for (;;) {
+      const next = cpu.runq.shift();
+      if (next !== undefined) {
+        this.contextSwitch(cpu, cpu.last, next, cpu.leftBecause);
+        if (cpu.current !== undefined) return true;
+      } else if (!this.idle(cpu)) return false;
+      // `next` died on its way to U-mode (a fatal signal), or the hart idled: look again.
+      if (this.k.finished) return true;
+      this.timers.expire();
+    }
+  }
+
+  /**
+   * The one place a hart changes hands. `from` (the process that last held
+   * it, undefined at boot) left it for `reason`; `to` is runnable and off
+   * the queue. The switch costs cycles (cost.ts), charged to `from` (to
+   * nobody after an exit or an idle hart, and nothing when `to` is `from`
+   * again); then satp gets to's address space, `to` runs, and usertrapret
+   * takes it to U-mode (delivering its pending signals first, which may end
+   * it: then the hart is free again when this returns).
+   */
+  contextSwitch(cpu: Cpu, from: Process | undefined, to: Process, reason: SwitchReason): void {
+    cpu.mustBeFree(to);
+    if (to !== from) this.k.charge(this.k.costs.contextSwitch, cpu.idled || from?.state === 'zombie' ? undefined : from);
+    cpu.idled = false;
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'switch', ...this.k.at(), from: from?.pid ?? 0, to: to.pid, reason, toName: basename(to.exe) });
+    cpu.since = cpu.hart.cycle;
+    cpu.last = to;
+    cpu.current = to;
+    to.moveTo('running');
+    cpu.loadSpace(to.as);
+    usertrapret(this.k, cpu, to);
+  }
+
+  /**
+   * Nothing can run: skip virtual time to the earliest timed wake-up (the
+   * idle hart would sleep in wfi until its timer fires). False when no
+   * timer is pending: nothing will ever wake anyone.
+   */
+  private idle(cpu: Cpu): boolean {
+    const until = this.timers.next();
+    if (until === undefined) return false;
+    const h = cpu.hart;
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'idle', ...this.k.at(), until: Math.max(until, h.cycle) });
+    if (this.k.realtime) { this.k.syncClock(); this.k.host.sleepNs(until - h.cycle); this.k.syncClock(); }
+    if (until > h.cycle) { cpu.idleCycles += until - h.cycle; h.idleUntil(until); }
+    cpu.idled = true;
+    cpu.armTimer();
+    return true;
+  }
+
+  // ---- helpers -------------------------------------------------------------------
+
+  /** p is running and leaves its hart to sleep: a voluntary switch. */
+  private block(p: Process): void {
+    const cpu = this.onCpu(p);
+    if (cpu === undefined) return;
+    p.nvcsw++;
+    cpu.leave(p, 'block');
+  }
+
+  /** p (running on cpu) goes back to the run queue and off the hart. */
+  private giveWay(cpu: Cpu, p: Process, reason: 'tick' | 'yield'): void {
+    p.moveTo('runnable');
+    cpu.runq.push(p);
+    cpu.leave(p, reason);
+  }
+
+  /** The hart p is on, if any. */
+  private onCpu(p: Process): Cpu | undefined { return this.k.cpus.find((c) => c.current === p); }
+
+  /** The hart whose run queue p waits in: the first, while there is one hart. */
+  private home(_p: Process): Cpu { return this.k.cpus[0]; }
+
+  private queued(p: Process): boolean { return this.k.cpus.some((c) => c.runq.includes(p)); }
+}

@@ -1,0 +1,139 @@
+// Traps from U-mode, and the way back (xv6's trap.c). The hart enters the
+// kernel only when hart.run() returns an Exit (DESIGN.md "How the kernel is
+// entered"): a trap that reached the trampoline — an ecall, an exception or
+// the timer interrupt — or the end of a run budget. One trap, top to bottom:
+//
+//   usertrap(exit) → trap: save the user context, charge user time, then
+//     interrupt → timerInterrupt → Scheduler.tick (may preempt p)
+//     exception → syscall (dispatch) | pageFaultTrap (mm/fault.ts) | a fatal or caught signal
+//   → usertrapret(p) if p still holds the hart (pending signals, sret)
+//   → else Scheduler.schedule → contextSwitch → usertrapret(next)
+
+import { Cause, CAUSE_NAMES, Csr, Irq, St, type Exit } from '../machine/index.js';
+import type { FaultResolution } from '../trace/events.js';
+import type { Kernel } from './kernel.js';
+import type { Cpu } from './sched/cpu.js';
+import type { Process } from './sched/proc.js';
+import { KernelBug } from './sched/runstate.js';
+import { Access, pageFault } from './mm/fault.js';
+import { dispatch, BLOCK, NORETURN } from './sys/syscall.js';
+import { forceSignal, deliver, reportIgnored } from './signal/sigpolicy.js';
+import { Sig } from './signal/signal.js';
+
+type TrapExit = Extract<Exit, { kind: 'trap' }>;
+
+/** si_code values of the fault signals (siginfo.h). */
+const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, ILL_ILLOPC = 1, TRAP_BRKPT = 1, SI_KERNEL = 0x80;
+
+/**
+ * The kernel's side of one return from hart.run() on `cpu`, whose current
+ * process was running in U-mode. Handles the exit, then leaves the hart
+ * ready for the next run(): in U-mode with the same process or another one,
+ * or with the run over (Kernel.finished).
+ */
+export function usertrap(k: Kernel, cpu: Cpu, exit: Exit): void {
+  const p = cpu.current;
+  if (p === undefined) throw new KernelBug(`hart ${cpu.hart.hartId} returned from U-mode with no process on it`);
+  switch (exit.kind) {
+    case 'trap': trap(k, cpu, p, exit); break;
+    case 'budget': chargeUser(k, p); break; // not a trap: p goes on where it was
+    case 'wfi': case 'halt':
+      k.finish({ status: 125, message: `the machine stopped unexpectedly (${exit.kind})` });
+      return;
+    default: { const never: never = exit; return never; }
+  }
+  if (k.stopping()) return;
+  k.sched.timers.expire();
+  // p left the hart (it slept, yielded, stopped or ended, or the tick preempted it): the scheduler picks the next.
+  if (cpu.current === undefined && !k.sched.schedule(cpu)) k.deadlock();
+}
+
+/** A trap from U-mode: save p's context, handle the cause, and return to p if it still holds the hart. */
+function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExit): void {
+  cpu.hart.saveRegs(p);
+  p.pc = Number(BigInt.asIntN(64, exit.pc));
+  chargeUser(k, p);
+  if (exit.interrupt) interrupt(k, cpu, p, exit.cause);
+  else exception(k, p, exit.cause, exit.tval);
+  if (cpu.current === p && p.state === 'running') usertrapret(k, cpu, p);
+}
+
+/** sie enables the supervisor timer alone (Kernel.boot), so that is the only interrupt that can arrive. */
+function interrupt(k: Kernel, cpu: Cpu, p: Process, irq: number): void {
+  if (irq !== Irq.STI) throw new KernelBug(`interrupt ${irq} taken from pid ${p.pid}, but only the supervisor timer is enabled`);
+  timerInterrupt(k, cpu, p);
+}
+
+/** The supervisor timer interrupt: the scheduler's tick, which may preempt p (the switch happens at the end of usertrap). */
+function timerInterrupt(k: Kernel, cpu: Cpu, p: Process): void {
+  k.sched.tick(cpu, p);
+}
+
+/** A synchronous exception, by its scause (priv 4.1.9, Table 22). */
+function exception(k: Kernel, p: Process, cause: number, tval: bigint): void {
+  const addr = Number(tval);
+  switch (cause) {
+    case Cause.ECALL_U: return syscall(k, p);
+    case Cause.INSN_PAGE: return pageFaultTrap(k, p, cause, addr, Access.EXEC);
+    case Cause.LOAD_PAGE: return pageFaultTrap(k, p, cause, addr, Access.READ);
+    case Cause.STORE_PAGE: return pageFaultTrap(k, p, cause, addr, Access.WRITE);
+  }
+  k.charge(k.costs.syscall); // an exception's crossing, like a system call's
+  if (k.trace.on) faultEvent(k, p, cause, addr, 'signal');
+  switch (cause) {
+    case Cause.ILLEGAL: return forceSignal(k, p, Sig.ILL, ILL_ILLOPC, p.pc);
+    case Cause.BREAKPOINT: return forceSignal(k, p, Sig.TRAP, TRAP_BRKPT, p.pc);
+    case Cause.LOAD_MISALIGNED: case Cause.STORE_MISALIGNED: return forceSignal(k, p, Sig.BUS, BUS_ADRALN, addr);
+    default: return forceSignal(k, p, Sig.SEGV, SI_KERNEL, addr);
+  }
+}
+
+/** ecall from U-mode: the system call in a7 (sys/syscall.ts). A call that slept runs again from the ecall when p wakes. */
+function syscall(k: Kernel, p: Process): void {
+  const r = dispatch(k, p);
+  p.inBlockedCall = r === BLOCK;
+  if (r === BLOCK || r === NORETURN) return; // asleep, or execve/sigreturn set the registers
+  if (p.state === 'zombie') return;
+  p.setReg(10, r);
+  p.pc += 4;
+}
+
+/** An instruction, load or store page fault: resolved (demand paging, copy-on-write, swap-in), or SIGSEGV, or the OOM killer. */
+function pageFaultTrap(k: Kernel, p: Process, cause: Cause, addr: number, access: Access): void {
+  const r = pageFault(p.as, addr, access, p.limit(3 /* RLIMIT_STACK */));
+  k.charge(r === 'copy-on-write' ? k.costs.cowFault : k.costs.fault);
+  const signal = r === 'maperr' || r === 'accerr';
+  if (k.trace.on) faultEvent(k, p, cause, addr, signal ? 'signal' : r);
+  if (signal) return forceSignal(k, p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
+  if (r === 'oom') return k.outOfMemory(); // the faulting access runs again if its process survives
+  if (r === 'swap-in') p.majflt++; else p.minflt++;
+}
+
+function faultEvent(k: Kernel, p: Process, cause: number, addr: number, resolution: FaultResolution): void {
+  k.trace.emit({ kind: 'fault', ...k.at(), pid: p.pid, cause, name: CAUSE_NAMES[cause] ?? `cause ${cause}`, addr, pc: p.pc, resolution });
+}
+
+/** Adds the cycles since p last entered U-mode to its user time. */
+function chargeUser(k: Kernel, p: Process): void {
+  const now = k.hart.cycle;
+  p.utime += now - p.userSince;
+  p.userSince = now;
+}
+
+/**
+ * Returns to p (running on cpu) in U-mode with sret, delivering its pending
+ * signals first, each on top of the last, like Linux's exit-to-user loop.
+ * A signal that ends or stops p takes it off the hart instead: then this
+ * returns with the hart free and no sret done.
+ */
+export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
+  // (Not while a woken call is about to run again: Linux finishes the call first, then reports the signal.)
+  if (p.ignoredForTrace.length > 0 && !p.inBlockedCall) reportIgnored(k, p);
+  while ((p.sigPending & ~p.sigMask) !== 0n) if (!deliver(k, p)) return;
+  const h = cpu.hart;
+  h.loadRegs(p);
+  h.setSepc(p.pc);
+  p.userSince = h.cycle;
+  h.csrWrite(Csr.SSTATUS, (h.csrRead(Csr.SSTATUS)! & ~BigInt(St.SPP)) | BigInt(St.SPIE)); // SPP = U: sret goes to U-mode
+  h.sret();
+}
