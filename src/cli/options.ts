@@ -126,8 +126,9 @@ export function parseOptions(c: CommandSpec, argv: readonly string[]): { options
     const word = eq > 0 ? a.slice(0, eq) : a;
     const s = c.options.find((o) => o.name === word || o.aliases?.includes(word));
     if (!s) throw new UsageError(`unknown option ${word} (try: ${tryHelp(c)})`);
-    if (s.action) throw new Request(s.action, c);
     let text: string | undefined;
+    if (eq > 0 && s.value.kind === 'none') throw new UsageError(`${s.name} takes no value (got ${a})`);
+    if (s.action) throw new Request(s.action, c);
     if (eq > 0) text = a.slice(eq + 1);
     else if (s.value.kind !== 'none' && !s.optional) {
       text = argv[++i];
