@@ -1,9 +1,12 @@
-// Command-line parsing shared by the lde commands: option values are checked
-// here, so every absurd value becomes one clear line (UsageError, status 2).
+// Option values, read from text: sizes, counts and seconds. Every absurd
+// value becomes one clear line (UsageError, status 2) that names the option.
 
 export class UsageError extends Error {}
 
-const UNITS: Record<string, number> = { '': 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20, g: 1 << 30, gb: 1 << 30, gib: 1 << 30 };
+const KIB = 1024, MIB = KIB * KIB, GIB = MIB * KIB, TIB = GIB * KIB;
+const UNITS: Record<string, number> = {
+  '': 1, k: KIB, kb: KIB, kib: KIB, m: MIB, mb: MIB, mib: MIB, g: GIB, gb: GIB, gib: GIB, t: TIB, tb: TIB, tib: TIB,
+};
 
 /** Parses a size such as 128M, 64KiB, 1G or 4096 (bytes); binary units. */
 export function parseSize(opt: string, text: string, min: number, max: number): number {
@@ -15,7 +18,7 @@ export function parseSize(opt: string, text: string, min: number, max: number): 
   return v;
 }
 
-/** Parses a positive whole number (underscores and k/M/G suffixes allowed: 10M = 10,000,000). */
+/** Parses a whole number (underscores and k/M/G suffixes allowed: 10M = 10,000,000). */
 export function parseCount(opt: string, text: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const m = /^(\d[\d_]*)([kmg]?)$/i.exec(text.trim());
   if (!m) throw new UsageError(`${opt}: '${text}' is not a whole number`);
@@ -25,39 +28,17 @@ export function parseCount(opt: string, text: string, min = 1, max = Number.MAX_
   return v;
 }
 
+/** Parses seconds, fractions allowed (0.5), from min to max. */
+export function parseSeconds(opt: string, text: string, min: number, max: number): number {
+  const v = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(v >= min && v <= max)) throw new UsageError(`${opt}: '${text}' is not a number of seconds from ${min} to ${max}`);
+  return v;
+}
+
+/** A byte count in the largest binary unit that divides it: 64K, 2G, 4095. */
 export function fmtSize(n: number): string {
-  if (n >= 1 << 30 && n % (1 << 30) === 0) return `${n / (1 << 30)}G`;
-  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)}M`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}K`;
-  return `${n}`;
-}
-
-export interface Parsed {
-  opts: Map<string, string | true>;
-  rest: string[];
-}
-
-/**
- * Splits argv into options and positional arguments. `valued` lists the
- * options that take a value (--mem 64M or --mem=64M); `flags` those that do
- * not. Option parsing stops at the first positional argument (so a guest
- * program's own options pass through) or at `--`.
- */
-export function parseArgs(argv: string[], valued: string[], flags: string[]): Parsed {
-  const opts = new Map<string, string | true>();
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') { i++; break; }
-    if (!a.startsWith('-') || a === '-') break;
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (valued.includes(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      opts.set(name, v);
-    } else if (flags.includes(name) && eq < 0) opts.set(name, true);
-    else throw new UsageError(`unknown option ${name}`);
+  for (const [unit, size] of [['T', TIB], ['G', GIB], ['M', MIB], ['K', KIB]] as const) {
+    if (n >= size && n % size === 0) return `${n / size}${unit}`;
   }
-  return { opts, rest: argv.slice(i) };
+  return `${n}`;
 }

@@ -1,12 +1,10 @@
-// `lde bare [--mem SIZE] [--max-insns N] [--trace-insns] ELF` (DESIGN.md).
+// `lde bare [options] ELF` (DESIGN.md); its options are BARE in commands.ts.
 
 import { readFileSync, statSync } from 'node:fs';
 import { BareMachine, BareError, type BareResult } from '../machine/bare.js';
-import { MAX_MEM } from '../machine/board.js';
-import { parseArgs, parseCount, parseSize, UsageError } from './args.js';
 import { Status, fail } from './status.js';
-
-const USAGE = 'usage: lde bare [--mem SIZE] [--max-insns N] [--trace-insns] [--stats] ELF';
+import { BARE } from './commands.js';
+import { parseOptions } from './options.js';
 
 /** Reads a guest file, turning every host error into one line and the shell-like status. */
 export function readInput(path: string): Uint8Array {
@@ -21,12 +19,10 @@ export function readInput(path: string): Uint8Array {
 }
 
 export async function bareCommand(argv: string[]): Promise<number> {
-  const { opts, rest } = parseArgs(argv, ['--mem', '--max-insns'], ['--trace-insns', '--stats']);
-  if (rest.length !== 1) throw new UsageError(rest.length === 0 ? `missing ELF\n${USAGE}` : `too many arguments: ${rest.slice(1).join(' ')}\n${USAGE}`);
-  const mem = opts.has('--mem') ? parseSize('--mem', String(opts.get('--mem')), 64 * 1024, MAX_MEM) : undefined;
-  if (mem !== undefined && mem % 4096 !== 0) throw new UsageError(`--mem: must be a multiple of 4 KiB`);
-  const maxInsns = opts.has('--max-insns') ? parseCount('--max-insns', String(opts.get('--max-insns'))) : undefined;
-  const path = rest[0];
+  const { options: opts, operands } = parseOptions(BARE, argv);
+  const mem = opts.number('--mem');
+  const maxInsns = opts.number('--max-insns');
+  const path = operands[0];
   const bytes = readInput(path);
   let m: BareMachine;
   const trace: string[] = [];

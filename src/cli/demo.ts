@@ -6,7 +6,7 @@
 // attached, and prints the numbers that prove it. Every number is read from
 // the recorded events or their Stats; none is written down here.
 //
-//   lde demo [--chapter N] [--json] [--trace FILE]
+//   lde demo [--chapter N] [--json] [--trace FILE]   (DEMO in commands.ts)
 //
 // --json prints one document with each chapter's numbers instead of prose;
 // --trace writes a Chrome trace of every run, one after another on one
@@ -22,12 +22,11 @@ import { drawDiagram } from '../trace/diagram.js';
 import { num, cyclesText, percentile } from '../trace/format.js';
 import { ChromeTraceSink } from '../trace/chrome.js';
 import { nodeHost } from './host.js';
-import { parseArgs, parseCount, UsageError } from './args.js';
+import { DEMO, DEMO_CHAPTERS as CHAPTERS } from './commands.js';
+import { parseOptions } from './options.js';
 import { Output } from './output.js';
 
 const BIN = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
-const USAGE = 'usage: lde demo [--chapter N] [--json] [--trace FILE]';
-const CHAPTERS = 6;
 const DEFAULT_HZ = 250;
 /** Virtual time between two runs on the --trace timeline. */
 const TRACE_GAP = 100_000;
@@ -376,13 +375,13 @@ function diagram(t: Tour, color: boolean): Numbers {
 const TITLES = ['Direct execution', 'A system call', 'Exceptions', 'The timer', 'Without the timer', 'The whole tour in one picture'];
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { opts, rest } = parseArgs(argv, ['--chapter', '--trace'], ['--json']);
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'; ${USAGE}`);
-  const only = opts.has('--chapter') ? parseCount('--chapter', String(opts.get('--chapter')), 1, CHAPTERS) : undefined;
+  const opts = parseOptions(DEMO, argv).options;
+  const only = opts.number('--chapter');
   const json = opts.has('--json');
   const color = !json && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
   let trace: ChromeTraceSink | undefined;
-  const traceOut = opts.has('--trace') ? Output.file('--trace', String(opts.get('--trace'))) : undefined;
+  const traceFile = opts.string('--trace');
+  const traceOut = traceFile !== undefined ? Output.file('--trace', traceFile) : undefined;
   if (traceOut) trace = new ChromeTraceSink((chunk) => traceOut.write(chunk));
   const t = new Tour(json, color, trace);
   if (only === undefined) {

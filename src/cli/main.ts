@@ -4,30 +4,31 @@
 import { bareCommand } from './bare.js';
 import { UsageError } from './args.js';
 import { ExitError, Status } from './status.js';
+import { COMMANDS, LDE } from './commands.js';
+import { helpText } from './help.js';
+import { Request, parseOptions } from './options.js';
 
-const HELP = `lde — limited direct execution, visible: a RISC-V computer and kernel in TypeScript
-
-usage:
-  lde run [--hz N] [--mem SIZE] [--seed N] [--max-time SECONDS] PROGRAM [ARGS...]
-                                    run a static riscv64 Linux program under the kernel
-  lde bare [--mem SIZE] [--max-insns N] [--trace-insns] [--stats] ELF
-                                    boot a bare-metal RISC-V program (HTIF tohost exit)
-  lde demo                          the guided tour
-  lde --help | --version
-
-SIZE: bytes, or with K/M/G (binary units), e.g. 64M. N: a count, e.g. 1000000 or 10M.
-`;
+const VERSION = 'lde 0.1.0';
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [cmd, ...rest] = parseOptions(LDE, argv).operands;
   switch (cmd) {
     case 'bare': return bareCommand(rest);
     case 'run': { const { runCommand } = await import('./run.js'); return runCommand(rest); }
     case 'demo': { const { demoCommand } = await import('./demo.js'); return demoCommand(rest); }
-    case '--help': case '-h': case 'help': case undefined: process.stdout.write(HELP); return cmd === undefined ? Status.USAGE : 0;
-    case '--version': process.stdout.write('lde 0.1.0\n'); return 0;
+    case 'help': throw new Request('help', helpFor(rest));
+    case undefined: process.stdout.write(helpText(LDE)); return Status.USAGE;
     default: throw new UsageError(`unknown command '${cmd}' (try: lde --help)`);
   }
+}
+
+/** `lde help [COMMAND]`: the command's table, or lde's own. */
+function helpFor(words: string[]): typeof LDE {
+  if (words.length > 1) throw new UsageError(`too many arguments: ${words.slice(1).join(' ')} (usage: lde help [COMMAND])`);
+  if (words.length === 0) return LDE;
+  const c = COMMANDS.find((x) => x.name === words[0]);
+  if (!c) throw new UsageError(`unknown command '${words[0]}' (try: lde --help)`);
+  return c;
 }
 
 // A reader that goes away (`lde demo | head`) ends the output, not with a stack trace: stdout closing
@@ -38,6 +39,7 @@ process.stderr.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE
 main(process.argv.slice(2)).then(
   (status) => { process.exitCode = status; },
   (e: unknown) => {
+    if (e instanceof Request) { process.stdout.write(e.what === 'help' ? helpText(e.command) : `${VERSION}\n`); process.exitCode = 0; return; }
     if (e instanceof UsageError) { process.stderr.write(`lde: ${e.message}\n`); process.exitCode = Status.USAGE; return; }
     if (e instanceof ExitError) { process.stderr.write(`lde: ${e.message}\n`); process.exitCode = e.status; return; }
     // A bug in lde itself: still one line, with the detail behind LDE_DEBUG.

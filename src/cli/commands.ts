@@ -1,0 +1,115 @@
+// The option table of every lde command: the one source of what each option
+// is called, what value it takes, its default and what it does. The parser
+// (options.ts), --help and the usage lines (help.ts), and README's option
+// lists (scripts/gen-options.mjs) are all made from these tables.
+
+import { DEFAULT_MEM, MAX_MEM } from '../machine/index.js';
+import type { CommandSpec, OptionSpec } from './options.js';
+
+/** How many chapters `lde demo` has. */
+export const DEMO_CHAPTERS = 6;
+
+const HELP: OptionSpec = { name: '--help', aliases: ['-h'], value: { kind: 'none' }, action: 'help', help: 'print this help and exit' };
+const SEEING = 'See [Seeing every crossing](#seeing-every-crossing).';
+
+export const RUN: CommandSpec = {
+  name: 'run',
+  operands: { synopsis: 'PROGRAM [ARGS...]', min: 1, max: Infinity },
+  summary: 'run a static riscv64 Linux program under the kernel',
+  options: [
+    {
+      name: '--hz', value: { kind: 'integer', meta: 'N', min: 100, max: 1000, choices: [100, 250, 300, 1000], noun: 'tick rate', default: 250 },
+      help: 'timer interrupts per second of virtual time',
+    },
+    {
+      name: '--no-timer', value: { kind: 'none' }, conflicts: ['--hz'],
+      help: 'the kernel never programs the timer: only a system call or a fault brings it back',
+      details: 'So a spinner keeps the CPU: with `--max-time` the run ends with one line naming who held the CPU since when (`lde: no progress: stopped at 0.200 s of virtual time (--max-time); pid 2 (hogs) had held the CPU since 0.000 s with 3 other processes waiting to run: there is no timer interrupt to take it back`, status 124).',
+    },
+    { name: '--mem', value: { kind: 'size', meta: 'SIZE', min: 1 << 20, max: MAX_MEM, multiple: 4096, default: 256 << 20 }, help: 'guest RAM' },
+    {
+      name: '--swap', value: { kind: 'size', meta: 'SIZE', min: 0, max: 64 * 2 ** 30, default: 0 },
+      help: 'a swap area, where least-recently-used pages go when RAM runs out',
+      details: 'They come back on a major fault. Without swap, running out of memory kills the largest process (`lde: out of memory: killed pid 4 (hog), which held 63.8 MiB`).',
+    },
+    {
+      name: '--seed', value: { kind: 'integer', meta: 'N', min: 0, max: 2 ** 32 - 1, default: 1 },
+      help: 'seeds what is random to the guest and nothing else: AT_RANDOM, getrandom, /dev/urandom',
+      details: 'Two seeds give the same run apart from those bytes.',
+    },
+    {
+      name: '--max-time', value: { kind: 'duration', meta: 'SECONDS', min: 0.001, max: 1e6 },
+      help: 'stop after this much virtual time, with status 124 and a line naming the process on the CPU',
+    },
+    {
+      name: '--rw', value: { kind: 'path', meta: 'DIR', dir: true }, repeatable: true,
+      help: 'the guest may write under this host directory; the rest of the host is read-only',
+      details: '`/tmp` is in memory.',
+    },
+    {
+      name: '--realtime', value: { kind: 'none' },
+      help: 'guest time follows the host clock; without it time is virtual and every run repeats exactly',
+      details: 'A program that times itself reports wall time, and sleeps really wait.',
+    },
+    {
+      name: '--strace', value: { kind: 'path', meta: 'FILE' }, optional: true,
+      help: 'one line per system call, decoded as strace does, on stderr or to FILE', details: SEEING,
+    },
+    {
+      name: '--stats', value: { kind: 'enum', meta: 'json', values: ['text', 'json'], noun: 'format', default: 'text' }, optional: true,
+      help: 'counters on stderr at exit, in the format given', details: SEEING,
+    },
+    { name: '--trace', value: { kind: 'path', meta: 'FILE' }, help: 'write Chrome trace-event JSON of the run, for Perfetto', details: SEEING },
+    { name: '--diagram', value: { kind: 'none' }, help: "draw the seed's control-flow diagram with the run's numbers on stderr", details: SEEING },
+    { name: '--trace-insns', value: { kind: 'none' }, help: 'one disassembled line per instruction on stderr (slow)', details: SEEING },
+    HELP,
+  ],
+};
+
+export const BARE: CommandSpec = {
+  name: 'bare',
+  operands: { synopsis: 'ELF', min: 1, max: 1 },
+  summary: 'boot a bare-metal RISC-V program (HTIF tohost exit)',
+  options: [
+    {
+      name: '--mem', value: { kind: 'size', meta: 'SIZE', min: 64 * 1024, max: MAX_MEM, multiple: 4096, default: DEFAULT_MEM },
+      help: 'guest RAM at 0x80000000',
+    },
+    {
+      name: '--max-insns', value: { kind: 'integer', meta: 'N', min: 1, max: Number.MAX_SAFE_INTEGER },
+      help: 'stop after N retired instructions, with status 124',
+    },
+    {
+      name: '--trace-insns', value: { kind: 'none' }, help: 'one line per retired instruction on stderr: pc, bits, disassembly',
+      details: 'RVC parcels print as their 32-bit equivalents.',
+    },
+    { name: '--stats', value: { kind: 'none' }, help: 'one line on stderr at the end: instructions, cycles, virtual and host seconds, MIPS, peak RSS' },
+    HELP,
+  ],
+};
+
+export const DEMO: CommandSpec = {
+  name: 'demo',
+  operands: { synopsis: '', min: 0, max: 0 },
+  summary: 'the guided tour of limited direct execution',
+  options: [
+    {
+      name: '--chapter', value: { kind: 'integer', meta: 'N', min: 1, max: DEMO_CHAPTERS },
+      help: 'show only chapter N', details: `Chapter ${DEMO_CHAPTERS} runs the others without a word, for its diagram.`,
+    },
+    { name: '--json', value: { kind: 'none' }, help: "print every chapter's numbers as one JSON document instead of prose" },
+    { name: '--trace', value: { kind: 'path', meta: 'FILE' }, help: 'write every run of the tour as one Chrome trace, one after another' },
+    HELP,
+  ],
+};
+
+/** The commands, in the order help lists them. */
+export const COMMANDS: readonly CommandSpec[] = [RUN, BARE, DEMO];
+
+/** `lde` itself: a command word, or one of these options. */
+export const LDE: CommandSpec = {
+  name: 'lde',
+  operands: { synopsis: 'COMMAND [ARGS...]', min: 0, max: Infinity },
+  summary: 'limited direct execution, visible: a RISC-V computer and kernel in TypeScript',
+  options: [HELP, { name: '--version', value: { kind: 'none' }, action: 'version', help: "print lde's version and exit" }],
+};
