@@ -116,7 +116,7 @@ export class Kernel {
     this.trampoline = this.frames.alloc();
     this.hart.registerNative(this.trampoline, PAGE_SIZE);
     this.sigtramp = this.frames.alloc();
-    SIGTRAMP_CODE.forEach((w, i) => { this.board.bus.ram32[(this.frames.off(this.sigtramp) >> 2) + i] = w; });
+    SIGTRAMP_CODE.forEach((w, i) => this.board.phys.write32(this.sigtramp + 4 * i, w));
     this.boot();
   }
 

@@ -45,7 +45,7 @@ export function vfsOf(k: Kernel): Vfs {
 
 function build(k: Kernel): Vfs {
   const now = () => clockNow(k);
-  const half = Math.floor(k.board.bus.ram8.length / 2 / 4096);
+  const half = Math.floor(k.board.bus.ramSize / 2 / 4096);
   const ro = new HostMount(k.host.fs, true, DEV.host);
   const tmp = new TmpFs(DEV.tmp, '/tmp', half, now);
   const shm = new TmpFs(DEV.shm, '/dev/shm', half, now);

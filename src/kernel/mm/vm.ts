@@ -7,7 +7,7 @@
 // every write keeps the harts' caches coherent. A PTE is named by its
 // physical address (`pte` below, `w` in lookup's answer).
 
-import { type Bus, type PhysMem, RAM_BASE, PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_FLAGS, PTE_RSW0, pteLo, pteHi, ptePa } from '../../machine/index.js';
+import { type Bus, type PhysMem, PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_FLAGS, PTE_RSW0, pteLo, pteHi, ptePa } from '../../machine/index.js';
 import { Frames, PAGE_SIZE } from './frames.js';
 import { Swap } from './swap.js';
 
@@ -88,15 +88,6 @@ export class AddressSpace {
       table = next;
     }
     return table + (Math.floor(va / PAGE_SIZE) % 512) * 8;
-  }
-
-  /**
-   * @deprecated The leaf PTE's RAM word index (for sys/mem.ts's mremap until
-   * it uses movePte); -1 when absent.
-   */
-  pteIndex(va: number, create: boolean): number {
-    const pte = this.pteAddr(va, create);
-    return pte < 0 ? -1 : (pte - RAM_BASE) >> 2;
   }
 
   /** The leaf PTE's flags and physical page, and w, the PTE's own physical address (for setFlags); or undefined. */

@@ -108,12 +108,7 @@ function mremap(p: Process, old: number, oldLen: number, newLen: number, flags: 
   if (to < 0) return -ENOMEM;
   as.addVma({ ...vma, start: to, end: to + newSize });
   for (let off = 0; off < oldSize; off += PAGE_SIZE) {
-    const w = as.pteIndex(old + off, false);
-    if (w < 0 || as.bus.ram32[w] === 0) continue;
-    const nw = as.pteIndex(to + off, true);
-    if (nw < 0) return -ENOMEM;
-    as.bus.ram32[nw] = as.bus.ram32[w]; as.bus.ram32[nw + 1] = as.bus.ram32[w + 1]; // the page (or its swap slot) moves, not its bytes
-    as.bus.ram32[w] = as.bus.ram32[w + 1] = 0;
+    if (!as.movePte(old + off, to + off)) return -ENOMEM; // the page (or its swap slot) moves, not its bytes
   }
   as.vmas = as.vmas.filter((v) => v !== vma);
   if (vma.start < old) as.addVma({ ...vma, end: old });
