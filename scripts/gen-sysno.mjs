@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates user/include/lde/sysno.h, the C view of the syscall numbers,
-// from src/kernel/sys/sysno.ts (their one source). The TypeScript is read as
+// from src/kernel/abi/sysno.ts (their one source). The TypeScript is read as
 // text, not imported: the SYSNO object literal is parsed strictly, so an
 // unexpected shape fails loudly instead of producing a wrong header.
 //
@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE = 'src/kernel/sys/sysno.ts';
+const SOURCE = 'src/kernel/abi/sysno.ts';
 const TARGET = 'user/include/lde/sysno.h';
 
 function fail(msg) {

@@ -37,6 +37,16 @@ function* files(dir) {
   }
 }
 
+// src/kernel's folders, top to bottom; files directly in src/kernel are the top ('') except the leaves.
+const KERNEL_LAYERS = ['', 'sys', 'fs', 'sched', 'signal', 'abi', 'mm'];
+const KERNEL_LEAVES = ['kernel/errno.ts', 'kernel/cost.ts', 'kernel/host.ts'];
+function kernelRank(path) {
+  const p = path.replace(/\.js$/, '.ts');
+  if (KERNEL_LEAVES.includes(p)) return KERNEL_LAYERS.length;
+  const parts = p.split('/');
+  return parts.length === 2 ? 0 : KERNEL_LAYERS.indexOf(parts[1]);
+}
+
 const problems = [];
 for (const file of files(src)) {
   const layer = relative(src, file).split('/')[0];
@@ -55,6 +65,11 @@ for (const file of files(src)) {
     if (allowed && !allowed.includes(target)) problems.push(`${where}: imports src/${target} ('${spec}'), but src/${layer} may import only ${allowed.map((l) => 'src/' + l).join(', ')}`);
     // DESIGN.md: the kernel (and the demo supervisor) reach the hardware only through the machine's port.
     const resolved = relative(src, resolve(dirname(file), spec));
+    // The kernel's subsystems are layered (src/kernel/README.md): a run-time import may only go down the list.
+    if (layer === 'kernel' && target === 'kernel' && !/^(?:import|export)\s+type\b/.test(m[0])) {
+      const from = kernelRank(relative(src, file)), to = kernelRank(resolved);
+      if (to < from) problems.push(`${where}: imports ${resolved} at run time, but src/kernel is layered ${KERNEL_LAYERS.map((l) => l || 'kernel.ts/trap.ts').join(' → ')} and ${resolved.split('/')[1]} is above ${relative(src, file).split('/')[1]} (import a type, or reach it through the Kernel)`);
+    }
     if ((layer === 'kernel' || layer === 'demo') && target === 'machine' && resolved !== 'machine/index.js') problems.push(`${where}: imports ${resolved}; src/${layer} may use the machine only through src/machine/index.ts`);
   }
   // The kernel port (src/machine/port.ts): the kernel and the demo see the hart as a HartPort (board.port), never the Hart class.

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { have, lde, ROOT } from './helpers/cli.js';
-import { SYSNO } from '../src/kernel/sys/sysno.js';
+import { SYSNO } from '../src/kernel/abi/sysno.js';
 import { SYSCALLS, syscallOf, restartsAfterHandler } from '../src/kernel/sys/table.js';
-import { callName } from '../src/kernel/sys/call.js';
+import { callName } from '../src/kernel/abi/call.js';
 import type { Kernel } from '../src/kernel/kernel.js';
 import type { Process } from '../src/kernel/sched/proc.js';
 

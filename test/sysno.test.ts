@@ -1,4 +1,4 @@
-// The syscall numbers have one source, src/kernel/sys/sysno.ts. The C header the
+// The syscall numbers have one source, src/kernel/abi/sysno.ts. The C header the
 // guest programs use, user/include/lde/sysno.h, is generated from it by
 // scripts/gen-sysno.mjs. This test fails when the committed header is stale
 // (someone edited sysno.ts without regenerating), and, where Debian's
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { have, ROOT } from './helpers/cli.js';
-import { SYSNO } from '../src/kernel/sys/sysno.js';
+import { SYSNO } from '../src/kernel/abi/sysno.js';
 
 const SCRIPT = `${ROOT}scripts/gen-sysno.mjs`;
 const HEADER = `${ROOT}user/include/lde/sysno.h`;

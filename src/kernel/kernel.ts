@@ -21,8 +21,9 @@ import { Swap } from './mm/swap.js';
 import { ConsoleFile } from './fs/file.js';
 import type { HostIO } from './host.js';
 import { checkImage, load } from './fs/loader.js';
-import { usertrap } from './trap.js';
-import { BLOCK } from './sys/syscall.js';
+import { usertrap, usertrapret } from './trap.js';
+import { interrupted } from './sys/syscall.js';
+import { BLOCK } from './abi/call.js';
 import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
 import { VIRTUAL_EPOCH_S } from './sys/proc.js';
@@ -286,6 +287,12 @@ export class Kernel {
 
   /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode (sigpolicy.ts). */
   signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generate(this, p, sig, info); }
+  /** Returns to p in U-mode on cpu (trap.ts usertrapret): how the scheduler hands the hart over without importing the trap path. */
+  returnToUser(cpu: Cpu, p: Process): void { usertrapret(this, cpu, p); }
+
+  /** A handler interrupts p's sleeping system call: true to restart it after the handler, false for EINTR (sys/syscall.ts interrupted). */
+  syscallInterrupted(p: Process, saRestart: boolean): boolean { return interrupted(this, p, saRestart); }
+
   /** rt_sigreturn: restores the context saved in the frame at sp; a bad frame is SIGSEGV. */
   sigreturn(p: Process): boolean {
     if (popFrame(p)) return true;

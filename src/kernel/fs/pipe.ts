@@ -2,10 +2,10 @@
 // of an empty pipe sleeps until data or EOF; a writer to a full pipe sleeps
 // until there is room; writing with no reader left is EPIPE (and SIGPIPE).
 
-import type { SyscallDef } from '../sys/call.js';
-import { fl, out } from '../sys/strace-args.js';
-import { fdPair } from '../sys/strace-structs.js';
-import { O_FLAGS } from '../sys/abi-names.js';
+import type { SyscallDef } from '../abi/call.js';
+import { fl, out } from '../abi/strace-args.js';
+import { fdPair } from '../abi/strace-structs.js';
+import { O_FLAGS } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
 import { File, O_NONBLOCK, S_IFIFO, type StatInfo } from './file.js';
 import { WaitQueue } from '../sched/wait.js';

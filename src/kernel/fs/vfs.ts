@@ -80,7 +80,7 @@ export abstract class Vnode {
 
 export function join(dir: string, name: string): string { return dir === '/' ? `/${name}` : `${dir}/${name}`; }
 export function dirname(path: string): string { const i = path.lastIndexOf('/'); return i <= 0 ? '/' : path.slice(0, i); }
-export function basename(path: string): string { return path.slice(path.lastIndexOf('/') + 1); }
+export { basename } from '../sched/proc.js';
 
 /** True when a name is longer than NAME_MAX bytes of UTF-8. */
 export function nameTooLong(name: string): boolean {

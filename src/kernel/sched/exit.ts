@@ -7,8 +7,8 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from './proc.js';
 import { SIGNAL_NAMES, Sig, SIG_IGN, type SigInfo } from '../signal/signal.js';
 import { delivered, notifyParent } from '../signal/sigpolicy.js';
-import { formatExit } from '../sys/strace.js';
-import { basename } from '../fs/vfs.js';
+import { formatExit } from '../abi/strace-signal.js';
+import { basename } from './proc.js';
 import { PAGE_SIZE } from '../mm/frames.js';
 
 const SI_KERNEL = 0x80;

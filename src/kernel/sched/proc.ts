@@ -4,11 +4,22 @@ import type { AddressSpace } from '../mm/vm.js';
 import type { File } from '../fs/file.js';
 import { WaitQueue } from './wait.js';
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
-import { DEFAULT_RLIMITS } from '../sys/proc.js';
 import { canMove, KernelBug, type ProcState } from './runstate.js';
 
 export type { ProcState } from './runstate.js';
 
+
+const RLIM_INFINITY = (1n << 64n) - 1n;
+/** prlimit64 defaults, as a fresh Linux login shell has them (ulimit -a); each process gets its own copy. */
+export const DEFAULT_RLIMITS: Readonly<Record<number, readonly [bigint, bigint]>> = {
+  0: [RLIM_INFINITY, RLIM_INFINITY], 1: [RLIM_INFINITY, RLIM_INFINITY], 2: [RLIM_INFINITY, RLIM_INFINITY],
+  3: [8n << 20n, RLIM_INFINITY], 4: [0n, RLIM_INFINITY], 5: [RLIM_INFINITY, RLIM_INFINITY], 6: [4096n, 4096n],
+  7: [1024n, 4096n], 8: [8n << 20n, 8n << 20n], 9: [RLIM_INFINITY, RLIM_INFINITY],
+};
+
+
+/** The last part of a path: a process's command name (Linux's comm) for events and messages. */
+export function basename(path: string): string { return path.slice(path.lastIndexOf('/') + 1); }
 export class Process {
   private runState: ProcState = 'runnable';
   /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr. */

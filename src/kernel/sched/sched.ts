@@ -23,8 +23,7 @@ import type { Cpu } from './cpu.js';
 import { Timers } from './timer.js';
 import { KernelBug } from './runstate.js';
 import { Sig } from '../signal/signal.js';
-import { basename } from '../fs/vfs.js';
-import { usertrapret } from '../trap.js';
+import { basename } from './proc.js';
 
 const SIGXCPU = 24, RLIMIT_CPU = 0;
 
@@ -192,7 +191,7 @@ export class Scheduler {
     cpu.current = to;
     to.moveTo('running');
     cpu.loadSpace(to.as);
-    usertrapret(this.k, cpu, to);
+    this.k.returnToUser(cpu, to);
   }
 
   /**

@@ -8,9 +8,7 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, SIGTRAMP_VA, type SigInfo } from './signal.js';
-import { formatCall, formatSiginfo, sigName } from '../sys/strace.js';
-import { callArgs, callName } from '../sys/call.js';
-import { restartsAfterHandler } from '../sys/table.js';
+import { formatSiginfo, sigName } from '../abi/strace-signal.js';
 import { EINTR } from '../errno.js';
 
 /** Generates sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
@@ -74,29 +72,12 @@ export function deliver(k: Kernel, p: Process): boolean {
     // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
     p.inBlockedCall = false;
     // The call's restart policy (its table entry: rt_sigsuspend, ppoll and the sleeps never restart) and SA_RESTART decide.
-    const restart = restartsAfterHandler(p.reg(17), (act.flags & SA_RESTART) !== 0);
-    interrupted(k, p, restart);
+    const restart = k.syscallInterrupted(p, (act.flags & SA_RESTART) !== 0);
     if (!restart) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
   }
   delivered(k, p, sig, info, 'handler');
   if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { k.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
   return true;
-}
-
-/**
- * A signal handler interrupts a sleeping system call: it returns EINTR, or
- * runs again from the start after the handler (SA_RESTART). Under a tracer,
- * the call's exit event, as strace shows it: `= -1 EINTR (Interrupted system
- * call)`, or `= ? ERESTARTSYS (To be restarted if SA_RESTART is set)`.
- */
-function interrupted(k: Kernel, p: Process, restart: boolean): void {
-  const entry = p.pendingCall;
-  p.pendingCall = undefined;
-  if (!k.trace.on || entry === undefined) return;
-  const nr = p.reg(17), name = callName(nr), args = callArgs(p);
-  const failed = formatCall(p, name, args, entry, -EINTR, false); // output arguments stay pointers, as for any failed call
-  const text = restart ? `${failed.slice(0, failed.lastIndexOf(' = '))} = ? ERESTARTSYS (To be restarted if SA_RESTART is set)` : failed;
-  k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: restart ? 0 : -EINTR, blocked: restart, text });
 }
 
 /** Reports the ignored signals p was sent since it last ran (strace -f shows them, like any other). */

@@ -4,11 +4,11 @@
 // sendfile. The calls that take paths are in path.ts; the namespace
 // they resolve in is the VFS (vfs.ts, mounts.ts).
 
-import { BLOCK, type SyscallDef } from './call.js';
-import { FD, I, L, MODE, U, UL, a, dirents, fcntlArgs, fcntlResult, fl, inBuf, ioctlArgs, iovec, out, outBuf, xl } from './strace-args.js';
-import { stat } from './strace-structs.js';
-import { O_FLAGS, SEEK } from './abi-names.js';
-import { i64, struct } from './strace-mem.js';
+import { BLOCK, type SyscallDef } from '../abi/call.js';
+import { FD, I, L, MODE, U, UL, a, dirents, fcntlArgs, fcntlResult, fl, inBuf, ioctlArgs, iovec, out, outBuf, xl } from '../abi/strace-args.js';
+import { stat } from '../abi/strace-structs.js';
+import { O_FLAGS, SEEK } from '../abi/abi-names.js';
+import { i64, struct } from '../abi/strace-mem.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { File, MemFile, O_APPEND, O_NONBLOCK } from '../fs/file.js';

@@ -2,9 +2,9 @@
 // allocated here: a VMA says what may be touched, and the first touch is a
 // demand-zero page fault (fault.ts).
 
-import type { SyscallDef } from './call.js';
-import { FD, P, UL, X, fl, hexResult, v, xl } from './strace-args.js';
-import { MADV, MREMAP, PROT, mapFlags } from './abi-names.js';
+import type { SyscallDef } from '../abi/call.js';
+import { FD, P, UL, X, fl, hexResult, v, xl } from '../abi/strace-args.js';
+import { MADV, MREMAP, PROT, mapFlags } from '../abi/abi-names.js';
 import type { Process } from '../sched/proc.js';
 import { AddressSpace, carve, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from '../mm/vm.js';
 import { PAGE_SIZE } from '../mm/frames.js';

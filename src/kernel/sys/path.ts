@@ -4,11 +4,11 @@
 // (vfs.ts) from the cwd or a directory fd; each call checks what Linux
 // checks, in Linux's order, before it asks the filesystem to change.
 
-import type { SyscallDef } from './call.js';
-import { ATFL, DIRFD, L, MODE, PATH, UL, a, fl, out, outBuf, v } from './strace-args.js';
-import { stat, statx, utimes } from './strace-structs.js';
-import { ACCESS, AT, AT_ACCESS, RENAME, STATX_MASK, STATX_SYNC, flags, openFlags } from './abi-names.js';
-import { cstr } from './strace-mem.js';
+import type { SyscallDef } from '../abi/call.js';
+import { ATFL, DIRFD, L, MODE, PATH, UL, a, fl, out, outBuf, v } from '../abi/strace-args.js';
+import { stat, statx, utimes } from '../abi/strace-structs.js';
+import { ACCESS, AT, AT_ACCESS, RENAME, STATX_MASK, STATX_SYNC, flags, openFlags } from '../abi/abi-names.js';
+import { cstr } from '../abi/strace-mem.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { RegularFile, type File, type StatInfo, type Timespec } from '../fs/file.js';

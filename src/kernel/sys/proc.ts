@@ -1,9 +1,9 @@
 // Process, identity, limits, time and signal-state system calls.
 
-import type { SyscallDef } from './call.js';
-import { I, MODE, P, U, UL, a, fl, octalResult, out, outBuf, v, xl } from './strace-args.js';
-import { rlimit, sysinfo, timespec as timespecText, timeval, timezone, utsname } from './strace-structs.js';
-import { CLOCKS, GRND, RLIMIT, x, xv } from './abi-names.js';
+import type { SyscallDef } from '../abi/call.js';
+import { I, MODE, P, U, UL, a, fl, octalResult, out, outBuf, v, xl } from '../abi/strace-args.js';
+import { rlimit, sysinfo, timespec as timespecText, timeval, timezone, utsname } from '../abi/strace-structs.js';
+import { CLOCKS, GRND, RLIMIT, x, xv } from '../abi/abi-names.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { accessOk } from './access.js';
@@ -15,14 +15,6 @@ const u64s = (...v: (number | bigint)[]) => {
 };
 
 const INT_MAX = 0x7fffffff;
-const RLIM_INFINITY = (1n << 64n) - 1n;
-/** prlimit64 defaults, as a fresh Linux login shell has them (ulimit -a); each process gets its own copy. */
-export const DEFAULT_RLIMITS: Readonly<Record<number, readonly [bigint, bigint]>> = {
-  0: [RLIM_INFINITY, RLIM_INFINITY], 1: [RLIM_INFINITY, RLIM_INFINITY], 2: [RLIM_INFINITY, RLIM_INFINITY],
-  3: [8n << 20n, RLIM_INFINITY], 4: [0n, RLIM_INFINITY], 5: [RLIM_INFINITY, RLIM_INFINITY], 6: [4096n, 4096n],
-  7: [1024n, 4096n], 8: [8n << 20n, 8n << 20n], 9: [RLIM_INFINITY, RLIM_INFINITY],
-};
-
 /** The epoch the virtual REALTIME clock starts at: 2026-01-01T00:00:00Z (runs are deterministic). */
 export const VIRTUAL_EPOCH_S = 1767225600;
 

@@ -1,11 +1,11 @@
 // Signal and timer system calls. Delivery itself is Kernel.deliver (the frame
 // layout is described in signal.ts).
 
-import { NORETURN, type SyscallDef } from './call.js';
-import { REM, SIG, SIGRETURN_FRAME, SIGSET, TS, U, UL, a, fl, out, pollfds, ppollResult, xl } from './strace-args.js';
-import { itimerval, stackT } from './strace-structs.js';
-import { sigaction as sigactionText, sigset } from './strace-signal.js';
-import { CLOCKS, ITIMER, SIGHOW, x } from './abi-names.js';
+import { NORETURN, type SyscallDef } from '../abi/call.js';
+import { REM, SIG, SIGRETURN_FRAME, SIGSET, TS, U, UL, a, fl, out, pollfds, ppollResult, xl } from '../abi/strace-args.js';
+import { itimerval, stackT } from '../abi/strace-structs.js';
+import { sigaction as sigactionText, sigset } from '../abi/strace-signal.js';
+import { CLOCKS, ITIMER, SIGHOW, x } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { copyIn, copyOut, writeU64 } from '../mm/uaccess.js';

@@ -13,15 +13,15 @@
 // without faulting), and a decoder that throws never ends a traced run.
 
 import type { Process } from '../sched/proc.js';
-import type { Args } from './call.js';
+import type { Args } from '../abi/call.js';
 import { ERRNO_NAMES } from '../errno.js';
-import { xv } from './abi-names.js';
-import type { Ctx } from './strace-mem.js';
-import { X, type Arg } from './strace-args.js';
+import { xv } from '../abi/abi-names.js';
+import type { Ctx } from '../abi/strace-mem.js';
+import { X, type Arg } from '../abi/strace-args.js';
 import { syscallNamed } from './table.js';
 
-export { quote } from './strace-mem.js';
-export { sigName, sigsetText, waitStatusText, formatSiginfo, formatExit } from './strace-signal.js';
+export { quote } from '../abi/strace-mem.js';
+export { sigName, sigsetText, waitStatusText, formatSiginfo, formatExit } from '../abi/strace-signal.js';
 
 /** A call's arguments, each with the register it shows (clone shows them out of order). */
 function argsOf(name: string, r: Args): Arg[] {

@@ -8,13 +8,13 @@
 
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
-import { BLOCK, NORETURN, callArgs, callName, type Args, type Syscall } from './call.js';
-import { syscallOf } from './table.js';
-import { ENOSYS } from '../errno.js';
+import { BLOCK, NORETURN, callArgs, callName, type Args, type Syscall } from '../abi/call.js';
+import { syscallOf, restartsAfterHandler } from './table.js';
+import { ENOSYS, EINTR } from '../errno.js';
 import { decodeArgs, formatCall } from './strace.js';
 
-export { BLOCK, NORETURN, callArgs, callName } from './call.js';
-export type { Args, Handler, Status, Restart, SyscallDef, Syscall } from './call.js';
+export { BLOCK, NORETURN, callArgs, callName } from '../abi/call.js';
+export type { Args, Handler, Status, Restart, SyscallDef, Syscall } from '../abi/call.js';
 export { SYSCALLS } from './table.js';
 
 /** Runs the system call in a7 for p. Numbers outside the table give -ENOSYS and are counted by number. */
@@ -56,4 +56,25 @@ function traced(k: Kernel, p: Process, nr: number, call: Syscall | undefined, ar
   const ret = blocked ? 0 : r !== NORETURN ? r : name === 'rt_sigreturn' ? p.reg(10) : 0;
   k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret, blocked, text: blocked ? '' : formatCall(p, name, args, entry, r, r === NORETURN) });
   return r;
+}
+
+/**
+ * A signal handler interrupts p asleep in a system call (sigpolicy.ts
+ * deliver, through k.syscallInterrupted): the call's restart policy and the
+ * handler's SA_RESTART decide whether it runs again from the start after the
+ * handler (true) or returns EINTR (false; the caller sets a0). Under a
+ * tracer, emits the call's exit event as strace shows it: `= -1 EINTR
+ * (Interrupted system call)`, or `= ? ERESTARTSYS (To be restarted if
+ * SA_RESTART is set)`.
+ */
+export function interrupted(k: Kernel, p: Process, saRestart: boolean): boolean {
+  const restart = restartsAfterHandler(p.reg(17), saRestart);
+  const entry = p.pendingCall;
+  p.pendingCall = undefined;
+  if (!k.trace.on || entry === undefined) return restart;
+  const nr = p.reg(17), name = callName(nr), args = callArgs(p);
+  const failed = formatCall(p, name, args, entry, -EINTR, false); // output arguments stay pointers, as for any failed call
+  const text = restart ? `${failed.slice(0, failed.lastIndexOf(' = '))} = ? ERESTARTSYS (To be restarted if SA_RESTART is set)` : failed;
+  k.trace.emit({ kind: 'syscall-exit', ...k.at(), pid: p.pid, nr, name, ret: restart ? 0 : -EINTR, blocked: restart, text });
+  return restart;
 }

@@ -4,8 +4,8 @@
 // status, strace decoder and restart policy (call.ts, SyscallDef). Loading
 // this module fails when a number has no entry or two.
 
-import { SYSNO, type SyscallName } from './sysno.js';
-import type { Restart, Syscall, SyscallDef } from './call.js';
+import { SYSNO, type SyscallName } from '../abi/sysno.js';
+import type { Restart, Syscall, SyscallDef } from '../abi/call.js';
 import { PROC_CALLS } from './proc.js';
 import { MEM_CALLS } from './mem.js';
 import { FD_CALLS } from './fs.js';

@@ -2,11 +2,11 @@
 // waitid, execve, kill. Threads (CLONE_VM without CLONE_VFORK) are refused
 // with EINVAL until the kernel has them; the refusal is counted like any call.
 
-import { NORETURN, type SyscallDef } from './call.js';
-import { I, PATH, SIG, WSTATUS, WRUSAGE, a, argv, cloneArgs, envCount, fl, futexArgs, out, unsignedResult, xl } from './strace-args.js';
-import { rusage as rusageText, tms } from './strace-structs.js';
-import { siginfoAt } from './strace-signal.js';
-import { IDTYPE, RUSAGE, WAIT } from './abi-names.js';
+import { NORETURN, type SyscallDef } from '../abi/call.js';
+import { I, PATH, SIG, WSTATUS, WRUSAGE, a, argv, cloneArgs, envCount, fl, futexArgs, out, unsignedResult, xl } from '../abi/strace-args.js';
+import { rusage as rusageText, tms } from '../abi/strace-structs.js';
+import { siginfoAt } from '../abi/strace-signal.js';
+import { IDTYPE, RUSAGE, WAIT } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { basename } from '../fs/vfs.js';

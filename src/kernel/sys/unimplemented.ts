@@ -6,14 +6,14 @@
 // printargs does); the few strace-decoded ones that programs often probe
 // keep a full decoder, so their lines read as strace's would.
 
-import type { SyscallDef } from './call.js';
-import type { SyscallName } from './sysno.js';
+import type { SyscallDef } from '../abi/call.js';
+import type { SyscallName } from '../abi/sysno.js';
 import { ENOSYS } from '../errno.js';
-import { a, xl, out, rawArgs, I, UL, FD, DIRFD, PATH, ATFL, STR, X, TS, SIGSET, fdset, pselectResult, sigtimedwaitResult, type ArgSpec } from './strace-args.js';
-import { cstr, struct, u64at } from './strace-mem.js';
-import { siginfoAt, sigset } from './strace-signal.js';
-import { cloneArgsStruct } from './strace-structs.js';
-import { PRCTL } from './abi-names.js';
+import { a, xl, out, rawArgs, I, UL, FD, DIRFD, PATH, ATFL, STR, X, TS, SIGSET, fdset, pselectResult, sigtimedwaitResult, type ArgSpec } from '../abi/strace-args.js';
+import { cstr, struct, u64at } from '../abi/strace-mem.js';
+import { siginfoAt, sigset } from '../abi/strace-signal.js';
+import { cloneArgsStruct } from '../abi/strace-structs.js';
+import { PRCTL } from '../abi/abi-names.js';
 
 /** The calls with no decoder of their own, by argument count. */
 const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {

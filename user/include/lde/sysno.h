@@ -1,5 +1,5 @@
 /* GENERATED FILE: do not edit.
- * Made by scripts/gen-sysno.mjs from src/kernel/sys/sysno.ts, the one source of lde's
+ * Made by scripts/gen-sysno.mjs from src/kernel/abi/sysno.ts, the one source of lde's
  * Linux riscv64 system-call numbers. To change a number, edit sysno.ts and
  * run `node scripts/gen-sysno.mjs`; test/sysno.test.ts fails while this
  * file is stale, and checks the numbers against <asm/unistd.h>. */

@@ -2,7 +2,7 @@
 // sets, siginfo_t, wait statuses, struct sigaction, and the last line of a
 // process (`+++ exited with 0 +++`).
 
-import { SIGNAL_NAMES, type SigInfo } from '../signal/signal.js';
+import { SIGNAL_NAMES, type SigInfo } from './signal.js';
 import { u64, xv, ptr, flags, SA } from './abi-names.js';
 import { struct, i64, u64at, type Ctx } from './strace-mem.js';
 

@@ -8,7 +8,7 @@
 // filled, shown only when the call succeeded; otherwise its address).
 
 import type { Args } from './call.js';
-import { UC } from '../signal/signal.js';
+import { UC } from './signal.js';
 import { xv, ptr, int, uint, ulong, long, oct, xval, flags, openFlags, AT, CLONE, FCNTL, FD_FLAGS, IOCTL, FUTEX, POLL, type Xlat } from './abi-names.js';
 import { MAX_STR, mem, cstr, path, buf, struct, u64at, type Ctx } from './strace-mem.js';
 import { sigName, sigsetText, sigset, waitStatusText } from './strace-signal.js';
