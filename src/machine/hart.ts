@@ -53,6 +53,8 @@ export class Hart implements HartPort {
   pmpcfg: bigint[] = new Array<bigint>(8).fill(0n);
   pmpaddr: bigint[] = new Array<bigint>(64).fill(0n);
   cycle = 0; instret = 0; mcycleOffset = 0n; minstretOffset = 0n;
+  /** Traps taken since reset (exceptions and interrupts). run()'s budget counts them with instret. */
+  traps = 0;
   mtimeOffset = 0;
 
   /** Incremented whenever instruction translation may change (privilege, satp, sfence): invalidates block chains. */
@@ -100,14 +102,16 @@ export class Hart implements HartPort {
   // ---- the port -----------------------------------------------------------
 
   /**
-   * Runs until `budget` instructions have retired (checked at block
-   * boundaries), a native region is reached, wfi idles, or a device stops the
-   * run. Never throws for anything the guest does.
+   * Runs until `budget` steps are used (checked at block boundaries), a
+   * native region is reached, wfi idles, or a device stops the run. A step is
+   * a retired instruction or a trap taken: a trap retires nothing, so a loop
+   * in which every fetch or handler faults must still use up the budget.
+   * Never throws for anything the guest does.
    */
   run(budget: number): Exit {
-    const start = this.instret;
+    const start = this.steps();
     let prev: Block | undefined;
-    while (this.instret - start < budget) {
+    while (this.instret + this.traps - start < budget) {
       if (this.irqDirty || this.cycle >= this.nextTimer) this.checkInterrupts();
       const pc = this.pc, ep = this.epoch;
       let blk: Block | undefined;
@@ -162,6 +166,9 @@ export class Hart implements HartPort {
     this.fpu.fflags = from.fcsr & 0x1f;
     this.fpu.frm = (from.fcsr >> 5) & 7;
   }
+
+  /** Budget used since reset: instructions retired plus traps taken (see run). */
+  steps(): number { return this.instret + this.traps; }
 
   csrRead(csr: number): bigint | undefined { return csrRead(this, csr); }
 

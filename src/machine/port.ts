@@ -24,7 +24,7 @@ export interface RegSave {
 
 export interface HartPort {
   readonly hartId: number;
-  /** Runs until `budget` instructions have retired, a trap reaches a native page, wfi idles, or a device stops the run. */
+  /** Runs until `budget` steps are used (retired instructions plus traps taken), a trap reaches a native page, wfi idles, or a device stops the run. */
   run(budget: number): Exit;
   /** Architectural sret (priv 3.3.2): pc ← sepc, mode ← SPP, SIE ← SPIE. */
   sret(): void;
@@ -43,6 +43,8 @@ export interface HartPort {
   /** Virtual time: cycles since reset (1 GHz) and instructions retired. */
   readonly cycle: number;
   readonly instret: number;
+  /** Budget used since reset: instret plus the traps taken (run's unit). */
+  steps(): number;
   /** mtime (10 MHz timebase). */
   mtime(): number;
   /** Kernel work takes virtual time: the clock moves on by `cycles` and timers are re-evaluated. */

@@ -58,6 +58,7 @@ export function takeTrap(h: Hart, cause: number, interrupt: boolean, tval: bigin
   const target = (tvec & 1n) === 1n && interrupt ? base + BigInt(4 * cause) : base;
   h.pc = Number(BigInt.asIntN(64, target));
   h.irqDirty = true;
+  h.traps++;
   if (h.trace.on) trapEvent(h, cause, interrupt, from, epc, tval);
 }
 
