@@ -67,7 +67,7 @@ export class BareMachine {
     }
     const hart = this.board.hart;
     hart.blocks.caching = opts.decodeCache ?? true;
-    hart.pc = Number(BigInt.asIntN(64, image.entry));
+    hart.setPc64(image.entry);
     if (opts.traceInsns) {
       const emit = opts.traceInsns;
       hart.onInsn = (pc, bits) => emit(insnLine(pc, bits));

@@ -16,6 +16,7 @@ import * as alu from './alu.js';
 import { Cause, Mode, takeTrap } from './trap.js';
 import { St } from './csr.js';
 import { execCsr, execAmo, execFp } from './exec-sys.js';
+import { S } from './layout.js';
 
 const TWO32 = 4294967296;
 
@@ -42,10 +43,10 @@ export function illegal(h: Hart, pc: number, bits: number): void {
   takeTrap(h, Cause.ILLEGAL, false, BigInt(bits >>> 0));
 }
 
-export function execBlock(h: Hart, blk: Block): number {
+/** Runs `blk`, which starts at `pc` (h.pc as a number: exact, since the block was fetched there). */
+export function execBlock(h: Hart, blk: Block, pc: number): number {
   const x = h.x, f = h.f, r = blk.recs, n = blk.n;
   const trace = h.onInsn;
-  let pc = h.pc;
   for (let i = 0, b = 0; i < n; i++, b += REC) {
     if (trace !== undefined) trace(pc, blk.raw[i]);
     const d = r[b + 1], s1 = r[b + 2], s2 = r[b + 3], imm = r[b + 4];
@@ -56,7 +57,7 @@ export function execBlock(h: Hart, blk: Block): number {
       case Op.JALR: {
         const al = x[s1], lo = ((al + imm) | 0) & ~1, hi = addHi(al, x[s1 + 1], imm, (al + imm) | 0);
         setNum(x, d, pc + r[b + 7]);
-        h.pc = hi * TWO32 + (lo >>> 0);
+        h.s[S.PC] = lo; h.s[S.PC + 1] = hi; // all 64 bits: the target may be far above 2^53
         return done(h, i + 1);
       }
       case Op.BEQ: h.pc = x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1] ? pc + imm : pc + r[b + 7]; return done(h, i + 1);
@@ -137,7 +138,7 @@ export function execBlock(h: Hart, blk: Block): number {
       case Op.FENCE: break;
       case Op.FENCE_I: h.pc = pc + r[b + 7]; return done(h, i + 1); // stores already invalidated decoded blocks
       case Op.ECALL: done(h, i); h.pc = pc; takeTrap(h, Cause.ECALL_U + h.priv, false, 0n); return i;
-      case Op.EBREAK: done(h, i); h.pc = pc; takeTrap(h, Cause.BREAKPOINT, false, BigInt.asUintN(64, BigInt(pc))); return i;
+      case Op.EBREAK: done(h, i); h.pc = pc; takeTrap(h, Cause.BREAKPOINT, false, h.pcBig()); return i;
       case Op.MRET:
         if (h.priv !== Mode.M) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         h.mret(); return done(h, i + 1);

@@ -9,7 +9,7 @@
 
 import type { Bus } from './bus.js';
 import { PageFlag } from './bus.js';
-import { allocRegs } from './layout.js';
+import { allocState, S, T } from './layout.js';
 import { Fpu } from './fpu.js';
 import { Access, Tlb, walk, TLB_MASK, type WalkCtx } from './mmu.js';
 import { Cause, Mode, takeTrap, pendingInterrupt, INTERRUPT_NAMES } from './trap.js';
@@ -37,12 +37,14 @@ const MAX64 = (1n << 64n) - 1n;
 export class Hart implements HartPort {
   readonly x: Int32Array;
   readonly f: Int32Array;
+  /** The state words and the counters (layout.ts): the one copy of pc and the CSRs held there. */
+  readonly s: Int32Array;
+  readonly t: Float64Array;
   readonly fpu: Fpu;
   readonly bus: Bus;
   readonly hartId: number;
   readonly blocks: BlockCache;
 
-  pc = 0; // virtual pc as a signed 64-bit value in a JS number
   priv: Mode = Mode.M;
   mstatus = 0;
   mie = 0; mipSw = 0; mipHw = 0; medeleg = 0; mideleg = 0;
@@ -86,9 +88,11 @@ export class Hart implements HartPort {
 
   constructor(bus: Bus, hartId = 0, trace = new Tracer()) {
     this.trace = trace;
-    const regs = allocRegs();
-    this.x = regs.x;
-    this.f = regs.f;
+    const st = allocState();
+    this.x = st.x;
+    this.f = st.f;
+    this.s = st.s;
+    this.t = st.t;
     this.fpu = new Fpu(this.f, this.x);
     this.bus = bus;
     this.hartId = hartId;
@@ -98,6 +102,25 @@ export class Hart implements HartPort {
     this.wTlb = this.tlbs[Mode.M][Access.WRITE];
     this.xTlb = this.tlbs[Mode.M][Access.EXEC];
   }
+
+  // ---- pc ---------------------------------------------------------------------
+
+  /**
+   * pc as a JS number: exact for every pc an instruction can execute at (RAM
+   * addresses and sign-extended Sv39 addresses are far below 2^53). The one
+   * exact copy is the pair at s[S.PC]; setPc64 and pcBig move all 64 bits.
+   */
+  get pc(): number { return this.s[S.PC + 1] * TWO32 + (this.s[S.PC] >>> 0); }
+  set pc(v: number) { this.s[S.PC] = v | 0; this.s[S.PC + 1] = Math.floor(v / TWO32) | 0; }
+
+  /** Sets pc to a 64-bit value given as a bigint (any sign; taken modulo 2^64). */
+  setPc64(v: bigint): void {
+    this.s[S.PC] = Number(BigInt.asIntN(32, v));
+    this.s[S.PC + 1] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  /** pc as an unsigned 64-bit bigint (exact; slow, for tools). */
+  pcBig(): bigint { return (BigInt(this.s[S.PC + 1] >>> 0) << 32n) | BigInt(this.s[S.PC] >>> 0); }
 
   // ---- the port -----------------------------------------------------------
 
@@ -133,7 +156,7 @@ export class Hart implements HartPort {
           prev.s0 = blk; prev.s0pc = pc; prev.s0ep = ep;
         }
       }
-      execBlock(this, blk);
+      execBlock(this, blk, pc);
       prev = blk;
       if (this.wfi && this.idle()) return { kind: 'wfi' };
       if (this.stop !== undefined) { const s = this.stop; this.stop = undefined; return s; }
@@ -144,7 +167,7 @@ export class Hart implements HartPort {
   /** Architectural sret (priv 3.3.2), as the kernel's return to user mode. */
   sret(): void {
     const s = this.mstatus;
-    this.pc = Number(BigInt.asIntN(64, this.sepc));
+    this.setPc64(this.sepc);
     this.mstatus = (s & ~(St.SIE | St.SPP | St.MPRV)) | St.SPIE | ((s & St.SPIE) ? St.SIE : 0);
     this.setPriv((s & St.SPP) ? Mode.S : Mode.U);
     this.irqDirty = true;
@@ -189,7 +212,7 @@ export class Hart implements HartPort {
   mret(): void {
     const s = this.mstatus;
     const mpp = ((s >>> 11) & 3) as Mode;
-    this.pc = Number(BigInt.asIntN(64, this.mepc));
+    this.setPc64(this.mepc);
     this.mstatus = (s & ~(St.MIE | St.MPP | (mpp !== Mode.M ? St.MPRV : 0))) | St.MPIE | ((s & St.MPIE) ? St.MIE : 0);
     this.setPriv(mpp);
     this.irqDirty = true;
@@ -327,8 +350,7 @@ export class Hart implements HartPort {
 
   /** The block at pc, or null after taking a fetch fault (or reaching a native page). */
   private fetchBlock(): Block | null {
-    const pc = this.pc;
-    const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
+    const lo = this.s[S.PC], hi = this.s[S.PC + 1];
     const t = this.xTlb, key = Tlb.key(lo, hi), i = key & TLB_MASK;
     let off: number;
     if (t.tag[i] === key && t.hi[i] === hi) off = t.off[i] | (lo & 0xfff);
@@ -342,7 +364,7 @@ export class Hart implements HartPort {
     }
     const blk = this.blocks.get(off);
     if (blk !== undefined) return blk;
-    if ((off & 0xfff) === 0xffe && (this.bus.ram16[off >> 1] & 3) === 3) return this.straddlingBlock(off, pc);
+    if ((off & 0xfff) === 0xffe && (this.bus.ram16[off >> 1] & 3) === 3) return this.straddlingBlock(off, this.pc);
     return this.blocks.build(off);
   }
 

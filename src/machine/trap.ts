@@ -37,7 +37,7 @@ export function takeTrap(h: Hart, cause: number, interrupt: boolean, tval: bigin
   const deleg = interrupt ? h.mideleg : h.medeleg;
   const toS = h.priv <= Mode.S && ((deleg >>> cause) & 1) === 1;
   const xcause = interrupt ? INTERRUPT | BigInt(cause) : BigInt(cause);
-  const epc = BigInt.asUintN(64, BigInt(h.pc));
+  const epc = h.pcBig();
   const from = h.priv;
   let s = h.mstatus;
   let tvec: bigint;
@@ -56,7 +56,7 @@ export function takeTrap(h: Hart, cause: number, interrupt: boolean, tval: bigin
   // priv 3.1.7: vectored mode sends interrupts to BASE + 4*cause; exceptions to BASE.
   const base = tvec & ~3n;
   const target = (tvec & 1n) === 1n && interrupt ? base + BigInt(4 * cause) : base;
-  h.pc = Number(BigInt.asIntN(64, target));
+  h.setPc64(target);
   h.irqDirty = true;
   h.traps++;
   if (h.trace.on) trapEvent(h, cause, interrupt, from, epc, tval);
