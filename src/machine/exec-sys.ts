@@ -4,33 +4,29 @@
 import type { Hart } from './hart.js';
 import { Op } from '../isa/table.js';
 import { X0_SINK } from '../isa/decode.js';
-import { csrRead, csrWrite, St } from './csr.js';
+import { csrReadPair, csrWritePair, csrOut, St } from './csr.js';
 import { Access } from './mmu.js';
 import { amoAddress } from './mem.js';
-
-const pairOf = (x: Int32Array, i: number) => (BigInt(x[i + 1]) << 32n) | BigInt(x[i] >>> 0);
 
 /**
  * Executes a Zicsr instruction. Returns false when it is illegal (the caller
  * raises illegal-instruction). unpriv 9.1: CSRRS/CSRRC with rs1=x0 and the
- * immediate forms with uimm=0 do not write, so they never fault on read-only CSRs.
+ * immediate forms with uimm=0 do not write, so they never fault on read-only
+ * CSRs. Moves int32 pairs (csr.ts): no bigint.
  */
 export function execCsr(h: Hart, op: Op, d: number, s1: number, csr: number): boolean {
-  const old = csrRead(h, csr);
-  if (old === undefined) return false;
+  if (!csrReadPair(h, csr)) return false;
+  const oldLo = csrOut.lo, oldHi = csrOut.hi;
   const imm = op >= Op.CSRRWI;
-  const src = imm ? BigInt(s1) : pairOf(h.x, s1);
-  let v = old, write = true;
+  const srcLo = imm ? s1 : h.x[s1], srcHi = imm ? 0 : h.x[s1 + 1];
+  let lo: number, hi: number, write = true;
   switch (op) {
-    case Op.CSRRW: case Op.CSRRWI: v = src; break;
-    case Op.CSRRS: case Op.CSRRSI: v = old | src; write = s1 !== 0; break;
-    default: v = old & ~src; write = s1 !== 0; break;
+    case Op.CSRRW: case Op.CSRRWI: lo = srcLo; hi = srcHi; break;
+    case Op.CSRRS: case Op.CSRRSI: lo = oldLo | srcLo; hi = oldHi | srcHi; write = s1 !== 0; break;
+    default: lo = oldLo & ~srcLo; hi = oldHi & ~srcHi; write = s1 !== 0; break;
   }
-  if (write && !csrWrite(h, csr, BigInt.asUintN(64, v))) return false;
-  if (d !== X0_SINK) {
-    h.x[d] = Number(BigInt.asIntN(32, old));
-    h.x[d + 1] = Number(BigInt.asIntN(32, old >> 32n));
-  }
+  if (write && !csrWritePair(h, csr, lo, hi)) return false;
+  if (d !== X0_SINK) { h.x[d] = oldLo; h.x[d + 1] = oldHi; }
   return true;
 }
 

@@ -93,3 +93,13 @@ export function allocState(): HartState {
     t: new Float64Array(buf, T_OFFSET, T_SLOTS),
   };
 }
+
+/** The reset values (priv 3.4): mode M, no reservation, timers compare never (all ones), interrupts to be checked. */
+export function resetState(s: Int32Array, t: Float64Array): void {
+  s[S.PRIV] = 3;
+  s[S.RESERVATION] = -1;
+  s[S.IRQ_DIRTY] = 1;
+  s[S.MTIMECMP] = s[S.MTIMECMP + 1] = -1;
+  s[S.STIMECMP] = s[S.STIMECMP + 1] = -1;
+  t[T.NEXT_TIMER] = Infinity;
+}
