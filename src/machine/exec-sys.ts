@@ -2,7 +2,7 @@
 // switch: Zicsr, A (LR/SC and AMOs) and the F/D arithmetic.
 
 import type { Hart } from './hart.js';
-import { Op } from '../isa/table.js';
+import { Op, PROPS, Prop } from '../isa/table.js';
 import { X0_SINK } from '../isa/decode.js';
 import { csrReadPair, csrWritePair, csrOut, St } from './csr.js';
 import { Access } from './mmu.js';
@@ -88,7 +88,7 @@ function amoCompute(k: number, al: number, ah: number, bl: number, bh: number): 
 export function execFp(h: Hart, op: Op, d: number, s1: number, s2: number, s3: number, rmField: number): boolean {
   if ((h.mstatus & St.FS) === 0 || op < Op.FMADD_S || op >= Op.COUNT) return false;
   const rm = rmField === 7 ? h.fpu.frm : rmField;
-  if (rm > 4 && usesRm(op)) return false;
+  if (rm > 4 && (PROPS[op] & Prop.RM) !== 0) return false;
   const u = h.fpu, rd = d >> 1, a = s1 >> 1, b = s2 >> 1, c = s3 >> 1;
   switch (op) {
     case Op.FMADD_S: u.fmadd_s(rd, a, b, c, rm); break;
@@ -153,16 +153,4 @@ export function execFp(h: Hart, op: Op, d: number, s1: number, s2: number, s3: n
   }
   h.mstatus |= St.FS; // priv 3.1.6.6: FS becomes Dirty (fflags may have changed even for compares)
   return true;
-}
-
-/** Ops whose funct3 is a rounding mode (the rest use funct3 as an opcode field). */
-function usesRm(op: Op): boolean {
-  switch (op) {
-    case Op.FSGNJ_S: case Op.FSGNJN_S: case Op.FSGNJX_S: case Op.FMIN_S: case Op.FMAX_S: case Op.FMV_X_W:
-    case Op.FEQ_S: case Op.FLT_S: case Op.FLE_S: case Op.FCLASS_S: case Op.FMV_W_X:
-    case Op.FSGNJ_D: case Op.FSGNJN_D: case Op.FSGNJX_D: case Op.FMIN_D: case Op.FMAX_D: case Op.FMV_X_D:
-    case Op.FEQ_D: case Op.FLT_D: case Op.FLE_D: case Op.FCLASS_D: case Op.FMV_D_X:
-      return false;
-    default: return true;
-  }
 }
