@@ -194,6 +194,6 @@ export function execBlock(h: Hart, blk: Block): number {
   // The next pc, stored here once (inline: a double passed to a call that is not inlined is boxed on the heap).
   const lo = pc >>> 0;
   st[S.PC] = lo;
-  st[S.PC + 1] = (pc - lo) / TWO32;
+  st[S.PC + 1] = pc >= 0 && pc < TWO32 ? 0 : (pc - lo) / TWO32; // the common case, RAM below 4 GiB, without the arithmetic
   return done(h, k);
 }
