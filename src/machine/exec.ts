@@ -44,6 +44,9 @@ export function illegal(h: Hart, pc: number, bits: number): void {
   takeTrap(h, Cause.ILLEGAL, false, bits, 0);
 }
 
+/** How a block ended, when an instruction trapped (the trap is taken after the pc and the counters are stored). */
+const enum Trap { NONE, RAISE, ECALL }
+
 /** Sets pc to v, a pc an instruction computed from its own (exact: |v| < 2^53). */
 function setPc(st: Int32Array, v: number): void {
   const lo = v >>> 0;
@@ -56,7 +59,8 @@ export function execBlock(h: Hart, blk: Block): number {
   const trace = h.onInsn;
   // As a number: exact, since the block was fetched there (RAM, or a sign-extended Sv39 address).
   let pc = st[S.PC + 1] * TWO32 + (st[S.PC] >>> 0);
-  let k = n; // instructions retired when the block ends without a trap
+  let k = n; // instructions retired
+  let trap = Trap.NONE; // a trap the instruction at pc raised (it did not retire)
   run: for (let i = 0, b = 0; i < n; i++, b += REC) {
     if (trace !== undefined) trace(pc, blk.raw[i]);
     const d = r[b + 1], s1 = r[b + 2], s2 = r[b + 3], imm = r[b + 4];
@@ -89,7 +93,7 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.LWU: v = load32(h, lo, hi) | 0; vh = 0; break;
           default: v = load64(h, lo, hi); vh = mem.hi; break;
         }
-        if (st[S.EXC] !== 0) { done(h, i); setPc(st, pc); h.raise(); return i; }
+        if (st[S.EXC] !== 0) { k = i; trap = Trap.RAISE; break run; }
         x[d] = v; x[d + 1] = vh;
         break;
       }
@@ -101,7 +105,7 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.SW: store32(h, lo, hi, x[s2]); break;
           default: store64(h, lo, hi, x[s2], x[s2 + 1]); break;
         }
-        if (st[S.EXC] !== 0) { done(h, i); setPc(st, pc); h.raise(); return i; }
+        if (st[S.EXC] !== 0) { k = i; trap = Trap.RAISE; break run; }
         break;
       }
 
@@ -147,7 +151,7 @@ export function execBlock(h: Hart, blk: Block): number {
 
       case Op.FENCE: break;
       case Op.FENCE_I: pc = pc + r[b + 7]; k = i + 1; break run; // stores already invalidated decoded blocks
-      case Op.ECALL: done(h, i); setPc(st, pc); takeTrap(h, Cause.ECALL_U + st[S.PRIV], false, 0, 0); return i;
+      case Op.ECALL: k = i; trap = Trap.ECALL; break run;
       case Op.EBREAK: done(h, i); setPc(st, pc); takeTrap(h, Cause.BREAKPOINT, false, st[S.PC], st[S.PC + 1]); return i;
       case Op.MRET:
         if (st[S.PRIV] !== Mode.M) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
@@ -177,13 +181,13 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.FSW: store32(h, lo, hi, f[s2]); break;
           default: store64(h, lo, hi, f[s2], f[s2 + 1]); break;
         }
-        if (st[S.EXC] !== 0) { done(h, i); setPc(st, pc); h.raise(); return i; }
+        if (st[S.EXC] !== 0) { k = i; trap = Trap.RAISE; break run; }
         if (r[b] === Op.FLW || r[b] === Op.FLD) st[S.MSTATUS] |= St.FS;
         break;
       }
       default:
         if (r[b] >= Op.LR_W && r[b] <= Op.AMOMAXU_D) {
-          if (!execAmo(h, r[b], d, s1, s2)) { done(h, i); setPc(st, pc); h.raise(); return i; }
+          if (!execAmo(h, r[b], d, s1, s2)) { k = i; trap = Trap.RAISE; break run; }
         } else if (!execFp(h, r[b], d, s1, s2, r[b + 5], r[b + 6])) {
           done(h, i); illegal(h, pc, blk.raw[i]); return i;
         }
@@ -195,5 +199,8 @@ export function execBlock(h: Hart, blk: Block): number {
   const lo = pc >>> 0;
   st[S.PC] = lo;
   st[S.PC + 1] = pc >= 0 && pc < TWO32 ? 0 : (pc - lo) / TWO32; // the common case, RAM below 4 GiB, without the arithmetic
-  return done(h, k);
+  done(h, k);
+  if (trap === Trap.RAISE) h.raise(); // the exception a memory helper recorded
+  else if (trap === Trap.ECALL) takeTrap(h, Cause.ECALL_U + st[S.PRIV], false, 0, 0);
+  return k;
 }
