@@ -29,7 +29,7 @@ export type Exit =
     /** xepc and xtval as int32 pairs: exact, and no bigint (the kernel's number-based view). */
     pcLo: number; pcHi: number; tvalLo: number; tvalHi: number;
   }
-  /** The instruction budget is used up. */
+  /** The budget is used up: steps, i.e. instructions retired plus traps taken (see Hart.run). */
   | { kind: 'budget' }
   /** wfi with no enabled interrupt that time alone can raise: only a device (host I/O) can wake it. */
   | { kind: 'wfi' }
