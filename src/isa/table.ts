@@ -1,7 +1,11 @@
-// The instruction table: the one source of truth for RV64GC encodings.
-// It feeds the decoder (decode.ts), the disassembler (disasm.ts) and the
-// tests. Op numbers are a const enum so the interpreter's switch compiles to
-// a jump table; a test checks that TABLE lists every Op exactly once, in order.
+// The instruction table: the one source of truth for RV64GC encodings and
+// for each instruction's properties (ends a block, may trap, FP, which
+// registers it reads and writes, uses a rounding mode). It feeds the decoder
+// (decode.ts), the disassembler (disasm.ts), the block builder
+// (machine/blocks.ts), the interpreter's FP group (machine/exec-sys.ts) and
+// the tests. Op numbers are a const enum so the interpreter's switch
+// compiles to a jump table; a test checks that TABLE lists every Op exactly
+// once, in order (test/isa.test.ts).
 
 /** Operand shapes; the decoder and disassembler read fields by format. */
 export const enum Fmt {
@@ -51,12 +55,31 @@ export const enum Op {
   COUNT,
 }
 
+/** Instruction properties, as bits of InsnDef.props. */
+export const enum Prop {
+  /** Ends a decoded block: a control transfer, or anything that may change mode, translation or interrupts. */
+  ENDS = 1,
+  /** May raise a synchronous exception when executed (fetch faults belong to the fetch, not the instruction). */
+  TRAPS = 2,
+  /** F or D: illegal while mstatus.FS is Off (priv 3.1.6.6). */
+  FP = 4,
+  /** Has an rm field that selects a rounding mode (unpriv 13.2: rm 5, 6 and a bad DYN are illegal). */
+  RM = 8,
+}
+
+/** Which register file an operand field names. */
+export const enum Reg { NONE = 0, X = 1, F = 2 }
+
 export interface InsnDef {
   op: Op;
   name: string; // assembler mnemonic
   match: number; // inst & mask === match
   mask: number;
   fmt: Fmt;
+  /** Prop bits. */
+  props: number;
+  /** The register file each field names (Reg): rd is written, rs1..rs3 are read. */
+  rd: Reg; rs1: Reg; rs2: Reg; rs3: Reg;
 }
 
 // Masks for the common shapes (unpriv chapter 34, "RV32/64G Instruction Set Listings").
@@ -77,9 +100,39 @@ const i = (f3: number, opc: number) => ((f3 << 12) | opc) >>> 0;
 const amo = (f5: number, f3: number) => ((f5 << 27) | (f3 << 12) | 0x2f) >>> 0;
 const fr1 = (f7: number, rs2: number) => ((f7 << 25) | (rs2 << 20) | 0x53) >>> 0;
 
-function d(op: Op, name: string, match: number, mask: number, fmt: Fmt): InsnDef {
-  return { op, name, match: match >>> 0, mask: mask >>> 0, fmt };
+const X = Reg.X, F = Reg.F, N = Reg.NONE;
+
+/** [rd, rs1, rs2, rs3] for each format (the operand shapes of unpriv 2.3, 13 and 14). */
+const FMT_REGS: Record<Fmt, [Reg, Reg, Reg, Reg]> = {
+  [Fmt.R]: [X, X, X, N], [Fmt.I]: [X, X, N, N], [Fmt.S]: [N, X, X, N], [Fmt.B]: [N, X, X, N],
+  [Fmt.U]: [X, N, N, N], [Fmt.J]: [X, N, N, N], [Fmt.SH]: [X, X, N, N], [Fmt.SHW]: [X, X, N, N],
+  [Fmt.CSR]: [X, X, N, N], [Fmt.CSRI]: [X, N, N, N], [Fmt.AMO]: [X, X, X, N], [Fmt.LR]: [X, X, N, N],
+  [Fmt.NONE]: [N, N, N, N], [Fmt.FENCE]: [N, N, N, N], [Fmt.SFENCE]: [N, X, X, N],
+  [Fmt.FL]: [F, X, N, N], [Fmt.FS]: [N, X, F, N], [Fmt.FR]: [F, F, F, N], [Fmt.FR1]: [F, F, N, N],
+  [Fmt.FR4]: [F, F, F, F], [Fmt.FCMP]: [X, F, F, N], [Fmt.F2X]: [X, F, N, N], [Fmt.X2F]: [F, X, N, N],
+};
+
+const FP_FMTS = new Set([Fmt.FL, Fmt.FS, Fmt.FR, Fmt.FR1, Fmt.FR4, Fmt.FCMP, Fmt.F2X, Fmt.X2F]);
+
+/**
+ * A table entry. Properties that follow from the format are derived here:
+ * the register files, FP, and RM (an FP computation whose mask leaves
+ * funct3 free). `props` adds the rest (ENDS, TRAPS); loads, stores, AMOs and
+ * FP instructions may always trap.
+ */
+function d(op: Op, name: string, match: number, mask: number, fmt: Fmt, props = 0): InsnDef {
+  const [rd, rs1, rs2, rs3] = FMT_REGS[fmt];
+  let p = props;
+  if (FP_FMTS.has(fmt)) p |= Prop.FP | Prop.TRAPS;
+  if (FP_FMTS.has(fmt) && fmt !== Fmt.FL && fmt !== Fmt.FS && (mask & 0x7000) === 0) p |= Prop.RM;
+  if (fmt === Fmt.S || fmt === Fmt.AMO || fmt === Fmt.LR || ((match & 0x7f) === 0x03 && fmt === Fmt.I)) p |= Prop.TRAPS;
+  return { op, name, match: match >>> 0, mask: mask >>> 0, fmt, props: p, rd, rs1, rs2, rs3 };
 }
+
+/** A control transfer: ends the block, never traps itself (IALIGN = 16 with C: no misaligned target). */
+const JUMP = Prop.ENDS;
+/** A system instruction: ends the block (mode, translation or interrupts may change) and may trap. */
+const SYS = Prop.ENDS | Prop.TRAPS;
 
 function amoDefs(first: Op, f3: number, sfx: string): InsnDef[] {
   const f5 = [0x02, 0x03, 0x01, 0x00, 0x04, 0x0c, 0x08, 0x10, 0x14, 0x18, 0x1c];
@@ -131,12 +184,12 @@ function fpIntDefs(fmt: number, s: string, x: string, ops: Op[]): InsnDef[] {
 }
 
 export const TABLE: readonly InsnDef[] = [
-  d(Op.ILLEGAL, 'illegal', 0, 0xffffffff, Fmt.NONE),
+  d(Op.ILLEGAL, 'illegal', 0, 0xffffffff, Fmt.NONE, SYS),
   d(Op.LUI, 'lui', 0x37, OPC, Fmt.U),
   d(Op.AUIPC, 'auipc', 0x17, OPC, Fmt.U),
-  d(Op.JAL, 'jal', 0x6f, OPC, Fmt.J),
-  d(Op.JALR, 'jalr', i(0, 0x67), F3, Fmt.I),
-  ...['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'].map((n, k) => d(Op.BEQ + k, n, i([0, 1, 4, 5, 6, 7][k], 0x63), F3, Fmt.B)),
+  d(Op.JAL, 'jal', 0x6f, OPC, Fmt.J, JUMP),
+  d(Op.JALR, 'jalr', i(0, 0x67), F3, Fmt.I, JUMP),
+  ...['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'].map((n, k) => d(Op.BEQ + k, n, i([0, 1, 4, 5, 6, 7][k], 0x63), F3, Fmt.B, JUMP)),
   ...['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu'].map((n, k) => d(Op.LB + k, n, i(k, 0x03), F3, Fmt.I)),
   ...['sb', 'sh', 'sw', 'sd'].map((n, k) => d(Op.SB + k, n, i(k, 0x23), F3, Fmt.S)),
   d(Op.ADDI, 'addi', i(0, 0x13), F3, Fmt.I),
@@ -174,15 +227,15 @@ export const TABLE: readonly InsnDef[] = [
   d(Op.REMW, 'remw', r(1, 6, 0x3b), F7, Fmt.R),
   d(Op.REMUW, 'remuw', r(1, 7, 0x3b), F7, Fmt.R),
   d(Op.FENCE, 'fence', i(0, 0x0f), F3, Fmt.FENCE),
-  d(Op.FENCE_I, 'fence.i', i(1, 0x0f), F3, Fmt.NONE),
-  d(Op.ECALL, 'ecall', 0x00000073, ALL, Fmt.NONE),
-  d(Op.EBREAK, 'ebreak', 0x00100073, ALL, Fmt.NONE),
-  d(Op.SRET, 'sret', 0x10200073, ALL, Fmt.NONE),
-  d(Op.MRET, 'mret', 0x30200073, ALL, Fmt.NONE),
-  d(Op.WFI, 'wfi', 0x10500073, ALL, Fmt.NONE),
-  d(Op.SFENCE_VMA, 'sfence.vma', 0x12000073, 0xfe007fff, Fmt.SFENCE),
-  ...['csrrw', 'csrrs', 'csrrc'].map((n, k) => d(Op.CSRRW + k, n, i(k + 1, 0x73), F3, Fmt.CSR)),
-  ...['csrrwi', 'csrrsi', 'csrrci'].map((n, k) => d(Op.CSRRWI + k, n, i(k + 5, 0x73), F3, Fmt.CSRI)),
+  d(Op.FENCE_I, 'fence.i', i(1, 0x0f), F3, Fmt.NONE, Prop.ENDS), // the next fetch must see earlier stores
+  d(Op.ECALL, 'ecall', 0x00000073, ALL, Fmt.NONE, SYS),
+  d(Op.EBREAK, 'ebreak', 0x00100073, ALL, Fmt.NONE, SYS),
+  d(Op.SRET, 'sret', 0x10200073, ALL, Fmt.NONE, SYS),
+  d(Op.MRET, 'mret', 0x30200073, ALL, Fmt.NONE, SYS),
+  d(Op.WFI, 'wfi', 0x10500073, ALL, Fmt.NONE, SYS),
+  d(Op.SFENCE_VMA, 'sfence.vma', 0x12000073, 0xfe007fff, Fmt.SFENCE, SYS),
+  ...['csrrw', 'csrrs', 'csrrc'].map((n, k) => d(Op.CSRRW + k, n, i(k + 1, 0x73), F3, Fmt.CSR, SYS)),
+  ...['csrrwi', 'csrrsi', 'csrrci'].map((n, k) => d(Op.CSRRWI + k, n, i(k + 5, 0x73), F3, Fmt.CSRI, SYS)),
   ...amoDefs(Op.LR_W, 2, 'w'),
   ...amoDefs(Op.LR_D, 3, 'd'),
   d(Op.FLW, 'flw', i(2, 0x07), F3, Fmt.FL),
@@ -211,3 +264,6 @@ export function writesIntRd(fmt: Fmt): boolean {
       return false;
   }
 }
+
+/** Prop bits by op (TABLE[op].props), for lookups on hot paths. */
+export const PROPS: Uint8Array = Uint8Array.from(TABLE, (def) => def.props);

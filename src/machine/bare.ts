@@ -12,7 +12,7 @@ export class BareError extends Error {}
 
 export interface BareOptions {
   memBytes?: number;
-  /** Stop after this many retired instructions (outcome 'max-insns'). */
+  /** Stop after this many steps: retired instructions plus traps taken, so a fault loop stops too (outcome 'max-insns'). */
   maxInsns?: number;
   /** Receives the bytes the program prints (HTIF console and UART). */
   console?: (bytes: Uint8Array) => void;
@@ -67,7 +67,7 @@ export class BareMachine {
     }
     const hart = this.board.hart;
     hart.blocks.caching = opts.decodeCache ?? true;
-    hart.pc = Number(BigInt.asIntN(64, image.entry));
+    hart.setPc64(image.entry);
     if (opts.traceInsns) {
       const emit = opts.traceInsns;
       hart.onInsn = (pc, bits) => emit(insnLine(pc, bits));
@@ -80,7 +80,7 @@ export class BareMachine {
    */
   step(slice = 1 << 22): BareResult | undefined {
     const hart = this.board.hart;
-    const budget = Math.min(slice, this.maxInsns - hart.instret);
+    const budget = Math.min(slice, this.maxInsns - hart.steps());
     const exit = budget > 0 ? hart.run(budget) : { kind: 'budget' as const };
     this.flush();
     switch (exit.kind) {
@@ -88,7 +88,7 @@ export class BareMachine {
         if (exit.status < 0) return this.result('htif-unsupported', 0);
         return this.result(exit.status === 0 ? 'pass' : 'fail', exit.status);
       case 'budget':
-        return hart.instret >= this.maxInsns ? this.result('max-insns', 0) : undefined;
+        return hart.steps() >= this.maxInsns ? this.result('max-insns', 0) : undefined;
       case 'wfi':
         return this.board.uart.hasInput ? undefined : this.result('idle', 0);
       case 'trap': // no native regions are registered for bare programs

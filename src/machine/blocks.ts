@@ -7,7 +7,7 @@
 
 import { type Bus, Hook, PageFlag, PAGE, HOOK_SHIFT } from './bus.js';
 import { REC, decodeInto } from '../isa/decode.js';
-import { Op } from '../isa/table.js';
+import { PROPS, Prop } from '../isa/table.js';
 
 export interface Block {
   recs: Int32Array; // n records of REC int32 (see isa/decode.ts)
@@ -27,11 +27,8 @@ function makeBlock(recs: Int32Array, raw: Int32Array, n: number, live: boolean):
 
 const MAX_BLOCK = 64;
 
-/** Ops after which a block ends: control transfers and anything that may change mode, translation or interrupts. */
-const ENDS = new Uint8Array(Op.COUNT);
-for (const op of [Op.JAL, Op.JALR, Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU, Op.ECALL, Op.EBREAK,
-  Op.SRET, Op.MRET, Op.WFI, Op.SFENCE_VMA, Op.FENCE_I, Op.CSRRW, Op.CSRRS, Op.CSRRC, Op.CSRRWI, Op.CSRRSI,
-  Op.CSRRCI, Op.ILLEGAL]) ENDS[op] = 1;
+/** Ops after which a block ends (the table's Prop.ENDS): control transfers and anything that may change mode, translation or interrupts. */
+const ENDS = Uint8Array.from(PROPS, (p) => p & Prop.ENDS);
 
 export class BlockCache {
   private readonly pages: (Array<Block | undefined> | undefined)[];

@@ -2,35 +2,31 @@
 // switch: Zicsr, A (LR/SC and AMOs) and the F/D arithmetic.
 
 import type { Hart } from './hart.js';
-import { Op } from '../isa/table.js';
+import { Op, PROPS, Prop } from '../isa/table.js';
 import { X0_SINK } from '../isa/decode.js';
-import { csrRead, csrWrite, St } from './csr.js';
+import { csrReadPair, csrWritePair, csrOut, St } from './csr.js';
 import { Access } from './mmu.js';
 import { amoAddress } from './mem.js';
-
-const pairOf = (x: Int32Array, i: number) => (BigInt(x[i + 1]) << 32n) | BigInt(x[i] >>> 0);
 
 /**
  * Executes a Zicsr instruction. Returns false when it is illegal (the caller
  * raises illegal-instruction). unpriv 9.1: CSRRS/CSRRC with rs1=x0 and the
- * immediate forms with uimm=0 do not write, so they never fault on read-only CSRs.
+ * immediate forms with uimm=0 do not write, so they never fault on read-only
+ * CSRs. Moves int32 pairs (csr.ts): no bigint.
  */
 export function execCsr(h: Hart, op: Op, d: number, s1: number, csr: number): boolean {
-  const old = csrRead(h, csr);
-  if (old === undefined) return false;
+  if (!csrReadPair(h, csr)) return false;
+  const oldLo = csrOut.lo, oldHi = csrOut.hi;
   const imm = op >= Op.CSRRWI;
-  const src = imm ? BigInt(s1) : pairOf(h.x, s1);
-  let v = old, write = true;
+  const srcLo = imm ? s1 : h.x[s1], srcHi = imm ? 0 : h.x[s1 + 1];
+  let lo: number, hi: number, write = true;
   switch (op) {
-    case Op.CSRRW: case Op.CSRRWI: v = src; break;
-    case Op.CSRRS: case Op.CSRRSI: v = old | src; write = s1 !== 0; break;
-    default: v = old & ~src; write = s1 !== 0; break;
+    case Op.CSRRW: case Op.CSRRWI: lo = srcLo; hi = srcHi; break;
+    case Op.CSRRS: case Op.CSRRSI: lo = oldLo | srcLo; hi = oldHi | srcHi; write = s1 !== 0; break;
+    default: lo = oldLo & ~srcLo; hi = oldHi & ~srcHi; write = s1 !== 0; break;
   }
-  if (write && !csrWrite(h, csr, BigInt.asUintN(64, v))) return false;
-  if (d !== X0_SINK) {
-    h.x[d] = Number(BigInt.asIntN(32, old));
-    h.x[d + 1] = Number(BigInt.asIntN(32, old >> 32n));
-  }
+  if (write && !csrWritePair(h, csr, lo, hi)) return false;
+  if (d !== X0_SINK) { h.x[d] = oldLo; h.x[d + 1] = oldHi; }
   return true;
 }
 
@@ -92,7 +88,7 @@ function amoCompute(k: number, al: number, ah: number, bl: number, bh: number): 
 export function execFp(h: Hart, op: Op, d: number, s1: number, s2: number, s3: number, rmField: number): boolean {
   if ((h.mstatus & St.FS) === 0 || op < Op.FMADD_S || op >= Op.COUNT) return false;
   const rm = rmField === 7 ? h.fpu.frm : rmField;
-  if (rm > 4 && usesRm(op)) return false;
+  if (rm > 4 && (PROPS[op] & Prop.RM) !== 0) return false;
   const u = h.fpu, rd = d >> 1, a = s1 >> 1, b = s2 >> 1, c = s3 >> 1;
   switch (op) {
     case Op.FMADD_S: u.fmadd_s(rd, a, b, c, rm); break;
@@ -157,16 +153,4 @@ export function execFp(h: Hart, op: Op, d: number, s1: number, s2: number, s3: n
   }
   h.mstatus |= St.FS; // priv 3.1.6.6: FS becomes Dirty (fflags may have changed even for compares)
   return true;
-}
-
-/** Ops whose funct3 is a rounding mode (the rest use funct3 as an opcode field). */
-function usesRm(op: Op): boolean {
-  switch (op) {
-    case Op.FSGNJ_S: case Op.FSGNJN_S: case Op.FSGNJX_S: case Op.FMIN_S: case Op.FMAX_S: case Op.FMV_X_W:
-    case Op.FEQ_S: case Op.FLT_S: case Op.FLE_S: case Op.FCLASS_S: case Op.FMV_W_X:
-    case Op.FSGNJ_D: case Op.FSGNJN_D: case Op.FSGNJX_D: case Op.FMIN_D: case Op.FMAX_D: case Op.FMV_X_D:
-    case Op.FEQ_D: case Op.FLT_D: case Op.FLE_D: case Op.FCLASS_D: case Op.FMV_D_X:
-      return false;
-    default: return true;
-  }
 }

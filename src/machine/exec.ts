@@ -16,13 +16,15 @@ import * as alu from './alu.js';
 import { Cause, Mode, takeTrap } from './trap.js';
 import { St } from './csr.js';
 import { execCsr, execAmo, execFp } from './exec-sys.js';
+import { S, T } from './layout.js';
 
 const TWO32 = 4294967296;
 
 /** Retires k instructions (one cycle each). Trap paths call it before taking the trap, so the trap sees the time of the faulting instruction. */
 function done(h: Hart, k: number): number {
-  h.cycle += k;
-  h.instret += k;
+  const t = h.t;
+  t[T.CYCLE] += k;
+  t[T.INSTRET] += k;
   return k;
 }
 
@@ -38,33 +40,46 @@ function setNum(x: Int32Array, d: number, v: number): void {
 
 /** Takes illegal-instruction at pc with tval = the instruction bits (priv 3.1.16). */
 export function illegal(h: Hart, pc: number, bits: number): void {
-  h.pc = pc;
-  takeTrap(h, Cause.ILLEGAL, false, BigInt(bits >>> 0));
+  setPc(h.s, pc);
+  takeTrap(h, Cause.ILLEGAL, false, bits, 0);
+}
+
+/** How a block ended, when an instruction trapped (the trap is taken after the pc and the counters are stored). */
+const enum Trap { NONE, RAISE, ECALL }
+
+/** Sets pc to v, a pc an instruction computed from its own (exact: |v| < 2^53). */
+function setPc(st: Int32Array, v: number): void {
+  const lo = v >>> 0;
+  st[S.PC] = lo;
+  st[S.PC + 1] = (v - lo) / TWO32; // an exact integer: no rounding, unlike Math.floor(v / 2^32)
 }
 
 export function execBlock(h: Hart, blk: Block): number {
-  const x = h.x, f = h.f, r = blk.recs, n = blk.n;
+  const x = h.x, f = h.f, st = h.s, r = blk.recs, n = blk.n;
   const trace = h.onInsn;
-  let pc = h.pc;
-  for (let i = 0, b = 0; i < n; i++, b += REC) {
+  // As a number: exact, since the block was fetched there (RAM, or a sign-extended Sv39 address).
+  let pc = st[S.PC + 1] * TWO32 + (st[S.PC] >>> 0);
+  let k = n; // instructions retired
+  let trap = Trap.NONE; // a trap the instruction at pc raised (it did not retire)
+  run: for (let i = 0, b = 0; i < n; i++, b += REC) {
     if (trace !== undefined) trace(pc, blk.raw[i]);
     const d = r[b + 1], s1 = r[b + 2], s2 = r[b + 3], imm = r[b + 4];
     switch (r[b]) {
       case Op.LUI: x[d] = imm; x[d + 1] = imm >> 31; break;
       case Op.AUIPC: setNum(x, d, pc + imm); break;
-      case Op.JAL: setNum(x, d, pc + r[b + 7]); h.pc = pc + imm; return done(h, i + 1);
+      case Op.JAL: setNum(x, d, pc + r[b + 7]); pc = pc + imm; k = i + 1; break run;
       case Op.JALR: {
         const al = x[s1], lo = ((al + imm) | 0) & ~1, hi = addHi(al, x[s1 + 1], imm, (al + imm) | 0);
         setNum(x, d, pc + r[b + 7]);
-        h.pc = hi * TWO32 + (lo >>> 0);
+        st[S.PC] = lo; st[S.PC + 1] = hi; // all 64 bits: the target may be far above 2^53
         return done(h, i + 1);
       }
-      case Op.BEQ: h.pc = x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1] ? pc + imm : pc + r[b + 7]; return done(h, i + 1);
-      case Op.BNE: h.pc = x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1] ? pc + imm : pc + r[b + 7]; return done(h, i + 1);
-      case Op.BLT: h.pc = alu.lt64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; return done(h, i + 1);
-      case Op.BGE: h.pc = !alu.lt64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; return done(h, i + 1);
-      case Op.BLTU: h.pc = alu.ltu64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; return done(h, i + 1);
-      case Op.BGEU: h.pc = !alu.ltu64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; return done(h, i + 1);
+      case Op.BEQ: pc = x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1] ? pc + imm : pc + r[b + 7]; k = i + 1; break run;
+      case Op.BNE: pc = x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1] ? pc + imm : pc + r[b + 7]; k = i + 1; break run;
+      case Op.BLT: pc = alu.lt64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; k = i + 1; break run;
+      case Op.BGE: pc = !alu.lt64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; k = i + 1; break run;
+      case Op.BLTU: pc = alu.ltu64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; k = i + 1; break run;
+      case Op.BGEU: pc = !alu.ltu64(x[s1], x[s1 + 1], x[s2], x[s2 + 1]) ? pc + imm : pc + r[b + 7]; k = i + 1; break run;
 
       case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU: {
         const al = x[s1], lo = (al + imm) | 0, hi = addHi(al, x[s1 + 1], imm, lo);
@@ -78,7 +93,7 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.LWU: v = load32(h, lo, hi) | 0; vh = 0; break;
           default: v = load64(h, lo, hi); vh = mem.hi; break;
         }
-        if (h.exc !== 0) { done(h, i); h.pc = pc; h.raise(); return i; }
+        if (st[S.EXC] !== 0) { k = i; trap = Trap.RAISE; break run; }
         x[d] = v; x[d + 1] = vh;
         break;
       }
@@ -90,7 +105,7 @@ export function execBlock(h: Hart, blk: Block): number {
           case Op.SW: store32(h, lo, hi, x[s2]); break;
           default: store64(h, lo, hi, x[s2], x[s2 + 1]); break;
         }
-        if (h.exc !== 0) { done(h, i); h.pc = pc; h.raise(); return i; }
+        if (st[S.EXC] !== 0) { k = i; trap = Trap.RAISE; break run; }
         break;
       }
 
@@ -135,44 +150,44 @@ export function execBlock(h: Hart, blk: Block): number {
       case Op.DIVUW: case Op.REMUW: { const v = alu.divu32(x[s1], x[s2], r[b] === Op.REMUW); x[d] = v; x[d + 1] = v >> 31; break; }
 
       case Op.FENCE: break;
-      case Op.FENCE_I: h.pc = pc + r[b + 7]; return done(h, i + 1); // stores already invalidated decoded blocks
-      case Op.ECALL: done(h, i); h.pc = pc; takeTrap(h, Cause.ECALL_U + h.priv, false, 0n); return i;
-      case Op.EBREAK: done(h, i); h.pc = pc; takeTrap(h, Cause.BREAKPOINT, false, BigInt.asUintN(64, BigInt(pc))); return i;
+      case Op.FENCE_I: pc = pc + r[b + 7]; k = i + 1; break run; // stores already invalidated decoded blocks
+      case Op.ECALL: k = i; trap = Trap.ECALL; break run;
+      case Op.EBREAK: done(h, i); setPc(st, pc); takeTrap(h, Cause.BREAKPOINT, false, st[S.PC], st[S.PC + 1]); return i;
       case Op.MRET:
-        if (h.priv !== Mode.M) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
+        if (st[S.PRIV] !== Mode.M) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         h.mret(); return done(h, i + 1);
       case Op.SRET: // priv 3.1.6.5: "When TSR=1, attempts to execute SRET while executing in S-mode will raise an illegal instruction exception."
-        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TSR))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
+        if (st[S.PRIV] === Mode.U || (st[S.PRIV] === Mode.S && (st[S.MSTATUS] & St.TSR))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         h.sret(); return done(h, i + 1);
       case Op.WFI: // priv 3.1.6.5 (TW): we choose a time limit of zero, so wfi below M with TW=1 traps at once; U-mode always traps.
-        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TW))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
-        h.wfi = true; h.pc = pc + r[b + 7]; return done(h, i + 1);
+        if (st[S.PRIV] === Mode.U || (st[S.PRIV] === Mode.S && (st[S.MSTATUS] & St.TW))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
+        h.wfi = true; pc = pc + r[b + 7]; k = i + 1; break run;
       case Op.SFENCE_VMA:
-        if (h.priv === Mode.U || (h.priv === Mode.S && (h.mstatus & St.TVM))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
-        h.flushTlbs(); h.pc = pc + r[b + 7]; return done(h, i + 1);
+        if (st[S.PRIV] === Mode.U || (st[S.PRIV] === Mode.S && (st[S.MSTATUS] & St.TVM))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
+        h.flushTlbs(); pc = pc + r[b + 7]; k = i + 1; break run;
       case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
         done(h, i); // CSR reads of cycle/instret/time see every earlier instruction of the block
         if (!execCsr(h, r[b], d, s1, imm)) { illegal(h, pc, blk.raw[i]); return i; }
-        h.pc = pc + r[b + 7];
+        setPc(st, pc + r[b + 7]);
         return i + done(h, 1);
       case Op.ILLEGAL: done(h, i); illegal(h, pc, blk.raw[i]); return i;
 
       case Op.FLW: case Op.FLD: case Op.FSW: case Op.FSD: {
-        if ((h.mstatus & St.FS) === 0) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
+        if ((st[S.MSTATUS] & St.FS) === 0) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
         const al = x[s1], lo = (al + imm) | 0, hi = addHi(al, x[s1 + 1], imm, lo);
         switch (r[b]) {
-          case Op.FLW: { const v = load32(h, lo, hi); if (h.exc === 0) { f[d] = v; f[d + 1] = -1; } break; }
-          case Op.FLD: { const v = load64(h, lo, hi); if (h.exc === 0) { f[d] = v; f[d + 1] = mem.hi; } break; }
+          case Op.FLW: { const v = load32(h, lo, hi); if (st[S.EXC] === 0) { f[d] = v; f[d + 1] = -1; } break; }
+          case Op.FLD: { const v = load64(h, lo, hi); if (st[S.EXC] === 0) { f[d] = v; f[d + 1] = mem.hi; } break; }
           case Op.FSW: store32(h, lo, hi, f[s2]); break;
           default: store64(h, lo, hi, f[s2], f[s2 + 1]); break;
         }
-        if (h.exc !== 0) { done(h, i); h.pc = pc; h.raise(); return i; }
-        if (r[b] === Op.FLW || r[b] === Op.FLD) h.mstatus |= St.FS;
+        if (st[S.EXC] !== 0) { k = i; trap = Trap.RAISE; break run; }
+        if (r[b] === Op.FLW || r[b] === Op.FLD) st[S.MSTATUS] |= St.FS;
         break;
       }
       default:
         if (r[b] >= Op.LR_W && r[b] <= Op.AMOMAXU_D) {
-          if (!execAmo(h, r[b], d, s1, s2)) { done(h, i); h.pc = pc; h.raise(); return i; }
+          if (!execAmo(h, r[b], d, s1, s2)) { k = i; trap = Trap.RAISE; break run; }
         } else if (!execFp(h, r[b], d, s1, s2, r[b + 5], r[b + 6])) {
           done(h, i); illegal(h, pc, blk.raw[i]); return i;
         }
@@ -180,6 +195,12 @@ export function execBlock(h: Hart, blk: Block): number {
     }
     pc += r[b + 7];
   }
-  h.pc = pc;
-  return done(h, n);
+  // The next pc, stored here once (inline: a double passed to a call that is not inlined is boxed on the heap).
+  const lo = pc >>> 0;
+  st[S.PC] = lo;
+  st[S.PC + 1] = pc >= 0 && pc < TWO32 ? 0 : (pc - lo) / TWO32; // the common case, RAM below 4 GiB, without the arithmetic
+  done(h, k);
+  if (trap === Trap.RAISE) h.raise(); // the exception a memory helper recorded
+  else if (trap === Trap.ECALL) takeTrap(h, Cause.ECALL_U + st[S.PRIV], false, 0, 0);
+  return k;
 }

@@ -9,63 +9,102 @@
 
 import type { Bus } from './bus.js';
 import { PageFlag } from './bus.js';
-import { allocRegs } from './layout.js';
+import { allocState, resetState, S, T } from './layout.js';
+import { pairBig, setPairBig, setPairNum, TWO32 } from './pair.js';
+import * as timer from './timer.js';
 import { Fpu } from './fpu.js';
 import { Access, Tlb, walk, TLB_MASK, type WalkCtx } from './mmu.js';
 import { Cause, Mode, takeTrap, pendingInterrupt, INTERRUPT_NAMES } from './trap.js';
-import { Irq, St, ENVCFG_STCE } from './csr.js';
+import { Irq, St } from './csr.js';
 import { BlockCache, type Block } from './blocks.js';
 import { execBlock } from './exec.js';
-import { csrRead, csrWrite } from './csr.js';
+import { csrRead, csrWrite, csrReadPair, csrWritePair, csrOut } from './csr.js';
 import type { HartPort, RegSave } from './port.js';
 import { Tracer } from '../trace/events.js';
 
 export type Exit =
   /** The hart reached a native (host-implemented) region: a trap handed to the kernel. */
-  | { kind: 'trap'; cause: number; interrupt: boolean; tval: bigint; pc: bigint }
-  /** The instruction budget is used up. */
+  | {
+    kind: 'trap'; cause: number; interrupt: boolean; tval: bigint; pc: bigint;
+    /** xepc and xtval as int32 pairs: exact, and no bigint (the kernel's number-based view). */
+    pcLo: number; pcHi: number; tvalLo: number; tvalHi: number;
+  }
+  /** The budget is used up: steps, i.e. instructions retired plus traps taken (see Hart.run). */
   | { kind: 'budget' }
   /** wfi with no enabled interrupt that time alone can raise: only a device (host I/O) can wake it. */
   | { kind: 'wfi' }
   /** A device asked the run to stop (HTIF exit). */
   | { kind: 'halt'; status: number };
 
-export const CYCLES_PER_TICK = 100; // 1 GHz core clock, 10 MHz mtime (DESIGN.md "Time")
-const TWO32 = 4294967296;
-const MAX64 = (1n << 64n) - 1n;
+export { CYCLES_PER_TICK } from './timer.js';
+
+/** The trap Exit: the trap's registers as int32 pairs (exact), with the older bigint view computed on demand. */
+class TrapExit {
+  readonly kind = 'trap';
+  constructor(readonly cause: number, readonly interrupt: boolean,
+    readonly pcLo: number, readonly pcHi: number, readonly tvalLo: number, readonly tvalHi: number) {}
+  get pc(): bigint { return (BigInt(this.pcHi >>> 0) << 32n) | BigInt(this.pcLo >>> 0); }
+  get tval(): bigint { return (BigInt(this.tvalHi >>> 0) << 32n) | BigInt(this.tvalLo >>> 0); }
+}
 
 export class Hart implements HartPort {
   readonly x: Int32Array;
   readonly f: Int32Array;
+  /** The state words and the counters (layout.ts): the one copy of pc, the mode, the hot CSRs and the time. */
+  readonly s: Int32Array;
+  readonly t: Float64Array;
   readonly fpu: Fpu;
   readonly bus: Bus;
   readonly hartId: number;
   readonly blocks: BlockCache;
 
-  pc = 0; // virtual pc as a signed 64-bit value in a JS number
-  priv: Mode = Mode.M;
-  mstatus = 0;
-  mie = 0; mipSw = 0; mipHw = 0; medeleg = 0; mideleg = 0;
-  mcounteren = 0; scounteren = 0;
-  mtvec = 0n; stvec = 0n; mepc = 0n; sepc = 0n; mcause = 0n; scause = 0n; mtval = 0n; stval = 0n;
-  mscratch = 0n; sscratch = 0n; satp = 0n; menvcfg = 0n; senvcfg = 0n;
-  mtimecmp = MAX64; stimecmp = MAX64;
-  pmpcfg: bigint[] = new Array<bigint>(8).fill(0n);
-  pmpaddr: bigint[] = new Array<bigint>(64).fill(0n);
-  cycle = 0; instret = 0; mcycleOffset = 0n; minstretOffset = 0n;
-  mtimeOffset = 0;
+  // Views of the state in `s` and `t` (layout.ts), by their spec names.
+  get priv(): Mode { return this.s[S.PRIV] as Mode; }
+  set priv(v: Mode) { this.s[S.PRIV] = v; }
+  get mstatus(): number { return this.s[S.MSTATUS]; }
+  set mstatus(v: number) { this.s[S.MSTATUS] = v; }
+  get mie(): number { return this.s[S.MIE]; }
+  set mie(v: number) { this.s[S.MIE] = v; }
+  get mipSw(): number { return this.s[S.MIP_SW]; }
+  set mipSw(v: number) { this.s[S.MIP_SW] = v; }
+  get mipHw(): number { return this.s[S.MIP_HW]; }
+  set mipHw(v: number) { this.s[S.MIP_HW] = v; }
+  get medeleg(): number { return this.s[S.MEDELEG]; }
+  get mideleg(): number { return this.s[S.MIDELEG]; }
+  /** A pending exception from a memory helper: cause + 1, or 0 (its tval is the pair at S.EXC_TVAL). */
+  get exc(): number { return this.s[S.EXC]; }
+  /** Set when interrupt state may have changed; checked at the next block boundary. */
+  get irqDirty(): boolean { return this.s[S.IRQ_DIRTY] !== 0; }
+  set irqDirty(v: boolean) { this.s[S.IRQ_DIRTY] = v ? 1 : 0; }
+  /** LR reservation: RAM offset, or -1. */
+  get reservation(): number { return this.s[S.RESERVATION]; }
+  set reservation(v: number) { this.s[S.RESERVATION] = v; }
+  /** Virtual time: cycles since reset (1 GHz), instructions retired, traps taken. */
+  get cycle(): number { return this.t[T.CYCLE]; }
+  set cycle(v: number) { this.t[T.CYCLE] = v; }
+  get instret(): number { return this.t[T.INSTRET]; }
+  set instret(v: number) { this.t[T.INSTRET] = v; }
+  get traps(): number { return this.t[T.TRAPS]; }
+  /** Cycle at which the next enabled timer comparison becomes true. */
+  get nextTimer(): number { return this.t[T.NEXT_TIMER]; }
+
+  // The 64-bit CSRs as bigints: a slow view for tests and tools (the machine moves pairs).
+  get mepc(): bigint { return pairBig(this.s, S.MEPC); }
+  get sepc(): bigint { return pairBig(this.s, S.SEPC); }
+  get mcause(): bigint { return pairBig(this.s, S.MCAUSE); }
+  get scause(): bigint { return pairBig(this.s, S.SCAUSE); }
+  get mtval(): bigint { return pairBig(this.s, S.MTVAL); }
+  set mtval(v: bigint) { setPairBig(this.s, S.MTVAL, v); }
+  get stval(): bigint { return pairBig(this.s, S.STVAL); }
+  get mtvec(): bigint { return pairBig(this.s, S.MTVEC); }
+  set mtvec(v: bigint) { setPairBig(this.s, S.MTVEC, v); }
+  get stvec(): bigint { return pairBig(this.s, S.STVEC); }
+  get satp(): bigint { return pairBig(this.s, S.SATP); }
+  /** Sets satp without the csrw side effects: the caller calls translationChanged(). */
+  set satp(v: bigint) { setPairBig(this.s, S.SATP, v); }
 
   /** Incremented whenever instruction translation may change (privilege, satp, sfence): invalidates block chains. */
   epoch = 0;
-  /** Set when interrupt state may have changed; checked at the next block boundary. */
-  irqDirty = true;
-  /** Cycle at which the next enabled timer comparison becomes true. */
-  nextTimer = Infinity;
-  /** LR reservation: physical address, or -1. */
-  reservation = -1;
-  /** A pending exception from a memory helper: cause + 1, or 0. */
-  exc = 0;
-  excTval = 0n;
   /** Set by a device (HTIF) or wfi to end run() after the current block. */
   stop: Exit | undefined;
   wfi = false;
@@ -84,9 +123,11 @@ export class Hart implements HartPort {
 
   constructor(bus: Bus, hartId = 0, trace = new Tracer()) {
     this.trace = trace;
-    const regs = allocRegs();
-    this.x = regs.x;
-    this.f = regs.f;
+    const st = allocState();
+    this.x = st.x;
+    this.f = st.f;
+    this.s = st.s;
+    this.t = st.t;
     this.fpu = new Fpu(this.f, this.x);
     this.bus = bus;
     this.hartId = hartId;
@@ -95,21 +136,40 @@ export class Hart implements HartPort {
     this.rTlb = this.tlbs[Mode.M][Access.READ];
     this.wTlb = this.tlbs[Mode.M][Access.WRITE];
     this.xTlb = this.tlbs[Mode.M][Access.EXEC];
+    resetState(this.s, this.t);
   }
+
+  // ---- pc ---------------------------------------------------------------------
+
+  /**
+   * pc as a JS number: exact for every pc an instruction can execute at (RAM
+   * addresses and sign-extended Sv39 addresses are far below 2^53). The one
+   * exact copy is the pair at s[S.PC]; setPc64 and pcBig move all 64 bits.
+   */
+  get pc(): number { return this.s[S.PC + 1] * TWO32 + (this.s[S.PC] >>> 0); }
+  set pc(v: number) { setPairNum(this.s, S.PC, v); }
+
+  /** Sets pc to a 64-bit value given as a bigint (any sign; taken modulo 2^64). */
+  setPc64(v: bigint): void { setPairBig(this.s, S.PC, v); }
+
+  /** pc as an unsigned 64-bit bigint (exact; slow, for tools). */
+  pcBig(): bigint { return pairBig(this.s, S.PC); }
 
   // ---- the port -----------------------------------------------------------
 
   /**
-   * Runs until `budget` instructions have retired (checked at block
-   * boundaries), a native region is reached, wfi idles, or a device stops the
-   * run. Never throws for anything the guest does.
+   * Runs until `budget` steps are used (checked at block boundaries), a
+   * native region is reached, wfi idles, or a device stops the run. A step is
+   * a retired instruction or a trap taken: a trap retires nothing, so a loop
+   * in which every fetch or handler faults must still use up the budget.
+   * Never throws for anything the guest does.
    */
   run(budget: number): Exit {
-    const start = this.instret;
+    const s = this.s, t = this.t, end = this.steps() + budget;
     let prev: Block | undefined;
-    while (this.instret - start < budget) {
-      if (this.irqDirty || this.cycle >= this.nextTimer) this.checkInterrupts();
-      const pc = this.pc, ep = this.epoch;
+    while (t[T.INSTRET] + t[T.TRAPS] < end) {
+      if (s[S.IRQ_DIRTY] !== 0 || t[T.CYCLE] >= t[T.NEXT_TIMER]) this.checkInterrupts();
+      const pc = s[S.PC + 1] * TWO32 + (s[S.PC] >>> 0), ep = this.epoch;
       let blk: Block | undefined;
       // Chained successor: same pc, same translation epoch, still valid.
       if (prev !== undefined) {
@@ -132,19 +192,19 @@ export class Hart implements HartPort {
       execBlock(this, blk);
       prev = blk;
       if (this.wfi && this.idle()) return { kind: 'wfi' };
-      if (this.stop !== undefined) { const s = this.stop; this.stop = undefined; return s; }
+      if (this.stop !== undefined) { const stop = this.stop; this.stop = undefined; return stop; }
     }
     return { kind: 'budget' };
   }
 
   /** Architectural sret (priv 3.3.2), as the kernel's return to user mode. */
   sret(): void {
-    const s = this.mstatus;
-    this.pc = Number(BigInt.asIntN(64, this.sepc));
-    this.mstatus = (s & ~(St.SIE | St.SPP | St.MPRV)) | St.SPIE | ((s & St.SPIE) ? St.SIE : 0);
+    const st = this.s, s = st[S.MSTATUS];
+    st[S.PC] = st[S.SEPC]; st[S.PC + 1] = st[S.SEPC + 1];
+    st[S.MSTATUS] = (s & ~(St.SIE | St.SPP | St.MPRV)) | St.SPIE | ((s & St.SPIE) ? St.SIE : 0);
     this.setPriv((s & St.SPP) ? Mode.S : Mode.U);
-    this.irqDirty = true;
-    if (this.trace.on) this.xretEvent('sret', this.sepc);
+    st[S.IRQ_DIRTY] = 1;
+    if (this.trace.on) this.xretEvent('sret');
   }
 
   // ---- the rest of the kernel port (port.ts) -------------------------------
@@ -163,16 +223,27 @@ export class Hart implements HartPort {
     this.fpu.frm = (from.fcsr >> 5) & 7;
   }
 
+  /** Budget used since reset: instructions retired plus traps taken (see run). */
+  steps(): number { return this.instret + this.traps; }
+
   csrRead(csr: number): bigint | undefined { return csrRead(this, csr); }
 
   csrWrite(csr: number, value: bigint): boolean { return csrWrite(this, csr, value); }
 
-  setSepc(pc: number): void { this.sepc = BigInt.asUintN(64, BigInt(pc)); }
+  csrReadPair(csr: number, into: Int32Array): boolean {
+    if (!csrReadPair(this, csr)) return false;
+    into[0] = csrOut.lo; into[1] = csrOut.hi;
+    return true;
+  }
 
-  advance(cycles: number): void { this.cycle += cycles; }
+  csrWritePair(csr: number, lo: number, hi: number): boolean { return csrWritePair(this, csr, lo, hi); }
+
+  setSepc(pc: number): void { setPairNum(this.s, S.SEPC, pc); }
+
+  advance(cycles: number): void { this.t[T.CYCLE] += cycles; }
 
   idleUntil(until: number): void {
-    if (until > this.cycle) this.cycle = until;
+    if (until > this.t[T.CYCLE]) this.t[T.CYCLE] = until;
     this.timersChanged();
   }
 
@@ -180,13 +251,13 @@ export class Hart implements HartPort {
 
   /** Architectural mret (priv 3.3.2). */
   mret(): void {
-    const s = this.mstatus;
+    const st = this.s, s = st[S.MSTATUS];
     const mpp = ((s >>> 11) & 3) as Mode;
-    this.pc = Number(BigInt.asIntN(64, this.mepc));
-    this.mstatus = (s & ~(St.MIE | St.MPP | (mpp !== Mode.M ? St.MPRV : 0))) | St.MPIE | ((s & St.MPIE) ? St.MIE : 0);
+    st[S.PC] = st[S.MEPC]; st[S.PC + 1] = st[S.MEPC + 1];
+    st[S.MSTATUS] = (s & ~(St.MIE | St.MPP | (mpp !== Mode.M ? St.MPRV : 0))) | St.MPIE | ((s & St.MPIE) ? St.MIE : 0);
     this.setPriv(mpp);
-    this.irqDirty = true;
-    if (this.trace.on) this.xretEvent('mret', this.mepc);
+    st[S.IRQ_DIRTY] = 1;
+    if (this.trace.on) this.xretEvent('mret');
   }
 
   /** Marks the physical range [pa, pa+size) native: fetching there ends run() with a trap Exit. */
@@ -203,53 +274,37 @@ export class Hart implements HartPort {
     this.irqDirty = true;
   }
 
+  /** mip as csrr reads it: with Sstc on, STIP is the timer's alone (Sstc 2.1). */
   mip(): number {
-    const sw = (this.menvcfg & ENVCFG_STCE) !== 0n ? this.mipSw & ~(1 << Irq.STI) : this.mipSw;
-    return sw | this.mipHw;
+    const s = this.s, sw = s[S.MENVCFG + 1] < 0 ? s[S.MIP_SW] & ~(1 << Irq.STI) : s[S.MIP_SW];
+    return sw | s[S.MIP_HW];
   }
 
-  mtime(): number { return Math.floor(this.cycle / CYCLES_PER_TICK) + this.mtimeOffset; }
+  mtime(): number { return timer.mtime(this); }
 
-  setMtime(v: number): void { this.mtimeOffset = v - Math.floor(this.cycle / CYCLES_PER_TICK); this.timersChanged(); }
+  setMtime(v: number): void { timer.setMtime(this, v); }
 
   /** Recomputes MTIP/STIP (Sstc) and the cycle of the next timer event (DESIGN.md "Time"). */
-  timersChanged(): void {
-    const now = this.mtime();
-    const mtip = now >= Number(this.mtimecmp);
-    const sstc = (this.menvcfg & ENVCFG_STCE) !== 0n;
-    const stip = sstc && now >= Number(this.stimecmp);
-    const was = this.mipHw;
-    this.mipHw = (this.mipHw & ~((1 << Irq.MTI) | (1 << Irq.STI))) | (mtip ? 1 << Irq.MTI : 0) | (stip ? 1 << Irq.STI : 0);
-    if (this.trace.on && this.mipHw !== was) this.timersRaised(was);
-    let next = Infinity;
-    if (!mtip) next = this.cycleOfTick(Number(this.mtimecmp));
-    if (sstc && !stip) next = Math.min(next, this.cycleOfTick(Number(this.stimecmp)));
-    this.nextTimer = next;
-    this.irqDirty = true;
-  }
+  timersChanged(): void { timer.timersChanged(this); }
 
   /** --trace-insns: every instruction the hart starts becomes an event (slow: a hook call per instruction). */
   traceInstructions(): void {
     this.onInsn = (pc, bits) => this.trace.emit({ kind: 'insn', cycle: this.cycle, hart: this.hartId, pc, bits });
   }
 
-  private xretEvent(insn: 'sret' | 'mret', pc: bigint): void {
-    this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn, to: this.priv, pc, instret: this.instret });
+  private xretEvent(insn: 'sret' | 'mret'): void {
+    this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn, to: this.priv, pc: this.pcBig(), instret: this.instret });
   }
 
-  /** The timer bits that timersChanged just set (they were clear in `was`). */
-  private timersRaised(was: number): void {
-    for (const irq of [Irq.MTI, Irq.STI]) if ((this.mipHw & ~was) & (1 << irq)) this.raised(irq);
-  }
-
-  private raised(irq: Irq): void {
+  /** An interrupt-pending bit became set: the trace event (callers check trace.on). */
+  raised(irq: Irq): void {
     this.trace.emit({ kind: 'irq', cycle: this.cycle, hart: this.hartId, irq, name: INTERRUPT_NAMES[irq] });
   }
 
   // ---- privilege and translation -----------------------------------------
 
   setPriv(m: Mode): void {
-    this.priv = m;
+    this.s[S.PRIV] = m;
     this.epoch++;
     this.selectTlbs();
   }
@@ -257,8 +312,9 @@ export class Hart implements HartPort {
   /** Called when satp, SUM, MXR, MPRV or MPP change: cached translations are stale. */
   translationChanged(): void {
     this.flushTlbs();
-    this.satpOn = this.satp >> 60n === 8n;
-    this.ctx.satpPpn = Number(this.satp & ((1n << 44n) - 1n));
+    const lo = this.s[S.SATP], hi = this.s[S.SATP + 1];
+    this.satpOn = hi >>> 28 === 8; // MODE = Sv39 (priv 4.1.11)
+    this.ctx.satpPpn = (hi & 0xfff) * TWO32 + (lo >>> 0);
     this.selectTlbs();
   }
 
@@ -267,7 +323,7 @@ export class Hart implements HartPort {
     for (const set of this.tlbs) for (const t of set) t.flush();
   }
 
-  dirtyFs(): void { this.mstatus |= St.FS; }
+  dirtyFs(): void { this.s[S.MSTATUS] |= St.FS; }
 
   private selectTlbs(): void {
     const s = this.mstatus;
@@ -297,31 +353,31 @@ export class Hart implements HartPort {
 
   /** Records exception `cause` with tval = (lo, hi); returns -1 for translate's callers. */
   fault(cause: number, lo: number, hi: number): number {
-    this.exc = cause + 1;
-    this.excTval = BigInt.asUintN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+    const s = this.s;
+    s[S.EXC] = cause + 1;
+    s[S.EXC_TVAL] = lo; s[S.EXC_TVAL + 1] = hi;
     return -1;
   }
 
   /** Takes the exception recorded in exc at the current pc. */
   raise(): void {
-    const cause = this.exc - 1;
-    this.exc = 0;
-    takeTrap(this, cause, false, this.excTval);
+    const s = this.s, cause = s[S.EXC] - 1;
+    s[S.EXC] = 0;
+    takeTrap(this, cause, false, s[S.EXC_TVAL], s[S.EXC_TVAL + 1]);
   }
 
   // ---- the run loop's helpers --------------------------------------------
 
   private checkInterrupts(): void {
-    if (this.cycle >= this.nextTimer) this.timersChanged();
+    if (this.t[T.CYCLE] >= this.t[T.NEXT_TIMER]) this.timersChanged();
     const irq = pendingInterrupt(this);
-    if (irq >= 0) takeTrap(this, irq, true, 0n);
-    this.irqDirty = false;
+    if (irq >= 0) takeTrap(this, irq, true, 0, 0);
+    this.s[S.IRQ_DIRTY] = 0;
   }
 
   /** The block at pc, or null after taking a fetch fault (or reaching a native page). */
   private fetchBlock(): Block | null {
-    const pc = this.pc;
-    const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
+    const lo = this.s[S.PC], hi = this.s[S.PC + 1];
     const t = this.xTlb, key = Tlb.key(lo, hi), i = key & TLB_MASK;
     let off: number;
     if (t.tag[i] === key && t.hi[i] === hi) off = t.off[i] | (lo & 0xfff);
@@ -335,7 +391,7 @@ export class Hart implements HartPort {
     }
     const blk = this.blocks.get(off);
     if (blk !== undefined) return blk;
-    if ((off & 0xfff) === 0xffe && (this.bus.ram16[off >> 1] & 3) === 3) return this.straddlingBlock(off, pc);
+    if ((off & 0xfff) === 0xffe && (this.bus.ram16[off >> 1] & 3) === 3) return this.straddlingBlock(off, this.pc);
     return this.blocks.build(off);
   }
 
@@ -350,37 +406,12 @@ export class Hart implements HartPort {
   }
 
   private nativeExit(): Exit {
-    const toS = this.priv === Mode.S;
-    const c = toS ? this.scause : this.mcause;
-    return {
-      kind: 'trap', cause: Number(c & 0xffffn), interrupt: c >> 63n === 1n,
-      tval: toS ? this.stval : this.mtval, pc: toS ? this.sepc : this.mepc,
-    };
+    const s = this.s, x = this.priv === Mode.S ? S.SCAUSE - S.MCAUSE : 0;
+    // priv 3.1.15: the Interrupt bit is xcause bit 63; the exception code is the rest.
+    return new TrapExit(s[S.MCAUSE + x] & 0x7fffffff, s[S.MCAUSE + x + 1] < 0,
+      s[S.MEPC + x], s[S.MEPC + x + 1], s[S.MTVAL + x], s[S.MTVAL + x + 1]);
   }
 
-  /**
-   * After wfi retired (priv 3.3.3): if no locally enabled interrupt is
-   * pending, skip virtual time to the next enabled timer event. Returns true
-   * when nothing but a device can wake the hart.
-   */
-  private idle(): boolean {
-    this.wfi = false;
-    this.timersChanged();
-    if ((this.mip() & this.mie) !== 0) return false;
-    let wake = Infinity;
-    if (this.mie & (1 << Irq.MTI)) wake = this.cycleOfTick(Number(this.mtimecmp));
-    if ((this.mie & (1 << Irq.STI)) && (this.menvcfg & ENVCFG_STCE) !== 0n) wake = Math.min(wake, this.cycleOfTick(Number(this.stimecmp)));
-    if (this.trace.on) this.trace.emit({ kind: 'wfi', cycle: this.cycle, hart: this.hartId, phase: 'sleep' });
-    if (wake === Infinity) return true;
-    this.cycle = Math.max(this.cycle, wake);
-    this.timersChanged();
-    if (this.trace.on) this.trace.emit({ kind: 'wfi', cycle: this.cycle, hart: this.hartId, phase: 'wake' });
-    return false;
-  }
-
-  /** The cycle at which mtime reaches `tick`; Infinity for compare values no run can reach. */
-  private cycleOfTick(tick: number): number {
-    if (tick >= 2 ** 52) return Infinity;
-    return Math.max(0, (tick - this.mtimeOffset) * CYCLES_PER_TICK);
-  }
+  /** After wfi retired (timer.ts): true when nothing but a device can wake the hart. */
+  private idle(): boolean { return timer.idle(this); }
 }

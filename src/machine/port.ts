@@ -8,8 +8,10 @@
 //   run(budget) → Exit       execute until a trap reaches the native trampoline
 //   sret()                   the architectural return (priv 3.3.2)
 //   saveRegs / loadRegs      the trampoline's register save and restore
-//   csrRead / csrWrite       CSR access, as csrr/csrw would do it
+//   csrRead / csrWrite       CSR access, as csrr/csrw would do it (bigint: slow, general)
+//   csrReadPair / csrWritePair  the same with int32 pairs: no bigint (the hot path)
 //   cycle, instret, mtime    the time (read); advance / idleUntil: kernel work and idle
+//   steps                    run()'s budget unit: instret plus traps taken
 //   registerNative           the trampoline page
 //   sfenceVma                the TLB flush the kernel does after changing a page table
 
@@ -24,7 +26,7 @@ export interface RegSave {
 
 export interface HartPort {
   readonly hartId: number;
-  /** Runs until `budget` instructions have retired, a trap reaches a native page, wfi idles, or a device stops the run. */
+  /** Runs until `budget` steps are used (retired instructions plus traps taken), a trap reaches a native page, wfi idles, or a device stops the run. */
   run(budget: number): Exit;
   /** Architectural sret (priv 3.3.2): pc ← sepc, mode ← SPP, SIE ← SPIE. */
   sret(): void;
@@ -38,11 +40,17 @@ export interface HartPort {
   csrRead(csr: number): bigint | undefined;
   /** CSR write as csrw does it (WARL fields legalised); false for no such CSR. */
   csrWrite(csr: number, value: bigint): boolean;
+  /** csrRead without bigint: the value's low and high words go to into[0] and into[1]. False for no such CSR (or not accessible). */
+  csrReadPair(csr: number, into: Int32Array): boolean;
+  /** csrWrite without bigint: the value is (hi << 32) | lo, as two int32 words. False for a read-only CSR. */
+  csrWritePair(csr: number, lo: number, hi: number): boolean;
   /** sepc as a number (user pcs are below 2^53): the hot half of the trap return. */
   setSepc(pc: number): void;
   /** Virtual time: cycles since reset (1 GHz) and instructions retired. */
   readonly cycle: number;
   readonly instret: number;
+  /** Budget used since reset: instret plus the traps taken (run's unit). */
+  steps(): number;
   /** mtime (10 MHz timebase). */
   mtime(): number;
   /** Kernel work takes virtual time: the clock moves on by `cycles` and timers are re-evaluated. */
@@ -56,3 +64,9 @@ export interface HartPort {
   /** --trace-insns. */
   traceInstructions(): void;
 }
+
+// Added in issue 8 (number-based; the kernel may move to them from the bigint ones):
+//   HartPort.steps(), HartPort.csrReadPair(), HartPort.csrWritePair(), and on
+//   the trap Exit (hart.ts) pcLo/pcHi and tvalLo/tvalHi: xepc and xtval as
+//   int32 pairs, exact for every 64-bit value. A number from a pair:
+//   hi * 2**32 + (lo >>> 0) (exact below 2^53: every user address).

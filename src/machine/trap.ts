@@ -2,6 +2,8 @@
 
 import type { Hart } from './hart.js';
 import { Irq, St } from './csr.js';
+import { S, T } from './layout.js';
+import { pairBig } from './pair.js';
 
 export const enum Mode { U = 0, S = 1, M = 3 }
 
@@ -13,7 +15,9 @@ export const enum Cause {
   INSN_PAGE = 12, LOAD_PAGE = 13, STORE_PAGE = 15,
 }
 
-const INTERRUPT = 1n << 63n;
+/** The Interrupt bit of xcause (bit 63) in its high word. */
+const INTERRUPT_HI = 1 << 31;
+const TWO32 = 4294967296;
 
 export const CAUSE_NAMES: Record<number, string> = {
   0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction',
@@ -31,39 +35,40 @@ export const INTERRUPT_NAMES: Record<number, string> = {
  * faulting instruction, or of the next instruction to run for an interrupt).
  * priv 3.1.8/3.1.9: a trap from mode <= S whose bit is set in medeleg (or
  * mideleg, for an interrupt) goes to S; every other trap goes to M. Traps
- * are never taken to a lower mode. Returns nothing; pc is now the handler.
+ * are never taken to a lower mode. tval is the pair (tvalLo, tvalHi).
+ * Returns nothing; pc is now the handler. Moves int32 pairs: no bigint.
  */
-export function takeTrap(h: Hart, cause: number, interrupt: boolean, tval: bigint): void {
-  const deleg = interrupt ? h.mideleg : h.medeleg;
-  const toS = h.priv <= Mode.S && ((deleg >>> cause) & 1) === 1;
-  const xcause = interrupt ? INTERRUPT | BigInt(cause) : BigInt(cause);
-  const epc = BigInt.asUintN(64, BigInt(h.pc));
-  const from = h.priv;
-  let s = h.mstatus;
-  let tvec: bigint;
+export function takeTrap(h: Hart, cause: number, interrupt: boolean, tvalLo: number, tvalHi: number): void {
+  const s = h.s, from = s[S.PRIV] as Mode;
+  const deleg = interrupt ? s[S.MIDELEG] : s[S.MEDELEG];
+  const toS = from <= Mode.S && ((deleg >>> cause) & 1) === 1;
+  const x = toS ? S.SCAUSE - S.MCAUSE : 0; // the S registers sit one pair above the M ones (layout.ts)
+  const epcLo = s[S.PC], epcHi = s[S.PC + 1];
+  s[S.MCAUSE + x] = cause; s[S.MCAUSE + x + 1] = interrupt ? INTERRUPT_HI : 0;
+  s[S.MEPC + x] = epcLo; s[S.MEPC + x + 1] = epcHi;
+  s[S.MTVAL + x] = tvalLo; s[S.MTVAL + x + 1] = tvalHi;
+  let st = s[S.MSTATUS];
   if (toS) {
-    h.scause = xcause; h.sepc = epc; h.stval = tval;
     // priv 4.1.1: "SPIE is set to SIE; SIE is set to 0; SPP is set to the privilege mode at the time of the trap."
-    s = (s & ~(St.SPIE | St.SIE | St.SPP)) | ((s & St.SIE) ? St.SPIE : 0) | (from === Mode.S ? St.SPP : 0);
-    tvec = h.stvec;
+    st = (st & ~(St.SPIE | St.SIE | St.SPP)) | ((st & St.SIE) ? St.SPIE : 0) | (from === Mode.S ? St.SPP : 0);
   } else {
-    h.mcause = xcause; h.mepc = epc; h.mtval = tval;
-    s = (s & ~(St.MPIE | St.MIE | St.MPP)) | ((s & St.MIE) ? St.MPIE : 0) | (from << 11);
-    tvec = h.mtvec;
+    st = (st & ~(St.MPIE | St.MIE | St.MPP)) | ((st & St.MIE) ? St.MPIE : 0) | (from << 11);
   }
-  h.mstatus = s; // before setPriv: MPRV/MPP decide the data-access mode it selects
+  s[S.MSTATUS] = st; // before setPriv: MPRV/MPP decide the data-access mode it selects
   h.setPriv(toS ? Mode.S : Mode.M);
   // priv 3.1.7: vectored mode sends interrupts to BASE + 4*cause; exceptions to BASE.
-  const base = tvec & ~3n;
-  const target = (tvec & 1n) === 1n && interrupt ? base + BigInt(4 * cause) : base;
-  h.pc = Number(BigInt.asIntN(64, target));
-  h.irqDirty = true;
-  if (h.trace.on) trapEvent(h, cause, interrupt, from, epc, tval);
+  const tvLo = s[S.MTVEC + x], tvHi = s[S.MTVEC + x + 1];
+  const lo = ((tvLo & ~3) >>> 0) + ((tvLo & 1) === 1 && interrupt ? 4 * cause : 0);
+  s[S.PC] = lo | 0; s[S.PC + 1] = (tvHi + (lo >= TWO32 ? 1 : 0)) | 0;
+  s[S.IRQ_DIRTY] = 1;
+  h.t[T.TRAPS]++;
+  if (h.trace.on) trapEvent(h, cause, interrupt, from, epcLo, epcHi, tvalLo, tvalHi);
 }
 
-function trapEvent(h: Hart, cause: number, interrupt: boolean, from: Mode, epc: bigint, tval: bigint): void {
+function trapEvent(h: Hart, cause: number, interrupt: boolean, from: Mode, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): void {
+  const pair = new Int32Array([epcLo, epcHi, tvalLo, tvalHi]);
   h.trace.emit({ kind: 'trap', cycle: h.cycle, hart: h.hartId, cause, interrupt, name: (interrupt ? INTERRUPT_NAMES : CAUSE_NAMES)[cause] ?? `cause ${cause}`,
-    from, to: h.priv, pc: epc, tval, instret: h.instret });
+    from, to: h.priv, pc: pairBig(pair, 0), tval: pairBig(pair, 2), instret: h.instret });
 }
 
 // priv 3.1.9: "Multiple simultaneous interrupts destined for M-mode are handled

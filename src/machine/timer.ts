@@ -1,0 +1,72 @@
+// The hart's timers (DESIGN.md "Time"): mtime from the cycle count, MTIP from
+// mtimecmp (CLINT) and STIP from stimecmp (Sstc), the cycle of the next timer
+// event, and wfi's skip of virtual time to it. State lives in layout.ts:
+// mtimecmp and stimecmp as unsigned int32 pairs, the cycle count, mtime's
+// offset from it and the next event's cycle as float64 slots.
+
+import type { Hart } from './hart.js';
+import { S, T } from './layout.js';
+import { pairU } from './pair.js';
+import { Irq } from './csr.js';
+
+export const CYCLES_PER_TICK = 100; // 1 GHz core clock, 10 MHz mtime (DESIGN.md "Time")
+
+const MTIP = 1 << Irq.MTI, STIP = 1 << Irq.STI;
+
+/** mtime (10 MHz ticks). */
+export function mtime(h: Hart): number {
+  return Math.floor(h.t[T.CYCLE] / CYCLES_PER_TICK) + h.t[T.MTIME_OFFSET];
+}
+
+/** A write of mtime (CLINT): the offset moves so that mtime reads v now. */
+export function setMtime(h: Hart, v: number): void {
+  h.t[T.MTIME_OFFSET] = v - Math.floor(h.t[T.CYCLE] / CYCLES_PER_TICK);
+  timersChanged(h);
+}
+
+/** Sstc is on: menvcfg.STCE (bit 63, the sign of the high word). */
+export function sstc(s: Int32Array): boolean { return s[S.MENVCFG + 1] < 0; }
+
+/** Recomputes MTIP/STIP and the cycle of the next timer event; asks for an interrupt check. */
+export function timersChanged(h: Hart): void {
+  const s = h.s, now = mtime(h);
+  const mcmp = pairU(s, S.MTIMECMP), scmp = pairU(s, S.STIMECMP), on = sstc(s);
+  const mtip = now >= mcmp, stip = on && now >= scmp;
+  const was = s[S.MIP_HW];
+  s[S.MIP_HW] = (was & ~(MTIP | STIP)) | (mtip ? MTIP : 0) | (stip ? STIP : 0);
+  if (h.trace.on && s[S.MIP_HW] !== was) {
+    for (const irq of [Irq.MTI, Irq.STI]) if ((s[S.MIP_HW] & ~was) & (1 << irq)) h.raised(irq);
+  }
+  let next = Infinity;
+  if (!mtip) next = cycleOfTick(h, mcmp);
+  if (on && !stip) next = Math.min(next, cycleOfTick(h, scmp));
+  h.t[T.NEXT_TIMER] = next;
+  s[S.IRQ_DIRTY] = 1;
+}
+
+/**
+ * After wfi retired (priv 3.3.3): if no locally enabled interrupt is
+ * pending, skip virtual time to the next enabled timer event. Returns true
+ * when nothing but a device can wake the hart.
+ */
+export function idle(h: Hart): boolean {
+  h.wfi = false;
+  timersChanged(h);
+  const s = h.s, mie = s[S.MIE];
+  if ((h.mip() & mie) !== 0) return false;
+  let wake = Infinity;
+  if (mie & MTIP) wake = cycleOfTick(h, pairU(s, S.MTIMECMP));
+  if ((mie & STIP) && sstc(s)) wake = Math.min(wake, cycleOfTick(h, pairU(s, S.STIMECMP)));
+  if (h.trace.on) h.trace.emit({ kind: 'wfi', cycle: h.cycle, hart: h.hartId, phase: 'sleep' });
+  if (wake === Infinity) return true;
+  h.t[T.CYCLE] = Math.max(h.t[T.CYCLE], wake);
+  timersChanged(h);
+  if (h.trace.on) h.trace.emit({ kind: 'wfi', cycle: h.cycle, hart: h.hartId, phase: 'wake' });
+  return false;
+}
+
+/** The cycle at which mtime reaches `tick`; Infinity for compare values no run can reach. */
+function cycleOfTick(h: Hart, tick: number): number {
+  if (tick >= 2 ** 52) return Infinity;
+  return Math.max(0, (tick - h.t[T.MTIME_OFFSET]) * CYCLES_PER_TICK);
+}
