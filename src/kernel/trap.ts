@@ -51,10 +51,10 @@ export function usertrap(k: Kernel, cpu: Cpu, exit: Exit): void {
 /** A trap from U-mode: save p's context, handle the cause, and return to p if it still holds the hart. */
 function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExit): void {
   cpu.hart.saveRegs(p);
-  p.pc = Number(BigInt.asIntN(64, exit.pc));
+  p.pc = exit.pcHi * 4294967296 + (exit.pcLo >>> 0); // xepc as a signed number: exact for every user address
   chargeUser(k, p);
   if (exit.interrupt) interrupt(k, cpu, p, exit.cause);
-  else exception(k, p, exit.cause, exit.tval);
+  else exception(k, p, exit.cause, (exit.tvalHi >>> 0) * 4294967296 + (exit.tvalLo >>> 0));
   if (cpu.current === p && p.state === 'running') usertrapret(k, cpu, p);
 }
 
@@ -70,8 +70,7 @@ function timerInterrupt(k: Kernel, cpu: Cpu, p: Process): void {
 }
 
 /** A synchronous exception, by its scause (priv 4.1.9, Table 22). */
-function exception(k: Kernel, p: Process, cause: number, tval: bigint): void {
-  const addr = Number(tval);
+function exception(k: Kernel, p: Process, cause: number, addr: number): void {
   switch (cause) {
     case Cause.ECALL_U: return syscall(k, p);
     case Cause.INSN_PAGE: return pageFaultTrap(k, p, cause, addr, Access.EXEC);
@@ -120,6 +119,9 @@ function chargeUser(k: Kernel, p: Process): void {
   p.userSince = now;
 }
 
+/** Scratch for sstatus on the way out (no bigint on the trap path). */
+const status = new Int32Array(2);
+
 /**
  * Returns to p (running on cpu) in U-mode with sret, delivering its pending
  * signals first, each on top of the last, like Linux's exit-to-user loop.
@@ -134,6 +136,7 @@ export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
   h.loadRegs(p);
   h.setSepc(p.pc);
   p.userSince = h.cycle;
-  h.csrWrite(Csr.SSTATUS, (h.csrRead(Csr.SSTATUS)! & ~BigInt(St.SPP)) | BigInt(St.SPIE)); // SPP = U: sret goes to U-mode
+  h.csrReadPair(Csr.SSTATUS, status);
+  h.csrWritePair(Csr.SSTATUS, (status[0] & ~St.SPP) | St.SPIE, status[1]); // SPP = U: sret goes to U-mode
   h.sret();
 }
