@@ -33,7 +33,7 @@ test('a failing program exits with its HTIF code', () => {
 test('--max-insns stops a spinning program with status 124 and says where', () => {
   const r = lde(['bare', '--max-insns', '100000', `${BIN}/spin.elf`]);
   assert.equal(r.status, 124);
-  assert.match(oneLine(r), /stopped after 100000 instructions \(--max-insns\) at pc 0x80000000/);
+  assert.match(oneLine(r), /stopped after 100000 steps, instructions and traps \(--max-insns\) at pc 0x80000000/);
 });
 
 test('wfi with nothing that can wake the hart ends with status 125', () => {

@@ -84,7 +84,7 @@ function report(path: string, r: BareResult, maxInsns: number | undefined): numb
     case 'pass': return 0;
     case 'fail': return r.status;
     case 'max-insns':
-      process.stderr.write(`lde: ${path}: stopped after ${maxInsns} instructions (--max-insns) at pc ${pc}\n`);
+      process.stderr.write(`lde: ${path}: stopped after ${maxInsns} steps, instructions and traps (--max-insns) at pc ${pc}\n`);
       return Status.MAX_INSNS;
     case 'idle':
       process.stderr.write(`lde: ${path}: hart 0 waits in wfi at pc ${pc} and nothing can wake it (no timer armed, no input)\n`);

@@ -77,7 +77,7 @@ export const BARE: CommandSpec = {
     },
     {
       name: '--max-insns', value: { kind: 'integer', meta: 'N', min: 1, max: Number.MAX_SAFE_INTEGER },
-      help: 'stop after N retired instructions, with status 124',
+      help: 'stop after N steps (a step is a retired instruction or a trap taken, so a fault loop stops too), with status 124',
     },
     {
       name: '--trace-insns', value: { kind: 'none' }, help: 'one line per retired instruction on stderr: pc, bits, disassembly',

@@ -5,10 +5,10 @@
 
 import type { Bus } from './bus.js';
 import { Cause, Mode } from './trap.js';
+import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D } from './pte.js';
 
 export const enum Access { READ = 0, WRITE = 1, EXEC = 2 }
 
-const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
 
 export const PAGE_FAULT = [Cause.LOAD_PAGE, Cause.STORE_PAGE, Cause.INSN_PAGE];
 export const ACCESS_FAULT = [Cause.LOAD_ACCESS, Cause.STORE_ACCESS, Cause.INSN_ACCESS];
