@@ -49,6 +49,8 @@ class TrapExit {
 
 export class Hart implements HartPort {
   readonly x: Int32Array;
+  /** x0..x31 without the sink pair: what the trampoline saves (made once: no view allocated per trap). */
+  private readonly xRegs: Int32Array;
   readonly f: Int32Array;
   /** The state words and the counters (layout.ts): the one copy of pc, the mode, the hot CSRs and the time. */
   readonly s: Int32Array;
@@ -125,6 +127,7 @@ export class Hart implements HartPort {
     this.trace = trace;
     const st = allocState();
     this.x = st.x;
+    this.xRegs = st.x.subarray(0, 64);
     this.f = st.f;
     this.s = st.s;
     this.t = st.t;
@@ -210,13 +213,13 @@ export class Hart implements HartPort {
   // ---- the rest of the kernel port (port.ts) -------------------------------
 
   saveRegs(into: RegSave): void {
-    into.x.set(this.x.subarray(0, 64));
+    into.x.set(this.xRegs);
     into.f.set(this.f);
     into.fcsr = (this.fpu.frm << 5) | this.fpu.fflags;
   }
 
   loadRegs(from: RegSave): void {
-    this.x.set(from.x.subarray(0, 64));
+    this.x.set(from.x); // 64 words: x0..x31 (the sink pair past them is the hart's own)
     this.x[0] = this.x[1] = 0;
     this.f.set(from.f);
     this.fpu.fflags = from.fcsr & 0x1f;

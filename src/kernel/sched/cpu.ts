@@ -11,7 +11,9 @@ import { KernelBug } from './runstate.js';
 import type { Process } from './proc.js';
 
 /** satp.MODE = Sv39 (priv 4.1.11: "8 Sv39 Page-based 39-bit virtual addressing"). */
-const SATP_SV39 = 8n << 60n;
+/** satp's high word for Sv39: MODE = 8 in bits 63:60 (priv 4.1.11). */
+const SATP_SV39_HI = 8 << 28;
+const TWO32 = 4294967296;
 
 export class Cpu {
   /** The process whose context is on the hart; undefined once it left and before the next contextSwitch. */
@@ -36,7 +38,9 @@ export class Cpu {
 
   /** Sets stimecmp one tick ahead (Sstc): the next supervisor timer interrupt. No timer when hz is 0. */
   armTimer(): void {
-    if (this.tickInterval > 0) this.hart.csrWrite(Csr.STIMECMP, BigInt(this.hart.mtime() + this.tickInterval));
+    if (this.tickInterval === 0) return;
+    const at = this.hart.mtime() + this.tickInterval; // below 2^53: a pair without bigint (this runs on every tick)
+    this.hart.csrWritePair(Csr.STIMECMP, at >>> 0, Math.floor(at / TWO32));
   }
 
   /** Takes p off the hart for `reason` if it is on it; the scheduler's next contextSwitch names that reason. */
@@ -50,7 +54,8 @@ export class Cpu {
   loadSpace(as: AddressSpace): void {
     if (this.loaded === as) return;
     this.loaded = as;
-    this.hart.csrWrite(Csr.SATP, SATP_SV39 | BigInt(as.root / PAGE_SIZE));
+    const ppn = as.root / PAGE_SIZE;
+    this.hart.csrWritePair(Csr.SATP, ppn >>> 0, SATP_SV39_HI | Math.floor(ppn / TWO32));
   }
 
   /** An address space is being destroyed: satp must not keep pointing at it. */

@@ -23,7 +23,7 @@ export function basename(path: string): string { return path.slice(path.lastInde
 export class Process {
   private runState: ProcState = 'runnable';
   /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr. */
-  readonly x = new Int32Array(66);
+  readonly x = new Int32Array(64);
   readonly f = new Int32Array(64);
   pc = 0;
   fcsr = 0;
