@@ -74,6 +74,7 @@ class CharFile extends File {
     return Uint8Array.from({ length: n }, () => Math.floor(this.k.random() * 256)); // seeded by --seed
   }
   override write(bytes: Uint8Array): number { return this.dev === 'full' ? -ENOSPC : bytes.length; }
+  override get positional(): boolean { return true; }
   override pread(_off: number, len: number): Uint8Array { return this.read(len); }
   override pwrite(_off: number, bytes: Uint8Array): number { return this.write(bytes); }
   override seek(): number { return (this.offset = 0); }

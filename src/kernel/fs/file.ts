@@ -38,6 +38,8 @@ export abstract class File {
   /** The queue a blocked reader (forWrite false) or writer sleeps on; none for files that never block. */
   waitQueue(_forWrite: boolean): WaitQueue | undefined { return undefined; }
   seek(_off: number, _whence: number): number { return -ESPIPE; }
+  /** Linux's FMODE_PREAD/FMODE_PWRITE: the file supports I/O at an offset (pipes and terminals do not: ESPIPE). */
+  get positional(): boolean { return false; }
   /** pread64/pwrite64: I/O at an offset, leaving the file offset alone. Pipes and terminals cannot seek. */
   pread(_off: number, _len: number): Uint8Array | number { return -ESPIPE; }
   pwrite(_off: number, _bytes: Uint8Array): number { return -ESPIPE; }
@@ -80,6 +82,7 @@ export class MemFile extends File {
     if (Number.isNaN(base) || base + off < 0) return -EINVAL;
     return (this.offset = base + off);
   }
+  override get positional(): boolean { return true; }
   override pread(off: number, len: number): Uint8Array { return this.data.subarray(off, Math.min(this.data.length, off + len)); }
   get bytes(): Uint8Array { return this.data; }
   override stat(): StatInfo { return { ...this.info, size: this.data.length }; }

@@ -118,28 +118,32 @@ function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, w
   return total;
 }
 
-/** Pipes and terminals cannot pread or pwrite: ESPIPE before the buffer is checked (a side-effect-free probe). */
-const seekless = (f: File) => f.pread(0, 0) === -ESPIPE;
-
-function pread(p: Process, a: readonly number[]): number {
+/**
+ * pread64/pwrite64's checks, in Linux's order (ksys_pread64): the fd, a
+ * negative offset, a file with no offsets (a pipe or terminal: ESPIPE), the
+ * access mode, then the buffer. The file, or -errno.
+ */
+function positionalFile(p: Process, a: readonly number[], allowed: (f: File) => boolean): File | number {
   const f = file(p, a[0]);
   if (f === undefined) return -EBADF;
   if (a[3] < 0) return -EINVAL;
-  if (seekless(f)) return -ESPIPE;
-  if (!readable(f)) return -EBADF;
+  if (!f.positional) return -ESPIPE;
+  if (!allowed(f)) return -EBADF;
   if (!accessOk(a[1], a[2])) return -EFAULT;
+  return f;
+}
+
+function pread(p: Process, a: readonly number[]): number {
+  const f = positionalFile(p, a, readable);
+  if (typeof f === 'number') return f;
   const r = f.pread(a[3], Math.min(a[2], MAX_IO));
   if (typeof r === 'number') return r;
   return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
 }
 
 function pwrite(p: Process, a: readonly number[]): number {
-  const f = file(p, a[0]);
-  if (f === undefined) return -EBADF;
-  if (a[3] < 0) return -EINVAL;
-  if (seekless(f)) return -ESPIPE;
-  if (!writable(f)) return -EBADF;
-  if (!accessOk(a[1], a[2])) return -EFAULT;
+  const f = positionalFile(p, a, writable);
+  if (typeof f === 'number') return f;
   if (a[2] === 0) return 0;
   const bytes = copyIn(p.as, a[1], Math.min(a[2], MAX_IO));
   return bytes === undefined ? -EFAULT : f.pwrite(a[3], bytes);
