@@ -9,18 +9,15 @@
 //   node scripts/gen-syscalls-doc.mjs --check    exit 1 if the committed file is stale
 //
 // test/sys-table.test.ts runs --stdout and compares with the committed file.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { emit, fail as failWith } from './generated.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLE = resolve(ROOT, 'dist/src/kernel/sys/table.js');
 const TARGET = 'docs/syscalls.md';
 
-function fail(msg) {
-  process.stderr.write(`gen-syscalls-doc: ${msg}\n`);
-  process.exit(1);
-}
+const fail = (msg) => failWith('gen-syscalls-doc', msg);
 
 const RESTART = {
   ERESTARTSYS: 'restarts with SA_RESTART, else EINTR (ERESTARTSYS)',
@@ -72,19 +69,7 @@ async function main(argv) {
   } catch (e) {
     fail(`cannot load ${TABLE} (run npx tsc -p tsconfig.json first): ${e.message}`);
   }
-  const target = resolve(ROOT, TARGET);
-  if (argv.includes('--stdout')) {
-    process.stdout.write(doc);
-  } else if (argv.includes('--check')) {
-    let current = '';
-    try { current = readFileSync(target, 'utf8'); } catch { /* missing counts as stale */ }
-    if (current !== doc) fail(`${TARGET} is stale: run node scripts/gen-syscalls-doc.mjs`);
-  } else if (argv.length === 0) {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, doc);
-  } else {
-    fail(`unknown arguments: ${argv.join(' ')} (use --stdout or --check)`);
-  }
+  emit('gen-syscalls-doc', ROOT, TARGET, doc, argv);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

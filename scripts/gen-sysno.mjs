@@ -9,18 +9,16 @@
 //   node scripts/gen-sysno.mjs --check    exit 1 if the committed header is stale
 //
 // test/sysno.test.ts runs --stdout and compares with the committed file.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { emit, fail as failWith } from './generated.mjs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE = 'src/kernel/abi/sysno.ts';
 const TARGET = 'user/include/lde/sysno.h';
 
-function fail(msg) {
-  process.stderr.write(`gen-sysno: ${msg}\n`);
-  process.exit(1);
-}
+const fail = (msg) => failWith('gen-sysno', msg);
 
 /** The [name, number] pairs of `export const SYSNO = { ... } as const;`, in source order. */
 export function parseSysno(text) {
@@ -75,19 +73,7 @@ function main(argv) {
   } catch (e) {
     fail(e.message);
   }
-  const target = resolve(ROOT, TARGET);
-  if (argv.includes('--stdout')) {
-    process.stdout.write(header);
-  } else if (argv.includes('--check')) {
-    let current = '';
-    try { current = readFileSync(target, 'utf8'); } catch { /* missing counts as stale */ }
-    if (current !== header) fail(`${TARGET} is stale: run node scripts/gen-sysno.mjs`);
-  } else if (argv.length === 0) {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, header);
-  } else {
-    fail(`unknown arguments: ${argv.join(' ')} (use --stdout or --check)`);
-  }
+  emit('gen-sysno', ROOT, TARGET, header, argv);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
