@@ -113,13 +113,13 @@ function checkStats(t: Traced): void {
   assert.deepEqual(s.interrupts, t.k.ticks ? [{ name: 'supervisor timer interrupt', count: t.k.ticks }] : []);
 }
 
-/** The kernel cycles of every finished call, from the cost table: a crossing per piece, plus fork's copy for clone. */
+/** The kernel cycles of every finished call, from the cost table: a crossing per piece, plus fork's copy for clone, plus the metered work (bytes copied, pages changed: mm/work.ts), which only system calls did here. */
 function checkSyscallCycles(t: Traced): void {
   const enters = t.events.filter((e) => e.kind === 'syscall-enter').length;
   const clones = t.k.syscallCounts.get('clone') ?? 0;
   const total = t.stats.syscalls.reduce((n, c) => n + c.count * c.meanCycles, 0);
   const calls = t.stats.diagram.syscall.count;
-  const expected = DEFAULT_COSTS.syscall * enters + DEFAULT_COSTS.fork * clones;
+  const expected = DEFAULT_COSTS.syscall * enters + DEFAULT_COSTS.fork * clones + t.k.syscallWorkCycles;
   // The means are rounded to 0.01 cycle.
   assert.ok(Math.abs(total - expected) <= 0.005 * calls + 1e-6, `kernel cycles of the calls: ${total}, expected ${expected}`);
 }
@@ -357,8 +357,12 @@ test('hello: every system call costs one crossing, and the stats say so', () => 
   assert.equal(t.status, 0);
   checkAll(t);
   checkSyscallCycles(t);
+  // A write costs the crossing plus its bytes copied in (cost.ts copyPerKiB, rounded up per call).
+  const copied = t.events.filter((e) => e.kind === 'syscall-exit' && e.name === 'write').map((e) => Math.ceil(((e as { ret: number }).ret / 1024) * DEFAULT_COSTS.copyPerKiB));
+  assert.equal(copied.length, 3);
+  const writeMean = Math.round((DEFAULT_COSTS.syscall + copied.reduce((a, b) => a + b, 0) / 3) * 100) / 100;
   assert.deepEqual(t.stats.syscalls, [
-    { name: 'write', count: 3, errors: 0, meanCycles: DEFAULT_COSTS.syscall },
+    { name: 'write', count: 3, errors: 0, meanCycles: writeMean },
     { name: 'exit_group', count: 1, errors: 0, meanCycles: DEFAULT_COSTS.syscall }]);
   assert.deepEqual(t.stats.contextSwitches, { voluntary: 0, involuntary: 0, other: 1 }, 'the first switch, at boot');
   assert.equal(t.stats.kernelNoProcessCycles, DEFAULT_COSTS.contextSwitch, 'boot: the switch to the first process');
@@ -447,7 +451,8 @@ test('sleeper: idle time is counted apart, and the timer wakes the sleeper', () 
   assert.equal(t.status, 0, t.out);
   checkAll(t);
   checkSyscallCycles(t);
-  assert.equal(t.stats.idleCycles, 200_000_000, 'two sleeps of 100 ms');
+  // Each sleep's deadline is set in the call, before the call's copy of its 16-byte timespec is charged (mm/work.ts).
+  assert.equal(t.stats.idleCycles, 200_000_000 - 2 * Math.ceil((16 / 1024) * DEFAULT_COSTS.copyPerKiB), 'two sleeps of 100 ms');
   assert.equal(t.stats.schedLatency.count, 2);
   const evs = JSON.parse(t.chrome).traceEvents as ChromeEvent[];
   assert.equal(evs.filter((e) => e.ph === 'X' && e.cat === 'idle').length, 2);

@@ -11,6 +11,7 @@ import type { Tracer, SwitchReason } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
 import { generate } from './signal/sigpolicy.js';
 import { Frames, PAGE_SIZE } from './mm/frames.js';
+import type { Work } from './mm/work.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X } from './mm/vm.js';
 import { Process } from './sched/proc.js';
 import { Cpu } from './sched/cpu.js';
@@ -247,6 +248,21 @@ export class Kernel {
   charge(cycles: number, owner: Process | undefined = this.current): void {
     this.hart.advance(cycles);
     if (owner !== undefined) owner.stime += cycles;
+  }
+
+  /** Cycles charged so far for system calls' metered work (chargeWork), beyond the crossing's fixed charge. */
+  syscallWorkCycles = 0;
+  /** The work meter that kernel loops add to (mm/work.ts). */
+  get work(): Work { return this.frames.work; }
+
+  /** The work meter's counts since its last reset (mm/work.ts), as virtual time charged to owner; returns the cycles. */
+  chargeWork(owner: Process | undefined = this.current): number {
+    const w = this.frames.work, c = this.costs;
+    if (w.bytes === 0 && w.pages === 0 && w.items === 0) return 0;
+    const cycles = Math.ceil(w.bytes / 1024 * c.copyPerKiB + w.pages * c.pageOp + w.items * c.item);
+    w.reset();
+    this.charge(cycles, owner);
+    return cycles;
   }
 
   /** The virtual time and hart of an event the kernel emits now. */

@@ -99,8 +99,10 @@ function syscall(k: Kernel, p: Process): void {
 
 /** An instruction, load or store page fault: resolved (demand paging, copy-on-write, swap-in), or SIGSEGV, or the OOM killer. */
 function pageFaultTrap(k: Kernel, p: Process, cause: Cause, addr: number, access: Access): void {
+  k.work.reset();
   const r = pageFault(p.as, addr, access, p.limit(3 /* RLIMIT_STACK */));
   k.charge(r === 'copy-on-write' ? k.costs.cowFault : k.costs.fault);
+  k.chargeWork(p);
   const signal = r === 'maperr' || r === 'accerr';
   if (k.trace.on) faultEvent(k, p, cause, addr, signal ? 'signal' : r);
   if (signal) return forceSignal(k, p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);

@@ -5,6 +5,7 @@
 // runs that code's decoded instructions again.
 
 import { type Bus, type PhysMem, RAM_BASE } from '../../machine/index.js';
+import { Work } from './work.js';
 
 export const PAGE_SIZE = 4096;
 
@@ -14,6 +15,8 @@ export class Frames {
   private used = 0;
   /** The machine's physical memory: every kernel read and write of RAM goes through it. */
   readonly phys: PhysMem;
+  /** The kernel's work meter (work.ts): every address space and file system of this kernel adds to it. */
+  readonly work = new Work();
 
   constructor(bus: Bus) {
     this.phys = bus.phys;

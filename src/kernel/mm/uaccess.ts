@@ -28,6 +28,7 @@ function userPa(as: AddressSpace, va: number, access: Access): number {
 /** Copies len bytes from user address va; undefined on a bad pointer (EFAULT). */
 export function copyIn(as: AddressSpace, va: number, len: number): Uint8Array | undefined {
   const out = new Uint8Array(len);
+  as.frames.work.bytes += len;
   let done = 0;
   while (done < len) {
     const pa = userPa(as, va + done, Access.READ);
@@ -41,6 +42,7 @@ export function copyIn(as: AddressSpace, va: number, len: number): Uint8Array | 
 
 /** Copies bytes to user address va; false on a bad pointer (EFAULT). Breaks copy-on-write as a store would. */
 export function copyOut(as: AddressSpace, va: number, bytes: Uint8Array): boolean {
+  as.frames.work.bytes += bytes.length;
   let done = 0;
   while (done < bytes.length) {
     const pa = userPa(as, va + done, Access.WRITE);
