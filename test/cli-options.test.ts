@@ -35,6 +35,8 @@ function valid(s: OptionSpec): [string, unknown][] {
     case 'duration': return [[String(v.min), v.min], [String(v.max), v.max]];
     case 'enum': return v.values.map((x) => [x, x]);
     case 'path': return [[tmp, tmp]];
+    case 'bind': return [[tmp, tmp], [`${tmp}:${tmp}`, tmp], [`${tmp}:/g/./h/`, `${tmp}\0/g/h`]];
+    case 'assign': return [['A=b=c', 'A=b=c'], ['A=', 'A=']];
   }
 }
 
@@ -48,6 +50,8 @@ function invalid(s: OptionSpec): string[] {
     case 'duration': return ['abc', '-1', String(v.min / 10), String(v.max * 10)];
     case 'enum': return ['bogus', ''];
     case 'path': return ['', ...(v.dir ? [`${tmp}/no-such-dir`] : [])];
+    case 'bind': return ['', `${tmp}/no-such-dir`, `${tmp}:`, ':/g', `${tmp}:g`, `${tmp}:/proc/x`, `${tmp}:/dev`];
+    case 'assign': return ['A', '=b', ''];
   }
 }
 

@@ -42,9 +42,23 @@ export const RUN: CommandSpec = {
       help: 'stop after this much virtual time, with status 124 and a line naming the process on the CPU',
     },
     {
-      name: '--rw', value: { kind: 'path', meta: 'DIR', dir: true }, repeatable: true,
-      help: 'the guest may write under this host directory; the rest of the host is read-only',
-      details: '`/tmp` is in memory.',
+      name: '--sandbox', value: { kind: 'none' },
+      help: 'the guest sees only the program, --ro and --rw directories, an in-memory /tmp, /dev and /proc; no host environment but --env; uid and gid 65534',
+      details: 'Without it the guest sees the whole host read-only and the host environment. See [docs/sandbox.md](docs/sandbox.md).',
+    },
+    {
+      name: '--ro', value: { kind: 'bind', meta: 'DIR[:GUEST]' }, repeatable: true,
+      help: 'the guest sees this host directory read-only, at its own path or at GUEST',
+      details: 'Binds apply in command-line order, with --rw: a later one covers what an earlier one showed under its path.',
+    },
+    {
+      name: '--rw', value: { kind: 'bind', meta: 'DIR[:GUEST]' }, repeatable: true,
+      help: 'the guest may write under this host directory, seen at its own path or at GUEST',
+      details: 'Everything else from the host is read-only. `/tmp` is in memory.',
+    },
+    {
+      name: '--env', value: { kind: 'assign', meta: 'NAME=VALUE' }, repeatable: true,
+      help: "sets a variable in the guest's environment (with --sandbox, the only ones it has)",
     },
     {
       name: '--realtime', value: { kind: 'none' },

@@ -15,6 +15,7 @@ const META_NOTES: Record<string, string> = {
   N: 'N: a whole number; k, M and G multiply by 1000 (10M = 10,000,000).',
   SIZE: 'SIZE: bytes, or a number with K, M, G or T (binary units): 64K, 256M, 2G.',
   SECONDS: 'SECONDS: of virtual time, fractions allowed (0.5).',
+  'DIR[:GUEST]': 'DIR[:GUEST]: a host directory, seen at its own path or at GUEST (absolute; split at the first colon): --ro /usr/riscv64-linux-gnu/lib:/lib.',
 };
 
 /** The option as typed: `--mem SIZE`, `--strace[=FILE]`, `-h, --help`. */
@@ -27,13 +28,14 @@ export function optionWords(s: OptionSpec): string {
 export function constraint(s: OptionSpec): string {
   const v = s.value, parts: string[] = [];
   switch (v.kind) {
-    case 'none': case 'path': break;
+    case 'none': case 'path': case 'bind': case 'assign': break;
     case 'integer': parts.push(v.choices ? orList(v.choices.map(String)) : v.max === Number.MAX_SAFE_INTEGER ? `at least ${v.min}` : `${v.min} to ${v.max}`); break;
     case 'size': parts.push(`${fmtSize(v.min)} to ${fmtSize(v.max)}${v.multiple ? `, a multiple of ${fmtSize(v.multiple)}` : ''}`); break;
     case 'duration': parts.push(`${v.min} to ${v.max}`); break;
     case 'enum': parts.push(orList(v.values)); break;
   }
   if (v.kind === 'path' && v.dir) parts.push('an existing directory');
+  if (v.kind === 'bind') parts.push('DIR an existing directory');
   const d = defaultOf(s);
   if (d !== undefined) parts.push(`default ${v.kind === 'size' ? fmtSize(d as number) : d}`);
   if (s.repeatable) parts.push('may be repeated');

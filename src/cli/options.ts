@@ -3,7 +3,7 @@
 // also gives --help, the usage line and README's option lists (help.ts).
 
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { UsageError, fmtSize, parseCount, parseSeconds, parseSize } from './args.js';
 
 /** What an option's value is. `meta` is its name in the usage text (N, SIZE, FILE). */
@@ -18,7 +18,11 @@ export type ValueKind =
   /** One of a fixed set of words; `noun` names what they are (a format). */
   | { kind: 'enum'; meta: string; values: readonly string[]; noun: string; default?: string }
   /** A host path; `dir` asks for an existing directory, which is returned absolute. */
-  | { kind: 'path'; meta: string; dir?: boolean };
+  | { kind: 'path'; meta: string; dir?: boolean }
+  /** An existing host directory and, after a colon, the absolute guest path it is seen at (same path without one). */
+  | { kind: 'bind'; meta: string }
+  /** An environment entry, NAME=VALUE. */
+  | { kind: 'assign'; meta: string };
 
 export interface OptionSpec {
   /** The long name, with its dashes: `--mem`. */
@@ -59,7 +63,14 @@ type Value = true | number | string | string[];
 
 /** The values of one command line, with the table's defaults for what was not given. */
 export class Options {
-  constructor(private readonly command: CommandSpec, private readonly given: ReadonlyMap<string, Value>) {}
+  constructor(private readonly command: CommandSpec, private readonly given: ReadonlyMap<string, Value>,
+    private readonly order: readonly (readonly [string, string])[] = []) {}
+
+  /** The values of the repeatable options named, in command-line order across them (--ro and --rw binds). */
+  sequence(...names: string[]): { name: string; value: string }[] {
+    for (const n of names) if (!this.spec(n).repeatable) throw new Error(`option ${n} is not repeatable`);
+    return this.order.filter(([n]) => names.includes(n)).map(([name, value]) => ({ name, value }));
+  }
 
   /** Whether the option (by its long name) is on the command line. */
   has(name: string): boolean { this.spec(name); return this.given.has(name); }
@@ -117,6 +128,7 @@ export function tryHelp(c: CommandSpec): string {
  */
 export function parseOptions(c: CommandSpec, argv: readonly string[]): { options: Options; operands: string[] } {
   const given = new Map<string, Value>();
+  const order: [string, string][] = [];
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -135,13 +147,13 @@ export function parseOptions(c: CommandSpec, argv: readonly string[]): { options
       if (text === undefined) throw new UsageError(`${s.name} needs a value (${s.name} ${s.value.meta})`);
     }
     const v = text === undefined ? true : parseValue(s, text);
-    if (s.repeatable) given.set(s.name, [...((given.get(s.name) as string[] | undefined) ?? []), String(v)]);
+    if (s.repeatable) { given.set(s.name, [...((given.get(s.name) as string[] | undefined) ?? []), String(v)]); order.push([s.name, String(v)]); }
     else given.set(s.name, v);
   }
   checkConflicts(c, given);
   const operands = argv.slice(i);
   checkOperands(c, operands);
-  return { options: new Options(c, given), operands };
+  return { options: new Options(c, given, order), operands };
 }
 
 /** One option's value from its text, checked against its kind. */
@@ -167,7 +179,37 @@ export function parseValue(s: OptionSpec, text: string): Value {
     case 'path':
       if (text === '') throw new UsageError(`${s.name}${s.optional ? '=' : ' '}${v.meta}: the file name is empty`);
       return v.dir ? directory(s.name, text) : text;
+    case 'bind': return bindValue(s.name, text);
+    case 'assign':
+      if (!/^[^=]+=/.test(text)) throw new UsageError(`${s.name}: '${text}' is not ${v.meta} (a name, '=', then the value)`);
+      return text;
   }
+}
+
+/** The guest paths the kernel provides itself: a bind may not be put under them. */
+const KERNEL_DIRS = ['/dev', '/proc'];
+
+/**
+ * DIR or HOST:GUEST (split at the first colon): the host directory made
+ * absolute, and the guest path, absolute and without "." or ".." (HOST's own
+ * path when there is no colon). Returned as HOST, or HOST, NUL, GUEST when they differ (splitBind).
+ */
+function bindValue(opt: string, text: string): string {
+  const colon = text.indexOf(':');
+  const host = colon < 0 ? text : text.slice(0, colon), guestText = colon < 0 ? undefined : text.slice(colon + 1);
+  if (host === '' || guestText === '') throw new UsageError(`${opt}: '${text}' has an empty ${host === '' ? 'HOST' : 'GUEST'} path (DIR or HOST:GUEST)`);
+  if (guestText !== undefined && !guestText.startsWith('/')) throw new UsageError(`${opt}: GUEST path '${guestText}' is not absolute (HOST:GUEST, e.g. /usr/riscv64-linux-gnu/lib:/lib)`);
+  const abs = directory(opt, host);
+  const guest = guestText === undefined ? abs : posix.normalize(guestText).replace(/(.)\/$/, '$1');
+  const kernelDir = KERNEL_DIRS.find((d) => guest === d || guest.startsWith(`${d}/`));
+  if (kernelDir) throw new UsageError(`${opt}: ${guest} is under ${kernelDir}, which the kernel provides`);
+  return guest === abs ? abs : `${abs}\0${guest}`;
+}
+
+/** A bind option's value (bindValue): the host directory and the guest path. */
+export function splitBind(value: string): { host: string; guest: string } {
+  const nul = value.indexOf('\0');
+  return nul < 0 ? { host: value, guest: value } : { host: value.slice(0, nul), guest: value.slice(nul + 1) };
 }
 
 /** An existing host directory, made absolute. */

@@ -2,7 +2,8 @@
 // Linux program under the kernel. The exit status is the program's own, or
 // 128+N when signal N killed it (with one line on stderr saying so).
 
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
 import { ExecError } from '../kernel/fs/loader.js';
@@ -16,7 +17,9 @@ import { StatsSink, formatStats, statsJson } from '../trace/stats.js';
 import { drawDiagram } from '../trace/diagram.js';
 import { insnLine } from '../isa/disasm.js';
 import { RUN } from './commands.js';
-import { parseOptions } from './options.js';
+import { parseOptions, splitBind, type Options } from './options.js';
+import { MountError, vfsOf, wholeHost, type Bind } from '../kernel/fs/mounts.js';
+import { UsageError } from './args.js';
 
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 /** A host path, or the name of a bundled program (user/bin/NAME). */
@@ -37,18 +40,25 @@ export async function runCommand(argv: string[]): Promise<number> {
   const [name, ...args] = operands;
   const path = locate(name);
   const bytes = readInput(path);
-  const host = nodeHost();
-  const rw = opts.list('--rw');
+  const view = guestView(opts, path);
+  const host = { ...nodeHost(), cwd: view.cwd };
   const swapBytes = opts.number('--swap');
   const realtime = opts.has('--realtime');
-  const kernel = new Kernel({ host, hz, memBytes, seed, rw, swapBytes, realtime, maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9) });
+  const kernel = new Kernel({
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, realtime,
+    maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
+  });
+  try { vfsOf(kernel); } catch (e) {
+    if (e instanceof MountError) throw new UsageError(e.message);
+    throw e;
+  }
   // The first process exists before the sinks open their files, so nothing is left behind when it cannot
   // start (the kernel emits its creation when the run begins).
   const outputs: Output[] = [];
   let stderrOut: Output | undefined;
   const toStderr = () => (stderrOut ??= Output.stderr('stderr'));
   try {
-    kernel.spawn(path, bytes, [name, ...args], envFor());
+    kernel.spawn(view.exe, bytes, [name, ...args], view.env);
   } catch (e) {
     if (e instanceof ExecError) return fail(Status.CANNOT_EXEC, `${name}: ${e.message}`);
     throw e;
@@ -96,7 +106,41 @@ export async function runCommand(argv: string[]): Promise<number> {
   return r.status;
 }
 
-/** The guest's environment: the host's, as a shell would pass it. */
-function envFor(): string[] {
-  return Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+/** What the guest is given (docs/sandbox.md): files, working directory, environment, ids, and the program's own path. */
+interface GuestView { binds: Bind[]; cwd: string; env: string[]; user?: { uid: number; gid: number }; exe: string; }
+
+/**
+ * 65534, for --sandbox: the id Linux reports for a process in a user
+ * namespace with no id mapped, and for every file there (user_namespaces(7),
+ * /proc/sys/kernel/overflowuid); it owns nothing on the host, and is "nobody".
+ */
+export const SANDBOX_ID = 65534;
+
+/**
+ * Without --sandbox: the whole host read-only, the host's cwd and
+ * environment, root. With it: only the binds and the program (read-only at
+ * its own absolute path), an empty environment, SANDBOX_ID. --ro, --rw and
+ * --env apply either way, in command-line order.
+ */
+function guestView(opts: Options, program: string): GuestView {
+  const sandbox = opts.has('--sandbox');
+  const binds: Bind[] = opts.sequence('--ro', '--rw').map(({ name, value }) => ({ ...splitBind(value), writable: name === '--rw' }));
+  const env = new Map<string, string>(sandbox ? [] : Object.entries(process.env).map(([k, v]) => [k, v ?? '']));
+  for (const e of opts.list('--env')) env.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
+  const entries = [...env].map(([k, v]) => `${k}=${v}`);
+  if (!sandbox) return { binds: [...wholeHost(process.cwd()), ...binds], cwd: process.cwd(), env: entries, exe: program };
+  const exe = resolve(program);
+  binds.push({ host: realpathSync(exe), guest: exe });
+  return { binds, cwd: guestCwd(binds, process.cwd()), env: entries, user: { uid: SANDBOX_ID, gid: SANDBOX_ID }, exe };
+}
+
+/** The host's cwd as the sandbox sees it: its path under the last bind that shows it, else "/". */
+function guestCwd(binds: readonly Bind[], cwd: string): string {
+  for (const b of [...binds].reverse()) {
+    let host: string;
+    try { host = realpathSync(b.host); } catch { continue; }
+    if (cwd === host) return b.guest;
+    if (cwd.startsWith(host === '/' ? '/' : `${host}/`)) return posix.join(b.guest, cwd.slice(host.length));
+  }
+  return '/';
 }

@@ -21,6 +21,7 @@ import { basename } from './fs/vfs.js';
 import { Swap } from './mm/swap.js';
 import { ConsoleFile } from './fs/file.js';
 import type { HostIO } from './host.js';
+import type { Bind } from './fs/mounts.js';
 import { checkImage, load } from './fs/loader.js';
 import { usertrap, usertrapret } from './trap.js';
 import { interrupted } from './sys/syscall.js';
@@ -47,8 +48,10 @@ export interface KernelOptions {
   /** Stop after this many cycles of virtual time (the run cannot make progress otherwise). */
   maxCycles?: number;
   seed?: number;
-  /** Host directories the guest may write under (--rw); everything else on the host is read-only. */
-  rw?: string[];
+  /** What of the host's filesystem the guest sees, in order (fs/mounts.ts): nothing unless named; `wholeHost()` is lde run's default. */
+  binds?: readonly Bind[];
+  /** Fixed unprivileged ids (--sandbox): getuid & co. report them and every file is owned by them; default root, files their own. */
+  user?: { uid: number; gid: number };
   /** Bytes of swap (--swap); 0 = none, so running out of RAM means the OOM killer. */
   swapBytes?: number;
   /** --realtime: virtual time never lags the host clock, idle time is really waited, randomness is not seeded. */
@@ -91,12 +94,15 @@ export class Kernel {
   /** CLOCK_REALTIME at cycle 0, in ns: a fixed epoch (deterministic), or the host's wall clock with --realtime. */
   readonly epochNs: number;
   private readonly hostStart: number;
-  /** Absolute host directories the guest may write under (--rw). */
-  readonly rwDirs: readonly string[];
+  /** The host directories and files the guest sees (fs/mounts.ts builds the namespace from them). */
+  readonly binds: readonly Bind[];
+  /** The guest's fixed ids, or undefined: root (KernelOptions.user). */
+  readonly user: { readonly uid: number; readonly gid: number } | undefined;
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
-    this.rwDirs = opts.rw ?? [];
+    this.binds = opts.binds ?? [];
+    this.user = opts.user;
     this.realtime = opts.realtime ?? false;
     this.epochNs = opts.realtime ? opts.host.epochNs() : VIRTUAL_EPOCH_S * 1e9;
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;

@@ -1,32 +1,63 @@
-// The guest's mount table (DESIGN.md "the guest sees the host filesystem
-// read-only at the same paths, with the same cwd; /tmp is in memory, and
-// --rw DIR allows writes under DIR"). Built on a kernel's first file-system
-// call:
+// The guest's mount table, built on a kernel's first file-system call from
+// KernelOptions.binds (docs/sandbox.md). The kernel itself always provides:
 //
-//   /          the host, read-only
-//   /tmp       tmpfs (the host's /tmp is hidden)
+//   /          an empty read-only directory, unless a bind is at "/"
+//   /tmp       tmpfs, in memory
 //   /dev       devfs, and /dev/shm a second tmpfs
 //   /proc      procfs
-//   DIR        for each --rw DIR: the host, writable, at the same path. A DIR
-//              under /tmp is seen there too (its parent directories are made
-//              in the tmpfs), so `--rw /tmp/out` does what it says.
-//   cwd        when the host cwd is under /tmp, /dev or /proc (hidden by the
-//              mounts above), it is mounted read-only at its own path, so
-//              the guest starts in the directory it was started from.
+//
+// and each bind, in order, shows a host directory (or file) at its guest
+// path, read-only or writable. A later bind covers what earlier binds put
+// under its path, as a later mount does; /tmp, /dev and /proc stay. The
+// directories leading to a mount point are made in the empty root or in a
+// tmpfs, so `ls` shows them. With no binds the guest sees no host file:
+// that is the library's default. `lde run` passes wholeHost() (the host
+// read-only at "/", as DESIGN.md promises); `lde run --sandbox` passes only
+// the program and the --ro and --rw directories.
+//
+// A bind's host path is resolved on the host once (its symlinks followed);
+// a mount point's guest path is resolved in the namespace built so far, so
+// the guest's own walk reaches it. Every host call through a bind is
+// confined to real directories (confine.ts), so no symlink, "..", rename
+// or /proc link takes the guest outside what it was given.
 
 import type { Kernel } from '../kernel.js';
-import type { Timespec } from './file.js';
-import { Vfs, type Vnode } from './vfs.js';
+import type { HostFs } from '../host.js';
+import { S_IFDIR, type StatInfo, type Timespec } from './file.js';
+import { Vfs, Vnode, join, type Ctx, type DirEntry, type Found, type Fs } from './vfs.js';
 import { HostMount } from './hostfs.js';
-import { TmpFs } from './tmpfs.js';
+import { TmpFs, TmpNode } from './tmpfs.js';
 import { DevFs } from './devfs.js';
 import { ProcFs } from './procfs.js';
+import { ConfinedFs, DirCache } from './confine.js';
+import { ENOENT, ENOTDIR, ERRNO_NAMES } from '../errno.js';
 
-/** st_dev of each filesystem (major 0, as Linux's anonymous devices; the host keeps one number). */
-export const DEV = { host: 0x10, tmp: 0x21, shm: 0x22, dev: 0x05, proc: 0x16, rw: 0x30 } as const;
+/** A host directory or file the guest sees at `guest` (an absolute path), read-only unless `writable`. */
+export interface Bind { readonly host: string; readonly guest: string; readonly writable?: boolean; }
+
+/** A bind that cannot be made: one line naming it (the CLI prints it as `lde: ...`). */
+export class MountError extends Error {}
+
+/** st_dev of each filesystem (major 0, as Linux's anonymous devices; read-only host binds share one number). */
+export const DEV = { host: 0x10, tmp: 0x21, shm: 0x22, dev: 0x05, proc: 0x16, rw: 0x30, root: 0x01 } as const;
 
 const SYNTHETIC = ['/tmp', '/dev', '/proc'];
+/** The mounts the kernel provides, which no bind covers (/proc is mounted after the binds). */
+const KERNEL_MOUNTS = ['/', '/tmp', '/dev', '/dev/shm'];
 const under = (path: string, dir: string) => path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+
+/**
+ * What `lde run` shows without --sandbox (DESIGN.md): the host read-only at
+ * "/"; the cwd read-only at its own path when /tmp, /dev or /proc hides it,
+ * so the guest starts where it was started; each `rw` directory writable at
+ * its own path (a later bind, so one above the cwd covers it).
+ */
+export function wholeHost(cwd?: string, rw: readonly string[] = []): Bind[] {
+  const binds: Bind[] = [{ host: '/', guest: '/' }];
+  if (cwd !== undefined && SYNTHETIC.some((d) => under(cwd, d))) binds.push({ host: cwd, guest: cwd });
+  for (const dir of rw) binds.push({ host: dir, guest: dir, writable: true });
+  return binds;
+}
 
 const namespaces = new WeakMap<Kernel, Vfs>();
 
@@ -36,7 +67,7 @@ export function clockNow(k: Kernel): Timespec {
   return [sec + Math.floor(base / 1e9), Math.floor(base % 1e9)];
 }
 
-/** The kernel's namespace, built on first use. */
+/** The kernel's namespace, built on first use. Throws MountError when a bind cannot be made. */
 export function vfsOf(k: Kernel): Vfs {
   let v = namespaces.get(k);
   if (v === undefined) namespaces.set(k, (v = build(k)));
@@ -46,39 +77,122 @@ export function vfsOf(k: Kernel): Vfs {
 function build(k: Kernel): Vfs {
   const now = () => clockNow(k);
   const half = Math.floor(k.board.bus.ramSize / 2 / 4096);
-  const ro = new HostMount(k.host.fs, true, DEV.host);
   const tmp = new TmpFs(DEV.tmp, '/tmp', half, now);
   const shm = new TmpFs(DEV.shm, '/dev/shm', half, now);
   const bootMs = k.epochNs / 1e6;
-  const proc = new ProcFs(DEV.proc, ro, bootMs);
-  const mounts = new Map<string, Vnode>([['/tmp', tmp.root], ['/dev', new DevFs(DEV.dev, bootMs).root], ['/dev/shm', shm.root], ['/proc', proc.root]]);
-  const root = ro.node('/');
-  if (typeof root === 'number') throw new Error(`the host's / cannot be read (errno ${-root})`);
-  mounts.set('/', root);
-  k.rwDirs.forEach((dir, i) => bind(mounts, tmp, new HostMount(k.host.fs, false, DEV.rw + i), canonical(k, root, dir)));
-  const cwd = k.host.cwd;
-  if (SYNTHETIC.some((d) => under(cwd, d)) && ![...mounts.keys()].some((m) => m !== '/' && under(cwd, m) && !SYNTHETIC.includes(m))) {
-    bind(mounts, tmp, ro, cwd);
+  const dirs = new DirCache(k.host.fs, (n) => { k.work.items += n; });
+  const root = new SkelDir(new SkelFs(bootMs), 0o755);
+  for (const d of [...SYNTHETIC, '/dev/shm']) root.mkdirs(d.split('/').slice(1));
+  const ns = new Namespace(k, root, [tmp, shm]);
+  const procHost: HostMount[] = [];
+  ns.mounts.set('/tmp', tmp.root).set('/dev', new DevFs(DEV.dev, bootMs).root).set('/dev/shm', shm.root);
+  let rw = 0;
+  for (const b of k.binds) {
+    const fs = new HostMount(new ConfinedFs(k.host.fs, dirs), !b.writable, b.writable ? DEV.rw + rw++ : DEV.host);
+    ns.bind(b, fs);
+    if (b.host === '/' && b.guest === '/') procHost.push(fs);
   }
-  const vfs = new Vfs(mounts);
+  // /proc/PID/exe of a program the guest cannot see is read from the host only when the guest sees the whole host.
+  const proc = new ProcFs(DEV.proc, procHost.pop() ?? new HostMount(NOTHING, true, DEV.host), bootMs);
+  ns.mounts.set('/proc', proc.root);
+  const vfs = new Vfs(ns.mounts);
   proc.vfs = vfs;
   return vfs;
 }
 
-/**
- * A host directory with its symlinks resolved, as the guest's own walk will
- * reach it: a mount is found by its canonical path.
- */
-function canonical(k: Kernel, root: Vnode, dir: string): string {
-  const host = new Vfs(new Map([['/', root]]));
-  const at = host.walk({ k, p: undefined as never }, host.root, dir, true); // host vnodes never look at the process
-  return typeof at === 'number' ? dir : at.path;
+/** The mount table while it is built: each bind resolves its guest path through the mounts made so far. */
+class Namespace {
+  readonly mounts = new Map<string, Vnode>();
+  private readonly c: Ctx;
+
+  constructor(private readonly k: Kernel, root: SkelDir, private readonly tmpfs: readonly TmpFs[]) {
+    this.mounts.set('/', root);
+    this.c = { k, p: undefined as never }; // the walks here meet host, tmpfs and empty directories, which never look at the process
+  }
+
+  /** Mounts b's host path, through fs, at b's guest path. */
+  bind(b: Bind, fs: HostMount): void {
+    const host = this.hostPath(b.host);
+    const node = fs.node(host);
+    if (typeof node === 'number') throw new MountError(`${b.host}: cannot be bound (${ERRNO_NAMES[-node] ?? node})`);
+    const at = b.guest === '/' ? '/' : this.mountPoint(b.guest, node.kind === 'dir');
+    for (const m of [...this.mounts.keys()]) if (m !== at && under(m, at) && !KERNEL_MOUNTS.includes(m)) this.mounts.delete(m);
+    this.mounts.set(at, node);
+  }
+
+  /** A host path with its symlinks resolved on the host. */
+  private hostPath(path: string): string {
+    const root = new HostMount(this.k.host.fs, true, DEV.host).node('/');
+    const at = typeof root === 'number' ? root : new Vfs(new Map([['/', root]])).walk(this.c, { node: root, path: '/' }, path, true);
+    if (typeof at === 'number') throw new MountError(`${path}: cannot be bound (${ERRNO_NAMES[-at] ?? at})`);
+    return at.path;
+  }
+
+  /**
+   * The canonical guest path of a mount point: its existing directories
+   * resolved in the namespace so far (symlinks included), the rest appended
+   * and made as directories where the parent is the empty root or a tmpfs.
+   */
+  private mountPoint(guest: string, dir: boolean): string {
+    const vfs = new Vfs(this.mounts);
+    const parts = guest.split('/').filter((s) => s !== '');
+    const last = dir ? [] : [parts.pop()!];
+    let at: Found = vfs.root;
+    for (let i = 0; i < parts.length; i++) {
+      const next = vfs.walk(this.c, at, parts[i], true);
+      if (typeof next === 'number' || next.node.kind !== 'dir') {
+        if (next !== -ENOENT) throw new MountError(`${guest}: cannot be a mount point (${typeof next === 'number' ? ERRNO_NAMES[-next] : `${next.path} is not a directory`})`);
+        this.makeDirs(at, parts.slice(i));
+        return [at.path, ...parts.slice(i), ...last].reduce(join);
+      }
+      at = next;
+    }
+    return [at.path, ...last].reduce(join);
+  }
+
+  /** Makes the directories `rest` under `at` when at is the empty root or a tmpfs directory; elsewhere the mount point is unlisted. */
+  private makeDirs(at: Found, rest: readonly string[]): void {
+    if (at.node instanceof SkelDir) { at.node.mkdirs(rest); return; }
+    const fs = this.tmpfs.find((t) => at.node instanceof TmpNode && at.node.fs === t);
+    if (fs !== undefined) fs.mkdirs([...at.path.slice(fs.mountPath.length).split('/').filter((s) => s !== ''), ...rest]);
+  }
 }
 
-/** Mounts the host directory `dir` at its own path. */
-function bind(mounts: Map<string, Vnode>, tmp: TmpFs, fs: HostMount, dir: string): void {
-  const node = fs.node(dir);
-  if (typeof node === 'number' || node.kind !== 'dir') return;
-  mounts.set(dir, node);
-  if (under(dir, '/tmp') && dir !== '/tmp') tmp.mkdirs(dir.slice('/tmp/'.length).split('/'));
+// ---- the empty root ------------------------------------------------------------
+
+class SkelFs implements Fs {
+  readonly dev = DEV.root;
+  readonly readOnly = true;
+  private ino = 1;
+  constructor(readonly bootMs: number) {}
+  newIno(): number { return this.ino++; }
 }
+
+/** A directory of the empty read-only root: it holds only the directories leading to mount points. */
+class SkelDir extends Vnode {
+  readonly kind = 'dir';
+  readonly ino: number;
+  private readonly children = new Map<string, SkelDir>();
+  constructor(readonly fs: SkelFs, private readonly perm: number) { super(); this.ino = fs.newIno(); }
+
+  override stat(): StatInfo {
+    return { mode: S_IFDIR | this.perm, size: 0, ino: this.ino, rdev: 0, mtimeMs: this.fs.bootMs, nlink: 2 + this.children.size, dev: this.fs.dev };
+  }
+  override lookup(name: string): Vnode | number { return this.children.get(name) ?? -ENOENT; }
+  override list(): DirEntry[] { return [...this.children].map(([name, d]) => ({ name, ino: d.ino, kind: 'dir' as const })); }
+
+  mkdirs(parts: readonly string[]): void {
+    let dir: SkelDir = this;
+    for (const name of parts) {
+      let next = dir.children.get(name);
+      if (next === undefined) dir.children.set(name, (next = new SkelDir(this.fs, 0o755)));
+      dir = next;
+    }
+  }
+}
+
+/** The host as the guest sees it when no bind shows the whole host: nothing. */
+const NOTHING: HostFs = {
+  stat: () => -ENOENT, lstat: () => -ENOENT, readFile: () => -ENOENT, readdir: () => -ENOTDIR, readlink: () => -ENOENT,
+  open: () => -ENOENT, mkdir: () => -ENOENT, unlink: () => -ENOENT, rmdir: () => -ENOENT, rename: () => -ENOENT,
+};

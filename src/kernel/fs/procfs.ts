@@ -252,7 +252,8 @@ function stat(p: Process): string {
   return fields.join(' ') + '\n';
 }
 
-function status(p: Process): string {
+function status(p: Process, c: Ctx): string {
+  const uid = c.k.user?.uid ?? 0, gid = c.k.user?.gid ?? 0;
   const { vsize, rss } = memory(p);
   const { ignored, caught } = signalSets(p);
   const [letter, word] = stateOf(p);
@@ -261,7 +262,7 @@ function status(p: Process): string {
   return [
     `Name:\t${comm(p)}`, `Umask:\t${p.umask.toString(8).padStart(4, '0')}`, `State:\t${letter} (${word})`,
     `Tgid:\t${p.pid}`, `Ngid:\t0`, `Pid:\t${p.pid}`, `PPid:\t${p.parent?.pid ?? 0}`, `TracerPid:\t0`,
-    `Uid:\t0\t0\t0\t0`, `Gid:\t0\t0\t0\t0`, `FDSize:\t64`, `Groups:\t`, `VmSize:\t${kb(vsize)}`, `VmRSS:\t${kb(rss * PAGE_SIZE)}`,
+    `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`, `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`, `FDSize:\t64`, `Groups:\t`, `VmSize:\t${kb(vsize)}`, `VmRSS:\t${kb(rss * PAGE_SIZE)}`,
     `Threads:\t1`, `SigPnd:\t${mask(p.sigPending)}`, `ShdPnd:\t${mask(0n)}`, `SigBlk:\t${mask(p.sigMask)}`,
     `SigIgn:\t${mask(ignored)}`, `SigCgt:\t${mask(caught)}`,
     `voluntary_ctxt_switches:\t${p.nvcsw}`, `nonvoluntary_ctxt_switches:\t${p.nivcsw}`,

@@ -14,7 +14,7 @@ import type { Process } from '../sched/proc.js';
 import { File, MemFile, O_APPEND, O_NONBLOCK } from '../fs/file.js';
 import { DirFile, originOf } from '../fs/vfs.js';
 import { vfsOf } from '../fs/mounts.js';
-import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, statBytes } from './path.js';
+import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, owned, statBytes } from './path.js';
 import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from '../errno.js';
 import { accessOk } from './access.js';
@@ -260,11 +260,11 @@ export const FD_CALLS: SyscallDef[] = [
     handler: (_k, p, a) => { const f = file(p, a[0]); return f ? f.seek(a[1], a[2]) : -EBADF; } },
   // implements fstat(2)
   { name: 'fstat', status: 'full', restart: 'none', args: [FD, out(stat)],
-    handler: (_k, p, a) => {
+    handler: (k, p, a) => {
     const f = file(p, a[0]);
     if (f === undefined) return -EBADF;
     if (!accessOk(a[1], 128)) return -EFAULT;
-    return copyOut(p.as, a[1], statBytes(f.stat())) ? 0 : -EFAULT;
+    return copyOut(p.as, a[1], statBytes(owned(k, f.stat()))) ? 0 : -EFAULT;
   } },
   // implements ftruncate(2)
   { name: 'ftruncate', status: 'full', restart: 'none', args: [FD, L],

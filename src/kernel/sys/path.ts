@@ -209,16 +209,19 @@ function statxBytes(s: StatInfo): Uint8Array {
   return b;
 }
 
+/** A file's stat as the guest sees it: with fixed ids (--sandbox) every file is the guest's, as when no host id is mapped (kernel.ts user). */
+export function owned(k: Kernel, s: StatInfo): StatInfo { return k.user === undefined ? s : { ...s, uid: k.user.uid, gid: k.user.gid }; }
+
 /** What (dirfd, path, flags) names, stat'ed; "" with AT_EMPTY_PATH is dirfd's own file (also a pipe). */
 function statAt(c: Ctx, dirfd: number, pathPtr: number, flags: number): StatInfo | number {
   const path = userPath(c.p, pathPtr);
   if (typeof path === 'number') return path;
   if (path === '' && (flags & AT_EMPTY_PATH) && dirfd !== AT_FDCWD) {
     const f = dirfd >= 0 ? c.p.files[dirfd] : undefined;
-    return f === undefined ? -EBADF : f.stat();
+    return f === undefined ? -EBADF : owned(c.k, f.stat());
   }
   const at = resolveAt(c, dirfd, pathPtr, flags, (flags & AT_SYMLINK_NOFOLLOW) === 0);
-  return typeof at === 'number' ? at : at.node.stat();
+  return typeof at === 'number' ? at : owned(c.k, at.node.stat());
 }
 
 // ---- namespace changes -----------------------------------------------------------

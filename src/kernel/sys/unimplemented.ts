@@ -30,7 +30,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'setns', 'setregid', 'setreuid', 'settimeofday', 'shutdown', 'statfs', 'swapon', 'timer_gettime',
     'timerfd_create', 'timerfd_gettime', 'umount2'],
   3: ['accept', 'bind', 'bpf', 'close_range', 'connect', 'finit_module', 'flistxattr', 'fsmount', 'fspick',
-    'get_robust_list', 'getcpu', 'getpeername', 'getresgid', 'getresuid', 'getsockname', 'init_module',
+    'get_robust_list', 'getcpu', 'getpeername', 'getsockname', 'init_module',
     'inotify_add_watch', 'io_cancel', 'io_submit', 'ioprio_set', 'landlock_create_ruleset', 'listxattr',
     'llistxattr', 'lookup_dcookie', 'lsm_list_modules', 'map_shadow_stack', 'membarrier', 'mincore', 'mlock2',
     'mq_getsetattr', 'mseal', 'msgctl', 'msync', 'nfsservctl', 'open_by_handle_at', 'open_tree', 'pidfd_getfd',
