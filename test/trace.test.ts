@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
+import { wholeHost } from '../src/kernel/fs/mounts.js';
 import { Kernel } from '../src/kernel/kernel.js';
 import { DEFAULT_COSTS } from '../src/kernel/cost.js';
 import type { Process } from '../src/kernel/sched/proc.js';
@@ -34,7 +35,7 @@ interface Traced {
 function traced(name: string, args: string[] = [], opts: { hz?: number; copies?: number; path?: string } = {}): Traced {
   const chunks: Uint8Array[] = [];
   const host = { ...nodeHost(), write: (_fd: 1 | 2, b: Uint8Array) => { chunks.push(b.slice()); }, readStdin: () => new Uint8Array(0) };
-  const k = new Kernel({ host, hz: opts.hz ?? 250, maxCycles: 10e9 });
+  const k = new Kernel({ host, hz: opts.hz ?? 250, maxCycles: 10e9, binds: wholeHost() }); // exec reads user/bin from the host
   const rec = new Recorder(), stats = new StatsSink();
   let chrome = '';
   const sink = new ChromeTraceSink((s) => { chrome += s; });
