@@ -7,9 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Kernel, type KernelOptions } from '../src/kernel/kernel.js';
-import { wholeHost } from '../src/kernel/fs/mounts.js';
-import { nodeHost } from '../src/cli/host.js';
+import { Kernel, nodeHost, wholeHost, type KernelOptions } from '../src/index.js'; // the package's entry point
 import { have, ROOT } from './helpers/cli.js';
 
 /** The probe's output for these commands, run by a Kernel made with `opts` (stdout captured). */
