@@ -144,6 +144,19 @@ test('a held directory swapped for a symlink by rename does not lead out of a --
   }
 });
 
+test('a held file swapped for a symlink by rename (through another bind of its directory) is not followed when reopened', (t) => {
+  if (!canBuild) { t.skip(NO_CC); return; }
+  const w = mkdtempSync(`${tree()}/hold-`);
+  writeFileSync(`${w}/f`, 'mine\n');
+  symlinkSync(`${tree()}/secret/secret.txt`, `${w}/evil`);
+  // The same directory read-only at /r (a file there is read whole, following nothing) and writable at /w.
+  const out = probe(['--sandbox', '--rw', `${w}:/w`, '--ro', `${w}:/r`], ['read', '/w/evil', 'hold', '/r/f', 'read', '/proc/self/fd/3',
+    'rename', '/w/f', '/w/f2', 'rename', '/w/evil', '/w/f', 'read', '/proc/self/fd/3']);
+  assert.deepEqual(out.slice(0, 5), ['read /w/evil: ENOENT', 'hold /r/f: ok', 'read /proc/self/fd/3: mine', 'rename /w/f: ok', 'rename /w/evil: ok']);
+  assert.notEqual(out[5], 'read /proc/self/fd/3: SECRET');
+  assert.match(out[5], /: (ENOENT|ELOOP)$/);
+});
+
 test('/proc/self/exe of a program that unlinked itself does not read the host file at its guest path', (t) => {
   if (!canBuild) { t.skip(NO_CC); return; }
   const secret = `${tree()}/secret`, w = mkdtempSync(`${tree()}/exe-`);

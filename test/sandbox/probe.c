@@ -8,7 +8,7 @@
 //   owner P         st_uid and st_gid of P (stat)     mkdir P        mkdir P 0755
 //   rename A B      rename(2)                         link A B       link(2)
 //   symlink T L     symlink(2)                        unlink P       unlink(2)
-//   dir P           open directory P as the saved dirfd
+//   dir P           open directory P as the saved dirfd   hold P   open P with O_PATH as the saved fd
 //   readat P        read P relative to the saved dirfd  writeat P TEXT   create P there
 //   cd P            chdir(2)                          cwd            getcwd(3)
 //   copy A B        copy file A to B (mode 0755)       exec P ...     execv(P, [P, rest of the words])
@@ -101,6 +101,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "symlink")) { status(c, b, symlink(a, b)); i += 2; }
     else if (!strcmp(c, "unlink")) { status(c, a, unlink(a)); i++; }
     else if (!strcmp(c, "dir")) { saved = open(a, O_RDONLY | O_DIRECTORY); status(c, a, saved); i++; }
+    else if (!strcmp(c, "hold")) { saved = open(a, O_PATH); status(c, a, saved); i++; }
     else if (!strcmp(c, "cd")) { status(c, a, chdir(a)); i++; }
     else if (!strcmp(c, "cwd")) { char buf[4096]; printf("cwd: %s\n", getcwd(buf, sizeof buf) ? buf : err()); }
     else if (!strcmp(c, "copy")) { copy(a, b); i += 2; }
