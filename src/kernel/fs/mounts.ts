@@ -84,16 +84,15 @@ function build(k: Kernel): Vfs {
   const root = new SkelDir(new SkelFs(bootMs), 0o755);
   for (const d of [...SYNTHETIC, '/dev/shm']) root.mkdirs(d.split('/').slice(1));
   const ns = new Namespace(k, root, [tmp, shm]);
-  const procHost: HostMount[] = [];
   ns.mounts.set('/tmp', tmp.root).set('/dev', new DevFs(DEV.dev, bootMs).root).set('/dev/shm', shm.root);
-  let rw = 0;
+  let rw = 0, wholeHost: HostMount | undefined;
   for (const b of k.binds) {
     const fs = new HostMount(new ConfinedFs(k.host.fs, dirs), !b.writable, b.writable ? DEV.rw + rw++ : DEV.host);
-    ns.bind(b, fs);
-    if (b.host === '/' && b.guest === '/') procHost.push(fs);
+    const { at, host } = ns.bind(b, fs);
+    if (at === '/') wholeHost = host === '/' ? fs : undefined;
   }
-  // /proc/PID/exe of a program the guest cannot see is read from the host only when the guest sees the whole host.
-  const proc = new ProcFs(DEV.proc, procHost.pop() ?? new HostMount(NOTHING, true, DEV.host), bootMs);
+  // /proc/PID/exe of a program the guest cannot see is read from the host only when the guest's root is the host's.
+  const proc = new ProcFs(DEV.proc, wholeHost ?? new HostMount(NOTHING, true, DEV.host), bootMs);
   ns.mounts.set('/proc', proc.root);
   const vfs = new Vfs(ns.mounts);
   proc.vfs = vfs;
@@ -110,14 +109,15 @@ class Namespace {
     this.c = { k, p: undefined as never }; // the walks here meet host, tmpfs and empty directories, which never look at the process
   }
 
-  /** Mounts b's host path, through fs, at b's guest path. */
-  bind(b: Bind, fs: HostMount): void {
+  /** Mounts b's host path, through fs, at b's guest path; returns both, canonical. */
+  bind(b: Bind, fs: HostMount): { at: string; host: string } {
     const host = this.hostPath(b.host);
     const node = fs.node(host);
     if (typeof node === 'number') throw new MountError(`${b.host}: cannot be bound (${ERRNO_NAMES[-node] ?? node})`);
     const at = b.guest === '/' ? '/' : this.mountPoint(b.guest, node.kind === 'dir');
     for (const m of [...this.mounts.keys()]) if (m !== at && under(m, at) && !KERNEL_MOUNTS.includes(m)) this.mounts.delete(m);
     this.mounts.set(at, node);
+    return { at, host };
   }
 
   /** A host path with its symlinks resolved on the host. */
