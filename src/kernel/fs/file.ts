@@ -114,10 +114,11 @@ export function mapFile(as: AddressSpace, va: number, f: MemFile, off: number, l
 }
 
 /**
- * The most of a file `bytes` reads whole, for execve: an executable is read
- * at exec time (the ELF parser wants the whole image). A larger file reads
- * as its first WHOLE_MAX bytes, so the parser rejects it (ENOEXEC, a segment
- * past the end of the file) instead of the host allocating its size.
+ * The most of a file `bytes` reads, for execve: an executable is read at exec
+ * time (the ELF parser wants the whole image). A larger file reads as its
+ * first WHOLE_MAX bytes instead of the host allocating its size: it runs when
+ * its loaded segments lie there (debug sections come after them), and the
+ * parser rejects it otherwise (ENOEXEC, a segment past the end of the file).
  */
 export const WHOLE_MAX = 256 << 20;
 
