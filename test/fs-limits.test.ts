@@ -1,8 +1,9 @@
 // Host resources stay bounded by the file systems (issue 9), with guest
 // programs from test/fs/ built at test time:
 //
-// - bigfile.c reads a sparse host file of 5 GiB at high offsets: lde must
-//   pread at the guest's offset (before: EIO for a file over 2 GiB), and
+// - bigfile.c reads a sparse host file of 5 GiB at high offsets, and maps
+//   its last page: lde must pread at the guest's offset (before: EIO for a
+//   file over 2 GiB), and
 //   print what qemu-riscv64 prints, which is also computed here from the
 //   bytes the test wrote. Opening a 1 GiB file twice under --mem 64M must
 //   not read it into host memory (before: 2.1 GB of host RSS).
@@ -59,13 +60,13 @@ function ldeRss(dir: string, args: string[]): { status: number | null; stdout: s
 
 const hex = (s: string) => [...Buffer.from(s)].map((b) => ` ${b.toString(16).padStart(2, '0')}`).join('');
 
-test('a 5 GiB sparse host file is read at high offsets, as under qemu-riscv64 (pread at the guest offset)', (t) => {
+test('a 5 GiB sparse host file is read and mapped at high offsets, as under qemu-riscv64 (pread at the guest offset)', (t) => {
   if (!canBuild) { t.skip('riscv64-linux-gnu-gcc not on PATH: the guest program cannot be built'); return; }
   const dir = scratch();
   try {
     const prog = build('bigfile', dir), big = `${dir}/big`, size = 5 * GiB + 112;
     sparse(big, size, [[0, 'HEADhead'], [3 * GiB + 5, 'threeGiB'], [5 * GiB + 100, 'fiveGiB!end']]);
-    const offsets = [0, 3 * GiB + 5, 3 * GiB + 1, 5 * GiB + 100, size - 2, 2 * size];
+    const offsets = [0, 3 * GiB + 5, 3 * GiB + 1, size - 2, 2 * size, 5 * GiB + 100]; // the last also names the page to mmap
     const r = lde(['run', '--mem', '64M', prog, big, ...offsets.map(String)]);
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.split('\n');
@@ -76,6 +77,7 @@ test('a 5 GiB sparse host file is read at high offsets, as under qemu-riscv64 (p
     assert.ok(lines.includes(`pread(${size - 2}) = 2${hex('d\0')}`), r.stdout);
     assert.ok(lines.includes(`pread(${2 * size}) = 0`), r.stdout);
     assert.ok(lines.includes(`SEEK_END ${size}`), r.stdout);
+    assert.ok(lines.includes(`mmap(${5 * GiB})[104] =${hex('GiB!end\0')}`), r.stdout);
     if (have('qemu-riscv64')) {
       const q = spawnSync('qemu-riscv64', [prog, big, ...offsets.map(String)], { encoding: 'utf8', timeout: 60_000 });
       assert.equal(r.stdout, q.stdout, 'lde and qemu-riscv64 disagree');
@@ -92,6 +94,7 @@ test('a 1 GiB host file opened twice under --mem 64M is not read into host memor
     const r = ldeRss(dir, ['--mem', '64M', prog, one, String(GiB - 8)]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.stdout.includes(`pread(${GiB - 8}) = 8${hex('1GiBend')} 00`), r.stdout);
+    assert.ok(r.stdout.includes(`mmap(${GiB - 4096})[4088] =${hex('1GiBend')} 00`), r.stdout);
     // Before: 2.1 GB. After: about 70 MB (Node, the kernel and --mem's frames as touched). The bound has ample slack.
     assert.ok(r.rssKiB < 512 * 1024, `peak host RSS ${r.rssKiB} KiB`);
   } finally { rmSync(dir, { recursive: true, force: true }); }

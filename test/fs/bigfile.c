@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +42,17 @@ int main(int argc, char **argv) {
   show("read at end-4", read(b, buf, 8), buf);
   errno = 0;
   show("pread(2^62)", pread(a, buf, 8, 1LL << 62), buf);
+  // A private mapping of the file's last page, at an offset past 4 GiB (argv: the page's offset, last).
+  long long last = atoll(argv[argc - 1]) / 4096 * 4096;
+  unsigned char *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, a, last);
+  if (m == MAP_FAILED) printf("mmap(%lld) failed: %s\n", last, strerror(errno));
+  else {
+    long long at = st.st_size > last ? (st.st_size - last > 8 ? st.st_size - last - 8 : 0) : 0;
+    printf("mmap(%lld)[%lld] =", last, at);
+    for (int i = 0; i < 8; i++) printf(" %02x", m[at + i]);
+    printf("\n");
+    munmap(m, 4096);
+  }
   close(a);
   close(b);
   return 0;
