@@ -3,16 +3,18 @@
 // enforces), and the process's own stdin, stdout and stderr.
 
 import {
-  closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync,
+  closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, readdirSync,
   readlinkSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { HostFs, HostHandle, HostIO, HostStat } from '../kernel/host.js';
 
-// Linux errno numbers (the guest's ABI), by the code Node reports.
+// Linux errno numbers (the guest's ABI), by the code Node reports. The host
+// running out of descriptors (EMFILE, ENFILE) is, for the guest, the
+// system-wide file table being full: ENFILE.
 const ERRNO: Record<string, number> = {
   EPERM: 1, ENOENT: 2, EIO: 5, EBADF: 9, EACCES: 13, EBUSY: 16, EEXIST: 17, EXDEV: 18, ENOTDIR: 20, EISDIR: 21,
-  EINVAL: 22, EMFILE: 24, EFBIG: 27, ENOSPC: 28, EROFS: 30, EMLINK: 31, ENAMETOOLONG: 36, ENOTEMPTY: 39, ELOOP: 40,
+  EINVAL: 22, ENFILE: 23, EMFILE: 23, EFBIG: 27, ENOSPC: 28, EROFS: 30, EMLINK: 31, ENAMETOOLONG: 36, ENOTEMPTY: 39, ELOOP: 40,
 };
 const errno = (e: unknown) => -(ERRNO[(e as NodeJS.ErrnoException).code ?? ''] ?? 5);
 
@@ -32,6 +34,7 @@ function status(fn: () => void): number {
 function handle(fd: number): HostHandle {
   return {
     read(pos, len) {
+      if (!(len > 0)) return new Uint8Array(0);
       const buf = Buffer.alloc(len);
       try { return buf.subarray(0, readSync(fd, buf, 0, len, pos)); } catch (e) { return errno(e); }
     },
@@ -45,7 +48,6 @@ function handle(fd: number): HostHandle {
 export const nodeFs: HostFs = {
   stat(path) { try { return hostStat(statSync(path)); } catch (e) { return errno(e); } },
   lstat(path) { try { return hostStat(lstatSync(path)); } catch (e) { return errno(e); } },
-  readFile(path: string): Uint8Array | number { try { return readFileSync(path); } catch (e) { return errno(e); } },
   readdir(path: string): string[] | number { try { return readdirSync(path); } catch (e) { return errno(e); } },
   readlink(path: string): string | number { try { return readlinkSync(path); } catch (e) { return errno(e); } },
   open(path, how, mode) {

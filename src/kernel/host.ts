@@ -16,8 +16,12 @@ export interface HostStat {
 /** How a host file is opened for the --rw directories (the kernel applies O_APPEND itself). */
 export interface HostOpenHow { write: boolean; create: boolean; excl: boolean; trunc: boolean; }
 
-/** An open host file (--rw directories): positional I/O on one host descriptor. Errors are negative errnos. */
+/**
+ * An open host file: positional I/O on one host descriptor, at any offset a
+ * JS number holds exactly (below 2^53). Errors are negative errnos.
+ */
 export interface HostHandle {
+  /** Up to len bytes at pos (fewer at the end of the file, none past it); len 0 reads nothing. */
   read(pos: number, len: number): Uint8Array | number;
   write(pos: number, bytes: Uint8Array): number;
   truncate(len: number): number;
@@ -37,9 +41,13 @@ export interface HostFs {
   stat(path: string): HostStat | number;
   /** Does not follow a final symlink (the kernel walks paths itself, component by component). */
   lstat(path: string): HostStat | number;
-  readFile(path: string): Uint8Array | number;
   readdir(path: string): string[] | number;
   readlink(path: string): string | number;
+  /**
+   * Opens a host file for positional I/O (read-only when how.write is false;
+   * a read-only file is never read whole). A full host descriptor table is
+   * -ENFILE, as a full system-wide file table is on Linux.
+   */
   open(path: string, how: HostOpenHow, mode: number): HostHandle | number;
   mkdir(path: string, mode: number): number;
   unlink(path: string): number;

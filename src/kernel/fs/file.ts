@@ -3,6 +3,8 @@
 
 import type { HostIO } from '../host.js';
 import type { WaitQueue } from '../sched/wait.js';
+import type { AddressSpace } from '../mm/vm.js';
+import { loadBytes } from '../mm/uaccess.js';
 import { EBADF, EINVAL, ENXIO, ESPIPE } from '../errno.js';
 
 export const O_NONBLOCK = 0o4000;
@@ -69,7 +71,7 @@ export class ConsoleFile extends File {
   override isTty(): boolean { return this.host.isatty(this.fd); }
 }
 
-/** A host file opened read-only: its bytes, read at open time. */
+/** A file whose bytes are all in memory (a /proc file's text, made at open); the base of every regular file. */
 export class MemFile extends File {
   constructor(private readonly data: Uint8Array, flags: number, private readonly info: StatInfo) { super(flags); }
   override read(len: number): Uint8Array | number {
@@ -84,9 +86,41 @@ export class MemFile extends File {
   }
   override get positional(): boolean { return true; }
   override pread(off: number, len: number): Uint8Array { return this.data.subarray(off, Math.min(this.data.length, off + len)); }
+  /** The whole file (execve reads an executable through it). */
   get bytes(): Uint8Array { return this.data; }
+  /** The file's size now. */
+  get size(): number { return this.data.length; }
   override stat(): StatInfo { return { ...this.info, size: this.data.length }; }
 }
+
+/** How much of a file mapFile reads from its backing at a time. */
+const MAP_CHUNK = 1 << 20;
+
+/**
+ * A private file mapping's contents (mmap): len bytes of f from off are
+ * copied to va, a chunk at a time, so host memory stays bounded by MAP_CHUNK
+ * whatever the mapping's size; the guest frames are bounded by --mem (false
+ * when they run out: ENOMEM). Bytes past the end of the file stay zero.
+ */
+export function mapFile(as: AddressSpace, va: number, f: MemFile, off: number, len: number): boolean {
+  const n = Math.min(len, Math.max(0, f.size - off));
+  for (let done = 0; done < n; done += MAP_CHUNK) {
+    const chunk = f.pread(off + done, Math.min(MAP_CHUNK, n - done));
+    if (typeof chunk === 'number' || chunk.length === 0) return true;
+    as.frames.work.bytes += chunk.length;
+    if (!loadBytes(as, va + done, chunk)) return false;
+  }
+  return true;
+}
+
+/**
+ * The most of a file `bytes` reads, for execve: an executable is read at exec
+ * time (the ELF parser wants the whole image). A larger file reads as its
+ * first WHOLE_MAX bytes instead of the host allocating its size: it runs when
+ * its loaded segments lie there (debug sections come after them), and the
+ * parser rejects it otherwise (ENOEXEC, a segment past the end of the file).
+ */
+export const WHOLE_MAX = 256 << 20;
 
 /**
  * The storage behind a regular file that can change: a tmpfs inode, or a host
@@ -106,14 +140,16 @@ export interface Backing {
 const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 
 /**
- * An open regular file over a Backing: the offset, O_APPEND, growth and
- * truncation. It is a MemFile so that mmap can copy it in (sys-mem.ts reads
- * a private file mapping through pread and bytes).
+ * An open regular file over a Backing (a tmpfs inode, or a host descriptor
+ * read at the guest's offsets): the offset, O_APPEND, growth and truncation.
+ * It is a MemFile so that mmap can copy it in (mapFile) and execve read it.
  */
 export class RegularFile extends MemFile {
   constructor(readonly backing: Backing, flags: number) { super(new Uint8Array(0), flags, backing.stat()); }
   override read(len: number): Uint8Array | number {
-    const r = this.backing.read(this.offset, Math.max(0, Math.min(len, this.backing.size() - this.offset)));
+    const n = Math.min(len, this.backing.size() - this.offset);
+    if (!(n > 0)) return new Uint8Array(0);
+    const r = this.backing.read(this.offset, n);
     if (typeof r !== 'number') this.offset += r.length;
     return r;
   }
@@ -140,8 +176,11 @@ export class RegularFile extends MemFile {
     if (to < 0 || !Number.isSafeInteger(to)) return -EINVAL;
     return (this.offset = to);
   }
+  /** Reads only what exists: an offset at or past the end (any offset above 2^53 is: no file is that big) reads nothing. */
   override pread(off: number, len: number): Uint8Array {
-    const r = this.backing.read(off, Math.max(0, Math.min(len, this.backing.size() - off)));
+    const n = Math.min(len, this.backing.size() - off);
+    if (!(n > 0)) return new Uint8Array(0);
+    const r = this.backing.read(off, n);
     return typeof r === 'number' ? new Uint8Array(0) : r;
   }
   /** Linux: with O_APPEND, pwrite appends whatever the offset (pwrite(2), BUGS). */
@@ -149,7 +188,8 @@ export class RegularFile extends MemFile {
     return this.backing.write(this.flags & O_APPEND ? this.backing.size() : off, bytes);
   }
   override truncate(len: number): number { return this.backing.truncate(len); }
-  override get bytes(): Uint8Array { return this.pread(0, this.backing.size()); }
+  override get bytes(): Uint8Array { return this.pread(0, Math.min(this.backing.size(), WHOLE_MAX)); }
+  override get size(): number { return this.backing.size(); }
   override stat(): StatInfo { return this.backing.stat(); }
   override close(): void { this.backing.release?.(); }
 }

@@ -61,6 +61,7 @@ export function load(as: AddressSpace, image: ElfImage, args: ExecArgs): Loaded 
     const start = Math.floor(va / PAGE_SIZE) * PAGE_SIZE, stop = Math.ceil((va + seg.memsz) / PAGE_SIZE) * PAGE_SIZE;
     as.addVma({ start, end: stop, prot, kind: prot & PROT_EXEC ? 'text' : 'data' });
     if (!loadBytes(as, va, seg.data)) throw new ExecError(12, 'out of memory loading the image');
+    as.frames.work.bytes += seg.data.length; // the image is the guest's: its copy is metered work
     if (image.phoff >= seg.offset && image.phoff < seg.offset + seg.data.length) phdr = va + (image.phoff - seg.offset);
     end = Math.max(end, stop);
   }

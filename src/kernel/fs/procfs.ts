@@ -19,7 +19,6 @@ import type { HostMount } from './hostfs.js';
 import { PAGE_SIZE } from '../mm/frames.js';
 import { USER_TOP } from '../mm/vm.js';
 import { PIE_BASE } from './loader.js';
-import { parseElf } from '../../elf/elf.js';
 import { SIG_DFL, SIG_IGN } from '../signal/signal.js';
 import { EACCES, ENOENT } from '../errno.js';
 
@@ -41,10 +40,16 @@ class ProcDir extends Vnode {
   readonly kind = 'dir';
   constructor(readonly fs: ProcFs, private readonly ino: number, private readonly entries: (c: Ctx) => Entries | undefined, private readonly perm = 0o555) { super(); }
   override stat(): StatInfo { return { mode: S_IFDIR | this.perm, size: 0, ino: this.ino, rdev: 0, mtimeMs: this.fs.bootMs, nlink: 2, dev: this.fs.dev }; }
-  override lookup(name: string, c: Ctx): Vnode | number { return this.entries(c)?.get(name)?.() ?? -ENOENT; }
+  /** Work, here and in list: one item per entry (the table is made on each call). */
+  override lookup(name: string, c: Ctx): Vnode | number {
+    const m = this.entries(c);
+    c.k.work.items += m?.size ?? 0;
+    return m?.get(name)?.() ?? -ENOENT;
+  }
   override list(c: Ctx): DirEntry[] | number {
     const m = this.entries(c);
     if (m === undefined) return -ENOENT;
+    c.k.work.items += m.size;
     return [...m].map(([name, make]) => { const n = make(); return { name, ino: n.stat().ino, kind: n.kind }; });
   }
 }
@@ -166,15 +171,36 @@ function segmentOffsets(fs: ProcFs, p: Process, c: Ctx): Map<number, number> {
   const found = exeFound(fs, p, c);
   const f = typeof found === 'number' ? found : found.node.open(0, c);
   if (f instanceof MemFile) {
-    try {
-      const image = parseElf(f.bytes);
-      const bias = image.type === 'dyn' ? PIE_BASE : 0;
-      for (const s of image.loads) out.set(Math.floor((Number(s.vaddr) + bias) / PAGE_SIZE) * PAGE_SIZE, Math.floor(s.offset / PAGE_SIZE) * PAGE_SIZE);
-    } catch { /* not an ELF any more: offsets read 0 */ }
+    const h = loadHeaders(f); // not an ELF any more: offsets read 0
+    const bias = h?.dyn ? PIE_BASE : 0;
+    for (const [vaddr, offset] of h?.loads ?? []) out.set(Math.floor((vaddr + bias) / PAGE_SIZE) * PAGE_SIZE, Math.floor(offset / PAGE_SIZE) * PAGE_SIZE);
+    c.k.work.items += out.size;
     f.close();
   }
   offsetCache.set(p.as, out);
   return out;
+}
+
+const PT_LOAD = 1, ET_DYN = 3, EHDR = 64, PHDR = 56;
+
+/**
+ * The PT_LOAD segments' (p_vaddr, p_offset) of an ELF64 file and whether it
+ * is ET_DYN, from its headers alone (elf(5)): the file is never read whole.
+ */
+function loadHeaders(f: MemFile): { dyn: boolean; loads: [number, number][] } | undefined {
+  const eh = f.pread(0, EHDR);
+  if (eh.length < EHDR || eh[0] !== 0x7f || eh[1] !== 0x45 || eh[2] !== 0x4c || eh[3] !== 0x46 || eh[4] !== 2) return undefined;
+  const dv = new DataView(eh.buffer, eh.byteOffset, EHDR);
+  // Elf64_Ehdr: e_type at 16, e_phoff at 32, e_phentsize at 54, e_phnum at 56.
+  if (dv.getUint16(54, true) !== PHDR) return undefined;
+  const ph = f.pread(Number(dv.getBigUint64(32, true)), dv.getUint16(56, true) * PHDR);
+  const pv = new DataView(ph.buffer, ph.byteOffset, ph.byteLength);
+  const loads: [number, number][] = [];
+  // Elf64_Phdr: p_type at 0, p_offset at 8, p_vaddr at 16.
+  for (let i = 0; i + PHDR <= ph.length; i += PHDR) {
+    if (pv.getUint32(i, true) === PT_LOAD) loads.push([Number(pv.getBigUint64(i + 16, true)), Number(pv.getBigUint64(i + 8, true))]);
+  }
+  return { dyn: dv.getUint16(16, true) === ET_DYN, loads };
 }
 
 // ---- the files' contents -----------------------------------------------------
@@ -189,6 +215,7 @@ function maps(fs: ProcFs, p: Process, c: Ctx): string {
   const dev = st?.dev ?? 0;
   const devText = `${hex((dev >> 8) & 0xfff, 2)}:${hex(dev & 0xff, 2)}`;
   const offsets = segmentOffsets(fs, p, c);
+  c.k.work.items += p.as.vmas.length;
   let out = '';
   for (const v of [...p.as.vmas].sort((a, b) => a.start - b.start)) {
     const perms = `${v.prot & 1 ? 'r' : '-'}${v.prot & 2 ? 'w' : '-'}${v.prot & 4 ? 'x' : '-'}p`;

@@ -61,8 +61,12 @@ export abstract class Vnode {
   jump?(c: Ctx): Found | number;
   /** Opens a non-directory (directories are opened by the VFS as DirFile). */
   open(_flags: number, _c: Ctx): File | number { return -ENXIO; }
-  /** The path now, where it can change under an open descriptor (a renamed tmpfs directory). */
+  /** The path now, where it can change under an open descriptor (a renamed tmpfs or host directory). */
   livePath(): string | undefined { return undefined; }
+  /** An open descriptor now names this vnode (a directory fd, O_PATH): a filesystem whose paths move keeps track. */
+  pin(): void {}
+  /** That descriptor's last reference went. */
+  unpin(): void {}
   create(_name: string, _mode: number, _c: Ctx): Vnode | number { return -EROFS; }
   /** An unnamed regular file in this directory (O_TMPFILE). */
   tmpfile(_mode: number, _c: Ctx): Vnode | number { return this.fs.readOnly ? -EROFS : -EOPNOTSUPP; }
@@ -107,8 +111,9 @@ export class Vfs {
     return cur;
   }
 
-  /** One step: a mount point first, then the directory's own lookup. */
+  /** One step: a mount point first, then the directory's own lookup. Work: one item per step. */
   child(c: Ctx, dir: Found, name: string): Found | number {
+    c.k.work.items++;
     if (dir.node.kind !== 'dir') return -ENOTDIR;
     if (name === '.' || name === '') return dir;
     if (name === '..') return dir.path === '/' ? dir : this.at(c, dirname(dir.path));
@@ -184,8 +189,9 @@ export function originOf(f: File): Found | undefined {
 
 /** An O_PATH descriptor: it names a vnode for fstat and the *at calls, and nothing more (read and write: EBADF). */
 export class PathFile extends File {
-  constructor(readonly at: Found, flags: number) { super(flags); setOrigin(this, at); }
+  constructor(readonly at: Found, flags: number) { super(flags); setOrigin(this, at); at.node.pin(); }
   override stat(): StatInfo { return this.at.node.stat(); }
+  override close(): void { this.at.node.unpin(); }
 }
 
 const DIRENT_HEADER = 19; // d_ino 8, d_off 8, d_reclen 2, d_type 1; then d_name, NUL, padding to 8
@@ -194,8 +200,9 @@ const DIRENT_HEADER = 19; // d_ino 8, d_off 8, d_reclen 2, d_type 1; then d_name
 export class DirFile extends File {
   private listing: DirEntry[] | undefined;
 
-  constructor(readonly at: Found, flags: number, private readonly vfs: Vfs) { super(flags); setOrigin(this, at); }
+  constructor(readonly at: Found, flags: number, private readonly vfs: Vfs) { super(flags); setOrigin(this, at); at.node.pin(); }
 
+  override close(): void { this.at.node.unpin(); }
   override read(): number { return -EISDIR; }
   override pread(): number { return -EISDIR; }
   override stat(): StatInfo { return this.at.node.stat(); }
@@ -207,7 +214,7 @@ export class DirFile extends File {
     return (this.offset = to);
   }
 
-  /** Up to max bytes of struct linux_dirent64 records; empty at the end; EINVAL when not even one fits. */
+  /** Up to max bytes of struct linux_dirent64 records; empty at the end; EINVAL when not even one fits. Work: the records. */
   getdents(c: Ctx, max: number): Uint8Array | number {
     if (this.offset === 0 || this.listing === undefined) {
       const list = this.at.node.list(c);
@@ -232,6 +239,7 @@ export class DirFile extends File {
       recs.push(rec);
       used += len;
     }
+    c.k.work.items += recs.length;
     if (recs.length === 0 && i < this.listing.length) return -EINVAL;
     this.offset = i;
     const out = new Uint8Array(used);

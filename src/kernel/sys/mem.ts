@@ -8,7 +8,7 @@ import { MADV, MREMAP, PROT, mapFlags } from '../abi/abi-names.js';
 import type { Process } from '../sched/proc.js';
 import { AddressSpace, carve, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from '../mm/vm.js';
 import { PAGE_SIZE } from '../mm/frames.js';
-import { MemFile } from '../fs/file.js';
+import { MemFile, mapFile } from '../fs/file.js';
 import { loadBytes } from '../mm/uaccess.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 
@@ -61,8 +61,7 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     if (!loadBytes(p.as, start, new Uint8Array(size))) { carve(p.as, start, start + size); return -ENOMEM; }
   } else if (file !== undefined) {
     // A private file mapping: copied in now (host files never change under us).
-    const bytes = file.pread(off, Math.min(len, Math.max(0, file.bytes.length - off)));
-    if (!loadBytes(p.as, start, bytes)) return -ENOMEM;
+    if (!mapFile(p.as, start, file, off, len)) return -ENOMEM;
   }
   return start;
 }
