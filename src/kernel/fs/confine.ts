@@ -57,7 +57,6 @@ export class ConfinedFs implements HostFs {
 
   stat(path: string): HostStat | number { return this.checkFinal(path) || this.host.lstat(path); }
   lstat(path: string): HostStat | number { return this.check(path) || this.host.lstat(path); }
-  readFile(path: string): Uint8Array | number { return this.checkFinal(path) || this.host.readFile(path); }
   readdir(path: string): string[] | number { return this.dirs.isReal(path) ? this.host.readdir(path) : -ENOTDIR; }
   readlink(path: string): string | number { return this.check(path) || this.host.readlink(path); }
   open(path: string, how: HostOpenHow, mode: number): HostHandle | number { return this.checkFinal(path) || this.host.open(path, how, mode); }

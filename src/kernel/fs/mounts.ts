@@ -193,6 +193,6 @@ class SkelDir extends Vnode {
 
 /** The host as the guest sees it when no bind shows the whole host: nothing. */
 const NOTHING: HostFs = {
-  stat: () => -ENOENT, lstat: () => -ENOENT, readFile: () => -ENOENT, readdir: () => -ENOTDIR, readlink: () => -ENOENT,
+  stat: () => -ENOENT, lstat: () => -ENOENT, readdir: () => -ENOTDIR, readlink: () => -ENOENT,
   open: () => -ENOENT, mkdir: () => -ENOENT, unlink: () => -ENOENT, rmdir: () => -ENOENT, rename: () => -ENOENT,
 };
