@@ -94,6 +94,14 @@ export class Kernel {
   private readonly hostStart: number;
   /** Absolute host directories the guest may write under (--rw). */
   readonly rwDirs: readonly string[];
+  /**
+   * threads-max: how many processes, zombies included, may exist at once
+   * (fork gives EAGAIN past it). Sized as Linux sizes it (kernel/fork.c
+   * set_max_threads): RAM / (8 * THREAD_SIZE), THREAD_SIZE being 16 KiB on
+   * riscv64, and at least 20; so 2048 for 256 MiB, and the host memory
+   * processes take grows with --mem, not with what the guest asks.
+   */
+  readonly maxTasks: number;
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
@@ -103,6 +111,7 @@ export class Kernel {
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
+    this.maxTasks = Math.max(20, Math.floor(this.board.bus.ramSize / (8 * 16384)));
     this.hart = this.board.port;
     this.trace = this.board.trace;
     this.costs = opts.costs ?? DEFAULT_COSTS;

@@ -29,8 +29,8 @@ export function exit(k: Kernel, p: Process, waitStatus: number, message?: string
   p.exitStatus = waitStatus;
   // Closing a pipe may wake its other end: that wake is still p's doing, so p leaves its hart after.
   for (const f of p.files) if (f && --f.refs === 0) f.close();
-  p.files = [];
   p.as.destroy();
+  p.release();
   k.sched.forget(p, signalled ? 'signal' : 'exit');
   p.waitingOn?.remove(p);
   if (p.vforkDone) { k.wake(p.vforkDone, p.pid); p.vforkDone = undefined; }
