@@ -16,6 +16,7 @@ import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X } from './mm/vm.js';
 import { Process } from './sched/proc.js';
 import { Cpu } from './sched/cpu.js';
 import { Scheduler } from './sched/sched.js';
+import { TIME_END } from './sched/timer.js';
 import { exit, kill, outOfMemory } from './sched/exit.js';
 import { basename } from './fs/vfs.js';
 import { Swap } from './mm/swap.js';
@@ -98,6 +99,14 @@ export class Kernel {
   readonly binds: readonly Bind[];
   /** The guest's fixed ids, or undefined: root (KernelOptions.user). */
   readonly user: { readonly uid: number; readonly gid: number } | undefined;
+  /**
+   * threads-max: how many processes, zombies included, may exist at once
+   * (fork gives EAGAIN past it). Sized as Linux sizes it (kernel/fork.c
+   * set_max_threads): RAM / (8 * THREAD_SIZE), THREAD_SIZE being 16 KiB on
+   * riscv64, and at least 20; so 2048 for 256 MiB, and the host memory
+   * processes take grows with --mem, not with what the guest asks.
+   */
+  readonly maxTasks: number;
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
@@ -108,6 +117,7 @@ export class Kernel {
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
+    this.maxTasks = Math.max(20, Math.floor(this.board.bus.ramSize / (8 * 16384)));
     this.hart = this.board.port;
     this.trace = this.board.trace;
     this.costs = opts.costs ?? DEFAULT_COSTS;
@@ -225,19 +235,32 @@ export class Kernel {
   /** True once the run is over. */
   get finished(): boolean { return this.result !== undefined; }
 
-  /** Every process is blocked and no timer will wake one. */
-  deadlock(): void { this.finish({ status: 125, message: 'every process is blocked: deadlock' }); }
+  /**
+   * Every process is blocked and no timer will wake one before the end of
+   * virtual time (sched/timer.ts TIME_END). Linux would sleep for ever; lde
+   * ends the run with status 125 and one line saying which it is.
+   */
+  deadlock(): void {
+    const next = this.sched.timers.next();
+    if (next === undefined) return this.finish({ status: 125, message: 'every process is blocked: deadlock' });
+    const who = `pid ${next.p.pid} (${basename(next.p.exe)})`;
+    this.finish({ status: 125, message: `every process is asleep: the first wake-up, ${who} at ${span(next.at)}, is past the end of virtual time (${span(TIME_END)})` });
+  }
 
-  /** Whether the run is over, checking --max-time first (usertrap calls it after every return from U-mode). */
+  /** The cycle --max-time stops the run at (Infinity without it): an idle hart skips no further. */
+  get stopAt(): number { return this.opts.maxCycles ?? Infinity; }
+
+  /** Whether the run is over, checking --max-time and the end of virtual time first (usertrap calls it after every return from U-mode). */
   stopping(): boolean {
-    if (this.result === undefined && this.opts.maxCycles !== undefined && this.hart.cycle >= this.opts.maxCycles) this.result = this.timeLimit();
+    if (this.result === undefined && this.hart.cycle >= this.stopAt) this.result = this.timeLimit();
+    if (this.result === undefined && this.hart.cycle >= TIME_END) this.result = { status: 124, message: `no progress: virtual time reached its end (${span(TIME_END)}), where a cycle no longer moves the clock` };
     return this.result !== undefined;
   }
 
   /** --max-time ran out: one line saying who had the CPU, since when, and whether anything could have taken it back. */
   private timeLimit(): RunResult {
     const cpu = this.cpus[0], p = cpu.current, secs = (c: number) => `${(c / 1e9).toFixed(3)} s`;
-    const holder = p ? `; pid ${p.pid} (${basename(p.exe)}) had held the CPU since ${secs(cpu.since)}` : '';
+    const holder = p ? `; pid ${p.pid} (${basename(p.exe)}) had held the CPU since ${secs(cpu.since)}` : cpu.runq.length === 0 ? '; every process was asleep' : '';
     const waiting = cpu.runq.length;
     const why = this.hz === 0 && p && waiting > 0 ? ` with ${waiting} other process${waiting > 1 ? 'es' : ''} waiting to run: there is no timer interrupt to take it back` : '';
     return { status: 124, message: `no progress: stopped at ${secs(this.hart.cycle)} of virtual time (--max-time)${holder}${why}` };
@@ -327,4 +350,11 @@ export class Kernel {
   exit(p: Process, waitStatus: number, message?: string): void { exit(this, p, waitStatus, message); }
   /** RAM is exhausted: the OOM killer ends the process holding the most pages. */
   outOfMemory(): void { outOfMemory(this); }
+}
+
+/** A span of virtual time for a message: seconds, days or years. */
+function span(ns: number): string {
+  const s = ns / 1e9, day = 86400;
+  if (s < day) return `${s.toFixed(3)} s`;
+  return s < 365 * day ? `${(s / day).toFixed(1)} days` : `${(s / (365.25 * day)).toFixed(1)} years`;
 }

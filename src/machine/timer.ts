@@ -65,8 +65,12 @@ export function idle(h: Hart): boolean {
   return false;
 }
 
-/** The cycle at which mtime reaches `tick`; Infinity for compare values no run can reach. */
+/** The cycle count is a double: exact below 2^53, and past it one more cycle no longer moves it. */
+const CYCLE_END = 2 ** 53;
+
+/** The cycle at which mtime reaches `tick`; Infinity for compare values no run can reach (at or past CYCLE_END: wfi then sleeps for ever instead of stopping the clock). */
 function cycleOfTick(h: Hart, tick: number): number {
   if (tick >= 2 ** 52) return Infinity;
-  return Math.max(0, (tick - h.t[T.MTIME_OFFSET]) * CYCLES_PER_TICK);
+  const c = Math.max(0, (tick - h.t[T.MTIME_OFFSET]) * CYCLES_PER_TICK);
+  return c >= CYCLE_END ? Infinity : c;
 }

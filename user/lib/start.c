@@ -42,7 +42,15 @@ unsigned long lde_getauxval(unsigned long type) {
  * anonymous mapping. */
 static unsigned char tls_static[256] __attribute__((aligned(64)));
 
-static void tls_init(void) {
+/* Ends the program with one line on stderr, "NAME: WHAT", as a libc names
+ * the program in its own messages (NAME is argv[0]). Raw calls only: no errno. */
+static void fatal(const char *name, const char *what) {
+  sys_write(2, name, strlen(name));
+  sys_write(2, what, strlen(what));
+  sys_exit_group(127);
+}
+
+static void tls_init(const char *name) {
   const struct phdr64 *ph = (const struct phdr64 *)lde_getauxval(LINUX_AT_PHDR);
   unsigned long n = lde_getauxval(LINUX_AT_PHNUM);
   if (ph == 0 && __ehdr_start) {
@@ -61,11 +69,7 @@ static void tls_init(void) {
     if (need > sizeof tls_static || align > 64) {
       long m = sys_mmap(0, need, LINUX_PROT_READ | LINUX_PROT_WRITE,
                         LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, -1, 0);
-      if (lde_is_err(m)) {
-        static const char msg[] = "lde: cannot allocate thread-local storage\n";
-        sys_write(2, msg, sizeof msg - 1);
-        sys_exit_group(127);
-      }
+      if (lde_is_err(m)) fatal(name, ": cannot allocate thread-local storage\n");
       area = (unsigned char *)m;
     }
     block = (unsigned char *)(((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1));
@@ -76,12 +80,12 @@ static void tls_init(void) {
 }
 
 void __lde_init(int argc, char **argv, char **envp) {
-  (void)argc;
-  (void)argv;
   char **e = envp;
   while (*e) e++;
   auxv = (const unsigned long *)(e + 1);
   environ = envp;
-  tls_init();
+  /* The program's name for messages: argv[0], else the path it was run by (AT_EXECFN). */
+  const char *name = argc > 0 && argv[0] ? argv[0] : (const char *)lde_getauxval(LINUX_AT_EXECFN);
+  tls_init(name ? name : "a program");
   __libc_init_array();
 }

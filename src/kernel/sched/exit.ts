@@ -29,8 +29,8 @@ export function exit(k: Kernel, p: Process, waitStatus: number, message?: string
   p.exitStatus = waitStatus;
   // Closing a pipe may wake its other end: that wake is still p's doing, so p leaves its hart after.
   for (const f of p.files) if (f && --f.refs === 0) f.close();
-  p.files = [];
   p.as.destroy();
+  p.release();
   k.sched.forget(p, signalled ? 'signal' : 'exit');
   p.waitingOn?.remove(p);
   if (p.vforkDone) { k.wake(p.vforkDone, p.pid); p.vforkDone = undefined; }
@@ -72,18 +72,30 @@ function count(k: Kernel, p: Process, signalled: boolean): void {
   if (signalled) t.killedBySignal++;
 }
 
-/** Orphans go to pid 1 (or simply lose their parent when pid 1 is the one exiting). */
+/**
+ * Orphans go to pid 1 (or simply lose their parent when pid 1 is the one
+ * exiting), as Linux's reparent_leader (kernel/exit.c) does it: each one's
+ * exit signal becomes SIGCHLD ("we don't want people slaying init"), and
+ * one that is already a zombie is announced to its new parent at once.
+ */
 function reparent(k: Kernel, p: Process): void {
-  const init = k.procs.get(1);
-  for (const c of p.children) { c.parent = init !== p ? init : undefined; if (c.parent) c.parent.children.push(c); }
+  const init = k.procs.get(1), heir = init !== p ? init : undefined;
+  const orphans = p.children;
   p.children = [];
+  for (const c of orphans) {
+    c.parent = heir;
+    c.exitSignal = Sig.CHLD;
+    if (heir === undefined) { if (c.state === 'zombie') k.procs.delete(c.pid); continue; }
+    heir.children.push(c);
+    if (c.state === 'zombie') tellParent(k, c, c.exitStatus);
+  }
 }
 
 /** The parent learns of the death (a wake-up in wait4, and SIGCHLD), or the zombie is reaped at once when nobody will wait for it. */
 function tellParent(k: Kernel, p: Process, waitStatus: number): void {
   const parent = p.parent, sig = waitStatus & 0x7f;
-  if (parent && parent.sigActions[Sig.CHLD].handler === SIG_IGN) {
-    // POSIX: with SIGCHLD ignored, children are reaped at once and never become zombies.
+  if (parent && p.exitSignal === Sig.CHLD && parent.sigActions[Sig.CHLD].handler === SIG_IGN) {
+    // POSIX: with SIGCHLD ignored, children are reaped at once and never become zombies (Linux: those whose exit signal is SIGCHLD).
     parent.children = parent.children.filter((q) => q !== p);
     k.procs.delete(p.pid);
     k.wake(parent.childWait, p.pid);

@@ -18,13 +18,30 @@ export const DEFAULT_RLIMITS: Readonly<Record<number, readonly [bigint, bigint]>
 };
 
 
+// What a zombie has instead of registers (it never runs again), pending
+// signals (none are generated for it) and limits (it makes no more calls):
+// shared by every zombie, and never written.
+const NO_REGS = new Int32Array(0);
+const NO_INFO = new Map<number, SigInfo>();
+const NO_QUEUE = new Map<number, SigInfo[]>();
+const NO_RLIMITS = new Map<number, [bigint, bigint]>();
+const NO_ACTIONS: SigAction[] = [];
+
+/** A zombie's signal actions as /proc shows them: the handled and ignored ones, the holes being SIG_DFL (forEach skips them). */
+function handledOnly(actions: SigAction[]): SigAction[] {
+  if (actions.every((a) => a.handler === SIG_DFL)) return NO_ACTIONS;
+  const kept: SigAction[] = [];
+  actions.forEach((a, sig) => { if (a.handler !== SIG_DFL) kept[sig] = a; });
+  return kept;
+}
+
 /** The last part of a path: a process's command name (Linux's comm) for events and messages. */
 export function basename(path: string): string { return path.slice(path.lastIndexOf('/') + 1); }
 export class Process {
   private runState: ProcState = 'runnable';
-  /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr. */
-  readonly x = new Int32Array(64);
-  readonly f = new Int32Array(64);
+  /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr (empty once a zombie: release). */
+  x = new Int32Array(64);
+  f = new Int32Array(64);
   pc = 0;
   fcsr = 0;
   files: (File | undefined)[] = [];
@@ -115,6 +132,26 @@ export class Process {
   resetSignalsForExec(): void {
     for (const a of this.sigActions) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; a.mask = 0n; }
     this.altStack = { sp: 0, size: 0, flags: 2 };
+  }
+
+  /**
+   * exit, once p is a zombie: it keeps only what wait4, waitid and /proc
+   * report of it (pid, parent, status, times and counters, name, the signals
+   * it handled); its registers, files, signal queues and limits go, so an
+   * unreaped zombie costs the host a few hundred bytes. Its address space is
+   * the caller's to destroy.
+   */
+  release(): void {
+    this.x = this.f = NO_REGS;
+    this.files = [];
+    this.cloexec.clear();
+    this.argv = [];
+    this.sigInfo = NO_INFO;
+    this.sigQueue = NO_QUEUE;
+    this.ignoredForTrace = [];
+    this.pendingCall = undefined;
+    this.rlimits = NO_RLIMITS;
+    this.sigActions = handledOnly(this.sigActions);
   }
 
   /** A soft resource limit as a JS number (RLIM_INFINITY becomes Infinity). */

@@ -20,7 +20,7 @@ import type { SwitchReason } from '../../trace/events.js';
 import type { Process } from './proc.js';
 import type { WaitQueue } from './wait.js';
 import type { Cpu } from './cpu.js';
-import { Timers } from './timer.js';
+import { Timers, TIME_END } from './timer.js';
 import { KernelBug } from './runstate.js';
 import { Sig } from '../signal/signal.js';
 import { basename } from './proc.js';
@@ -109,7 +109,7 @@ export class Scheduler {
     for (const cpu of this.k.cpus) cpu.forgetSpace(p.as);
     this.leaveCpu(p, reason);
     this.dequeue(p);
-    this.timers.cancel(p);
+    this.timers.forget(p);
   }
 
   // ---- the tick ---------------------------------------------------------------
@@ -166,8 +166,8 @@ export class Scheduler {
         this.contextSwitch(cpu, cpu.last, next, cpu.leftBecause);
         if (cpu.current !== undefined) return true;
       } else if (!this.idle(cpu)) return false;
-      // `next` died on its way to U-mode (a fatal signal), or the hart idled: look again.
-      if (this.k.finished) return true;
+      // `next` died on its way to U-mode (a fatal signal), or the hart idled (perhaps up to --max-time): look again.
+      if (this.k.stopping()) return true;
       this.timers.expire();
     }
   }
@@ -196,13 +196,14 @@ export class Scheduler {
 
   /**
    * Nothing can run: skip virtual time to the earliest timed wake-up (the
-   * idle hart would sleep in wfi until its timer fires). False when no
-   * timer is pending: nothing will ever wake anyone.
+   * idle hart would sleep in wfi until its timer fires), or to --max-time
+   * when that comes first. False when no timer fires before the end of
+   * virtual time (timer.ts TIME_END): nothing will ever wake anyone.
    */
   private idle(cpu: Cpu): boolean {
-    const until = this.timers.next();
-    if (until === undefined) return false;
-    const h = cpu.hart;
+    const next = this.timers.next();
+    if (next === undefined || next.at >= TIME_END) return false;
+    const h = cpu.hart, until = Math.min(next.at, this.k.stopAt);
     if (this.k.trace.on) this.k.trace.emit({ kind: 'idle', ...this.k.at(), until: Math.max(until, h.cycle) });
     if (this.k.realtime) { this.k.syncClock(); this.k.host.sleepNs(until - h.cycle); this.k.syncClock(); }
     if (until > h.cycle) { cpu.idleCycles += until - h.cycle; h.idleUntil(until); }

@@ -2,12 +2,31 @@
 // clock_nanosleep) and armed ITIMER_REAL alarms (setitimer, alarm). The
 // scheduler runs expire() after every return from U-mode and on every tick,
 // and its idle hart skips ahead to next().
+//
+// Deadlines are virtual cycles (1 cycle = 1 ns), clamped to KTIME_MAX as
+// Linux clamps a ktime_t (include/linux/ktime.h ktime_set, and
+// ktime_add_safe in kernel/time/hrtimer.c), so a sleep of LONG_MAX seconds
+// ends at KTIME_MAX. The clock itself is a double, exact only below
+// TIME_END (2^53 ns, about 104 days): a deadline at or past TIME_END is one
+// the run can never reach, and an idle hart with nothing earlier to wait
+// for ends the run (Kernel.deadlock) instead of moving the clock there.
 
 import type { Kernel } from '../kernel.js';
 import type { Process } from './proc.js';
 import { Sig } from '../signal/signal.js';
 
 const SI_KERNEL = 0x80;
+
+/** Linux's KTIME_MAX, 2^63 - 1 ns (292 years), as the nearest double (2^63). */
+export const KTIME_MAX = 2 ** 63;
+/** The end of virtual time: 2^53 cycles (104.2 days). Past it, one more cycle would no longer move the clock. */
+export const TIME_END = 2 ** 53;
+
+/** `now + ns`, clamped to KTIME_MAX (ktime_add_safe): every timed sleep's and alarm's deadline. */
+export function deadline(now: number, ns: number): number { return Math.min(now + ns, KTIME_MAX); }
+
+/** The earliest timed event: when, and whose. */
+export interface NextTimer { at: number; p: Process; }
 
 export class Timers {
   private sleepers: Process[] = [];
@@ -33,11 +52,17 @@ export class Timers {
     if (at !== Infinity && !this.alarms.includes(p)) this.alarms.push(p);
   }
 
+  /** p exited: its alarm goes with it. */
+  forget(p: Process): void {
+    this.cancel(p);
+    if (this.alarms.length > 0) this.alarms = this.alarms.filter((q) => q !== p);
+  }
+
   /** Sends SIGALRM for every alarm that is due and wakes every sleeper whose time has come. */
   expire(): void {
     const now = this.k.hart.cycle;
     for (const p of this.alarms.filter((q) => q.alarmAt <= now)) {
-      p.alarmAt = p.alarmInterval > 0 ? now + p.alarmInterval : Infinity;
+      p.alarmAt = p.alarmInterval > 0 ? deadline(now, p.alarmInterval) : Infinity;
       this.k.signal(p, Sig.ALRM, { code: SI_KERNEL });
     }
     this.alarms = this.alarms.filter((q) => q.alarmAt !== Infinity && q.state !== 'zombie');
@@ -45,9 +70,11 @@ export class Timers {
     for (const p of this.sleepers.filter((q) => q.wakeAt <= now)) this.k.makeRunnable(p, 'timer');
   }
 
-  /** The cycle of the earliest timed event, or undefined when none is pending (an idle hart would sleep forever). */
-  next(): number | undefined {
-    if (this.sleepers.length === 0 && this.alarms.length === 0) return undefined;
-    return Math.min(...this.sleepers.map((p) => p.wakeAt), ...this.alarms.map((p) => p.alarmAt));
+  /** The earliest timed event, or undefined when none is pending (an idle hart would sleep forever). */
+  next(): NextTimer | undefined {
+    let first: NextTimer | undefined;
+    for (const p of this.sleepers) if (first === undefined || p.wakeAt < first.at) first = { at: p.wakeAt, p };
+    for (const p of this.alarms) if (first === undefined || p.alarmAt < first.at) first = { at: p.alarmAt, p };
+    return first;
   }
 }

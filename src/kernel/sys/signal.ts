@@ -10,6 +10,7 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { copyIn, copyOut, writeU64 } from '../mm/uaccess.js';
 import { WaitQueue } from '../sched/wait.js';
+import { KTIME_MAX, deadline } from '../sched/timer.js';
 import { UNBLOCKABLE, bit } from '../signal/signal.js';
 import { EFAULT, EINVAL, ENOSYS } from '../errno.js';
 
@@ -75,8 +76,10 @@ function itimer(k: Kernel, p: Process, which: number, value: number, old: number
     const dv = new DataView(b.buffer);
     const f = (i: number) => Number(dv.getBigInt64(i * 8, true));
     if (f(1) < 0 || f(1) >= 1e6 || f(3) < 0 || f(3) >= 1e6 || f(0) < 0 || f(2) < 0) return -EINVAL;
-    const interval = f(0) * 1e9 + f(1) * 1000, first = f(2) * 1e9 + f(3) * 1000;
-    k.setAlarm(p, first === 0 ? Infinity : now + first, interval);
+    // Each timeval becomes a ktime_t, clamped to KTIME_MAX (kernel/time/itimer.c do_setitimer, ktime_set),
+    // so getitimer after setitimer(LONG_MAX s) reports 9223372036.854775 s, as Linux does.
+    const interval = Math.min(f(0) * 1e9 + f(1) * 1000, KTIME_MAX), first = f(2) * 1e9 + f(3) * 1000;
+    k.setAlarm(p, first === 0 ? Infinity : deadline(now, first), interval);
   }
   return 0;
 }
@@ -142,7 +145,7 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     handler: (k, p, a) => {
     if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
     const ns = timespecNs(p, a[0]);
-    return ns < 0 ? ns : sleepTo(k, p, k.hart.cycle + ns);
+    return ns < 0 ? ns : sleepTo(k, p, deadline(k.hart.cycle, ns));
   } },
   // implements clock_nanosleep(2): relative or TIMER_ABSTIME
   { name: 'clock_nanosleep', status: 'full', restart: 'ERESTART_RESTARTBLOCK',
@@ -153,7 +156,7 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     const ns = timespecNs(p, a[2]);
     if (ns < 0) return ns;
     const base = a[0] === 0 || a[0] === 5 ? k.epochNs : 0;
-    return sleepTo(k, p, a[1] === 1 ? ns - base : k.hart.cycle + ns);
+    return sleepTo(k, p, a[1] === 1 ? Math.min(ns - base, KTIME_MAX) : deadline(k.hart.cycle, ns));
   } },
   // implements setitimer(2) and getitimer(2) for ITIMER_REAL (alarm(3) uses it)
   { name: 'setitimer', status: 'partial', restart: 'none',

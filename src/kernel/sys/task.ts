@@ -28,9 +28,9 @@ function clone(k: Kernel, p: Process, a: readonly number[]): number {
   const flags = a[0];
   if (flags & (CLONE_THREAD | CLONE_SIGHAND)) return -EINVAL; // threads: not yet
   if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) return -EINVAL;
+  // RLIMIT_NPROC and threads-max count every process until it is reaped, zombies too (kernel/fork.c copy_process).
   const nproc = p.rlimits.get(6)![0];
-  const mine = [...k.procs.values()].filter((q) => q.state !== 'zombie').length;
-  if (BigInt(mine) >= nproc) return -EAGAIN;
+  if (BigInt(k.procs.size) >= nproc || k.procs.size >= k.maxTasks) return -EAGAIN;
   // Everything that can fail comes before the child exists: after newProcess, clone succeeds.
   const as = k.newAddressSpace();
   if (!forkSpace(p.as, as)) { as.destroy(); return -ENOMEM; }
