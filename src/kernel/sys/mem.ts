@@ -37,9 +37,7 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   if (off % PAGE_SIZE !== 0 || (prot & ~7) !== 0) return -EINVAL;
   if (((flags & (MAP_SHARED | MAP_PRIVATE)) === 0)) return -EINVAL;
   const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
-  const want = arg64(p, 1); // do_mmap: no length is EINVAL, one that cannot fit in user space ENOMEM
-  if (want === 0n) return -EINVAL;
-  if (pageAlign(want) === 0n || pageAlign(want) > TASK_SIZE) return -ENOMEM;
+  if (!(len > 0 && len <= USER_TOP)) return len === 0 ? -EINVAL : -ENOMEM; // do_mmap: no length, or one that cannot fit in user space
   const size = up(len);
   let file: MemFile | undefined;
   if ((flags & MAP_ANONYMOUS) === 0) {
