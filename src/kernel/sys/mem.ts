@@ -204,7 +204,7 @@ export const MEM_CALLS: SyscallDef[] = [
     handler: (_k, p, a) => mprotect(p, a[2] | 0) },
   // implements madvise(2): MADV_DONTNEED drops pages (a private page's next touch is demand-zero); other advice is accepted and ignored
   { name: 'madvise', status: 'partial', restart: 'none',
-    limits: 'MADV_DONTNEED drops pages; other known advice is accepted and ignored',
+    limits: 'MADV_DONTNEED drops pages, except the ELF image\'s (no file to read them again from); other known advice is accepted and ignored',
     args: [P, UL, xl(MADV, 'MADV_???')],
     handler: (_k, p, a) => madvise(p, a[2] | 0) },
 ];
