@@ -312,7 +312,6 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
       }
       if (!child.map(va, pa, flags)) return false;
       parent.frames.ref(pa);
-      parent.frames.work.pages++;
     }
     for (const [va, , slot] of [...parent.swapped()]) {
       // A swapped-out page: the child gets its own copy of the slot.

@@ -205,8 +205,15 @@ export class VmaList {
     }
   }
 
-  /** Becomes a copy of other's VMAs (fork): the same ranges, sharing the same shared objects. */
-  copyOf(other: VmaList): void { this.replace(0, this.all.length, other.all.map((v) => ({ ...v }))); }
+  /**
+   * Fills this empty list with a copy of other's VMAs (fork): the same
+   * ranges, sharing the same shared objects. Not metered: fork's cost is one
+   * fixed charge (cost.ts fork).
+   */
+  copyOf(other: VmaList): void {
+    for (const v of other.all) { v.shm?.hold(); this.all.push({ ...v }); }
+    this.bytes = other.bytes;
+  }
 
   /** Forgets every VMA (the space is being destroyed), dropping shared objects. */
   clear(): void { this.replace(0, this.all.length, []); }
