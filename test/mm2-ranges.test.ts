@@ -5,7 +5,8 @@
 // against the host kernel here whenever it is Linux with a C compiler.
 // Before issue 9 the program hung lde (munmap(0x2000, 0x7fffffffffffffff)
 // walked page by page) and crashed it (a 100 GiB MAP_SHARED|MAP_ANONYMOUS
-// mapping allocated its whole length at mmap time).
+// mapping allocated its whole length at mmap time). It also grows a
+// two-page mapping to 100 GiB with mremap and back.
 //
 // Why not qemu-riscv64 as the oracle: qemu-user checks ranges its own way
 // (mprotect with length 0 is ENOMEM, madvise accepts unknown advice and

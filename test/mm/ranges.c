@@ -91,6 +91,19 @@ static void huge_private(void) {
   printf("munmap 100 GiB: %s\n", err(sys_munmap((uintptr_t)p, 100 * GiB)));
 }
 
+static void huge_mremap(void) {
+  char *p = reserve(2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  p[0] = 11, p[PAGE] = 12;
+  char *q = mremap(p, 2 * PAGE, 100 * GiB, MREMAP_MAYMOVE);
+  if (q == MAP_FAILED) { printf("mremap to 100 GiB: %s\n", err(-1)); return; }
+  q[100 * GiB - 1] = 13;
+  printf("mremap to 100 GiB: pages moved %d %d, last page %d\n", q[0], q[PAGE], q[100 * GiB - 1]);
+  char *r = mremap(q, 100 * GiB, PAGE, 0);
+  printf("mremap back to one page: in place %d, reads %d\n", r == q, r[0]);
+  printf("mremap from a hole: %s\n", mremap(q + 10 * GiB, PAGE, 2 * PAGE, MREMAP_MAYMOVE) == MAP_FAILED ? err(-1) : "0");
+  munmap(r, PAGE);
+}
+
 static void huge_fixed(void) {
   char *want = (char *)(8 * GiB);
   char *p = mmap(want, 200 * GiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
@@ -133,6 +146,7 @@ int main(void) {
   range_rules();
   many_maps();
   huge_private();
+  huge_mremap();
   huge_fixed();
   huge_shared();
   return 0;
