@@ -4,7 +4,7 @@
 // use the same path, so a syscall touching a not-yet-present page works.
 
 import { Access, PTE_D, PTE_W } from '../../machine/index.js';
-import type { AddressSpace } from './vm.js';
+import type { AddressSpace, Vma } from './vm.js';
 import { PTE_COW, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace as AS } from './vm.js';
 import { PAGE_SIZE } from './frames.js';
 
@@ -21,9 +21,9 @@ export function pageFault(as: AddressSpace, va: number, access: Access, stackLim
   let vma = as.findVma(va);
   let how: Resolution = 'demand-zero';
   if (vma === undefined) {
-    const stack = as.vmas.find((v) => v.kind === 'stack');
-    if (stack === undefined || va >= stack.start || va < stack.end - stackLimit || !as.isFree(page, stack.start)) return 'maperr';
-    stack.start = page; // grow down to the faulting page
+    const stack = as.vmas[as.list.indexAbove(va)]; // the VMA just above va: growable if it is the stack (Linux's find_extend_vma)
+    if (stack === undefined || stack.kind !== 'stack' || va < stack.end - stackLimit) return 'maperr';
+    as.list.growDown(stack, page);
     vma = stack;
     how = 'stack-growth';
   }
@@ -44,10 +44,21 @@ export function pageFault(as: AddressSpace, va: number, access: Access, stackLim
     if ((pte.flags & PTE_COW) === 0) return 'accerr';
     return breakCow(as, page, pte) ? 'copy-on-write' : 'oom';
   }
+  if (vma.shm !== undefined) return sharedPage(as, vma, page) ? how : 'oom';
   const pa = as.frames.alloc();
   if (pa < 0) return 'oom';
   if (!as.map(page, pa, AS.pteFlags(vma.prot))) { as.frames.unref(pa); return 'oom'; }
   return how;
+}
+
+/** Maps the shared object's page for `page` (allocating it on the first touch by any sharer, shmem.ts), with one more reference for this PTE. */
+function sharedPage(as: AddressSpace, vma: Vma, page: number): boolean {
+  const pa = vma.shm!.frame(vma.pgoff! + (page - vma.start) / PAGE_SIZE);
+  if (pa < 0) return false;
+  as.frames.ref(pa);
+  if (as.map(page, pa, AS.pteFlags(vma.prot))) return true;
+  as.frames.unref(pa);
+  return false;
 }
 
 /** Gives the faulting process its own writable copy (or the page itself when it is the last owner). */

@@ -27,7 +27,14 @@ export class Swap {
   get size(): number { return this.slots.length; }
   get used(): number { return this.slots.length - this.free.length; }
 
-  /** Every evictable page: private user pages with one owner (shared and COW pages stay in RAM). */
+  /** Forgets where the clock hand is: a page table it may be walking was freed (munmap, exit). The next eviction starts a new lap. */
+  restartScan(): void { this.hand = undefined; }
+
+  /**
+   * Every evictable page: private user pages with one owner. COW pages and
+   * MAP_SHARED|MAP_ANONYMOUS pages (shmem.ts) stay in RAM: a shared page is
+   * in every sharer's page table, and one slot cannot replace them all.
+   */
   private *candidates(): Generator<[AddressSpace, number, number, number]> {
     for (const as of this.spaces()) {
       for (const [va, w, pa] of as.leaves()) {

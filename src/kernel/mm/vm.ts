@@ -10,6 +10,9 @@
 import { type Bus, type PhysMem, PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_FLAGS, PTE_RSW0, pteLo, pteHi, ptePa } from '../../machine/index.js';
 import { Frames, PAGE_SIZE } from './frames.js';
 import { Swap } from './swap.js';
+import { VmaList, type Vma } from './vmas.js';
+
+export type { Vma } from './vmas.js';
 
 // The PTE bits are the machine's (src/machine/pte.ts); re-exported for the kernel files that take them from here.
 export { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D } from '../../machine/index.js';
@@ -21,19 +24,10 @@ export const PTE_COW = PTE_RSW0;
 /** The user part of Sv39: the lower half, 256 GiB. */
 export const USER_TOP = 0x4000000000;
 
-export interface Vma {
-  start: number; // page aligned
-  end: number; // exclusive, page aligned
-  prot: number; // PROT_*
-  kind: 'text' | 'data' | 'bss' | 'heap' | 'stack' | 'anon' | 'shared' | 'vdso';
-  /** For file-backed pages: the bytes to copy in at fault time (offset 0 = start). */
-  image?: Uint8Array;
-  imageOffset?: number; // where in the VMA the image's first byte goes
-}
-
 export class AddressSpace {
   readonly root: number;
-  vmas: Vma[] = [];
+  /** The VMAs, sorted by address (vmas.ts). */
+  readonly list: VmaList;
   brkStart = 0;
   brk = 0;
   mmapBase = 0x2000000000; // mmap grows down from here (below the stack region)
@@ -50,25 +44,25 @@ export class AddressSpace {
   /** `bus` is kept for callers not yet on `phys`; this file never touches its RAM arrays. */
   constructor(readonly bus: Bus, readonly frames: Frames) {
     this.phys = frames.phys;
+    this.list = new VmaList(frames.work);
     const root = frames.alloc();
     if (root < 0) throw new RangeError('out of memory for a page table');
     this.root = root;
   }
 
-  findVma(va: number): Vma | undefined {
-    for (const v of this.vmas) if (va >= v.start && va < v.end) return v;
-    return undefined;
-  }
+  /** The VMAs in address order (read only: change them through list, addVma or carve). */
+  get vmas(): readonly Vma[] { return this.list.all; }
 
-  addVma(v: Vma): void {
-    this.vmas.push(v);
-    this.vmas.sort((a, b) => a.start - b.start);
-  }
+  /** Bytes of address space the VMAs cover (RLIMIT_AS). */
+  get mappedBytes(): number { return this.list.bytes; }
+
+  findVma(va: number): Vma | undefined { return this.list.find(va); }
+
+  /** Adds a VMA; a VMA already over part of its range loses that part (pages stay: the caller's). */
+  addVma(v: Vma): void { this.list.insert(v); }
 
   /** True when [start, end) overlaps no VMA. */
-  isFree(start: number, end: number): boolean {
-    return this.vmas.every((v) => end <= v.start || start >= v.end);
-  }
+  isFree(start: number, end: number): boolean { return this.list.isFree(start, end); }
 
   /**
    * The physical address of the leaf PTE for va, creating intermediate
@@ -136,19 +130,90 @@ export class AddressSpace {
     return true;
   }
 
-  /** Unmaps every page in [start, end), dropping frame references and swap slots. */
+  /**
+   * Calls visit(va, pte, lo, hi) for every non-zero leaf PTE (a present or a
+   * swapped-out page) in [start, end) of user space, descending only into
+   * tables that exist: the work is the tables and leaves there, never the
+   * range's length (one item per table, work.ts). With prune, a table whose
+   * whole span lies in the range is freed after its visit, which must have
+   * cleared every leaf in it (Linux's free_pgtables). Returns whether any
+   * table was freed.
+   */
+  private walk(start: number, end: number, visit: (va: number, pte: number, lo: number, hi: number) => void, prune = false): boolean {
+    const phys = this.phys, work = this.frames.work;
+    const top = Math.min(end, USER_TOP); // the kernel half (the trampoline) is never a user range
+    let pruned = false;
+    const descend = (table: number, level: number, base: number): void => {
+      const span = 2 ** (12 + 9 * level);
+      const last = Math.min(511, Math.floor((top - 1 - base) / span));
+      work.items++;
+      for (let i = Math.max(0, Math.floor((start - base) / span)); i <= last; i++) {
+        const pte = table + i * 8, lo = phys.read32(pte), hi = phys.read32(pte + 4), va = base + i * span;
+        if (level === 0) { if (lo !== 0 || hi !== 0) visit(va, pte, lo, hi); continue; }
+        if ((lo & (PTE_V | PTE_R | PTE_W | PTE_X)) !== PTE_V) continue; // absent (or a superpage, which this kernel never makes)
+        const child = ptePa(lo, hi);
+        descend(child, level - 1, va);
+        if (prune && va >= start && va + span <= top) { phys.write64(pte, 0, 0); this.frames.unref(child); pruned = true; }
+      }
+    };
+    if (start < top) descend(this.root, 2, 0);
+    if (pruned) this.swap?.restartScan(); // the clock hand may hold a freed table
+    return pruned;
+  }
+
+  /** Unmaps every page in [start, end), dropping frame references and swap slots, and frees the page tables left empty. */
   unmapRange(start: number, end: number): void {
     let changed = false;
-    for (let va = start; va < end; va += PAGE_SIZE) {
-      const slot = this.swap ? this.swapSlot(va) : -1;
-      if (slot >= 0) { this.phys.write64(this.pteAddr(va, false), 0, 0); this.swap!.release(slot); continue; }
-      const p = this.lookup(va);
-      if (p === undefined) continue;
-      this.phys.write64(p.w, 0, 0);
-      this.frames.unref(p.pa);
+    const work = this.frames.work;
+    const pruned = this.walk(start, end, (_va, pte, lo, hi) => {
+      this.phys.write64(pte, 0, 0);
+      work.pages++;
+      if (lo & PTE_V) { this.frames.unref(ptePa(lo, hi)); changed = true; return; }
+      const slot = Swap.slotOf(lo, hi);
+      if (slot >= 0) this.swap?.release(slot);
+    }, true);
+    if (changed || pruned) this.onChange();
+  }
+
+  /**
+   * Gives every present page in [start, end) the PTE flags of prot. A
+   * private page whose frame another space still shares (copy-on-write, or
+   * read-only when forked) gets PTE_COW instead of W, so the next store
+   * copies it; a page of a shared VMA (`shared`) is writable as it is.
+   * Swapped-out pages take the VMA's protection when they come back.
+   */
+  protectRange(start: number, end: number, prot: number, shared: boolean): void {
+    const base = AddressSpace.pteFlags(prot), phys = this.phys, work = this.frames.work;
+    let changed = false;
+    this.walk(start, end, (_va, pte, lo, hi) => {
+      if ((lo & PTE_V) === 0) return;
+      let flags = base;
+      if ((flags & PTE_W) && !shared && ((lo & PTE_COW) || this.frames.refCount(ptePa(lo, hi)) > 1)) flags = (flags & ~(PTE_W | PTE_D)) | PTE_COW;
+      phys.write32(pte, (lo & ~PTE_FLAGS) | flags | PTE_V);
+      work.pages++;
       changed = true;
-    }
+    });
     if (changed) this.onChange();
+  }
+
+  /**
+   * Moves every page of [from, from + len) (present or swapped out) to the
+   * same offset from `to`: the PTEs move, not the bytes (mremap). False when
+   * out of memory for a page table, with the pages moved so far moved.
+   */
+  moveRange(from: number, to: number, len: number): boolean {
+    let ok = true;
+    const phys = this.phys, work = this.frames.work;
+    this.walk(from, from + len, (va, pte) => {
+      if (!ok) return;
+      const dst = this.pteAddr(to + (va - from), true); // may reclaim a frame, and so change pte: read it after
+      if (dst < 0) { ok = false; return; }
+      phys.write64(dst, phys.read32(pte), phys.read32(pte + 4));
+      phys.write64(pte, 0, 0);
+      work.pages++;
+    });
+    this.onChange();
+    return ok;
   }
 
   /** Every swapped-out leaf: (va, PTE address, slot). */
@@ -201,7 +266,8 @@ export class AddressSpace {
     for (const [, , slot] of [...this.swapped()]) this.swap!.release(slot);
     collect(this.root, 2);
     for (const t of tables) this.frames.unref(t);
-    this.vmas = [];
+    this.swap?.restartScan();
+    this.list.clear();
   }
 
   /** PTE permission bits for a VMA's protection. */
@@ -212,16 +278,11 @@ export class AddressSpace {
 
 /**
  * Removes [start, end) from the VMA list of `as`, splitting VMAs that
- * straddle its edges, and unmaps its pages. Used by munmap, MAP_FIXED and brk.
+ * straddle its edges, and unmaps its pages. Used by munmap, MAP_FIXED and
+ * brk. The work is the VMAs and pages inside, not the range's length.
  */
 export function carve(as: AddressSpace, start: number, end: number): void {
-  const out: Vma[] = [];
-  for (const v of as.vmas) {
-    if (v.end <= start || v.start >= end) { out.push(v); continue; }
-    if (v.start < start) out.push({ ...v, end: start });
-    if (v.end > end) out.push({ ...v, start: end });
-  }
-  as.vmas = out.sort((a, b) => a.start - b.start);
+  as.list.remove(start, end);
   as.unmapRange(start, end);
 }
 
@@ -232,7 +293,7 @@ export function carve(as: AddressSpace, start: number, end: number): void {
  * memory for page tables (the child is then freed).
  */
 export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
-  child.vmas = parent.vmas.map((v) => ({ ...v }));
+  child.list.copyOf(parent.list);
   child.brkStart = parent.brkStart;
   child.brk = parent.brk;
   child.mmapBase = parent.mmapBase;

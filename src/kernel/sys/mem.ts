@@ -1,40 +1,44 @@
-// Memory system calls: brk, mmap, munmap, mprotect, madvise. Pages are not
-// allocated here: a VMA says what may be touched, and the first touch is a
-// demand-zero page fault (fault.ts).
+// Memory system calls: brk, mmap, munmap, mprotect, madvise, mremap. Pages
+// are not allocated here: a VMA says what may be touched, and the first
+// touch is a demand-zero page fault (fault.ts), shared anonymous memory
+// included (shmem.ts). Ranges are checked as Linux checks them, on the exact
+// 64-bit arguments, and the work done is the VMAs and pages inside a range,
+// never its length (mm/vmas.ts, AddressSpace's range walk).
 
 import type { SyscallDef } from '../abi/call.js';
 import { FD, P, UL, X, fl, hexResult, v, xl } from '../abi/strace-args.js';
 import { MADV, MREMAP, PROT, mapFlags } from '../abi/abi-names.js';
 import type { Process } from '../sched/proc.js';
-import { AddressSpace, carve, PROT_READ, PROT_WRITE, PTE_COW, PTE_W, PTE_D, USER_TOP } from '../mm/vm.js';
+import { carve, PROT_READ, PROT_WRITE, PROT_EXEC, USER_TOP } from '../mm/vm.js';
+import { MAX_MAP_COUNT, slice } from '../mm/vmas.js';
+import { SharedAnon } from '../mm/shmem.js';
 import { PAGE_SIZE } from '../mm/frames.js';
 import { MemFile, mapFile } from '../fs/file.js';
 import { loadBytes } from '../mm/uaccess.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 
+const PROT_SEM = 8, PROT_GROWSDOWN = 0x01000000, PROT_GROWSUP = 0x02000000;
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
 const up = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+const TASK_SIZE = BigInt(USER_TOP), U64 = 1n << 64n, PAGE_MASK = BigInt(PAGE_SIZE - 1);
 
-/** Bytes of address space in use, for RLIMIT_AS. */
-function mapped(p: Process): number { return p.as.vmas.reduce((s, v) => s + v.end - v.start, 0); }
-
-/** A free range of len bytes, top-down below as.mmapBase, or -1. */
-function findFree(p: Process, len: number): number {
-  let top = p.as.mmapBase;
-  const vmas = [...p.as.vmas].sort((a, b) => b.start - a.start);
-  for (const v of vmas) {
-    if (v.start >= top) { top = Math.min(top, v.start); continue; }
-    if (v.end <= top - len) break;
-    top = Math.min(top, v.start);
-  }
-  return top - len >= PAGE_SIZE ? top - len : -1;
+/** Argument i of the call exactly, as the unsigned 64-bit value the guest passed (handler numbers are exact only below 2^53). */
+function arg64(p: Process, i: number): bigint {
+  return (BigInt(p.x[2 * (10 + i) + 1] >>> 0) << 32n) | BigInt(p.x[2 * (10 + i)] >>> 0);
 }
 
+/** PAGE_ALIGN(n) in 64-bit arithmetic: 0 when it wraps. */
+const pageAlign = (n: bigint) => (n + PAGE_MASK) & ~PAGE_MASK & (U64 - 1n);
+
+/** A free range of len bytes, top-down below as.mmapBase, or -1. */
+function findFree(p: Process, len: number): number { return p.as.list.findFree(len, p.as.mmapBase, PAGE_SIZE); }
+
 function mmap(p: Process, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
-  if (len <= 0 || addr % PAGE_SIZE !== 0 || off % PAGE_SIZE !== 0 || (prot & ~7) !== 0) return -EINVAL;
+  if (off % PAGE_SIZE !== 0 || (prot & ~7) !== 0) return -EINVAL;
   if (((flags & (MAP_SHARED | MAP_PRIVATE)) === 0)) return -EINVAL;
+  const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+  if (!(len > 0 && len <= USER_TOP)) return len === 0 ? -EINVAL : -ENOMEM; // do_mmap: no length, or one that cannot fit in user space
   const size = up(len);
-  if (size > USER_TOP) return -ENOMEM;
   let file: MemFile | undefined;
   if ((flags & MAP_ANONYMOUS) === 0) {
     const f = p.files[fd];
@@ -43,49 +47,101 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) return -EACCES; // host files are read-only
     file = f;
   }
-  if (mapped(p) + size > p.limit(9)) return -ENOMEM; // RLIMIT_AS
+  if (p.as.list.count > MAX_MAP_COUNT) return -ENOMEM;
   let start: number;
-  if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+  if (fixed) {
     if (addr + size > USER_TOP || addr < PAGE_SIZE) return -ENOMEM;
+    if (addr % PAGE_SIZE !== 0) return -EINVAL; // __get_unmapped_area: the range first, then the alignment
     if ((flags & MAP_FIXED_NOREPLACE) && !p.as.isFree(addr, addr + size)) return -EEXIST;
+    // may_expand_vm: what the new mapping replaces does not count twice
+    if (p.as.mappedBytes - p.as.list.overlap(addr, addr + size) + size > p.limit(9)) return -ENOMEM; // RLIMIT_AS
     carve(p.as, addr, addr + size);
     start = addr;
   } else {
-    start = addr !== 0 && addr + size <= USER_TOP && p.as.isFree(addr, addr + size) ? addr : findFree(p, size);
+    if (p.as.mappedBytes + size > p.limit(9)) return -ENOMEM; // RLIMIT_AS
+    const hint = up(addr); // a hint is rounded up to a page, as Linux's get_unmapped_area does
+    start = hint >= PAGE_SIZE && hint + size <= USER_TOP && p.as.isFree(hint, hint + size) ? hint : findFree(p, size);
     if (start < 0) return -ENOMEM;
   }
-  const shared = (flags & MAP_SHARED) !== 0 && file === undefined;
-  p.as.addVma({ start, end: start + size, prot, kind: shared ? 'shared' : 'anon' });
-  if (shared) {
-    // Shared anonymous memory is populated now, so that a fork shares pages that already exist.
-    if (!loadBytes(p.as, start, new Uint8Array(size))) { carve(p.as, start, start + size); return -ENOMEM; }
-  } else if (file !== undefined) {
+  if (file === undefined && (flags & MAP_SHARED)) {
+    // Shared anonymous memory: an object whose pages are allocated on first touch, in whichever sharer touches first (shmem.ts).
+    p.as.addVma({ start, end: start + size, prot, kind: 'shared', shm: new SharedAnon(p.as.frames), pgoff: 0 });
+    return start;
+  }
+  p.as.addVma({ start, end: start + size, prot, kind: 'anon' });
+  if (file !== undefined) {
     // A private file mapping: copied in now (host files never change under us).
     if (!mapFile(p.as, start, file, off, len)) return -ENOMEM;
   }
   return start;
 }
 
-function mprotect(p: Process, addr: number, len: number, prot: number): number {
-  if (addr % PAGE_SIZE !== 0 || (prot & ~7) !== 0) return -EINVAL;
-  const end = addr + up(len);
-  for (let va = addr; va < end; va += PAGE_SIZE) if (p.as.findVma(va) === undefined) return -ENOMEM;
-  const pieces = p.as.vmas.filter((v) => v.end > addr && v.start < end);
-  const kept = p.as.vmas.filter((v) => !(v.end > addr && v.start < end));
-  for (const v of pieces) {
-    if (v.start < addr) kept.push({ ...v, end: addr });
-    if (v.end > end) kept.push({ ...v, start: end });
-    kept.push({ ...v, start: Math.max(v.start, addr), end: Math.min(v.end, end), prot });
-  }
-  p.as.vmas = kept.sort((a, b) => a.start - b.start);
-  for (let va = addr; va < end; va += PAGE_SIZE) {
-    const pte = p.as.lookup(va);
-    if (pte === undefined) continue;
-    let flags = AddressSpace.pteFlags(prot);
-    if ((pte.flags & PTE_COW) && (flags & PTE_W)) flags = (flags & ~(PTE_W | PTE_D)) | PTE_COW; // still shared
-    p.as.setFlags(pte.w, flags);
-  }
+/** munmap(2)'s range rule (mm/mmap.c do_vmi_munmap): page-aligned, inside user space, not empty; else EINVAL. */
+function munmap(p: Process): number {
+  const start = arg64(p, 0), len = arg64(p, 1);
+  if ((start & PAGE_MASK) !== 0n || start > TASK_SIZE || len > TASK_SIZE - start || pageAlign(len) === 0n) return -EINVAL;
+  const from = Number(start), to = Number(start + pageAlign(len));
+  const v = p.as.findVma(from);
+  if (v !== undefined && v.start < from && v.end > to && p.as.list.count >= MAX_MAP_COUNT) return -ENOMEM; // a hole in one VMA makes two
+  carve(p.as, from, to);
   return 0;
+}
+
+/**
+ * mprotect(2), in mm/mprotect.c do_mprotect_pkey's order: EINVAL for an
+ * unaligned start, 0 for no length, ENOMEM for a range that wraps, EINVAL
+ * for unknown bits, ENOMEM unless VMAs cover the whole range. The range is
+ * checked whole before anything changes (Linux may change the VMAs before a
+ * hole; lde changes none).
+ */
+function mprotect(p: Process, protArg: number): number {
+  const start = arg64(p, 0), len = arg64(p, 1);
+  const grows = protArg & (PROT_GROWSDOWN | PROT_GROWSUP);
+  if (grows === (PROT_GROWSDOWN | PROT_GROWSUP) || (start & PAGE_MASK) !== 0n) return -EINVAL;
+  if (len === 0n) return 0;
+  const end = start + pageAlign(len);
+  if (end >= U64 || end <= start) return -ENOMEM;
+  const prot = protArg & ~grows;
+  if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) !== 0) return -EINVAL;
+  if (end > TASK_SIZE) return -ENOMEM;
+  const as = p.as, from = Number(start), to = Number(end);
+  if (!as.list.covers(from, to)) return -ENOMEM;
+  if (as.list.count + as.list.splits(from, to) > MAX_MAP_COUNT) return -ENOMEM;
+  const [i, j] = as.list.span(from, to);
+  const parts = as.vmas.slice(i, j).map((v) => [Math.max(v.start, from), Math.min(v.end, to), v.shm !== undefined] as const);
+  as.list.protect(from, to, prot & 7);
+  for (const [s, e, shared] of parts) as.protectRange(s, e, prot & 7, shared);
+  return 0;
+}
+
+/** Linux's madvise_behavior_valid: the advice values it knows (0-4, 8-25); the rest are EINVAL. */
+const validAdvice = (a: number) => (a >= 0 && a <= 4) || (a >= 8 && a <= 25);
+
+/**
+ * madvise(2), in mm/madvise.c do_madvise's order: EINVAL for unknown advice,
+ * an unaligned start, a length that rounds up to nothing or a range that
+ * wraps; 0 for an empty range; then the advice is applied to every VMA in the
+ * range, and ENOMEM is returned if the range had a hole. MADV_DONTNEED drops
+ * the pages (a private page's next touch is demand-zero; a shared one's
+ * finds the shared object's page again); other advice is accepted and ignored.
+ */
+function madvise(p: Process, advice: number): number {
+  const start = arg64(p, 0), len = arg64(p, 1);
+  if (!validAdvice(advice) || (start & PAGE_MASK) !== 0n) return -EINVAL;
+  const size = pageAlign(len);
+  if ((len !== 0n && size === 0n) || start + size >= U64) return -EINVAL;
+  if (size === 0n) return 0;
+  const end = start + size, from = Number(start);
+  const to = end > TASK_SIZE ? USER_TOP : Number(end);
+  const hole = end > TASK_SIZE || !p.as.list.covers(from, to);
+  if (advice === 4 /* MADV_DONTNEED */) {
+    const [i, j] = p.as.list.span(from, to);
+    for (const v of p.as.vmas.slice(i, j)) {
+      // The ELF's pages have no file behind them here to be read again from (Linux re-reads them): they stay.
+      if (v.kind !== 'text' && v.kind !== 'data') p.as.unmapRange(Math.max(v.start, from), Math.min(v.end, to));
+    }
+  }
+  return hole ? -ENOMEM : 0;
 }
 
 const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
@@ -97,23 +153,32 @@ function mremap(p: Process, old: number, oldLen: number, newLen: number, flags: 
   const vma = as.findVma(old);
   if (vma === undefined || old + oldSize > vma.end) return -EFAULT;
   if (newSize <= oldSize) { if (newSize < oldSize) carve(as, old + newSize, old + oldSize); return old; }
-  if (mapped(p) + newSize - oldSize > p.limit(9)) return -ENOMEM;
-  if (old + oldSize === vma.end && as.isFree(vma.end, old + newSize) && old + newSize <= USER_TOP) {
-    vma.end = old + newSize;
+  if (newSize > USER_TOP || as.mappedBytes + newSize - oldSize > p.limit(9)) return -ENOMEM;
+  if (old + oldSize === vma.end && old + newSize <= USER_TOP && as.isFree(vma.end, old + newSize)) {
+    as.list.growUp(vma, old + newSize);
     return old;
   }
   if ((flags & MREMAP_MAYMOVE) === 0) return -ENOMEM;
   const to = findFree(p, newSize);
   if (to < 0) return -ENOMEM;
-  as.addVma({ ...vma, start: to, end: to + newSize });
-  for (let off = 0; off < oldSize; off += PAGE_SIZE) {
-    if (!as.movePte(old + off, to + off)) return -ENOMEM; // the page (or its swap slot) moves, not its bytes
-  }
-  as.vmas = as.vmas.filter((v) => v !== vma);
-  if (vma.start < old) as.addVma({ ...vma, end: old });
-  if (vma.end > old + oldSize) as.addVma({ ...vma, start: old + oldSize });
-  as.onChange();
+  const moved = slice(vma, old, old + oldSize);
+  as.addVma({ ...moved, start: to, end: to + newSize });
+  if (!as.moveRange(old, to, oldSize)) return -ENOMEM; // the pages (and swap slots) move, not their bytes
+  as.list.remove(old, old + oldSize);
   return to;
+}
+
+/** brk(2): returns the new break, or the old one when the request cannot be met. */
+function brk(p: Process, want: number): number {
+  const as = p.as;
+  if (want < as.brkStart || want > as.brkStart + (1 << 30)) return as.brk;
+  const oldEnd = up(as.brk), newEnd = up(want);
+  if (newEnd > oldEnd) {
+    if (!as.isFree(oldEnd, newEnd) || as.mappedBytes + newEnd - oldEnd > p.limit(9)) return as.brk;
+    as.addVma({ start: oldEnd, end: newEnd, prot: PROT_READ | PROT_WRITE, kind: 'heap' });
+  }
+  if (newEnd < oldEnd) carve(as, newEnd, oldEnd);
+  return (as.brk = want);
 }
 
 export const MEM_CALLS: SyscallDef[] = [
@@ -124,16 +189,7 @@ export const MEM_CALLS: SyscallDef[] = [
     handler: (_k, p, a) => mremap(p, a[0], a[1], a[2], a[3]) },
   // implements brk(2): returns the new break, or the old one when the request cannot be met
   { name: 'brk', status: 'full', restart: 'none', result: hexResult, args: [P],
-    handler: (_k, p, a) => {
-    const as = p.as, want = a[0];
-    if (want < as.brkStart || want > as.brkStart + (1 << 30)) return as.brk;
-    const oldEnd = up(as.brk), newEnd = up(want);
-    if (newEnd > oldEnd && (!as.isFree(oldEnd, newEnd) || mapped(p) + newEnd - oldEnd > p.limit(9))) return as.brk;
-    if (newEnd < oldEnd) carve(as, newEnd, oldEnd);
-    as.vmas = as.vmas.filter((v) => v.kind !== 'heap');
-    if (newEnd > as.brkStart) as.addVma({ start: as.brkStart, end: newEnd, prot: PROT_READ | PROT_WRITE, kind: 'heap' });
-    return (as.brk = want);
-  } },
+    handler: (_k, p, a) => brk(p, a[0]) },
   // implements mmap(2): anonymous and private file mappings
   { name: 'mmap', status: 'partial', restart: 'none', result: hexResult,
     limits: 'file mappings are copies made at mmap time: writable MAP_SHARED file mappings give EACCES, other fds ENODEV',
@@ -141,30 +197,13 @@ export const MEM_CALLS: SyscallDef[] = [
     handler: (_k, p, a) => mmap(p, a[0], a[1], a[2], a[3], a[4] | 0, a[5]) },
   // implements munmap(2)
   { name: 'munmap', status: 'full', restart: 'none', args: [P, UL],
-    handler: (_k, p, a) => {
-    if (a[0] % PAGE_SIZE !== 0 || a[1] <= 0) return -EINVAL;
-    carve(p.as, a[0], a[0] + up(a[1]));
-    return 0;
-  } },
+    handler: (_k, p) => munmap(p) },
   // implements mprotect(2)
   { name: 'mprotect', status: 'full', restart: 'none', args: [P, UL, fl(PROT, 'PROT_???')],
-    handler: (_k, p, a) => mprotect(p, a[0], a[1], a[2]) },
-  // implements madvise(2): MADV_DONTNEED drops private pages (the next touch is demand-zero); other advice is accepted and ignored
+    handler: (_k, p, a) => mprotect(p, a[2] | 0) },
+  // implements madvise(2): MADV_DONTNEED drops pages (a private page's next touch is demand-zero); other advice is accepted and ignored
   { name: 'madvise', status: 'partial', restart: 'none',
-    limits: 'MADV_DONTNEED drops private pages; other advice is accepted and ignored',
+    limits: 'MADV_DONTNEED drops pages, except the ELF image\'s (no file to read them again from); other known advice is accepted and ignored',
     args: [P, UL, xl(MADV, 'MADV_???')],
-    handler: (_k, p, a) => {
-    if (a[0] % PAGE_SIZE !== 0 || a[1] < 0) return -EINVAL;
-    const end = a[0] + up(a[1]);
-    for (let va = a[0]; va < end; va += PAGE_SIZE) if (p.as.findVma(va) === undefined) return -ENOMEM;
-    if (a[2] === 4 /* MADV_DONTNEED */) {
-      for (const v of p.as.vmas) {
-        if (v.end <= a[0] || v.start >= end) continue;
-        if (v.kind === 'shared') return -EINVAL; // dropping shared pages would need a page cache
-        p.as.unmapRange(Math.max(v.start, a[0]), Math.min(v.end, end));
-      }
-    }
-    return 0;
-  } },
+    handler: (_k, p, a) => madvise(p, a[2] | 0) },
 ];
-
