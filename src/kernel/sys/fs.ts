@@ -15,7 +15,7 @@ import { File, MemFile, O_APPEND, O_NONBLOCK } from '../fs/file.js';
 import { DirFile, originOf } from '../fs/vfs.js';
 import { vfsOf } from '../fs/mounts.js';
 import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, statBytes } from './path.js';
-import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
+import { MAX_COPY, copyIn, copyOut, copyOutSome, readU64, writeU64 } from '../mm/uaccess.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from '../errno.js';
 import { accessOk } from './access.js';
 
@@ -24,7 +24,8 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK =
 /** The status flags F_SETFL may change (O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | 0o20000 | 0o40000 | 0o1000000;
 const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
-const MAX_IO = 1 << 24;
+/** The most one read or write moves; more gives a short count, as POSIX allows. */
+const MAX_IO = MAX_COPY;
 
 function file(p: Process, fd: number): File | undefined { return fd >= 0 ? p.files[fd] : undefined; }
 
@@ -68,8 +69,16 @@ function readInto(k: Kernel, p: Process, f: File, buf: number, len: number): num
   if (len === 0) return 0;
   const r = f.read(Math.min(len, MAX_IO));
   if (typeof r === 'number') return blockOr(k, p, f, r, false);
-  return copyOut(p.as, buf, r) ? r.length : -EFAULT;
+  const n = copyOutSome(p.as, buf, r);
+  return shortRead(n === r.length ? n : f.unread(r, n), r.length);
 }
+
+/**
+ * What a read that returned `got` bytes reports when `took` of them reached
+ * the user: the count, or EFAULT when none did (Linux: the bytes copied
+ * before the fault, else EFAULT).
+ */
+const shortRead = (took: number, got: number) => (took > 0 || got === 0 ? took : -EFAULT);
 
 /** write(2) to f from [buf, buf + len), checked as readInto is. */
 function writeFrom(k: Kernel, p: Process, f: File, buf: number, len: number): number {
@@ -138,7 +147,7 @@ function pread(p: Process, a: readonly number[]): number {
   if (typeof f === 'number') return f;
   const r = f.pread(a[3], Math.min(a[2], MAX_IO));
   if (typeof r === 'number') return r;
-  return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
+  return shortRead(copyOutSome(p.as, a[1], r), r.length); // pread moves no offset: nothing to give back
 }
 
 function pwrite(p: Process, a: readonly number[]): number {
@@ -210,11 +219,49 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number): number {
     case F_SETFD: if (arg & FD_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd); return 0;
     case F_GETFL: return f.flags & ~O_CLOEXEC;
     case F_SETFL: f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0;
-    // Record locks: one machine, and nobody else to conflict with but our own processes; granted.
-    case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW: return 0;
-    case F_GETLK: case F_OFD_GETLK: return copyOut(p.as, arg, Uint8Array.of(2, 0)) ? 0 : -EFAULT; // l_type = F_UNLCK
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: return recordLock(p, f, cmd, arg);
     default: return -EINVAL;
   }
+}
+
+const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2, FLOCK_SIZE = 32, OFFSET_MAX = (1n << 63n) - 1n, EOVERFLOW = 75;
+
+/**
+ * The record-lock commands, checked as Linux's fcntl_getlk and fcntl_setlk
+ * check them (fs/locks.c): the struct flock is read first (EFAULT), then its
+ * type, an OFD lock's l_pid (must be 0) and its range (EINVAL, EOVERFLOW),
+ * then a lock needs the matching access mode (EBADF). Locks are always
+ * granted: one machine, and nobody to conflict with but our own processes.
+ * So F_GETLK finds no conflict and writes the struct back with l_type
+ * F_UNLCK, the other fields as given.
+ */
+function recordLock(p: Process, f: File, cmd: number, arg: number): number {
+  const b = copyIn(p.as, arg, FLOCK_SIZE); // struct flock: l_type, l_whence (short), l_start, l_len (off_t), l_pid
+  if (b === undefined) return -EFAULT;
+  const dv = new DataView(b.buffer), type = dv.getInt16(0, true), pid = dv.getInt32(24, true);
+  const get = cmd === F_GETLK || cmd === F_OFD_GETLK, ofd = cmd >= F_OFD_GETLK;
+  if (type !== F_RDLCK && type !== F_WRLCK && (get || type !== F_UNLCK)) return -EINVAL;
+  if (get && ofd && pid !== 0) return -EINVAL;
+  const range = lockRange(f, dv);
+  if (range < 0) return range;
+  if (!get) {
+    if ((type === F_RDLCK && !readable(f)) || (type === F_WRLCK && !writable(f))) return -EBADF;
+    return ofd && pid !== 0 ? -EINVAL : 0;
+  }
+  dv.setInt16(0, F_UNLCK, true);
+  return copyOut(p.as, arg, b) ? 0 : -EFAULT;
+}
+
+/** flock_to_posix_lock's checks of l_whence, l_start and l_len: 0, or -EINVAL / -EOVERFLOW. */
+function lockRange(f: File, dv: DataView): number {
+  const whence = dv.getInt16(2, true), start = dv.getBigInt64(8, true), len = dv.getBigInt64(16, true);
+  if (whence < 0 || whence > 2) return -EINVAL;
+  const base = BigInt(whence === 0 ? 0 : whence === 1 ? f.offset : f.stat().size);
+  if (start > OFFSET_MAX - base) return -EOVERFLOW;
+  const from = base + start;
+  if (from < 0n) return -EINVAL;
+  if (len > 0n && len - 1n > OFFSET_MAX - from) return -EOVERFLOW;
+  return len < 0n && from + len < 0n ? -EINVAL : 0;
 }
 
 function ioctl(p: Process, fd: number, req: number, arg: number): number {
