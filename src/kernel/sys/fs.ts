@@ -158,23 +158,26 @@ function pwrite(p: Process, a: readonly number[]): number {
   return bytes === undefined ? -EFAULT : f.pwrite(a[3], bytes);
 }
 
-/** sendfile(out, in, offset*, count): in must be a regular file; the copy is one pread and one write. */
+/**
+ * sendfile(out, in, offset*, count): in must be a regular file; the copy is
+ * one pread and one write. Checked in Linux's order (do_sendfile): the
+ * offset is read first (EFAULT), then the descriptors, then a count or
+ * offset that is negative as a signed number is EINVAL (rw_verify_area).
+ */
 function sendfile(k: Kernel, p: Process, a: readonly number[]): number {
+  const given = a[2] === 0 ? undefined : readU64(p.as, a[2]);
+  if (a[2] !== 0 && given === undefined) return -EFAULT;
   const out = file(p, a[0]), src = file(p, a[1]);
   if (out === undefined || src === undefined) return -EBADF;
   if (!writable(out) || !readable(src)) return -EBADF;
+  const off = given ?? src.offset;
+  if (a[3] < 0 || off >= 2 ** 63) return -EINVAL;
   if (!(src instanceof MemFile) || (out.flags & O_APPEND)) return -EINVAL;
-  let off = src.offset;
-  if (a[2] !== 0) {
-    const o = readU64(p.as, a[2]);
-    if (o === undefined) return -EFAULT;
-    off = o;
-  }
   const data = src.pread(off, Math.min(a[3], 1 << 20));
   if (data.length === 0) return 0;
   const n = blockOr(k, p, out, out.write(data), true);
   if (n < 0) return n;
-  if (a[2] !== 0) return writeU64(p.as, a[2], off + n) ? n : -EFAULT;
+  if (given !== undefined) return writeU64(p.as, a[2], off + n) ? n : -EFAULT;
   src.offset = off + n;
   return n;
 }
