@@ -4,7 +4,7 @@
 // sendfile. The calls that take paths are in path.ts; the namespace
 // they resolve in is the VFS (vfs.ts, mounts.ts).
 
-import { BLOCK, type SyscallDef } from '../abi/call.js';
+import type { SyscallDef } from '../abi/call.js';
 import { FD, I, L, MODE, U, UL, a, dirents, fcntlArgs, fcntlResult, fl, inBuf, ioctlArgs, iovec, out, outBuf, xl } from '../abi/strace-args.js';
 import { stat } from '../abi/strace-structs.js';
 import { O_FLAGS, SEEK } from '../abi/abi-names.js';
@@ -109,22 +109,55 @@ function iovecs(p: Process, iov: number, cnt: number): [number, number][] | numb
   return vs.every(([base, len]) => accessOk(base, len)) ? vs : -EFAULT;
 }
 
+/**
+ * readv/writev: one read or write of the segments' total (at most MAX_IO),
+ * as Linux makes one call with an iov_iter, so a pipe sees one operation
+ * (a write of at most PIPE_BUF stays atomic) and a read whose buffer faults
+ * partway gives back what was not copied, as readInto does.
+ */
 function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, write: boolean): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
   if (!(write ? writable(f) : readable(f))) return -EBADF;
   const vs = iovecs(p, iov, cnt);
   if (typeof vs === 'number') return vs;
-  let total = 0;
-  for (const [base, len] of vs) {
-    if (len === 0) continue;
-    const r = write ? writeFrom(k, p, f, base, len) : readInto(k, p, f, base, len);
-    if (r === BLOCK && total > 0) { k.unsleep(p); return total; }
-    if (r < 0) return total > 0 ? total : r;
-    total += r;
-    if (r < len) break;
+  const total = Math.min(vs.reduce((n, [, len]) => n + len, 0), MAX_IO);
+  if (total === 0) return 0;
+  if (write) {
+    const bytes = gather(p, vs, total);
+    return bytes.length === 0 ? -EFAULT : blockOr(k, p, f, f.write(bytes), true);
   }
-  return total;
+  const r = f.read(total);
+  if (typeof r === 'number') return blockOr(k, p, f, r, false);
+  const n = scatter(p, vs, r);
+  return shortRead(n === r.length ? n : f.unread(r, n), r.length);
+}
+
+/** The first total bytes of the segments, up to the first segment that faults. */
+function gather(p: Process, vs: [number, number][], total: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for (const [base, len] of vs) {
+    const b = n < total ? copyIn(p.as, base, Math.min(len, total - n)) : undefined;
+    if (b === undefined) break;
+    parts.push(b);
+    n += b.length;
+  }
+  const out = new Uint8Array(n);
+  parts.reduce((at, b) => { out.set(b, at); return at + b.length; }, 0);
+  return out;
+}
+
+/** Copies bytes across the segments in order; the count copied before the first fault. */
+function scatter(p: Process, vs: [number, number][], bytes: Uint8Array): number {
+  let n = 0;
+  for (const [base, len] of vs) {
+    if (n === bytes.length) break;
+    const part = bytes.subarray(n, n + len), done = copyOutSome(p.as, base, part);
+    n += done;
+    if (done < part.length) break;
+  }
+  return n;
 }
 
 /**
