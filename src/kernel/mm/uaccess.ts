@@ -105,8 +105,7 @@ export function copyInString(as: AddressSpace, va: number, max = 4096): string |
   for (let done = 0; done < max;) {
     const pa = va + done < USER_TOP ? userPa(as, va + done, Access.READ) : -1;
     if (pa < 0) return undefined;
-    const chunk = new Uint8Array(pageRun(va + done, max - done));
-    as.phys.readInto(pa, chunk);
+    const chunk = as.phys.readBytes(pa, pageRun(va + done, max - done));
     const nul = chunk.indexOf(0);
     as.frames.work.bytes += nul < 0 ? chunk.length : nul + 1;
     if (nul >= 0) { parts.push(chunk.subarray(0, nul)); return utf8.decode(concat(parts)); }
@@ -154,8 +153,9 @@ export function loadBytes(as: AddressSpace, va: number, bytes: Uint8Array): bool
       if (pa < 0 || !as.map(page, pa, AddressSpace.pteFlags(vma!.prot))) return false;
       p = as.lookup(page)!;
     }
-    const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    const n = pageRun(va + done, bytes.length - done);
     as.phys.writeBytes(p.pa + ((va + done) % PAGE_SIZE), bytes.subarray(done, done + n));
+    as.frames.work.bytes += n; // charged to the execve that built the image
     done += n;
   }
   return true;
@@ -197,13 +197,15 @@ export function peek(as: AddressSpace, va: number, len: number): Uint8Array | un
  * an unreadable page ends there, unterminated.
  */
 export function peekString(as: AddressSpace, va: number, max: number): { bytes: Uint8Array; terminated: boolean } | undefined {
-  const bytes: number[] = [];
-  for (let i = 0; i < max; i++) {
-    const pa = presentPa(as, va + i);
-    if (pa < 0) return i === 0 ? undefined : { bytes: Uint8Array.from(bytes), terminated: false };
-    const b = as.phys.read8(pa);
-    if (b === 0) return { bytes: Uint8Array.from(bytes), terminated: true };
-    bytes.push(b);
+  const parts: Uint8Array[] = [];
+  for (let done = 0; done < max;) {
+    const pa = presentPa(as, va + done);
+    if (pa < 0) return done === 0 ? undefined : { bytes: concat(parts), terminated: false };
+    const chunk = as.phys.readBytes(pa, pageRun(va + done, max - done));
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) { parts.push(chunk.subarray(0, nul)); return { bytes: concat(parts), terminated: true }; }
+    parts.push(chunk);
+    done += chunk.length;
   }
-  return { bytes: Uint8Array.from(bytes), terminated: false };
+  return { bytes: concat(parts), terminated: false };
 }
