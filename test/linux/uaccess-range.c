@@ -33,7 +33,7 @@ static void left(int fd) {
   printf("  left in the pipe: %ld\n", n);
 }
 
-static void lengths(const char *self) {
+static void lengths(void) {
   char buf[64] = "0123456789";
   int p[2];
   show("write(1, buf, 1<<63)", syscall(SYS_write, 1, buf, BIT63));
@@ -50,7 +50,7 @@ static void lengths(const char *self) {
   show("pread64(/dev/zero, buf, 1<<63, 0)", syscall(SYS_pread64, z, buf, BIT63, 0));
   int u = open("/dev/urandom", O_RDONLY);
   show("read(/dev/urandom, buf, -1)", syscall(SYS_read, u, buf, -1L));
-  int h = open(self, O_RDONLY);
+  int h = open("/etc/passwd", O_RDONLY); /* a host file lde shows read-only, as qemu-user does */
   show("read(host file, buf, -1)", syscall(SYS_read, h, buf, -1L));
   show("pread64(host file, buf, 1<<63, 0)", syscall(SYS_pread64, h, buf, BIT63, 0));
   show("lseek(host file) after", lseek(h, 0, SEEK_CUR));
@@ -134,11 +134,10 @@ static void locks(char *hole) {
   close(f); close(r);
 }
 
-int main(int argc, char **argv) {
-  (void)argc;
+int main(void) {
   char *m = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   munmap(m + 4096, 4096);
-  lengths(argv[0]);
+  lengths();
   failed_reads(m + 4096);
   locks(m + 4096);
   return 0;
