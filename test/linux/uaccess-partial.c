@@ -5,7 +5,8 @@
    buffer with its length mod 4096 when that fits, then fills fresh pages,
    16 at most), and pipe_read stops before the first buffer it cannot copy
    whole.  /dev/zero, /dev/urandom, getrandom and regular files return the
-   short count, and a file's offset moves by what was returned.  Also the
+   short count, and a file's offset moves by what was returned; getdents64
+   returns the records copied whole and resumes after them.  Also the
    argument widths Linux uses: readlinkat's bufsiz is an int, getcwd's size
    and getdents64's count are unsigned.  qemu-riscv64 checks the whole
    buffer before the host call, so its oracle is Linux. */
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -94,6 +96,32 @@ static void files(char *end) {
   close(f);
 }
 
+/* How many struct linux_dirent64 records n bytes at b hold. */
+static int records(const char *b, long n) {
+  int k = 0;
+  for (long o = 0; o < n; k++) o += *(const unsigned short *)(b + o + 16);
+  return k;
+}
+
+/* 20 files and . and ..: records of 24 bytes each.  Four fit before the hole. */
+static void directory(char *end) {
+  char dir[64], path[96];
+  snprintf(dir, sizeof dir, "/tmp/uaccess-dir-%d", (int)getpid());
+  mkdir(dir, 0700);
+  for (int i = 0; i < 20; i++) { snprintf(path, sizeof path, "%s/f%02d", dir, i); close(open(path, O_CREAT | O_WRONLY, 0600)); }
+  int d = open(dir, O_RDONLY | O_DIRECTORY);
+  long r = syscall(SYS_getdents64, d, end - 100, 4096);
+  show("getdents64 from 100 before the hole", r);
+  if (r > 0) printf("  records %d\n", records(end - 100, r));
+  show("getdents64 into the hole", syscall(SYS_getdents64, d, end, 4096));
+  r = syscall(SYS_getdents64, d, sink, sizeof sink);
+  show("getdents64 the rest", r);
+  if (r > 0) printf("  records %d\n", records(sink, r));
+  for (int i = 0; i < 20; i++) { snprintf(path, sizeof path, "%s/f%02d", dir, i); unlink(path); }
+  rmdir(dir);
+  close(d);
+}
+
 static void widths(void) {
   char buf[256];
   show("readlinkat bufsiz (1<<32)|5", syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", buf, (1UL << 32) | 5));
@@ -121,6 +149,7 @@ int main(void) {
   pipes(end);
   devices(end);
   files(end);
+  directory(end);
   widths();
   return 0;
 }

@@ -300,6 +300,26 @@ function lockRange(f: File, dv: DataView): number {
   return len < 0n && from + len < 0n ? -EINVAL : 0;
 }
 
+/**
+ * getdents64's copy: the records that reached the user whole count, and the
+ * directory resumes after the last of them (Linux's filldir64 stops at the
+ * record it cannot copy; none copied is EFAULT). `at` is the offset before.
+ */
+function direntsCopied(p: Process, f: DirFile, at: number, buf: number, recs: Uint8Array): number {
+  const n = copyOutSome(p.as, buf, recs);
+  if (n === recs.length) return n;
+  const dv = new DataView(recs.buffer, recs.byteOffset, recs.length);
+  let took = 0, next = at;
+  while (took < recs.length) {
+    const len = dv.getUint16(took + 16, true); // d_reclen
+    if (took + len > n) break;
+    next = Number(dv.getBigInt64(took + 8, true)); // d_off: where the next record starts
+    took += len;
+  }
+  f.offset = next;
+  return took > 0 ? took : -EFAULT;
+}
+
 function ioctl(p: Process, fd: number, req: number, arg: number): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
@@ -371,9 +391,9 @@ export const FD_CALLS: SyscallDef[] = [
     if (f === undefined) return -EBADF;
     if (!(f instanceof DirFile)) return -ENOTDIR;
     if (!accessOk(a[1], a[2] >>> 0)) return -EFAULT; // before an entry is consumed
-    const r = f.getdents({ k, p }, Math.min(a[2] >>> 0, MAX_IO));
+    const at = f.offset, r = f.getdents({ k, p }, Math.min(a[2] >>> 0, MAX_IO));
     if (typeof r === 'number') return r;
-    return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
+    return direntsCopied(p, f, at, a[1], r);
   } },
   // implements fchdir(2)
   { name: 'fchdir', status: 'full', restart: 'none', args: [FD],
