@@ -75,7 +75,9 @@ export function nodeHost(): HostIO {
       }
     },
     readStdin(max) {
-      const buf = Buffer.alloc(Math.min(max, 65536));
+      // At most 64 KiB a call; a length that is not positive (NaN, negative) reads nothing and never throws.
+      const buf = Buffer.alloc(max > 0 ? Math.min(Math.floor(max), 65536) : 0);
+      if (buf.length === 0) return buf;
       for (;;) {
         try { return buf.subarray(0, readSync(0, buf, 0, buf.length, null)); } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;

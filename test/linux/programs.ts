@@ -52,6 +52,8 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('stdio', { stdin: 'line one\nsecond line\n\nno newline' }),
   program('time'),
   program('vfs'),
+  program('uaccess-range', { stdin: 'stdin line\n' }),
+  program('uaccess-partial', { oracle: 'linux' }),
 ];
 
 export interface Expected {

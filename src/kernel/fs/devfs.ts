@@ -68,12 +68,15 @@ function devStat(dev: CharDev, fs: DevFs): StatInfo {
 /** null, zero, full, random and urandom: they never block, and any offset is fine. */
 class CharFile extends File {
   constructor(private readonly k: Kernel, private readonly dev: Exclude<CharDev, 'tty'>, flags: number, private readonly fs: DevFs) { super(flags); }
+  /** At most 1 MiB a call (a short read, as Linux's /dev/zero gives per page); any len, even a negative one, is safe. */
   override read(len: number): Uint8Array {
-    const n = this.dev === 'null' ? 0 : Math.min(len, 1 << 20);
+    const n = this.dev === 'null' || !(len > 0) ? 0 : Math.min(len, 1 << 20);
     if (this.dev !== 'random' && this.dev !== 'urandom') return new Uint8Array(n);
     return Uint8Array.from({ length: n }, () => Math.floor(this.k.random() * 256)); // seeded by --seed
   }
   override write(bytes: Uint8Array): number { return this.dev === 'full' ? -ENOSPC : bytes.length; }
+  /** Nothing to give back: the device has no position, and the bytes not copied are dropped (Linux reports the short count too). */
+  override unread(_bytes: Uint8Array, copied: number): number { return copied; }
   override get positional(): boolean { return true; }
   override pread(_off: number, len: number): Uint8Array { return this.read(len); }
   override pwrite(_off: number, bytes: Uint8Array): number { return this.write(bytes); }
@@ -91,6 +94,7 @@ class TtyFile extends File {
     this.out = new ConsoleFile(k.host, 1, 1);
   }
   override read(len: number): Uint8Array | number { return this.in.read(len); }
+  override unread(bytes: Uint8Array, copied: number): number { return this.in.unread(bytes, copied); }
   override write(bytes: Uint8Array): number { return this.out.write(bytes); }
   override stat(): StatInfo { return devStat('tty', this.fs); }
   override isTty(): boolean { return this.in.isTty() || this.out.isTty(); }

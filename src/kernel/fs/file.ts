@@ -37,6 +37,13 @@ export abstract class File {
   constructor(public flags: number) {}
   read(_len: number): Uint8Array | number { return -EBADF; }
   write(_bytes: Uint8Array): number { return -EBADF; }
+  /**
+   * read(2) copied only the first `copied` of the bytes read() just returned
+   * (the user's buffer faults there): take back the rest, so a bad buffer
+   * loses no input, and return the count the call reports (0 means EFAULT).
+   * This default is for files whose read advanced the offset by what it returned.
+   */
+  unread(bytes: Uint8Array, copied: number): number { this.offset -= bytes.length - copied; return copied; }
   /** The queue a blocked reader (forWrite false) or writer sleeps on; none for files that never block. */
   waitQueue(_forWrite: boolean): WaitQueue | undefined { return undefined; }
   seek(_off: number, _whence: number): number { return -ESPIPE; }
@@ -55,8 +62,23 @@ export abstract class File {
 
 /** fds 0, 1, 2: the host's stdin, stdout and stderr. */
 export class ConsoleFile extends File {
+  /** Input read from the host that a read with a bad buffer gave back (unread): served before the host's. */
+  private held = new Uint8Array(0);
   constructor(private readonly host: HostIO, private readonly fd: 0 | 1 | 2, flags: number) { super(flags); }
-  override read(len: number): Uint8Array | number { return this.fd === 0 ? this.host.readStdin(len) : -EBADF; }
+  override read(len: number): Uint8Array | number {
+    if (this.fd !== 0) return -EBADF;
+    if (this.held.length === 0) return this.host.readStdin(len);
+    const out = this.held.subarray(0, len);
+    this.held = this.held.subarray(out.length);
+    return out;
+  }
+  override unread(bytes: Uint8Array, copied: number): number {
+    const keep = new Uint8Array(bytes.length - copied + this.held.length);
+    keep.set(bytes.subarray(copied));
+    keep.set(this.held, bytes.length - copied);
+    this.held = keep;
+    return copied;
+  }
   override write(bytes: Uint8Array): number {
     if (this.fd === 0) return -EBADF;
     this.host.write(this.fd, bytes);

@@ -1,6 +1,13 @@
 // Pipes: a bounded byte queue between a read end and a write end. A reader
 // of an empty pipe sleeps until data or EOF; a writer to a full pipe sleeps
 // until there is room; writing with no reader left is EPIPE (and SIGPIPE).
+//
+// The queue is Linux's (fs/pipe.c): a ring of at most 16 page-sized buffers.
+// A write first tops up the last buffer with its tail (length mod 4096) when
+// that fits, then fills fresh pages; a read copies buffer by buffer and, when
+// the user's buffer faults partway, stops before the buffer whose copy came
+// up short and consumes only what it reports (EFAULT when that is nothing).
+// So how much fits, and what a failed read leaves, are what Linux gives.
 
 import type { SyscallDef } from '../abi/call.js';
 import { fl, out } from '../abi/strace-args.js';
@@ -14,38 +21,85 @@ import { EAGAIN, EFAULT, EINVAL, EMFILE, EPIPE } from '../errno.js';
 import { Sig, SI_USER } from '../signal/signal.js';
 
 export const PIPE_BUF = 4096;
-const CAPACITY = 65536; // Linux's default pipe size
+const PAGE = 4096;
+const SLOTS = 16; // Linux's default pipe size: 16 pages (pipe(7), "Pipe capacity")
 const O_CLOEXEC = 0o2000000;
 
+/** One pipe buffer: bytes [off, off + len) of its page are queued. */
+interface PipeBuffer { page: Uint8Array; off: number; len: number; }
+
 class Pipe {
-  chunks: Uint8Array[] = [];
-  size = 0;
+  bufs: PipeBuffer[] = [];
   readers = 1;
   writers = 1;
   readable = new WaitQueue(); // readers wait here for data or EOF
   writable = new WaitQueue(); // writers wait here for room
   static nextIno = 100000;
   readonly ino = Pipe.nextIno++;
+
+  /** Removes and returns up to len queued bytes, buffer by buffer. */
+  take(len: number): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let n = 0;
+    while (n < len && this.bufs.length > 0) {
+      const b = this.bufs[0], c = Math.min(b.len, len - n);
+      chunks.push(b.page.subarray(b.off, b.off + c));
+      n += c;
+      b.off += c; b.len -= c;
+      if (b.len === 0) this.bufs.shift();
+    }
+    const out = new Uint8Array(n);
+    chunks.reduce((at, c) => { out.set(c, at); return at + c.length; }, 0);
+    return out;
+  }
+
+  /** Queues what fits of bytes, as pipe_write does; the count queued. */
+  put(bytes: Uint8Array): number {
+    let done = 0;
+    const tail = bytes.length % PAGE, last = this.bufs[this.bufs.length - 1];
+    if (tail !== 0 && last !== undefined && last.off + last.len + tail <= PAGE) {
+      last.page.set(bytes.subarray(0, tail), last.off + last.len);
+      last.len += tail;
+      done = tail;
+    }
+    while (done < bytes.length && this.bufs.length < SLOTS) {
+      const n = Math.min(PAGE, bytes.length - done), page = new Uint8Array(PAGE);
+      page.set(bytes.subarray(done, done + n));
+      this.bufs.push({ page, off: 0, len: n });
+      done += n;
+    }
+    return done;
+  }
 }
 
 class PipeEnd extends File {
+  /** The buffers as they were before the last read, for unread. */
+  private before: PipeBuffer[] = [];
+
   constructor(private readonly k: Kernel, private readonly pipe: Pipe, private readonly writeEnd: boolean, flags: number) { super(flags); }
 
   override read(len: number): Uint8Array | number {
     const p = this.pipe;
     if (this.writeEnd) return super.read(len);
-    if (p.size === 0) return p.writers === 0 ? new Uint8Array(0) : -EAGAIN;
-    const out = new Uint8Array(Math.min(len, p.size));
-    let n = 0;
-    while (n < out.length) {
-      const c = p.chunks[0], take = Math.min(c.length, out.length - n);
-      out.set(c.subarray(0, take), n);
-      n += take;
-      if (take === c.length) p.chunks.shift(); else p.chunks[0] = c.subarray(take);
-    }
-    p.size -= n;
+    if (p.bufs.length === 0) return p.writers === 0 ? new Uint8Array(0) : -EAGAIN;
+    this.before = p.bufs.map((b) => ({ ...b }));
+    const out = p.take(Math.max(0, len));
     this.k.wake(p.writable);
     return out;
+  }
+
+  /** pipe_read's rule: whole buffers up to the first one not copied in full stay read; the rest is queued again. */
+  override unread(bytes: Uint8Array, copied: number): number {
+    const p = this.pipe;
+    p.bufs = this.before;
+    let took = 0;
+    for (const b of p.bufs) {
+      const c = Math.min(b.len, bytes.length - took);
+      if (c === 0 || took + c > copied) break;
+      took += c;
+    }
+    p.take(took);
+    return took;
   }
 
   override write(bytes: Uint8Array): number {
@@ -56,12 +110,9 @@ class PipeEnd extends File {
       if (cur) this.k.signal(cur, Sig.PIPE, { code: SI_USER, pid: cur.pid }); // Linux's send_sig(SIGPIPE, current, 0): SI_USER from itself
       return -EPIPE;
     }
-    const room = CAPACITY - p.size;
-    // Writes of at most PIPE_BUF bytes are atomic: all or nothing.
-    if (room === 0 || (bytes.length <= PIPE_BUF && room < bytes.length)) return -EAGAIN;
-    const n = Math.min(room, bytes.length);
-    p.chunks.push(bytes.slice(0, n));
-    p.size += n;
+    // A write of at most PIPE_BUF bytes fits in the last buffer or one fresh page, or waits: all or nothing.
+    const n = p.put(bytes);
+    if (n === 0 && bytes.length > 0) return -EAGAIN;
     this.k.wake(p.readable);
     return n;
   }

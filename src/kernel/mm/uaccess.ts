@@ -12,6 +12,26 @@ import { pageFault } from './fault.js';
 
 export const EFAULT = -14;
 
+/**
+ * The most bytes one copy moves: every caller asks for less, or clamps a
+ * guest's length to it first (read and write then return a short count, as
+ * POSIX allows), so no guest length sizes a kernel buffer beyond it.
+ */
+export const MAX_COPY = 16 << 20;
+
+/**
+ * Linux's access_ok(va, len): [va, va + len) can be user memory at all. It
+ * lies below USER_TOP and does not wrap. The arguments are raw register
+ * values read as signed numbers, so a length with bit 63 set (a huge size_t)
+ * is negative and fails, as does a kernel-half address; so does anything
+ * past 2^53, where numbers stop being exact. A zero-length range passes at
+ * any address up to USER_TOP. Whether each page is mapped is found only when
+ * the bytes are copied.
+ */
+export function userRange(va: number, len: number): boolean {
+  return Number.isSafeInteger(va) && Number.isSafeInteger(len) && len >= 0 && len <= USER_TOP && va >= 0 && va <= USER_TOP - len;
+}
+
 /** Physical address of user address va for access, faulting it in if allowed; -1 when the access is illegal. */
 function userPa(as: AddressSpace, va: number, access: Access): number {
   if (!(va >= 0 && va < USER_TOP)) return -1;
@@ -25,46 +45,83 @@ function userPa(as: AddressSpace, va: number, access: Access): number {
   return -1;
 }
 
-/** Copies len bytes from user address va; undefined on a bad pointer (EFAULT). */
+/** Bytes from va to the end of its page, at most left. */
+const pageRun = (va: number, left: number) => Math.min(left, PAGE_SIZE - (va % PAGE_SIZE));
+
+/**
+ * Copies len bytes from user address va; undefined on a bad pointer
+ * (EFAULT): a range that is not user memory (userRange) or longer than
+ * MAX_COPY is refused before anything is allocated.
+ */
 export function copyIn(as: AddressSpace, va: number, len: number): Uint8Array | undefined {
+  if (!userRange(va, len) || len > MAX_COPY) return undefined;
   const out = new Uint8Array(len);
-  as.frames.work.bytes += len;
-  let done = 0;
-  while (done < len) {
+  for (let done = 0; done < len;) {
     const pa = userPa(as, va + done, Access.READ);
     if (pa < 0) return undefined;
-    const n = Math.min(len - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    const n = pageRun(va + done, len - done);
     as.phys.readInto(pa, out.subarray(done, done + n));
+    as.frames.work.bytes += n;
     done += n;
   }
   return out;
 }
 
-/** Copies bytes to user address va; false on a bad pointer (EFAULT). Breaks copy-on-write as a store would. */
-export function copyOut(as: AddressSpace, va: number, bytes: Uint8Array): boolean {
-  as.frames.work.bytes += bytes.length;
+/**
+ * Copies bytes to user address va, page by page, up to the first page that
+ * cannot be written; returns how many were copied. This is the short count
+ * Linux's copy_to_user reports, which read(2) turns into a short read.
+ * Breaks copy-on-write as a store would.
+ */
+export function copyOutSome(as: AddressSpace, va: number, bytes: Uint8Array): number {
   let done = 0;
   while (done < bytes.length) {
     const pa = userPa(as, va + done, Access.WRITE);
-    if (pa < 0) return false;
-    const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    if (pa < 0) break;
+    const n = pageRun(va + done, bytes.length - done);
     as.phys.writeBytes(pa, bytes.subarray(done, done + n));
+    as.frames.work.bytes += n;
     done += n;
   }
-  return true;
+  return done;
 }
 
-/** Reads a NUL-terminated string of at most max bytes; undefined on EFAULT or when too long. */
+/** Copies bytes to user address va; false on a bad pointer (EFAULT). Breaks copy-on-write as a store would. */
+export function copyOut(as: AddressSpace, va: number, bytes: Uint8Array): boolean {
+  return userRange(va, bytes.length) && copyOutSome(as, va, bytes) === bytes.length;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Reads a NUL-terminated string whose NUL is within its first max bytes;
+ * undefined on EFAULT or when too long. Copies a page at a time and stops
+ * at the page holding the NUL, so a fault past the string's end is no
+ * fault, as in Linux's strncpy_from_user.
+ */
 export function copyInString(as: AddressSpace, va: number, max = 4096): string | undefined {
-  const bytes: number[] = [];
-  for (let i = 0; i < max; i++) {
-    const pa = userPa(as, va + i, Access.READ);
+  if (!userRange(va, 0)) return undefined;
+  const parts: Uint8Array[] = [];
+  for (let done = 0; done < max;) {
+    const pa = va + done < USER_TOP ? userPa(as, va + done, Access.READ) : -1;
     if (pa < 0) return undefined;
-    const b = as.phys.read8(pa);
-    if (b === 0) return new TextDecoder().decode(Uint8Array.from(bytes));
-    bytes.push(b);
+    const chunk = as.phys.readBytes(pa, pageRun(va + done, max - done));
+    const nul = chunk.indexOf(0);
+    as.frames.work.bytes += nul < 0 ? chunk.length : nul + 1;
+    if (nul >= 0) { parts.push(chunk.subarray(0, nul)); return utf8.decode(concat(parts)); }
+    parts.push(chunk);
+    done += chunk.length;
   }
   return undefined;
+}
+
+/** The bytes of parts, end to end. */
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
 }
 
 export function readU64(as: AddressSpace, va: number): number | undefined {
@@ -96,8 +153,9 @@ export function loadBytes(as: AddressSpace, va: number, bytes: Uint8Array): bool
       if (pa < 0 || !as.map(page, pa, AddressSpace.pteFlags(vma!.prot))) return false;
       p = as.lookup(page)!;
     }
-    const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    const n = pageRun(va + done, bytes.length - done);
     as.phys.writeBytes(p.pa + ((va + done) % PAGE_SIZE), bytes.subarray(done, done + n));
+    as.frames.work.bytes += n; // charged to the execve that built the image
     done += n;
   }
   return true;
@@ -115,14 +173,18 @@ function presentPa(as: AddressSpace, va: number): number {
   return p !== undefined && (p.flags & PTE_U) && (p.flags & PTE_R) ? p.pa + (va % PAGE_SIZE) : -1;
 }
 
-/** Reads len bytes at va if every page is present and readable (see presentPa); undefined otherwise. No side effects. */
+/**
+ * Reads len bytes at va if every page is present and readable (see
+ * presentPa); undefined otherwise. No side effects; nothing is allocated
+ * until every page has been found present.
+ */
 export function peek(as: AddressSpace, va: number, len: number): Uint8Array | undefined {
+  if (!userRange(va, len)) return undefined;
+  for (let done = 0; done < len; done += pageRun(va + done, len - done)) if (presentPa(as, va + done) < 0) return undefined;
   const out = new Uint8Array(len);
   for (let done = 0; done < len;) {
-    const pa = presentPa(as, va + done);
-    if (pa < 0) return undefined;
-    const n = Math.min(len - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
-    as.phys.readInto(pa, out.subarray(done, done + n));
+    const n = pageRun(va + done, len - done);
+    as.phys.readInto(presentPa(as, va + done), out.subarray(done, done + n));
     done += n;
   }
   return out;
@@ -135,13 +197,15 @@ export function peek(as: AddressSpace, va: number, len: number): Uint8Array | un
  * an unreadable page ends there, unterminated.
  */
 export function peekString(as: AddressSpace, va: number, max: number): { bytes: Uint8Array; terminated: boolean } | undefined {
-  const bytes: number[] = [];
-  for (let i = 0; i < max; i++) {
-    const pa = presentPa(as, va + i);
-    if (pa < 0) return i === 0 ? undefined : { bytes: Uint8Array.from(bytes), terminated: false };
-    const b = as.phys.read8(pa);
-    if (b === 0) return { bytes: Uint8Array.from(bytes), terminated: true };
-    bytes.push(b);
+  const parts: Uint8Array[] = [];
+  for (let done = 0; done < max;) {
+    const pa = presentPa(as, va + done);
+    if (pa < 0) return done === 0 ? undefined : { bytes: concat(parts), terminated: false };
+    const chunk = as.phys.readBytes(pa, pageRun(va + done, max - done));
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) { parts.push(chunk.subarray(0, nul)); return { bytes: concat(parts), terminated: true }; }
+    parts.push(chunk);
+    done += chunk.length;
   }
-  return { bytes: Uint8Array.from(bytes), terminated: false };
+  return { bytes: concat(parts), terminated: false };
 }

@@ -4,7 +4,7 @@
 // sendfile. The calls that take paths are in path.ts; the namespace
 // they resolve in is the VFS (vfs.ts, mounts.ts).
 
-import { BLOCK, type SyscallDef } from '../abi/call.js';
+import type { SyscallDef } from '../abi/call.js';
 import { FD, I, L, MODE, U, UL, a, dirents, fcntlArgs, fcntlResult, fl, inBuf, ioctlArgs, iovec, out, outBuf, xl } from '../abi/strace-args.js';
 import { stat } from '../abi/strace-structs.js';
 import { O_FLAGS, SEEK } from '../abi/abi-names.js';
@@ -15,7 +15,7 @@ import { File, MemFile, O_APPEND, O_NONBLOCK } from '../fs/file.js';
 import { DirFile, originOf } from '../fs/vfs.js';
 import { vfsOf } from '../fs/mounts.js';
 import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, owned, statBytes } from './path.js';
-import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
+import { MAX_COPY, copyIn, copyOut, copyOutSome, readU64, writeU64 } from '../mm/uaccess.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from '../errno.js';
 import { accessOk } from './access.js';
 
@@ -24,7 +24,8 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK =
 /** The status flags F_SETFL may change (O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | 0o20000 | 0o40000 | 0o1000000;
 const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
-const MAX_IO = 1 << 24;
+/** The most one read or write moves; more gives a short count, as POSIX allows. */
+const MAX_IO = MAX_COPY;
 
 function file(p: Process, fd: number): File | undefined { return fd >= 0 ? p.files[fd] : undefined; }
 
@@ -68,8 +69,16 @@ function readInto(k: Kernel, p: Process, f: File, buf: number, len: number): num
   if (len === 0) return 0;
   const r = f.read(Math.min(len, MAX_IO));
   if (typeof r === 'number') return blockOr(k, p, f, r, false);
-  return copyOut(p.as, buf, r) ? r.length : -EFAULT;
+  const n = copyOutSome(p.as, buf, r);
+  return shortRead(n === r.length ? n : f.unread(r, n), r.length);
 }
+
+/**
+ * What a read that returned `got` bytes reports when `took` of them reached
+ * the user: the count, or EFAULT when none did (Linux: the bytes copied
+ * before the fault, else EFAULT).
+ */
+const shortRead = (took: number, got: number) => (took > 0 || got === 0 ? took : -EFAULT);
 
 /** write(2) to f from [buf, buf + len), checked as readInto is. */
 function writeFrom(k: Kernel, p: Process, f: File, buf: number, len: number): number {
@@ -100,22 +109,55 @@ function iovecs(p: Process, iov: number, cnt: number): [number, number][] | numb
   return vs.every(([base, len]) => accessOk(base, len)) ? vs : -EFAULT;
 }
 
+/**
+ * readv/writev: one read or write of the segments' total (at most MAX_IO),
+ * as Linux makes one call with an iov_iter, so a pipe sees one operation
+ * (a write of at most PIPE_BUF stays atomic) and a read whose buffer faults
+ * partway gives back what was not copied, as readInto does.
+ */
 function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, write: boolean): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
   if (!(write ? writable(f) : readable(f))) return -EBADF;
   const vs = iovecs(p, iov, cnt);
   if (typeof vs === 'number') return vs;
-  let total = 0;
-  for (const [base, len] of vs) {
-    if (len === 0) continue;
-    const r = write ? writeFrom(k, p, f, base, len) : readInto(k, p, f, base, len);
-    if (r === BLOCK && total > 0) { k.unsleep(p); return total; }
-    if (r < 0) return total > 0 ? total : r;
-    total += r;
-    if (r < len) break;
+  const total = Math.min(vs.reduce((n, [, len]) => n + len, 0), MAX_IO);
+  if (total === 0) return 0;
+  if (write) {
+    const bytes = gather(p, vs, total);
+    return bytes.length === 0 ? -EFAULT : blockOr(k, p, f, f.write(bytes), true);
   }
-  return total;
+  const r = f.read(total);
+  if (typeof r === 'number') return blockOr(k, p, f, r, false);
+  const n = scatter(p, vs, r);
+  return shortRead(n === r.length ? n : f.unread(r, n), r.length);
+}
+
+/** The first total bytes of the segments, up to the first segment that faults. */
+function gather(p: Process, vs: [number, number][], total: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for (const [base, len] of vs) {
+    const b = n < total ? copyIn(p.as, base, Math.min(len, total - n)) : undefined;
+    if (b === undefined) break;
+    parts.push(b);
+    n += b.length;
+  }
+  const out = new Uint8Array(n);
+  parts.reduce((at, b) => { out.set(b, at); return at + b.length; }, 0);
+  return out;
+}
+
+/** Copies bytes across the segments in order; the count copied before the first fault. */
+function scatter(p: Process, vs: [number, number][], bytes: Uint8Array): number {
+  let n = 0;
+  for (const [base, len] of vs) {
+    if (n === bytes.length) break;
+    const part = bytes.subarray(n, n + len), done = copyOutSome(p.as, base, part);
+    n += done;
+    if (done < part.length) break;
+  }
+  return n;
 }
 
 /**
@@ -138,7 +180,7 @@ function pread(p: Process, a: readonly number[]): number {
   if (typeof f === 'number') return f;
   const r = f.pread(a[3], Math.min(a[2], MAX_IO));
   if (typeof r === 'number') return r;
-  return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
+  return shortRead(copyOutSome(p.as, a[1], r), r.length); // pread moves no offset: nothing to give back
 }
 
 function pwrite(p: Process, a: readonly number[]): number {
@@ -149,23 +191,26 @@ function pwrite(p: Process, a: readonly number[]): number {
   return bytes === undefined ? -EFAULT : f.pwrite(a[3], bytes);
 }
 
-/** sendfile(out, in, offset*, count): in must be a regular file; the copy is one pread and one write. */
+/**
+ * sendfile(out, in, offset*, count): in must be a regular file; the copy is
+ * one pread and one write. Checked in Linux's order (do_sendfile): the
+ * offset is read first (EFAULT), then the descriptors, then a count or
+ * offset that is negative as a signed number is EINVAL (rw_verify_area).
+ */
 function sendfile(k: Kernel, p: Process, a: readonly number[]): number {
+  const given = a[2] === 0 ? undefined : readU64(p.as, a[2]);
+  if (a[2] !== 0 && given === undefined) return -EFAULT;
   const out = file(p, a[0]), src = file(p, a[1]);
   if (out === undefined || src === undefined) return -EBADF;
   if (!writable(out) || !readable(src)) return -EBADF;
+  const off = given ?? src.offset;
+  if (a[3] < 0 || off >= 2 ** 63) return -EINVAL;
   if (!(src instanceof MemFile) || (out.flags & O_APPEND)) return -EINVAL;
-  let off = src.offset;
-  if (a[2] !== 0) {
-    const o = readU64(p.as, a[2]);
-    if (o === undefined) return -EFAULT;
-    off = o;
-  }
   const data = src.pread(off, Math.min(a[3], 1 << 20));
   if (data.length === 0) return 0;
   const n = blockOr(k, p, out, out.write(data), true);
   if (n < 0) return n;
-  if (a[2] !== 0) return writeU64(p.as, a[2], off + n) ? n : -EFAULT;
+  if (given !== undefined) return writeU64(p.as, a[2], off + n) ? n : -EFAULT;
   src.offset = off + n;
   return n;
 }
@@ -210,11 +255,69 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number): number {
     case F_SETFD: if (arg & FD_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd); return 0;
     case F_GETFL: return f.flags & ~O_CLOEXEC;
     case F_SETFL: f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0;
-    // Record locks: one machine, and nobody else to conflict with but our own processes; granted.
-    case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW: return 0;
-    case F_GETLK: case F_OFD_GETLK: return copyOut(p.as, arg, Uint8Array.of(2, 0)) ? 0 : -EFAULT; // l_type = F_UNLCK
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: return recordLock(p, f, cmd, arg);
     default: return -EINVAL;
   }
+}
+
+const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2, FLOCK_SIZE = 32, OFFSET_MAX = (1n << 63n) - 1n, EOVERFLOW = 75;
+
+/**
+ * The record-lock commands, checked as Linux's fcntl_getlk and fcntl_setlk
+ * check them (fs/locks.c): the struct flock is read first (EFAULT), then its
+ * type, an OFD lock's l_pid (must be 0) and its range (EINVAL, EOVERFLOW),
+ * then a lock needs the matching access mode (EBADF). Locks are always
+ * granted: one machine, and nobody to conflict with but our own processes.
+ * So F_GETLK finds no conflict and writes the struct back with l_type
+ * F_UNLCK, the other fields as given.
+ */
+function recordLock(p: Process, f: File, cmd: number, arg: number): number {
+  const b = copyIn(p.as, arg, FLOCK_SIZE); // struct flock: l_type, l_whence (short), l_start, l_len (off_t), l_pid
+  if (b === undefined) return -EFAULT;
+  const dv = new DataView(b.buffer), type = dv.getInt16(0, true), pid = dv.getInt32(24, true);
+  const get = cmd === F_GETLK || cmd === F_OFD_GETLK, ofd = cmd >= F_OFD_GETLK;
+  if (type !== F_RDLCK && type !== F_WRLCK && (get || type !== F_UNLCK)) return -EINVAL;
+  if (get && ofd && pid !== 0) return -EINVAL;
+  const range = lockRange(f, dv);
+  if (range < 0) return range;
+  if (!get) {
+    if ((type === F_RDLCK && !readable(f)) || (type === F_WRLCK && !writable(f))) return -EBADF;
+    return ofd && pid !== 0 ? -EINVAL : 0;
+  }
+  dv.setInt16(0, F_UNLCK, true);
+  return copyOut(p.as, arg, b) ? 0 : -EFAULT;
+}
+
+/** flock_to_posix_lock's checks of l_whence, l_start and l_len: 0, or -EINVAL / -EOVERFLOW. */
+function lockRange(f: File, dv: DataView): number {
+  const whence = dv.getInt16(2, true), start = dv.getBigInt64(8, true), len = dv.getBigInt64(16, true);
+  if (whence < 0 || whence > 2) return -EINVAL;
+  const base = BigInt(whence === 0 ? 0 : whence === 1 ? f.offset : f.stat().size);
+  if (start > OFFSET_MAX - base) return -EOVERFLOW;
+  const from = base + start;
+  if (from < 0n) return -EINVAL;
+  if (len > 0n && len - 1n > OFFSET_MAX - from) return -EOVERFLOW;
+  return len < 0n && from + len < 0n ? -EINVAL : 0;
+}
+
+/**
+ * getdents64's copy: the records that reached the user whole count, and the
+ * directory resumes after the last of them (Linux's filldir64 stops at the
+ * record it cannot copy; none copied is EFAULT). `at` is the offset before.
+ */
+function direntsCopied(p: Process, f: DirFile, at: number, buf: number, recs: Uint8Array): number {
+  const n = copyOutSome(p.as, buf, recs);
+  if (n === recs.length) return n;
+  const dv = new DataView(recs.buffer, recs.byteOffset, recs.length);
+  let took = 0, next = at;
+  while (took < recs.length) {
+    const len = dv.getUint16(took + 16, true); // d_reclen
+    if (took + len > n) break;
+    next = Number(dv.getBigInt64(took + 8, true)); // d_off: where the next record starts
+    took += len;
+  }
+  f.offset = next;
+  return took > 0 ? took : -EFAULT;
 }
 
 function ioctl(p: Process, fd: number, req: number, arg: number): number {
@@ -288,9 +391,9 @@ export const FD_CALLS: SyscallDef[] = [
     if (f === undefined) return -EBADF;
     if (!(f instanceof DirFile)) return -ENOTDIR;
     if (!accessOk(a[1], a[2] >>> 0)) return -EFAULT; // before an entry is consumed
-    const r = f.getdents({ k, p }, Math.min(a[2] >>> 0, MAX_IO));
+    const at = f.offset, r = f.getdents({ k, p }, Math.min(a[2] >>> 0, MAX_IO));
     if (typeof r === 'number') return r;
-    return copyOut(p.as, a[1], r) ? r.length : -EFAULT;
+    return direntsCopied(p, f, at, a[1], r);
   } },
   // implements fchdir(2)
   { name: 'fchdir', status: 'full', restart: 'none', args: [FD],

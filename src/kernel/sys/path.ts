@@ -397,7 +397,7 @@ export const PATH_CALLS: SyscallDef[] = [
     if (typeof at === 'number') return at;
     const target = at.node.readlink(c);
     if (typeof target === 'number') return target;
-    const bytes = new TextEncoder().encode(target).subarray(0, a[3]);
+    const bytes = new TextEncoder().encode(target).subarray(0, a[3] | 0); // bufsiz is an int
     return copyOut(p.as, a[2], bytes) ? bytes.length : -EFAULT;
   } },
   // implements mkdirat(2)
@@ -449,7 +449,7 @@ export const PATH_CALLS: SyscallDef[] = [
   { name: 'getcwd', status: 'full', restart: 'none', args: [out((c, n) => cstr(c, n, Math.max(c.ret - 1, 0))), UL],
     handler: (_k, p, a) => {
     const bytes = new TextEncoder().encode(p.cwd + '\0');
-    if (bytes.length > a[1]) return -ERANGE;
+    if (a[1] >= 0 && bytes.length > a[1]) return -ERANGE; // size is unsigned: negative here means at least 2^63
     return copyOut(p.as, a[0], bytes) ? bytes.length : -EFAULT;
   } },
 ];
