@@ -12,6 +12,7 @@ import { DEFAULT_COSTS, type CostTable } from './cost.js';
 import { generate } from './signal/sigpolicy.js';
 import { Frames, PAGE_SIZE } from './mm/frames.js';
 import type { Work } from './mm/work.js';
+import type { KernelMemory } from './mm/kmem.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X } from './mm/vm.js';
 import { Process } from './sched/proc.js';
 import { Cpu } from './sched/cpu.js';
@@ -281,6 +282,8 @@ export class Kernel {
 
   /** Cycles charged so far for system calls' metered work (chargeWork), beyond the crossing's fixed charge. */
   syscallWorkCycles = 0;
+  /** The budget of kernel objects kept on the host (mm/kmem.ts). */
+  get kmem(): KernelMemory { return this.frames.kmem; }
   /** The work meter that kernel loops add to (mm/work.ts). */
   get work(): Work { return this.frames.work; }
 

@@ -6,6 +6,7 @@ import type { WaitQueue } from '../sched/wait.js';
 import type { AddressSpace } from '../mm/vm.js';
 import { loadBytes } from '../mm/uaccess.js';
 import { EBADF, EINVAL, ENXIO, ESPIPE } from '../errno.js';
+import { KMEM, type KernelMemory } from '../mm/kmem.js';
 
 export const O_NONBLOCK = 0o4000;
 
@@ -34,7 +35,17 @@ export interface StatInfo {
 export abstract class File {
   refs = 1;
   offset = 0;
+  /** The kernel-memory budget this description is charged to (KMEM.file, from its first fd: Process.allocFd), or none. */
+  kmem: KernelMemory | undefined;
   constructor(public flags: number) {}
+
+  /** One reference fewer (a closed fd, an exited process); the last one closes the file and gives its charge back. */
+  drop(): void {
+    if (--this.refs !== 0) return;
+    this.close();
+    this.kmem?.release(KMEM.file);
+    this.kmem = undefined;
+  }
   read(_len: number): Uint8Array | number { return -EBADF; }
   write(_bytes: Uint8Array): number { return -EBADF; }
   /**

@@ -26,7 +26,7 @@ import type { HostFs } from '../host.js';
 import { S_IFDIR, type StatInfo, type Timespec } from './file.js';
 import { Vfs, Vnode, join, type Ctx, type DirEntry, type Found, type Fs } from './vfs.js';
 import { HostMount } from './hostfs.js';
-import { TmpFs, TmpNode } from './tmpfs.js';
+import { TmpFs, TmpfsSpace, TmpNode } from './tmpfs.js';
 import { DevFs } from './devfs.js';
 import { ProcFs } from './procfs.js';
 import { ConfinedFs, DirCache } from './confine.js';
@@ -77,8 +77,9 @@ export function vfsOf(k: Kernel): Vfs {
 function build(k: Kernel): Vfs {
   const now = () => clockNow(k);
   const half = Math.floor(k.board.bus.ramSize / 2 / 4096);
-  const tmp = new TmpFs(DEV.tmp, '/tmp', half, now);
-  const shm = new TmpFs(DEV.shm, '/dev/shm', half, now);
+  const space = new TmpfsSpace(half); // the two mounts share one half of RAM (tmpfs.ts TmpfsSpace)
+  const tmp = new TmpFs(DEV.tmp, '/tmp', half, now, space);
+  const shm = new TmpFs(DEV.shm, '/dev/shm', half, now, space);
   const bootMs = k.epochNs / 1e6;
   const dirs = new DirCache(k.host.fs, (n) => { k.work.items += n; });
   const root = new SkelDir(new SkelFs(bootMs), 0o755);

@@ -8,6 +8,12 @@
 // the user's buffer faults partway, stops before the buffer whose copy came
 // up short and consumes only what it reports (EFAULT when that is nothing).
 // So how much fits, and what a failed read leaves, are what Linux gives.
+//
+// Pipe pages live on the host, so each is charged to the kernel-memory
+// budget (mm/kmem.ts). A pipe is made with its first page charged; a fresh
+// page beyond it is charged when written, and given back when read empty.
+// When the budget is spent a pipe holds what it has, as a full pipe does
+// (Linux likewise shrinks pipes to one page past pipe-user-pages-soft).
 
 import type { SyscallDef } from '../abi/call.js';
 import { fl, out } from '../abi/strace-args.js';
@@ -17,7 +23,8 @@ import type { Kernel } from '../kernel.js';
 import { File, O_NONBLOCK, S_IFIFO, type StatInfo } from './file.js';
 import { WaitQueue } from '../sched/wait.js';
 import { copyOut } from '../mm/uaccess.js';
-import { EAGAIN, EFAULT, EINVAL, EMFILE, EPIPE } from '../errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENFILE, EPIPE } from '../errno.js';
+import { KMEM, type KernelMemory } from '../mm/kmem.js';
 import { Sig, SI_USER } from '../signal/signal.js';
 
 export const PIPE_BUF = 4096;
@@ -30,6 +37,20 @@ interface PipeBuffer { page: Uint8Array; off: number; len: number; }
 
 class Pipe {
   bufs: PipeBuffer[] = [];
+  /** Pages charged to kmem: at least one, and at least bufs.length. */
+  private charged = 1;
+  constructor(private readonly kmem: KernelMemory) {}
+
+  /** Charges the pages now queued beyond what is charged (unread puts buffers back), and gives back what is no longer queued. */
+  settle(): void {
+    const want = Math.max(1, this.bufs.length);
+    if (want > this.charged) this.kmem.force((want - this.charged) * PAGE);
+    else if (want < this.charged) this.kmem.release((this.charged - want) * PAGE);
+    this.charged = want;
+  }
+
+  /** Both ends are closed: every charge goes back. */
+  free(): void { this.kmem.release(this.charged * PAGE + KMEM.pipe); this.charged = 0; this.bufs = []; }
   readers = 1;
   writers = 1;
   readable = new WaitQueue(); // readers wait here for data or EOF
@@ -48,6 +69,7 @@ class Pipe {
       b.off += c; b.len -= c;
       if (b.len === 0) this.bufs.shift();
     }
+    this.settle();
     const out = new Uint8Array(n);
     chunks.reduce((at, c) => { out.set(c, at); return at + c.length; }, 0);
     return out;
@@ -63,6 +85,10 @@ class Pipe {
       done = tail;
     }
     while (done < bytes.length && this.bufs.length < SLOTS) {
+      if (this.bufs.length >= this.charged) {
+        if (!this.kmem.charge(PAGE)) break; // the budget is spent: the pipe is full for now
+        this.charged++;
+      }
       const n = Math.min(PAGE, bytes.length - done), page = new Uint8Array(PAGE);
       page.set(bytes.subarray(done, done + n));
       this.bufs.push({ page, off: 0, len: n });
@@ -98,7 +124,7 @@ class PipeEnd extends File {
       if (c === 0 || took + c > copied) break;
       took += c;
     }
-    p.take(took);
+    p.take(took); // settles the charge for the buffers put back
     return took;
   }
 
@@ -124,6 +150,7 @@ class PipeEnd extends File {
   override close(): void {
     const p = this.pipe;
     if (this.writeEnd) { p.writers--; this.k.wake(p.readable); } else { p.readers--; this.k.wake(p.writable); }
+    if (p.readers === 0 && p.writers === 0) p.free();
   }
 }
 
@@ -132,15 +159,20 @@ export const PIPE_CALLS: SyscallDef[] = [
   { name: 'pipe2', status: 'full', restart: 'none', args: [out(fdPair), fl(O_FLAGS)],
     handler: (k, p, a) => {
     if ((a[1] & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -EINVAL;
-    const pipe = new Pipe();
+    if (!k.kmem.charge(KMEM.pipe + PAGE)) return -ENFILE; // the pipe and its first page
+    const pipe = new Pipe(k.kmem);
     const r = new PipeEnd(k, pipe, false, a[1] & O_NONBLOCK), w = new PipeEnd(k, pipe, true, 1 | (a[1] & O_NONBLOCK));
     const rfd = p.allocFd(r);
-    const wfd = rfd < 0 ? -1 : p.allocFd(w);
-    if (wfd < 0) { if (rfd >= 0) p.files[rfd] = undefined; return -EMFILE; }
+    const wfd = rfd < 0 ? rfd : p.allocFd(w);
+    if (wfd < 0) {
+      if (rfd >= 0) p.files[rfd] = undefined;
+      r.drop(); w.drop(); // closes both ends, so the pipe's charge goes back
+      return wfd;
+    }
     const fds = new Uint8Array(8);
     new DataView(fds.buffer).setInt32(0, rfd, true);
     new DataView(fds.buffer).setInt32(4, wfd, true);
-    if (!copyOut(p.as, a[0], fds)) { p.files[rfd] = p.files[wfd] = undefined; return -EFAULT; }
+    if (!copyOut(p.as, a[0], fds)) { p.files[rfd] = p.files[wfd] = undefined; r.drop(); w.drop(); return -EFAULT; }
     if (a[1] & O_CLOEXEC) { p.cloexec.add(rfd); p.cloexec.add(wfd); }
     return 0;
   } },

@@ -31,19 +31,38 @@ export const NAME_COST = 512;
 /** Linux's SHORT_SYMLINK_LEN: a target this long or longer takes a page. */
 const SHORT_SYMLINK = 128;
 
+/**
+ * What tmpfs mounts hold together on the host. Each mount has its own size
+ * limit, as on Linux; the mounts of one kernel (/tmp and /dev/shm) also
+ * share one space of the same size, so that together they never hold more
+ * than half of guest RAM on the host (the README's memory bound).
+ */
+export class TmpfsSpace {
+  /** Data pages in use. */
+  pages = 0;
+  /** Bytes taken by inodes, names and long symlink targets (INODE_COST, NAME_COST, a page). */
+  meta = 0;
+  constructor(readonly maxPages: number) {}
+}
+
 export class TmpFs implements Fs {
   readonly readOnly = false;
   readonly root: TmpNode;
-  /** Data pages in use across the filesystem. */
-  pages = 0;
-  /** Bytes of the limit taken by inodes, names and long symlink targets (INODE_COST, NAME_COST, a page). */
-  meta = 0;
+  /** Where this mount's pages and metadata are counted, with the other mounts sharing it. */
+  private readonly space: TmpfsSpace;
+  /** Data pages in use (in the shared space). */
+  get pages(): number { return this.space.pages; }
+  set pages(n: number) { this.space.pages = n; }
+  /** Bytes of the limit taken by inodes, names and long symlink targets (in the shared space). */
+  get meta(): number { return this.space.meta; }
+  set meta(n: number) { this.space.meta = n; }
   /** The kernel's work meter, known from the first call that brings a Ctx (Backing calls bring none). */
   work: Work | undefined;
   private nextIno = 1;
 
   /** mountPath: where it is mounted (a renamed directory's path is rebuilt from it); maxPages: the size limit in pages. */
-  constructor(readonly dev: number, readonly mountPath: string, readonly maxPages: number, readonly now: () => Timespec) {
+  constructor(readonly dev: number, readonly mountPath: string, readonly maxPages: number, readonly now: () => Timespec, space?: TmpfsSpace) {
+    this.space = space ?? new TmpfsSpace(maxPages);
     this.root = new TmpNode(this, 'dir', 0o1777);
   }
 
@@ -51,7 +70,7 @@ export class TmpFs implements Fs {
 
   /** Takes bytes of the limit for metadata (or, with pages, data pages): false when that would pass it (ENOSPC). */
   reserve(bytes: number, pages = 0): boolean {
-    if ((this.pages + pages) * PAGE + this.meta + bytes > this.maxPages * PAGE) return false;
+    if ((this.pages + pages) * PAGE + this.meta + bytes > Math.min(this.maxPages, this.space.maxPages) * PAGE) return false;
     this.meta += bytes;
     this.pages += pages;
     return true;

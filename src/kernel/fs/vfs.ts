@@ -19,7 +19,8 @@
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { File, type StatInfo } from './file.js';
-import { EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENXIO, EOPNOTSUPP, EROFS } from '../errno.js';
+import { EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOMEM, ENOTDIR, ENXIO, EOPNOTSUPP, EROFS } from '../errno.js';
+import type { KernelMemory } from '../mm/kmem.js';
 
 export type Kind = 'file' | 'dir' | 'symlink' | 'chr' | 'fifo' | 'other';
 
@@ -199,10 +200,20 @@ const DIRENT_HEADER = 19; // d_ino 8, d_off 8, d_reclen 2, d_type 1; then d_name
 /** An open directory: getdents64 walks a listing taken when the offset is 0 (open, rewinddir). */
 export class DirFile extends File {
   private listing: DirEntry[] | undefined;
+  /** Host bytes of the listing, charged to kmem while it is held (64 per entry plus its name). */
+  private listingCost = 0;
 
   constructor(readonly at: Found, flags: number, private readonly vfs: Vfs) { super(flags); setOrigin(this, at); at.node.pin(); }
 
-  override close(): void { this.at.node.unpin(); }
+  override close(): void { this.at.node.unpin(); this.dropListing(); }
+
+  private dropListing(): void {
+    this.kmemOf?.release(this.listingCost);
+    this.listing = undefined;
+    this.listingCost = 0;
+  }
+
+  private kmemOf: KernelMemory | undefined;
   override read(): number { return -EISDIR; }
   override pread(): number { return -EISDIR; }
   override stat(): StatInfo { return this.at.node.stat(); }
@@ -219,6 +230,12 @@ export class DirFile extends File {
     if (this.offset === 0 || this.listing === undefined) {
       const list = this.at.node.list(c);
       if (typeof list === 'number') return list;
+      // The listing lives on the host as long as the fd: it is kernel memory (mm/kmem.ts), ENOMEM past the budget.
+      this.dropListing();
+      const cost = list.reduce((n, e) => n + 64 + e.name.length, 128);
+      if (!c.k.kmem.charge(cost)) return -ENOMEM;
+      this.kmemOf = c.k.kmem;
+      this.listingCost = cost;
       const here = originOf(this) ?? this.at;
       const up = here.path === '/' ? here : this.vfs.at(c, dirname(here.path));
       const upIno = typeof up === 'number' ? this.at.node.stat().ino : up.node.stat().ino;

@@ -6,6 +6,7 @@
 
 import { type Bus, type PhysMem, RAM_BASE } from '../../machine/index.js';
 import { Work } from './work.js';
+import { KernelMemory, KMEM_SHARE } from './kmem.js';
 
 export const PAGE_SIZE = 4096;
 
@@ -17,9 +18,12 @@ export class Frames {
   readonly phys: PhysMem;
   /** The kernel's work meter (work.ts): every address space and file system of this kernel adds to it. */
   readonly work = new Work();
+  /** The budget for kernel objects kept on the host (kmem.ts): a share of RAM. */
+  readonly kmem: KernelMemory;
 
   constructor(bus: Bus) {
     this.phys = bus.phys;
+    this.kmem = new KernelMemory(Math.floor(bus.ramSize * KMEM_SHARE));
     const n = bus.ramSize / PAGE_SIZE;
     this.refs = new Uint16Array(n);
     for (let i = n - 1; i >= 0; i--) this.free.push(i);

@@ -44,7 +44,7 @@ export class AddressSpace {
   /** `bus` is kept for callers not yet on `phys`; this file never touches its RAM arrays. */
   constructor(readonly bus: Bus, readonly frames: Frames) {
     this.phys = frames.phys;
-    this.list = new VmaList(frames.work);
+    this.list = new VmaList(frames.work, frames.kmem);
     const root = frames.alloc();
     if (root < 0) throw new RangeError('out of memory for a page table');
     this.root = root;

@@ -13,6 +13,7 @@
 import { PAGE_SIZE } from './frames.js';
 import type { SharedAnon } from './shmem.js';
 import type { Work } from './work.js';
+import { KMEM, type KernelMemory } from './kmem.js';
 
 export interface Vma {
   start: number; // page aligned
@@ -54,7 +55,18 @@ export class VmaList {
   private hint = Infinity;
   private holeMax = 0;
 
-  constructor(private readonly work: Work) {}
+  /** VMAs charged to kmem (KMEM.vma each); settle() keeps it equal to count. */
+  private charged = 0;
+
+  constructor(private readonly work: Work, private readonly kmem?: KernelMemory) {}
+
+  /** Charges or gives back kmem for VMAs made or gone (callers check kmem.fits first: the mm calls in sys/mem.ts). */
+  private settle(): void {
+    if (this.kmem === undefined || this.charged === this.all.length) return;
+    if (this.all.length > this.charged) this.kmem.force((this.all.length - this.charged) * KMEM.vma);
+    else this.kmem.release((this.charged - this.all.length) * KMEM.vma);
+    this.charged = this.all.length;
+  }
 
   get count(): number { return this.all.length; }
 
@@ -127,6 +139,7 @@ export class VmaList {
     for (const v of old) { this.bytes -= v.end - v.start; v.shm?.drop(); }
     this.work.items += pieces.length;
     this.mergeAround(i, i + pieces.length);
+    this.settle();
   }
 
   /** Merges mergeable neighbours among indices [i - 1, k]. */
@@ -213,6 +226,7 @@ export class VmaList {
   copyOf(other: VmaList): void {
     for (const v of other.all) { v.shm?.hold(); this.all.push({ ...v }); }
     this.bytes = other.bytes;
+    this.settle();
   }
 
   /** Forgets every VMA (the space is being destroyed), dropping shared objects. */

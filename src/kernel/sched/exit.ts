@@ -28,7 +28,7 @@ export function exit(k: Kernel, p: Process, waitStatus: number, message?: string
   count(k, p, signalled);
   p.exitStatus = waitStatus;
   // Closing a pipe may wake its other end: that wake is still p's doing, so p leaves its hart after.
-  for (const f of p.files) if (f && --f.refs === 0) f.close();
+  for (const f of p.files) f?.drop();
   p.as.destroy();
   p.release();
   k.sched.forget(p, signalled ? 'signal' : 'exit');

@@ -3,6 +3,9 @@
 import type { AddressSpace } from '../mm/vm.js';
 import type { File } from '../fs/file.js';
 import { WaitQueue } from './wait.js';
+import { KMEM } from '../mm/kmem.js';
+
+const EMFILE = 24, ENFILE = 23;
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
 import { canMove, KernelBug, type ProcState } from './runstate.js';
 
@@ -160,9 +163,22 @@ export class Process {
     return soft >= 1n << 53n ? Infinity : Number(soft);
   }
 
-  /** The lowest free descriptor at or above min and below RLIMIT_NOFILE, or -1. */
+  /**
+   * The lowest free descriptor at or above min and below RLIMIT_NOFILE, now
+   * holding file; -EMFILE when there is none, -ENFILE when a new open file
+   * description does not fit the kernel-memory budget (Linux's file-max).
+   */
   allocFd(file: File, min = 0, limit = Math.min(this.limit(7), 65536)): number {
-    for (let fd = min; fd < limit; fd++) if (this.files[fd] === undefined) { this.files[fd] = file; return fd; }
-    return -1;
+    for (let fd = min; fd < limit; fd++) {
+      if (this.files[fd] !== undefined) continue;
+      if (file.kmem === undefined) {
+        const kmem = this.as.frames.kmem;
+        if (!kmem.charge(KMEM.file)) return -ENFILE;
+        file.kmem = kmem;
+      }
+      this.files[fd] = file;
+      return fd;
+    }
+    return -EMFILE;
   }
 }

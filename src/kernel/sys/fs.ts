@@ -220,14 +220,14 @@ function close(p: Process, fd: number): number {
   if (f === undefined) return -EBADF;
   p.files[fd] = undefined;
   p.cloexec.delete(fd);
-  if (--f.refs === 0) f.close();
+  f.drop();
   return 0;
 }
 
 function dupTo(p: Process, f: File, min: number, cloexec: boolean): number {
   if (min < 0 || min >= fdLimit(p)) return -EINVAL;
   const fd = p.allocFd(f, min, fdLimit(p));
-  if (fd < 0) return -EMFILE;
+  if (fd < 0) return fd;
   f.refs++;
   if (cloexec) p.cloexec.add(fd); else p.cloexec.delete(fd);
   return fd;
@@ -241,7 +241,7 @@ function dup3(p: Process, oldfd: number, newfd: number, flags: number): number {
   f.refs++;
   const old = p.files[newfd];
   p.files[newfd] = f;
-  if (old && --old.refs === 0) old.close();
+  old?.drop();
   if (flags & O_CLOEXEC) p.cloexec.add(newfd); else p.cloexec.delete(newfd);
   return newfd;
 }

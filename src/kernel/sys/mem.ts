@@ -11,6 +11,10 @@ import { MADV, MREMAP, PROT, mapFlags } from '../abi/abi-names.js';
 import type { Process } from '../sched/proc.js';
 import { carve, PROT_READ, PROT_WRITE, PROT_EXEC, USER_TOP } from '../mm/vm.js';
 import { MAX_MAP_COUNT, slice } from '../mm/vmas.js';
+import { KMEM } from '../mm/kmem.js';
+
+/** Whether the kernel-memory budget has room for the two VMAs a call can add at most (a split): else ENOMEM, as when Linux cannot allocate a vm_area_struct. */
+const roomForVmas = (p: Process) => p.as.frames.kmem.fits(2 * KMEM.vma);
 import { SharedAnon } from '../mm/shmem.js';
 import { PAGE_SIZE } from '../mm/frames.js';
 import { MemFile, mapFile } from '../fs/file.js';
@@ -47,7 +51,7 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) return -EACCES; // host files are read-only
     file = f;
   }
-  if (p.as.list.count > MAX_MAP_COUNT) return -ENOMEM;
+  if (p.as.list.count > MAX_MAP_COUNT || !roomForVmas(p)) return -ENOMEM;
   let start: number;
   if (fixed) {
     if (addr + size > USER_TOP || addr < PAGE_SIZE) return -ENOMEM;
@@ -82,7 +86,7 @@ function munmap(p: Process): number {
   if ((start & PAGE_MASK) !== 0n || start > TASK_SIZE || len > TASK_SIZE - start || pageAlign(len) === 0n) return -EINVAL;
   const from = Number(start), to = Number(start + pageAlign(len));
   const v = p.as.findVma(from);
-  if (v !== undefined && v.start < from && v.end > to && p.as.list.count >= MAX_MAP_COUNT) return -ENOMEM; // a hole in one VMA makes two
+  if (v !== undefined && v.start < from && v.end > to && (p.as.list.count >= MAX_MAP_COUNT || !roomForVmas(p))) return -ENOMEM; // a hole in one VMA makes two
   carve(p.as, from, to);
   return 0;
 }
@@ -106,7 +110,7 @@ function mprotect(p: Process, protArg: number): number {
   if (end > TASK_SIZE) return -ENOMEM;
   const as = p.as, from = Number(start), to = Number(end);
   if (!as.list.covers(from, to)) return -ENOMEM;
-  if (as.list.count + as.list.splits(from, to) > MAX_MAP_COUNT) return -ENOMEM;
+  if (as.list.count + as.list.splits(from, to) > MAX_MAP_COUNT || !roomForVmas(p)) return -ENOMEM;
   const [i, j] = as.list.span(from, to);
   const parts = as.vmas.slice(i, j).map((v) => [Math.max(v.start, from), Math.min(v.end, to), v.shm !== undefined] as const);
   as.list.protect(from, to, prot & 7);

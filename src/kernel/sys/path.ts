@@ -153,7 +153,7 @@ function openat(k: Kernel, p: Process, dirfd: number, pathPtr: number, flags: nu
   }
   if (typeof f === 'number') return f;
   const fd = p.allocFd(f);
-  if (fd < 0) { if (--f.refs === 0) f.close(); return -EMFILE; }
+  if (fd < 0) { f.drop(); return fd; }
   if (flags & O_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd);
   return fd;
 }

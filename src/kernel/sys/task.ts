@@ -188,7 +188,7 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   p.x.fill(0); p.f.fill(0); p.fcsr = 0;
   p.pc = loaded.entry;
   p.setReg(2, loaded.sp);
-  for (const fd of p.cloexec) { const f = p.files[fd]; p.files[fd] = undefined; if (f && --f.refs === 0) f.close(); }
+  for (const fd of p.cloexec) { const f = p.files[fd]; p.files[fd] = undefined; f?.drop(); }
   p.cloexec.clear();
   p.resetSignalsForExec();
   if (p.vforkDone !== undefined) { k.wake(p.vforkDone); p.vforkDone = undefined; }
