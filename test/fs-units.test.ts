@@ -14,8 +14,9 @@ import { TmpFs, INODE_COST, NAME_COST } from '../src/kernel/fs/tmpfs.js';
 import { RegularFile } from '../src/kernel/fs/file.js';
 import { DirFile, Vfs, originOf, type Ctx } from '../src/kernel/fs/vfs.js';
 import { Work } from '../src/kernel/mm/work.js';
+import { KernelMemory } from '../src/kernel/mm/kmem.js';
 
-const ctx = (): Ctx => ({ k: { work: new Work() } as unknown as Kernel, p: undefined as never });
+const ctx = (): Ctx => ({ k: { work: new Work(), kmem: new KernelMemory(1 << 20) } as unknown as Kernel, p: undefined as never });
 const EROFS = 30, ENOENT = 2;
 
 /** A host with one file of `size` bytes at /big and directories /rw, /rw/a; records reads, opens and closes. */
