@@ -15,11 +15,14 @@
  * stdout, out of reach of the small fds the calls use), kills a batch that
  * takes over 0.5 s of virtual time, and reaps every child.
  *   -v  print each call on fd 100 before making it
- *   -t  tame: leave out the classes issue 9 already lists (lengths with bit
- *       63 set, huge memory ranges, long sleeps, exit signals), to look for
- *       new ones
+ *   -t  tame: leave out the classes issue 9 already lists, to look for new
+ *       ones: no sleeping or timer calls, no rt_sigaction (fault loops) or
+ *       clone3, clone's exit signal is SIGCHLD, and the I/O and memory
+ *       calls' numbers from 2^47 up to the kernel half are cut to 32 bits
  *
- * Never called (they would end the run uninterestingly): exit, exit_group.
+ * Numbers: 80% from the calls lde implements, 18% anywhere in 0..469, 2%
+ * far outside the table. Never called (they would end the run
+ * uninterestingly): exit, exit_group.
  * Restricted: kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo,
  * pidfd_open, prlimit64, ptrace, process_vm_writev and setpgid get their
  * pid from {own pid, 99999, INT_MIN, 1<<40}, never 0, -1 or the parent;
@@ -120,6 +123,16 @@ static unsigned long path_arg(void) {
   }
 }
 
+/* The calls lde implements (src/kernel/sys/table.ts, status full or
+ * partial): most picks come from here, so that few end in ENOSYS. */
+static const unsigned short IMPLEMENTED[] = {
+  17, 23, 24, 25, 29, 34, 35, 36, 37, 45, 46, 48, 49, 50, 52, 53, 56, 57, 59, 61, 62, 63, 64, 65,
+  66, 67, 68, 71, 73, 78, 79, 80, 81, 82, 83, 88, 95, 96, 98, 99, 101, 102, 103, 113, 114, 115,
+  124, 129, 130, 131, 132, 133, 134, 135, 136, 138, 139, 153, 160, 163, 164, 165, 166, 169, 172,
+  173, 174, 175, 176, 177, 178, 179, 214, 215, 216, 220, 221, 222, 226, 233, 259, 260, 261, 276,
+  278, 291, 293, 439,
+};
+
 static int excluded(unsigned long nr) {
   return nr == SYS_exit || nr == SYS_exit_group;
 }
@@ -140,7 +153,7 @@ static int tame_excluded(unsigned long nr) {
   case SYS_nanosleep: case SYS_clock_nanosleep: case SYS_setitimer: case SYS_getitimer:
   case SYS_timer_settime: case SYS_timerfd_settime: case SYS_ppoll: case SYS_pselect6:
   case SYS_epoll_pwait: case SYS_futex: case SYS_rt_sigtimedwait: case SYS_io_getevents:
-  case SYS_clone: case SYS_clone3: case SYS_rt_sigreturn: case SYS_rt_sigaction:
+  case SYS_clone3: case SYS_rt_sigaction:
   case SYS_sched_setattr: case SYS_clock_settime: case SYS_settimeofday: case SYS_adjtimex:
   case SYS_clock_adjtime: case SYS_epoll_pwait2: case SYS_futex_waitv: case SYS_futex_wait:
     return 1;
@@ -154,7 +167,8 @@ struct call { unsigned long nr, a[6]; };
 static void make_call(unsigned long n, struct call *c) {
   g_state = mix(g_seed * 0x100000001b3UL ^ mix(n));
   do {
-    c->nr = pick(50) ? pick(NR_MAX) : rnd() % 4 ? pick(4096) : rnd();
+    unsigned long k = pick(100);
+    c->nr = k < 80 ? IMPLEMENTED[pick(N(IMPLEMENTED))] : k < 98 ? pick(NR_MAX) : k < 99 ? pick(4096) : rnd();
   } while (excluded(c->nr) || (g_tame && tame_excluded(c->nr)));
   for (int i = 0; i < 6; i++) c->a[i] = arg();
   switch (c->nr) {
@@ -169,6 +183,7 @@ static void make_call(unsigned long n, struct call *c) {
   case SYS_execve: c->a[0] = path_arg(); break;
   case SYS_execveat: c->a[1] = path_arg(); break;
   }
+  if (g_tame && c->nr == SYS_clone) c->a[0] = (c->a[0] & ~0xffUL) | LINUX_SIGCHLD;  /* a valid exit signal */
   if (g_tame && tame_clamped(c->nr))
     for (int i = 0; i < 6; i++)
       if (c->a[i] >= (1UL << 47) && c->a[i] < 0xffffffc000000000UL) c->a[i] &= 0xffffffffUL;
