@@ -94,22 +94,24 @@ function mutate(b: Buffer, r: Rng): [Buffer, string] {
   }
 }
 
-let inputs: string[] | undefined;
+const inputs = new Map<string, string[]>();
 
 /** The programs to mutate: user/bin/*, and a static glibc hello when the cross compiler exists. */
 export function elfInputs(cwd: string): string[] {
-  if (inputs) return inputs;
+  const known = inputs.get(cwd);
+  if (known) return known;
   const bin = ROOT + 'user/bin/';
-  inputs = readdirSync(bin).filter((f) => f !== 'sysfuzz').sort().map((f) => bin + f);
+  const list = readdirSync(bin).filter((f) => f !== 'sysfuzz').sort().map((f) => bin + f);
+  inputs.set(cwd, list);
   const glibc = cwd + '/glibc-hello';
   try {
     if (!existsSync(glibc)) {
       writeFileSync(glibc + '.c', '#include <stdio.h>\nint main(int c, char **v) { printf("hello %d %s\\n", c, v[0]); return 0; }\n');
       execFileSync('riscv64-linux-gnu-gcc', ['-static', '-O2', '-o', glibc, glibc + '.c'], { stdio: 'ignore' });
     }
-    inputs.push(glibc);
+    list.push(glibc);
   } catch { /* no glibc cross compiler: the bundled programs only */ }
-  return inputs;
+  return list;
 }
 
 /** The mutated file `index` of `seed`: its bytes and recipe. Depends only on the inputs, seed and index. */

@@ -32,7 +32,7 @@ export interface RunOptions {
 
 /** The wall-clock guard for a run limited to `maxTime` s of virtual time: many times what it needs. */
 export function guardFor(maxTime: number): number {
-  return Math.max(30_000, 40_000 * maxTime);
+  return Math.max(30_000, 15_000 * maxTime);
 }
 
 /** Runs `lde ARGS` with LDE_DEBUG=1 (so an internal error carries its stack) and classifies it. */

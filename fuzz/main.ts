@@ -6,7 +6,7 @@
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Tally, newTally, summarise } from './finding.js';
+import { Tally, describe, newTally, summarise } from './finding.js';
 import { fuzzSyscallSeed } from './syscall.js';
 import { fuzzElfSeed } from './elf.js';
 import { fuzzInsnSeed, insnPrerequisites } from './insn.js';
@@ -49,8 +49,10 @@ function main(): number {
       const t = newTally(), end = Date.now() + (a.seconds * 1000) / a.only.length;
       let seed = a.seed;
       do {
+        const before = t.findings.length;
         step(f, seed, t, a, cwd);
         console.log(`fuzz ${f}: seed ${seed}: ${t.items} ${UNITS[f]} so far, ${t.findings.length} findings`);
+        for (const x of t.findings.slice(before)) console.log(describe(x));
         seed++;
       } while (Date.now() < end);
       console.log(`fuzz ${f}: ${t.items} ${UNITS[f]} in ${t.runs} runs (seeds ${a.seed}..${seed - 1}), ${t.findings.length} findings`);
