@@ -299,7 +299,7 @@ int main(int argc, char **argv) {
     else if (k < 2) args[k++] = lde_parse_ulong(argv[i], -1UL);
   }
   if (k != 2 || args[0] == -1UL || args[1] == -1UL || size == 0) {
-    put(2, "usage: sysfuzz [-t] [-v] [-f FIRST] [-b BATCH] SEED COUNT\n");
+    put(1, "usage: sysfuzz [-t] [-v] [-f FIRST] [-b BATCH] SEED COUNT\n");  /* stdout: user/expected */
     return 2;
   }
   /* Random calls made on a real kernel (qemu-user passes them to the host's)
