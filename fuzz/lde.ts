@@ -22,7 +22,11 @@ export interface Outcome {
 }
 
 export interface RunOptions {
-  /** Wall-clock guard in ms: an lde process still running after it is a hang. */
+  /**
+   * The hang guard in ms of CPU time (RLIMIT_CPU: a loaded machine does not
+   * trip it); an lde process still running after 4 times as much wall time
+   * is a hang too (one that sleeps).
+   */
   guardMs: number;
   input?: string;
   cwd?: string;
@@ -30,23 +34,27 @@ export interface RunOptions {
   guestStderr?: boolean;
 }
 
-/** The wall-clock guard for a run limited to `maxTime` s of virtual time: many times what it needs. */
+/**
+ * The CPU-time guard for a run limited to `maxTime` s of virtual time: many
+ * times what it needs (5000 sysfuzz calls in 2 s of virtual time take about
+ * 10 s of CPU).
+ */
 export function guardFor(maxTime: number): number {
   return Math.max(30_000, 15_000 * maxTime);
 }
 
 /** Runs `lde ARGS` with LDE_DEBUG=1 (so an internal error carries its stack) and classifies it. */
 export function runLde(args: string[], o: RunOptions): Outcome {
-  const r = spawnSync(process.execPath, [LDE, ...args], {
-    cwd: o.cwd ?? ROOT, input: o.input ?? '', encoding: 'latin1', timeout: o.guardMs, killSignal: 'SIGKILL',
+  const cpu = Math.ceil(o.guardMs / 1000);
+  const r = spawnSync('sh', ['-c', `ulimit -c 0; ulimit -t ${cpu}; exec "$@"`, 'sh', process.execPath, LDE, ...args], {
+    cwd: o.cwd ?? ROOT, input: o.input ?? '', encoding: 'latin1', timeout: 4 * o.guardMs, killSignal: 'SIGKILL',
     env: { ...process.env, LDE_DEBUG: '1' }, maxBuffer: 64 << 20,
   });
   const stdout = r.stdout ?? '', stderr = r.stderr ?? '';
   const base = { status: r.status ?? -1, stdout, stderr, frames: stackFrames(stderr) };
-  if (r.error || r.status === null) {
-    const why = r.error ? `no exit after ${o.guardMs / 1000} s of wall time (${r.error.message})` : `lde killed by ${r.signal}`;
-    return { ...base, verdict: r.error ? 'hang' : 'crash', why };
-  }
+  if (r.error) return { ...base, verdict: 'hang', why: `no exit after ${(4 * cpu)} s of wall time (${r.error.message})` };
+  if (r.signal === 'SIGXCPU' || r.signal === 'SIGKILL' && !stderr) return { ...base, verdict: 'hang', why: `over ${cpu} s of CPU time (${r.signal})` };
+  if (r.status === null) return { ...base, verdict: 'crash', why: `lde killed by ${r.signal}` };
   const why = crashWhy(r.status, stderr, o.guestStderr ?? false);
   return { ...base, verdict: why ? 'crash' : 'ok', why: why ?? '' };
 }
