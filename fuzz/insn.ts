@@ -27,6 +27,8 @@ function runBoth(file: string, cwd: string): Result {
   const q = spawnSync('qemu-riscv64', [file], { encoding: 'latin1', timeout: 60_000 });
   const res = { lde: l.stdout, qemu: q.stdout ?? '' };
   if (l.verdict !== 'ok') return { ...res, finding: { fuzzer: 'insn', verdict: l.verdict, why: l.why, frames: l.frames, signature: `insn ${l.verdict} at ${crashSite(l.frames)}` } };
+  if (q.status !== 0 || res.qemu.length !== DUMP_BYTES) // the stream must run cleanly on the reference
+    return { ...res, finding: { fuzzer: 'insn', verdict: 'differs', why: `generator bug: qemu-riscv64 gave status ${q.status ?? q.signal} and ${res.qemu.length} bytes`, frames: [], signature: 'insn generator: stream not clean under qemu' } };
   if (l.status !== q.status || res.lde !== res.qemu)
     return { ...res, finding: { fuzzer: 'insn', verdict: 'differs', why: `lde status ${l.status}, qemu ${q.status}; ${diff(res.lde, res.qemu)}`, frames: [] } };
   return res;

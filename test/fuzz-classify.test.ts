@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import { crashWhy, stackFrames } from '../fuzz/lde.js';
 import { progress } from '../fuzz/syscall.js';
 import { crashSite } from '../fuzz/finding.js';
+import { diff } from '../fuzz/insn.js';
+import { DUMP_BYTES, layout, streamElf } from '../fuzz/insn-elf.js';
+import { initialState, randomStream } from '../fuzz/insn-gen.js';
+import { immB, immJ } from '../src/isa/decode.js';
 
 test('an exit, a signal, --max-time and a rejected ELF with one lde line are not crashes', () => {
   assert.equal(crashWhy(0, '', false), undefined);
@@ -30,4 +34,33 @@ test('sysfuzz progress: calls made and the batch that did not report', () => {
   const out = 'junk sysfuzz: calls 0-99: exit 0\nsysfuzz: calls 100-199: signal 11 at call 150\n\u0000sysfuzz: calls 200-299: exit 0\n';
   assert.deepEqual(progress(out, 0), { made: 100 + 51 + 100, next: 300 });
   assert.deepEqual(progress('', 40), { made: 0, next: 40 });
+});
+
+test('insn: a dump difference names the register, and the stream ELF is a valid two-segment RISC-V executable', () => {
+  const a = Buffer.alloc(DUMP_BYTES), b = Buffer.alloc(DUMP_BYTES);
+  b.writeBigUInt64LE(0x7ff8000000000000n, 8 * (32 + 5)); // f5
+  b.writeBigUInt64LE(1n, 8 * 64);                        // fcsr
+  assert.equal(diff(a.toString('latin1'), b.toString('latin1')), 'f5 lde 0x0 qemu 0x7ff8000000000000, fcsr lde 0x0 qemu 0x1');
+  assert.equal(diff(a.toString('latin1'), a.toString('latin1')), '');
+  const elf = Buffer.from(streamElf(randomStream(1, 0, 200), initialState(1, 0)));
+  assert.equal(elf.readUInt16LE(18), 243, 'EM_RISCV');
+  assert.equal(elf.readUInt16LE(56), 2, 'two program headers');
+  assert.equal(elf.readBigUInt64LE(24), 0x10000n, 'entry');
+});
+
+test('insn: a jump skips whole items, so it never lands inside an instruction', () => {
+  const items = randomStream(3, 0, 300);
+  const words = layout(items);
+  const starts = new Set<number>();
+  let at = 0;
+  for (const w of words) { starts.add(at); at += w > 0xffff || (w & 3) === 3 ? 4 : 2; }
+  starts.add(at);
+  at = 0;
+  for (const w of words) {
+    if ((w & 0x7f) === 0x63 || (w & 0x7f) === 0x6f) {
+      const off = (w & 0x7f) === 0x63 ? immB(w | 0) : immJ(w | 0);
+      assert.ok(off > 0 && starts.has(at + off), `jump at +${at} by ${off} lands inside an instruction`);
+    }
+    at += w > 0xffff || (w & 3) === 3 ? 4 : 2;
+  }
 });
