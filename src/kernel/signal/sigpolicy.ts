@@ -11,9 +11,13 @@ import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
 import { formatSiginfo, sigName } from '../abi/strace-signal.js';
 import { EINTR } from '../errno.js';
 
+/** Linux's _NSIG: signals are 1 to 64. */
+const NSIG = 64;
+
 /** Generates sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
 export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): void {
   if (p.state === 'zombie') return;
+  if (!(sig >= 1 && sig <= NSIG)) return; // callers check valid_signal; no number from a guest may index past the table
   if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'generate', pid: p.pid, sig, name: sigName(sig) });
   const act = p.sigActions[sig];
   if (sig === Sig.KILL) return k.kill(p, sig, p.pc, undefined, info);
@@ -111,5 +115,6 @@ function continueProcess(k: Kernel, p: Process): void {
 export function notifyParent(k: Kernel, c: Process, code: number, status: number): void {
   const parent = c.parent!;
   const sig = code === 1 || code === 2 ? c.exitSignal : Sig.CHLD;
-  if (sig > 0) generate(k, parent, sig, { code, pid: c.pid, status });
+  // Linux's do_notify_parent sends only a valid signal: legacy clone takes any exit signal up to 255 unchecked.
+  if (sig > 0 && sig <= NSIG) generate(k, parent, sig, { code, pid: c.pid, status });
 }
