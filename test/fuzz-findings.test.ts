@@ -27,4 +27,8 @@ test('fuzz findings: an exit signal past 64, munmap above the user range', (t) =
   assert.equal(r.stderr, '');
   assert.equal(r.stdout, EXPECTED);
   assert.equal(r.status, 0);
+  // pid 1 and its whole process group die of SIGKILL; lde reports init's death and nothing else.
+  const g = lde(['run', '--max-time', '5', out, 'groupkill']);
+  assert.equal(g.status, 128 + 9, g.stderr);
+  assert.match(g.stderr, /^lde: pid 1 killed by SIGKILL[^\n]*\n$/);
 });

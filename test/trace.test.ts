@@ -405,7 +405,9 @@ test('cowfork: copy-on-write and demand-zero faults, a fork, a child that exits 
   const res = new Set(t.stats.exceptions.map((x) => x.resolution));
   assert.ok(res.has('copy-on-write') && res.has('demand-zero'), JSON.stringify(t.stats.exceptions));
   assert.deepEqual(t.stats.processes.map((p) => [p.pid, p.ppid, p.status]), [[1, 0, 0], [2, 1, 7 << 8]]);
-  assert.equal(t.stats.syscalls.find((c) => c.name === 'clone')!.meanCycles, DEFAULT_COSTS.syscall + DEFAULT_COSTS.fork);
+  // fork is the cost table's small process plus one item per PTE and VMA copied (mm/work.ts): a few dozen for this program.
+  const copied = (t.stats.syscalls.find((c) => c.name === 'clone')!.meanCycles - DEFAULT_COSTS.syscall - DEFAULT_COSTS.fork) / DEFAULT_COSTS.item;
+  assert.ok(Number.isInteger(copied) && copied >= 5 && copied <= 200, `${copied} PTEs and VMAs copied`);
   assert.match(drawDiagram(t.stats), /resumed, 0 killed/);
 });
 

@@ -20,7 +20,11 @@ export interface CostTable {
   fault: number;
   /** A copy-on-write fault copies a page where demand-zero clears one; no separate measurement: charged as `fault`. */
   cowFault: number;
-  /** fork: measured natively as fork + exit + wait together at 110 µs, all charged to fork (the copy of the address space dominates). */
+  /**
+   * fork: measured natively as fork + exit + wait together at 110 µs for a
+   * small process, all charged to fork; a bigger address space adds `item`
+   * per PTE and VMA copied (mm/work.ts), as copying page tables does.
+   */
   fork: number;
   /**
    * A context switch to another process: from the native pipe ping-pong

@@ -206,6 +206,7 @@ export class Kernel {
     this.procs.set(c.pid, c);
     parent.children.push(c);
     this.charge(this.costs.fork);
+    this.syscallWorkCycles += this.chargeWork(parent); // the PTEs and VMAs copied: the child exists once they are
     if (this.trace.on) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: c.pid, ppid: parent.pid, name: basename(c.exe) });
     return c;
   }

@@ -4,9 +4,13 @@
 //   unchecked, and do_notify_parent sends only a valid signal, so the clone
 //   succeeds and the parent hears nothing (lde crashed with status 70);
 // - munmap above the user range, even of one page, is EINVAL (lde hung after
-//   unmapping its own trampoline, or crashed walking the kernel half).
+//   unmapping its own trampoline, or crashed walking the kernel half);
+// - `findings groupkill`: kill(0, SIGKILL) from pid 1 kills its whole group,
+//   init first, then children whose orphans are reparented to the dead
+//   init (lde crashed reading the zombie init's released signal actions).
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -15,7 +19,16 @@
 
 static void show(const char *what, long r) { printf("%s = %ld%s%s\n", what, r < 0 ? -1L : r == 0 ? 0L : 1L, r < 0 ? " " : "", r < 0 ? strerrorname_np(errno) : ""); }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "groupkill") == 0) {
+    if (fork() == 0) {
+      if (fork() == 0) { if (fork() == 0) pause(); pause(); }
+      pause();
+    }
+    sleep(1); // the tree is made
+    kill(0, SIGKILL);
+    return 1;
+  }
   long pid = syscall(SYS_clone, 100L, 0L, 0L, 0L, 0L);
   if (pid == 0) syscall(SYS_exit, 7);
   show("clone(exit signal 100)", pid);

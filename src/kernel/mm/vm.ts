@@ -312,6 +312,7 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
       }
       if (!child.map(va, pa, flags)) return false;
       parent.frames.ref(pa);
+      parent.frames.work.items++; // a PTE copied: fork's cost grows with what is mapped (cost.ts fork is a small process's)
     }
     for (const [va, , slot] of [...parent.swapped()]) {
       // A swapped-out page: the child gets its own copy of the slot.
@@ -319,6 +320,7 @@ export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
       const pte = copy < 0 ? -1 : child.pteAddr(va, true);
       if (pte < 0) return false;
       Swap.writeSlot(child.phys, pte, copy);
+      parent.frames.work.bytes += PAGE_SIZE; // the slot's page is copied
     }
     return true;
   } finally {

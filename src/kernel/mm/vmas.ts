@@ -220,11 +220,12 @@ export class VmaList {
 
   /**
    * Fills this empty list with a copy of other's VMAs (fork): the same
-   * ranges, sharing the same shared objects. Not metered: fork's cost is one
-   * fixed charge (cost.ts fork).
+   * ranges, sharing the same shared objects. Metered as one item per VMA:
+   * fork is cost.ts fork for a small process plus its PTEs and VMAs copied.
    */
   copyOf(other: VmaList): void {
     for (const v of other.all) { v.shm?.hold(); this.all.push({ ...v }); }
+    this.work.items += other.all.length;
     this.bytes = other.bytes;
     this.settle();
   }

@@ -93,7 +93,8 @@ function reparent(k: Kernel, p: Process): void {
 
 /** The parent learns of the death (a wake-up in wait4, and SIGCHLD), or the zombie is reaped at once when nobody will wait for it. */
 function tellParent(k: Kernel, p: Process, waitStatus: number): void {
-  const parent = p.parent, sig = waitStatus & 0x7f;
+  // A parent that is itself a zombie (init killed in the same group kill, before its children) has released its signal state: nobody will reap p.
+  const parent = p.parent?.state === 'zombie' ? undefined : p.parent, sig = waitStatus & 0x7f;
   if (parent && p.exitSignal === Sig.CHLD && parent.sigActions[Sig.CHLD].handler === SIG_IGN) {
     // POSIX: with SIGCHLD ignored, children are reaped at once and never become zombies (Linux: those whose exit signal is SIGCHLD).
     parent.children = parent.children.filter((q) => q !== p);
