@@ -113,7 +113,8 @@ for (const { kind, mem, max, cost } of CASES) {
     const dir = scratch();
     try {
       const prog = build('tmpfs-names', dir);
-      const r = lde(['run', '--mem', `${mem}M`, prog, kind, String(max)]);
+      // From /, so that no host cwd under /tmp takes its own directories in the tmpfs (a checkout in /tmp would).
+      const r = spawnSync(process.execPath, [LDE, 'run', '--mem', `${mem}M`, prog, kind, String(max)], { cwd: '/', encoding: 'utf8', timeout: HANG_GUARD_MS });
       assert.equal(r.status, 0, r.stderr);
       const budget = mem * 2 ** 20 / 2 - (INODE_COST + NAME_COST);
       const made = Math.floor(budget / cost);

@@ -35,7 +35,7 @@ interface Traced {
 function traced(name: string, args: string[] = [], opts: { hz?: number; copies?: number; path?: string } = {}): Traced {
   const chunks: Uint8Array[] = [];
   const host = { ...nodeHost(), write: (_fd: 1 | 2, b: Uint8Array) => { chunks.push(b.slice()); }, readStdin: () => new Uint8Array(0) };
-  const k = new Kernel({ host, hz: opts.hz ?? 250, maxCycles: 10e9, binds: wholeHost() }); // exec reads user/bin from the host
+  const k = new Kernel({ host, hz: opts.hz ?? 250, maxCycles: 10e9, binds: wholeHost(process.cwd()) }); // exec reads user/bin from the host (cwd: the checkout, which may lie under /tmp)
   const rec = new Recorder(), stats = new StatsSink();
   let chrome = '';
   const sink = new ChromeTraceSink((s) => { chrome += s; });
