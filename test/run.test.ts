@@ -59,7 +59,7 @@ const bad: [string, string[], number, RegExp][] = [
   ['a 32-bit ELF', ['run', 'test/elf/rv32.elf'], 126, /32-bit/],
   ['a truncated ELF', ['run', truncated()], 126, /truncated/],
   ['a text file', ['run', 'README.md'], 126, /not an ELF/],
-  ['an unsupported tick rate', ['run', '--hz', '7', 'hello'], 2, /--hz: 7 is not a supported tick rate/],
+  ['a tick rate below 10', ['run', '--hz', '7', 'hello'], 2, /--hz: 7 is out of range \(10 to 10000\)/],
   ['an absurd memory size', ['run', '--mem', '100G', 'hello'], 2, /--mem: 100G is out of range/],
   ['no program', ['run'], 2, /missing PROGRAM/],
 ];

@@ -127,3 +127,17 @@ test('one spinner alone: every tick keeps it, and the only switch is the first o
   const switches = events.filter((e) => e.kind === 'switch');
   assert.deepEqual(switches.map((e) => e.kind === 'switch' && [e.from, e.to, e.reason]), [[0, 1, 'start']]);
 });
+
+test('any tick rate from 10 to 10,000: a spinner takes one tick per period of mtime (10 MHz) rounded to whole ticks', () => {
+  for (const hz of [10, 1234, 10_000]) {
+    const host = { ...nodeHost(), write: () => {}, readStdin: () => new Uint8Array(0) };
+    const k = new Kernel({ host, hz });
+    const path = `${ROOT}user/bin/spin`;
+    k.spawn(path, readFileSync(path), ['spin', '30000000'], []);
+    k.run();
+    const periodNs = Math.round(10_000_000 / hz) * 100;
+    // The spinner never sleeps, so the timer fires every period while it runs: one tick per whole period, give or take the last.
+    assert.ok(Math.abs(k.ticks - Math.floor(k.board.hart.cycle / periodNs)) <= 1, `hz ${hz}: ${k.ticks} ticks in ${k.board.hart.cycle} cycles`);
+  }
+  for (const hz of [5, 10_001, 2.5]) assert.throws(() => new Kernel({ host: nodeHost(), hz }), /a tick rate is 10 to 10,000 per second/);
+});

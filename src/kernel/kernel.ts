@@ -46,7 +46,7 @@ const USER_CAUSES = [Cause.INSN_MISALIGNED, Cause.INSN_ACCESS, Cause.ILLEGAL, Ca
 export interface KernelOptions {
   host: HostIO;
   memBytes?: number;
-  hz?: number; // 100, 250, 300 or 1000; 0 = no timer
+  hz?: number; // 10 to 10,000; 0 = no timer
   /** Stop after this many cycles of virtual time (the run cannot make progress otherwise). */
   maxCycles?: number;
   seed?: number;
@@ -117,6 +117,7 @@ export class Kernel {
     this.epochNs = opts.realtime ? opts.host.epochNs() : VIRTUAL_EPOCH_S * 1e9;
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
+    if (this.hz !== 0 && !(Number.isInteger(this.hz) && this.hz >= 10 && this.hz <= 10_000)) throw new RangeError(`hz ${this.hz}: a tick rate is 10 to 10,000 per second, or 0 for no timer`);
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
     this.maxTasks = Math.max(20, Math.floor(this.board.bus.ramSize / (8 * 16384)));
     this.hart = this.board.port;

@@ -36,10 +36,16 @@ export class Cpu {
   /** tickInterval: mtime units between timer interrupts; 0 = no timer. */
   constructor(readonly hart: HartPort, readonly tickInterval: number) {}
 
-  /** Sets stimecmp one tick ahead (Sstc): the next supervisor timer interrupt. No timer when hz is 0. */
+  /**
+   * Sets stimecmp to the next tick (Sstc): the next supervisor timer
+   * interrupt. Ticks fall on a fixed grid of tickInterval from time 0, as
+   * Linux's periodic tick re-arms at the last period plus one
+   * (tick_periodic), so the time the kernel spends handling a tick does not
+   * push the next one back. No timer when hz is 0.
+   */
   armTimer(): void {
     if (this.tickInterval === 0) return;
-    const at = this.hart.mtime() + this.tickInterval; // below 2^53: a pair without bigint (this runs on every tick)
+    const at = (Math.floor(this.hart.mtime() / this.tickInterval) + 1) * this.tickInterval; // below 2^53: a pair without bigint (this runs on every tick)
     this.hart.csrWritePair(Csr.STIMECMP, at >>> 0, Math.floor(at / TWO32));
   }
 
