@@ -4,6 +4,7 @@
 // lists (scripts/gen-options.mjs) are all made from these tables.
 
 import { DEFAULT_MEM, MAX_MEM } from '../machine/index.js';
+import { HZ_MAX, HZ_MIN } from '../kernel/kernel.js';
 import type { CommandSpec, OptionSpec } from './options.js';
 
 /** How many chapters `lde demo` has. */
@@ -18,7 +19,7 @@ export const RUN: CommandSpec = {
   summary: 'run a static riscv64 Linux program under the kernel',
   options: [
     {
-      name: '--hz', value: { kind: 'integer', meta: 'N', min: 10, max: 10_000, noun: 'tick rate', default: 250 },
+      name: '--hz', value: { kind: 'integer', meta: 'N', min: HZ_MIN, max: HZ_MAX, noun: 'tick rate', default: 250 },
       help: 'timer interrupts per second of virtual time (for no timer at all, --no-timer)',
     },
     {

@@ -36,6 +36,8 @@ import { VIRTUAL_EPOCH_S } from './sys/proc.js';
 export const TRAMPOLINE_VA = -PAGE_SIZE;
 const TRAMPOLINE_INDEX_VA = 2 ** 39 - PAGE_SIZE; // the same page as the page-table walk sees it
 const TICKS_PER_SEC = 10_000_000;
+/** The tick rates the kernel takes (--hz), besides 0 for no timer. */
+export const HZ_MIN = 10, HZ_MAX = 10_000;
 /** Instructions per hart.run(): how often the kernel looks at the clock when no trap comes. */
 const RUN_BUDGET = 1 << 20;
 const SI_KERNEL = 0x80;
@@ -117,7 +119,7 @@ export class Kernel {
     this.epochNs = opts.realtime ? opts.host.epochNs() : VIRTUAL_EPOCH_S * 1e9;
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
-    if (this.hz !== 0 && !(Number.isInteger(this.hz) && this.hz >= 10 && this.hz <= 10_000)) throw new RangeError(`hz ${this.hz}: a tick rate is 10 to 10,000 per second, or 0 for no timer`);
+    if (this.hz !== 0 && !(Number.isInteger(this.hz) && this.hz >= HZ_MIN && this.hz <= HZ_MAX)) throw new RangeError(`hz ${this.hz}: a tick rate is 10 to 10,000 per second, or 0 for no timer`);
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
     this.maxTasks = Math.max(20, Math.floor(this.board.bus.ramSize / (8 * 16384)));
     this.hart = this.board.port;

@@ -21,6 +21,7 @@ import type { Process } from '../sched/proc.js';
 import { File, type StatInfo } from './file.js';
 import { EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOMEM, ENOTDIR, ENXIO, EOPNOTSUPP, EROFS } from '../errno.js';
 import type { KernelMemory } from '../mm/kmem.js';
+import { concat } from '../mm/uaccess.js';
 
 export type Kind = 'file' | 'dir' | 'symlink' | 'chr' | 'fifo' | 'other';
 
@@ -259,9 +260,6 @@ export class DirFile extends File {
     c.k.work.items += recs.length;
     if (recs.length === 0 && i < this.listing.length) return -EINVAL;
     this.offset = i;
-    const out = new Uint8Array(used);
-    let at = 0;
-    for (const r of recs) { out.set(r, at); at += r.length; }
-    return out;
+    return concat(recs);
   }
 }

@@ -101,22 +101,33 @@ const utf8 = new TextDecoder();
  */
 export function copyInString(as: AddressSpace, va: number, max = 4096): string | undefined {
   if (!userRange(va, 0)) return undefined;
+  const s = scanString(as, va, max, (at) => userPa(as, at, Access.READ));
+  as.frames.work.bytes += s.scanned;
+  return s.terminated ? utf8.decode(s.bytes) : undefined;
+}
+
+/**
+ * The string at va: its bytes up to a NUL within max, read a page at a time
+ * through paOf, stopping at the first page paOf refuses (-1). Whether the
+ * NUL was found, and how many bytes were scanned (the NUL included).
+ */
+function scanString(as: AddressSpace, va: number, max: number, paOf: (va: number) => number): { bytes: Uint8Array; terminated: boolean; scanned: number } {
   const parts: Uint8Array[] = [];
-  for (let done = 0; done < max;) {
-    const pa = va + done < USER_TOP ? userPa(as, va + done, Access.READ) : -1;
-    if (pa < 0) return undefined;
+  let done = 0;
+  while (done < max) {
+    const pa = paOf(va + done);
+    if (pa < 0) break;
     const chunk = as.phys.readBytes(pa, pageRun(va + done, max - done));
     const nul = chunk.indexOf(0);
-    as.frames.work.bytes += nul < 0 ? chunk.length : nul + 1;
-    if (nul >= 0) { parts.push(chunk.subarray(0, nul)); return utf8.decode(concat(parts)); }
+    if (nul >= 0) { parts.push(chunk.subarray(0, nul)); return { bytes: concat(parts), terminated: true, scanned: done + nul + 1 }; }
     parts.push(chunk);
     done += chunk.length;
   }
-  return undefined;
+  return { bytes: concat(parts), terminated: false, scanned: done };
 }
 
-/** The bytes of parts, end to end. */
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The bytes of parts, end to end (one part is returned as it is). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -197,15 +208,6 @@ export function peek(as: AddressSpace, va: number, len: number): Uint8Array | un
  * an unreadable page ends there, unterminated.
  */
 export function peekString(as: AddressSpace, va: number, max: number): { bytes: Uint8Array; terminated: boolean } | undefined {
-  const parts: Uint8Array[] = [];
-  for (let done = 0; done < max;) {
-    const pa = presentPa(as, va + done);
-    if (pa < 0) return done === 0 ? undefined : { bytes: concat(parts), terminated: false };
-    const chunk = as.phys.readBytes(pa, pageRun(va + done, max - done));
-    const nul = chunk.indexOf(0);
-    if (nul >= 0) { parts.push(chunk.subarray(0, nul)); return { bytes: concat(parts), terminated: true }; }
-    parts.push(chunk);
-    done += chunk.length;
-  }
-  return { bytes: concat(parts), terminated: false };
+  const s = scanString(as, va, max, (at) => presentPa(as, at));
+  return s.scanned === 0 && max > 0 ? undefined : { bytes: s.bytes, terminated: s.terminated };
 }

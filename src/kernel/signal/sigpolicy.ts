@@ -115,6 +115,6 @@ function continueProcess(k: Kernel, p: Process): void {
 export function notifyParent(k: Kernel, c: Process, code: number, status: number): void {
   const parent = c.parent!;
   const sig = code === 1 || code === 2 ? c.exitSignal : Sig.CHLD;
-  // Linux's do_notify_parent sends only a valid signal: legacy clone takes any exit signal up to 255 unchecked.
-  if (sig > 0 && sig <= NSIG) generate(k, parent, sig, { code, pid: c.pid, status });
+  // Linux's do_notify_parent sends only a valid signal (legacy clone takes any exit signal up to 255 unchecked): generate drops the others.
+  generate(k, parent, sig, { code, pid: c.pid, status });
 }

@@ -15,7 +15,7 @@ import { File, MemFile, O_APPEND, O_NONBLOCK } from '../fs/file.js';
 import { DirFile, originOf } from '../fs/vfs.js';
 import { vfsOf } from '../fs/mounts.js';
 import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, owned, statBytes } from './path.js';
-import { MAX_COPY, copyIn, copyOut, copyOutSome, readU64, writeU64 } from '../mm/uaccess.js';
+import { MAX_COPY, concat, copyIn, copyOut, copyOutSome, readU64, writeU64 } from '../mm/uaccess.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from '../errno.js';
 import { accessOk } from './access.js';
 
@@ -143,9 +143,7 @@ function gather(p: Process, vs: [number, number][], total: number): Uint8Array {
     parts.push(b);
     n += b.length;
   }
-  const out = new Uint8Array(n);
-  parts.reduce((at, b) => { out.set(b, at); return at + b.length; }, 0);
-  return out;
+  return concat(parts);
 }
 
 /** Copies bytes across the segments in order; the count copied before the first fault. */
