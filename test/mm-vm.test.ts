@@ -37,18 +37,18 @@ test('map writes a PTE that the machine\'s walker follows to the same frame', ()
   assert.equal(ptePa(board.phys.read32(p.w), board.phys.read32(p.w + 4)), pa); // w is the PTE's own physical address
 });
 
-test('movePte moves the page, not its bytes, and leaves the old address unmapped', () => {
+test('moveRange moves the page, not its bytes, and leaves the old address unmapped', () => {
   const { board, as } = space();
   assert.equal(pageFault(as, 0x13000, Access.WRITE), 'demand-zero');
   assert.ok(copyOut(as, 0x13010, Uint8Array.of(1, 2, 3)));
   const frame = as.lookup(0x13000)!.pa;
   as.addVma({ start: 0x40000, end: 0x41000, prot: PROT_READ | PROT_WRITE, kind: 'anon' });
-  assert.ok(as.movePte(0x13000, 0x40000));
+  assert.ok(as.moveRange(0x13000, 0x40000, 0x1000));
   assert.equal(as.lookup(0x13000), undefined);
   assert.equal(hartSees(board, as, 0x13000), -1);
   assert.equal(as.lookup(0x40000)!.pa, frame);
   assert.deepEqual([...copyIn(as, 0x40010, 3)!], [1, 2, 3]);
-  assert.ok(as.movePte(0x14000, 0x41000), 'nothing to move is not a failure');
+  assert.ok(as.moveRange(0x14000, 0x41000, 0x1000), 'nothing to move is not a failure');
 });
 
 test('a page evicted to swap comes back with its bytes on the next touch, in another frame if need be', () => {

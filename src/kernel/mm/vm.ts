@@ -115,22 +115,6 @@ export class AddressSpace {
   }
 
   /**
-   * Moves the leaf PTE of page `from` (a present page or a swapped-out one)
-   * to page `to`, leaving `from` unmapped: the page moves, not its bytes
-   * (mremap). True also when there is nothing to move; false when out of
-   * memory for a page table. The caller flushes (onChange) once at the end.
-   */
-  movePte(from: number, to: number): boolean {
-    const src = this.pteAddr(from, false);
-    if (src < 0 || this.phys.read32(src) === 0) return true;
-    const dst = this.pteAddr(to, true);
-    if (dst < 0) return false;
-    this.phys.write64(dst, this.phys.read32(src), this.phys.read32(src + 4));
-    this.phys.write64(src, 0, 0);
-    return true;
-  }
-
-  /**
    * Calls visit(va, pte, lo, hi) for every non-zero leaf PTE (a present or a
    * swapped-out page) in [start, end) of user space, descending only into
    * tables that exist: the work is the tables and leaves there, never the
