@@ -5,6 +5,9 @@
 
 import { DEFAULT_MEM, MAX_MEM } from '../machine/index.js';
 import { HZ_MAX, HZ_MIN } from '../kernel/kernel.js';
+import { TICK_MODES } from '../kernel/sched/cpu.js';
+import { PREEMPT_MODES } from '../kernel/sched/preempt.js';
+import { IDLE_GOVERNORS } from '../kernel/sched/idle.js';
 import type { CommandSpec, OptionSpec } from './options.js';
 
 /** How many chapters `lde demo` has. */
@@ -26,6 +29,21 @@ export const RUN: CommandSpec = {
       name: '--no-timer', value: { kind: 'none' }, conflicts: ['--hz'],
       help: 'the kernel never programs the timer: only a system call or a fault brings it back',
       details: 'So a spinner keeps the CPU: with `--max-time` the run ends with one line naming who held the CPU since when (`lde: no progress: stopped at 0.200 s of virtual time (--max-time); pid 2 (hogs) had held the CPU since 0.000 s with 3 other processes waiting to run: there is no timer interrupt to take it back`, status 124).',
+    },
+    {
+      name: '--tick', value: { kind: 'enum', meta: 'MODE', values: [...TICK_MODES], noun: 'tick mode', default: 'idle' },
+      help: 'periodic: the tick runs always, also while idle; idle: it stops while the hart idles (NO_HZ_IDLE); full: also while one task runs (NO_HZ_FULL)',
+      details: 'With the tick stopped the timer is programmed for the next timer event only. `--stats` counts the ticks taken and not taken, and why. See [The follow-up questions, answered by lde](#the-follow-up-questions-answered-by-lde).',
+    },
+    {
+      name: '--preempt', value: { kind: 'enum', meta: 'MODEL', values: [...PREEMPT_MODES], noun: 'preemption model', default: 'voluntary' },
+      help: 'where long kernel work may be cut to run another process: none (only on return to user mode), voluntary (cond_resched points in long loops), full (any chunk boundary)',
+      details: 'Long kernel work (large copies, fork, munmap and mprotect of large ranges, big directories, swapping) is charged in 10 µs chunks; see [docs/preemption.md](docs/preemption.md).',
+    },
+    {
+      name: '--idle-governor', value: { kind: 'enum', meta: 'NAME', values: [...IDLE_GOVERNORS], noun: 'idle governor', default: 'menu' },
+      help: "how the kernel picks the hart's idle state: menu (the deepest that fits the time to the next timer event), deepest, or wfi (the shallowest)",
+      details: 'The states, their power and latencies are a real CPU\'s; see [docs/energy.md](docs/energy.md).',
     },
     { name: '--mem', value: { kind: 'size', meta: 'SIZE', min: 1 << 20, max: MAX_MEM, multiple: 4096, default: 256 << 20 }, help: 'guest RAM' },
     {

@@ -20,6 +20,9 @@ import { RUN } from './commands.js';
 import { parseOptions, splitBind, type Options } from './options.js';
 import { MountError, vfsOf, wholeHost, type Bind } from '../kernel/fs/mounts.js';
 import { UsageError } from './args.js';
+import type { TickMode } from '../kernel/sched/cpu.js';
+import type { PreemptMode } from '../kernel/sched/preempt.js';
+import type { IdleGovernor } from '../kernel/sched/idle.js';
 
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 /** A host path, or the name of a bundled program (user/bin/NAME). */
@@ -44,8 +47,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   const host = { ...nodeHost(), cwd: view.cwd };
   const swapBytes = opts.number('--swap');
   const realtime = opts.has('--realtime');
+  const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
+  const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
   const kernel = new Kernel({
-    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, realtime,
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, realtime, tick, preempt, idleGovernor,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   try { vfsOf(kernel); } catch (e) {

@@ -15,7 +15,9 @@ import type { Work } from './mm/work.js';
 import type { KernelMemory } from './mm/kmem.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X } from './mm/vm.js';
 import { Process } from './sched/proc.js';
-import { Cpu } from './sched/cpu.js';
+import { Cpu, type TickMode } from './sched/cpu.js';
+import { kernelWork, type KernelDebt, type PreemptMode } from './sched/preempt.js';
+import type { IdleGovernor } from './sched/idle.js';
 import { Scheduler } from './sched/sched.js';
 import { TIME_END } from './sched/timer.js';
 import { exit, kill, outOfMemory } from './sched/exit.js';
@@ -62,6 +64,12 @@ export interface KernelOptions {
   realtime?: boolean;
   /** What kernel work costs in virtual cycles (cost.ts); DEFAULT_COSTS unless given. */
   costs?: CostTable;
+  /** --tick: the periodic tick always, stopped while idle (default), or also while one task runs (sched/cpu.ts). */
+  tick?: TickMode;
+  /** --preempt: where long kernel work may be cut (sched/preempt.ts); voluntary by default. */
+  preempt?: PreemptMode;
+  /** --idle-governor: how the idle state is chosen (sched/idle.ts); menu by default. */
+  idleGovernor?: IdleGovernor;
 }
 
 export interface RunResult {
@@ -82,6 +90,8 @@ export class Kernel {
   readonly procs = new Map<number, Process>();
   readonly hz: number;
   readonly realtime: boolean;
+  readonly preempt: PreemptMode;
+  readonly idleGovernor: IdleGovernor;
   private nextPid = 1;
   private readonly trampoline: number;
   private readonly sigtramp: number;
@@ -131,7 +141,9 @@ export class Kernel {
       this.swap = new Swap(opts.swapBytes!, live, () => this.hart.sfenceVma());
       this.frames.reclaim = () => this.swap!.evictOne();
     }
-    this.cpus = [new Cpu(this.hart, this.hz > 0 ? Math.round(TICKS_PER_SEC / this.hz) : 0)];
+    this.preempt = opts.preempt ?? 'voluntary';
+    this.idleGovernor = opts.idleGovernor ?? 'menu';
+    this.cpus = [new Cpu(this.hart, this.hz > 0 ? Math.round(TICKS_PER_SEC / this.hz) : 0, opts.tick ?? 'idle')];
     this.sched = new Scheduler(this);
     let s = (opts.seed ?? 1) >>> 0 || 1;
     this.random = opts.realtime ? Math.random : () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 4294967296; };
@@ -154,7 +166,7 @@ export class Kernel {
     w(Csr.STVEC, BigInt.asUintN(64, BigInt(TRAMPOLINE_VA)));
     w(Csr.SIE, BigInt(1 << Irq.STI));
     w(Csr.SSTATUS, h.csrRead(Csr.SSTATUS)! | (1n << 13n)); // FS = Initial: user programs may use the FPU
-    for (const cpu of this.cpus) cpu.armTimer();
+    for (const cpu of this.cpus) this.sched.program(cpu);
   }
 
   /** A fresh address space with the trampoline mapped (kernel-only). */
@@ -208,8 +220,7 @@ export class Kernel {
     c.argv = parent.argv;
     this.procs.set(c.pid, c);
     parent.children.push(c);
-    this.charge(this.costs.fork);
-    this.syscallWorkCycles += this.chargeWork(parent); // the PTEs and VMAs copied: the child exists once they are
+    this.work.straight += this.costs.fork; // charged after the call, with the PTEs and VMAs it copies (sched/preempt.ts)
     if (this.trace.on) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: c.pid, ppid: parent.pid, name: basename(c.exe) });
     return c;
   }
@@ -221,6 +232,7 @@ export class Kernel {
    */
   run(): RunResult {
     const cpu = this.cpus[0];
+    if (this.trace.on) this.trace.emit({ kind: 'power', ...this.at(), state: 'run', watts: this.hart.power.model.runWatts });
     // The first processes' creation, as the first events (sinks may be attached after spawn).
     if (this.trace.on) for (const p of cpu.runq) if (p.parent === undefined) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: p.pid, ppid: 0, name: basename(p.exe) });
     this.sched.timers.expire();
@@ -230,7 +242,11 @@ export class Kernel {
       usertrap(this, cpu, this.hart.run(RUN_BUDGET));
     }
     const result = this.result;
-    if (this.trace.on) this.trace.emit({ kind: 'end', ...this.at(), instret: this.hart.instret, status: result.status, hz: this.hz });
+    for (const c of this.cpus) this.sched.restartTick(c); // a tick stopped at the end: its ticks not taken are counted too
+    if (this.trace.on) {
+      const energy = { ...this.hart.power.report(this.hart.cycle), source: this.hart.power.model.source };
+      this.trace.emit({ kind: 'end', ...this.at(), instret: this.hart.instret, status: result.status, hz: this.hz, tick: this.cpus[0].tickMode, preempt: this.preempt, energy });
+    }
     return result;
   }
 
@@ -291,14 +307,28 @@ export class Kernel {
   /** The work meter that kernel loops add to (mm/work.ts). */
   get work(): Work { return this.frames.work; }
 
-  /** The work meter's counts since its last reset (mm/work.ts), as virtual time charged to owner; returns the cycles. */
+  /** The work meter's counts since its last reset (mm/work.ts), as virtual time charged to owner at once (no preemption point); returns the cycles. */
   chargeWork(owner: Process | undefined = this.current): number {
-    const w = this.frames.work, c = this.costs;
-    if (w.bytes === 0 && w.pages === 0 && w.items === 0) return 0;
-    const cycles = Math.ceil(w.bytes / 1024 * c.copyPerKiB + w.pages * c.pageOp + w.items * c.item);
-    w.reset();
-    this.charge(cycles, owner);
+    const d = this.takeWork('');
+    const cycles = d.straight + d.loop;
+    if (cycles > 0) this.charge(cycles, owner);
     return cycles;
+  }
+
+  /** The work meter's counts since its last reset as a debt of cycles (straight-line, and loops with preemption points), and resets it. */
+  takeWork(where: string): KernelDebt {
+    const w = this.frames.work, c = this.costs;
+    const loop = w.bytes === 0 && w.pages === 0 && w.items === 0 ? 0 : Math.ceil(w.bytes / 1024 * c.copyPerKiB + w.pages * c.pageOp + w.items * c.item);
+    const debt = { where, straight: w.straight, loop };
+    w.reset();
+    return debt;
+  }
+
+  /** Charges a system call's metered work to p in chunks, with the preemption points --preempt gives (sched/preempt.ts); false if p was preempted. */
+  kernelWork(p: Process, debt: KernelDebt): boolean {
+    if (debt.straight + debt.loop === 0) return true;
+    this.syscallWorkCycles += debt.straight + debt.loop;
+    return kernelWork(this, this.cpus[0], p, debt);
   }
 
   /** The virtual time and hart of an event the kernel emits now. */
@@ -331,7 +361,7 @@ export class Kernel {
   /** Takes p off the CPU if it is on it, recording why (for the next switch event). */
   leaveCpu(p: Process, reason: SwitchReason): void { this.sched.leaveCpu(p, reason); }
   /** Arms p's ITIMER_REAL (setitimer/alarm). */
-  setAlarm(p: Process, at: number, interval: number): void { this.sched.timers.setAlarm(p, at, interval); }
+  setAlarm(p: Process, at: number, interval: number): void { this.sched.setAlarm(p, at, interval); }
   /** Points satp at an address space (execve's new one, on the hart the caller runs on). */
   loadSpace(as: AddressSpace): void { this.cpus[0].loadSpace(as); }
 

@@ -19,6 +19,7 @@ import { Access, pageFault } from './mm/fault.js';
 import { dispatch, BLOCK, NORETURN } from './sys/syscall.js';
 import { forceSignal, deliver, reportIgnored } from './signal/sigpolicy.js';
 import { Sig } from './signal/signal.js';
+import { kernelWork, reschedOnReturn } from './sched/preempt.js';
 
 type TrapExit = Extract<Exit, { kind: 'trap' }>;
 
@@ -55,7 +56,7 @@ function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExit): void {
   chargeUser(k, p);
   if (exit.interrupt) interrupt(k, cpu, p, exit.cause);
   else exception(k, p, exit.cause, (exit.tvalHi >>> 0) * 4294967296 + (exit.tvalLo >>> 0));
-  if (cpu.current === p && p.state === 'running') usertrapret(k, cpu, p);
+  if (cpu.current === p && p.state === 'running' && reschedOnReturn(k, cpu, p)) usertrapret(k, cpu, p);
 }
 
 /** sie enables the supervisor timer alone (Kernel.boot), so that is the only interrupt that can arrive. */
@@ -64,9 +65,9 @@ function interrupt(k: Kernel, cpu: Cpu, p: Process, irq: number): void {
   timerInterrupt(k, cpu, p);
 }
 
-/** The supervisor timer interrupt: the scheduler's tick, which may preempt p (the switch happens at the end of usertrap). */
+/** The supervisor timer interrupt: a tick (which may preempt p: the switch happens at the end of usertrap) or a timed wake-up. */
 function timerInterrupt(k: Kernel, cpu: Cpu, p: Process): void {
-  k.sched.tick(cpu, p);
+  k.sched.timerInterrupt(cpu, p);
 }
 
 /** A synchronous exception, by its scause (priv 4.1.9, Table 22). */
@@ -131,6 +132,12 @@ const status = new Int32Array(2);
  * returns with the hart free and no sret done.
  */
 export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
+  if (p.kernelDebt !== undefined) { // the rest of kernel work a preemption cut (sched/preempt.ts)
+    const debt = p.kernelDebt;
+    p.kernelDebt = undefined;
+    if (!kernelWork(k, cpu, p, debt) || cpu.current !== p) return;
+  }
+  if (cpu.tickMode === 'full') k.sched.retick(cpu); // one task left, or a second one came: NO_HZ_FULL stops or restarts the tick
   // (Not while a woken call is about to run again: Linux finishes the call first, then reports the signal.)
   if (p.ignoredForTrace.length > 0 && !p.inBlockedCall) reportIgnored(k, p);
   while ((p.sigPending & ~p.sigMask) !== 0n) if (!deliver(k, p)) return;

@@ -21,6 +21,7 @@ import { execBlock } from './exec.js';
 import { csrRead, csrWrite, csrReadPair, csrWritePair, csrOut } from './csr.js';
 import type { HartPort, RegSave } from './port.js';
 import { Tracer } from '../trace/events.js';
+import { HI6220, PowerMeter } from './power.js';
 
 export type Exit =
   /** The hart reached a native (host-implemented) region: a trap handed to the kernel. */
@@ -122,9 +123,12 @@ export class Hart implements HartPort {
   /** Where this hart's events go (traps, sret/mret, interrupts raised, wfi): the machine's stream, shared with whatever runs on it. */
   readonly trace: Tracer;
   onInsn: ((pc: number, bits: number) => void) | undefined;
+  /** The hart's energy meter and its idle states (power.ts). */
+  readonly power: PowerMeter;
 
   constructor(bus: Bus, hartId = 0, trace = new Tracer()) {
     this.trace = trace;
+    this.power = new PowerMeter(HI6220, trace, hartId);
     const st = allocState();
     this.x = st.x;
     this.xRegs = st.x.subarray(0, 64);
@@ -248,6 +252,10 @@ export class Hart implements HartPort {
   idleUntil(until: number): void {
     if (until > this.t[T.CYCLE]) this.t[T.CYCLE] = until;
     this.timersChanged();
+  }
+
+  idleIn(state: number, until: number, wakes = true): void {
+    this.idleUntil(this.power.idle(state, this.t[T.CYCLE], until, wakes));
   }
 
   sfenceVma(): void { this.flushTlbs(); }

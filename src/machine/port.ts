@@ -11,11 +11,13 @@
 //   csrRead / csrWrite       CSR access, as csrr/csrw would do it (bigint: slow, general)
 //   csrReadPair / csrWritePair  the same with int32 pairs: no bigint (the hot path)
 //   cycle, instret, mtime    the time (read); advance / idleUntil: kernel work and idle
+//   idleIn, power            an idle state chosen by the kernel, and the energy meter (power.ts)
 //   steps                    run()'s budget unit: instret plus traps taken
 //   registerNative           the trampoline page
 //   sfenceVma                the TLB flush the kernel does after changing a page table
 
 import type { Exit } from './hart.js';
+import type { PowerMeter } from './power.js';
 
 /** A user context as the trampoline saves it: the integer registers as (lo, hi) pairs, the FP registers, fcsr. */
 export interface RegSave {
@@ -57,6 +59,15 @@ export interface HartPort {
   advance(cycles: number): void;
   /** The hart is idle until cycle `until` (or the clock is pulled forward to it): timers are re-evaluated. */
   idleUntil(until: number): void;
+  /**
+   * The hart idles in idle state `state` of its power model (power.ts) until
+   * the wake-up event at cycle `until`, and runs again after the state's exit
+   * latency: the clock moves to until + exitNs, and the meter counts the energy.
+   * `wakes` false: nothing wakes it at `until` (the run stops there), so no exit latency.
+   */
+  idleIn(state: number, until: number, wakes?: boolean): void;
+  /** The hart's energy meter and idle-state table (power.ts): what a cpuidle driver reads. */
+  readonly power: PowerMeter;
   /** Marks a physical range native: fetching there ends run() with a trap Exit (the trampoline). */
   registerNative(pa: number, size: number): void;
   /** sfence.vma with no operands: every cached translation is dropped. */

@@ -113,7 +113,7 @@ export class ChromeTraceSink implements Sink {
       case 'switch': this.contextSwitch(h, e); break;
       case 'wake': this.wake(e.hart, e.cycle, e.pid, e.by, e.why); break;
       case 'idle':
-        this.open(h, e.cycle, 'idle', 'idle', { until: us(e.until) });
+        this.open(h, e.cycle, 'idle', e.state ? `idle: ${e.state}` : 'idle', { until: us(e.until), ...(e.state ? { state: e.state, predicted: us(e.predicted ?? 0) } : {}) });
         this.open(h, e.until, 'kernel', 'schedule', {});
         h.pid = 0;
         this.procs.idle(h.guest, e.cycle);
@@ -126,6 +126,15 @@ export class ChromeTraceSink implements Sink {
         if (e.phase === 'deliver') this.procs.signalDelivered(e.pid, e.name, e.action);
         break;
       case 'proc': this.proc(h, e.cycle, e.phase, e.pid, e.ppid, e.name, e.text); break;
+      case 'nohz':
+        this.instant(e.hart, e.cycle, e.phase === 'stop' ? `tick stopped (${e.why})` : `tick restarted (${e.skipped ?? 0} not taken)`, 'tick', { why: e.why, ...(e.skipped !== undefined ? { skipped: e.skipped } : {}) });
+        break;
+      case 'power':
+        this.out.push(e.cycle, { name: 'power (W)', cat: 'power', ph: 'C', pid: PID, tid: e.hart, args: { [`hart ${e.hart}`]: e.watts } });
+        break;
+      case 'preempt':
+        this.instant(e.hart, e.cycle, `kernel preemption: ${e.why}`, 'preempt', { pid: e.pid, where: e.where, remaining: e.remaining });
+        break;
       case 'irq': case 'wfi': break;
       case 'end':
         this.instant(e.hart, e.cycle, 'end', 'run', { status: e.status, instret: e.instret });

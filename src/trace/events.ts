@@ -108,7 +108,8 @@ export interface FaultEvent extends At {
   resolution: FaultResolution;
 }
 
-export type SwitchReason = 'start' | 'tick' | 'yield' | 'block' | 'exit' | 'signal' | 'stop';
+/** Why a process left its CPU: 'preempt' is kernel preemption, in the middle of long kernel work (--preempt). */
+export type SwitchReason = 'start' | 'tick' | 'preempt' | 'yield' | 'block' | 'exit' | 'signal' | 'stop';
 
 /** The CPU goes from one process to another (pid 0: nobody, the hart was idle or this is boot). */
 export interface SwitchEvent extends At {
@@ -159,15 +160,56 @@ export interface ProcEvent extends At {
 /** The periodic timer interrupt reached the scheduler. */
 export interface TickEvent extends At {
   kind: 'tick';
+  /** The process it interrupted (0: the hart was idle, or in the kernel between processes). */
   pid: number;
-  /** True when the tick made the running process give up the CPU. */
+  /** True when the tick made the running process give up the CPU (at once, or at the next preemption point). */
   preempted: boolean;
 }
 
-/** Nothing can run: the hart idles until `until`. */
+/** Nothing can run: the hart idles until `until` (the wake-up event), in an idle state of the machine's power model. */
 export interface IdleEvent extends At {
   kind: 'idle';
   until: number;
+  /** The idle state the governor chose (machine/power.ts), and the idle length it predicted, in cycles. */
+  state?: string;
+  predicted?: number;
+}
+
+/**
+ * The periodic tick stopped (tickless: the hart went idle, or has one task
+ * under --tick full) or restarted. A restart says how many ticks the grid
+ * had in between that were not taken.
+ */
+export interface NohzEvent extends At {
+  kind: 'nohz';
+  phase: 'stop' | 'restart';
+  why: 'idle' | 'single';
+  /** At restart (or at the end of the run, with the tick still stopped): ticks not taken since the stop. */
+  skipped?: number;
+}
+
+/** The power the hart draws changes (machine/power.ts): running, in transition, or resident in an idle state. */
+export interface PowerEvent extends At {
+  kind: 'power';
+  state: string;
+  watts: number;
+}
+
+/**
+ * Kernel preemption (--preempt): a process in the middle of long kernel work
+ * gives up its CPU at a chunk boundary, because need-resched was set.
+ */
+export interface PreemptEvent extends At {
+  kind: 'preempt';
+  pid: number;
+  /** Where: the system call or kernel path whose work was cut. */
+  where: string;
+  /** 'cond_resched': an explicit point in a long loop (voluntary, full); 'preempt': any chunk boundary (full); 'return': on the way back to user mode. */
+  why: 'cond_resched' | 'preempt' | 'return';
+  /** Cycles of that work still to do when the process runs again. */
+  remaining: number;
+  /** Cycles from the tick that set need-resched to this preemption: the kernel preemption latency. */
+  waited: number;
 }
 
 /** The run is over: the last event of every run. */
@@ -177,12 +219,17 @@ export interface EndEvent extends At {
   status: number;
   /** The timer's tick rate (0: no timer), for the reports. */
   hz: number;
+  /** The tick mode and kernel preemption model of the run (--tick, --preempt). */
+  tick?: string;
+  preempt?: string;
+  /** The machine's energy meter at the end (machine/power.ts), for the reports. */
+  energy?: { joules: Record<string, number>; ns: Record<string, number>; entries: Record<string, number>; early: number; wastedJoules: number; source: string };
 }
 
 export type TraceEvent =
   | TrapEvent | XretEvent | IrqEvent | WfiEvent | InsnEvent
   | SyscallEnterEvent | SyscallExitEvent | FaultEvent | SwitchEvent | WakeEvent
-  | SignalEvent | ProcEvent | TickEvent | IdleEvent | EndEvent;
+  | SignalEvent | ProcEvent | TickEvent | IdleEvent | NohzEvent | PowerEvent | PreemptEvent | EndEvent;
 
 export interface Sink {
   event(e: TraceEvent): void;

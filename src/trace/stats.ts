@@ -12,6 +12,9 @@
 import type { Sink, TraceEvent, SignalEvent, SwitchEvent, SyscallEnterEvent, SyscallExitEvent, FaultEvent } from './events.js';
 import { drawDiagram } from './diagram.js';
 import { num, percentile } from './format.js';
+import { TimeFold, type TickStats, type IdleStats, type EnergyStats, type PreemptStats } from './stats-time.js';
+
+export type { TickStats, IdleStats, EnergyStats, PreemptStats } from './stats-time.js';
 
 export interface ProcessStats {
   pid: number;
@@ -56,6 +59,14 @@ export interface Stats {
   /** Interrupts taken, by name. */
   interrupts: { name: string; count: number }[];
   ticks: { total: number; preempted: number };
+  /** The tick under --tick (stats-time.ts): taken, not taken and why, the longest stretch without one. */
+  tick: TickStats;
+  /** The hart's idle periods and the states it idled in. */
+  idle: IdleStats;
+  /** The machine's energy meter: joules, mean watts, per state. */
+  energy: EnergyStats;
+  /** Kernel preemption under --preempt. */
+  preempt: PreemptStats;
   contextSwitches: { voluntary: number; involuntary: number; other: number };
   /** Traps into S-mode plus sret/mret back out. */
   modeSwitches: number;
@@ -105,7 +116,7 @@ export class StatsSink implements Sink {
   private readonly wokenAt = new Map<number, number>();
   private readonly faulted = new Set<number>(); // pids whose fault became a signal, until they return to U-mode
   private readonly latencies: number[] = [];
-  private time = { user: 0, kernel: 0, idle: 0, kernelNoProcess: 0 };
+  private spent = { user: 0, kernel: 0, idle: 0, kernelNoProcess: 0 };
   private instructions = 0;
   private end: { cycle: number; status: number; hz: number } | undefined;
   private ticks = { total: 0, preempted: 0 };
@@ -116,6 +127,7 @@ export class StatsSink implements Sink {
   private exception = { resumed: 0, killed: 0, handled: 0 };
   private boot = 0;
   private wakeups = 0;
+  private readonly time = new TimeFold();
 
   event(e: TraceEvent): void {
     if (e.kind === 'insn' || e.kind === 'irq' || e.kind === 'wfi') return;
@@ -157,15 +169,18 @@ export class StatsSink implements Sink {
       case 'tick':
         this.ticks.total++;
         if (e.preempted) this.ticks.preempted++;
-        return;
+        return this.time.tick(e);
       case 'idle':
         h.pid = 0;
-        if (e.until > h.last) { this.time.idle += e.until - h.last; h.last = e.until; }
-        return;
+        if (e.until > h.last) { this.spent.idle += e.until - h.last; h.last = e.until; }
+        return this.time.idle(e);
+      case 'nohz': return this.time.nohz(e);
+      case 'power': return this.time.power(e);
+      case 'preempt': return this.time.preempt(e);
       case 'end':
         this.retire(h, e.instret);
         this.end = { cycle: e.cycle, status: e.status, hz: e.hz };
-        return;
+        return this.time.finish(e);
       default: { const never: never = e; return never; }
     }
   }
@@ -177,9 +192,9 @@ export class StatsSink implements Sink {
     const d = cycle - h.last;
     if (d <= 0) return h;
     h.last = cycle;
-    this.time[h.bucket] += d;
+    this.spent[h.bucket] += d;
     if (h.bucket === 'idle') return h;
-    if (h.pid === 0) { if (h.bucket === 'kernel') this.time.kernelNoProcess += d; return h; }
+    if (h.pid === 0) { if (h.bucket === 'kernel') this.spent.kernelNoProcess += d; return h; }
     const p = this.proc(h.pid);
     if (h.bucket === 'user') p.userCycles += d; else p.systemCycles += d;
     return h;
@@ -249,7 +264,7 @@ export class StatsSink implements Sink {
     if (e.reason === 'start') this.boot++;
     const from = e.from !== 0 && this.procs.has(e.from) ? this.proc(e.from) : undefined;
     if (e.reason === 'block' || e.reason === 'yield') { this.switches.voluntary++; if (from) from.voluntarySwitches++; }
-    else if (e.reason === 'tick') { this.switches.involuntary++; if (from) from.involuntarySwitches++; }
+    else if (e.reason === 'tick' || e.reason === 'preempt') { this.switches.involuntary++; if (from) from.involuntarySwitches++; }
     else this.switches.other++;
     const woken = this.wokenAt.get(e.to);
     if (woken !== undefined) { this.latencies.push(e.cycle - woken); this.wokenAt.delete(e.to); }
@@ -277,10 +292,10 @@ export class StatsSink implements Sink {
     const lat = [...this.latencies].sort((a, b) => a - b);
     return {
       cycles,
-      userCycles: this.time.user,
-      kernelCycles: this.time.kernel,
-      idleCycles: this.time.idle,
-      kernelNoProcessCycles: this.time.kernelNoProcess,
+      userCycles: this.spent.user,
+      kernelCycles: this.spent.kernel,
+      idleCycles: this.spent.idle,
+      kernelNoProcessCycles: this.spent.kernelNoProcess,
       userInstructions: this.instructions,
       hz: this.end?.hz ?? 0,
       status: this.end?.status ?? 0,
@@ -291,6 +306,7 @@ export class StatsSink implements Sink {
       pageFaults: { ...this.pageFaults },
       interrupts: [...this.byInterrupt].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || cmp(a.name, b.name)),
       ticks: { ...this.ticks },
+      ...this.time.summary(cycles),
       contextSwitches: { ...this.switches },
       modeSwitches: this.modeSwitches,
       signals: { ...this.signals, byAction: Object.fromEntries([...this.byAction].sort((a, b) => cmp(a[0], b[0]))) },
@@ -358,6 +374,7 @@ export function formatStats(s: Stats, opts: { color?: boolean } = {}): string {
       [num(s.exceptions.reduce((n, x) => n + x.count, 0)), 'exceptions', '', `page faults resolved: ${num(s.pageFaults.minor)} minor, ${num(s.pageFaults.major)} major (swap-in)`],
       [num(s.interrupts.reduce((n, x) => n + x.count, 0)), 'interrupts', '', 'taken'],
       [num(s.ticks.total), 'timer ticks', '', s.hz ? `at ${s.hz} Hz, ${num(s.ticks.preempted)} preempted` : 'the timer is off'],
+      ...timeRows(s),
       [num(s.contextSwitches.voluntary + s.contextSwitches.involuntary + s.contextSwitches.other), 'context switches', '',
         `${num(s.contextSwitches.voluntary)} voluntary, ${num(s.contextSwitches.involuntary)} involuntary, ${num(s.contextSwitches.other)} other`],
       [num(s.modeSwitches), 'mode switches', '', 'traps in + sret out'],
@@ -377,4 +394,20 @@ export function formatStats(s: Stats, opts: { color?: boolean } = {}): string {
     ...(s.kernelNoProcessCycles ? [['-', '(no process)', '0', num(s.kernelNoProcessCycles), '0', '']] : [])], 'rlrrrl');
   const text = lines.map((l) => `lde: stats: ${l}`.trimEnd()).join('\n');
   return `${text}\n\n${drawDiagram(s, opts)}`;
+}
+
+/** The rows for --tick, idle, energy and --preempt (stats-time.ts). */
+function timeRows(s: Stats): string[][] {
+  const t = s.tick, e = s.energy, ms = (c: number) => `${(c / 1e6).toFixed(3)} ms`;
+  const states = e.byState.filter((b) => b.cycles > 0).map((b) => `${b.state} ${(100 * b.residency).toFixed(1)}%`).join(', ');
+  const rows = [
+    [num(t.notTaken.idle + t.notTaken.single), 'ticks not taken', '', `--tick ${t.mode}: ${num(t.notTaken.idle)} while idle, ${num(t.notTaken.single)} with one task; ${num(t.takenIdle)} taken while idle; longest without a tick ${ms(t.longestWithoutTick)}`],
+    [num(s.idle.entries), 'idle periods', '', `${num(s.idle.exits)} wake-ups, ${s.idle.wakeupsPerSecond.toFixed(1)} per second; ${s.idle.byState.map((b) => `${num(b.entries)} in ${b.state}`).join(', ') || 'never idle'}`],
+    [e.joules.toFixed(6), 'joules', '', `mean ${e.meanWatts.toFixed(3)} W; residency: ${states}`],
+  ];
+  if (e.earlyWakeups > 0) rows.push([num(e.earlyWakeups), 'early wake-ups', '', `idle periods shorter than their state's target residency: ${(e.wastedJoules * 1e3).toFixed(3)} mJ more than the best state would have spent`]);
+  const pl = s.preempt.latency;
+  rows.push([num(s.preempt.inKernel), 'kernel preemptions', '', `--preempt ${s.preempt.mode}${Object.entries(s.preempt.byWhy).map(([w, n]) => `, ${num(n)} at ${w}`).join('')}` +
+    (s.preempt.inKernel ? `; need-resched to switch p50 ${num(pl.p50)}, p99 ${num(pl.p99)}, max ${num(pl.max)} cycles` : '')]);
+  return rows;
 }

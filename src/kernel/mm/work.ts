@@ -15,7 +15,9 @@ export class Work {
   pages = 0;
   /** Everything else a guest can make the kernel walk: mappings, names, directory entries, list nodes. */
   items = 0;
+  /** Cycles of straight-line work with no preemption point of its own (fork's fixed part): preemptible only under --preempt full. */
+  straight = 0;
 
   /** Zeroes the meter (after its counts were charged). */
-  reset(): void { this.bytes = 0; this.pages = 0; this.items = 0; }
+  reset(): void { this.bytes = 0; this.pages = 0; this.items = 0; this.straight = 0; }
 }

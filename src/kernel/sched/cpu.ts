@@ -3,7 +3,7 @@
 // the last one. The kernel holds one Cpu per hart (Kernel.cpus); there is one
 // hart today, and nothing here assumes that.
 
-import { Csr, type HartPort } from '../../machine/index.js';
+import { Csr, CYCLES_PER_TICK, type HartPort } from '../../machine/index.js';
 import type { SwitchReason } from '../../trace/events.js';
 import type { AddressSpace } from '../mm/vm.js';
 import { PAGE_SIZE } from '../mm/frames.js';
@@ -14,6 +14,23 @@ import type { Process } from './proc.js';
 /** satp's high word for Sv39: MODE = 8 in bits 63:60 (priv 4.1.11). */
 const SATP_SV39_HI = 8 << 28;
 const TWO32 = 4294967296;
+/** Timer deadlines at or past this are never programmed (the end of virtual time, timer.ts TIME_END). */
+const TIME_LIMIT = 2 ** 53;
+
+/** --tick: the periodic tick always runs (CONFIG_HZ_PERIODIC), stops while idle (NO_HZ_IDLE), or also while one task runs (NO_HZ_FULL). */
+export type TickMode = 'periodic' | 'idle' | 'full';
+export const TICK_MODES: readonly TickMode[] = ['periodic', 'idle', 'full'];
+/** Why the tick is stopped: the hart is idle, or it has a single runnable task (--tick full). */
+export type TickStop = 'idle' | 'single';
+
+/**
+ * Under --tick full with one task, the tick is not stopped for good: a
+ * residual housekeeping tick still comes once a second, as Linux keeps one
+ * (Documentation/timers/no_hz.rst: "the tick ... once per second").
+ */
+export const HOUSEKEEPING_NS = 1_000_000_000;
+/** The timer compare value that never fires: stimecmp all ones. */
+const NEVER = -1;
 
 export class Cpu {
   /** The process whose context is on the hart; undefined once it left and before the next contextSwitch. */
@@ -30,23 +47,88 @@ export class Cpu {
   /** Timer interrupts taken, and cycles spent idle, on this hart. */
   ticks = 0;
   idleCycles = 0;
+  /** Timer interrupts the hart delivered as traps (ticks and timed wake-ups; not those met during kernel work or idle). */
+  timerTraps = 0;
+  /** A tick found another process waiting while the kernel worked: switch at the next preemption point (--preempt). */
+  needResched = false;
+  /** When need-resched was set (cycle): kernel preemption latency is measured from here to the switch. */
+  needReschedAt = 0;
+  /** Why the periodic tick is stopped now, or undefined while it runs. */
+  tickStopped: TickStop | undefined;
+  /** The grid index (time / tick period) of the last tick taken or accounted for as not taken. */
+  lastGrid = 0;
+  /** Ticks not taken since the tick stopped (given to the restart event). */
+  skipped = 0;
+  /** The cycle the timer is programmed for (Infinity: not programmed). */
+  programmedAt = Infinity;
   /** The address space whose root is in satp. */
   private loaded: AddressSpace | undefined;
+  /** Cycles between ticks; 0 = no timer. */
+  readonly tickCycles: number;
 
-  /** tickInterval: mtime units between timer interrupts; 0 = no timer. */
-  constructor(readonly hart: HartPort, readonly tickInterval: number) {}
+  /** tickInterval: mtime units between timer interrupts (0 = no timer); tickMode: --tick. */
+  constructor(readonly hart: HartPort, readonly tickInterval: number, readonly tickMode: TickMode = 'idle') {
+    this.tickCycles = tickInterval * CYCLES_PER_TICK;
+  }
+
+  /** The grid index of the last tick time at or before `cycle`. */
+  gridAt(cycle: number): number { return Math.floor(cycle / this.tickCycles); }
+
+  /** The first tick time on the grid after `cycle`: ticks fall every tickCycles from time 0, as Linux's tick_periodic re-arms at the last period plus one. */
+  nextTickAfter(cycle: number): number { return (this.gridAt(cycle) + 1) * this.tickCycles; }
+
+  /** Whether the timer interrupt now due is a tick: the tick runs and a grid point has passed, or it is the housekeeping tick of a stopped one. */
+  tickDue(now: number): boolean {
+    if (this.tickCycles === 0) return false;
+    if (this.tickStopped === undefined) return this.gridAt(now) > this.lastGrid;
+    return this.tickStopped === 'single' && now >= this.housekeepingAt();
+  }
+
+  /** The housekeeping tick while the tick is stopped for a single task: a second after the last tick, on the grid. */
+  private housekeepingAt(): number { return this.nextTickAfter(this.lastGrid * this.tickCycles + HOUSEKEEPING_NS - 1); }
 
   /**
-   * Sets stimecmp to the next tick (Sstc): the next supervisor timer
-   * interrupt. Ticks fall on a fixed grid of tickInterval from time 0, as
-   * Linux's periodic tick re-arms at the last period plus one
-   * (tick_periodic), so the time the kernel spends handling a tick does not
-   * push the next one back. No timer when hz is 0.
+   * Programs the hart's timer (stimecmp, Sstc) for the first event this hart
+   * must wake for: the next tick while the tick runs (the housekeeping tick
+   * while it is stopped for one task; nothing while stopped for idle), or
+   * `event`, the next timed wake-up or alarm, if that comes first (a
+   * high-resolution timer, as Linux's hrtimers are). Nothing under --no-timer.
    */
-  armTimer(): void {
-    if (this.tickInterval === 0) return;
-    const at = (Math.floor(this.hart.mtime() / this.tickInterval) + 1) * this.tickInterval; // below 2^53: a pair without bigint (this runs on every tick)
-    this.hart.csrWritePair(Csr.STIMECMP, at >>> 0, Math.floor(at / TWO32));
+  program(event: number): void {
+    if (this.tickCycles === 0) return;
+    const now = this.hart.cycle;
+    let at = event;
+    if (this.tickStopped === undefined) at = Math.min(at, this.nextTickAfter(now));
+    else if (this.tickStopped === 'single') at = Math.min(at, this.housekeepingAt());
+    this.programmedAt = at;
+    if (!(at < TIME_LIMIT)) { this.hart.csrWritePair(Csr.STIMECMP, NEVER, NEVER); return; }
+    const mtime = Math.ceil(at / CYCLES_PER_TICK); // below 2^53: a pair without bigint (this runs on every tick)
+    this.hart.csrWritePair(Csr.STIMECMP, mtime >>> 0, Math.floor(mtime / TWO32));
+  }
+
+  /** A tick is taken at `now`: the grid points passed since the last one that were not ticks were skipped (the tick was stopped, or ran late). */
+  tookTick(now: number): void {
+    const g = this.gridAt(now);
+    if (this.tickStopped !== undefined) this.skipped += Math.max(0, g - this.lastGrid - 1);
+    this.lastGrid = g;
+  }
+
+  /** Stops the periodic tick (NO_HZ): the grid points from here on are not taken until restartTick. */
+  stopTick(why: TickStop): boolean {
+    if (this.tickCycles === 0 || this.tickStopped !== undefined) return false;
+    this.tickStopped = why;
+    this.lastGrid = Math.max(this.lastGrid, this.gridAt(this.hart.cycle));
+    this.skipped = 0;
+    return true;
+  }
+
+  /** Restarts the periodic tick; returns the ticks not taken while it was stopped, or -1 if it was not stopped. */
+  restartTick(): number {
+    if (this.tickStopped === undefined) return -1;
+    const g = this.gridAt(this.hart.cycle), skipped = this.skipped + Math.max(0, g - this.lastGrid);
+    this.tickStopped = undefined;
+    this.lastGrid = g;
+    return skipped;
   }
 
   /** Takes p off the hart for `reason` if it is on it; the scheduler's next contextSwitch names that reason. */

@@ -3,6 +3,7 @@
 import type { AddressSpace } from '../mm/vm.js';
 import type { File } from '../fs/file.js';
 import { WaitQueue } from './wait.js';
+import type { KernelDebt } from './preempt.js';
 import { KMEM } from '../mm/kmem.js';
 
 const EMFILE = 24, ENFILE = 23;
@@ -88,6 +89,8 @@ export class Process {
   altStack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
   /** True while the current system call is asleep (it will run again, or return EINTR for a signal). */
   inBlockedCall = false;
+  /** Kernel work cut by a preemption (preempt.ts), paid before the next return to user mode. */
+  kernelDebt: KernelDebt | undefined;
   /** ITIMER_REAL: the next expiry (virtual cycle; Infinity when disarmed) and the reload interval. */
   alarmAt = Infinity;
   alarmInterval = 0;

@@ -24,6 +24,7 @@ import { Timers, TIME_END } from './timer.js';
 import { KernelBug } from './runstate.js';
 import { Sig } from '../signal/signal.js';
 import { basename } from './proc.js';
+import { selectIdleState } from './idle.js';
 
 const SIGXCPU = 24, RLIMIT_CPU = 0;
 
@@ -61,6 +62,13 @@ export class Scheduler {
     p.moveTo('sleeping');
     this.timers.sleepUntil(p, until);
     this.block(p);
+    for (const cpu of this.k.cpus) if (until < cpu.programmedAt) this.program(cpu);
+  }
+
+  /** Arms p's ITIMER_REAL (timer.ts setAlarm) and programs the timer if it fires before what is programmed. */
+  setAlarm(p: Process, at: number, interval: number): void {
+    this.timers.setAlarm(p, at, interval);
+    for (const cpu of this.k.cpus) if (at < cpu.programmedAt) this.program(cpu);
   }
 
   /** Undoes the sleep of the system call p is in (it changed its mind: a partial transfer already happened). p takes its hart back. */
@@ -112,19 +120,35 @@ export class Scheduler {
     this.timers.forget(p);
   }
 
-  // ---- the tick ---------------------------------------------------------------
+  // ---- the timer interrupt and the tick -----------------------------------------
 
   /**
-   * The timer interrupt's work on `cpu`, which it took from p (trap.ts
-   * timerInterrupt): count it, re-arm the timer, fire due timers, enforce
-   * RLIMIT_CPU, and preempt p if another process is waiting. The switch
-   * itself is schedule()'s, at the end of the trap.
+   * The supervisor timer interrupt on `cpu` (trap.ts timerInterrupt, or
+   * Kernel.kernelWork when it fires while the kernel works for p). It is a
+   * tick when a grid point has passed while the tick runs (or the
+   * housekeeping tick of --tick full); otherwise it is only a timer event
+   * (a sleeper's deadline, an alarm). Either way due timers fire, the tick
+   * is stopped or restarted as --tick says, and the timer is programmed for
+   * the next event. `inKernel`: the interrupt came during kernel work, so
+   * a preemption waits for the next preemption point (cpu.needResched).
    */
-  tick(cpu: Cpu, p: Process): void {
-    cpu.ticks++;
+  timerInterrupt(cpu: Cpu, p: Process, inKernel = false): void {
+    if (!inKernel) cpu.timerTraps++;
     this.k.charge(this.k.costs.interrupt);
-    cpu.armTimer();
+    if (cpu.tickDue(cpu.hart.cycle)) this.tick(cpu, p, inKernel);
+    if (p.state === 'zombie') return this.program(cpu);
     this.timers.expire();
+    this.retick(cpu);
+  }
+
+  /**
+   * The tick's work on `cpu`, which it took from p: count it, enforce
+   * RLIMIT_CPU, and preempt p if another process is waiting (at once from
+   * user mode; from kernel work, at the next preemption point).
+   */
+  private tick(cpu: Cpu, p: Process, inKernel: boolean): void {
+    cpu.ticks++;
+    cpu.tookTick(cpu.hart.cycle);
     const limit = this.cpuLimit(p);
     if (limit === 'kill') {
       if (this.k.trace.on) this.k.trace.emit({ kind: 'tick', ...this.k.at(), pid: p.pid, preempted: false });
@@ -132,14 +156,47 @@ export class Scheduler {
     }
     if (limit === 'warn') this.k.signal(p, SIGXCPU);
     const preempted = cpu.runq.length > 0 && cpu.current === p;
-    if (preempted) this.preempt(cpu, p);
+    if (preempted && inKernel && !cpu.needResched) { cpu.needResched = true; cpu.needReschedAt = cpu.hart.cycle; }
+    else if (preempted) this.preempt(cpu, p);
     if (this.k.trace.on) this.k.trace.emit({ kind: 'tick', ...this.k.at(), pid: p.pid, preempted });
   }
 
+  /**
+   * Stops or restarts the tick for what the hart now holds (--tick full: one
+   * runnable task stops it, a second restarts it), then programs the timer.
+   * Called after every timer interrupt and on every return to user mode.
+   */
+  retick(cpu: Cpu): void {
+    if (cpu.tickMode === 'full') {
+      const tasks = (cpu.current !== undefined ? 1 : 0) + cpu.runq.length;
+      if (tasks === 1 && cpu.tickStopped === undefined) this.stopTick(cpu, 'single');
+      else if (tasks > 1 && cpu.tickStopped === 'single') this.restartTick(cpu);
+    }
+    this.program(cpu);
+  }
+
+  /** Programs cpu's timer for its next tick or the next timed wake-up, whichever comes first. */
+  program(cpu: Cpu): void { cpu.program(this.timers.next()?.at ?? Infinity); }
+
+  private stopTick(cpu: Cpu, why: 'idle' | 'single'): void {
+    if (cpu.tickStopped !== undefined && cpu.tickStopped !== why) this.restartTick(cpu); // one task, now none: the reason changes
+    if (cpu.stopTick(why) && this.k.trace.on) this.k.trace.emit({ kind: 'nohz', ...this.k.at(), phase: 'stop', why });
+  }
+
+  /** Restarts the tick (or, at the end of the run, counts the ticks it did not take while stopped). */
+  restartTick(cpu: Cpu): void {
+    const why = cpu.tickStopped, skipped = cpu.restartTick();
+    if (why !== undefined && this.k.trace.on) this.k.trace.emit({ kind: 'nohz', ...this.k.at(), phase: 'restart', why, skipped });
+  }
+
   /** The tick takes the hart from p: an involuntary switch; p waits at the back of the queue. */
-  private preempt(cpu: Cpu, p: Process): void {
+  private preempt(cpu: Cpu, p: Process): void { this.preemptNow(cpu, p, 'tick'); }
+
+  /** An involuntary switch: p (running on cpu) waits at the back of the queue; 'preempt' when it left in the middle of kernel work (preempt.ts). */
+  preemptNow(cpu: Cpu, p: Process, reason: 'tick' | 'preempt'): void {
     p.nivcsw++;
-    this.giveWay(cpu, p, 'tick');
+    cpu.needResched = false;
+    this.giveWay(cpu, p, reason);
   }
 
   /** RLIMIT_CPU (setrlimit(2)): SIGXCPU at the soft limit and each second past it, SIGKILL at the hard one. */
@@ -163,6 +220,8 @@ export class Scheduler {
     for (;;) {
       const next = cpu.runq.shift();
       if (next !== undefined) {
+        if (cpu.tickStopped === 'idle') this.restartTick(cpu); // the hart leaves idle: the tick runs again
+        this.program(cpu); // the next tick or timed wake-up, now that the due ones have fired
         this.contextSwitch(cpu, cpu.last, next, cpu.leftBecause);
         if (cpu.current !== undefined) return true;
       } else if (!this.idle(cpu)) return false;
@@ -185,6 +244,7 @@ export class Scheduler {
     cpu.mustBeFree(to);
     if (to !== from) this.k.charge(this.k.costs.contextSwitch, cpu.idled || from?.state === 'zombie' ? undefined : from);
     cpu.idled = false;
+    cpu.needResched = false;
     if (this.k.trace.on) this.k.trace.emit({ kind: 'switch', ...this.k.at(), from: from?.pid ?? 0, to: to.pid, reason, toName: basename(to.exe) });
     cpu.since = cpu.hart.cycle;
     cpu.last = to;
@@ -195,21 +255,40 @@ export class Scheduler {
   }
 
   /**
-   * Nothing can run: skip virtual time to the earliest timed wake-up (the
-   * idle hart would sleep in wfi until its timer fires), or to --max-time
-   * when that comes first. False when no timer fires before the end of
-   * virtual time (timer.ts TIME_END): nothing will ever wake anyone.
+   * Nothing can run: the hart idles until the next timer event (the idle
+   * task). With --tick periodic that is at most the next tick, which the idle
+   * hart takes and then idles again; otherwise the tick stops (NO_HZ) and only
+   * the earliest timed wake-up, or --max-time, ends the idle period. The
+   * governor (idle.ts) picks the idle state from the predicted length; the
+   * hart wakes at the event and runs again after the state's exit latency.
+   * False when no timer fires before the end of virtual time (timer.ts
+   * TIME_END): nothing will ever wake anyone.
    */
   private idle(cpu: Cpu): boolean {
     const next = this.timers.next();
     if (next === undefined || next.at >= TIME_END) return false;
-    const h = cpu.hart, until = Math.min(next.at, this.k.stopAt);
-    if (this.k.trace.on) this.k.trace.emit({ kind: 'idle', ...this.k.at(), until: Math.max(until, h.cycle) });
-    if (this.k.realtime) { this.k.syncClock(); this.k.host.sleepNs(until - h.cycle); this.k.syncClock(); }
-    if (until > h.cycle) { cpu.idleCycles += until - h.cycle; h.idleUntil(until); }
+    const h = cpu.hart, now = h.cycle, ticking = cpu.tickMode === 'periodic' && cpu.tickCycles > 0;
+    if (!ticking) this.stopTick(cpu, 'idle');
+    const tickAt = ticking ? cpu.nextTickAfter(now) : Infinity;
+    const until = Math.max(now, Math.min(next.at, this.k.stopAt, tickAt));
+    const state = selectIdleState(h.power.model, until - now, this.k.idleGovernor);
+    const wakes = until < this.k.stopAt; // at --max-time the run stops in idle: nothing wakes the hart
+    const end = until + (wakes ? h.power.model.states[state].exitNs : 0);
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'idle', ...this.k.at(), until: end, state: h.power.model.states[state].name, predicted: until - now });
+    if (this.k.realtime) { this.k.syncClock(); this.k.host.sleepNs(end - h.cycle); this.k.syncClock(); }
+    h.idleIn(state, until, wakes);
+    cpu.idleCycles += h.cycle - now;
     cpu.idled = true;
-    cpu.armTimer();
+    if (until === tickAt && !this.k.stopping()) this.idleTick(cpu);
     return true;
+  }
+
+  /** --tick periodic: the idle hart takes its tick (no process to charge or preempt), then idles again unless a timer made someone runnable. */
+  private idleTick(cpu: Cpu): void {
+    this.k.charge(this.k.costs.interrupt, undefined);
+    cpu.ticks++;
+    cpu.tookTick(cpu.hart.cycle);
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'tick', ...this.k.at(), pid: 0, preempted: false });
   }
 
   // ---- helpers -------------------------------------------------------------------
@@ -223,7 +302,7 @@ export class Scheduler {
   }
 
   /** p (running on cpu) goes back to the run queue and off the hart. */
-  private giveWay(cpu: Cpu, p: Process, reason: 'tick' | 'yield'): void {
+  private giveWay(cpu: Cpu, p: Process, reason: 'tick' | 'preempt' | 'yield'): void {
     p.moveTo('runnable');
     cpu.runq.push(p);
     cpu.leave(p, reason);

@@ -34,7 +34,7 @@ function run(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args:
   }
   k.work.reset(); // only this call's own work is charged to it
   const r = call.handler(k, p, args);
-  k.syscallWorkCycles += k.chargeWork(p); // what the call did, in proportion (mm/work.ts)
+  k.kernelWork(p, k.takeWork(call.name)); // what the call did, in proportion (mm/work.ts), in preemptible chunks (sched/preempt.ts)
   if (r !== BLOCK) k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
   return r;
 }
