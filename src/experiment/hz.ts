@@ -22,7 +22,7 @@ const SETTINGS: Setting[] = [
 const WORKLOADS = [
   { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] },
   { name: 'interactive', title: 'an interactive process among two CPU hogs', program: 'hogs', args: ['2', '3000000', '10'] },
-  { name: 'hog', title: 'one CPU hog', program: 'spin', args: ['3000000'] },
+  { name: 'hog', title: 'one CPU hog', program: 'spin', args: ['10000000'] },
 ];
 
 const COLUMNS = [

@@ -10,7 +10,7 @@ import { percentile } from '../trace/format.js';
 export function latencies(events: readonly TraceEvent[], pids?: ReadonlySet<number>): number[] {
   const woken = new Map<number, number>(), out: number[] = [];
   for (const e of events) {
-    if (e.kind === 'wake' && (pids === undefined || pids.has(e.pid))) woken.set(e.pid, e.cycle);
+    if (e.kind === 'wake' && (pids === undefined || pids.has(e.pid))) woken.set(e.pid, e.due ?? e.cycle);
     else if (e.kind === 'switch' && woken.has(e.to)) { out.push(e.cycle - woken.get(e.to)!); woken.delete(e.to); }
   }
   return out.sort((a, b) => a - b);

@@ -11,7 +11,7 @@ import { TICK_MODES } from '../kernel/sched/cpu.js';
 const HZ = 250;
 const WORKLOADS = [
   { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] },
-  { name: 'cpu-bound', title: 'a single CPU-bound task', program: 'spin', args: ['3000000'] },
+  { name: 'cpu-bound', title: 'a single CPU-bound task', program: 'spin', args: ['10000000'] },
 ];
 const COLUMNS = [
   { key: 'mode', title: '--tick' },

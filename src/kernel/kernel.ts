@@ -357,7 +357,7 @@ export class Kernel {
   /** Makes every sleeper on q runnable; their system calls run again. */
   wake(q: WaitQueue, by = this.current?.pid ?? 0): void { this.sched.wake(q, by); }
   /** A sleeper becomes runnable: woken by a process's action ('event'), a timer or a signal; `by` is that process (0: the kernel). */
-  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal' = 'event', by = this.current?.pid ?? 0): void { this.sched.makeRunnable(p, why, by); }
+  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal' = 'event', by = this.current?.pid ?? 0, due?: number): void { this.sched.makeRunnable(p, why, by, due); }
   /** Takes p off the CPU if it is on it, recording why (for the next switch event). */
   leaveCpu(p: Process, reason: SwitchReason): void { this.sched.leaveCpu(p, reason); }
   /** Arms p's ITIMER_REAL (setitimer/alarm). */

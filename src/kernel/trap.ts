@@ -4,7 +4,7 @@
 // the timer interrupt — or the end of a run budget. One trap, top to bottom:
 //
 //   usertrap(exit) → trap: save the user context, charge user time, then
-//     interrupt → timerInterrupt → Scheduler.tick (may preempt p)
+//     interrupt → timerInterrupt → Scheduler.timerInterrupt (a tick may preempt p)
 //     exception → syscall (dispatch) | pageFaultTrap (mm/fault.ts) | a fatal or caught signal
 //   → usertrapret(p) if p still holds the hart (pending signals, sret)
 //   → else Scheduler.schedule → contextSwitch → usertrapret(next)

@@ -151,7 +151,7 @@ export class StatsSink implements Sink {
       case 'switch': return this.contextSwitch(h, e);
       case 'wake':
         this.wakeups++;
-        this.wokenAt.set(e.pid, e.cycle);
+        this.wokenAt.set(e.pid, e.due ?? e.cycle);
         return;
       case 'signal': return this.signal(e);
       case 'proc': {

@@ -8,7 +8,7 @@
 // queue through contextSwitch(), or idles it until a timer fires.
 //
 // One timer tick, top to bottom:
-//   trap.ts usertrap → timerInterrupt → Scheduler.tick (count, re-arm,
+//   trap.ts usertrap → timerInterrupt → Scheduler.timerInterrupt → tick (count, re-arm,
 //   timers, RLIMIT_CPU) → preempt when another process waits (running →
 //   runnable, to the back of the queue) → back in usertrap: schedule →
 //   contextSwitch(cpu, p, next, 'tick') → usertrapret(next). With nobody
@@ -88,11 +88,11 @@ export class Scheduler {
   }
 
   /** A sleeper becomes runnable: woken by a process's action ('event'), a timer or a signal; `by` is that process (0: the kernel). Others are left as they are. */
-  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal', by: number): void {
+  makeRunnable(p: Process, why: 'event' | 'timer' | 'signal', by: number, due?: number): void {
     p.waitingOn?.remove(p);
     p.waitingOn = undefined;
     if (p.state !== 'sleeping') return;
-    if (this.k.trace.on) this.k.trace.emit({ kind: 'wake', ...this.k.at(), pid: p.pid, by: why === 'timer' ? 0 : by, why });
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'wake', ...this.k.at(), pid: p.pid, by: why === 'timer' ? 0 : by, why, ...(due !== undefined && due < this.k.hart.cycle ? { due } : {}) });
     p.moveTo('runnable');
     p.wakeAt = Infinity;
     this.timers.cancel(p);
@@ -134,8 +134,9 @@ export class Scheduler {
    */
   timerInterrupt(cpu: Cpu, p: Process, inKernel = false): void {
     if (!inKernel) cpu.timerTraps++;
+    const due = cpu.programmedAt;
     this.k.charge(this.k.costs.interrupt);
-    if (cpu.tickDue(cpu.hart.cycle)) this.tick(cpu, p, inKernel);
+    if (cpu.tickDue(cpu.hart.cycle)) this.tick(cpu, p, inKernel, due);
     if (p.state === 'zombie') return this.program(cpu);
     this.timers.expire();
     this.retick(cpu);
@@ -146,7 +147,7 @@ export class Scheduler {
    * RLIMIT_CPU, and preempt p if another process is waiting (at once from
    * user mode; from kernel work, at the next preemption point).
    */
-  private tick(cpu: Cpu, p: Process, inKernel: boolean): void {
+  private tick(cpu: Cpu, p: Process, inKernel: boolean, due: number): void {
     cpu.ticks++;
     cpu.tookTick(cpu.hart.cycle);
     const limit = this.cpuLimit(p);
@@ -156,7 +157,8 @@ export class Scheduler {
     }
     if (limit === 'warn') this.k.signal(p, SIGXCPU);
     const preempted = cpu.runq.length > 0 && cpu.current === p;
-    if (preempted && inKernel && !cpu.needResched) { cpu.needResched = true; cpu.needReschedAt = cpu.hart.cycle; }
+    // From kernel work the interrupt is met at a chunk's end; it was due when the timer passed (programmedAt).
+    if (preempted && inKernel && !cpu.needResched) { cpu.needResched = true; cpu.needReschedAt = Math.min(cpu.hart.cycle, due); }
     else if (preempted) this.preempt(cpu, p);
     if (this.k.trace.on) this.k.trace.emit({ kind: 'tick', ...this.k.at(), pid: p.pid, preempted });
   }

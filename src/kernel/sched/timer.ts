@@ -67,7 +67,7 @@ export class Timers {
     }
     this.alarms = this.alarms.filter((q) => q.alarmAt !== Infinity && q.state !== 'zombie');
     if (this.sleepers.length === 0) return;
-    for (const p of this.sleepers.filter((q) => q.wakeAt <= now)) this.k.makeRunnable(p, 'timer');
+    for (const p of this.sleepers.filter((q) => q.wakeAt <= now)) this.k.makeRunnable(p, 'timer', 0, p.wakeAt);
   }
 
   /** The earliest timed event, or undefined when none is pending (an idle hart would sleep forever). */
