@@ -34,6 +34,11 @@ export const RUN: CommandSpec = {
       details: 'They come back on a major fault. Without swap, running out of memory kills the largest process (`lde: out of memory: killed pid 4 (hog), which held 63.8 MiB`).',
     },
     {
+      name: '--swap-policy', value: { kind: 'enum', meta: 'POLICY', values: ['clock', 'fifo', 'random'], noun: 'swap policy', default: 'clock' },
+      help: 'which page goes to swap when RAM is full: clock (second chance over the A bits), fifo (longest in RAM), random (seeded by --seed)',
+      details: 'Only meaningful with --swap. See [docs/swap.md](docs/swap.md), and `lde experiment swap` for the three against Bélády\'s optimum.',
+    },
+    {
       name: '--seed', value: { kind: 'integer', meta: 'N', min: 0, max: 2 ** 32 - 1, default: 1 },
       help: 'seeds what is random to the guest and nothing else: AT_RANDOM, getrandom, /dev/urandom',
       details: 'Two seeds give the same run apart from those bytes.',

@@ -20,6 +20,7 @@ import { RUN } from './commands.js';
 import { parseOptions, splitBind, type Options } from './options.js';
 import { MountError, vfsOf, wholeHost, type Bind } from '../kernel/fs/mounts.js';
 import { UsageError } from './args.js';
+import type { SwapPolicy } from '../kernel/mm/replace.js';
 
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 /** A host path, or the name of a bundled program (user/bin/NAME). */
@@ -43,9 +44,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   const view = guestView(opts, path);
   const host = { ...nodeHost(), cwd: view.cwd };
   const swapBytes = opts.number('--swap');
+  const swapPolicy = opts.string('--swap-policy') as SwapPolicy | undefined;
   const realtime = opts.has('--realtime');
   const kernel = new Kernel({
-    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, realtime,
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   try { vfsOf(kernel); } catch (e) {
