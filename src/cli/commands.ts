@@ -30,7 +30,7 @@ export const RUN: CommandSpec = {
     { name: '--mem', value: { kind: 'size', meta: 'SIZE', min: 1 << 20, max: MAX_MEM, multiple: 4096, default: 256 << 20 }, help: 'guest RAM' },
     {
       name: '--swap', value: { kind: 'size', meta: 'SIZE', min: 0, max: 64 * 2 ** 30, default: 0 },
-      help: 'a swap area, where least-recently-used pages go when RAM runs out',
+      help: 'a swap area, where pages go when RAM runs out (which ones: --swap-policy)',
       details: 'They come back on a major fault. Without swap, running out of memory kills the largest process (`lde: out of memory: killed pid 4 (hog), which held 63.8 MiB`).',
     },
     {

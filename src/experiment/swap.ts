@@ -101,7 +101,7 @@ function patternTable(pattern: (typeof PATTERNS)[number], runs: PolicyRun[]): { 
   return {
     rows,
     table: {
-      title: `${pattern.name}: ${pattern.what}; ${frames} frames for user pages, ${refs.length.toLocaleString('en-US')} references to ${compulsory} pages`,
+      title: `${pattern.name}: ${pattern.what}; ${frames} frames for user pages, ${refs.length.toLocaleString('en-US')} references to ${compulsory.toLocaleString('en-US')} pages`,
       columns: [
         { key: 'policy', title: 'policy' },
         { key: 'pageIns', title: 'page-ins (major faults)' },
