@@ -117,15 +117,15 @@ function patternTable(pattern: (typeof PATTERNS)[number], runs: PolicyRun[]): { 
 /** a / b; '' when b is 0 and a is not (OPT needed no page-in at all). */
 function ratio(a: number, b: number): Cell { return b === 0 ? (a === 0 ? 1 : '') : a / b; }
 
-/** Per pattern: the kernel policy closest to OPT, and the farthest. */
-function conclude(byPattern: { name: string; rows: Row[] }[]): string {
+/** The PTE row in words, then per pattern the kernel policy closest to OPT and the farthest. */
+function conclude(pte: Row, byPattern: { name: string; rows: Row[] }[]): string {
   const parts = byPattern.map(({ name, rows }) => {
     const kernel = rows.filter((r) => (SWAP_POLICIES as readonly Cell[]).includes(r.policy)).sort((a, b) => (a.pageIns as number) - (b.pageIns as number));
     const opt = rows[rows.length - 1].pageIns as number;
     const best = kernel[0], worst = kernel[kernel.length - 1];
     return `${name}: ${best.policy} comes closest to OPT (${num(best.pageIns as number)} page-ins against ${num(opt)}, ${times(best.vsOpt)}), ${worst.policy} is farthest (${num(worst.pageIns as number)}, ${times(worst.vsOpt)})`;
   });
-  return `The slot is in the PTE itself: with V = 0 the hardware ignores the other bits, so the kernel keeps the slot there and the fault reads it back. ${parts.join('; ')}.`;
+  return `The swapped-out PTE ${pte.pte} has V = ${pte.v} and slot ${pte.slot} in its PPN field; the ${pte.fault} at ${pte.addr} found it there and the page came back (${pte.resolution}). ${parts.join('; ')}.`;
 }
 
 type Cell = Row[string];
@@ -169,6 +169,6 @@ export const swap: Experiment = {
       tables.push(table);
       byPattern.push({ name: pattern.name, rows });
     }
-    return { name: 'swap', question: QUESTION, tables: [pte!, ...tables], conclusion: conclude(byPattern), plot: plot(byPattern), commands };
+    return { name: 'swap', question: QUESTION, tables: [pte!, ...tables], conclusion: conclude(pte!.rows[0], byPattern), plot: plot(byPattern), commands };
   },
 };
