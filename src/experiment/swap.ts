@@ -1,6 +1,6 @@
 // `lde experiment swap`: "How does the kernel know which page to swap in on
 // a page fault?" The PTE of a swapped-out page keeps the slot (V = 0, so the
-// hardware ignores the rest, priv 4.4.1); the fault on it reads the slot
+// hardware ignores the rest, priv 4.3.1 and 4.4.1); the fault on it reads the slot
 // back. Then which page to swap *out*: clock, FIFO and random as the kernel
 // runs them (--swap-policy), against Bélády's optimum computed offline from
 // the reference string the hart recorded (machine/pagerefs.ts, belady.ts).
@@ -15,7 +15,7 @@ import type { Experiment, ExperimentContext, ExperimentResult, Row, Table } from
 const MEM = 2 << 20, SWAP = 16 << 20, SEED = 1;
 const PAGE = 4096;
 
-/** The three access patterns of user/src/pagewalk.c, sized against 2 MiB of RAM (about 490 frames for user pages). */
+/** The three access patterns of user/src/pagewalk.c, sized against 2 MiB of RAM (about 500 frames for user pages). */
 const PATTERNS = [
   { name: 'loop', args: ['loop', '640', '8'], what: '8 passes over 640 pages' },
   { name: 'hotcold', args: ['hotcold', '2048', '8'], what: '16,384 touches, 7 in 8 to 256 hot pages, the rest to 1,792 cold ones' },
