@@ -124,6 +124,6 @@ test('lde run --swap-policy fifo reports the same swap traffic as the kernel run
   const r = lde(['run', '--mem', '2M', '--swap', '16M', '--swap-policy', 'fifo', '--stats', 'pagewalk', 'loop', '640', '2']);
   assert.equal(r.status, 0, r.stderr);
   const w = walk('fifo', ['loop', '640', '2']);
-  assert.match(r.stderr, new RegExp(`swap: ${w.outs.length.toLocaleString('en-US')} pages out, ${w.r.stats.pageFaults.major.toLocaleString('en-US')} in`));
+  assert.match(r.stderr, new RegExp(`swap: ${w.outs.length.toLocaleString('en-US')} pages out, ${w.r.stats.pageFaults.major.toLocaleString('en-US')} in, .*, policy fifo\n`));
   assert.match(lde(['run', '--swap-policy', 'lru', 'hello']).stderr, /swap policy/);
 });

@@ -101,7 +101,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
   if (stats && opts.has('--stats')) {
     // Swap traffic is the kernel's own counter (no event): one more line for the text form.
-    const swap = kernel.swap ? `lde: stats: swap: ${kernel.swap.swapOuts.toLocaleString('en-US')} pages out, ${kernel.swap.swapIns.toLocaleString('en-US')} in, ${kernel.swap.used.toLocaleString('en-US')} of ${kernel.swap.size.toLocaleString('en-US')} slots in use\n` : '';
+    const swap = kernel.swap ? `lde: stats: swap: ${kernel.swap.swapOuts.toLocaleString('en-US')} pages out, ${kernel.swap.swapIns.toLocaleString('en-US')} in, ${kernel.swap.used.toLocaleString('en-US')} of ${kernel.swap.size.toLocaleString('en-US')} slots in use, policy ${kernel.swap.policy}\n` : '';
     process.stderr.write(statsMode === 'json' ? statsJson(stats.summary()) : swap + formatStats(stats.summary(), { color }));
   }
   if (stats && opts.has('--diagram') && !(opts.has('--stats') && statsMode === 'text')) process.stderr.write(drawDiagram(stats.summary(), { color }));
