@@ -48,8 +48,13 @@ export const RUN: CommandSpec = {
     { name: '--mem', value: { kind: 'size', meta: 'SIZE', min: 1 << 20, max: MAX_MEM, multiple: 4096, default: 256 << 20 }, help: 'guest RAM' },
     {
       name: '--swap', value: { kind: 'size', meta: 'SIZE', min: 0, max: 64 * 2 ** 30, default: 0 },
-      help: 'a swap area, where least-recently-used pages go when RAM runs out',
+      help: 'a swap area, where pages go when RAM runs out (which ones: --swap-policy)',
       details: 'They come back on a major fault. Without swap, running out of memory kills the largest process (`lde: out of memory: killed pid 4 (hog), which held 63.8 MiB`).',
+    },
+    {
+      name: '--swap-policy', value: { kind: 'enum', meta: 'POLICY', values: ['clock', 'fifo', 'random'], noun: 'swap policy', default: 'clock' },
+      help: 'which page goes to swap when RAM is full: clock (second chance over the A bits), fifo (longest in RAM), random (seeded by --seed)',
+      details: 'Only meaningful with --swap. See [docs/swap.md](docs/swap.md), and `lde experiment swap` for the three against Bélády\'s optimum.',
     },
     {
       name: '--seed', value: { kind: 'integer', meta: 'N', min: 0, max: 2 ** 32 - 1, default: 1 },

@@ -23,6 +23,7 @@ import { UsageError } from './args.js';
 import type { TickMode } from '../kernel/sched/cpu.js';
 import type { PreemptMode } from '../kernel/sched/preempt.js';
 import type { IdleGovernor } from '../kernel/sched/idle.js';
+import type { SwapPolicy } from '../kernel/mm/replace.js';
 
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
 /** A host path, or the name of a bundled program (user/bin/NAME). */
@@ -46,11 +47,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const view = guestView(opts, path);
   const host = { ...nodeHost(), cwd: view.cwd };
   const swapBytes = opts.number('--swap');
+  const swapPolicy = opts.string('--swap-policy') as SwapPolicy | undefined;
   const realtime = opts.has('--realtime');
   const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
   const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
   const kernel = new Kernel({
-    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, realtime, tick, preempt, idleGovernor,
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, tick, preempt, idleGovernor,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   try { vfsOf(kernel); } catch (e) {
@@ -104,7 +106,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
   if (stats && opts.has('--stats')) {
     // Swap traffic is the kernel's own counter (no event): one more line for the text form.
-    const swap = kernel.swap ? `lde: stats: swap: ${kernel.swap.swapOuts.toLocaleString('en-US')} pages out, ${kernel.swap.swapIns.toLocaleString('en-US')} in, ${kernel.swap.used.toLocaleString('en-US')} of ${kernel.swap.size.toLocaleString('en-US')} slots in use\n` : '';
+    const swap = kernel.swap ? `lde: stats: swap: ${kernel.swap.swapOuts.toLocaleString('en-US')} pages out, ${kernel.swap.swapIns.toLocaleString('en-US')} in, ${kernel.swap.used.toLocaleString('en-US')} of ${kernel.swap.size.toLocaleString('en-US')} slots in use, policy ${kernel.swap.policy}\n` : '';
     process.stderr.write(statsMode === 'json' ? statsJson(stats.summary()) : swap + formatStats(stats.summary(), { color }));
   }
   if (stats && opts.has('--diagram') && !(opts.has('--stats') && statsMode === 'text')) process.stderr.write(drawDiagram(stats.summary(), { color }));

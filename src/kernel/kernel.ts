@@ -6,7 +6,7 @@
 // delegate there are the kernel's interface to the system calls (sys/),
 // files (fs/), memory (mm/) and signals (signal/).
 
-import { Board, Cause, Csr, ENVCFG_STCE, Irq, Mode, type HartPort } from '../machine/index.js';
+import { Board, Cause, Csr, ENVCFG_STCE, Irq, Mode, type HartPort, type PageTrace } from '../machine/index.js';
 import type { Tracer, SwitchReason } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
 import { generate } from './signal/sigpolicy.js';
@@ -22,7 +22,8 @@ import { Scheduler } from './sched/sched.js';
 import { TIME_END } from './sched/timer.js';
 import { exit, kill, outOfMemory } from './sched/exit.js';
 import { basename } from './fs/vfs.js';
-import { Swap } from './mm/swap.js';
+import { Swap, type SwapOut } from './mm/swap.js';
+import type { SwapPolicy } from './mm/replace.js';
 import { ConsoleFile } from './fs/file.js';
 import type { HostIO } from './host.js';
 import type { Bind } from './fs/mounts.js';
@@ -60,6 +61,12 @@ export interface KernelOptions {
   user?: { uid: number; gid: number };
   /** Bytes of swap (--swap); 0 = none, so running out of RAM means the OOM killer. */
   swapBytes?: number;
+  /** Which page goes to swap (--swap-policy, mm/replace.ts); default clock. */
+  swapPolicy?: SwapPolicy;
+  /** Told of each page that goes to swap (the swap experiment shows the PTE). */
+  onSwapOut?: (e: SwapOut) => void;
+  /** Records the U-mode page reference string here (machine/pagerefs.ts; turns the TLB off, so slower). */
+  pageTrace?: PageTrace;
   /** --realtime: virtual time never lags the host clock, idle time is really waited, randomness is not seeded. */
   realtime?: boolean;
   /** What kernel work costs in virtual cycles (cost.ts); DEFAULT_COSTS unless given. */
@@ -133,12 +140,13 @@ export class Kernel {
     this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
     this.maxTasks = Math.max(20, Math.floor(this.board.bus.ramSize / (8 * 16384)));
     this.hart = this.board.port;
+    if (opts.pageTrace) this.hart.recordPages(opts.pageTrace);
     this.trace = this.board.trace;
     this.costs = opts.costs ?? DEFAULT_COSTS;
     this.frames = new Frames(this.board.bus);
     if ((opts.swapBytes ?? 0) > 0) {
       const live = () => [...this.procs.values()].filter((q) => q.state !== 'zombie').map((q) => q.as);
-      this.swap = new Swap(opts.swapBytes!, live, () => this.hart.sfenceVma());
+      this.swap = new Swap(opts.swapBytes!, live, () => this.hart.sfenceVma(), { policy: opts.swapPolicy, seed: opts.seed, onSwapOut: opts.onSwapOut });
       this.frames.reclaim = () => this.swap!.evictOne();
     }
     this.preempt = opts.preempt ?? 'voluntary';

@@ -14,6 +14,7 @@ import { pairBig, setPairBig, setPairNum, TWO32 } from './pair.js';
 import * as timer from './timer.js';
 import { Fpu } from './fpu.js';
 import { Access, Tlb, walk, TLB_MASK, type WalkCtx } from './mmu.js';
+import { PageTrace } from './pagerefs.js';
 import { Cause, Mode, takeTrap, pendingInterrupt, INTERRUPT_NAMES } from './trap.js';
 import { Irq, St } from './csr.js';
 import { BlockCache, type Block } from './blocks.js';
@@ -125,6 +126,8 @@ export class Hart implements HartPort {
   onInsn: ((pc: number, bits: number) => void) | undefined;
   /** The hart's energy meter and its idle states (power.ts). */
   readonly power: PowerMeter;
+  /** Where U-mode page references go, when recording (recordPages). */
+  private pageTrace: PageTrace | undefined;
 
   constructor(bus: Bus, hartId = 0, trace = new Tracer()) {
     this.trace = trace;
@@ -303,6 +306,17 @@ export class Hart implements HartPort {
     this.onInsn = (pc, bits) => this.trace.emit({ kind: 'insn', cycle: this.cycle, hart: this.hartId, pc, bits });
   }
 
+  /**
+   * Records every U-mode page reference into `into` from now on (pagerefs.ts):
+   * the TLBs stop caching, so each access translates, and translate's
+   * epoch bump keeps blocks from chaining past a fetch. Slower; off by default.
+   */
+  recordPages(into: PageTrace): void {
+    this.pageTrace = into;
+    for (const set of this.tlbs) for (const t of set) t.enabled = false;
+    this.flushTlbs();
+  }
+
   private xretEvent(insn: 'sret' | 'mret'): void {
     this.trace.emit({ kind: 'xret', cycle: this.cycle, hart: this.hartId, insn, to: this.priv, pc: this.pcBig(), instret: this.instret });
   }
@@ -359,7 +373,14 @@ export class Hart implements HartPort {
     }
     this.ctx.priv = mode;
     const pa = walk(this.bus, this.ctx, lo, hi, access);
+    if (this.pageTrace !== undefined && mode === Mode.U && pa >= 0) this.recordPage(lo, hi, access);
     return pa >= 0 ? pa : this.fault(-pa - 1, lo, hi);
+  }
+
+  /** A U-mode page reference while recording: a fetch also ends chaining (the next block must fetch, and so translate, again). */
+  private recordPage(lo: number, hi: number, access: Access): void {
+    const key = PageTrace.key(this.ctx.satpPpn, lo, hi);
+    if (access === Access.EXEC) { this.pageTrace!.fetch(key); this.epoch++; } else this.pageTrace!.data(key);
   }
 
   /** Records exception `cause` with tval = (lo, hi); returns -1 for translate's callers. */

@@ -8,6 +8,7 @@ export { Bus, RAM_BASE, PAGE } from './bus.js';
 export { Csr, Irq, St, ENVCFG_STCE, csrRead, csrWrite } from './csr.js';
 export { Mode, Cause, CAUSE_NAMES, INTERRUPT_NAMES } from './trap.js';
 export { Access, walk } from './mmu.js';
+export { PageTrace } from './pagerefs.js';
 export { runBare, BareMachine, BareError, type BareOptions, type BareResult } from './bare.js';
 export { PhysMem, type Snooper } from './phys.js';
 export { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_G, PTE_A, PTE_D, PTE_FLAGS, PTE_RSW0, PTE_RSW1, pteLo, pteHi, ptePa } from './pte.js';

@@ -78,10 +78,13 @@ export class Tlb {
   readonly tag = new Int32Array(TLB_SIZE).fill(-1);
   readonly hi = new Int32Array(TLB_SIZE);
   readonly off = new Int32Array(TLB_SIZE);
+  /** False while the hart records page references (pagerefs.ts): every access must then reach translate. */
+  enabled = true;
 
   static key(lo: number, hi: number): number { return (lo >>> 12) | ((hi & 0x7f) << 20); }
 
   insert(lo: number, hi: number, ramPageOff: number): void {
+    if (!this.enabled) return;
     const key = Tlb.key(lo, hi), i = key & TLB_MASK;
     this.tag[i] = key; this.hi[i] = hi; this.off[i] = ramPageOff;
   }

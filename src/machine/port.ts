@@ -15,9 +15,11 @@
 //   steps                    run()'s budget unit: instret plus traps taken
 //   registerNative           the trampoline page
 //   sfenceVma                the TLB flush the kernel does after changing a page table
+//   recordPages              an instrument, not a power: U-mode's page reference string (pagerefs.ts)
 
 import type { Exit } from './hart.js';
 import type { PowerMeter } from './power.js';
+import type { PageTrace } from './pagerefs.js';
 
 /** A user context as the trampoline saves it: the integer registers as (lo, hi) pairs, the FP registers, fcsr. */
 export interface RegSave {
@@ -74,6 +76,8 @@ export interface HartPort {
   sfenceVma(): void;
   /** --trace-insns. */
   traceInstructions(): void;
+  /** Records every U-mode page reference into `into` from now on (the TLB stops caching: slower). */
+  recordPages(into: PageTrace): void;
 }
 
 // Added in issue 8 (number-based; the kernel may move to them from the bigint ones):

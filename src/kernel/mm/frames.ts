@@ -12,6 +12,9 @@ export const PAGE_SIZE = 4096;
 
 export class Frames {
   private readonly refs: Uint16Array;
+  /** For each frame, the number of the allocation that gave it out (FIFO replacement's "brought into RAM" order, replace.ts). */
+  private readonly born: Float64Array;
+  private allocs = 0;
   private readonly free: number[] = [];
   private used = 0;
   /** The machine's physical memory: every kernel read and write of RAM goes through it. */
@@ -26,6 +29,7 @@ export class Frames {
     this.kmem = new KernelMemory(Math.floor(bus.ramSize * KMEM_SHARE));
     const n = bus.ramSize / PAGE_SIZE;
     this.refs = new Uint16Array(n);
+    this.born = new Float64Array(n);
     for (let i = n - 1; i >= 0; i--) this.free.push(i);
   }
 
@@ -41,6 +45,7 @@ export class Frames {
     while (i === undefined && this.reclaim()) i = this.free.pop();
     if (i === undefined) return -1;
     this.refs[i] = 1;
+    this.born[i] = ++this.allocs;
     this.used++;
     const pa = RAM_BASE + i * PAGE_SIZE;
     this.phys.fill(pa, PAGE_SIZE);
@@ -49,6 +54,9 @@ export class Frames {
 
   /** Adds a reference (fork sharing a page copy-on-write). */
   ref(pa: number): void { this.refs[(pa - RAM_BASE) / PAGE_SIZE]++; }
+
+  /** Which allocation gave out the frame at pa: larger is younger. */
+  bornAt(pa: number): number { return this.born[(pa - RAM_BASE) / PAGE_SIZE]; }
 
   refCount(pa: number): number { return this.refs[(pa - RAM_BASE) / PAGE_SIZE]; }
 
