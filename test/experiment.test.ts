@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { lde, ROOT } from './helpers/cli.js';
 import { nodeHost } from '../src/cli/host.js';
 import { EXPERIMENTS, findExperiment } from '../src/experiment/index.js';
-import { commandLine, runExperiment } from '../src/experiment/runner.js';
+import { commandLine, runExperiment, runOnce } from '../src/experiment/runner.js';
 import { experimentJson, formatExperiment, formatTable, spread } from '../src/experiment/format.js';
 import { barChart } from '../src/experiment/plot.js';
 import { noTimer } from '../src/experiment/no-timer.js';
@@ -52,6 +52,27 @@ test('experimentJson sorts keys at every depth, so the same result is the same b
   assert.equal(experimentJson(a), experimentJson(b));
   assert.match(experimentJson(a), /"a": \{\n\s+"x": \[/);
   assert.ok(experimentJson(a).endsWith('}\n'));
+});
+
+test('a run prints what qemu-riscv64 printed (user/expected), and its latencies are each wake-up to the switch to that pid', () => {
+  for (const program of ['hello', 'sleeper']) {
+    const [statusLine, ...out] = readFileSync(`${ROOT}user/expected/${program}.txt`, 'utf8').split('\n');
+    const r = runOnce({ label: program, program, keepEvents: true }, env());
+    assert.equal(`status ${r.status}`, statusLine, program);
+    assert.equal(r.stdout, out.join('\n'), program);
+    assert.equal(r.stderr, '');
+    assert.equal(r.message, undefined);
+    // The oracle: the same measure computed here from the raw events, by pid, then named.
+    const woken = new Map<number, number>(), want = new Map<string, number[]>();
+    for (const e of r.events) {
+      if (e.kind === 'wake') woken.set(e.pid, e.cycle);
+      if (e.kind === 'switch' && woken.has(e.to)) { want.set(e.toName, [...(want.get(e.toName) ?? []), e.cycle - woken.get(e.to)!].sort((a, b) => a - b)); woken.delete(e.to); }
+    }
+    assert.deepEqual(r.latencies, want, program);
+    assert.equal([...r.latencies.values()].flat().length, r.stats.schedLatency.count, `${program}: as many as --stats counts`);
+    if (program === 'sleeper') assert.equal(r.latencies.get('sleeper')?.length, 2, 'two naps, two wake-ups');
+  }
+  assert.deepEqual(runOnce({ label: 'x', program: 'hello' }, env()).events, [], 'no events kept unless asked');
 });
 
 test('commandLine turns a run spec into the lde run line that repeats it, and refuses an option lde run lacks', () => {
