@@ -242,7 +242,7 @@ test('barChart builds a grouped vega-lite bar chart with its data inline', () =>
   const spec = barChart({ title: 't', data: [{ a: 'x', b: 1, g: 'p' }], x: { field: 'a', title: 'A' }, y: { field: 'b', title: 'B' }, group: { field: 'g', title: 'G' } });
   assert.deepEqual(spec.data, { values: [{ a: 'x', b: 1, g: 'p' }] });
   assert.deepEqual(spec.encoding, {
-    x: { field: 'a', type: 'nominal', title: 'A' }, y: { field: 'b', type: 'quantitative', title: 'B' },
-    xOffset: { field: 'g', type: 'nominal' }, color: { field: 'g', type: 'nominal', title: 'G' },
+    x: { field: 'a', type: 'nominal', title: 'A', sort: null, axis: { labelAngle: -30, labelLimit: 0 } }, y: { field: 'b', type: 'quantitative', title: 'B' },
+    xOffset: { field: 'g', type: 'nominal' }, color: { field: 'g', type: 'nominal', title: 'G', sort: null },
   });
 });

@@ -19,10 +19,12 @@ const encode = (f: Field, fallback: 'quantitative' | 'nominal') => ({ field: f.f
  * stand side by side within a category (xOffset) and are coloured by group.
  */
 export function barChart(opts: { title: string; data: readonly Row[]; x: Field; y: Field; group?: Field }): Spec {
-  const encoding: Spec = { x: encode(opts.x, 'nominal'), y: encode(opts.y, 'quantitative') };
+  // Categories in the order of the data (the experiment's order: pids, settings), their names whole and slanted.
+  const x = { ...encode(opts.x, 'nominal'), sort: null, axis: { labelAngle: -30, labelLimit: 0 } };
+  const encoding: Spec = { x, y: encode(opts.y, 'quantitative') };
   if (opts.group) {
     encoding.xOffset = { field: opts.group.field, type: 'nominal' };
-    encoding.color = encode(opts.group, 'nominal');
+    encoding.color = { ...encode(opts.group, 'nominal'), sort: null };
   }
   return base(opts.title, opts.data, { type: 'bar' }, encoding);
 }
