@@ -141,8 +141,23 @@ export const DEMO: CommandSpec = {
   ],
 };
 
+export const EXPERIMENT: CommandSpec = {
+  name: 'experiment',
+  operands: { synopsis: '[NAME]', min: 0, max: 1 },
+  summary: 'run one experiment: a table, a conclusion computed from it, a chart (no NAME: the list)',
+  options: [
+    { name: '--list', value: { kind: 'none' }, conflicts: ['--json', '--plot'], help: 'list the experiments and what each compares, as `lde experiment` with no NAME does' },
+    { name: '--json', value: { kind: 'none' }, help: "print the experiment's numbers, conclusion and chart spec as one JSON document" },
+    {
+      name: '--plot', value: { kind: 'path', meta: 'FILE' }, help: "write the experiment's chart to FILE as SVG",
+      details: 'The chart is a vega-lite spec (it is in --json too), rendered in Node with vega.',
+    },
+    HELP,
+  ],
+};
+
 /** The commands, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [RUN, BARE, DEMO];
+export const COMMANDS: readonly CommandSpec[] = [RUN, BARE, DEMO, EXPERIMENT];
 
 /** `lde` itself: a command word, or one of these options. */
 export const LDE: CommandSpec = {

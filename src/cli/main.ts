@@ -16,6 +16,7 @@ async function main(argv: string[]): Promise<number> {
     case 'bare': return bareCommand(rest);
     case 'run': { const { runCommand } = await import('./run.js'); return runCommand(rest); }
     case 'demo': { const { demoCommand } = await import('./demo.js'); return demoCommand(rest); }
+    case 'experiment': { const { experimentCommand } = await import('./experiment.js'); return experimentCommand(rest); }
     case 'help': throw new Request('help', helpFor(rest));
     case undefined: process.stdout.write(helpText(LDE)); return Status.USAGE;
     default: throw new UsageError(`unknown command '${cmd}' (try: lde --help)`);

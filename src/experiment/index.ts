@@ -1,0 +1,19 @@
+// Every experiment `lde experiment NAME` knows, in the order `--list` shows
+// them. To add one: write src/experiment/NAME.ts exporting an Experiment, and
+// add one import and one entry below.
+
+import type { Experiment } from './types.js';
+import { noTimer } from './no-timer.js';
+
+export const EXPERIMENTS: Experiment[] = [
+  noTimer,
+];
+
+/** The experiment called `name`, or undefined. */
+export function findExperiment(name: string): Experiment | undefined {
+  return EXPERIMENTS.find((e) => e.name === name);
+}
+
+export { runExperiment } from './runner.js';
+export { formatExperiment, experimentJson } from './format.js';
+export type * from './types.js';
