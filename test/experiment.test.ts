@@ -17,6 +17,7 @@ import { experimentJson, formatExperiment, formatTable, spread } from '../src/ex
 import { barChart } from '../src/experiment/plot.js';
 import { noTimer } from '../src/experiment/no-timer.js';
 import type { ExperimentEnv, ExperimentResult, Row } from '../src/experiment/types.js';
+import { check, type Schema } from './helpers/schema.js';
 
 const env = (progress: [number, number, string][] = []): ExperimentEnv => ({
   host: () => ({ ...nodeHost(), cwd: '/' }),
@@ -99,24 +100,6 @@ test('lde experiment lists every experiment; an unknown name or --list with a na
   assert.equal(findExperiment('no-timer'), noTimer);
   assert.equal(new Set(EXPERIMENTS.map((e) => e.name)).size, EXPERIMENTS.length, 'names are unique');
 });
-
-/** Checks a value against a small schema: a type name, [element schema], or { key: schema } (every key, no others). */
-type Schema = 'string' | 'number' | 'integer' | 'object' | 'array' | readonly [Schema] | { readonly [k: string]: Schema };
-function check(v: unknown, s: Schema, at: string): void {
-  if (s === 'integer') { assert.ok(Number.isInteger(v), `${at}: ${JSON.stringify(v)} is not an integer`); return; }
-  if (s === 'array') { assert.ok(Array.isArray(v), `${at}: not an array`); return; }
-  if (s === 'object') { assert.ok(v !== null && typeof v === 'object' && !Array.isArray(v), `${at}: not an object`); return; }
-  if (typeof s === 'string') { assert.equal(typeof v, s, `${at}: ${JSON.stringify(v)} is not a ${s}`); return; }
-  if (Array.isArray(s)) {
-    assert.ok(Array.isArray(v) && v.length > 0, `${at}: not a non-empty array`);
-    (v as unknown[]).forEach((x, i) => check(x, s[0], `${at}[${i}]`));
-    return;
-  }
-  check(v, 'object', at);
-  const o = v as Record<string, unknown>;
-  assert.deepEqual(Object.keys(o).sort(), Object.keys(s).sort(), `${at}: keys`);
-  for (const k of Object.keys(s)) check(o[k], (s as Record<string, Schema>)[k], `${at}.${k}`);
-}
 
 const COLUMN: Schema = { key: 'string', title: 'string' };
 const PROCESS_ROW: Schema = { setting: 'string', pid: 'integer', role: 'string', cpu: 'number', share: 'number', longestWait: 'number', finished: 'string', ending: 'string' };

@@ -4,9 +4,17 @@
 
 import type { Experiment } from './types.js';
 import { noTimer } from './no-timer.js';
+import { hz } from './hz.js';
+import { tickless } from './tickless.js';
+import { preempt } from './preempt.js';
+import { swap } from './swap.js';
 
 export const EXPERIMENTS: Experiment[] = [
+  hz,
+  tickless,
+  preempt,
   noTimer,
+  swap,
 ];
 
 /** The experiment called `name`, or undefined. */

@@ -2,9 +2,10 @@
 // preempt.ts): what a run's events and counters say about latency, tick
 // rates, overhead and energy, in the units the tables print.
 
-import type { RunOutcome, Row } from './types.js';
+import type { Column, ExperimentContext, RunOutcome, RunSpec, Row, Table } from './types.js';
+import { commandLine } from './runner.js';
 import type { TraceEvent } from '../trace/events.js';
-import { percentile } from '../trace/format.js';
+import { spread } from './format.js';
 
 /** Wake-up to running, in cycles, for the processes in `pids` (all of them when undefined), from a run's events. */
 export function latencies(events: readonly TraceEvent[], pids?: ReadonlySet<number>): number[] {
@@ -29,8 +30,9 @@ export function lifetime(events: readonly TraceEvent[], pid: number): number {
 }
 
 /** p50, p99 and max of sorted cycles, in milliseconds. */
-export function latencyMs(sorted: readonly number[]): { p50: number; p99: number; max: number } {
-  return { p50: ms(percentile(sorted, 0.5)), p99: ms(percentile(sorted, 0.99)), max: ms(sorted.length ? sorted[sorted.length - 1] : 0) };
+export function latencyMs(samples: readonly number[]): { p50: number; p99: number; max: number } {
+  const s = spread(samples);
+  return { p50: ms(s.p50), p99: ms(s.p99), max: ms(s.max) };
 }
 
 export const ms = (cycles: number) => round(cycles / 1e6, 3);
@@ -53,25 +55,29 @@ export function timeColumns(r: RunOutcome): Row {
   };
 }
 
-/** A vega-lite (v5) grouped bar chart of one numeric field, by `x`, coloured by `color`, one panel per `facet`. */
-export function barChart(title: string, rows: Row[], x: string, y: string, yTitle: string, color: string, facet?: string): Record<string, unknown> {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title,
-    data: { values: rows },
-    ...(facet ? { facet: { field: facet, type: 'nominal', title: null }, spec: barSpec(x, y, yTitle, color), resolve: { scale: { y: 'independent' } } } : barSpec(x, y, yTitle, color)),
-  };
-}
+/** One workload of a sweep: a bundled program and its arguments. */
+export interface Workload { name: string; title: string; program: string; args: string[]; }
 
-function barSpec(x: string, y: string, yTitle: string, color: string): Record<string, unknown> {
-  return {
-    width: 220, height: 160,
-    mark: 'bar',
-    encoding: {
-      x: { field: x, type: 'nominal', title: null, sort: null },
-      y: { field: y, type: 'quantitative', title: yTitle },
-      color: { field: color, type: 'nominal', legend: null },
-      tooltip: [{ field: x }, { field: y }],
-    },
-  };
+/**
+ * Runs every workload under every setting (a label and kernel options), one
+ * table per workload with a row per setting; `row` turns a run into the
+ * row's numbers. Returns the tables, every row (for the chart), and the
+ * `lde run` line of each run.
+ */
+export async function sweep<S extends { label: string; kernel: RunSpec['kernel'] }>(
+  ctx: ExperimentContext, workloads: readonly Workload[], settings: readonly S[], columns: Column[],
+  row: (r: RunOutcome, s: S, w: Workload) => Row, keepEvents = false,
+): Promise<{ tables: Table[]; rows: Row[]; commands: Record<string, string> }> {
+  const tables: Table[] = [], rows: Row[] = [], commands: Record<string, string> = {};
+  for (const w of workloads) {
+    const table: Table = { title: w.title, columns, rows: [] };
+    for (const s of settings) {
+      const spec: RunSpec = { label: `${s.label}, ${w.name}`, program: w.program, args: w.args, kernel: s.kernel, keepEvents };
+      commands[spec.label] = commandLine(spec);
+      table.rows.push({ workload: w.name, ...row(await ctx.run(spec), s, w) });
+    }
+    tables.push(table);
+    rows.push(...table.rows);
+  }
+  return { tables, rows, commands };
 }

@@ -9,14 +9,16 @@
 // process over and over: fork's fixed cost is straight-line work, which only
 // full preemption can cut.
 
-import type { Experiment, ExperimentContext, ExperimentResult, Row, RunSpec } from './types.js';
-import { barChart, latencies, latencyMs, lifetime, round, timerSleepers } from './measure.js';
+import type { Experiment, ExperimentContext, ExperimentResult, Row } from './types.js';
+import { latencies, latencyMs, lifetime, round, sweep, timerSleepers, type Workload } from './measure.js';
+import { barChart } from './plot.js';
 import { PREEMPT_MODES } from '../kernel/sched/preempt.js';
 
 const HZ = 1000;
-const WORKLOADS = [
-  { name: 'mprotect+fork', title: 'beside mprotect over 32 MiB and fork of it (loops with cond_resched points)', args: ['20', '40', '32'] },
-  { name: 'fork', title: "beside fork of a small process (fork's fixed, straight-line cost)", args: ['200', '40', '0'] },
+const SETTINGS = PREEMPT_MODES.map((model) => ({ label: `--preempt ${model}`, model, kernel: { hz: HZ, preempt: model } }));
+const WORKLOADS: Workload[] = [
+  { name: 'mprotect+fork', title: 'beside mprotect over 32 MiB and fork of it (loops with cond_resched points)', program: 'longcalls', args: ['20', '40', '32'] },
+  { name: 'fork', title: "beside fork of a small process (fork's fixed, straight-line cost)", program: 'longcalls', args: ['200', '40', '0'] },
 ];
 const COLUMNS = [
   { key: 'model', title: '--preempt' },
@@ -34,33 +36,23 @@ export const preempt: Experiment = {
   name: 'preempt',
   summary: 'kernel preemption none, voluntary and full: an interactive process beside long system calls',
   question: 'How long does a process wait while another is in the kernel, and what do preemption points change?',
-  runs: PREEMPT_MODES.length * WORKLOADS.length,
+  runs: SETTINGS.length * WORKLOADS.length,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
-    const tables = [], commands: Record<string, string> = {}, plotRows: Row[] = [];
-    for (const w of WORKLOADS) {
-      const rows: Row[] = [];
-      for (const model of PREEMPT_MODES) {
-        const spec: RunSpec = { label: `--preempt ${model}, ${w.name}`, program: 'longcalls', args: w.args, kernel: { hz: HZ, preempt: model }, keepEvents: true };
-        const r = await ctx.run(spec);
-        commands[spec.label] = `lde run --hz ${HZ} --preempt ${model} --stats longcalls ${w.args.join(' ')}`;
-        const caller = [...r.stats.processes].sort((a, b) => b.systemCycles - a.systemCycles)[0];
-        const life = lifetime(r.events, caller.pid), calls = Number(w.args[0]);
-        const k = r.stats.preempt.latency, cs = r.stats.contextSwitches;
-        const row: Row = {
-          workload: w.name, model, kp50: round(k.p50 / 1e3, 1), kp99: round(k.p99 / 1e3, 1), kmax: round(k.max / 1e3, 1),
-          ...latencyMs(latencies(r.events, timerSleepers(r.events))),
-          callsPerSec: round(life > 0 ? calls / (life / 1e9) : 0, 1), preemptions: r.stats.preempt.inKernel,
-          switches: cs.voluntary + cs.involuntary + cs.other,
-        };
-        rows.push(row);
-        plotRows.push(row);
-      }
-      tables.push({ title: w.title, columns: COLUMNS, rows });
-    }
+    const { tables, rows, commands } = await sweep(ctx, WORKLOADS, SETTINGS, COLUMNS, (r, s, w) => {
+      const caller = [...r.stats.processes].sort((a, b) => b.systemCycles - a.systemCycles)[0];
+      const life = lifetime(r.events, caller.pid), calls = Number(w.args[0]);
+      const k = r.stats.preempt.latency, cs = r.stats.contextSwitches;
+      return {
+        model: s.model, kp50: round(k.p50 / 1e3, 1), kp99: round(k.p99 / 1e3, 1), kmax: round(k.max / 1e3, 1),
+        ...latencyMs(latencies(r.events, timerSleepers(r.events))),
+        callsPerSec: round(life > 0 ? calls / (life / 1e9) : 0, 1), preemptions: r.stats.preempt.inKernel,
+        switches: cs.voluntary + cs.involuntary + cs.other,
+      };
+    }, true);
     return {
       name: 'preempt', question: preempt.question, tables, commands,
       conclusion: conclude(tables[0].rows, tables[1].rows),
-      plot: barChart('Kernel preemption latency, max (µs)', plotRows, 'model', 'kmax', 'need-resched to switch, max (µs)', 'model', 'workload'),
+      plot: barChart({ title: 'Kernel preemption latency, max (µs)', data: rows, x: { field: 'workload', title: 'workload' }, y: { field: 'kmax', title: 'need-resched to switch, max (µs)' }, group: { field: 'model', title: '--preempt' } }),
     };
   },
 };

@@ -98,6 +98,7 @@ const FLAGS: Record<string, (v: number | string) => string> = {
   tick: (v) => `--tick ${v}`,
   preempt: (v) => `--preempt ${v}`,
   swapPolicy: (v) => `--swap-policy ${v}`,
+  idleGovernor: (v) => `--idle-governor ${v}`,
 };
 
 /**

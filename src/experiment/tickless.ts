@@ -4,12 +4,14 @@
 // For each: ticks taken and not taken, wake-ups from idle, energy and power,
 // and the kernel time removed against the periodic tick.
 
-import type { Experiment, ExperimentContext, ExperimentResult, Row, RunSpec } from './types.js';
-import { barChart, round, timeColumns } from './measure.js';
+import type { Experiment, ExperimentContext, ExperimentResult, Row } from './types.js';
+import { round, sweep, timeColumns, type Workload } from './measure.js';
+import { barChart } from './plot.js';
 import { TICK_MODES } from '../kernel/sched/cpu.js';
 
 const HZ = 250;
-const WORKLOADS = [
+const SETTINGS = TICK_MODES.map((mode) => ({ label: `--tick ${mode}`, mode, kernel: { hz: HZ, tick: mode } }));
+const WORKLOADS: Workload[] = [
   { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] },
   { name: 'cpu-bound', title: 'a single CPU-bound task', program: 'spin', args: ['10000000'] },
 ];
@@ -28,26 +30,17 @@ export const tickless: Experiment = {
   name: 'tickless',
   summary: 'the tick periodic, stopped while idle, or stopped with one task: ticks, wake-ups, power, overhead removed',
   question: 'What does a tickless kernel save, and where?',
-  runs: TICK_MODES.length * WORKLOADS.length,
+  runs: SETTINGS.length * WORKLOADS.length,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
-    const tables = [], commands: Record<string, string> = {}, plotRows: Row[] = [];
-    for (const w of WORKLOADS) {
-      const rows: Row[] = [];
-      for (const mode of TICK_MODES) {
-        const spec: RunSpec = { label: `--tick ${mode}, ${w.name}`, program: w.program, args: w.args, kernel: { hz: HZ, tick: mode } };
-        const r = await ctx.run(spec);
-        commands[spec.label] = `lde run --hz ${HZ} --tick ${mode} --stats ${w.program} ${w.args.join(' ')}`;
-        rows.push({ workload: w.name, mode, ...timeColumns(r) });
-      }
-      const base = Number(rows[0].kernelCycles);
-      for (const row of rows) row.removed = round(base > 0 ? (100 * (base - Number(row.kernelCycles))) / base : 0, 1);
-      plotRows.push(...rows);
-      tables.push({ title: w.title, columns: COLUMNS, rows });
+    const { tables, rows, commands } = await sweep(ctx, WORKLOADS, SETTINGS, COLUMNS, (r, s) => ({ mode: s.mode, ...timeColumns(r) }));
+    for (const t of tables) {
+      const base = Number(t.rows[0].kernelCycles); // periodic's
+      for (const row of t.rows) row.removed = round(base > 0 ? (100 * (base - Number(row.kernelCycles))) / base : 0, 1);
     }
     return {
       name: 'tickless', question: tickless.question, tables, commands,
       conclusion: conclude(tables[0].rows, tables[1].rows),
-      plot: barChart('Ticks taken by tick mode', plotRows, 'mode', 'ticks', 'ticks taken', 'mode', 'workload'),
+      plot: barChart({ title: 'Ticks taken by tick mode', data: rows, x: { field: 'workload', title: 'workload' }, y: { field: 'ticks', title: 'ticks taken' }, group: { field: 'mode', title: '--tick' } }),
     };
   },
 };

@@ -15,7 +15,7 @@
 //                        ("kernel: read", "kernel: page fault", "kernel: timer
 //                        interrupt"; "kernel: resume" from the switch that
 //                        chose it), with the strace text in args;
-//   "runnable"           in the run queue: args.reason "created", "tick",
+//   "runnable"           in the run queue: args.reason "created", "tick", "preempt" (kernel preemption),
 //                        "yield" or "wake" (with by and why), until the
 //                        switch that runs it;
 //   "sleeping"           blocked in a system call (args.call), from the
@@ -247,7 +247,7 @@ export class ProcessTracks {
     if (reason === 'block' && p.woken !== undefined) this.state(p, cycle, 'runnable', p.woken, { keep: true });
     else if (reason === 'block') this.state(p, cycle, 'sleeping', p.call !== undefined ? { call: p.call } : {}, { keep: true });
     else if (reason === 'stop') this.state(p, cycle, 'stopped', p.stopSignal !== undefined ? { signal: p.stopSignal } : {});
-    else if (reason === 'tick' || reason === 'yield') this.state(p, cycle, 'runnable', { reason });
+    else if (reason === 'tick' || reason === 'preempt' || reason === 'yield') this.state(p, cycle, 'runnable', { reason });
     else this.closeState(p, cycle); // exit, signal: its exit event has closed the track already
     p.woken = undefined;
     p.leaving = undefined;

@@ -128,7 +128,7 @@ export interface WakeEvent extends At {
   /** The process whose action woke it, or 0 for the kernel itself (a timer, a signal from nowhere). */
   by: number;
   why: 'event' | 'timer' | 'signal' | 'continue';
-  /** A timed wake-up's deadline, when the kernel saw it late (the hart was leaving an idle state, or busy): scheduling latency counts from here. */
+  /** A timed wake-up's deadline, when the kernel saw it late (the hart was leaving an idle state, or busy): the experiments' wake-up latency counts from here. */
   due?: number;
 }
 

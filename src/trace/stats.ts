@@ -151,7 +151,7 @@ export class StatsSink implements Sink {
       case 'switch': return this.contextSwitch(h, e);
       case 'wake':
         this.wakeups++;
-        this.wokenAt.set(e.pid, e.due ?? e.cycle);
+        this.wokenAt.set(e.pid, e.cycle); // the kernel's view: from the wake-up it made (the experiments also count from a timer's deadline, e.due)
         return;
       case 'signal': return this.signal(e);
       case 'proc': {
