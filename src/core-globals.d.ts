@@ -1,5 +1,5 @@
 // The host globals the portable core may use: src/machine, src/kernel,
-// src/isa, src/elf, src/trace and src/demo run under Node and in a browser, so
+// src/isa, src/elf, src/trace, src/demo and src/experiment run under Node and in a browser, so
 // they may use only what both provide. tsconfig.core.json type-checks those
 // folders with this file and no Node or DOM types (`"types": []`, `"lib":
 // ["ES2022"]`), so `Buffer`, `process` or `document` there is a compile error.

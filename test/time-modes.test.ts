@@ -13,9 +13,12 @@ import { readFileSync } from 'node:fs';
 import { Kernel, type KernelOptions } from '../src/kernel/kernel.js';
 import { nodeHost } from '../src/cli/host.js';
 import { StatsSink, type Stats } from '../src/trace/stats.js';
+import { ChromeTraceSink } from '../src/trace/chrome.js';
 import type { TraceEvent } from '../src/trace/events.js';
 import { HI6220, transitionJoules } from '../src/machine/index.js';
 import { selectIdleState } from '../src/kernel/sched/idle.js';
+import { Cpu, HOUSEKEEPING_NS } from '../src/kernel/sched/cpu.js';
+import type { HartPort } from '../src/machine/index.js';
 import { ROOT } from './helpers/cli.js';
 import { latencies, timerSleepers } from '../src/experiment/measure.js';
 import { CHUNK_CYCLES } from '../src/kernel/sched/preempt.js';
@@ -59,17 +62,38 @@ test('--tick periodic takes a tick at every grid point, idle or not; idle and fu
 });
 
 test('--tick full stops the tick while one task runs, apart from the housekeeping tick each second', () => {
-  const spin = ['60000000']; // about 0.6 s of one CPU-bound task
+  const spin = ['8000000']; // about 90 ms of one CPU-bound task
   const idle = run('spin', spin, { tick: 'idle' }), full = run('spin', spin, { tick: 'full' });
   assert.equal(full.out, idle.out);
   assert.equal(idle.stats.tick.taken, Math.floor(idle.stats.cycles / 4_000_000), 'one task with the tick running: every grid point');
-  assert.ok(full.stats.tick.taken <= 1, `one residual tick a second at most, got ${full.stats.tick.taken}`);
+  assert.equal(full.stats.tick.taken, 0, 'no tick in the first second with one task');
   assert.equal(full.stats.tick.taken + full.stats.tick.notTaken.single, Math.floor(full.stats.cycles / 4_000_000));
   assert.ok(full.stats.kernelCycles < idle.stats.kernelCycles, 'the tick\'s interrupts are the kernel time removed');
   // Two tasks: the tick must run (round robin needs it), so full behaves as idle.
-  const two = run('hogs', ['2', '2000000', '0'], { tick: 'full' }), twoIdle = run('hogs', ['2', '2000000', '0'], { tick: 'idle' });
+  const two = run('hogs', ['2', '1000000', '0'], { tick: 'full' }), twoIdle = run('hogs', ['2', '1000000', '0'], { tick: 'idle' });
   assert.equal(two.out, twoIdle.out);
   assert.ok(two.stats.ticks.preempted > 0 && two.stats.ticks.preempted === twoIdle.stats.ticks.preempted);
+});
+
+test('the housekeeping tick: a second after the last tick, with the tick stopped for one task, and never while stopped for idle', () => {
+  let now = 0;
+  const written: number[] = [];
+  const hart = { get cycle() { return now; }, csrWritePair: (_c: number, lo: number) => { written.push(lo >>> 0); return true; } } as unknown as HartPort;
+  const cpu = new Cpu(hart, 40_000, 'full'); // 250 Hz: a tick every 4 ms (40,000 mtime units of 100 ns)
+  now = 10_000_000; // a tick at 8 ms was the last one
+  cpu.tookTick(8_000_000);
+  assert.ok(cpu.stopTick('single'));
+  assert.equal(cpu.tickDue(now + 900_000_000), false);
+  assert.equal(cpu.tickDue(8_000_000 + HOUSEKEEPING_NS), true, 'due a second after the last tick, on the grid');
+  cpu.program(Infinity);
+  assert.equal(cpu.programmedAt, 8_000_000 + HOUSEKEEPING_NS, 'programmed for it when nothing comes sooner');
+  cpu.program(50_000_000);
+  assert.equal(cpu.programmedAt, 50_000_000, 'a timed wake-up first');
+  now = 8_000_000 + HOUSEKEEPING_NS;
+  cpu.tookTick(now);
+  assert.equal(cpu.restartTick(), 249, 'the grid points in between were not taken');
+  assert.ok(cpu.stopTick('idle'));
+  assert.equal(cpu.tickDue(now + 5 * HOUSEKEEPING_NS), false, 'no housekeeping tick for an idle hart');
 });
 
 test('a timed wake-up is a timer event of its own: the sleeper wakes at its deadline, not at the next tick', () => {
@@ -157,4 +181,30 @@ test('kernel preemption: the interactive process waits longest with none and lea
   assert.ok(ln >= lv && lv > lf, `need-resched to switch, max: none ${ln}, voluntary ${lv}, full ${lf}`);
   assert.ok(lf <= CHUNK_CYCLES + DEFAULT_COSTS.interrupt, 'full preemption comes within a chunk');
   assert.equal(fv.preempts.byWhy.cond_resched ?? 0, 0, 'fork has no cond_resched point');
+});
+
+// ---- what --trace shows -----------------------------------------------------
+
+test('--trace has a power counter track, the tick\'s stops and restarts, idle states, and kernel preemptions', () => {
+  const chunks: string[] = [];
+  const host = { ...nodeHost(), write: () => {}, readStdin: () => new Uint8Array(0) };
+  const k = new Kernel({ host, hz: 1000, tick: 'idle', preempt: 'full' });
+  const sink = new ChromeTraceSink((s) => { chunks.push(s); });
+  k.trace.attach(sink);
+  const path = `${ROOT}user/bin/longcalls`;
+  k.spawn(path, readFileSync(path), ['longcalls', '8', '20', '32'], []);
+  assert.equal(k.run().status, 0);
+  sink.finish();
+  const evs = JSON.parse(chunks.join('')).traceEvents as { name: string; ph: string; args?: Record<string, unknown> }[];
+  const power = evs.filter((e) => e.ph === 'C' && e.name === 'power (W)');
+  assert.ok(power.length > 4, 'a counter sample at each power change');
+  // Every sample is the running power, an idle state's, or a state's transition power (its transition energy over its latencies).
+  const allowed = new Set([HI6220.runWatts, ...HI6220.states.map((x) => x.watts),
+    ...HI6220.states.map((x, i) => (transitionJoules(HI6220, i) * 1e9) / (x.entryNs + x.exitNs))]);
+  for (const e of power) assert.ok(allowed.has(Object.values(e.args!)[0] as number), `power sample ${JSON.stringify(e.args)}`);
+  assert.ok(power.some((e) => Object.values(e.args!)[0] === HI6220.runWatts));
+  assert.ok(evs.some((e) => e.ph === 'i' && e.name === 'tick stopped (idle)'));
+  assert.ok(evs.some((e) => e.ph === 'i' && /^tick restarted \(\d+ not taken\)$/.test(e.name)));
+  assert.ok(evs.some((e) => e.ph === 'X' && /^idle: (WFI|cpu-sleep|cluster-sleep)$/.test(e.name)));
+  assert.ok(evs.some((e) => e.ph === 'i' && e.name === 'kernel preemption: preempt' && typeof e.args?.where === 'string'));
 });
