@@ -18,7 +18,7 @@ const SETTINGS = [setting('HZ=100', 100, 'periodic'), setting('HZ=250', 250, 'pe
 const WORKLOADS: Workload[] = [
   { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] },
   { name: 'interactive', title: 'an interactive process among two CPU hogs', program: 'hogs', args: ['2', '3000000', '10'] },
-  { name: 'hog', title: 'one CPU hog', program: 'spin', args: ['10000000'] },
+  { name: 'hog', title: 'one CPU hog', program: 'spin', args: ['5000000'] },
 ];
 
 const COLUMNS = [

@@ -13,7 +13,7 @@ const HZ = 250;
 const SETTINGS = TICK_MODES.map((mode) => ({ label: `--tick ${mode}`, mode, kernel: { hz: HZ, tick: mode } }));
 const WORKLOADS: Workload[] = [
   { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] },
-  { name: 'cpu-bound', title: 'a single CPU-bound task', program: 'spin', args: ['10000000'] },
+  { name: 'cpu-bound', title: 'a single CPU-bound task', program: 'spin', args: ['5000000'] },
 ];
 const COLUMNS = [
   { key: 'mode', title: '--tick' },
