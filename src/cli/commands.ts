@@ -66,6 +66,11 @@ export const RUN: CommandSpec = {
       help: 'stop after this much virtual time, with status 124 and a line naming the process on the CPU',
     },
     {
+      name: '--sysroot', value: { kind: 'path', meta: 'DIR' },
+      help: "where a dynamically linked program's interpreter and libraries are: each top-level directory of DIR is seen at /NAME, read-only (as qemu-riscv64's -L)",
+      details: 'For example `--sysroot /usr/riscv64-linux-gnu` (Debian\'s libc6-riscv64-cross) runs what riscv64-linux-gnu-gcc links dynamically. See [docs/dynamic.md](docs/dynamic.md).',
+    },
+    {
       name: '--sandbox', value: { kind: 'none' },
       help: 'the guest sees only the program, --ro and --rw directories, an in-memory /tmp, /dev and /proc; no host environment but --env; uid and gid 65534',
       details: 'Without it the guest sees the whole host read-only and the host environment. See [docs/sandbox.md](docs/sandbox.md).',

@@ -2,7 +2,7 @@
 // Linux program under the kernel. The exit status is the program's own, or
 // 128+N when signal N killed it (with one line on stderr saying so).
 
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
@@ -131,7 +131,7 @@ export const SANDBOX_ID = 65534;
  */
 function guestView(opts: Options, program: string): GuestView {
   const sandbox = opts.has('--sandbox');
-  const binds: Bind[] = opts.sequence('--ro', '--rw').map(({ name, value }) => ({ ...splitBind(value), writable: name === '--rw' }));
+  const binds: Bind[] = [...sysrootBinds(opts.string('--sysroot')), ...opts.sequence('--ro', '--rw').map(({ name, value }) => ({ ...splitBind(value), writable: name === '--rw' }))];
   const env = new Map<string, string>(sandbox ? [] : Object.entries(process.env).map(([k, v]) => [k, v ?? '']));
   for (const e of opts.list('--env')) env.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
   const entries = [...env].map(([k, v]) => `${k}=${v}`);
@@ -139,6 +139,24 @@ function guestView(opts: Options, program: string): GuestView {
   const exe = resolve(program);
   binds.push({ host: realpathSync(exe), guest: exe });
   return { binds, cwd: guestCwd(binds, process.cwd()), env: entries, user: { uid: SANDBOX_ID, gid: SANDBOX_ID }, exe };
+}
+
+/**
+ * --sysroot DIR: each top-level directory of DIR (symlinks followed, as
+ * Debian's usrmerge /lib -> usr/lib) bound read-only at /NAME, so that the
+ * program's interpreter and the libraries it loads are found at the paths
+ * they name, as qemu-riscv64's -L finds them under its prefix.
+ */
+function sysrootBinds(dir: string | undefined): Bind[] {
+  if (dir === undefined) return [];
+  let names: string[];
+  try { names = readdirSync(dir).sort(); } catch { throw new UsageError(`--sysroot ${dir}: not a directory`); }
+  return names.flatMap((name) => {
+    try {
+      const host = realpathSync(`${dir}/${name}`);
+      return statSync(host).isDirectory() ? [{ host, guest: `/${name}`, writable: false }] : [];
+    } catch { return []; }
+  });
 }
 
 /** The host's cwd as the sandbox sees it: its path under the last bind that shows it, else "/". */

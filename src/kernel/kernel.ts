@@ -27,7 +27,10 @@ import type { SwapPolicy } from './mm/replace.js';
 import { ConsoleFile } from './fs/file.js';
 import type { HostIO } from './host.js';
 import type { Bind } from './fs/mounts.js';
-import { checkImage, load } from './fs/loader.js';
+import { checkImage, checkInterpreter, ExecError, load } from './fs/loader.js';
+import type { ElfImage } from '../elf/elf.js';
+import { readExecutable } from './sys/fs.js';
+import { ENOENT } from './errno.js';
 import { usertrap, usertrapret } from './trap.js';
 import { interrupted } from './sys/syscall.js';
 import { BLOCK } from './abi/call.js';
@@ -194,12 +197,18 @@ export class Kernel {
    * builds the initial stack (with AT_RANDOM from the seeded generator).
    * Throws ExecError with a one-line reason; nothing is leaked on failure.
    */
-  buildImage(bytes: Uint8Array, path: string, argv: string[], envp: string[]): { as: AddressSpace; entry: number; sp: number } {
+  buildImage(bytes: Uint8Array, path: string, argv: string[], envp: string[], read: (path: string) => Uint8Array | number): { as: AddressSpace; entry: number; sp: number } {
     const image = checkImage(bytes);
+    let interp: ElfImage | undefined;
+    if (image.interp !== undefined) { // the dynamic loader, looked up in the guest's namespace (--sysroot binds one there)
+      const found = read(image.interp);
+      if (typeof found === 'number') throw new ExecError(-found, `its interpreter ${image.interp}: ${found === -ENOENT ? 'no such file (for a dynamically linked program, try --sysroot DIR)' : `error ${-found}`}`);
+      interp = checkInterpreter(found, image.interp);
+    }
     const as = this.newAddressSpace();
     const random = Uint8Array.from({ length: 16 }, () => Math.floor(this.random() * 256));
     try {
-      const l = load(as, image, { path, argv, envp, random });
+      const l = load(as, image, { path, argv, envp, random }, interp);
       return { as, entry: l.entry, sp: l.sp };
     } catch (e) {
       as.destroy();
@@ -207,9 +216,18 @@ export class Kernel {
     }
   }
 
+  /** A file's bytes through the guest's namespace, as p sees it (the interpreter of a dynamically linked program), or -errno. */
+  readAs(p: Process, path: string): Uint8Array | number {
+    const r = readExecutable(this, p, path);
+    return typeof r === 'number' ? r : r.bytes;
+  }
+
   /** Creates a first process (no parent) from a program image, runnable. Throws ExecError with a one-line reason. */
   spawn(path: string, bytes: Uint8Array, argv: string[], envp: string[]): Process {
-    const l = this.buildImage(bytes, path, argv, envp);
+    // The interpreter of a dynamically linked program is read through the guest's namespace, by a process that does not run yet.
+    const reader = new Process(0, undefined, this.newAddressSpace(), path, this.host.cwd);
+    let l;
+    try { l = this.buildImage(bytes, path, argv, envp, (q) => this.readAs(reader, q)); } finally { reader.as.destroy(); }
     const p = new Process(this.nextPid++, undefined, l.as, path, this.host.cwd);
     p.argv = argv;
     p.pc = l.entry;
@@ -403,3 +421,4 @@ function span(ns: number): string {
   if (s < day) return `${s.toFixed(3)} s`;
   return s < 365 * day ? `${(s / day).toFixed(1)} days` : `${(s / (365.25 * day)).toFixed(1)} years`;
 }
+

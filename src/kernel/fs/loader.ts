@@ -1,6 +1,12 @@
-// execve's image: loads a static ELF (ET_EXEC, or ET_DYN without PT_INTERP:
-// static-pie) into a fresh address space and builds the initial stack the
-// Linux riscv64 ABI promises (argc, argv, envp, auxv; sp 16-byte aligned).
+// execve's image: loads an ELF into a fresh address space and builds the
+// initial stack the Linux riscv64 ABI promises (argc, argv, envp, auxv; sp
+// 16-byte aligned). A static executable (ET_EXEC, or ET_DYN without
+// PT_INTERP: static-pie) starts at its own entry. A dynamically linked one
+// names its interpreter (PT_INTERP, the dynamic loader ld.so): as Linux's
+// load_elf_binary does, the kernel maps the program and the interpreter,
+// tells the interpreter where the program is through the auxiliary vector
+// (AT_PHDR, AT_ENTRY, and AT_BASE, the interpreter's own load address), and
+// starts at the interpreter's entry; ld.so maps the libraries itself.
 
 import { parseElf, ElfError, PT_GNU_STACK, PT_PHDR, type ElfImage } from '../../elf/elf.js';
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from '../mm/vm.js';
@@ -40,18 +46,65 @@ export interface ExecArgs {
 
 /** Parses and checks an executable; throws ExecError (ENOEXEC) with a one-line reason. */
 export function checkImage(bytes: Uint8Array): ElfImage {
-  let image: ElfImage;
-  try { image = parseElf(bytes); } catch (e) {
+  try { return parseElf(bytes); } catch (e) {
     if (e instanceof ElfError) throw new ExecError(8, e.message);
     throw e;
   }
-  if (image.interp !== undefined) throw new ExecError(8, `dynamically linked (asks for ${image.interp}); lde runs static executables only`);
+}
+
+/** Checks a program's interpreter (ld.so): a shared object with no interpreter of its own, as binfmt_elf requires. */
+export function checkInterpreter(bytes: Uint8Array, name: string): ElfImage {
+  let image: ElfImage;
+  try { image = checkImage(bytes); } catch (e) {
+    if (e instanceof ExecError) throw new ExecError(80 /* ELIBBAD */, `its interpreter ${name}: ${e.message}`);
+    throw e;
+  }
+  if (image.type !== 'dyn' || image.interp !== undefined) throw new ExecError(80, `its interpreter ${name} is not a shared object`);
   return image;
 }
 
-/** Loads the image into `as`, builds the stack. Throws ExecError on a layout lde cannot honour. */
-export function load(as: AddressSpace, image: ElfImage, args: ExecArgs): Loaded {
+/**
+ * Loads the image (and its interpreter, for a dynamically linked program)
+ * into `as`, builds the stack. Throws ExecError on a layout lde cannot honour.
+ */
+export function load(as: AddressSpace, image: ElfImage, args: ExecArgs, interp?: ElfImage): Loaded {
   const bias = image.type === 'dyn' ? PIE_BASE : 0;
+  const { end, phdr } = mapSegments(as, image, bias);
+  const stackSeg = image.segments.find((s) => s.type === PT_GNU_STACK);
+  const stackProt = PROT_READ | PROT_WRITE | (stackSeg && stackSeg.flags & 1 ? PROT_EXEC : 0);
+  as.addVma({ start: STACK_TOP - 32 * PAGE_SIZE, end: STACK_TOP, prot: stackProt, kind: 'stack' });
+  as.brkStart = as.brk = end;
+  const entry = Number(image.entry) + bias;
+  // The interpreter goes where Linux's mmap would put it: the top of the mmap area, below which ld.so then maps the libraries.
+  let base = 0;
+  if (interp !== undefined) {
+    const span = interpSpan(interp);
+    base = as.list.findFree(span, as.mmapBase, PAGE_SIZE);
+    if (base < 0) throw new ExecError(12, 'no room for the interpreter');
+    mapSegments(as, interp, base - interpLow(interp));
+    base -= interpLow(interp);
+  }
+  const sp = buildStack(as, args, [
+    [AT.PHDR, phdr], [AT.PHENT, image.phentsize], [AT.PHNUM, image.phnum], [AT.PAGESZ, PAGE_SIZE], [AT.BASE, base],
+    [AT.FLAGS, 0], [AT.ENTRY, entry], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0], [AT.HWCAP, HWCAP],
+    [AT.CLKTCK, 100], [AT.SECURE, 0],
+  ]);
+  return { entry: interp !== undefined ? Number(interp.entry) + base : entry, sp, brk: end, image };
+}
+
+/** The lowest page an image's PT_LOAD segments use. */
+function interpLow(image: ElfImage): number {
+  return Math.min(...image.loads.filter((s) => s.memsz > 0).map((s) => Math.floor(Number(s.vaddr) / PAGE_SIZE) * PAGE_SIZE));
+}
+
+/** The bytes from an image's lowest page to the end of its highest segment, in whole pages. */
+function interpSpan(image: ElfImage): number {
+  const top = Math.max(...image.loads.filter((s) => s.memsz > 0).map((s) => Number(s.vaddr) + s.memsz));
+  return Math.ceil((top - interpLow(image)) / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/** Maps an image's PT_LOAD segments at `bias` with their permissions and copies their bytes in; returns the end of the last page and where the program headers are. */
+function mapSegments(as: AddressSpace, image: ElfImage, bias: number): { end: number; phdr: number } {
   let end = 0, phdr = 0;
   for (const seg of image.loads) {
     if (seg.memsz === 0) continue;
@@ -67,17 +120,7 @@ export function load(as: AddressSpace, image: ElfImage, args: ExecArgs): Loaded 
   }
   const ph = image.segments.find((s) => s.type === PT_PHDR);
   if (ph) phdr = Number(ph.vaddr) + bias;
-  const stackSeg = image.segments.find((s) => s.type === PT_GNU_STACK);
-  const stackProt = PROT_READ | PROT_WRITE | (stackSeg && stackSeg.flags & 1 ? PROT_EXEC : 0);
-  as.addVma({ start: STACK_TOP - 32 * PAGE_SIZE, end: STACK_TOP, prot: stackProt, kind: 'stack' });
-  as.brkStart = as.brk = end;
-  const entry = Number(image.entry) + bias;
-  const sp = buildStack(as, args, [
-    [AT.PHDR, phdr], [AT.PHENT, image.phentsize], [AT.PHNUM, image.phnum], [AT.PAGESZ, PAGE_SIZE], [AT.BASE, 0],
-    [AT.FLAGS, 0], [AT.ENTRY, entry], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0], [AT.HWCAP, HWCAP],
-    [AT.CLKTCK, 100], [AT.SECURE, 0],
-  ]);
-  return { entry, sp, brk: end, image };
+  return { end, phdr };
 }
 
 /**

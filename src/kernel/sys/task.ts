@@ -172,7 +172,7 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   if (typeof found === 'number') return found;
   const { bytes, path: abs } = found;
   let loaded;
-  try { loaded = k.buildImage(bytes, path, argv, envp); } catch (e) {
+  try { loaded = k.buildImage(bytes, path, argv, envp, (q) => k.readAs(p, q)); } catch (e) {
     if (e instanceof ExecError) return -e.errno;
     throw e;
   }
