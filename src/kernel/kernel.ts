@@ -25,6 +25,7 @@ import { basename } from './fs/vfs.js';
 import { Swap, type SwapOut } from './mm/swap.js';
 import type { SwapPolicy } from './mm/replace.js';
 import { ConsoleFile } from './fs/file.js';
+import { FileLocks } from './fs/locks.js';
 import type { HostIO } from './host.js';
 import type { Bind } from './fs/mounts.js';
 import { checkImage, checkInterpreter, ExecError, load } from './fs/loader.js';
@@ -130,6 +131,8 @@ export class Kernel {
    * processes take grows with --mem, not with what the guest asks.
    */
   readonly maxTasks: number;
+  /** Record locks and flock locks on files (fs/locks.ts). */
+  readonly locks = new FileLocks((q) => this.wake(q, 0));
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;

@@ -40,6 +40,7 @@ static inline const char *errname(int e) {
   case ENXIO: return "ENXIO";
   case EMLINK: return "EMLINK";
   case EOPNOTSUPP: return "EOPNOTSUPP";
+  case EDEADLK: return "EDEADLK";
   default: return "E?";
   }
 }

@@ -42,6 +42,7 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('fork'),
   program('malloc'),
   program('mmap'),
+  program('locks'),
   program('mmapshared'),
   program('pipe'),
   program('procfs', { oracle: 'linux' }),

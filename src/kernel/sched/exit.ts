@@ -29,6 +29,7 @@ export function exit(k: Kernel, p: Process, waitStatus: number, message?: string
   p.exitStatus = waitStatus;
   // Closing a pipe may wake its other end: that wake is still p's doing, so p leaves its hart after.
   for (const f of p.files) f?.drop();
+  k.locks.released(p); // its record locks, and those of descriptions it held the last reference to, are gone
   p.as.destroy();
   p.release();
   k.sched.forget(p, signalled ? 'signal' : 'exit');

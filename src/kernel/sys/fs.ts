@@ -18,6 +18,7 @@ import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDONLY, O_WRONLY, owned, statBytes } fr
 import { MAX_COPY, concat, copyIn, copyOut, copyOutSome, readU64, writeU64 } from '../mm/uaccess.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from '../errno.js';
 import { accessOk } from './access.js';
+import { dropFile, recordLock } from './lock.js';
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
@@ -213,12 +214,12 @@ function sendfile(k: Kernel, p: Process, a: readonly number[]): number {
   return n;
 }
 
-function close(p: Process, fd: number): number {
+function close(k: Kernel, p: Process, fd: number): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
   p.files[fd] = undefined;
   p.cloexec.delete(fd);
-  f.drop();
+  dropFile(k, p, f);
   return 0;
 }
 
@@ -231,7 +232,7 @@ function dupTo(p: Process, f: File, min: number, cloexec: boolean): number {
   return fd;
 }
 
-function dup3(p: Process, oldfd: number, newfd: number, flags: number): number {
+function dup3(k: Kernel, p: Process, oldfd: number, newfd: number, flags: number): number {
   const f = file(p, oldfd);
   if (f === undefined) return -EBADF;
   if ((flags & ~O_CLOEXEC) !== 0 || oldfd === newfd) return -EINVAL;
@@ -239,12 +240,12 @@ function dup3(p: Process, oldfd: number, newfd: number, flags: number): number {
   f.refs++;
   const old = p.files[newfd];
   p.files[newfd] = f;
-  old?.drop();
+  if (old) dropFile(k, p, old);
   if (flags & O_CLOEXEC) p.cloexec.add(newfd); else p.cloexec.delete(newfd);
   return newfd;
 }
 
-function fcntl(p: Process, fd: number, cmd: number, arg: number): number {
+function fcntl(k: Kernel, p: Process, fd: number, cmd: number, arg: number): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
   switch (cmd) {
@@ -253,50 +254,11 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number): number {
     case F_SETFD: if (arg & FD_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd); return 0;
     case F_GETFL: return f.flags & ~O_CLOEXEC;
     case F_SETFL: f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0;
-    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: return recordLock(p, f, cmd, arg);
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: return recordLock(k, p, f, cmd, arg);
     default: return -EINVAL;
   }
 }
 
-const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2, FLOCK_SIZE = 32, OFFSET_MAX = (1n << 63n) - 1n, EOVERFLOW = 75;
-
-/**
- * The record-lock commands, checked as Linux's fcntl_getlk and fcntl_setlk
- * check them (fs/locks.c): the struct flock is read first (EFAULT), then its
- * type, an OFD lock's l_pid (must be 0) and its range (EINVAL, EOVERFLOW),
- * then a lock needs the matching access mode (EBADF). Locks are always
- * granted: one machine, and nobody to conflict with but our own processes.
- * So F_GETLK finds no conflict and writes the struct back with l_type
- * F_UNLCK, the other fields as given.
- */
-function recordLock(p: Process, f: File, cmd: number, arg: number): number {
-  const b = copyIn(p.as, arg, FLOCK_SIZE); // struct flock: l_type, l_whence (short), l_start, l_len (off_t), l_pid
-  if (b === undefined) return -EFAULT;
-  const dv = new DataView(b.buffer), type = dv.getInt16(0, true), pid = dv.getInt32(24, true);
-  const get = cmd === F_GETLK || cmd === F_OFD_GETLK, ofd = cmd >= F_OFD_GETLK;
-  if (type !== F_RDLCK && type !== F_WRLCK && (get || type !== F_UNLCK)) return -EINVAL;
-  if (get && ofd && pid !== 0) return -EINVAL;
-  const range = lockRange(f, dv);
-  if (range < 0) return range;
-  if (!get) {
-    if ((type === F_RDLCK && !readable(f)) || (type === F_WRLCK && !writable(f))) return -EBADF;
-    return ofd && pid !== 0 ? -EINVAL : 0;
-  }
-  dv.setInt16(0, F_UNLCK, true);
-  return copyOut(p.as, arg, b) ? 0 : -EFAULT;
-}
-
-/** flock_to_posix_lock's checks of l_whence, l_start and l_len: 0, or -EINVAL / -EOVERFLOW. */
-function lockRange(f: File, dv: DataView): number {
-  const whence = dv.getInt16(2, true), start = dv.getBigInt64(8, true), len = dv.getBigInt64(16, true);
-  if (whence < 0 || whence > 2) return -EINVAL;
-  const base = BigInt(whence === 0 ? 0 : whence === 1 ? f.offset : f.stat().size);
-  if (start > OFFSET_MAX - base) return -EOVERFLOW;
-  const from = base + start;
-  if (from < 0n) return -EINVAL;
-  if (len > 0n && len - 1n > OFFSET_MAX - from) return -EOVERFLOW;
-  return len < 0n && from + len < 0n ? -EINVAL : 0;
-}
 
 /**
  * getdents64's copy: the records that reached the user whole count, and the
@@ -355,7 +317,7 @@ export const FD_CALLS: SyscallDef[] = [
     handler: (k, p, a) => sendfile(k, p, a) },
   // implements close(2)
   { name: 'close', status: 'full', restart: 'none', args: [FD],
-    handler: (_k, p, a) => close(p, a[0]) },
+    handler: (k, p, a) => close(k, p, a[0]) },
   // implements lseek(2)
   { name: 'lseek', status: 'full', restart: 'none', args: [FD, L, xl(SEEK, 'SEEK_???')],
     handler: (_k, p, a) => { const f = file(p, a[0]); return f ? f.seek(a[1], a[2]) : -EBADF; } },
@@ -421,11 +383,11 @@ export const FD_CALLS: SyscallDef[] = [
     handler: (_k, p, a) => { const f = file(p, a[0]); return f ? dupTo(p, f, 0, false) : -EBADF; } },
   // implements dup3(2)
   { name: 'dup3', status: 'full', restart: 'none', args: [FD, FD, fl(O_FLAGS)],
-    handler: (_k, p, a) => dup3(p, a[0] | 0, a[1] | 0, a[2]) },
+    handler: (k, p, a) => dup3(k, p, a[0] | 0, a[1] | 0, a[2]) },
   // implements fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL, record locks (always granted)
   { name: 'fcntl', status: 'partial', restart: 'none', result: fcntlResult,
-    limits: 'no F_SETOWN, F_SETSIG, leases, notify, pipe sizes or seals; record locks are always granted',
+    limits: 'no F_SETOWN, F_SETSIG, leases, notify, pipe sizes or seals',
     args: fcntlArgs,
-    handler: (_k, p, a) => fcntl(p, a[0], a[1], a[2]) },
+    handler: (k, p, a) => fcntl(k, p, a[0], a[1], a[2]) },
 ];
 

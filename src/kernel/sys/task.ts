@@ -16,6 +16,7 @@ import { copyIn, copyInString, copyOut, readU64 } from '../mm/uaccess.js';
 import { SI_TKILL, SI_USER } from '../signal/signal.js';
 import { WaitQueue } from '../sched/wait.js';
 import { readExecutable } from './fs.js';
+import { dropFile } from './lock.js';
 import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, E2BIG } from '../errno.js';
 
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000,
@@ -188,7 +189,7 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   p.x.fill(0); p.f.fill(0); p.fcsr = 0;
   p.pc = loaded.entry;
   p.setReg(2, loaded.sp);
-  for (const fd of p.cloexec) { const f = p.files[fd]; p.files[fd] = undefined; f?.drop(); }
+  for (const fd of p.cloexec) { const f = p.files[fd]; p.files[fd] = undefined; if (f) dropFile(k, p, f); }
   p.cloexec.clear();
   p.resetSignalsForExec();
   if (p.vforkDone !== undefined) { k.wake(p.vforkDone); p.vforkDone = undefined; }

@@ -22,7 +22,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'mq_unlink', 'personality', 'pkey_free', 'sched_get_priority_max', 'sched_get_priority_min',
     'sched_getscheduler', 'setfsgid', 'setfsuid', 'setgid', 'setuid', 'shmdt', 'swapoff', 'syncfs', 'timer_delete',
     'timer_getoverrun', 'unshare', 'userfaultfd'],
-  2: ['capget', 'capset', 'clock_adjtime', 'clock_settime', 'delete_module', 'eventfd2', 'fanotify_init', 'flock',
+  2: ['capget', 'capset', 'clock_adjtime', 'clock_settime', 'delete_module', 'eventfd2', 'fanotify_init',
     'fremovexattr', 'fsopen', 'fstatfs', 'getgroups', 'getpriority', 'inotify_rm_watch', 'io_setup',
     'io_uring_setup', 'ioprio_get', 'landlock_restrict_self', 'listen', 'lremovexattr', 'memfd_create', 'mlock',
     'mq_notify', 'msgget', 'munlock', 'pidfd_open', 'pivot_root', 'pkey_alloc', 'process_mrelease', 'removexattr',
