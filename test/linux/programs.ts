@@ -42,6 +42,7 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('fork'),
   program('malloc'),
   program('mmap'),
+  program('fileio'),
   program('locks'),
   program('mmapshared'),
   program('pipe'),

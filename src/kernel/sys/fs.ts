@@ -26,12 +26,12 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK =
 const SETFL_MASK = O_APPEND | O_NONBLOCK | 0o20000 | 0o40000 | 0o1000000;
 const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
 /** The most one read or write moves; more gives a short count, as POSIX allows. */
-const MAX_IO = MAX_COPY;
+export const MAX_IO = MAX_COPY;
 
-function file(p: Process, fd: number): File | undefined { return fd >= 0 ? p.files[fd] : undefined; }
+export function file(p: Process, fd: number): File | undefined { return fd >= 0 ? p.files[fd] : undefined; }
 
-const readable = (f: File) => (f.flags & O_PATH) === 0 && (f.flags & O_ACCMODE) !== O_WRONLY;
-const writable = (f: File) => (f.flags & O_PATH) === 0 && (f.flags & O_ACCMODE) !== O_RDONLY;
+export const readable = (f: File) => (f.flags & O_PATH) === 0 && (f.flags & O_ACCMODE) !== O_WRONLY;
+export const writable = (f: File) => (f.flags & O_PATH) === 0 && (f.flags & O_ACCMODE) !== O_RDONLY;
 
 /** The soft RLIMIT_NOFILE: descriptors are below it. */
 const fdLimit = (p: Process) => Math.min(p.limit(7), 65536);
@@ -95,7 +95,7 @@ function writeFrom(k: Kernel, p: Process, f: File, buf: number, len: number): nu
  * I/O: EINVAL for more than UIO_MAXIOV (1024) entries or a negative length,
  * EFAULT for an unreadable array or any buffer outside user space.
  */
-function iovecs(p: Process, iov: number, cnt: number): [number, number][] | number {
+export function iovecs(p: Process, iov: number, cnt: number): [number, number][] | number {
   if (cnt < 0 || cnt > 1024) return -EINVAL;
   if (cnt === 0) return []; // no array to read: Linux does not look at the pointer
   const b = accessOk(iov, cnt * 16) ? copyIn(p.as, iov, cnt * 16) : undefined;
@@ -135,7 +135,7 @@ function vectored(k: Kernel, p: Process, fd: number, iov: number, cnt: number, w
 }
 
 /** The first total bytes of the segments, up to the first segment that faults. */
-function gather(p: Process, vs: [number, number][], total: number): Uint8Array {
+export function gather(p: Process, vs: [number, number][], total: number): Uint8Array {
   const parts: Uint8Array[] = [];
   let n = 0;
   for (const [base, len] of vs) {
@@ -148,7 +148,7 @@ function gather(p: Process, vs: [number, number][], total: number): Uint8Array {
 }
 
 /** Copies bytes across the segments in order; the count copied before the first fault. */
-function scatter(p: Process, vs: [number, number][], bytes: Uint8Array): number {
+export function scatter(p: Process, vs: [number, number][], bytes: Uint8Array): number {
   let n = 0;
   for (const [base, len] of vs) {
     if (n === bytes.length) break;

@@ -12,14 +12,12 @@ import type { File } from '../fs/file.js';
 import { F_RDLCK, F_UNLCK, F_WRLCK, fileKey } from '../fs/locks.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL } from '../errno.js';
-import { O_ACCMODE, O_RDONLY, O_WRONLY } from './path.js';
+import { readable, writable } from './fs.js';
 
 const F_GETLK = 5, F_OFD_GETLK = 36, F_SETLKW = 7, F_OFD_SETLKW = 38;
 const FLOCK_SIZE = 32, OFFSET_MAX = (1n << 63n) - 1n, EOVERFLOW = 75, EDEADLK = 35;
 const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
 
-const readable = (f: File) => (f.flags & O_ACCMODE) !== O_WRONLY;
-const writable = (f: File) => (f.flags & O_ACCMODE) !== O_RDONLY;
 
 /** A descriptor of f is closed by p (close, dup2 over it, exec's close-on-exec): p's record locks on the file go; its last reference frees the description's own locks. */
 export function dropFile(k: Kernel, p: Process, f: File): void {
