@@ -13,7 +13,6 @@ import { LINUX_PROGRAMS, GUEST_ENV, readExpected } from './linux/programs.js';
 
 /** Kernel work still to do (issue 3), by program. */
 const PENDING: Record<string, string> = {
-  'linux/mmapshared': 'needs MAP_SHARED mappings of tmpfs files',
 };
 
 const USER_EXPECTED = `${ROOT}user/expected`;

@@ -24,7 +24,7 @@ import { kernelWork, reschedOnReturn } from './sched/preempt.js';
 type TrapExit = Extract<Exit, { kind: 'trap' }>;
 
 /** si_code values of the fault signals (siginfo.h). */
-const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, ILL_ILLOPC = 1, TRAP_BRKPT = 1, SI_KERNEL = 0x80;
+const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, ILL_ILLOPC = 1, TRAP_BRKPT = 1, SI_KERNEL = 0x80;
 
 /**
  * The kernel's side of one return from hart.run() on `cpu`, whose current
@@ -104,8 +104,9 @@ function pageFaultTrap(k: Kernel, p: Process, cause: Cause, addr: number, access
   const r = pageFault(p.as, addr, access, p.limit(3 /* RLIMIT_STACK */));
   k.charge(r === 'copy-on-write' ? k.costs.cowFault : k.costs.fault);
   k.chargeWork(p);
-  const signal = r === 'maperr' || r === 'accerr';
+  const signal = r === 'maperr' || r === 'accerr' || r === 'sigbus';
   if (k.trace.on) faultEvent(k, p, cause, addr, signal ? 'signal' : r);
+  if (r === 'sigbus') return forceSignal(k, p, Sig.BUS, BUS_ADRERR, addr); // a shared file page past the end of the file
   if (signal) return forceSignal(k, p, Sig.SEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, addr);
   if (r === 'oom') return k.outOfMemory(); // the faulting access runs again if its process survives
   if (r === 'swap-in') p.majflt++; else p.minflt++;

@@ -7,6 +7,7 @@ import type { AddressSpace } from '../mm/vm.js';
 import { loadBytes } from '../mm/uaccess.js';
 import { EBADF, EINVAL, ENXIO, ESPIPE } from '../errno.js';
 import { KMEM, type KernelMemory } from '../mm/kmem.js';
+import { sharedFileOf } from '../mm/shmem.js';
 
 export const O_NONBLOCK = 0o4000;
 
@@ -179,7 +180,12 @@ const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
  */
 export class RegularFile extends MemFile {
   constructor(readonly backing: Backing, flags: number) { super(new Uint8Array(0), flags, backing.stat()); }
+  /** A MAP_SHARED mapping of this file has pages newer than the file: they go back first (mm/shmem.ts SharedFile). */
+  private settle(): void { sharedFileOf(this.backing)?.writeBack(); }
+  /** The file changed under its MAP_SHARED mappings: their resident pages in the range follow. */
+  private changed(off: number, len: number): void { if (len > 0) sharedFileOf(this.backing)?.reload(off, len); }
   override read(len: number): Uint8Array | number {
+    this.settle();
     const n = Math.min(len, this.backing.size() - this.offset);
     if (!(n > 0)) return new Uint8Array(0);
     const r = this.backing.read(this.offset, n);
@@ -187,8 +193,10 @@ export class RegularFile extends MemFile {
     return r;
   }
   override write(bytes: Uint8Array): number {
+    this.settle();
     if (this.flags & O_APPEND) this.offset = this.backing.size();
     const n = this.backing.write(this.offset, bytes);
+    this.changed(this.offset, n);
     if (n > 0) this.offset += n;
     return n;
   }
@@ -211,6 +219,7 @@ export class RegularFile extends MemFile {
   }
   /** Reads only what exists: an offset at or past the end (any offset above 2^53 is: no file is that big) reads nothing. */
   override pread(off: number, len: number): Uint8Array {
+    this.settle();
     const n = Math.min(len, this.backing.size() - off);
     if (!(n > 0)) return new Uint8Array(0);
     const r = this.backing.read(off, n);
@@ -218,9 +227,17 @@ export class RegularFile extends MemFile {
   }
   /** Linux: with O_APPEND, pwrite appends whatever the offset (pwrite(2), BUGS). */
   override pwrite(off: number, bytes: Uint8Array): number {
-    return this.backing.write(this.flags & O_APPEND ? this.backing.size() : off, bytes);
+    this.settle();
+    const at = this.flags & O_APPEND ? this.backing.size() : off, n = this.backing.write(at, bytes);
+    this.changed(at, n);
+    return n;
   }
-  override truncate(len: number): number { return this.backing.truncate(len); }
+  override truncate(len: number): number {
+    this.settle();
+    const r = this.backing.truncate(len);
+    this.changed(0, Infinity);
+    return r;
+  }
   override get bytes(): Uint8Array { return this.pread(0, Math.min(this.backing.size(), WHOLE_MAX)); }
   override get size(): number { return this.backing.size(); }
   override stat(): StatInfo { return this.backing.stat(); }

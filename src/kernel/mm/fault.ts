@@ -7,11 +7,12 @@ import { Access, PTE_D, PTE_W } from '../../machine/index.js';
 import type { AddressSpace, Vma } from './vm.js';
 import { PTE_COW, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace as AS } from './vm.js';
 import { PAGE_SIZE } from './frames.js';
+import { PAST_EOF } from './shmem.js';
 
 // The kind of access is the machine's (mmu.ts); re-exported for the kernel files that take it from here.
 export { Access } from '../../machine/index.js';
 
-export type Resolution = 'demand-zero' | 'copy-on-write' | 'stack-growth' | 'swap-in' | 'present' | 'maperr' | 'accerr' | 'oom';
+export type Resolution = 'demand-zero' | 'copy-on-write' | 'stack-growth' | 'swap-in' | 'present' | 'maperr' | 'accerr' | 'sigbus' | 'oom';
 
 export const STACK_LIMIT = 8 << 20; // RLIMIT_STACK default: 8 MiB
 
@@ -44,7 +45,7 @@ export function pageFault(as: AddressSpace, va: number, access: Access, stackLim
     if ((pte.flags & PTE_COW) === 0) return 'accerr';
     return breakCow(as, page, pte) ? 'copy-on-write' : 'oom';
   }
-  if (vma.shm !== undefined) return sharedPage(as, vma, page) ? how : 'oom';
+  if (vma.shm !== undefined) { const r = sharedPage(as, vma, page); return r === true ? how : r; }
   const pa = as.frames.alloc();
   if (pa < 0) return 'oom';
   if (!as.map(page, pa, AS.pteFlags(vma.prot))) { as.frames.unref(pa); return 'oom'; }
@@ -52,13 +53,14 @@ export function pageFault(as: AddressSpace, va: number, access: Access, stackLim
 }
 
 /** Maps the shared object's page for `page` (allocating it on the first touch by any sharer, shmem.ts), with one more reference for this PTE. */
-function sharedPage(as: AddressSpace, vma: Vma, page: number): boolean {
+function sharedPage(as: AddressSpace, vma: Vma, page: number): true | 'oom' | 'sigbus' {
   const pa = vma.shm!.frame(vma.pgoff! + (page - vma.start) / PAGE_SIZE);
-  if (pa < 0) return false;
+  if (pa === PAST_EOF) return 'sigbus'; // a shared file page wholly past the end of the file
+  if (pa < 0) return 'oom';
   as.frames.ref(pa);
   if (as.map(page, pa, AS.pteFlags(vma.prot))) return true;
   as.frames.unref(pa);
-  return false;
+  return 'oom';
 }
 
 /** Gives the faulting process its own writable copy (or the page itself when it is the last owner). */

@@ -18,13 +18,17 @@
 // their count is above one): the simplest correct choice, since one slot
 // would have to replace the PTE in every sharer at once.
 
-import type { Frames } from './frames.js';
+import { PAGE_SIZE as PAGE, type Frames } from './frames.js';
 
 export class SharedAnon {
   private readonly pages = new Map<number, number>();
-  private users = 0;
+  protected users = 0;
 
   constructor(private readonly frames: Frames) {}
+
+  protected framesOf(): Frames { return this.frames; }
+  protected has(index: number): boolean { return this.pages.has(index); }
+  protected entries(): IterableIterator<[number, number]> { return this.pages.entries(); }
 
   /** How many pages have a frame. */
   get resident(): number { return this.pages.size; }
@@ -51,3 +55,87 @@ export class SharedAnon {
     this.pages.clear();
   }
 }
+
+/** What a shared file mapping reads its pages from and writes them back to: the file's storage (fs/file.ts Backing). */
+export interface FileSource {
+  size(): number;
+  read(off: number, len: number): Uint8Array | number;
+  write(off: number, bytes: Uint8Array): number;
+}
+
+/** The frame index past the end of the file: an access there is SIGBUS (BUS_ADRERR), as on Linux. */
+export const PAST_EOF = -2;
+
+/**
+ * A file mapped MAP_SHARED: like SharedAnon, one object whose frames every
+ * sharer maps, but each page is filled from the file on first touch, and
+ * the pages go back to the file on msync, when the last mapping goes, and
+ * before anyone reads the file with read(2); a write(2) to the file updates
+ * the pages already resident. So the mapping and the file stay coherent, as
+ * they are on Linux through the page cache. One object per file
+ * (sharedFile), whatever the mmap calls.
+ */
+export class SharedFile extends SharedAnon {
+  constructor(frames: Frames, private readonly source: FileSource, private readonly onLast: () => void) { super(frames); }
+
+  /** The frame of page `index`, filled from the file on first use; PAST_EOF for a page wholly past the end; -1 when out of memory. */
+  override frame(index: number): number {
+    const off = index * PAGE;
+    if (off >= this.source.size()) return PAST_EOF;
+    if (this.has(index)) return super.frame(index);
+    const pa = super.frame(index);
+    if (pa < 0) return pa;
+    const data = this.source.read(off, Math.min(PAGE, this.source.size() - off));
+    if (typeof data !== 'number') this.framesOf().phys.writeBytes(pa, data);
+    this.framesOf().work.bytes += PAGE;
+    return pa;
+  }
+
+  /** Writes the resident pages back to the file (within its size): msync, the last munmap, a read(2) of the file. */
+  writeBack(): void {
+    const size = this.source.size(), phys = this.framesOf().phys;
+    for (const [index, pa] of this.entries()) {
+      const off = index * PAGE;
+      if (off >= size) continue;
+      this.source.write(off, phys.readBytes(pa, Math.min(PAGE, size - off)));
+      this.framesOf().work.bytes += PAGE;
+    }
+  }
+
+  /** The file changed at [off, off + len) through write(2) or truncate: the resident pages there take the file's bytes. */
+  reload(off: number, len: number): void {
+    const size = this.source.size(), phys = this.framesOf().phys;
+    for (const [index, pa] of this.entries()) {
+      const start = index * PAGE;
+      if (start + PAGE <= off || start >= off + len) continue;
+      const page = new Uint8Array(PAGE);
+      if (start < size) {
+        const data = this.source.read(start, Math.min(PAGE, size - start));
+        if (typeof data !== 'number') page.set(data);
+      }
+      phys.writeBytes(pa, page);
+      this.framesOf().work.bytes += PAGE;
+    }
+  }
+
+  /** The last mapping went: the pages go back to the file, then the frames are released. */
+  override drop(): void {
+    if (this.users === 1) { this.writeBack(); this.onLast(); }
+    super.drop();
+  }
+}
+
+const SHARED_FILES = new WeakMap<object, SharedFile>();
+
+/** The shared-mapping object of the file behind `key` (its Backing), made on first use. */
+export function sharedFile(key: object, frames: Frames, source: FileSource): SharedFile {
+  let s = SHARED_FILES.get(key);
+  if (s === undefined) {
+    s = new SharedFile(frames, source, () => SHARED_FILES.delete(key));
+    SHARED_FILES.set(key, s);
+  }
+  return s;
+}
+
+/** The file's shared-mapping object, if it is mapped MAP_SHARED anywhere now. */
+export function sharedFileOf(key: object): SharedFile | undefined { return SHARED_FILES.get(key); }

@@ -114,6 +114,12 @@ export class VmaList {
     return [i, j];
   }
 
+  /** The VMAs overlapping [start, end), in order. */
+  within(start: number, end: number): Vma[] {
+    const [i, j] = this.span(start, end);
+    return this.all.slice(i, j);
+  }
+
   /** Bytes of [start, end) that VMAs cover already (what a MAP_FIXED mapping there replaces). */
   overlap(start: number, end: number): number {
     const [i, j] = this.span(start, end);

@@ -7,7 +7,7 @@
 
 import type { SyscallDef } from '../abi/call.js';
 import { FD, P, UL, X, fl, hexResult, v, xl } from '../abi/strace-args.js';
-import { MADV, MREMAP, PROT, mapFlags } from '../abi/abi-names.js';
+import { MADV, MREMAP, PROT, mapFlags, x } from '../abi/abi-names.js';
 import type { Process } from '../sched/proc.js';
 import { carve, PROT_READ, PROT_WRITE, PROT_EXEC, USER_TOP } from '../mm/vm.js';
 import { MAX_MAP_COUNT, slice } from '../mm/vmas.js';
@@ -15,9 +15,12 @@ import { KMEM } from '../mm/kmem.js';
 
 /** Whether the kernel-memory budget has room for the two VMAs a call can add at most (a split): else ENOMEM, as when Linux cannot allocate a vm_area_struct. */
 const roomForVmas = (p: Process) => p.as.frames.kmem.fits(2 * KMEM.vma);
-import { SharedAnon } from '../mm/shmem.js';
 import { PAGE_SIZE } from '../mm/frames.js';
-import { MemFile, mapFile } from '../fs/file.js';
+
+const O_ACCMODE = 3, O_RDWR = 2, MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+const MS = x({ MS_ASYNC, MS_INVALIDATE, MS_SYNC });
+import { MemFile, RegularFile, mapFile } from '../fs/file.js';
+import { SharedAnon, SharedFile, sharedFile } from '../mm/shmem.js';
 import { loadBytes } from '../mm/uaccess.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 
@@ -48,7 +51,8 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     const f = p.files[fd];
     if (f === undefined) return -EBADF;
     if (!(f instanceof MemFile)) return -ENODEV;
-    if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) return -EACCES; // host files are read-only
+    // A writable shared mapping needs a regular file open for reading and writing (mmap(2): EACCES).
+    if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && (!(f instanceof RegularFile) || (f.flags & O_ACCMODE) !== O_RDWR)) return -EACCES;
     file = f;
   }
   if (p.as.list.count > MAX_MAP_COUNT || !roomForVmas(p)) return -ENOMEM;
@@ -72,12 +76,36 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     p.as.addVma({ start, end: start + size, prot, kind: 'shared', shm: new SharedAnon(p.as.frames), pgoff: 0 });
     return start;
   }
+  if (file instanceof RegularFile && (flags & MAP_SHARED)) {
+    // The file's own pages, shared by every MAP_SHARED mapping of it and kept coherent with read and write (shmem.ts SharedFile).
+    const shm = sharedFile(file.backing, p.as.frames, file.backing);
+    p.as.addVma({ start, end: start + size, prot, kind: 'shared', shm, pgoff: off / PAGE_SIZE });
+    return start;
+  }
   p.as.addVma({ start, end: start + size, prot, kind: 'anon' });
   if (file !== undefined) {
     // A private file mapping: copied in now (host files never change under us).
     if (!mapFile(p.as, start, file, off, len)) return -ENOMEM;
   }
   return start;
+}
+
+/**
+ * msync(2), checked as Linux checks it (mm/msync.c): flags other than
+ * MS_ASYNC, MS_INVALIDATE and MS_SYNC, or MS_ASYNC with MS_SYNC, or an
+ * unaligned start, are EINVAL; a range with unmapped pages is ENOMEM. The
+ * shared file mappings in it are written back to their files at once, so
+ * MS_ASYNC and MS_SYNC do the same.
+ */
+function msync(p: Process, flags: number): number {
+  const start = arg64(p, 0), len = arg64(p, 1);
+  if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) !== 0 || (flags & MS_ASYNC && flags & MS_SYNC) || (start & PAGE_MASK) !== 0n) return -EINVAL;
+  const end = start + pageAlign(len);
+  if (end < start || end > TASK_SIZE) return -ENOMEM;
+  const from = Number(start), to = Number(end);
+  const files = new Set(p.as.list.within(from, to).map((v) => v.shm).filter((s): s is SharedFile => s instanceof SharedFile));
+  for (const s of files) s.writeBack();
+  return p.as.list.covers(from, to) ? 0 : -ENOMEM;
 }
 
 /** munmap(2)'s range rule (mm/mmap.c do_vmi_munmap): page-aligned, inside user space, not empty; else EINVAL. */
@@ -210,4 +238,7 @@ export const MEM_CALLS: SyscallDef[] = [
     limits: 'MADV_DONTNEED drops pages, except the ELF image\'s (no file to read them again from); other known advice is accepted and ignored',
     args: [P, UL, xl(MADV, 'MADV_???')],
     handler: (_k, p, a) => madvise(p, a[2] | 0) },
+  // implements msync(2): the shared file mappings in the range are written back to their files
+  { name: 'msync', status: 'full', restart: 'none', args: [P, UL, fl(MS)],
+    handler: (_k, p, a) => msync(p, a[2]) },
 ];

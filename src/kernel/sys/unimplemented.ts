@@ -33,7 +33,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'get_robust_list', 'getpeername', 'getsockname', 'init_module',
     'inotify_add_watch', 'io_cancel', 'io_submit', 'ioprio_set', 'landlock_create_ruleset', 'listxattr',
     'llistxattr', 'lookup_dcookie', 'lsm_list_modules', 'map_shadow_stack', 'membarrier', 'mincore', 'mlock2',
-    'mq_getsetattr', 'mseal', 'msgctl', 'msync', 'nfsservctl', 'open_by_handle_at', 'open_tree', 'pidfd_getfd',
+    'mq_getsetattr', 'mseal', 'msgctl', 'nfsservctl', 'open_by_handle_at', 'open_tree', 'pidfd_getfd',
     'recvmsg', 'sched_getaffinity', 'sched_setaffinity', 'sched_setattr', 'sched_setscheduler',
     'seccomp', 'semget', 'semop', 'sendmsg', 'set_mempolicy', 'setpriority', 'setresgid', 'setresuid', 'shmat',
     'shmctl', 'shmget', 'socket', 'syslog', 'timer_create'],
