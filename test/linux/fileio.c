@@ -2,12 +2,13 @@
    preadv2/pwritev2 with offset -1 (the file offset moves) and RWF flags,
    copy_file_range with and without offsets, fallocate growing a file and
    KEEP_SIZE, posix_fadvise, readahead, sync_file_range, close_range (close
-   and CLOEXEC), getcpu (the cpu number is the host's under qemu: only its range
+   and CLOEXEC), memfd_create, getcpu (the cpu number is the host's under qemu: only its range
    is printed), and the errors each gives. Prints facts only. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -73,6 +74,23 @@ int main(void) {
   unsigned cpu = 99, node = 99;
   long g = syscall(SYS_getcpu, &cpu, &node, NULL);
   printf("getcpu: %s, a cpu the process may run on %d, node %u, sched_getcpu agrees %d\n", RES(g), cpu < 1024, node, sched_getcpu() >= 0 && cpu < 1024);
+  /* memfd_create: an anonymous in-memory file */
+  int m = memfd_create("lde-test", MFD_CLOEXEC);
+  printf("memfd_create: %s, cloexec %d, write %ld, size %ld\n", RES(m), fcntl(m, F_GETFD), (long)write(m, "abc", 3), size_of(m));
+  char link[64] = { 0 }, fdpath[32];
+  snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", m);
+  readlink(fdpath, link, sizeof link - 1);
+  printf("its name: %s\n", link);
+  printf("ftruncate to 8192: %s, size %ld, nlink %ld\n", RES(ftruncate(m, 8192)), size_of(m), ({ struct stat st; fstat(m, &st); (long)st.st_nlink; }));
+  char longname[300];
+  memset(longname, 'n', sizeof longname - 1); longname[sizeof longname - 1] = 0;
+  errno = 0; printf("memfd_create with a 299-byte name: %s\n", RES(memfd_create(longname, 0)));
+  longname[249] = 0;
+  int m2 = memfd_create(longname, 0);
+  printf("memfd_create with a 249-byte name: %s\n", RES(m2));
+  errno = 0; printf("memfd_create with a bad name pointer: %s\n", RES(memfd_create((char *)8, 0)));
+  errno = 0; printf("memfd_create with an unknown flag: %s\n", RES(memfd_create("x", 0x100)));
+  close(m); close(m2);
   unlink(path); unlink(path2);
   return 0;
 }

@@ -6,11 +6,15 @@
 // arguments in Linux's order and gives its errno.
 
 import type { SyscallDef } from '../abi/call.js';
-import { FD, I, L, P, U, UL, a as arg, iovec, out } from '../abi/strace-args.js';
+import { FD, I, L, P, U, UL, a as arg, fl, iovec, out } from '../abi/strace-args.js';
+import { cstr } from '../abi/strace-mem.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { MemFile, O_APPEND, S_IFREG, type File } from '../fs/file.js';
-import { copyOut, readU64, writeU64 } from '../mm/uaccess.js';
+import { copyInString, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
+import { vfsOf } from '../fs/mounts.js';
+import { setOrigin } from '../fs/vfs.js';
+import { x } from '../abi/abi-names.js';
 import { EBADF, EFAULT, EINVAL, EOPNOTSUPP, ESPIPE } from '../errno.js';
 import { MAX_IO, file, gather, iovecs, readable, scatter, writable } from './fs.js';
 import { dropFile } from './lock.js';
@@ -116,6 +120,31 @@ function closeRange(k: Kernel, p: Process, first: number, last: number, flags: n
   return 0;
 }
 
+/**
+ * memfd_create(name, flags): an anonymous file in the in-memory /dev/shm,
+ * open for reading and writing, named `memfd:NAME (deleted)` in
+ * /proc/self/fd. A name of more than 249 bytes is EINVAL, as are huge pages
+ * and unknown flags; sealing is accepted (MFD_ALLOW_SEALING) but F_ADD_SEALS
+ * is not implemented.
+ */
+function memfdCreate(k: Kernel, p: Process, namePtr: number, flags: number): number {
+  if ((flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC)) !== 0) return -EINVAL; // MFD_HUGETLB: no hugetlbfs
+  const name = copyInString(p.as, namePtr, MFD_NAME_MAX + 1); // strnlen_user: the NUL within 250 bytes
+  if (name === undefined) return copyInString(p.as, namePtr, 1 << 16) === undefined ? -EFAULT : -EINVAL;
+  const c = { k, p }, vfs = vfsOf(k);
+  const dir = vfs.walk(c, vfs.root, '/dev/shm', true);
+  if (typeof dir === 'number') return dir;
+  const node = dir.node.tmpfile(0o777 & ~p.umask, c);
+  if (typeof node === 'number') return node;
+  const f = node.open(O_RDWR, c);
+  if (typeof f === 'number') return f;
+  setOrigin(f, { ...dir, node, path: `/memfd:${name} (deleted)` });
+  const fd = p.allocFd(f);
+  if (fd < 0) { f.drop(); return fd; }
+  if (flags & MFD_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd);
+  return fd;
+}
+
 /** getcpu(cpu*, node*, cache): hart 0, node 0 (one hart, one memory node). */
 function getcpu(p: Process, cpu: number, node: number): number {
   const zero = new Uint8Array(4);
@@ -125,10 +154,14 @@ function getcpu(p: Process, cpu: number, node: number): number {
 }
 
 const ADVICE_MAX = 5; // POSIX_FADV_NOREUSE
+const MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10, MFD_NAME_MAX = 249, O_RDWR = 2;
 const SYNC_FILE_RANGE_FLAGS = 7;
 
 /** strace's iovec arguments: read into (shown after the call, up to what it returned), written from. */
 const IOV_OUT = out((c, n) => iovec(c, n, c.a[2] | 0, c.ret)), IOV_IN = arg((c, n) => iovec(c, n, c.a[2] | 0, Infinity));
+
+const MFD = x({ MFD_CLOEXEC, MFD_ALLOW_SEALING, MFD_HUGETLB: 4, MFD_NOEXEC_SEAL, MFD_EXEC });
+const STR = arg((c, n) => cstr(c, n));
 
 export const IO_CALLS: SyscallDef[] = [
   // implements preadv(2)
@@ -156,6 +189,9 @@ export const IO_CALLS: SyscallDef[] = [
     handler: (_k, p, a) => ((a[3] & ~SYNC_FILE_RANGE_FLAGS) !== 0 || a[1] < 0 || a[2] < 0 ? -EINVAL : advice(p, a[0], (f) => (f.positional ? 0 : -ESPIPE))) },
   // implements close_range(2)
   { name: 'close_range', status: 'full', restart: 'none', args: [U, U, U], handler: (k, p, a) => closeRange(k, p, a[0] >>> 0, a[1] >>> 0, a[2]) },
+  // implements memfd_create(2)
+  { name: 'memfd_create', status: 'partial', restart: 'none', limits: 'no seals (F_ADD_SEALS); no huge pages',
+    args: [STR, fl(MFD)], handler: (k, p, a) => memfdCreate(k, p, a[0], a[1]) },
   // implements getcpu(2)
   { name: 'getcpu', status: 'full', restart: 'none', args: [P, P, P], handler: (_k, p, a) => getcpu(p, a[0], a[1]) },
 ];

@@ -24,7 +24,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'timer_getoverrun', 'unshare', 'userfaultfd'],
   2: ['capget', 'capset', 'clock_adjtime', 'clock_settime', 'delete_module', 'eventfd2', 'fanotify_init',
     'fremovexattr', 'fsopen', 'fstatfs', 'getgroups', 'getpriority', 'inotify_rm_watch', 'io_setup',
-    'io_uring_setup', 'ioprio_get', 'landlock_restrict_self', 'listen', 'lremovexattr', 'memfd_create', 'mlock',
+    'io_uring_setup', 'ioprio_get', 'landlock_restrict_self', 'listen', 'lremovexattr', 'mlock',
     'mq_notify', 'msgget', 'munlock', 'pidfd_open', 'pivot_root', 'pkey_alloc', 'process_mrelease', 'removexattr',
     'sched_getparam', 'sched_rr_get_interval', 'sched_setparam', 'setdomainname', 'setgroups', 'sethostname',
     'setns', 'setregid', 'setreuid', 'settimeofday', 'shutdown', 'statfs', 'swapon', 'timer_gettime',
