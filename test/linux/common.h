@@ -41,6 +41,10 @@ static inline const char *errname(int e) {
   case EMLINK: return "EMLINK";
   case EOPNOTSUPP: return "EOPNOTSUPP";
   case EDEADLK: return "EDEADLK";
+  case ENOTSOCK: return "ENOTSOCK";
+  case EAFNOSUPPORT: return "EAFNOSUPPORT";
+  case ENOTCONN: return "ENOTCONN";
+  case EISCONN: return "EISCONN";
   default: return "E?";
   }
 }

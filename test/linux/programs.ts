@@ -44,6 +44,7 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('mmap'),
   program('fileio'),
   program('locks'),
+  program('socketpair'),
   program('mmapshared'),
   program('pipe'),
   program('procfs', { oracle: 'linux' }),
