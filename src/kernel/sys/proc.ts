@@ -17,8 +17,14 @@ const u64s = (...v: (number | bigint)[]) => {
 };
 
 const INT_MAX = 0x7fffffff;
-/** The epoch the virtual REALTIME clock starts at: 2026-01-01T00:00:00Z (runs are deterministic). */
-export const VIRTUAL_EPOCH_S = 1767225600;
+/**
+ * The default epoch of the virtual REALTIME clock: 2027-01-01T00:00:00Z, a
+ * fixed date just after this version was made, so runs are deterministic
+ * and the host's files (all older than it when lde was built) are in the
+ * guest's past: `ls -l` shows their times and make sees no clock skew.
+ * --epoch now|SECONDS sets another (README, --realtime and --epoch).
+ */
+export const VIRTUAL_EPOCH_S = 1798761600;
 
 /** getresuid's three uid_t (u32) results, each written where its pointer says; EFAULT for a bad one. */
 function putIds(p: Process, a: readonly number[], id: number): number {

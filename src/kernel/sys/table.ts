@@ -13,11 +13,13 @@ import { PATH_CALLS } from './path.js';
 import { TASK_CALLS } from './task.js';
 import { SIGNAL_CALLS } from './signal.js';
 import { PIPE_CALLS } from '../fs/pipe.js';
+import { ID_CALLS } from './id.js';
+import { STATFS_CALLS } from './statfs.js';
 import { UNIMPLEMENTED_CALLS } from './unimplemented.js';
 
 const BY_NR = new Map<number, Syscall>();
 const BY_NAME = new Map<string, Syscall>();
-for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
+for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...ID_CALLS, ...STATFS_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);
   const call: Syscall = { ...def, nr };
