@@ -88,6 +88,15 @@ test('/proc: mounts and mountinfo list the mount table; cpuinfo, meminfo from --
   assert.match(out, /== \/proc\/loadavg\n0\.00 0\.00 0\.00 1\/1 1\n/, 'no 5 s sample yet; one runnable task of one');
 });
 
+test('/proc/uptime is virtual time and idle time; /proc/loadavg decays as Linux\'s after two 5 s samples', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip(SKIP);
+  const out = run([program(), 'load', '/proc/uptime', '/proc/loadavg']);
+  // 11 s asleep: uptime 11 s, nearly all idle. Two samples (at 5.004 and 10.008 s) of one runnable task (the reader)
+  // give 1 - e^(-10/60) = 0.15, 1 - e^(-10/300) = 0.03, 1 - e^(-10/900) = 0.01.
+  assert.match(out, /^== \/proc\/uptime\n11\.0\d 1[01]\.\d\d\n== \/proc\/loadavg\n0\.15 0\.03 0\.01 1\/1 1\n$/);
+  assert.equal(run([program(), 'load', '/proc/uptime', '/proc/loadavg']), out, 'the same run gives the same figures');
+});
+
 test('--strace names every call of the table: each formats as name(...), none as syscall_0x', () => {
   const p = { state: 'zombie', pid: 1, reg: () => 0 } as unknown as Process; // decoders read no memory of a zombie
   assert.equal(SYSCALLS.length, Object.keys(SYSNO).length);

@@ -170,6 +170,7 @@ export function parseValue(s: OptionSpec, text: string): Value {
     case 'none': throw new UsageError(`${s.name} takes no value (got ${s.name}=${text})`);
     case 'integer': {
       if (v.words?.includes(text)) return text;
+      if (v.words && !/^\d/.test(text.trim())) throw new UsageError(`${s.name}: '${text}' is not ${orList([...v.words, 'a whole number'])}`);
       if (!v.choices) return parseCount(s.name, text, v.min, v.max);
       const n = parseCount(s.name, text, 0);
       if (!v.choices.includes(n)) throw new UsageError(`${s.name}: ${n} is not a supported ${v.noun ?? 'value'} (${orList(v.choices.map(String))})`);

@@ -90,6 +90,7 @@ int main(int argc, char **argv) {
     printf("./%s: %s\n", argv[2], access(argv[2], R_OK) == 0 ? "readable" : strerror(errno));
     return 0;
   }
+  if (!strcmp(mode, "load")) sleep(11);
   for (int i = 2; i < argc; i++) dump(argv[i]);
   return 0;
 }

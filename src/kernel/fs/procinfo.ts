@@ -56,6 +56,9 @@ const FSHIFT = 11, FIXED_1 = 1 << FSHIFT, EXP = [1884, 2014, 2037] as const;
 interface Load { avg: [number, number, number]; next: number }
 const loads = new WeakMap<Kernel, Load>();
 
+/** Tasks running or waiting to run (Linux's nr_running). */
+const runnable = (k: Kernel) => [...k.procs.values()].filter((p) => p.state === 'running' || p.state === 'runnable').length;
+
 /** One sample: load = load * e + active * (1 - e), rounded up while rising, as calc_load does. */
 function decay(load: number, e: number, active: number): number {
   const n = load * e + active * (FIXED_1 - e) + (active >= load ? FIXED_1 - 1 : 0);
@@ -70,18 +73,26 @@ function decay(load: number, e: number, active: number): number {
  * kernel keeps no history), so the figures depend only on the run.
  */
 export function loadavgText(k: Kernel): string {
-  const period = 5e9 + (k.hz > 0 ? 1e9 / k.hz : 0);
-  const l = loads.get(k) ?? { avg: [0, 0, 0], next: period };
-  loads.set(k, l);
-  const procs = [...k.procs.values()];
-  const running = procs.filter((p) => p.state === 'running' || p.state === 'runnable').length;
-  for (; l.next <= k.hart.cycle; l.next += period) {
-    k.work.items++;
-    l.avg = [0, 1, 2].map((i) => decay(l.avg[i], EXP[i], running * FIXED_1)) as Load['avg'];
-  }
+  const avg = loadavg(k), running = runnable(k);
   const show = (x: number) => {
     const r = x + Math.floor(FIXED_1 / 200); // rounds to hundredths
     return `${r >> FSHIFT}.${String(Math.floor(((r & (FIXED_1 - 1)) * 100) / FIXED_1)).padStart(2, '0')}`;
   };
-  return `${l.avg.map(show).join(' ')} ${running}/${procs.length} ${Math.max(0, ...k.procs.keys())}\n`;
+  return `${avg.map(show).join(' ')} ${running}/${k.procs.size} ${Math.max(0, ...k.procs.keys())}\n`;
 }
+
+/** The 1, 5 and 15 minute load averages now, in fixed point with FSHIFT (11) fraction bits; for loadavg and sysinfo(2). */
+export function loadavg(k: Kernel): readonly [number, number, number] {
+  const period = 5e9 + (k.hz > 0 ? 1e9 / k.hz : 0);
+  const l = loads.get(k) ?? { avg: [0, 0, 0], next: period };
+  loads.set(k, l);
+  const running = runnable(k);
+  for (; l.next <= k.hart.cycle; l.next += period) {
+    k.work.items++;
+    l.avg = [0, 1, 2].map((i) => decay(l.avg[i], EXP[i], running * FIXED_1)) as Load['avg'];
+  }
+  return l.avg;
+}
+
+/** FSHIFT, for callers that rescale (sysinfo's loads have 16 fraction bits). */
+export const LOAD_SHIFT = FSHIFT;

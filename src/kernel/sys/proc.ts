@@ -7,6 +7,7 @@ import { CLOCKS, GRND, RLIMIT, x, xv } from '../abi/abi-names.js';
 import { copyIn, copyOut, copyOutSome } from '../mm/uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { accessOk } from './access.js';
+import { LOAD_SHIFT, loadavg } from '../fs/procinfo.js';
 import { struct, type Ctx } from '../abi/strace-mem.js';
 import type { Process } from '../sched/proc.js';
 
@@ -132,6 +133,7 @@ export const PROC_CALLS: SyscallDef[] = [
     handler: (k, p, a) => {
     const b = new Uint8Array(112), dv = new DataView(b.buffer);
     dv.setBigInt64(0, BigInt(Math.floor(k.hart.cycle / 1e9)), true); // uptime
+    loadavg(k).forEach((l, i) => dv.setBigUint64(8 + 8 * i, BigInt(l) << BigInt(16 - LOAD_SHIFT), true)); // loads, SI_LOAD_SHIFT 16
     dv.setBigUint64(32, BigInt(k.board.bus.ramSize), true); // totalram
     dv.setBigUint64(40, BigInt((k.frames.total - k.frames.inUse) * 4096), true); // freeram
     dv.setBigUint64(64, BigInt(k.swap ? k.swap.size * 4096 : 0), true); // totalswap
