@@ -71,6 +71,10 @@ int main(int argc, char **argv) {
     struct stat st;
     fstat(fd, &st);
     printf("owner %u:%u mode %o\n", st.st_uid, st.st_gid, st.st_mode & 07777);
+    fchmod(fd, 06745);
+    fchown(fd, -1, -1);
+    fstat(fd, &st);
+    printf("chown -1 -1 of 6745: %o\n", st.st_mode & 07777);
     errno = 0;
     printf("fchownat /proc/self/stat: %d errno=%d\n", fchownat(AT_FDCWD, "/proc/self/stat", 0, 0, 0), errno);
     errno = 0;
