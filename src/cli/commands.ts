@@ -8,6 +8,7 @@ import { HZ_MAX, HZ_MIN } from '../kernel/kernel.js';
 import { TICK_MODES } from '../kernel/sched/cpu.js';
 import { PREEMPT_MODES } from '../kernel/sched/preempt.js';
 import { IDLE_GOVERNORS } from '../kernel/sched/idle.js';
+import { VIRTUAL_EPOCH_S } from '../kernel/sys/proc.js';
 import type { CommandSpec, OptionSpec } from './options.js';
 
 /** How many chapters `lde demo` has. */
@@ -93,6 +94,11 @@ export const RUN: CommandSpec = {
       name: '--realtime', value: { kind: 'none' },
       help: 'guest time follows the host clock; without it time is virtual and every run repeats exactly',
       details: 'A program that times itself reports wall time, and sleeps really wait.',
+    },
+    {
+      name: '--epoch', value: { kind: 'integer', meta: 'now|SECONDS', min: 0, max: 253402300799, words: ['now'] }, conflicts: ['--realtime'],
+      help: `the guest's clock (CLOCK_REALTIME) at boot: now (the host's clock), or seconds since 1970; default ${VIRTUAL_EPOCH_S} (${new Date(VIRTUAL_EPOCH_S * 1000).toISOString().slice(0, 10)})`,
+      details: 'A fixed default keeps every run the same; it is a date just after this version of lde was made, so host files are in the past and `ls -l` shows their times. `--epoch now` starts the clock at the host\'s time and virtual time runs on from there, so only the dates differ between runs. See [docs/files.md](docs/files.md#time).',
     },
     {
       name: '--strace', value: { kind: 'path', meta: 'FILE' }, optional: true,

@@ -4,10 +4,10 @@
 
 import {
   closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, readdirSync,
-  readlinkSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats,
+  readlinkSync, renameSync, rmdirSync, statSync, statfsSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { isatty } from 'node:tty';
-import type { HostFs, HostHandle, HostIO, HostStat } from '../kernel/host.js';
+import type { HostFs, HostHandle, HostIO, HostStat, HostStatfs } from '../kernel/host.js';
 
 // Linux errno numbers (the guest's ABI), by the code Node reports. The host
 // running out of descriptors (EMFILE, ENFILE) is, for the guest, the
@@ -60,6 +60,12 @@ export const nodeFs: HostFs = {
   unlink: (path) => status(() => unlinkSync(path)),
   rmdir: (path) => status(() => rmdirSync(path)),
   rename: (from, to) => status(() => renameSync(from, to)),
+  statfs(path): HostStatfs | number {
+    try {
+      const s = statfsSync(path);
+      return { type: s.type, bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree };
+    } catch (e) { return errno(e); }
+  },
 };
 
 export function nodeHost(): HostIO {

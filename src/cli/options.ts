@@ -9,8 +9,8 @@ import { UsageError, fmtSize, parseCount, parseSeconds, parseSize } from './args
 /** What an option's value is. `meta` is its name in the usage text (N, SIZE, FILE). */
 export type ValueKind =
   | { kind: 'none' }
-  /** A whole number (10M = 10,000,000); `choices`, when given, are the only accepted values. */
-  | { kind: 'integer'; meta: string; min: number; max: number; choices?: readonly number[]; noun?: string; default?: number }
+  /** A whole number (10M = 10,000,000); `choices`, when given, are the only accepted values; `words` are accepted besides numbers (--epoch now). */
+  | { kind: 'integer'; meta: string; min: number; max: number; choices?: readonly number[]; noun?: string; default?: number; words?: readonly string[] }
   /** Bytes, with binary units (64K, 256M, 2G); a multiple of `multiple` when given. */
   | { kind: 'size'; meta: string; min: number; max: number; multiple?: number; default?: number }
   /** Seconds of virtual time, fractions allowed. */
@@ -79,6 +79,13 @@ export class Options {
   number(name: string): number | undefined {
     const v = this.value(name);
     if (v !== undefined && typeof v !== 'number') throw new Error(`option ${name} is not a number`);
+    return v;
+  }
+
+  /** An integer option that also takes words (--epoch now): the number or the word given, or the default. */
+  numberOrWord(name: string): number | string | undefined {
+    const v = this.value(name);
+    if (typeof v === 'boolean' || Array.isArray(v)) throw new Error(`option ${name} is not a number or a word`);
     return v;
   }
 
@@ -162,6 +169,8 @@ export function parseValue(s: OptionSpec, text: string): Value {
   switch (v.kind) {
     case 'none': throw new UsageError(`${s.name} takes no value (got ${s.name}=${text})`);
     case 'integer': {
+      if (v.words?.includes(text)) return text;
+      if (v.words && !/^\d/.test(text.trim())) throw new UsageError(`${s.name}: '${text}' is not ${orList([...v.words, 'a whole number'])}`);
       if (!v.choices) return parseCount(s.name, text, v.min, v.max);
       const n = parseCount(s.name, text, 0);
       if (!v.choices.includes(n)) throw new UsageError(`${s.name}: ${n} is not a supported ${v.noun ?? 'value'} (${orList(v.choices.map(String))})`);

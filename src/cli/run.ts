@@ -49,10 +49,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const swapBytes = opts.number('--swap');
   const swapPolicy = opts.string('--swap-policy') as SwapPolicy | undefined;
   const realtime = opts.has('--realtime');
+  const epoch = opts.numberOrWord('--epoch');
+  const epochS = epoch === 'now' ? Math.floor(Date.now() / 1000) : epoch as number | undefined;
   const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
   const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
   const kernel = new Kernel({
-    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, tick, preempt, idleGovernor,
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   try { vfsOf(kernel); } catch (e) {
@@ -135,7 +137,10 @@ function guestView(opts: Options, program: string): GuestView {
   const env = new Map<string, string>(sandbox ? [] : Object.entries(process.env).map(([k, v]) => [k, v ?? '']));
   for (const e of opts.list('--env')) env.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
   const entries = [...env].map(([k, v]) => `${k}=${v}`);
-  if (!sandbox) return { binds: [...wholeHost(process.cwd()), ...binds], cwd: process.cwd(), env: entries, exe: program };
+  if (!sandbox) {
+    const all = [...wholeHost(process.cwd()), ...binds]; // the cwd is where the last bind showing it puts it (/run/host/tmp for /tmp)
+    return { binds: all, cwd: guestCwd(all, process.cwd()), env: entries, exe: program };
+  }
   const exe = resolve(program);
   binds.push({ host: realpathSync(exe), guest: exe });
   return { binds, cwd: guestCwd(binds, process.cwd()), env: entries, user: { uid: SANDBOX_ID, gid: SANDBOX_ID }, exe };

@@ -13,6 +13,9 @@ export interface HostStat {
   ctimeMs?: number;
 }
 
+/** What statfs(2) says of the host filesystem holding a path (struct statfs's numbers; blocks in units of bsize). */
+export interface HostStatfs { type: number; bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number; }
+
 /** How a host file is opened for the --rw directories (the kernel applies O_APPEND itself). */
 export interface HostOpenHow { write: boolean; create: boolean; excl: boolean; trunc: boolean; }
 
@@ -53,6 +56,8 @@ export interface HostFs {
   unlink(path: string): number;
   rmdir(path: string): number;
   rename(from: string, to: string): number;
+  /** The filesystem holding path (follows symlinks); optional: without it the guest sees an ext4 of size 0. */
+  statfs?(path: string): HostStatfs | number;
 }
 
 export interface HostIO {

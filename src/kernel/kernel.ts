@@ -73,6 +73,8 @@ export interface KernelOptions {
   pageTrace?: PageTrace;
   /** --realtime: virtual time never lags the host clock, idle time is really waited, randomness is not seeded. */
   realtime?: boolean;
+  /** CLOCK_REALTIME at boot, in seconds since 1970 (--epoch); VIRTUAL_EPOCH_S unless given. Ignored with realtime. */
+  epochS?: number;
   /** What kernel work costs in virtual cycles (cost.ts); DEFAULT_COSTS unless given. */
   costs?: CostTable;
   /** --tick: the periodic tick always, stopped while idle (default), or also while one task runs (sched/cpu.ts). */
@@ -139,7 +141,7 @@ export class Kernel {
     this.binds = opts.binds ?? [];
     this.user = opts.user;
     this.realtime = opts.realtime ?? false;
-    this.epochNs = opts.realtime ? opts.host.epochNs() : VIRTUAL_EPOCH_S * 1e9;
+    this.epochNs = opts.realtime ? opts.host.epochNs() : (opts.epochS ?? VIRTUAL_EPOCH_S) * 1e9;
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     if (this.hz !== 0 && !(Number.isInteger(this.hz) && this.hz >= HZ_MIN && this.hz <= HZ_MAX)) throw new RangeError(`hz ${this.hz}: a tick rate is 10 to 10,000 per second, or 0 for no timer`);

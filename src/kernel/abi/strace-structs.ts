@@ -3,7 +3,7 @@
 // arrays (a pipe's fds, utimensat's times). Each is (Ctx, address) → text,
 // reading memory only through strace-mem.ts (never faulting).
 
-import { xv, ptr, oct, x, xval, flags, SEEK, LOCK, SS, STATX_MASK, STATX_ATTR, MODE_TYPES, CLONE } from './abi-names.js';
+import { xv, ptr, oct, x, xval, flags, type Xlat, SEEK, LOCK, SS, STATX_MASK, STATX_ATTR, MODE_TYPES, CLONE } from './abi-names.js';
 import { quote, struct, i64, u64at, type Ctx } from './strace-mem.js';
 import { sigName } from './strace-signal.js';
 
@@ -86,3 +86,18 @@ export const cloneArgsStruct = (c: Ctx, va: number) => struct(c, va, 64, (d) => 
   return `{${f.join(', ')}}`;
 });
 
+
+/** strace's names for statfs f_type (its xlat/fsmagic.in) for the filesystems lde reports. */
+const FSMAGIC: Readonly<Record<number, string>> = {
+  0x01021994: 'TMPFS_MAGIC', 0x9fa0: 'PROC_SUPER_MAGIC', 0xef53: 'EXT2_SUPER_MAGIC', 0x858458f6: 'RAMFS_MAGIC',
+  0x50495045: 'PIPEFS_MAGIC', 0x1cd1: 'DEVPTS_SUPER_MAGIC', 0x09041934: 'ANON_INODE_FS_MAGIC', 0x9123683e: 'BTRFS_SUPER_MAGIC',
+  0x58465342: 'XFS_SUPER_MAGIC', 0x794c7630: 'OVERLAYFS_SUPER_MAGIC', 0x6969: 'NFS_SUPER_MAGIC', 0x65735546: 'FUSE_SUPER_MAGIC',
+};
+const ST_FLAGS: Xlat = x({ ST_RDONLY: 1, ST_NOSUID: 2, ST_NODEV: 4, ST_NOEXEC: 8, ST_SYNCHRONOUS: 16, ST_VALID: 0x20, ST_MANDLOCK: 64, ST_NOATIME: 1024, ST_NODIRATIME: 2048, ST_RELATIME: 4096 });
+/** struct statfs (asm-generic, 120 bytes) as strace prints it. */
+export const statfs = (c: Ctx, va: number) => struct(c, va, 120, (d) => {
+  const n = (o: number) => u64at(d, o), type = Number(n(0));
+  return `{f_type=${FSMAGIC[type] ?? `0x${type.toString(16)}`}, f_bsize=${n(8)}, f_blocks=${n(16)}, f_bfree=${n(24)}, f_bavail=${n(32)}, `
+    + `f_files=${n(40)}, f_ffree=${n(48)}, f_fsid={val=[${d.getInt32(56, true)}, ${d.getInt32(60, true)}]}, f_namelen=${n(64)}, `
+    + `f_frsize=${n(72)}, f_flags=${flags(Number(n(80)), ST_FLAGS)}}`;
+});

@@ -17,9 +17,9 @@
 // the check and the call is not stopped (Node has no openat; see
 // docs/sandbox.md).
 
-import type { HostFs, HostHandle, HostOpenHow, HostStat } from '../host.js';
+import type { HostFs, HostHandle, HostOpenHow, HostStat, HostStatfs } from '../host.js';
 import { dirname } from './vfs.js';
-import { ELOOP, ENOENT, ENOTDIR } from '../errno.js';
+import { ELOOP, ENOENT, ENOSYS, ENOTDIR } from '../errno.js';
 
 /** What every bind of one kernel shares: the directories known to be real, until a rename or rmdir. */
 export class DirCache {
@@ -61,6 +61,7 @@ export class ConfinedFs implements HostFs {
   readlink(path: string): string | number { return this.check(path) || this.host.readlink(path); }
   open(path: string, how: HostOpenHow, mode: number): HostHandle | number { return this.checkFinal(path) || this.host.open(path, how, mode); }
   mkdir(path: string, mode: number): number { return this.check(path) || this.host.mkdir(path, mode); }
+  statfs(path: string): HostStatfs | number { return this.checkFinal(path) || (this.host.statfs?.(path) ?? -ENOSYS); }
   unlink(path: string): number { return this.check(path) || this.host.unlink(path); }
 
   rmdir(path: string): number {

@@ -47,14 +47,26 @@ const KERNEL_MOUNTS = ['/', '/tmp', '/dev', '/dev/shm'];
 const under = (path: string, dir: string) => path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
 
 /**
+ * Where the host's own directory shows when the cwd is a kernel mount point
+ * itself (`/run/host/tmp` for the host's /tmp): the guest's /tmp stays the
+ * tmpfs. /run/host is where containers put what they see of the host
+ * (systemd-nspawn, flatpak).
+ */
+export const HOST_VIEW = '/run/host';
+
+/**
  * What `lde run` shows without --sandbox (DESIGN.md): the host read-only at
- * "/"; the cwd read-only at its own path when /tmp, /dev or /proc hides it,
- * so the guest starts where it was started; each `rw` directory writable at
- * its own path (a later bind, so one above the cwd covers it).
+ * "/"; the cwd read-only when /tmp, /dev or /proc hides it: at its own path
+ * below them (its parents made in the tmpfs, so /tmp stays writable), or
+ * under HOST_VIEW when it is one of those mount points itself, since
+ * the guest's /tmp is always the in-memory one; each `rw` directory
+ * writable at its own path (a later bind, so one above the cwd covers it).
  */
 export function wholeHost(cwd?: string, rw: readonly string[] = []): Bind[] {
   const binds: Bind[] = [{ host: '/', guest: '/' }];
-  if (cwd !== undefined && SYNTHETIC.some((d) => under(cwd, d))) binds.push({ host: cwd, guest: cwd });
+  if (cwd !== undefined && SYNTHETIC.some((d) => under(cwd, d))) {
+    binds.push({ host: cwd, guest: KERNEL_MOUNTS.includes(cwd) || cwd === '/proc' ? HOST_VIEW + cwd : cwd });
+  }
   for (const dir of rw) binds.push({ host: dir, guest: dir, writable: true });
   return binds;
 }
@@ -97,6 +109,7 @@ function build(k: Kernel): Vfs {
   ns.mounts.set('/proc', proc.root);
   const vfs = new Vfs(ns.mounts);
   proc.vfs = vfs;
+  proc.mounts = ns.mounts;
   return vfs;
 }
 
@@ -105,8 +118,11 @@ class Namespace {
   readonly mounts = new Map<string, Vnode>();
   private readonly c: Ctx;
 
+  private readonly skel: SkelFs;
+
   constructor(private readonly k: Kernel, root: SkelDir, private readonly tmpfs: readonly TmpFs[]) {
     this.mounts.set('/', root);
+    this.skel = root.fs;
     this.c = { k, p: undefined as never }; // the walks here meet host, tmpfs and empty directories, which never look at the process
   }
 
@@ -151,11 +167,19 @@ class Namespace {
     return [at.path, ...last].reduce(join);
   }
 
-  /** Makes the directories `rest` under `at` when at is the empty root or a tmpfs directory; elsewhere the mount point is unlisted. */
+  /**
+   * Makes the directories `rest` under `at` when at is the empty root or a
+   * tmpfs directory; elsewhere (a host directory) an empty read-only
+   * directory is mounted at the first of them, holding the others, so the
+   * mount point is reached (/run/host/tmp), though `at` does not list it.
+   */
   private makeDirs(at: Found, rest: readonly string[]): void {
     if (at.node instanceof SkelDir) { at.node.mkdirs(rest); return; }
     const fs = this.tmpfs.find((t) => at.node instanceof TmpNode && at.node.fs === t);
-    if (fs !== undefined) fs.mkdirs([...at.path.slice(fs.mountPath.length).split('/').filter((s) => s !== ''), ...rest]);
+    if (fs !== undefined) { fs.mkdirs([...at.path.slice(fs.mountPath.length).split('/').filter((s) => s !== ''), ...rest]); return; }
+    const skel = new SkelDir(this.skel, 0o755);
+    skel.mkdirs(rest.slice(1));
+    this.mounts.set(join(at.path, rest[0]), skel);
   }
 }
 

@@ -8,7 +8,9 @@
 //   /proc/PID/maps        one line per VMA, in Linux's format, with [heap] and [stack]
 //   /proc/PID/stat        the 52 fields of proc(5), times in clock ticks (100 Hz)
 //   /proc/PID/status      the same facts as "Name:\tvalue" lines
-//   /proc/PID/comm, /proc/PID/cmdline, /proc/uptime, /proc/meminfo
+//   /proc/PID/comm, /proc/PID/cmdline
+//   /proc/PID/mounts, mountinfo   the mount table (procinfo.ts, fsinfo.ts)
+//   /proc/uptime, meminfo, cpuinfo, loadavg, mounts (a link to self/mounts): procinfo.ts
 //
 // Times: one cycle is one nanosecond of virtual time (DESIGN.md).
 
@@ -21,6 +23,7 @@ import { USER_TOP } from '../mm/vm.js';
 import { PIE_BASE } from './loader.js';
 import { SIG_DFL, SIG_IGN } from '../signal/signal.js';
 import { EACCES, ENOENT } from '../errno.js';
+import { cpuinfoText, loadavgText, meminfoText, mountinfoText, mountsText, uptimeText } from './procinfo.js';
 
 const CYCLES_PER_TICK = 1e7; // USER_HZ 100 at 1 GHz
 const O_ACCMODE = 3;
@@ -30,6 +33,8 @@ export class ProcFs implements Fs {
   readonly root: Vnode;
   /** Set once the namespace exists (mounts.ts): exe and cwd links resolve through it. */
   vfs!: Vfs;
+  /** The mount table, canonical path to the root of what is mounted there, in mount order (set with vfs). */
+  mounts!: ReadonlyMap<string, Vnode>;
   /** host: where an executable the guest cannot see is read from; bootMs: every entry's times. */
   constructor(readonly dev: number, readonly host: HostMount, readonly bootMs: number) { this.root = new ProcDir(this, 1, (c) => rootEntries(this, c)); }
 }
@@ -90,8 +95,7 @@ class OpenFileNode extends Vnode {
 function rootEntries(fs: ProcFs, c: Ctx): Entries {
   const m: Entries = new Map();
   m.set('self', () => new ProcLink(fs, 2, (cc) => String(cc.p.pid)));
-  m.set('uptime', () => new ProcText(fs, 3, uptime));
-  m.set('meminfo', () => new ProcText(fs, 4, meminfo));
+  systemEntries(fs, m);
   for (const pid of [...c.k.procs.keys()].sort((a, b) => a - b)) m.set(String(pid), () => pidDir(fs, pid));
   return m;
 }
@@ -117,6 +121,7 @@ function pidDir(fs: ProcFs, pid: number): Vnode {
     // proc(5): the arguments, each followed by a NUL; empty for a zombie.
     text('cmdline', 8, (p) => (p.state === 'zombie' ? '' : p.argv.map((s) => s + '\0').join('')));
     m.set('fd', () => fdDir(fs, pid, base + 7));
+    mountEntries(fs, m, base);
     return m;
   });
 }
@@ -296,13 +301,17 @@ function status(p: Process, c: Ctx): string {
   ].join('\n') + '\n';
 }
 
-function uptime(c: Ctx): string {
-  return `${(c.k.hart.cycle / 1e9).toFixed(2)} ${(c.k.idleCycles / 1e9).toFixed(2)}\n`;
+/** The system-wide files (procinfo.ts); /proc/mounts is a link to self/mounts, as on Linux. */
+function systemEntries(fs: ProcFs, m: Entries): void {
+  m.set('uptime', () => new ProcText(fs, 3, (c) => uptimeText(c.k)));
+  m.set('meminfo', () => new ProcText(fs, 4, (c) => meminfoText(c.k, fs.mounts)));
+  m.set('cpuinfo', () => new ProcText(fs, 5, (c) => cpuinfoText(c.k)));
+  m.set('loadavg', () => new ProcText(fs, 6, (c) => loadavgText(c.k)));
+  m.set('mounts', () => new ProcLink(fs, 7, () => 'self/mounts'));
 }
 
-function meminfo(c: Ctx): string {
-  const kb = (pages: number) => `${String(pages * (PAGE_SIZE / 1024)).padStart(8)} kB`;
-  const total = c.k.frames.total, free = total - c.k.frames.inUse;
-  return [['MemTotal', total], ['MemFree', free], ['MemAvailable', free], ['Buffers', 0], ['Cached', 0],
-    ['SwapTotal', 0], ['SwapFree', 0]].map(([name, n]) => `${`${name}:`.padEnd(16)}${kb(n as number)}`).join('\n') + '\n';
+/** /proc/PID/mounts and mountinfo: one namespace, so every process sees the same table. */
+function mountEntries(fs: ProcFs, m: Entries, base: number): void {
+  m.set('mounts', () => new ProcText(fs, base + 9, (c) => mountsText(c.k, fs.mounts)));
+  m.set('mountinfo', () => new ProcText(fs, base + 10, (c) => mountinfoText(c.k, fs.mounts)));
 }

@@ -45,7 +45,7 @@ export function startOf(c: Ctx, vfs: Vfs, dirfd: number, path: string): Found | 
 }
 
 /** Resolves (dirfd, path) for the calls that take AT_EMPTY_PATH: "" names dirfd itself. */
-function resolveAt(c: Ctx, dirfd: number, pathPtr: number, flags: number, follow: boolean): Found | number {
+export function resolveAt(c: Ctx, dirfd: number, pathPtr: number, flags: number, follow: boolean): Found | number {
   const vfs = vfsOf(c.k);
   const path = userPath(c.p, pathPtr);
   if (typeof path === 'number') return path;

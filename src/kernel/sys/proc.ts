@@ -7,6 +7,7 @@ import { CLOCKS, GRND, RLIMIT, x, xv } from '../abi/abi-names.js';
 import { copyIn, copyOut, copyOutSome } from '../mm/uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { accessOk } from './access.js';
+import { LOAD_SHIFT, loadavg } from '../fs/procinfo.js';
 import { struct, type Ctx } from '../abi/strace-mem.js';
 import type { Process } from '../sched/proc.js';
 
@@ -17,8 +18,14 @@ const u64s = (...v: (number | bigint)[]) => {
 };
 
 const INT_MAX = 0x7fffffff;
-/** The epoch the virtual REALTIME clock starts at: 2026-01-01T00:00:00Z (runs are deterministic). */
-export const VIRTUAL_EPOCH_S = 1767225600;
+/**
+ * The default epoch of the virtual REALTIME clock: 2027-01-01T00:00:00Z, a
+ * fixed date just after this version was made, so runs are deterministic
+ * and the host's files (all older than it when lde was built) are in the
+ * guest's past: `ls -l` shows their times and make sees no clock skew.
+ * --epoch now|SECONDS sets another (README, --realtime and --epoch).
+ */
+export const VIRTUAL_EPOCH_S = 1798761600;
 
 /** getresuid's three uid_t (u32) results, each written where its pointer says; EFAULT for a bad one. */
 function putIds(p: Process, a: readonly number[], id: number): number {
@@ -126,6 +133,7 @@ export const PROC_CALLS: SyscallDef[] = [
     handler: (k, p, a) => {
     const b = new Uint8Array(112), dv = new DataView(b.buffer);
     dv.setBigInt64(0, BigInt(Math.floor(k.hart.cycle / 1e9)), true); // uptime
+    loadavg(k).forEach((l, i) => dv.setBigUint64(8 + 8 * i, BigInt(l) << BigInt(16 - LOAD_SHIFT), true)); // loads, SI_LOAD_SHIFT 16
     dv.setBigUint64(32, BigInt(k.board.bus.ramSize), true); // totalram
     dv.setBigUint64(40, BigInt((k.frames.total - k.frames.inUse) * 4096), true); // freeram
     dv.setBigUint64(64, BigInt(k.swap ? k.swap.size * 4096 : 0), true); // totalswap

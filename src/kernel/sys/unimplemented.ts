@@ -9,7 +9,7 @@
 import type { SyscallDef } from '../abi/call.js';
 import type { SyscallName } from '../abi/sysno.js';
 import { ENOSYS } from '../errno.js';
-import { a, xl, out, rawArgs, I, UL, FD, DIRFD, PATH, ATFL, STR, X, TS, SIGSET, fdset, pselectResult, sigtimedwaitResult, type ArgSpec } from '../abi/strace-args.js';
+import { a, xl, out, rawArgs, I, UL, STR, X, TS, SIGSET, fdset, pselectResult, sigtimedwaitResult, type ArgSpec } from '../abi/strace-args.js';
 import { cstr, struct, u64at } from '../abi/strace-mem.js';
 import { siginfoAt, sigset } from '../abi/strace-signal.js';
 import { cloneArgsStruct } from '../abi/strace-structs.js';
@@ -20,22 +20,22 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
   0: ['munlockall', 'restart_syscall', 'vhangup'],
   1: ['acct', 'adjtimex', 'chroot', 'epoll_create1', 'inotify_init1', 'io_destroy', 'memfd_secret', 'mlockall',
     'mq_unlink', 'personality', 'pkey_free', 'sched_get_priority_max', 'sched_get_priority_min',
-    'sched_getscheduler', 'setfsgid', 'setfsuid', 'setgid', 'setuid', 'shmdt', 'swapoff', 'syncfs', 'timer_delete',
+    'sched_getscheduler', 'shmdt', 'swapoff', 'syncfs', 'timer_delete',
     'timer_getoverrun', 'unshare', 'userfaultfd'],
   2: ['capget', 'capset', 'clock_adjtime', 'clock_settime', 'delete_module', 'eventfd2', 'fanotify_init',
-    'fremovexattr', 'fsopen', 'fstatfs', 'getgroups', 'getpriority', 'inotify_rm_watch', 'io_setup',
-    'io_uring_setup', 'ioprio_get', 'landlock_restrict_self', 'listen', 'lremovexattr', 'mlock',
-    'mq_notify', 'msgget', 'munlock', 'pidfd_open', 'pivot_root', 'pkey_alloc', 'process_mrelease', 'removexattr',
-    'sched_getparam', 'sched_rr_get_interval', 'sched_setparam', 'setdomainname', 'setgroups', 'sethostname',
-    'setns', 'setregid', 'setreuid', 'settimeofday', 'statfs', 'swapon', 'timer_gettime',
+    'fremovexattr', 'fsopen', 'getpriority', 'inotify_rm_watch', 'io_setup', 'io_uring_setup', 'ioprio_get',
+    'landlock_restrict_self', 'listen', 'lremovexattr', 'mlock', 'mq_notify', 'msgget', 'munlock',
+    'pidfd_open', 'pivot_root', 'pkey_alloc', 'process_mrelease', 'removexattr', 'sched_getparam',
+    'sched_rr_get_interval', 'sched_setparam', 'setdomainname', 'sethostname', 'setns', 'settimeofday',
+    'swapon', 'timer_gettime',
     'timerfd_create', 'timerfd_gettime', 'umount2'],
   3: ['accept', 'bind', 'bpf', 'connect', 'finit_module', 'flistxattr', 'fsmount', 'fspick',
     'get_robust_list', 'init_module',
     'inotify_add_watch', 'io_cancel', 'io_submit', 'ioprio_set', 'landlock_create_ruleset', 'listxattr',
     'llistxattr', 'lookup_dcookie', 'lsm_list_modules', 'map_shadow_stack', 'membarrier', 'mincore', 'mlock2',
     'mq_getsetattr', 'mseal', 'msgctl', 'nfsservctl', 'open_by_handle_at', 'open_tree', 'pidfd_getfd',
-    'sched_getaffinity', 'sched_setaffinity', 'sched_setattr', 'sched_setscheduler',
-    'seccomp', 'semget', 'semop', 'set_mempolicy', 'setpriority', 'setresgid', 'setresuid', 'shmat',
+    'sched_getaffinity', 'sched_setaffinity', 'sched_setattr', 'sched_setscheduler', 'seccomp', 'semget',
+    'semop', 'set_mempolicy', 'setpriority', 'shmat',
     'shmctl', 'shmget', 'socket', 'syslog', 'timer_create'],
   4: ['accept4', 'cachestat', 'epoll_ctl', 'fchmodat2', 'fgetxattr', 'futex_requeue',
     'futex_wake', 'getxattr', 'io_uring_register', 'kexec_load', 'landlock_add_rule', 'lgetxattr', 'listmount',
@@ -55,8 +55,6 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
 
 /** The unimplemented calls strace decodes in full, with their decoders. */
 const DECODED: readonly [SyscallName, ArgSpec, SyscallDef['result']?][] = [
-  ['fchownat', [DIRFD, PATH, I, I, ATFL]],
-  ['fchown', [FD, I, I]],
   ['pselect6', [I, a(fdset), a(fdset), a(fdset), TS, a((c, n) => struct(c, n, 16, (d) =>
     `{sigmask=${sigset(c, Number(u64at(d, 0)), Number(u64at(d, 8)))}, sigsetsize=${u64at(d, 8)}}`))], pselectResult],
   ['rt_sigtimedwait', [SIGSET(3), out(siginfoAt), TS, UL], sigtimedwaitResult],
