@@ -39,6 +39,19 @@ export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): voi
 }
 
 /**
+ * A process-directed signal (kill(2), SIGCHLD, SIGALRM) for p's thread
+ * group: it goes to one thread that does not block it, the leader first (as
+ * Linux's complete_signal prefers the main thread); when every thread blocks
+ * it, to the first live one, where it stays pending until that thread
+ * unblocks it (lde keeps no group-wide pending set).
+ */
+export function generateForGroup(k: Kernel, p: Process, sig: number, info: SigInfo): void {
+  const threads = p.group.threads;
+  const t = threads.find((q) => (q.sigMask & bit(sig)) === 0n) ?? threads[0];
+  if (t !== undefined) generate(k, t, sig, info);
+}
+
+/**
  * A synchronous fault signal. Like Linux's force_sig_fault: a blocked or
  * ignored fault signal cannot be held off, so the default action applies.
  */
@@ -116,5 +129,5 @@ export function notifyParent(k: Kernel, c: Process, code: number, status: number
   const parent = c.parent!;
   const sig = code === 1 || code === 2 ? c.exitSignal : Sig.CHLD;
   // Linux's do_notify_parent sends only a valid signal (legacy clone takes any exit signal up to 255 unchecked): generate drops the others.
-  generate(k, parent, sig, { code, pid: c.pid, status });
+  generateForGroup(k, parent, sig, { code, pid: c.pid, status });
 }

@@ -12,7 +12,6 @@ import { ENOSYS } from '../errno.js';
 import { a, xl, out, rawArgs, I, UL, FD, DIRFD, PATH, ATFL, STR, X, TS, SIGSET, fdset, pselectResult, sigtimedwaitResult, type ArgSpec } from '../abi/strace-args.js';
 import { cstr, struct, u64at } from '../abi/strace-mem.js';
 import { siginfoAt, sigset } from '../abi/strace-signal.js';
-import { cloneArgsStruct } from '../abi/strace-structs.js';
 import { PRCTL } from '../abi/abi-names.js';
 
 /** The calls with no decoder of their own, by argument count. */
@@ -30,11 +29,11 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'setns', 'setregid', 'setreuid', 'settimeofday', 'shutdown', 'statfs', 'swapon', 'timer_gettime',
     'timerfd_create', 'timerfd_gettime', 'umount2'],
   3: ['accept', 'bind', 'bpf', 'close_range', 'connect', 'finit_module', 'flistxattr', 'fsmount', 'fspick',
-    'get_robust_list', 'getcpu', 'getpeername', 'getsockname', 'init_module',
+    'getcpu', 'getpeername', 'getsockname', 'init_module',
     'inotify_add_watch', 'io_cancel', 'io_submit', 'ioprio_set', 'landlock_create_ruleset', 'listxattr',
-    'llistxattr', 'lookup_dcookie', 'lsm_list_modules', 'map_shadow_stack', 'membarrier', 'mincore', 'mlock2',
+    'llistxattr', 'lookup_dcookie', 'lsm_list_modules', 'map_shadow_stack', 'mincore', 'mlock2',
     'mq_getsetattr', 'mseal', 'msgctl', 'msync', 'nfsservctl', 'open_by_handle_at', 'open_tree', 'pidfd_getfd',
-    'readahead', 'recvmsg', 'sched_getaffinity', 'sched_setaffinity', 'sched_setattr', 'sched_setscheduler',
+    'readahead', 'recvmsg', 'sched_setattr', 'sched_setscheduler',
     'seccomp', 'semget', 'semop', 'sendmsg', 'set_mempolicy', 'setpriority', 'setresgid', 'setresuid', 'shmat',
     'shmctl', 'shmget', 'socket', 'syslog', 'timer_create'],
   4: ['accept4', 'cachestat', 'epoll_ctl', 'fadvise64', 'fallocate', 'fchmodat2', 'fgetxattr', 'futex_requeue',
@@ -63,7 +62,6 @@ const DECODED: readonly [SyscallName, ArgSpec, SyscallDef['result']?][] = [
   ['rt_sigtimedwait', [SIGSET(3), out(siginfoAt), TS, UL], sigtimedwaitResult],
   ['setpgid', [I, I]], ['getpgid', [I]], ['getsid', [I]], ['setsid', []],
   ['prctl', (r) => [xl(PRCTL, 'PR_???'), ...((r[0] | 0) === 15 ? [STR] : (r[0] | 0) === 16 ? [out((c, n) => cstr(c, n, 16))] : [X, X, X, X])]],
-  ['clone3', [a(cloneArgsStruct), UL]],
 ];
 const enosys = () => -ENOSYS;
 
