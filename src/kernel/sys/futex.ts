@@ -235,10 +235,11 @@ export function threadExitFutexes(k: Kernel, p: Process): void {
   const w = waits.get(p);
   if (w !== undefined) { unlink(k, w); waits.delete(p); }
   if (p.robustList !== 0) {
-    const head = p.robustList, offset = readU64(p.as, head + 8), pending = readU64(p.as, head + 16);
-    let entry = readU64(p.as, head);
-    if (offset !== undefined && pending !== undefined) {
-      const off = offset >= 2 ** 63 ? offset - 2 ** 64 : offset, pend = Math.floor(pending / 2) * 2;
+    const b = copyIn(p.as, p.robustList, ROBUST_HEAD_SIZE); // next, futex_offset (a signed long), list_op_pending
+    if (b !== undefined) {
+      const dv = new DataView(b.buffer), head = p.robustList, off = Number(dv.getBigInt64(8, true));
+      const pend = Number(dv.getBigUint64(16, true) & ~1n);
+      let entry: number | undefined = Number(dv.getBigUint64(0, true));
       for (let i = 0; entry !== undefined && entry !== head && i < ROBUST_LIST_LIMIT; i++) {
         k.work.items++;
         const e: number = Math.floor(entry / 2) * 2; // bit 0: a PI futex
