@@ -40,6 +40,29 @@ static void *bitWaiter(void *arg) {
   return (void *)r;
 }
 static void settle(void) { for (int i = 0; i < 20; i++) sched_yield(); }
+/** Waits until n other threads of this process are asleep ('S' in /proc/self/task/TID/stat), so a wake finds them all. */
+static void asleep(int n) {
+  for (;;) {
+    int count = 0;
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+      if (e->d_name[0] == '.') continue;
+      char path[64], buf[256];
+      snprintf(path, sizeof path, "/proc/self/task/%s/stat", e->d_name);
+      FILE *f = fopen(path, "r");
+      if (!f) continue;
+      size_t len = fread(buf, 1, sizeof buf - 1, f);
+      fclose(f);
+      buf[len] = 0;
+      char *close = strrchr(buf, ')');
+      if (close && close[1] == ' ' && close[2] == 'S') count++;
+    }
+    if (d) closedir(d);
+    if (count >= n) return;
+    sched_yield();
+  }
+}
 
 static void futexes(void) {
   struct timespec ts = { 0, 20 * 1000 * 1000 };
@@ -67,8 +90,9 @@ static void futexes(void) {
   pthread_t t[4];
   for (int i = 0; i < 3; i++) pthread_create(&t[i], NULL, waiterOn, &word);
   while (ready < 3) sched_yield();
-  settle();
+  asleep(3);
   printf("WAKE 2 of 3: %ld\n", futex(&word, FUTEX_WAKE_PRIVATE, 2, NULL, NULL, 0));
+  while (woken < 2) sched_yield();
   settle();
   printf("woken so far: %d\n", woken);
   printf("a shared WAKE does not wake private waiters: %ld\n", futex(&word, FUTEX_WAKE, 5, NULL, NULL, 0));
@@ -79,7 +103,7 @@ static void futexes(void) {
   word = 0; word2 = 0; ready = woken = 0;
   for (int i = 0; i < 3; i++) pthread_create(&t[i], NULL, waiterOn, &word);
   while (ready < 3) sched_yield();
-  settle();
+  asleep(3);
   printf("CMP_REQUEUE with a stale value: %s\n", err(futex(&word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)2L, &word2, 7)));
   printf("CMP_REQUEUE wakes 1, moves 2: %ld\n", futex(&word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)2L, &word2, 0));
   printf("WAKE on the old word: %ld\n", futex(&word, FUTEX_WAKE_PRIVATE, 5, NULL, NULL, 0));
@@ -91,7 +115,7 @@ static void futexes(void) {
   pthread_create(&t[0], NULL, waiterOn, &word);
   pthread_create(&t[1], NULL, waiterOn, &word2);
   while (ready < 2) sched_yield();
-  settle();
+  asleep(2);
   printf("WAKE_OP: %ld\n", futex(&word, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1L, &word2, FUTEX_OP(FUTEX_OP_ADD, 5, FUTEX_OP_CMP_EQ, 0)));
   printf("word2 after WAKE_OP: %u\n", word2);
   for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
@@ -101,7 +125,7 @@ static void futexes(void) {
   pthread_create(&t[0], NULL, bitWaiter, (void *)1L);
   pthread_create(&t[1], NULL, bitWaiter, (void *)2L);
   while (ready < 2) sched_yield();
-  settle();
+  asleep(2);
   printf("WAKE_BITSET 2: %ld\n", futex(&word, FUTEX_WAKE_BITSET_PRIVATE, 5, NULL, NULL, 2));
   printf("WAKE_BITSET 1: %ld\n", futex(&word, FUTEX_WAKE_BITSET_PRIVATE, 5, NULL, NULL, 1));
   for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
@@ -143,6 +167,31 @@ static void clone3s(void) {
   int st;
   pid_t w = waitpid((pid_t)pid, &st, 0);
   printf("clone3 as fork: child reaped %s, status %d\n", w == pid ? "yes" : "no", WEXITSTATUS(st));
+}
+
+// A handler without SA_RESTART interrupts a FUTEX_WAIT: EINTR.
+static void onUsr2(int sig) { (void)sig; }
+static volatile pid_t sleeperTid;
+static void *interrupted(void *arg) {
+  (void)arg;
+  sleeperTid = (pid_t)syscall(SYS_gettid);
+  uint32_t w = 0;
+  long r = futex(&w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+  return (void *)(long)(r == -1 ? errno : 0);
+}
+static void eintr(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = onUsr2;
+  sigaction(SIGUSR2, &sa, NULL);
+  pthread_t t;
+  pthread_create(&t, NULL, interrupted, NULL);
+  while (sleeperTid == 0) sched_yield();
+  asleep(1);
+  syscall(SYS_tgkill, getpid(), sleeperTid, SIGUSR2);
+  void *r;
+  pthread_join(t, &r);
+  printf("FUTEX_WAIT interrupted by a handler: %s\n", (long)r == EINTR ? "EINTR" : strerror((int)(long)r));
 }
 
 static void *parked(void *arg) { (void)arg; while (!woken) sched_yield(); return NULL; }
@@ -187,6 +236,7 @@ static void misc(void) {
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   futexes();
+  eintr();
   robustList();
   clone3s();
   misc();
