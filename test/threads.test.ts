@@ -44,6 +44,7 @@ test('pthreads under lde match qemu-riscv64 or the host kernel', async (t) => {
       ['lifecycle', ['thread-exit'], 'qemu'],
       ['lifecycle', ['group-exit'], 'qemu'],
       ['lifecycle', ['kill'], 'qemu'],
+      ['lifecycle', ['stop'], 'qemu'],
       ['lifecycle', ['exec'], 'linux'],
       ['syscalls', [], 'linux'],
     ];

@@ -1,7 +1,9 @@
 // Threads that end in different ways, signals to a threaded process, and
 // execve from a thread; chosen by argv[1]. Output is deterministic.
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,13 +110,53 @@ static int execed(const char *oldPid) {
   return 5;
 }
 
+// SIGSTOP stops every thread (a group stop); SIGCONT continues them all.
+static int out[2];
+static volatile int stopNow;
+static void *writer(void *arg) {
+  (void)arg;
+  while (!stopNow) { if (write(out[1], "x", 1) != 1) sched_yield(); }
+  return NULL;
+}
+static int stopGroup(void) {
+  pthread_t t;
+  pthread_create(&t, NULL, writer, NULL);
+  for (;;) pause(); // the parent ends this with SIGKILL
+}
+static int parentOfStopped(pid_t c) {
+  int st;
+  char one;
+  read(out[0], &one, 1); // the child's writer thread is running
+  kill(c, SIGSTOP);
+  waitpid(c, &st, WUNTRACED);
+  printf("parent: stopped by %d\n", WIFSTOPPED(st) ? WSTOPSIG(st) : -1);
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  char buf[4096];
+  while (read(out[0], buf, sizeof buf) > 0) {}
+  struct timespec ts = { 0, 50 * 1000 * 1000 };
+  nanosleep(&ts, NULL);
+  printf("parent: nothing written while stopped: %s\n", read(out[0], buf, 1) < 0 ? "yes" : "no");
+  kill(c, SIGCONT);
+  waitpid(c, &st, WCONTINUED);
+  printf("parent: continued: %s\n", WIFCONTINUED(st) ? "yes" : "no");
+  nanosleep(&ts, NULL);
+  printf("parent: written again after SIGCONT: %s\n", read(out[0], buf, 1) == 1 ? "yes" : "no");
+  kill(c, SIGKILL);
+  pid_t w = waitpid(c, &st, 0);
+  printf("parent: reaped the child: %s, killed by %d\n", w == c ? "yes" : "no", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   if (argc > 2 && strcmp(argv[1], "execed") == 0) return execed(argv[2]);
   const char *what = argc > 1 ? argv[1] : "";
   // Each case runs in a child, so the parent reports how the process ended.
+  if (strcmp(what, "stop") == 0) pipe(out);
   pid_t c = fork();
+  if (c > 0 && strcmp(what, "stop") == 0) return parentOfStopped(c);
   if (c == 0) {
+    if (strcmp(what, "stop") == 0) return stopGroup();
     if (strcmp(what, "thread-exit") == 0) return threadExit();
     if (strcmp(what, "group-exit") == 0) return groupExit();
     if (strcmp(what, "kill") == 0) return killProcess();

@@ -54,6 +54,8 @@ export class ThreadGroup {
   readonly threads: Process[];
   /** exit_group or a fatal signal is ending every thread: the wait status the group ends with. */
   exiting: number | undefined;
+  /** A group stop is in force (signal(7)): the parent has been told once; SIGCONT ends it. */
+  stopped = false;
   constructor(public leader: Process) { this.threads = [leader]; }
 }
 

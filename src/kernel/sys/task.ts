@@ -38,7 +38,7 @@ function wait4(k: Kernel, t: Process, a: readonly number[]): number {
   const kids = reapable(p, pid);
   if (kids.length === 0) return -ECHILD;
   // WUNTRACED (2) and WCONTINUED (8): report a stop as (sig << 8) | 0x7f and a continue as 0xffff, once each.
-  const changed = kids.find((c) => c.state !== 'zombie' && ((options & 2 && c.unreportedChange > 0) || (options & 8 && c.unreportedChange === -1)));
+  const changed = kids.find((c) => c.group.threads.length > 0 && ((options & 2 && c.unreportedChange > 0) || (options & 8 && c.unreportedChange === -1)));
   if (changed !== undefined) {
     const st = changed.unreportedChange > 0 ? (changed.unreportedChange << 8) | 0x7f : 0xffff;
     changed.unreportedChange = 0;
