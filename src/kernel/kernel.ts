@@ -9,7 +9,7 @@
 import { Board, Cause, Csr, ENVCFG_STCE, Irq, Mode, type HartPort, type PageTrace } from '../machine/index.js';
 import type { Tracer, SwitchReason } from '../trace/events.js';
 import { DEFAULT_COSTS, type CostTable } from './cost.js';
-import { generate } from './signal/sigpolicy.js';
+import { generate, generateForGroup } from './signal/sigpolicy.js';
 import { Frames, PAGE_SIZE } from './mm/frames.js';
 import type { Work } from './mm/work.js';
 import type { KernelMemory } from './mm/kmem.js';
@@ -20,7 +20,8 @@ import { kernelWork, type KernelDebt, type PreemptMode } from './sched/preempt.j
 import type { IdleGovernor } from './sched/idle.js';
 import { Scheduler } from './sched/sched.js';
 import { TIME_END } from './sched/timer.js';
-import { exit, kill, outOfMemory } from './sched/exit.js';
+import { deThread, exit, exitGroup, kill, outOfMemory } from './sched/exit.js';
+import { threadExitFutexes } from './sys/futex.js';
 import { basename } from './fs/vfs.js';
 import { Swap, type SwapOut } from './mm/swap.js';
 import type { SwapPolicy } from './mm/replace.js';
@@ -256,6 +257,18 @@ export class Kernel {
     return c;
   }
 
+  /** A new thread in p's group (clone with CLONE_THREAD): a tid, p's parent and group, not one of the parent's children; the caller fills it and enqueues it. */
+  newThread(p: Process): Process {
+    const c = new Process(this.nextPid++, p.parent, p.as, p.exe, p.cwd);
+    c.argv = p.argv;
+    c.group = p.group;
+    p.group.threads.push(c);
+    this.procs.set(c.pid, c);
+    this.work.straight += this.costs.fork;
+    if (this.trace.on) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: c.pid, ppid: p.pid, name: basename(c.exe) });
+    return c;
+  }
+
   /**
    * Runs until the first process exits (or cannot go on): the hart's loop.
    * Each turn runs the current process in U-mode until it traps (or its
@@ -379,6 +392,8 @@ export class Kernel {
   dequeue(p: Process): void { this.sched.dequeue(p); }
   /** Puts p to sleep on q; returns BLOCK for the system call to return. */
   sleepOn(p: Process, q: WaitQueue): number { this.sched.sleepOn(p, q); return BLOCK; }
+  /** Puts p to sleep on q until virtual cycle `until` at the latest; returns BLOCK. */
+  sleepOnUntil(p: Process, q: WaitQueue, until: number): number { this.sched.sleepOnUntil(p, q, until); return BLOCK; }
   /** Puts p to sleep until virtual cycle `until`; returns BLOCK. */
   sleepUntil(p: Process, until: number): number { this.sched.sleepUntil(p, until); return BLOCK; }
   /** Undoes sleepOn for a call that changed its mind (a partial transfer already happened). */
@@ -400,6 +415,8 @@ export class Kernel {
 
   /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode (sigpolicy.ts). */
   signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generate(this, p, sig, info); }
+  /** A process-directed signal (kill(2)) for p's thread group: one thread that does not block it takes it (sigpolicy.ts). */
+  signalGroup(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generateForGroup(this, p, sig, info); }
   /** Returns to p in U-mode on cpu (trap.ts usertrapret): how the scheduler hands the hart over without importing the trap path. */
   returnToUser(cpu: Cpu, p: Process): void { usertrapret(this, cpu, p); }
 
@@ -414,8 +431,14 @@ export class Kernel {
   }
   /** Ends p as a fatal signal's default action does. */
   kill(p: Process, sig: number, addr: number, why?: string, info: SigInfo = { code: SI_KERNEL }): void { kill(this, p, sig, addr, why, info); }
-  /** Ends a process: status is a wait status (code << 8, or the signal number). */
+  /** Ends the thread p (exit(2)); the group ends with its last thread. status is a wait status (code << 8, or the signal number). */
   exit(p: Process, waitStatus: number, message?: string): void { exit(this, p, waitStatus, message); }
+  /** Ends every thread of p's group (exit_group(2)). */
+  exitGroup(p: Process, waitStatus: number, message?: string): void { exitGroup(this, p, waitStatus, message); }
+  /** execve from a thread: the others end, and the caller becomes the leader (sched/exit.ts). */
+  deThread(p: Process): void { deThread(this, p); }
+  /** A thread is dying, its memory still there: its robust futexes and CLONE_CHILD_CLEARTID word (sys/futex.ts). */
+  threadExit(p: Process): void { threadExitFutexes(this, p); }
   /** RAM is exhausted: the OOM killer ends the process holding the most pages. */
   outOfMemory(): void { outOfMemory(this); }
 }

@@ -184,7 +184,7 @@ function ioctlName(req: number): string {
 }
 
 export function futexArgs(r: Args): (Arg & { i?: number })[] {
-  const op = r[1] | 0, cmd = op & 127, bitset = xl([[0xffffffff, 'FUTEX_BITSET_MATCH_ANY']]);
+  const op = r[1] | 0, cmd = op & 127, bitset = v((n) => ((n >>> 0) === 0xffffffff ? 'FUTEX_BITSET_MATCH_ANY' : xv(n >>> 0))); // val3 is a u32
   const name = (FUTEX[cmd] ? FUTEX[cmd] + (op & 128 ? '_PRIVATE' : '') : xv(op & ~256)) + (op & 256 ? '|FUTEX_CLOCK_REALTIME' : '');
   const head = [P, v(() => name)];
   switch (cmd) {

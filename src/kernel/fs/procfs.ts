@@ -94,7 +94,7 @@ class OpenFileNode extends Vnode {
 
 function rootEntries(fs: ProcFs, c: Ctx): Entries {
   const m: Entries = new Map();
-  m.set('self', () => new ProcLink(fs, 2, (cc) => String(cc.p.pid)));
+  m.set('self', () => new ProcLink(fs, 2, (cc) => String(cc.p.tgid))); // the process, not the thread
   systemEntries(fs, m);
   for (const pid of [...c.k.procs.keys()].sort((a, b) => a - b)) m.set(String(pid), () => pidDir(fs, pid));
   return m;
@@ -122,8 +122,21 @@ function pidDir(fs: ProcFs, pid: number): Vnode {
     text('cmdline', 8, (p) => (p.state === 'zombie' ? '' : p.argv.map((s) => s + '\0').join('')));
     m.set('fd', () => fdDir(fs, pid, base + 7));
     mountEntries(fs, m, base);
+    m.set('task', () => taskDir(fs, pid, base + 9));
     return m;
   });
+}
+
+/** /proc/PID/task: one directory per thread of PID's group, named by its tid (proc(5)). */
+function taskDir(fs: ProcFs, pid: number, ino: number): Vnode {
+  return new ProcDir(fs, ino, (c) => {
+    const p = proc(c, pid);
+    if (p === undefined) return undefined;
+    const m: Entries = new Map();
+    const tids = p.group.threads.length > 0 ? p.group.threads.map((t) => t.pid) : [p.pid]; // a zombie shows itself
+    for (const tid of tids.sort((a, b) => a - b)) m.set(String(tid), () => pidDir(fs, tid));
+    return m;
+  }, 0o555);
 }
 
 function fdDir(fs: ProcFs, pid: number, ino: number): Vnode {
@@ -293,7 +306,7 @@ function status(p: Process, c: Ctx): string {
   const mask = (m: bigint) => m.toString(16).padStart(16, '0');
   return [
     `Name:\t${comm(p)}`, `Umask:\t${p.umask.toString(8).padStart(4, '0')}`, `State:\t${letter} (${word})`,
-    `Tgid:\t${p.pid}`, `Ngid:\t0`, `Pid:\t${p.pid}`, `PPid:\t${p.parent?.pid ?? 0}`, `TracerPid:\t0`,
+    `Tgid:\t${p.tgid}`, `Ngid:\t0`, `Pid:\t${p.pid}`, `PPid:\t${p.parent?.pid ?? 0}`, `TracerPid:\t0`,
     `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`, `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`, `FDSize:\t64`, `Groups:\t`, `VmSize:\t${kb(vsize)}`, `VmRSS:\t${kb(rss * PAGE_SIZE)}`,
     `Threads:\t1`, `SigPnd:\t${mask(p.sigPending)}`, `ShdPnd:\t${mask(0n)}`, `SigBlk:\t${mask(p.sigMask)}`,
     `SigIgn:\t${mask(ignored)}`, `SigCgt:\t${mask(caught)}`,

@@ -41,6 +41,24 @@ function handledOnly(actions: SigAction[]): SigAction[] {
 
 /** The last part of a path: a process's command name (Linux's comm) for events and messages. */
 export function basename(path: string): string { return path.slice(path.lastIndexOf('/') + 1); }
+
+/** A reference count on what clone shares: the address space (CLONE_VM), the descriptor table (CLONE_FILES). */
+export class Shared { refs = 1; }
+
+/**
+ * A thread group (CLONE_THREAD): the leader, whose pid is the group's tgid
+ * (getpid), and its live threads. The group ends when its last thread does;
+ * the leader is the zombie wait4 reaps then (README.md "Threads").
+ */
+export class ThreadGroup {
+  readonly threads: Process[];
+  /** exit_group or a fatal signal is ending every thread: the wait status the group ends with. */
+  exiting: number | undefined;
+  /** A group stop is in force (signal(7)): the parent has been told once; SIGCONT ends it. */
+  stopped = false;
+  constructor(public leader: Process) { this.threads = [leader]; }
+}
+
 export class Process {
   private runState: ProcState = 'runnable';
   /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr (empty once a zombie: release). */
@@ -49,8 +67,15 @@ export class Process {
   pc = 0;
   fcsr = 0;
   files: (File | undefined)[] = [];
-  cwd: string;
-  umask = 0o022;
+  /** Who else holds this descriptor table (CLONE_FILES) and address space (CLONE_VM): the last to go frees them. */
+  filesRefs = new Shared();
+  asRefs = new Shared();
+  /** The thread group: shared by every CLONE_THREAD thread. */
+  group: ThreadGroup = new ThreadGroup(this);
+  /** cwd and umask: one object shared under CLONE_FS. */
+  fsCtx = { cwd: '/', umask: 0o022 };
+  /** The robust futex list head (set_robust_list), walked when the thread dies. */
+  robustList = 0;
   exitStatus = 0; // wait status encoding (exit code << 8, or the signal number)
   children: Process[] = [];
   clearChildTid = 0;
@@ -106,7 +131,15 @@ export class Process {
   /** Resource limits by RLIMIT_* number: [soft, hard]. */
   rlimits = new Map<number, [bigint, bigint]>(Object.entries(DEFAULT_RLIMITS).map(([k, v]) => [Number(k), [v[0], v[1]]]));
 
-  constructor(readonly pid: number, public parent: Process | undefined, public as: AddressSpace, exe: string, cwd: string) {
+  /** The thread group's id (getpid): the leader's pid. */
+  get tgid(): number { return this.group.leader.pid; }
+  get cwd(): string { return this.fsCtx.cwd; }
+  set cwd(v: string) { this.fsCtx.cwd = v; }
+  get umask(): number { return this.fsCtx.umask; }
+  set umask(v: number) { this.fsCtx.umask = v; }
+
+  /** The thread id; a thread that execs while not the leader takes the leader's (exit.ts deThread). */
+  constructor(public pid: number, public parent: Process | undefined, public as: AddressSpace, exe: string, cwd: string) {
     this.exe = exe;
     this.cwd = cwd;
   }
@@ -150,7 +183,7 @@ export class Process {
   release(): void {
     this.x = this.f = NO_REGS;
     this.files = [];
-    this.cloexec.clear();
+    this.cloexec = new Set(); // the set itself may be shared (CLONE_FILES)
     this.argv = [];
     this.sigInfo = NO_INFO;
     this.sigQueue = NO_QUEUE;

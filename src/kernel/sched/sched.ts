@@ -65,6 +65,13 @@ export class Scheduler {
     for (const cpu of this.k.cpus) if (until < cpu.programmedAt) this.program(cpu);
   }
 
+  /** Puts p (running) to sleep on q until virtual cycle `until` (futex's timed waits): a wake() on q or the timer, whichever comes first. */
+  sleepOnUntil(p: Process, q: WaitQueue, until: number): void {
+    p.waitingOn = q;
+    q.add(p);
+    this.sleepUntil(p, until);
+  }
+
   /** Arms p's ITIMER_REAL (timer.ts setAlarm) and programs the timer if it fires before what is programmed. */
   setAlarm(p: Process, at: number, interval: number): void {
     this.timers.setAlarm(p, at, interval);
@@ -112,9 +119,9 @@ export class Scheduler {
   /** Takes p off its hart if it is on one, recording why (for the next switch event). Its run state is the caller's. */
   leaveCpu(p: Process, reason: SwitchReason): void { this.onCpu(p)?.leave(p, reason); }
 
-  /** p is gone (exit): off its hart, out of the run queues and the timers, and its address space out of satp. */
-  forget(p: Process, reason: 'exit' | 'signal'): void {
-    for (const cpu of this.k.cpus) cpu.forgetSpace(p.as);
+  /** p is gone (exit): off its hart, out of the run queues and the timers, and its address space out of satp when it was the last user (`destroyed`). */
+  forget(p: Process, reason: 'exit' | 'signal', destroyed = true): void {
+    if (destroyed) for (const cpu of this.k.cpus) cpu.forgetSpace(p.as);
     this.leaveCpu(p, reason);
     this.dequeue(p);
     this.timers.forget(p);

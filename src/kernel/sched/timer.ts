@@ -63,7 +63,7 @@ export class Timers {
     const now = this.k.hart.cycle;
     for (const p of this.alarms.filter((q) => q.alarmAt <= now)) {
       p.alarmAt = p.alarmInterval > 0 ? deadline(now, p.alarmInterval) : Infinity;
-      this.k.signal(p, Sig.ALRM, { code: SI_KERNEL });
+      this.k.signalGroup(p, Sig.ALRM, { code: SI_KERNEL }); // ITIMER_REAL is the process's
     }
     this.alarms = this.alarms.filter((q) => q.alarmAt !== Infinity && q.state !== 'zombie');
     if (this.sleepers.length === 0) return;

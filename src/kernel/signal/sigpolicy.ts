@@ -21,10 +21,7 @@ export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): voi
   if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'generate', pid: p.pid, sig, name: sigName(sig) });
   const act = p.sigActions[sig];
   if (sig === Sig.KILL) return k.kill(p, sig, p.pc, undefined, info);
-  if (sig === Sig.CONT) {
-    p.sigPending &= ~STOP_SIGNALS; // signal(7): SIGCONT discards pending stop signals
-    if (p.state === 'stopped') continueProcess(k, p);
-  }
+  if (sig === Sig.CONT) continueGroup(k, p);
   if (stopsByDefault(sig)) p.sigPending &= ~bit(Sig.CONT);
   if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) {
     // Discarded now, as Linux does for an untraced process; a tracer still hears of it on the way back to U-mode.
@@ -36,6 +33,19 @@ export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): voi
   else p.sigInfo.set(sig, info);
   // Woken by the process the signal names (the sender of kill(2), the child of SIGCHLD), or by the kernel itself.
   if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) k.makeRunnable(p, 'signal', info.pid ?? 0);
+}
+
+/**
+ * A process-directed signal (kill(2), SIGCHLD, SIGALRM) for p's thread
+ * group: it goes to one thread that does not block it, the leader first (as
+ * Linux's complete_signal prefers the main thread); when every thread blocks
+ * it, to the first live one, where it stays pending until that thread
+ * unblocks it (lde keeps no group-wide pending set).
+ */
+export function generateForGroup(k: Kernel, p: Process, sig: number, info: SigInfo): void {
+  const threads = p.group.threads;
+  const t = threads.find((q) => (q.sigMask & bit(sig)) === 0n) ?? threads[0];
+  if (t !== undefined) generate(k, t, sig, info);
 }
 
 /**
@@ -95,20 +105,41 @@ export function delivered(k: Kernel, p: Process, sig: number, info: SigInfo | un
   if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'deliver', pid: p.pid, sig, name: sigName(sig), action, info: info && formatSiginfo(sig, info) });
 }
 
-/** The default action of SIGSTOP and friends: off the CPU until SIGCONT; the parent may learn it through wait4(WUNTRACED). */
+/**
+ * The default action of SIGSTOP and friends: off the CPU until SIGCONT. It
+ * is a group stop (signal(7)): every other thread gets SIGSTOP pending (a
+ * sleeper is woken for it) and stops on its own way back to U-mode; the
+ * parent learns of it once, for the leader, through wait4(WUNTRACED).
+ */
 function stop(k: Kernel, p: Process, sig: number): void {
   p.moveTo('stopped');
-  p.unreportedChange = sig;
   k.leaveCpu(p, 'stop');
   k.dequeue(p);
-  if (p.parent) { k.wake(p.parent.childWait); notifyParent(k, p, 5 /* CLD_STOPPED */, sig); }
+  const g = p.group;
+  for (const t of g.threads) {
+    if (t === p || t.state === 'stopped') continue;
+    t.sigPending |= bit(Sig.STOP);
+    if (t.state === 'sleeping') k.makeRunnable(t, 'signal', 0);
+  }
+  if (g.stopped) return;
+  g.stopped = true;
+  g.leader.unreportedChange = sig;
+  if (p.parent) { k.wake(p.parent.childWait); notifyParent(k, g.leader, 5 /* CLD_STOPPED */, sig); }
 }
 
-function continueProcess(k: Kernel, p: Process): void {
-  p.unreportedChange = -1;
-  if (k.trace.on) k.trace.emit({ kind: 'wake', ...k.at(), pid: p.pid, by: k.current?.pid ?? 0, why: 'continue' });
-  k.enqueue(p);
-  if (p.parent) { k.wake(p.parent.childWait); notifyParent(k, p, 6 /* CLD_CONTINUED */, Sig.CONT); }
+/** SIGCONT: discards every pending stop signal of the group (signal(7)) and continues its stopped threads; the parent hears once. */
+function continueGroup(k: Kernel, p: Process): void {
+  const g = p.group;
+  for (const t of g.threads) {
+    t.sigPending &= ~STOP_SIGNALS;
+    if (t.state !== 'stopped') continue;
+    if (k.trace.on) k.trace.emit({ kind: 'wake', ...k.at(), pid: t.pid, by: k.current?.pid ?? 0, why: 'continue' });
+    k.enqueue(t);
+  }
+  if (!g.stopped) return;
+  g.stopped = false;
+  g.leader.unreportedChange = -1;
+  if (p.parent) { k.wake(p.parent.childWait); notifyParent(k, g.leader, 6 /* CLD_CONTINUED */, Sig.CONT); }
 }
 
 /** SIGCHLD (or the child's exit signal) to the parent, with si_code CLD_*. */
@@ -116,5 +147,5 @@ export function notifyParent(k: Kernel, c: Process, code: number, status: number
   const parent = c.parent!;
   const sig = code === 1 || code === 2 ? c.exitSignal : Sig.CHLD;
   // Linux's do_notify_parent sends only a valid signal (legacy clone takes any exit signal up to 255 unchecked): generate drops the others.
-  generate(k, parent, sig, { code, pid: c.pid, status });
+  generateForGroup(k, parent, sig, { code, pid: c.pid, status });
 }

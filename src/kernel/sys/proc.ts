@@ -39,20 +39,18 @@ const ids = (c: Ctx, va: number) => struct(c, va, 4, (d) => `[${d.getUint32(0, t
 function timespec(ns: number): Uint8Array { return u64s(Math.floor(ns / 1e9), ns % 1e9); }
 
 export const PROC_CALLS: SyscallDef[] = [
-  // implements exit(2): ends the calling thread; with one thread per process, the process
-  { name: 'exit', status: 'partial', restart: 'none',
-    limits: 'ends the process: one thread per process',
-    args: [I],
+  // implements exit(2): ends the calling thread (the process with its last thread)
+  { name: 'exit', status: 'full', restart: 'none', args: [I],
     handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
   // implements exit_group(2)
   { name: 'exit_group', status: 'full', restart: 'none', args: [I],
-    handler: (k, p, a) => { k.exit(p, (a[0] & 0xff) << 8); return 0; } },
+    handler: (k, p, a) => { k.exitGroup(p, (a[0] & 0xff) << 8); return 0; } },
   // implements getpid(2)
   { name: 'getpid', status: 'full', restart: 'none', args: [],
-    handler: (_k, p) => p.pid },
+    handler: (_k, p) => p.tgid },
   // implements getppid(2)
   { name: 'getppid', status: 'full', restart: 'none', args: [],
-    handler: (_k, p) => p.parent?.pid ?? 0 },
+    handler: (_k, p) => p.group.leader.parent?.pid ?? 0 },
   // implements gettid(2)
   { name: 'gettid', status: 'full', restart: 'none', args: [],
     handler: (_k, p) => p.pid },
@@ -73,11 +71,6 @@ export const PROC_CALLS: SyscallDef[] = [
   // implements set_tid_address(2)
   { name: 'set_tid_address', status: 'full', restart: 'none', args: [P],
     handler: (_k, p, a) => { p.clearChildTid = a[0]; return p.pid; } },
-  // implements set_robust_list(2): recorded nowhere until threads exist; accepted so libc's check passes
-  { name: 'set_robust_list', status: 'partial', restart: 'none',
-    limits: 'accepted and recorded nowhere until there are threads',
-    args: [P, UL],
-    handler: (_k, _p, a) => (a[1] === 24 ? 0 : -EINVAL) },
   // implements riscv_flush_icache(2): the machine already keeps fetches coherent with stores
   { name: 'riscv_flush_icache', status: 'full', restart: 'none',
     args: [P, P, fl(x({ SYS_RISCV_FLUSH_ICACHE_LOCAL: 1 }), 'SYS_RISCV_FLUSH_ICACHE_???')],
@@ -89,8 +82,8 @@ export const PROC_CALLS: SyscallDef[] = [
   { name: 'prlimit64', status: 'partial', restart: 'none',
     limits: 'the calling process only (pid 0 or its own)',
     args: [I, xl(RLIMIT, 'RLIMIT_???'), a(rlimit), out(rlimit)],
-    handler: (_k, p, a) => {
-    if (a[0] !== 0 && a[0] !== p.pid) return -ESRCH;
+    handler: (k, p, a) => {
+    if (a[0] !== 0 && k.procs.get(a[0])?.group !== p.group) return -ESRCH; // any thread's id names its process
     const lim = p.rlimits.get(a[1]);
     if (lim === undefined) return -EINVAL;
     if (a[3] !== 0 && !copyOut(p.as, a[3], u64s(...lim))) return -EFAULT;
@@ -171,9 +164,10 @@ export const PROC_CALLS: SyscallDef[] = [
   { name: 'clock_gettime', status: 'full', restart: 'none', args: [xl(CLOCKS), out(timespecText)],
     handler: (k, p, a) => {
     if (a[0] < 0 || a[0] > 11) return -EINVAL;
-    // CLOCK_PROCESS_CPUTIME_ID (2) and CLOCK_THREAD_CPUTIME_ID (3): this process's CPU time so far.
+    // CLOCK_PROCESS_CPUTIME_ID (2): the CPU time of the group's live threads; CLOCK_THREAD_CPUTIME_ID (3): the caller's.
     const cpu = a[0] === 2 || a[0] === 3;
-    const ns = cpu ? p.utime + p.stime + (k.hart.cycle - p.userSince) : k.hart.cycle + (a[0] === 0 || a[0] === 5 ? k.epochNs : 0);
+    const others = a[0] === 2 ? p.group.threads.reduce((n, t) => (t === p ? n : n + t.utime + t.stime), 0) : 0;
+    const ns = cpu ? others + p.utime + p.stime + (k.hart.cycle - p.userSince) : k.hart.cycle + (a[0] === 0 || a[0] === 5 ? k.epochNs : 0);
     return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
   } },
   // implements clock_getres(2)

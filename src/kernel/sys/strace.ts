@@ -61,7 +61,7 @@ export const STRERROR: Record<string, string> = {
   EFBIG: 'File too large', ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', EROFS: 'Read-only file system',
   EMLINK: 'Too many links', EPIPE: 'Broken pipe', ERANGE: 'Numerical result out of range', ENAMETOOLONG: 'File name too long',
   ENOSYS: 'Function not implemented', ENOTEMPTY: 'Directory not empty', ELOOP: 'Too many levels of symbolic links',
-  EOPNOTSUPP: 'Operation not supported',
+  EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out',
 };
 
 /** strace's result: a number, or `-1 ENOENT (No such file or directory)`. */

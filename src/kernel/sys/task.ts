@@ -1,72 +1,23 @@
-// Process lifecycle system calls: clone (fork and vfork semantics), wait4,
-// waitid, execve, kill. Threads (CLONE_VM without CLONE_VFORK) are refused
-// with EINVAL until the kernel has them; the refusal is counted like any call.
+// Process lifecycle system calls: wait4, waitid, execve, kill, and the
+// accounting calls. clone is in thread.ts, futex in futex.ts. The children a
+// process waits for are its group leader's: any thread may reap them.
 
 import { NORETURN, type SyscallDef } from '../abi/call.js';
-import { I, PATH, SIG, WSTATUS, WRUSAGE, a, argv, cloneArgs, envCount, fl, futexArgs, out, unsignedResult, xl } from '../abi/strace-args.js';
+import { I, PATH, SIG, WSTATUS, WRUSAGE, a, argv, envCount, fl, out, unsignedResult, xl } from '../abi/strace-args.js';
 import { rusage as rusageText, tms } from '../abi/strace-structs.js';
 import { siginfoAt } from '../abi/strace-signal.js';
 import { IDTYPE, RUSAGE, WAIT } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
-import type { Process } from '../sched/proc.js';
+import { Shared, type Process } from '../sched/proc.js';
 import { basename } from '../fs/vfs.js';
-import { forkSpace } from '../mm/vm.js';
 import { ExecError } from '../fs/loader.js';
 import { copyIn, copyInString, copyOut, readU64 } from '../mm/uaccess.js';
-import { SI_TKILL, SI_USER } from '../signal/signal.js';
-import { WaitQueue } from '../sched/wait.js';
+import { SI_USER } from '../signal/signal.js';
 import { readExecutable } from './fs.js';
 import { dropFile } from './lock.js';
-import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, E2BIG } from '../errno.js';
+import { ECHILD, EFAULT, EINVAL, EPERM, ESRCH, E2BIG } from '../errno.js';
 
-const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000,
-  CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
-  CLONE_CHILD_SETTID = 0x1000000;
 const WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x1000000;
-
-/** clone(flags, newsp, parent_tid, tls, child_tid): the asm-generic argument order riscv64 uses. */
-function clone(k: Kernel, p: Process, a: readonly number[]): number {
-  const flags = a[0];
-  if (flags & (CLONE_THREAD | CLONE_SIGHAND)) return -EINVAL; // threads: not yet
-  if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) return -EINVAL;
-  // RLIMIT_NPROC and threads-max count every process until it is reaped, zombies too (kernel/fork.c copy_process).
-  const nproc = p.rlimits.get(6)![0];
-  if (BigInt(k.procs.size) >= nproc || k.procs.size >= k.maxTasks) return -EAGAIN;
-  // Everything that can fail comes before the child exists: after newProcess, clone succeeds.
-  const as = k.newAddressSpace();
-  if (!forkSpace(p.as, as)) { as.destroy(); return -ENOMEM; }
-  const c = k.newProcess(p, as);
-  c.x.set(p.x); c.f.set(p.f); c.fcsr = p.fcsr;
-  c.pc = p.pc + 4; // the child returns from the ecall with 0
-  c.setReg(10, 0);
-  if (a[1] !== 0) c.setReg(2, a[1]);
-  if (flags & CLONE_SETTLS) c.setReg(4, a[3]);
-  c.files = p.files.slice();
-  for (const f of c.files) if (f) f.refs++;
-  void (CLONE_FILES | CLONE_FS); // sharing the table itself comes with threads; a copy is what fork promises
-  c.cloexec = new Set(p.cloexec);
-  c.cwd = p.cwd; c.umask = p.umask; c.sigMask = p.sigMask;
-  c.rlimits = new Map([...p.rlimits].map(([n, v]) => [n, [v[0], v[1]]]));
-  c.sigActions = p.sigActions.map((s) => ({ ...s }));
-  c.exitSignal = flags & 0xff;
-  if (flags & CLONE_CHILD_CLEARTID) c.clearChildTid = a[4];
-  // The tid for CLONE_CHILD_SETTID (in the child's memory) and CLONE_PARENT_SETTID (in the parent's).
-  // Linux ignores a bad pointer here (kernel/fork.c, kernel_clone and schedule_tail): the child exists and runs.
-  const tid = new Uint8Array(4);
-  new DataView(tid.buffer).setInt32(0, c.pid, true);
-  if (flags & CLONE_CHILD_SETTID) copyOut(as, a[4], tid);
-  if (flags & CLONE_PARENT_SETTID) copyOut(p.as, a[2], tid);
-  k.enqueue(c);
-  if (flags & CLONE_VFORK) {
-    // The parent sleeps until the child execs or exits; its clone then returns the pid.
-    c.vforkDone = new WaitQueue();
-    p.setReg(10, c.pid);
-    p.pc += 4;
-    k.sleepOn(p, c.vforkDone);
-    return NORETURN;
-  }
-  return c.pid;
-}
 
 /** The wait status of a zombie, encoded as wait(2) reports it. */
 function reapable(p: Process, pid: number): Process[] {
@@ -81,46 +32,48 @@ function reap(k: Kernel, p: Process, c: Process): void {
   k.procs.delete(c.pid);
 }
 
-function wait4(k: Kernel, p: Process, a: readonly number[]): number {
+function wait4(k: Kernel, t: Process, a: readonly number[]): number {
   const [pid, statusPtr, options] = [a[0] | 0, a[1], a[2]];
+  const p = t.group.leader; // the children are the group's; the status goes to the caller's memory (shared with the leader)
   if ((options & ~(WNOHANG | 0x2 | 0x8 | 0x40000000 | 0x80000000 | 0x20000000)) !== 0) return -EINVAL;
   const kids = reapable(p, pid);
   if (kids.length === 0) return -ECHILD;
   // WUNTRACED (2) and WCONTINUED (8): report a stop as (sig << 8) | 0x7f and a continue as 0xffff, once each.
-  const changed = kids.find((c) => c.state !== 'zombie' && ((options & 2 && c.unreportedChange > 0) || (options & 8 && c.unreportedChange === -1)));
+  const changed = kids.find((c) => c.group.threads.length > 0 && ((options & 2 && c.unreportedChange > 0) || (options & 8 && c.unreportedChange === -1)));
   if (changed !== undefined) {
     const st = changed.unreportedChange > 0 ? (changed.unreportedChange << 8) | 0x7f : 0xffff;
     changed.unreportedChange = 0;
     if (statusPtr !== 0) {
       const b = new Uint8Array(4);
       new DataView(b.buffer).setInt32(0, st, true);
-      if (!copyOut(p.as, statusPtr, b)) return -EFAULT;
+      if (!copyOut(t.as, statusPtr, b)) return -EFAULT;
     }
     return changed.pid;
   }
   const z = kids.find((c) => c.state === 'zombie');
-  if (z === undefined) return options & WNOHANG ? 0 : k.sleepOn(p, p.childWait);
+  if (z === undefined) return options & WNOHANG ? 0 : k.sleepOn(t, p.childWait);
   // Linux reaps the child first (do_wait), then copies the status and rusage out: a bad pointer is EFAULT, the child gone all the same.
   reap(k, p, z);
   if (statusPtr !== 0) {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setInt32(0, z.exitStatus, true);
-    if (!copyOut(p.as, statusPtr, b)) return -EFAULT;
+    if (!copyOut(t.as, statusPtr, b)) return -EFAULT;
   }
-  if (a[3] !== 0 && !copyOut(p.as, a[3], rusage(z.utime, z.stime, z))) return -EFAULT;
+  if (a[3] !== 0 && !copyOut(t.as, a[3], rusage(z.utime, z.stime, z))) return -EFAULT;
   return z.pid;
 }
 
 /** waitid(idtype, id, infop, options): siginfo_t with si_signo SIGCHLD, si_code CLD_EXITED or CLD_KILLED. */
-function waitid(k: Kernel, p: Process, a: readonly number[]): number {
+function waitid(k: Kernel, t: Process, a: readonly number[]): number {
   const [idtype, id, infop, options] = [a[0], a[1] | 0, a[2], a[3]];
+  const p = t.group.leader;
   if ((options & WEXITED) === 0 || idtype < 0 || idtype > 3) return -EINVAL;
   const kids = p.children.filter((c) => idtype === 0 || (idtype === 1 && c.pid === id) || idtype === 2 || idtype === 3);
   if (kids.length === 0) return -ECHILD;
   const z = kids.find((c) => c.state === 'zombie');
   if (z === undefined) {
-    if (options & WNOHANG) return infop === 0 || copyOut(p.as, infop, new Uint8Array(128)) ? 0 : -EFAULT;
-    return k.sleepOn(p, p.childWait);
+    if (options & WNOHANG) return infop === 0 || copyOut(t.as, infop, new Uint8Array(128)) ? 0 : -EFAULT;
+    return k.sleepOn(t, p.childWait);
   }
   if ((options & WNOWAIT) === 0) reap(k, p, z); // reaped before infop is written, as wait4's status
   if (infop !== 0) {
@@ -130,7 +83,7 @@ function waitid(k: Kernel, p: Process, a: readonly number[]): number {
     dv.setInt32(8, sig ? 2 : 1, true); // CLD_KILLED or CLD_EXITED
     dv.setInt32(16, z.pid, true);
     dv.setInt32(24, sig ? sig : (z.exitStatus >> 8) & 0xff, true);
-    if (!copyOut(p.as, infop, b)) return -EFAULT;
+    if (!copyOut(t.as, infop, b)) return -EFAULT;
   }
   return 0;
 }
@@ -178,11 +131,21 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
     throw e;
   }
   const as = loaded.as;
-  // Past the point of no return: replace the image.
+  // Past the point of no return: the other threads end (a thread takes the leader's pid), and the image is replaced.
+  k.deThread(p);
   const old = p.as;
   p.as = as;
   k.loadSpace(as);
-  old.destroy();
+  if (--p.asRefs.refs === 0) old.destroy(); // a vfork parent may still use it
+  p.asRefs = new Shared();
+  if (p.filesRefs.refs > 1) { // the descriptor table is no longer shared (Linux's unshare_files)
+    p.filesRefs.refs--;
+    p.filesRefs = new Shared();
+    p.files = p.files.slice();
+    for (const f of p.files) if (f) f.refs++;
+    p.cloexec = new Set(p.cloexec);
+  }
+  p.sigActions = p.sigActions.map((s) => ({ ...s })); // nor are the handlers (unshare_sighand)
   p.exe = abs;
   p.argv = argv;
   if (k.trace.on) k.trace.emit({ kind: 'proc', ...k.at(), phase: 'exec', pid: p.pid, ppid: p.parent?.pid ?? 0, name: basename(abs) });
@@ -198,61 +161,16 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
 
 function kill(k: Kernel, p: Process, pid: number, sig: number, code = SI_USER): number {
   if (sig < 0 || sig > 64) return -EINVAL;
-  const targets = pid > 0 ? [k.procs.get(pid)].filter((q) => q !== undefined) as Process[]
-    : [...k.procs.values()].filter((q) => q.pid !== 1 || pid === 0 || q === p);
-  const live = targets.filter((q) => q.state !== 'zombie');
-  if (live.length === 0) return targets.length ? 0 : -ESRCH;
-  if (sig !== 0) for (const q of live) k.signal(q, sig, { code, pid: p.pid });
+  // A process-directed signal: for each thread group named (a tid names its group), one thread takes it.
+  const named = pid > 0 ? [k.procs.get(pid)?.group.leader].filter((q) => q !== undefined) as Process[]
+    : [...k.procs.values()].filter((q) => q === q.group.leader && (q.pid !== 1 || pid === 0 || q === p.group.leader));
+  const live = named.filter((q) => q.group.threads.length > 0);
+  if (live.length === 0) return named.length ? 0 : -ESRCH;
+  if (sig !== 0) for (const q of live) k.signalGroup(q, sig, { code, pid: p.tgid });
   return 0;
 }
 
-/** Futex wait queues, keyed by the word's physical address (so shared mappings meet). */
-const futexes = new WeakMap<Kernel, Map<number, WaitQueue>>();
-const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD = 0x7f;
-
-function futexQueue(k: Kernel, p: Process, uaddr: number, create: boolean): WaitQueue | undefined {
-  const pte = p.as.lookup(uaddr);
-  if (pte === undefined) return undefined;
-  let table = futexes.get(k);
-  if (table === undefined) futexes.set(k, (table = new Map()));
-  const key = pte.pa + (uaddr % 4096);
-  let q = table.get(key);
-  if (q === undefined && create) table.set(key, (q = new WaitQueue()));
-  return q;
-}
-
-/** futex(2): FUTEX_WAIT and FUTEX_WAKE (and their BITSET forms with a full mask); timeouts are not honoured yet. */
-function futex(k: Kernel, p: Process, a: readonly number[]): number {
-  const [uaddr, op, val] = [a[0], a[1] & FUTEX_CMD, a[2] | 0];
-  if (uaddr % 4 !== 0) return -EINVAL;
-  switch (op) {
-    case FUTEX_WAIT: case FUTEX_WAIT_BITSET: {
-      if (p.inBlockedCall) return 0; // woken: the wait is over (a wake-up, or a signal handled by deliver)
-      const b = copyIn(p.as, uaddr, 4);
-      if (b === undefined) return -EFAULT;
-      if (new DataView(b.buffer).getInt32(0, true) !== val) return -EAGAIN;
-      return k.sleepOn(p, futexQueue(k, p, uaddr, true)!);
-    }
-    case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
-      if (copyIn(p.as, uaddr, 4) === undefined) return -EFAULT;
-      const q = futexQueue(k, p, uaddr, false);
-      if (q === undefined || q.size === 0) return 0;
-      const woken = q.drain();
-      const n = Math.max(1, val);
-      woken.slice(n).forEach((w) => q.add(w)); // the rest keep waiting
-      woken.slice(0, n).forEach((w) => k.makeRunnable(w));
-      return Math.min(n, woken.length);
-    }
-    default: return -ENOSYS;
-  }
-}
-
 export const TASK_CALLS: SyscallDef[] = [
-  // implements futex(2): FUTEX_WAIT and FUTEX_WAKE
-  { name: 'futex', status: 'partial', restart: 'ERESTARTSYS',
-    limits: 'FUTEX_WAIT and FUTEX_WAKE (and their BITSET forms); timeouts are not honoured',
-    args: futexArgs,
-    handler: (k, p, a) => futex(k, p, a) },
   // implements sched_yield(2): the caller goes to the back of the run queue
   { name: 'sched_yield', status: 'full', restart: 'none', args: [],
     handler: (k, p) => { k.yieldCpu(p); return 0; } },
@@ -277,11 +195,6 @@ export const TASK_CALLS: SyscallDef[] = [
     }
     return Number(t(k.hart.cycle));
   } },
-  // implements clone(2) with fork and vfork semantics
-  { name: 'clone', status: 'partial', restart: 'ERESTARTSYS',
-    limits: 'fork and vfork; threads (CLONE_VM without CLONE_VFORK, CLONE_THREAD, CLONE_SIGHAND) give EINVAL',
-    args: cloneArgs,
-    handler: (k, p, a) => clone(k, p, a) },
   // implements wait4(2)
   { name: 'wait4', status: 'full', restart: 'ERESTARTSYS', args: [I, WSTATUS, fl(WAIT, 'W???'), WRUSAGE],
     handler: (k, p, a) => wait4(k, p, a) },
@@ -296,11 +209,6 @@ export const TASK_CALLS: SyscallDef[] = [
   // implements kill(2)
   { name: 'kill', status: 'full', restart: 'none', args: [I, SIG],
     handler: (k, p, a) => kill(k, p, a[0] | 0, a[1]) },
-  // implements tkill(2) and tgkill(2): one thread per process, so the tid is the pid
-  { name: 'tkill', status: 'full', restart: 'none', args: [I, SIG],
-    handler: (k, p, a) => (a[0] <= 0 ? -EINVAL : kill(k, p, a[0], a[1], SI_TKILL)) },
-  { name: 'tgkill', status: 'full', restart: 'none', args: [I, I, SIG],
-    handler: (k, p, a) => (a[0] <= 0 || a[1] <= 0 ? -EINVAL : kill(k, p, a[1], a[2], SI_TKILL)) },
   // implements rt_sigqueueinfo(2): a signal with a value (sigqueue(3)); real-time signals are not queued yet
   { name: 'rt_sigqueueinfo', status: 'partial', restart: 'none',
     limits: 'real-time signals are not queued: one pending instance per signal',
@@ -310,11 +218,11 @@ export const TASK_CALLS: SyscallDef[] = [
     if (b === undefined) return -EFAULT;
     const dv = new DataView(b.buffer);
     const code = dv.getInt32(8, true);
-    if (code >= 0 && a[0] !== p.pid) return -EPERM; // only negative codes may be forged for other processes
-    const target = k.procs.get(a[0]);
-    if (target === undefined || target.state === 'zombie') return -ESRCH;
+    if (code >= 0 && a[0] !== p.tgid) return -EPERM; // only negative codes may be forged for other processes
+    const target = k.procs.get(a[0])?.group.leader;
+    if (target === undefined || target.group.threads.length === 0) return -ESRCH;
     if (a[1] < 1 || a[1] > 64) return -EINVAL;
-    k.signal(target, a[1], { code, pid: dv.getInt32(16, true), value: dv.getBigUint64(24, true) });
+    k.signalGroup(target, a[1], { code, pid: dv.getInt32(16, true), value: dv.getBigUint64(24, true) });
     return 0;
   } },
 ];

@@ -12,7 +12,6 @@ import { ENOSYS } from '../errno.js';
 import { a, xl, out, rawArgs, I, UL, STR, X, TS, SIGSET, fdset, pselectResult, sigtimedwaitResult, type ArgSpec } from '../abi/strace-args.js';
 import { cstr, struct, u64at } from '../abi/strace-mem.js';
 import { siginfoAt, sigset } from '../abi/strace-signal.js';
-import { cloneArgsStruct } from '../abi/strace-structs.js';
 import { PRCTL } from '../abi/abi-names.js';
 
 /** The calls with no decoder of their own, by argument count. */
@@ -29,13 +28,12 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'sched_rr_get_interval', 'sched_setparam', 'setdomainname', 'sethostname', 'setns', 'settimeofday',
     'swapon', 'timer_gettime',
     'timerfd_create', 'timerfd_gettime', 'umount2'],
-  3: ['accept', 'bind', 'bpf', 'connect', 'finit_module', 'flistxattr', 'fsmount', 'fspick',
-    'get_robust_list', 'init_module',
+  3: ['accept', 'bind', 'bpf', 'connect', 'finit_module', 'flistxattr', 'fsmount', 'fspick', 'init_module',
     'inotify_add_watch', 'io_cancel', 'io_submit', 'ioprio_set', 'landlock_create_ruleset', 'listxattr',
-    'llistxattr', 'lookup_dcookie', 'lsm_list_modules', 'map_shadow_stack', 'membarrier', 'mincore', 'mlock2',
+    'llistxattr', 'lookup_dcookie', 'lsm_list_modules', 'map_shadow_stack', 'mincore', 'mlock2',
     'mq_getsetattr', 'mseal', 'msgctl', 'nfsservctl', 'open_by_handle_at', 'open_tree', 'pidfd_getfd',
-    'sched_getaffinity', 'sched_setaffinity', 'sched_setattr', 'sched_setscheduler', 'seccomp', 'semget',
-    'semop', 'set_mempolicy', 'setpriority', 'shmat',
+    'sched_setattr', 'sched_setscheduler', 'seccomp', 'semget', 'semop', 'set_mempolicy', 'setpriority',
+    'shmat',
     'shmctl', 'shmget', 'socket', 'syslog', 'timer_create'],
   4: ['accept4', 'cachestat', 'epoll_ctl', 'fchmodat2', 'fgetxattr', 'futex_requeue',
     'futex_wake', 'getxattr', 'io_uring_register', 'kexec_load', 'landlock_add_rule', 'lgetxattr', 'listmount',
@@ -60,7 +58,6 @@ const DECODED: readonly [SyscallName, ArgSpec, SyscallDef['result']?][] = [
   ['rt_sigtimedwait', [SIGSET(3), out(siginfoAt), TS, UL], sigtimedwaitResult],
   ['setpgid', [I, I]], ['getpgid', [I]], ['getsid', [I]], ['setsid', []],
   ['prctl', (r) => [xl(PRCTL, 'PR_???'), ...((r[0] | 0) === 15 ? [STR] : (r[0] | 0) === 16 ? [out((c, n) => cstr(c, n, 16))] : [X, X, X, X])]],
-  ['clone3', [a(cloneArgsStruct), UL]],
 ];
 const enosys = () => -ENOSYS;
 

@@ -1,0 +1,282 @@
+// futex(2) and the robust futex list (set_robust_list, get_robust_list), and
+// what a dying thread leaves in its memory: the robust list's owner-died
+// marks and the CLONE_CHILD_CLEARTID word (futex(2), set_robust_list(2),
+// clone(2); Linux's kernel/futex/ and Documentation/locking/robust-futexes.rst
+// describe the same behaviour).
+//
+// A waiter is keyed by its word: a private futex (FUTEX_PRIVATE_FLAG) by
+// (address space, virtual address), a shared one by the physical address of
+// the word, so two mappings of one page meet. (A page that moves while a
+// waiter sleeps, to swap or by copy-on-write, loses its shared waiters: lde's
+// limitation, noted in docs/syscalls.md.) Each waiter sleeps on a queue of
+// its own, with a bitset; a wake takes waiters off the word's list in order.
+// A timed wait sleeps on the scheduler's timer as well (sched.ts
+// sleepOnUntil), so it really ends with ETIMEDOUT.
+
+import type { SyscallDef } from '../abi/call.js';
+import { I, P, UL, futexArgs, out } from '../abi/strace-args.js';
+import { struct, type Ctx } from '../abi/strace-mem.js';
+import { xv } from '../abi/abi-names.js';
+import type { Kernel } from '../kernel.js';
+import type { Process } from '../sched/proc.js';
+import type { AddressSpace } from '../mm/vm.js';
+import { WaitQueue } from '../sched/wait.js';
+import { KTIME_MAX, deadline as after } from '../sched/timer.js';
+import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, ESRCH, ETIMEDOUT } from '../errno.js';
+
+const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
+  FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+/** Linux's ROBUST_LIST_LIMIT: a dying thread walks at most this many robust list entries. */
+const ROBUST_LIST_LIMIT = 2048;
+const ROBUST_HEAD_SIZE = 24;
+
+interface Waiter { p: Process; key: string; bitset: number; q: WaitQueue; woken: boolean; deadline: number; }
+
+/** Every futex word with waiters, by key, per kernel; and each sleeper's wait. */
+const words = new WeakMap<Kernel, Map<string, Waiter[]>>();
+const waits = new WeakMap<Process, Waiter>();
+const spaceIds = new WeakMap<AddressSpace, number>();
+let nextSpaceId = 1;
+
+function table(k: Kernel): Map<string, Waiter[]> {
+  let t = words.get(k);
+  if (t === undefined) words.set(k, (t = new Map()));
+  return t;
+}
+
+/** The key of the word at uaddr: (address space, va) for a private futex, the physical address for a shared one; undefined when unmapped. */
+function keyOf(as: AddressSpace, uaddr: number, priv: boolean): string | undefined {
+  if (priv) {
+    let id = spaceIds.get(as);
+    if (id === undefined) spaceIds.set(as, (id = nextSpaceId++));
+    return `p${id}:${uaddr}`;
+  }
+  const pte = as.lookup(uaddr);
+  return pte === undefined ? undefined : `s${pte.pa + (uaddr % 4096)}`;
+}
+
+/** The word's value (EFAULT when unreadable; reading faults the page in). */
+function readWord(as: AddressSpace, uaddr: number): number | undefined {
+  const b = copyIn(as, uaddr, 4);
+  return b === undefined ? undefined : new DataView(b.buffer).getUint32(0, true);
+}
+
+function writeWord(as: AddressSpace, uaddr: number, v: number): boolean {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v >>> 0, true);
+  return copyOut(as, uaddr, b);
+}
+
+/** Still asleep in the wait w (not woken by a signal or its timer, not dead since). */
+const live = (w: Waiter) => waits.get(w.p) === w && w.p.waitingOn === w.q;
+
+function unlink(k: Kernel, w: Waiter): void {
+  const list = table(k).get(w.key);
+  if (list === undefined) return;
+  const i = list.indexOf(w);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) table(k).delete(w.key);
+}
+
+/** Wakes up to n waiters on key whose bitset meets `bitset`; returns how many. Stale entries (woken otherwise) are dropped. */
+function wakeKey(k: Kernel, key: string, n: number, bitset = 0xffffffff): number {
+  const list = table(k).get(key);
+  if (list === undefined) return 0;
+  let woken = 0;
+  for (const w of [...list]) {
+    if (woken >= n) break;
+    k.work.items++;
+    if (!live(w)) { unlink(k, w); continue; }
+    if ((w.bitset & bitset) === 0) continue;
+    unlink(k, w);
+    w.woken = true;
+    k.wake(w.q);
+    woken++;
+  }
+  return woken;
+}
+
+/** Moves up to n waiters from key to key2 (FUTEX_REQUEUE); returns how many. */
+function requeue(k: Kernel, key: string, key2: string, n: number): number {
+  const list = table(k).get(key);
+  let moved = 0;
+  for (const w of [...(list ?? [])]) {
+    if (moved >= n) break;
+    k.work.items++;
+    unlink(k, w);
+    if (!live(w)) continue;
+    w.key = key2;
+    const to = table(k).get(key2) ?? [];
+    to.push(w);
+    table(k).set(key2, to);
+    moved++;
+  }
+  return moved;
+}
+
+/** A timeout: relative (FUTEX_WAIT) or absolute on CLOCK_MONOTONIC or CLOCK_REALTIME (FUTEX_WAIT_BITSET), as the virtual cycle it ends at. */
+function timeoutAt(k: Kernel, p: Process, ptr: number, absolute: boolean, realtime: boolean): number {
+  if (ptr === 0) return Infinity;
+  const b = copyIn(p.as, ptr, 16);
+  if (b === undefined) return -EFAULT;
+  const dv = new DataView(b.buffer), s = Number(dv.getBigInt64(0, true)), ns = Number(dv.getBigInt64(8, true));
+  if (s < 0 || ns < 0 || ns >= 1e9) return -EINVAL;
+  const t = s * 1e9 + ns;
+  return absolute ? Math.max(0, Math.min(t - (realtime ? k.epochNs : 0), KTIME_MAX)) : after(k.hart.cycle, t);
+}
+
+/** FUTEX_WAIT and FUTEX_WAIT_BITSET. A woken call runs again: 0 after a FUTEX_WAKE, ETIMEDOUT after its timer. */
+function wait(k: Kernel, p: Process, uaddr: number, val: number, key: string, until: number, bitset: number): number {
+  const w = waits.get(p);
+  if (w !== undefined && p.inBlockedCall) {
+    if (w.woken) { waits.delete(p); return 0; }
+    if (k.hart.cycle >= w.deadline) { unlink(k, w); waits.delete(p); return -ETIMEDOUT; }
+    return sleep(k, w); // woken by a signal it did not take (blocked meanwhile): waits on
+  }
+  if (w !== undefined) { unlink(k, w); waits.delete(p); } // an interrupted wait, restarted after a handler
+  const cur = readWord(p.as, uaddr);
+  if (cur === undefined) return -EFAULT;
+  if ((cur | 0) !== (val | 0)) return -EAGAIN;
+  if (until <= k.hart.cycle) return -ETIMEDOUT;
+  const nw: Waiter = { p, key, bitset, q: new WaitQueue(), woken: false, deadline: until };
+  waits.set(p, nw);
+  const list = table(k).get(key) ?? [];
+  list.push(nw);
+  table(k).set(key, list);
+  return sleep(k, nw);
+}
+
+function sleep(k: Kernel, w: Waiter): number {
+  return w.deadline === Infinity ? k.sleepOn(w.p, w.q) : k.sleepOnUntil(w.p, w.q, w.deadline);
+}
+
+/** FUTEX_WAKE_OP's operation on the old value of *uaddr2, and its comparison (futex(2)); undefined for an unknown one. */
+function wakeOp(encoded: number, old: number): { value: number; wake2: boolean } | undefined {
+  const op = (encoded >>> 28) & 7, cmp = (encoded >>> 24) & 15, shift = (encoded >>> 28) & 8;
+  let oparg = (encoded << 8) >> 20;
+  const cmparg = (encoded << 20) >> 20;
+  if (shift) oparg = 1 << (oparg & 31);
+  const value = [oparg, old + oparg, old | oparg, old & ~oparg, old ^ oparg][op];
+  const o = old | 0;
+  const wake2 = [o === cmparg, o !== cmparg, o < cmparg, o <= cmparg, o > cmparg, o >= cmparg][cmp];
+  return value === undefined || wake2 === undefined ? undefined : { value, wake2 };
+}
+
+/** futex(uaddr, op, val, timeout or val2, uaddr2, val3). */
+function futex(k: Kernel, p: Process, a: readonly number[]): number {
+  const [uaddr, op, val, uaddr2, val3] = [a[0], a[1], a[2] | 0, a[4], a[5] >>> 0];
+  const cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME), priv = (op & FUTEX_PRIVATE_FLAG) !== 0;
+  const realtime = (op & FUTEX_CLOCK_REALTIME) !== 0;
+  if (realtime && cmd !== FUTEX_WAIT && cmd !== FUTEX_WAIT_BITSET) return -ENOSYS;
+  if (uaddr % 4 !== 0) return -EINVAL;
+  const key = keyOf(p.as, uaddr, priv);
+  const waiting = waits.get(p);
+  switch (cmd) {
+    case FUTEX_WAIT: case FUTEX_WAIT_BITSET: {
+      const bitset = cmd === FUTEX_WAIT ? 0xffffffff : val3;
+      if (bitset === 0) return -EINVAL;
+      // A wait that slept keeps its deadline (and its key: a requeue may have moved it) across its runs.
+      const again = waiting !== undefined && p.inBlockedCall;
+      const until = again ? waiting.deadline : timeoutAt(k, p, a[3], cmd === FUTEX_WAIT_BITSET, realtime);
+      if (until < 0) return until;
+      if (readWord(p.as, uaddr) === undefined) return -EFAULT;
+      return wait(k, p, uaddr, val, again ? waiting.key : keyOf(p.as, uaddr, priv)!, until, bitset);
+    }
+    case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
+      const bitset = cmd === FUTEX_WAKE ? 0xffffffff : val3;
+      if (bitset === 0) return -EINVAL;
+      if (readWord(p.as, uaddr) === undefined) return -EFAULT;
+      return wakeKey(k, key ?? keyOf(p.as, uaddr, priv)!, Math.max(1, val), bitset); // nr_wake 0 still wakes one, as Linux's loop does
+    }
+    case FUTEX_REQUEUE: case FUTEX_CMP_REQUEUE: {
+      const n2 = a[3] | 0;
+      if (val < 0 || n2 < 0 || uaddr2 % 4 !== 0) return -EINVAL;
+      const cur = readWord(p.as, uaddr), cur2 = readWord(p.as, uaddr2);
+      if (cur === undefined || cur2 === undefined) return -EFAULT;
+      if (cmd === FUTEX_CMP_REQUEUE && cur !== val3) return -EAGAIN;
+      const k1 = keyOf(p.as, uaddr, priv)!, k2 = keyOf(p.as, uaddr2, priv)!;
+      const woken = wakeKey(k, k1, Math.max(1, val));
+      return woken + requeue(k, k1, k2, n2);
+    }
+    case FUTEX_WAKE_OP: {
+      if (uaddr2 % 4 !== 0) return -EINVAL;
+      const old = readWord(p.as, uaddr2);
+      if (old === undefined || readWord(p.as, uaddr) === undefined) return -EFAULT;
+      const r = wakeOp(val3, old);
+      if (r === undefined) return -ENOSYS;
+      if (!writeWord(p.as, uaddr2, r.value)) return -EFAULT;
+      let n = wakeKey(k, keyOf(p.as, uaddr, priv)!, Math.max(1, val));
+      if (r.wake2) n += wakeKey(k, keyOf(p.as, uaddr2, priv)!, Math.max(1, a[3] | 0));
+      return n;
+    }
+    default: return -ENOSYS; // the PI futexes, FUTEX_WAIT_REQUEUE_PI, futex2's commands
+  }
+}
+
+/** One robust futex word of a dying thread: if the thread owns it, mark FUTEX_OWNER_DIED and wake one waiter. */
+function ownerDied(k: Kernel, p: Process, uaddr: number): void {
+  if (uaddr % 4 !== 0) return;
+  const v = readWord(p.as, uaddr);
+  if (v === undefined || (v & FUTEX_TID_MASK) !== p.pid) return;
+  if (!writeWord(p.as, uaddr, (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED)) return;
+  if (v & FUTEX_WAITERS) { const key = keyOf(p.as, uaddr, false); if (key) wakeKey(k, key, 1); }
+}
+
+/**
+ * A thread dies with its memory still mapped (exit.ts, through
+ * Kernel.threadExit): its robust list is walked (each held lock gets
+ * FUTEX_OWNER_DIED and one waiter woken), then, when others share the
+ * memory, its CLONE_CHILD_CLEARTID word is zeroed and one waiter woken
+ * (what pthread_join sleeps on). Bad pointers end the walk silently, as on Linux.
+ */
+export function threadExitFutexes(k: Kernel, p: Process): void {
+  const w = waits.get(p);
+  if (w !== undefined) { unlink(k, w); waits.delete(p); }
+  if (p.robustList !== 0) {
+    const b = copyIn(p.as, p.robustList, ROBUST_HEAD_SIZE); // next, futex_offset (a signed long), list_op_pending
+    if (b !== undefined) {
+      const dv = new DataView(b.buffer), head = p.robustList, off = Number(dv.getBigInt64(8, true));
+      const pend = Number(dv.getBigUint64(16, true) & ~1n);
+      let entry: number | undefined = Number(dv.getBigUint64(0, true));
+      for (let i = 0; entry !== undefined && entry !== head && i < ROBUST_LIST_LIMIT; i++) {
+        k.work.items++;
+        const e: number = Math.floor(entry / 2) * 2; // bit 0: a PI futex
+        const next = readU64(p.as, e);
+        if (e !== pend) ownerDied(k, p, e + off);
+        entry = next;
+      }
+      if (pend !== 0) ownerDied(k, p, pend + off);
+    }
+  }
+  if (p.clearChildTid !== 0 && p.asRefs.refs > 1) {
+    const va = p.clearChildTid;
+    if (va % 4 === 0 && writeWord(p.as, va, 0)) { const key = keyOf(p.as, va, false); if (key) wakeKey(k, key, 1); }
+  }
+}
+
+const u64At = (c: Ctx, va: number) => struct(c, va, 8, (d) => `[${xv(Number(d.getBigUint64(0, true)))}]`);
+
+export const FUTEX_CALLS: SyscallDef[] = [
+  // implements futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET; private or shared; timed
+  { name: 'futex', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'no PI futexes (LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI: ENOSYS); a shared waiter is keyed by the physical page, so one whose page moves (swap, copy-on-write) while it sleeps is not found',
+    args: futexArgs,
+    handler: (k, p, a) => futex(k, p, a) },
+  // implements set_robust_list(2)
+  { name: 'set_robust_list', status: 'full', restart: 'none', args: [P, UL],
+    handler: (_k, p, a) => {
+    if (a[1] !== ROBUST_HEAD_SIZE) return -EINVAL;
+    p.robustList = a[0];
+    return 0;
+  } },
+  // implements get_robust_list(2): any thread's (root may read every one)
+  { name: 'get_robust_list', status: 'full', restart: 'none', args: [I, out(u64At), out(u64At)],
+    handler: (k, p, a) => {
+    const t = a[0] === 0 ? p : k.procs.get(a[0]);
+    if (t === undefined || t.state === 'zombie') return -ESRCH;
+    if (!writeU64(p.as, a[1], t.robustList)) return -EFAULT;
+    return writeU64(p.as, a[2], ROBUST_HEAD_SIZE) ? 0 : -EFAULT;
+  } },
+];

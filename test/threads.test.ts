@@ -1,0 +1,95 @@
+// Threads (issue 11): static glibc programs using pthreads, built from
+// test/threads/*.c at test time, run under `lde run` and compared with an
+// oracle: qemu-riscv64, or a native build on the host Linux kernel where
+// qemu-user is wrong (execve of a riscv64 program needs binfmt_misc; qemu
+// has no robust lists or clone3 and an extra thread of its own in
+// /proc/self/task). Also --strace's `[pid TID]` lines and --trace's tracks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { have, lde, HANG_GUARD_MS, type Run } from './helpers/cli.js';
+
+const DIR = fileURLToPath(new URL('../../test/threads/', import.meta.url));
+const PROGRAMS = ['basic', 'lifecycle', 'syscalls'];
+
+/** Runs cmd and gives its status and output as lde() does. */
+function host(cmd: string, args: string[]): Run {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: tmpdir(), timeout: HANG_GUARD_MS });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function build(cc: string, src: string, out: string, flags: string[]): void {
+  const r = spawnSync(cc, [...flags, '-pthread', '-O1', '-o', out, src], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${cc} ${src} failed:\n${r.stderr}`);
+}
+
+/** The run's status and stdout, for comparison with the oracle's. */
+const shown = (r: Run) => `status ${r.status}\n${r.stdout}`;
+
+test('pthreads under lde match qemu-riscv64 or the host kernel', async (t) => {
+  if (!have('riscv64-linux-gnu-gcc', 'qemu-riscv64')) return t.skip('riscv64-linux-gnu-gcc or qemu-riscv64 not on PATH: threads not tested');
+  const out = mkdtempSync(tmpdir() + '/lde-threads-');
+  const native = have('cc');
+  try {
+    for (const p of PROGRAMS) {
+      build('riscv64-linux-gnu-gcc', `${DIR}${p}.c`, `${out}/${p}`, ['-static']);
+      if (native) build('cc', `${DIR}${p}.c`, `${out}/${p}-native`, []);
+    }
+    const cases: [string, string[], 'qemu' | 'linux'][] = [
+      ['basic', [], 'qemu'],
+      ['lifecycle', ['thread-exit'], 'qemu'],
+      ['lifecycle', ['group-exit'], 'qemu'],
+      ['lifecycle', ['kill'], 'qemu'],
+      ['lifecycle', ['stop'], 'qemu'],
+      ['lifecycle', ['exec'], 'linux'],
+      ['syscalls', [], 'linux'],
+    ];
+    for (const [prog, args, oracle] of cases) {
+      await t.test(`${prog} ${args.join(' ')} (oracle: ${oracle})`, (tt) => {
+        if (oracle === 'linux' && !native) return tt.skip('no native cc: the host-kernel oracle is unavailable');
+        const want = oracle === 'qemu' ? host('qemu-riscv64', [`${out}/${prog}`, ...args]) : host(`${out}/${prog}-native`, args);
+        const got = lde(['run', '--max-time', '30', `${out}/${prog}`, ...args]);
+        assert.equal(shown(got), shown(want), got.stderr);
+      });
+    }
+
+    await t.test('--strace shows each thread as [pid TID], as strace -f does', () => {
+      const r = lde(['run', '--strace', `${out}/lifecycle`, 'thread-exit']);
+      assert.equal(r.status, 0, r.stderr);
+      const clone = r.stderr.match(/^\[pid (\d+)\] clone\(child_stack=0x[0-9a-f]+, flags=CLONE_VM\|CLONE_FS\|CLONE_FILES\|CLONE_SIGHAND\|CLONE_THREAD\|.*\) = (\d+)$/m);
+      assert.ok(clone, r.stderr.slice(0, 4000));
+      const tid = clone[2];
+      assert.notEqual(tid, clone[1]);
+      assert.match(r.stderr, new RegExp(`^\\[pid ${tid}\\] set_robust_list\\(0x[0-9a-f]+, 24\\) = 0$`, 'm'));
+      assert.match(r.stderr, new RegExp(`^\\[pid ${tid}\\] exit\\(0\\) = \\?\\n\\[pid ${tid}\\] \\+\\+\\+ exited with 0 \\+\\+\\+$`, 'm'));
+      // getpid in a thread is the process's id, gettid its own.
+      assert.match(r.stderr, new RegExp(`^\\[pid ${clone[1]}\\] exit\\(0\\) = \\?$`, 'm'), 'the leader leaves with exit(2) (pthread_exit), not exit_group');
+    });
+
+    await t.test('--trace gives every thread its own track', () => {
+      const file = `${out}/trace.json`;
+      const r = lde(['run', '--trace', file, `${out}/lifecycle`, 'thread-exit']);
+      assert.equal(r.status, 0, r.stderr);
+      const j = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents?: { name: string; args: { name?: string } }[] };
+      const names = (j.traceEvents ?? []).filter((e) => e.name === 'thread_name').map((e) => e.args.name);
+      // The parent, the forked child, and its two threads (quitter, survivor).
+      for (const pid of [1, 2, 3, 4]) assert.ok(names.includes(`lifecycle (pid ${pid})`), names.join(', '));
+    });
+
+    await t.test('a timed condition wait ends at its deadline in virtual time', () => {
+      const r = lde(['run', '--strace', `${out}/basic`]);
+      assert.equal(r.status, 0, r.stderr);
+      const m = r.stderr.match(/futex\(0x[0-9a-f]+, FUTEX_WAIT_BITSET_PRIVATE\|FUTEX_CLOCK_REALTIME, 0, \{tv_sec=(\d+), tv_nsec=(\d+)\}, FUTEX_BITSET_MATCH_ANY\) = -1 ETIMEDOUT \(Connection timed out\)\n(?:.*\n)*?.*clock_gettime\(CLOCK_REALTIME, \{tv_sec=(\d+), tv_nsec=(\d+)\}\) = 0/);
+      assert.ok(m, r.stderr.slice(-4000));
+      // The wait ends at its deadline: the next clock_gettime reads it, plus the idle state's exit latency (machine/power.ts) and a little kernel work.
+      const deadline = Number(m[1]) * 1e9 + Number(m[2]), woke = Number(m[3]) * 1e9 + Number(m[4]);
+      assert.ok(woke >= deadline && woke - deadline < 2_000_000, `deadline ${deadline}, read ${woke}`);
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
