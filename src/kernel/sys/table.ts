@@ -13,11 +13,17 @@ import { PATH_CALLS } from './path.js';
 import { TASK_CALLS } from './task.js';
 import { SIGNAL_CALLS } from './signal.js';
 import { PIPE_CALLS } from '../fs/pipe.js';
+import { POLL_CALLS } from './poll.js';
+import { EPOLL_CALLS } from '../fs/epoll.js';
+import { EVENTFD_CALLS } from '../fs/eventfd.js';
+import { TIMERFD_CALLS } from '../fs/timerfd.js';
+import { SIGNALFD_CALLS } from '../fs/signalfd.js';
 import { UNIMPLEMENTED_CALLS } from './unimplemented.js';
 
 const BY_NR = new Map<number, Syscall>();
 const BY_NAME = new Map<string, Syscall>();
-for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
+for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS,
+  ...POLL_CALLS, ...EPOLL_CALLS, ...EVENTFD_CALLS, ...TIMERFD_CALLS, ...SIGNALFD_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);
   const call: Syscall = { ...def, nr };
