@@ -12,7 +12,7 @@ __attribute__((unused)) static const char *ename(int e) {
   switch (e) {
   case EAGAIN: return "EAGAIN"; case EBADF: return "EBADF"; case EEXIST: return "EEXIST";
   case EFAULT: return "EFAULT"; case EINTR: return "EINTR"; case EINVAL: return "EINVAL";
-  case ENOENT: return "ENOENT"; case EPERM: return "EPERM"; case ENOSYS: return "ENOSYS";
+  case ENOENT: return "ENOENT"; case ELOOP: return "ELOOP"; case EPERM: return "EPERM"; case ENOSYS: return "ENOSYS";
   default: return "other";
   }
 }

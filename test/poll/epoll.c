@@ -87,6 +87,14 @@ int main(void) {
   int outer = epoll_create1(0);
   add(outer, ep, EPOLLIN, 99);
   wait_show("outer, nothing", outer, 8, 0);
+  show("ADD the outer epoll to the inner (a loop)", epoll_ctl(ep, EPOLL_CTL_ADD, outer, &e));
+  int chain[6];
+  chain[0] = outer;
+  for (int i = 1; i < 6; i++) {
+    chain[i] = epoll_create1(0);
+    struct epoll_event ce = { .events = EPOLLIN };
+    show("nest one deeper", epoll_ctl(chain[i], EPOLL_CTL_ADD, chain[i - 1], &ce));
+  }
   pid_t c = fork();
   if (c == 0) { sleep_ms(20); write(a[1], "late", 4); _exit(0); }
   long long t0 = now_ms();

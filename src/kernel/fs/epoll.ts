@@ -20,13 +20,15 @@ import { ConsoleFile, File, type StatInfo } from './file.js';
 import { ANON_STAT } from './eventfd.js';
 import { POLLERR, POLLHUP, PollHead, READABLE, readTimeout, restoreMaskAfter, swapMask, waitReady } from './poll.js';
 import { copyIn, copyOut, userRange } from '../mm/uaccess.js';
-import { EBADF, EEXIST, EFAULT, EINVAL, ENOENT, EPERM } from '../errno.js';
+import { EBADF, EEXIST, EFAULT, EINVAL, ELOOP, ENOENT, EPERM } from '../errno.js';
 
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 const EPOLLEXCLUSIVE = 1 << 28, EPOLLWAKEUP = 1 << 29, EPOLLONESHOT = 1 << 30, EPOLLET = 2 ** 31;
 /** The bits that are not events (Linux's EP_PRIVATE_BITS): a disabled ONESHOT item keeps only these. */
 const PRIVATE = EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE;
 const EP_MAX_EVENTS = Math.floor(0x7fffffff / 16);
+/** How deep epolls may nest (Linux's EP_MAX_NESTS). */
+const EP_MAX_NESTS = 4;
 const O_CLOEXEC = 0o2000000;
 /** struct epoll_event on riscv64 (not packed, unlike x86-64): u32 events, 4 bytes of padding, u64 data. */
 const EVENT_SIZE = 16;
@@ -120,7 +122,17 @@ export class EpollFile extends File {
   override pollHead(): PollHead { return this.head; }
   override pollDeadline(now: number): number { return Math.min(Infinity, ...this.items.map((it) => it.file.pollDeadline(now))); }
   /** The files an epoll_wait sleeps on: every item's (their changes reach the ready list through the callbacks). */
-  get files(): File[] { return [this, ...this.items.map((it) => it.file)]; }
+  get files(): File[] { this.k.work.items += this.items.length; return [this, ...this.items.map((it) => it.file)]; }
+
+  /**
+   * Whether adding `ep` here would close a loop, or nest epolls more than
+   * EP_MAX_NESTS deep below this one (Linux's ep_loop_check: ELOOP).
+   */
+  wouldLoop(ep: EpollFile, depth = 0): boolean {
+    if (ep === this || depth >= EP_MAX_NESTS) return true;
+    this.k.work.items += ep.items.length;
+    return ep.items.some((it) => it.file instanceof EpollFile && this.wouldLoop(it.file, depth + 1));
+  }
   override stat(): StatInfo { return ANON_STAT; }
   override close(): void { for (const it of [...this.items]) this.remove(it); }
 }
@@ -143,6 +155,7 @@ function epollCtl(k: Kernel, p: Process, epfd: number, op: number, fd: number, e
   if (!(ep instanceof EpollFile) || ep === f) return -EINVAL;
   if (op !== EPOLL_CTL_ADD && op !== EPOLL_CTL_DEL && op !== EPOLL_CTL_MOD) return -EINVAL;
   if ((events & EPOLLEXCLUSIVE) && (op === EPOLL_CTL_MOD || (events & EPOLLONESHOT) || f instanceof EpollFile)) return -EINVAL;
+  if (op === EPOLL_CTL_ADD && f instanceof EpollFile && ep.wouldLoop(f)) return -ELOOP;
   return ep.ctl(op, fd, f, events, data);
 }
 
@@ -184,7 +197,7 @@ export const EPOLL_CALLS: SyscallDef[] = [
   } },
   // implements epoll_ctl(2): EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL
   { name: 'epoll_ctl', status: 'partial', restart: 'none',
-    limits: 'no loop or depth check for nested epolls (ELOOP); EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted and have no effect',
+    limits: 'EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted and have no effect; the nesting check counts depth below the epoll added to only',
     args: [FD, xl(x({ EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD })), FD, epollEvent],
     handler: (k, p, a) => epollCtl(k, p, a[0] | 0, a[1] | 0, a[2] | 0, a[3]) },
   // implements epoll_pwait(2): a timeout in ms (negative: none) and a temporary signal mask

@@ -94,13 +94,14 @@ export function waitReady(k: Kernel, p: Process, files: readonly File[], timeout
     return r;
   }
   let until = p.sleepDeadline >= 0 ? p.sleepDeadline : Infinity;
-  const heads: PollHead[] = [];
+  const heads = new Set<PollHead>();
+  k.work.items += files.length;
   for (const f of files) {
     until = Math.min(until, f.pollDeadline(now));
     const h = f.pollHead();
-    if (h !== undefined && !heads.includes(h)) heads.push(h);
+    if (h !== undefined) heads.add(h);
   }
-  return sleepOnHeads(k, p, heads, until);
+  return sleepOnHeads(k, p, [...heads], until);
 }
 
 /** Reads a struct timespec timeout as nanoseconds: undefined for NULL (none), or -EFAULT / -EINVAL (poll_select_set_timeout). */

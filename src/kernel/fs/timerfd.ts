@@ -54,7 +54,7 @@ export class TimerFd extends File {
     this.ticks = 0n;
     this.interval = interval;
     const now = this.k.hart.cycle;
-    this.next = value === 0 ? Infinity : abs ? Math.max(0, value - this.base) : Math.min(now + value, KTIME_MAX);
+    this.next = value === 0 ? Infinity : abs ? value - this.base : Math.min(now + value, KTIME_MAX); // a time past counts its missed periods
     this.head.notify();
   }
 
