@@ -137,8 +137,8 @@ export class EpollFile extends File {
   override close(): void { for (const it of [...this.items]) this.remove(it); }
 }
 
-/** Whether f can be watched: Linux refuses a file with no poll method (a regular file, a directory, /dev/null) with EPERM. */
-function canPoll(f: File): boolean { return f.pollHead() !== undefined || f instanceof ConsoleFile; }
+/** Whether f can be watched: Linux refuses a file with no poll method (a regular file, a directory, /dev/null) with EPERM; a terminal has one. */
+function canPoll(f: File): boolean { return f.pollHead() !== undefined || f instanceof ConsoleFile || f.isTty(); }
 
 function epollCtl(k: Kernel, p: Process, epfd: number, op: number, fd: number, ev: number): number {
   let events = 0, data = 0n;

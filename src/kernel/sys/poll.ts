@@ -117,13 +117,16 @@ function pselectMask(p: Process, ptr: number): [number, number] | number {
 
 const pselectSigmask = a((c, n) => struct(c, n, 16, (d) => `{sigmask=${sigset(c, Number(u64at(d, 0)), Number(u64at(d, 8)))}, sigsetsize=${u64at(d, 8)}}`));
 
+/** What lde leaves out of poll_select_finish. */
+const NO_LEFT_ON_EINTR = 'the time left is written back on a normal return, not with EINTR (the signal code returns it)';
+
 export const POLL_CALLS: SyscallDef[] = [
   // implements ppoll(2) (glibc's poll and pause call it): readiness of each pollfd, a timeout, a temporary signal mask
-  { name: 'ppoll', status: 'full', restart: 'ERESTARTNOHAND', result: ppollResult,
+  { name: 'ppoll', status: 'partial', restart: 'ERESTARTNOHAND', result: ppollResult, limits: NO_LEFT_ON_EINTR,
     args: [a(pollfds), U, TS, SIGSET(4), UL],
     handler: (k, p, a) => waiting(p, a[2], a[3], a[4], (t, left) => ppoll(k, p, a[0], a[1] >>> 0, t, left)) },
   // implements pselect6(2) (glibc's select and pselect call it): fd_sets, a timeout written back, a temporary signal mask
-  { name: 'pselect6', status: 'full', restart: 'ERESTARTNOHAND', result: pselectResult,
+  { name: 'pselect6', status: 'partial', restart: 'ERESTARTNOHAND', result: pselectResult, limits: NO_LEFT_ON_EINTR,
     args: [I, a(fdset), a(fdset), a(fdset), TS, pselectSigmask],
     handler: (k, p, a) => {
     const t = readTimeout(p, a[4]);
