@@ -95,9 +95,9 @@ int main(void) {
     struct epoll_event ce = { .events = EPOLLIN };
     show("nest one deeper", epoll_ctl(chain[i], EPOLL_CTL_ADD, chain[i - 1], &ce));
   }
+  long long t0 = now_ms();
   pid_t c = fork();
   if (c == 0) { sleep_ms(20); write(a[1], "late", 4); _exit(0); }
-  long long t0 = now_ms();
   wait_show("outer waits for the child's write", outer, 8, -1);
   printf("after 20 ms: %s\n", now_ms() - t0 >= 20 ? "yes" : "no");
   show("poll the epoll fd", poll(&pf, 1, 0));
@@ -108,7 +108,7 @@ int main(void) {
   t0 = now_ms();
   wait_show("timeout 30 ms", ep, 8, 30);
   long long dt = now_ms() - t0;
-  printf("waited 30 ms: %s, and under 1 s: %s\n", dt >= 30 ? "yes" : "no", dt < 1000 ? "yes" : "no");
+  printf("waited 30 ms: %s, and under 2 s: %s\n", dt >= 30 ? "yes" : "no", dt < 2000 ? "yes" : "no");
   close(a[1]);
   wait_show("hangup", ep, 8, 0);
   return 0;

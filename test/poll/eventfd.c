@@ -43,9 +43,9 @@ int main(void) {
   show("eventfd bad flags", eventfd(0, 0x10));
 
   int b = eventfd(0, 0);
+  long long t0 = now_ms();
   pid_t c = fork();
   if (c == 0) { sleep_ms(20); uint64_t v = 42; write(b, &v, 8); _exit(0); }
-  long long t0 = now_ms();
   rd("blocking read", b);
   printf("after 20 ms: %s\n", now_ms() - t0 >= 20 ? "yes" : "no");
   waitpid(c, NULL, 0);

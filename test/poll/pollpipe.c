@@ -25,11 +25,11 @@ int main(void) {
   long long t0 = now_ms();
   show("poll timeout 50ms", poll(f, 1, 50));
   long long dt = now_ms() - t0;
-  printf("waited at least 50 ms: %s, and under 1 s: %s\n", dt >= 50 ? "yes" : "no", dt < 1000 ? "yes" : "no");
+  printf("waited at least 50 ms: %s, and under 2 s: %s\n", dt >= 50 ? "yes" : "no", dt < 2000 ? "yes" : "no");
 
+  t0 = now_ms();
   pid_t c = fork();
   if (c == 0) { sleep_ms(30); write(p[1], "late", 4); _exit(0); }
-  t0 = now_ms();
   show("poll waits for the writer", poll(f, 1, -1));
   printf("revents %x, after the writer's 30 ms: %s\n", f[0].revents, now_ms() - t0 >= 30 ? "yes" : "no");
   show("read", read(p[0], buf, sizeof buf));

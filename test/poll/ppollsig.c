@@ -22,9 +22,9 @@ int main(void) {
   printf("handler ran: %d, SIGUSR1 blocked again: %d\n", got, blocked(SIGUSR1));
 
   got = 0;
+  long long t0 = now_ms();
   pid_t parent = getpid(), c = fork();
   if (c == 0) { sleep_ms(20); kill(parent, SIGUSR1); _exit(0); }
-  long long t0 = now_ms();
   show("ppoll until the child's signal", ppoll(&f, 1, NULL, &empty));
   printf("handler ran: %d, after 20 ms: %s, blocked again: %d\n", got, now_ms() - t0 >= 20 ? "yes" : "no", blocked(SIGUSR1));
   waitpid(c, NULL, 0);
