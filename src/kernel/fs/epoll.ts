@@ -163,7 +163,7 @@ function epollCtl(k: Kernel, p: Process, epfd: number, op: number, fd: number, e
 function epollWait(k: Kernel, p: Process, a: readonly number[], t: number | undefined): number {
   const m = swapMask(p, a[4], a[5]);
   if (m < 0) return m;
-  return restoreMaskAfter(p, epollWaitBody(k, p, a[0], a[1], a[2] | 0, t), BLOCK);
+  return restoreMaskAfter(p, epollWaitBody(k, p, a[0], a[1], a[2] | 0, t));
 }
 
 function epollWaitBody(k: Kernel, p: Process, epfd: number, events: number, max: number, t: number | undefined): number {

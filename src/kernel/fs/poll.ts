@@ -18,6 +18,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import type { File } from './file.js';
+import { BLOCK } from '../abi/call.js';
 import { WaitQueue } from '../sched/wait.js';
 import { TIME_END, deadline } from '../sched/timer.js';
 import { UNBLOCKABLE } from '../signal/signal.js';
@@ -130,8 +131,8 @@ export function swapMask(p: Process, ptr: number, size: number): number {
   return 0;
 }
 
-/** Puts back the mask swapMask replaced, unless the call is still asleep (BLOCK) or a handler will (EINTR is set by deliver). */
-export function restoreMaskAfter(p: Process, r: number, block: number): number {
-  if (r !== block && p.restoreMask !== undefined) { p.sigMask = p.restoreMask; p.restoreMask = undefined; }
+/** Puts back the mask swapMask replaced, unless the call is still asleep (BLOCK: a handler's frame will, if EINTR ends it). Returns r. */
+export function restoreMaskAfter(p: Process, r: number): number {
+  if (r !== BLOCK && p.restoreMask !== undefined) { p.sigMask = p.restoreMask; p.restoreMask = undefined; }
   return r;
 }

@@ -35,7 +35,7 @@ function waiting(p: Process, tsp: number, mask: number, maskSize: number, run: R
   const m = swapMask(p, mask, maskSize);
   if (m < 0) return m;
   const r = run(t, (ns) => { if (t !== undefined && t > 0) writeLeft(p, tsp, ns); });
-  return restoreMaskAfter(p, r, BLOCK);
+  return restoreMaskAfter(p, r);
 }
 
 /** ppoll's body after the timeout and mask: the pollfd array, scanned until an entry is ready. */
