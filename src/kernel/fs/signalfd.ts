@@ -6,7 +6,8 @@
 // lde's signal code has no hook for "a blocked signal became pending", so a
 // waiter on a signalfd with nothing pending looks again every
 // SIGNALFD_RECHECK ns of virtual time (its pollDeadline) instead of being
-// woken at once: a signal is seen up to that late.
+// woken at once: a signal is seen up to that late. With no other live
+// process and no alarm armed nothing can send one, and it waits for ever.
 
 import type { SyscallDef } from '../abi/call.js';
 import { FD, SIGSET, UL, fl } from '../abi/strace-args.js';
@@ -71,7 +72,18 @@ export class SignalFd extends File {
   }
   override unread(_bytes: Uint8Array, copied: number): number { return copied; }
   override poll(): number { const p = this.k.current; return p !== undefined && (p.sigPending & this.mask) !== 0n ? READABLE : 0; }
-  override pollDeadline(now: number): number { return now + SIGNALFD_RECHECK; }
+  /**
+   * When to look again for a signal: in SIGNALFD_RECHECK while anything could
+   * still send one (another live process, the caller's armed ITIMER_REAL);
+   * never otherwise, so a lone waiter is a deadlock the kernel reports.
+   */
+  override pollDeadline(now: number): number {
+    const p = this.k.current;
+    if (p === undefined) return Infinity;
+    this.k.work.items += this.k.procs.size;
+    const others = [...this.k.procs.values()].some((q) => q !== p && q.state !== 'zombie');
+    return others || p.alarmAt !== Infinity ? now + SIGNALFD_RECHECK : Infinity;
+  }
   override stat(): StatInfo { return ANON_STAT; }
 }
 
