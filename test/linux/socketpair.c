@@ -12,7 +12,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include "common.h"
+/* Readiness: poll's bits as the pair changes, and epoll waking on a datagram. */
+static void readiness(void) {
+  int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+  struct pollfd p[2] = { { sv[0], POLLIN | POLLOUT | POLLRDHUP, 0 }, { sv[1], POLLIN | POLLRDHUP, 0 } };
+  poll(p, 2, 0); printf("fresh: %x %x\n", p[0].revents, p[1].revents);
+  write(sv[0], "x", 1);
+  poll(p, 2, 0); printf("after write: %x %x\n", p[0].revents, p[1].revents);
+  shutdown(sv[0], SHUT_WR);
+  poll(p, 2, 0); printf("after SHUT_WR: %x %x\n", p[0].revents, p[1].revents);
+  close(sv[0]);
+  p[1].events = POLLIN | POLLOUT | POLLRDHUP;
+  poll(p + 1, 1, 0); printf("peer closed: %x\n", p[1].revents);
+  int d[2]; socketpair(AF_UNIX, SOCK_DGRAM, 0, d);
+  int ep = epoll_create1(0);
+  struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 7 }, out;
+  epoll_ctl(ep, EPOLL_CTL_ADD, d[1], &ev);
+  if (fork() == 0) { usleep(5000); send(d[0], "hi", 2, 0); _exit(0); }
+  int n = epoll_wait(ep, &out, 1, 1000);
+  printf("epoll_wait: %d data %u events %x\n", n, out.data.u32, out.events);
+  }
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   int sv[2];
@@ -53,5 +76,6 @@ int main(void) {
   int s2[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, s2);
   shutdown(s2[0], SHUT_WR);
   printf("read after peer SHUT_WR: %ld\n", (long)read(s2[1], b, 1));
+  readiness();
   return 0;
 }

@@ -5,9 +5,11 @@ import type { HostIO } from '../host.js';
 import type { WaitQueue } from '../sched/wait.js';
 import type { AddressSpace } from '../mm/vm.js';
 import { loadBytes } from '../mm/uaccess.js';
-import { EBADF, EINVAL, ENXIO, ESPIPE } from '../errno.js';
+import { EAGAIN, EBADF, EINVAL, ENXIO, ESPIPE } from '../errno.js';
 import { KMEM, type KernelMemory } from '../mm/kmem.js';
 import { sharedFileOf } from '../mm/shmem.js';
+import { READABLE, WRITABLE, sleepOnHeads, type PollHead } from './poll.js';
+import type { Kernel } from '../kernel.js';
 
 export const O_NONBLOCK = 0o4000;
 
@@ -58,6 +60,15 @@ export abstract class File {
   unread(bytes: Uint8Array, copied: number): number { this.offset -= bytes.length - copied; return copied; }
   /** The queue a blocked reader (forWrite false) or writer sleeps on; none for files that never block. */
   waitQueue(_forWrite: boolean): WaitQueue | undefined { return undefined; }
+  /**
+   * Readiness now, as POLL* bits (poll.ts). This default is Linux's
+   * DEFAULT_POLLMASK for files that never block: readable and writable.
+   */
+  poll(): number { return READABLE | WRITABLE; }
+  /** The list poll, select and epoll register on to hear of readiness changes; none when readiness never changes. */
+  pollHead(): PollHead | undefined { return undefined; }
+  /** The virtual cycle at which readiness changes by itself (a timer's expiry), or Infinity. */
+  pollDeadline(_now: number): number { return Infinity; }
   seek(_off: number, _whence: number): number { return -ESPIPE; }
   /** Linux's FMODE_PREAD/FMODE_PWRITE: the file supports I/O at an offset (pipes and terminals do not: ESPIPE). */
   get positional(): boolean { return false; }
@@ -70,6 +81,20 @@ export abstract class File {
   /** The console answers TCGETS/TIOCGWINSZ; everything else is not a terminal. */
   isTty(): boolean { return false; }
   close(): void {}
+}
+
+/**
+ * A read or write of a file that wakes its own waiters through its PollHead
+ * (eventfd, timerfd, signalfd) and cannot proceed: -EAGAIN under
+ * O_NONBLOCK; otherwise the caller sleeps until the file changes or its
+ * deadline (a timer's expiry) passes, and BLOCK goes back up the call (which
+ * runs again from the start when woken).
+ */
+export function wouldBlock(k: Kernel, f: File): number {
+  const p = k.current;
+  if ((f.flags & O_NONBLOCK) || p === undefined) return -EAGAIN;
+  const h = f.pollHead();
+  return sleepOnHeads(k, p, h === undefined ? [] : [h], f.pollDeadline(k.hart.cycle));
 }
 
 /** fds 0, 1, 2: the host's stdin, stdout and stderr. */
@@ -103,6 +128,12 @@ export class ConsoleFile extends File {
     return { mode, size: 0, ino: 3 + this.fd, rdev: kind === 'tty' ? 0x8800 : kind === 'other' ? 0x103 : 0, mtimeMs: 0 };
   }
   override isTty(): boolean { return this.host.isatty(this.fd); }
+  /**
+   * The host's stdin is read synchronously (a read waits on the host until
+   * input or its end), so fd 0 is always readable and 1 and 2 writable; an
+   * O_NONBLOCK console read never gives EAGAIN for the same reason.
+   */
+  override poll(): number { return this.fd === 0 ? READABLE : WRITABLE; }
 }
 
 /** A file whose bytes are all in memory (a /proc file's text, made at open); the base of every regular file. */

@@ -26,6 +26,7 @@ import { copyOut } from '../mm/uaccess.js';
 import { EAGAIN, EFAULT, EINVAL, ENFILE, EPIPE } from '../errno.js';
 import { KMEM, type KernelMemory } from '../mm/kmem.js';
 import { Sig, SI_USER } from '../signal/signal.js';
+import { POLLERR, POLLHUP, PollHead, READABLE, WRITABLE } from './poll.js';
 
 export const PIPE_BUF = 4096;
 const PAGE = 4096;
@@ -55,6 +56,8 @@ class Pipe {
   writers = 1;
   readable = new WaitQueue(); // readers wait here for data or EOF
   writable = new WaitQueue(); // writers wait here for room
+  /** poll, select and epoll waiters on either end (poll.ts): told of every change. */
+  readonly head = new PollHead();
   static nextIno = 100000;
   readonly ino = Pipe.nextIno++;
 
@@ -111,6 +114,7 @@ class PipeEnd extends File {
     this.before = p.bufs.map((b) => ({ ...b }));
     const out = p.take(Math.max(0, len));
     this.k.wake(p.writable);
+    p.head.notify();
     return out;
   }
 
@@ -140,16 +144,27 @@ class PipeEnd extends File {
     const n = p.put(bytes);
     if (n === 0 && bytes.length > 0) return -EAGAIN;
     this.k.wake(p.readable);
+    p.head.notify();
     return n;
   }
 
   override waitQueue(forWrite: boolean): WaitQueue { return forWrite ? this.pipe.writable : this.pipe.readable; }
+
+  /** Linux's pipe_poll: the read end is readable with bytes queued and hung up with no writer; the write end writable with a free slot, in error with no reader. */
+  override poll(): number {
+    const p = this.pipe;
+    if (!this.writeEnd) return (p.bufs.length > 0 ? READABLE : 0) | (p.writers === 0 ? POLLHUP : 0);
+    return (p.bufs.length < SLOTS ? WRITABLE : 0) | (p.readers === 0 ? POLLERR : 0);
+  }
+
+  override pollHead(): PollHead { return this.pipe.head; }
 
   override stat(): StatInfo { return { mode: S_IFIFO | 0o600, size: 0, ino: this.pipe.ino, rdev: 0, mtimeMs: 0 }; }
 
   override close(): void {
     const p = this.pipe;
     if (this.writeEnd) { p.writers--; this.k.wake(p.readable); } else { p.readers--; this.k.wake(p.writable); }
+    p.head.notify();
     if (p.readers === 0 && p.writers === 0) p.free();
   }
 }

@@ -16,6 +16,7 @@
 import type { Kernel } from '../kernel.js';
 import { File, type StatInfo } from './file.js';
 import { WaitQueue } from '../sched/wait.js';
+import { POLLHUP, POLLRDHUP, PollHead, READABLE, WRITABLE } from './poll.js';
 import { EAGAIN, EPIPE } from '../errno.js';
 import { Sig, SI_USER } from '../signal/signal.js';
 import { KMEM, type KernelMemory } from '../mm/kmem.js';
@@ -28,6 +29,8 @@ export const MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_NOSIGNAL = 0x4000;
 
 /** One direction: the messages (or stream chunks) queued for the receiving end. */
 class Queue {
+  /** poll, select and epoll waiters on the end this queue feeds (poll.ts): told of every change. */
+  readonly head = new PollHead();
   msgs: Uint8Array[] = [];
   bytes = 0;
   /** No more will come: the sender is gone or shut down writing. */
@@ -55,7 +58,7 @@ export class UnixSocket extends File {
     if (q.msgs.length === 0) return q.eof || this.shutRead ? { bytes: new Uint8Array(0), truncated: false, full: 0 } : -EAGAIN;
     if (!this.stream) {
       const m = q.msgs[0];
-      if (!(flags & MSG_PEEK)) { q.msgs.shift(); q.bytes -= m.length; this.budget.release(m.length); this.k.wake(q.writers); }
+      if (!(flags & MSG_PEEK)) { q.msgs.shift(); q.bytes -= m.length; this.budget.release(m.length); this.changed(); }
       return { bytes: m.subarray(0, Math.max(0, len)), truncated: m.length > len, full: m.length };
     }
     const out = new Uint8Array(Math.min(Math.max(0, len), q.bytes));
@@ -67,7 +70,7 @@ export class UnixSocket extends File {
       if (flags & MSG_PEEK) { i++; continue; }
       if (c === m.length) q.msgs.shift(); else q.msgs[0] = m.subarray(c);
     }
-    if (!(flags & MSG_PEEK)) { q.bytes -= n; this.budget.release(n); this.k.wake(q.writers); }
+    if (!(flags & MSG_PEEK)) { q.bytes -= n; this.budget.release(n); this.changed(); }
     return { bytes: out, truncated: false, full: n };
   }
 
@@ -86,7 +89,7 @@ export class UnixSocket extends File {
     if (n > 0 && !this.budget.charge(n)) return -EAGAIN; // queued bytes live on the host: the kernel-memory budget (mm/kmem.ts)
     q.msgs.push(bytes.slice(0, n));
     q.bytes += n;
-    this.k.wake(q.readers);
+    peer.changed();
     return n;
   }
 
@@ -110,9 +113,36 @@ export class UnixSocket extends File {
 
   /** shutdown(2): SHUT_RD (0), SHUT_WR (1) or both (2); the peer sees end of file after a SHUT_WR. */
   shutdown(how: number): void {
-    if (how !== 1) { this.shutRead = true; this.k.wake(this.rx.readers); if (this.peer) this.k.wake(this.peer.rx.writers); }
-    if (how !== 0) { this.shutWrite = true; if (this.peer) { this.peer.rx.eof = true; this.k.wake(this.peer.rx.readers); } }
+    if (how !== 1) this.shutRead = true;
+    if (how !== 0) { this.shutWrite = true; if (this.peer) this.peer.rx.eof = true; }
+    this.changed();
+    this.peer?.changed();
   }
+
+  /** This end's readiness may have changed: wake its blocked readers and its peer's blocked writers, and tell the pollers of both. */
+  changed(): void {
+    this.k.wake(this.rx.readers);
+    this.k.wake(this.rx.writers);
+    this.rx.head.notify();
+    if (this.peer) this.peer.rx.head.notify();
+  }
+
+  /**
+   * unix_poll: readable with something queued; POLLRDHUP (and readable: a
+   * read returns 0) once nothing more can come; POLLHUP when both directions
+   * are shut (the peer gone does that); writable while the peer's queue has
+   * room (or with the peer gone, where a write fails with EPIPE at once).
+   */
+  override poll(): number {
+    const peer = this.peer, rcvShut = this.rx.eof || this.shutRead;
+    let bits = this.rx.msgs.length > 0 ? READABLE : 0;
+    if (rcvShut) bits |= POLLRDHUP | READABLE;
+    if (peer === undefined || (rcvShut && this.shutWrite)) bits |= POLLHUP;
+    if (peer === undefined || SNDBUF - peer.rx.bytes > 0) bits |= WRITABLE;
+    return bits;
+  }
+
+  override pollHead(): PollHead { return this.rx.head; }
 
   override stat(): StatInfo { return { mode: S_IFSOCK | 0o777, size: 0, ino: this.ino, rdev: 0, mtimeMs: 0 }; }
 
@@ -120,9 +150,8 @@ export class UnixSocket extends File {
     const peer = this.peer;
     if (peer !== undefined) {
       peer.rx.eof = true;
-      this.k.wake(peer.rx.readers);
-      this.k.wake(this.rx.writers);
       peer.peer = undefined;
+      peer.changed();
     }
     this.peer = undefined;
     this.budget.release(KMEM.pipe + this.rx.bytes);

@@ -2,7 +2,7 @@
 // layout is described in signal.ts).
 
 import { NORETURN, type SyscallDef } from '../abi/call.js';
-import { REM, SIG, SIGRETURN_FRAME, SIGSET, TS, U, UL, a, fl, out, pollfds, ppollResult, xl } from '../abi/strace-args.js';
+import { REM, SIG, SIGRETURN_FRAME, SIGSET, TS, UL, a, fl, out, xl } from '../abi/strace-args.js';
 import { itimerval, stackT } from '../abi/strace-structs.js';
 import { sigaction as sigactionText, sigset } from '../abi/strace-signal.js';
 import { CLOCKS, ITIMER, SIGHOW, x } from '../abi/abi-names.js';
@@ -167,10 +167,5 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     limits: 'ITIMER_REAL only; ITIMER_VIRTUAL and ITIMER_PROF give ENOSYS',
     args: [xl(ITIMER, 'ITIMER_???'), out(itimerval)],
     handler: (k, p, a) => itimer(k, p, a[0], 0, a[1]) },
-  // implements ppoll(2) with no descriptors (what pause(3) does): waits for a signal
-  { name: 'ppoll', status: 'partial', restart: 'ERESTARTNOHAND', result: ppollResult,
-    limits: 'no descriptors (pause(3)); with descriptors ENOSYS',
-    args: [a(pollfds), U, TS, SIGSET(4), UL],
-    handler: (k, p, a) => (a[1] === 0 && a[2] === 0 ? k.sleepOn(p, new WaitQueue()) : -ENOSYS) },
 ];
 

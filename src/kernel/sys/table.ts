@@ -17,6 +17,11 @@ import { SIGNAL_CALLS } from './signal.js';
 import { PIPE_CALLS } from '../fs/pipe.js';
 import { ID_CALLS } from './id.js';
 import { STATFS_CALLS } from './statfs.js';
+import { POLL_CALLS } from './poll.js';
+import { EPOLL_CALLS } from '../fs/epoll.js';
+import { EVENTFD_CALLS } from '../fs/eventfd.js';
+import { TIMERFD_CALLS } from '../fs/timerfd.js';
+import { SIGNALFD_CALLS } from '../fs/signalfd.js';
 import { UNIMPLEMENTED_CALLS } from './unimplemented.js';
 import { LOCK_CALLS } from './lock.js';
 import { IO_CALLS } from './io.js';
@@ -24,7 +29,8 @@ import { NET_CALLS } from './net.js';
 
 const BY_NR = new Map<number, Syscall>();
 const BY_NAME = new Map<string, Syscall>();
-for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...ID_CALLS, ...STATFS_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
+for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...ID_CALLS, ...STATFS_CALLS,
+  ...POLL_CALLS, ...EPOLL_CALLS, ...EVENTFD_CALLS, ...TIMERFD_CALLS, ...SIGNALFD_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);
   const call: Syscall = { ...def, nr };
