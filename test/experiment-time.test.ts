@@ -53,8 +53,8 @@ function viaCli(r: ExperimentResult, label: string): Stats {
   return JSON.parse(out.stderr.slice(out.stderr.indexOf('{')));
 }
 
-test('lde experiment tickless: its schema, and its rows are what lde run counts', async () => {
-  const r = await runExperiment(tickless, env());
+test('lde experiment tickless: its schema, deterministic, and its rows are what lde run counts', async () => {
+  const r = await twice(tickless);
   check(normalised(r), schema('tickless'), 'tickless');
   assert.equal(Object.keys(r.commands).length, tickless.runs);
   const [idle, cpu] = r.tables;
@@ -72,8 +72,8 @@ test('lde experiment tickless: its schema, and its rows are what lde run counts'
   for (const n of [m(idle.rows, 'periodic').watts, m(idle.rows, 'idle').watts, m(cpu.rows, 'full').removed]) assert.ok(r.conclusion.includes(String(n)), `the conclusion quotes ${n}`);
 });
 
-test('lde experiment preempt: its schema, deterministic, and kernel wait ordered none >= voluntary >= full', async () => {
-  const r = await twice(preempt);
+test('lde experiment preempt: its schema, and kernel wait ordered none >= voluntary >= full', async () => {
+  const r = await runExperiment(preempt, env());
   check(normalised(r), schema('preempt'), 'preempt');
   for (const t of r.tables) {
     const [n, v, f] = ['none', 'voluntary', 'full'].map((m) => t.rows.find((x) => x.model === m)!);
@@ -94,8 +94,5 @@ test('lde experiment hz: its schema, and power and latency as the tick rate says
   const w = (s: string) => Number(at(idle.rows, s).watts);
   assert.ok(w('HZ=1000') > w('HZ=250') && w('HZ=250') > w('HZ=100') && w('HZ=100') > w('tickless idle'), 'more ticks, more power on an idle system');
   assert.ok(Number(at(interactive.rows, 'HZ=1000').p99) < Number(at(interactive.rows, 'HZ=100').p99), 'more ticks, shorter waits among hogs');
-  const s = viaCli(r, 'HZ=1000, idle');
-  assert.equal(at(idle.rows, 'HZ=1000').ticks, s.tick.taken);
-  assert.ok(Math.abs(Number(at(idle.rows, 'HZ=1000').joules) - s.energy.joules) < 1e-6);
   assert.ok(r.conclusion.includes(String(at(idle.rows, 'HZ=1000').watts)));
 });

@@ -46,7 +46,7 @@ test('the table has exactly one entry for each number of sysno.ts, and each entr
 
 test('an unimplemented entry returns ENOSYS and never sleeps', () => {
   const stubs = SYSCALLS.filter((c) => c.status === 'unimplemented');
-  assert.ok(stubs.length > 200);
+  assert.ok(stubs.length > 0, "the table still has stubs to check");
   for (const c of stubs) {
     assert.equal(c.handler(undefined as unknown as Kernel, undefined as unknown as Process, [0, 0, 0, 0, 0, 0]), -38, c.name);
     assert.equal(c.restart, 'none', c.name);
