@@ -9,14 +9,14 @@
 // interrupts per second, kernel overhead, energy and mean power.
 
 import type { Experiment, ExperimentContext, ExperimentResult, Row } from './types.js';
-import { latencies, latencyMs, sweep, timeColumns, type Workload } from './measure.js';
+import { ENERGY_COLUMNS, IDLE_SYSTEM, latencies, latencyMs, sweep, timeColumns, type Workload } from './measure.js';
 import { barChart } from './plot.js';
 import type { TickMode } from '../kernel/sched/cpu.js';
 
 const setting = (label: string, hz: number, tick: TickMode) => ({ label, kernel: { hz, tick } });
 const SETTINGS = [setting('HZ=100', 100, 'periodic'), setting('HZ=250', 250, 'periodic'), setting('HZ=1000', 1000, 'periodic'), setting('tickless idle', 250, 'idle')];
 const WORKLOADS: Workload[] = [
-  { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] },
+  IDLE_SYSTEM,
   { name: 'interactive', title: 'an interactive process among two CPU hogs', program: 'hogs', args: ['2', '3000000', '10'] },
   { name: 'hog', title: 'one CPU hog', program: 'spin', args: ['5000000'] },
 ];
@@ -28,8 +28,7 @@ const COLUMNS = [
   { key: 'max', title: 'max', unit: 'ms', digits: 3 },
   { key: 'interruptsPerSec', title: 'timer irqs/s', digits: 1 },
   { key: 'kernelPct', title: 'kernel', unit: '%', digits: 3 },
-  { key: 'joules', title: 'energy', unit: 'J', digits: 4 },
-  { key: 'watts', title: 'mean power', unit: 'W', digits: 4 },
+  ...ENERGY_COLUMNS,
 ];
 
 export const hz: Experiment = {

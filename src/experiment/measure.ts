@@ -58,6 +58,15 @@ export function timeColumns(r: RunOutcome): Row {
 /** One workload of a sweep: a bundled program and its arguments. */
 export interface Workload { name: string; title: string; program: string; args: string[]; }
 
+/** The almost idle system the tick experiments share: one process waking every 100 ms, ten times. */
+export const IDLE_SYSTEM: Workload = { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] };
+
+/** The table columns of timeColumns' energy and mean power. */
+export const ENERGY_COLUMNS: Column[] = [
+  { key: 'joules', title: 'energy', unit: 'J', digits: 4 },
+  { key: 'watts', title: 'mean power', unit: 'W', digits: 4 },
+];
+
 /**
  * Runs every workload under every setting (a label and kernel options), one
  * table per workload with a row per setting; `row` turns a run into the

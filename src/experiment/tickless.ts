@@ -5,14 +5,14 @@
 // and the kernel time removed against the periodic tick.
 
 import type { Experiment, ExperimentContext, ExperimentResult, Row } from './types.js';
-import { round, sweep, timeColumns, type Workload } from './measure.js';
+import { ENERGY_COLUMNS, IDLE_SYSTEM, round, sweep, timeColumns, type Workload } from './measure.js';
 import { barChart } from './plot.js';
 import { TICK_MODES } from '../kernel/sched/cpu.js';
 
 const HZ = 250;
 const SETTINGS = TICK_MODES.map((mode) => ({ label: `--tick ${mode}`, mode, kernel: { hz: HZ, tick: mode } }));
 const WORKLOADS: Workload[] = [
-  { name: 'idle', title: 'an idle system: one process waking every 100 ms', program: 'waker', args: ['10', '100'] },
+  IDLE_SYSTEM,
   { name: 'cpu-bound', title: 'a single CPU-bound task', program: 'spin', args: ['5000000'] },
 ];
 const COLUMNS = [
@@ -20,8 +20,7 @@ const COLUMNS = [
   { key: 'ticks', title: 'ticks' },
   { key: 'notTaken', title: 'not taken' },
   { key: 'wakeupsPerSec', title: 'wake-ups/s', digits: 1 },
-  { key: 'joules', title: 'energy', unit: 'J', digits: 4 },
-  { key: 'watts', title: 'mean power', unit: 'W', digits: 4 },
+  ...ENERGY_COLUMNS,
   { key: 'kernelCycles', title: 'kernel cycles' },
   { key: 'removed', title: 'kernel time removed', unit: '%', digits: 1 },
 ];

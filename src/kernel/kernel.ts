@@ -353,6 +353,7 @@ export class Kernel {
 
   /** The work meter's counts since its last reset (mm/work.ts), as virtual time charged to owner at once (no preemption point); returns the cycles. */
   chargeWork(owner: Process | undefined = this.current): number {
+    if (this.frames.work.empty) return 0; // the fault path: no debt object when nothing was metered
     const d = this.takeWork('');
     const cycles = d.straight + d.loop;
     if (cycles > 0) this.charge(cycles, owner);
@@ -362,7 +363,7 @@ export class Kernel {
   /** The work meter's counts since its last reset as a debt of cycles (straight-line, and loops with preemption points), and resets it. */
   takeWork(where: string): KernelDebt {
     const w = this.frames.work, c = this.costs;
-    const loop = w.bytes === 0 && w.pages === 0 && w.items === 0 ? 0 : Math.ceil(w.bytes / 1024 * c.copyPerKiB + w.pages * c.pageOp + w.items * c.item);
+    const loop = Math.ceil(w.bytes / 1024 * c.copyPerKiB + w.pages * c.pageOp + w.items * c.item);
     const debt = { where, straight: w.straight, loop };
     w.reset();
     return debt;

@@ -78,11 +78,10 @@ export function load(as: AddressSpace, image: ElfImage, args: ExecArgs, interp?:
   // The interpreter goes where Linux's mmap would put it: the top of the mmap area, below which ld.so then maps the libraries.
   let base = 0;
   if (interp !== undefined) {
-    const span = interpSpan(interp);
-    base = as.list.findFree(span, as.mmapBase, PAGE_SIZE);
-    if (base < 0) throw new ExecError(12, 'no room for the interpreter');
-    mapSegments(as, interp, base - interpLow(interp));
-    base -= interpLow(interp);
+    const low = lowPage(interp), at = as.list.findFree(imageSpan(interp, low), as.mmapBase, PAGE_SIZE);
+    if (at < 0) throw new ExecError(12, 'no room for the interpreter');
+    base = at - low;
+    mapSegments(as, interp, base);
   }
   const sp = buildStack(as, args, [
     [AT.PHDR, phdr], [AT.PHENT, image.phentsize], [AT.PHNUM, image.phnum], [AT.PAGESZ, PAGE_SIZE], [AT.BASE, base],
@@ -93,14 +92,14 @@ export function load(as: AddressSpace, image: ElfImage, args: ExecArgs, interp?:
 }
 
 /** The lowest page an image's PT_LOAD segments use. */
-function interpLow(image: ElfImage): number {
+function lowPage(image: ElfImage): number {
   return Math.min(...image.loads.filter((s) => s.memsz > 0).map((s) => Math.floor(Number(s.vaddr) / PAGE_SIZE) * PAGE_SIZE));
 }
 
-/** The bytes from an image's lowest page to the end of its highest segment, in whole pages. */
-function interpSpan(image: ElfImage): number {
+/** The bytes from an image's lowest page (low) to the end of its highest segment, in whole pages. */
+function imageSpan(image: ElfImage, low: number): number {
   const top = Math.max(...image.loads.filter((s) => s.memsz > 0).map((s) => Number(s.vaddr) + s.memsz));
-  return Math.ceil((top - interpLow(image)) / PAGE_SIZE) * PAGE_SIZE;
+  return Math.ceil((top - low) / PAGE_SIZE) * PAGE_SIZE;
 }
 
 /** Maps an image's PT_LOAD segments at `bias` with their permissions and copies their bytes in; returns the end of the last page and where the program headers are. */

@@ -18,6 +18,9 @@ export class Work {
   /** Cycles of straight-line work with no preemption point of its own (fork's fixed part): preemptible only under --preempt full. */
   straight = 0;
 
+  /** Nothing metered since the last reset (the common case: a system call or fault with no guest-sized loop). */
+  get empty(): boolean { return this.bytes === 0 && this.pages === 0 && this.items === 0 && this.straight === 0; }
+
   /** Zeroes the meter (after its counts were charged). */
   reset(): void { this.bytes = 0; this.pages = 0; this.items = 0; this.straight = 0; }
 }

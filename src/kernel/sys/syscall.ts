@@ -34,8 +34,7 @@ function run(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args:
   }
   k.work.reset(); // only this call's own work is charged to it
   const r = call.handler(k, p, args);
-  const w = k.work; // what the call did, in proportion (mm/work.ts), in preemptible chunks (sched/preempt.ts)
-  if (w.bytes !== 0 || w.pages !== 0 || w.items !== 0 || w.straight !== 0) k.kernelWork(p, k.takeWork(call.name));
+  if (!k.work.empty) k.kernelWork(p, k.takeWork(call.name)); // what the call did, in proportion (mm/work.ts), in preemptible chunks (sched/preempt.ts)
   if (r !== BLOCK) k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
   return r;
 }
