@@ -101,9 +101,14 @@ export class TimeFold {
   }
 
   power(e: PowerEvent): void {
-    this.joules += (this.watts * (e.cycle - this.since)) / 1e9;
+    this.integrate(e.cycle);
     this.watts = e.watts;
-    this.since = e.cycle;
+  }
+
+  /** Adds the energy drawn at the current power up to `cycle`. */
+  private integrate(cycle: number): void {
+    this.joules += (this.watts * (cycle - this.since)) / 1e9;
+    this.since = cycle;
   }
 
   preempt(e: PreemptEvent): void {
@@ -115,7 +120,7 @@ export class TimeFold {
   finish(e: EndEvent): void {
     this.end = e;
     if (this.lastIdleUntil > e.cycle) this.idleExits--; // the run ended while the hart idled
-    this.power({ ...e, kind: 'power', state: 'end', watts: 0 });
+    this.integrate(e.cycle);
     this.longest = Math.max(this.longest, e.cycle - this.lastTick);
     if (e.tick) this.mode.tick = e.tick;
     if (e.preempt) this.mode.preempt = e.preempt;
