@@ -18,7 +18,7 @@ import { drawDiagram } from '../trace/diagram.js';
 import { insnLine } from '../isa/disasm.js';
 import { RUN } from './commands.js';
 import { parseOptions, splitBind, type Options } from './options.js';
-import { MountError, vfsOf, wholeHost, type Bind } from '../kernel/fs/mounts.js';
+import { HOST_VIEW, MountError, hiddenByKernelMount, vfsOf, wholeHost, type Bind } from '../kernel/fs/mounts.js';
 import { UsageError } from './args.js';
 import type { TickMode } from '../kernel/sched/cpu.js';
 import type { PreemptMode } from '../kernel/sched/preempt.js';
@@ -139,7 +139,7 @@ function guestView(opts: Options, program: string): GuestView {
   const entries = [...env].map(([k, v]) => `${k}=${v}`);
   if (!sandbox) {
     const all = [...wholeHost(process.cwd()), ...binds]; // the cwd is where the last bind showing it puts it (/run/host/tmp for /tmp)
-    return { binds: all, cwd: guestCwd(all, process.cwd()), env: entries, exe: program };
+    return { binds: all, cwd: guestCwd(all, process.cwd()), env: entries, exe: visibleExe(all, program) };
   }
   const exe = resolve(program);
   binds.push({ host: realpathSync(exe), guest: exe });
@@ -166,11 +166,32 @@ function sysrootBinds(dir: string | undefined): Bind[] {
 
 /** The host's cwd as the sandbox sees it: its path under the last bind that shows it, else "/". */
 function guestCwd(binds: readonly Bind[], cwd: string): string {
+  return shownAt(binds, cwd)?.path ?? '/';
+}
+
+/** Where a host path shows in the guest: under the last bind that holds it, with that bind's guest path. */
+function shownAt(binds: readonly Bind[], path: string): { path: string; bind: Bind } | undefined {
   for (const b of [...binds].reverse()) {
     let host: string;
     try { host = realpathSync(b.host); } catch { continue; }
-    if (cwd === host) return b.guest;
-    if (cwd.startsWith(host === '/' ? '/' : `${host}/`)) return posix.join(b.guest, cwd.slice(host.length));
+    if (path === host) return { path: b.guest, bind: b };
+    if (path.startsWith(host === '/' ? '/' : `${host}/`)) return { path: posix.join(b.guest, path.slice(host.length)), bind: b };
   }
-  return '/';
+  return undefined;
+}
+
+/**
+ * The program's path in the guest (its /proc/self/exe, which Go's
+ * os.Executable re-runs): where the binds show it. A program under the
+ * host's /tmp, /dev or /proc is hidden by the kernel's own mounts there, so
+ * its directory is bound read-only under HOST_VIEW, as the cwd is.
+ */
+function visibleExe(binds: Bind[], program: string): string {
+  let path: string;
+  try { path = realpathSync(resolve(program)); } catch { return program; }
+  const at = shownAt(binds, path);
+  if (at && !hiddenByKernelMount(at.path, at.bind.guest)) return at.path;
+  const dir = posix.dirname(path);
+  binds.push({ host: dir, guest: HOST_VIEW + dir });
+  return HOST_VIEW + path;
 }

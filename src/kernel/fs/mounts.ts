@@ -71,6 +71,11 @@ export function wholeHost(cwd?: string, rw: readonly string[] = []): Bind[] {
   return binds;
 }
 
+/** Whether a guest path that a bind at bindGuest shows is covered by the kernel's own /tmp, /dev or /proc. */
+export function hiddenByKernelMount(guestPath: string, bindGuest: string): boolean {
+  return SYNTHETIC.some((d) => under(guestPath, d) && !under(bindGuest, d));
+}
+
 const namespaces = new WeakMap<Kernel, Vfs>();
 
 /** CLOCK_REALTIME now, as file times take it: the kernel's epoch plus virtual time (one cycle is one ns). */

@@ -1,0 +1,3 @@
+module lde.test/goprog
+
+go 1.19
