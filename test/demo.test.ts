@@ -153,12 +153,11 @@ test('lde demo --chapter N prints only chapter N', () => {
   assert.doesNotMatch(r.stdout, /^── [13456]\. /m);
   assert.doesNotMatch(r.stdout, /^lde demo/m);
   assert.doesNotMatch(r.stdout, /\$ lde run (spin|pfstorm|hogs)/);
-  // Chapter 6 draws the whole tour, running the others without printing them.
-  const six = lde(['demo', '--chapter=6', '--json']);
-  assert.equal(six.status, 0, six.stderr);
-  const chapters = JSON.parse(six.stdout).chapters;
-  assert.deepEqual(chapters.map((c: Chapter) => c.chapter), [6]);
-  assert.equal(chapters[0].runs, 10);
+  // --json with --chapter gives that chapter only. (Chapter 6 draws the whole tour, running the others
+  // without printing them: its 10 runs are checked in the full tour above.)
+  const five = lde(['demo', '--chapter=5', '--json']);
+  assert.equal(five.status, 0, five.stderr);
+  assert.deepEqual(JSON.parse(five.stdout).chapters.map((c: Chapter) => c.chapter), [5]);
 });
 
 test('lde demo rejects what it does not know with one line and status 2', () => {

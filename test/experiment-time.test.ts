@@ -30,12 +30,6 @@ const schema = (name: string): Schema => ({
   commands: 'object', tables: [{ title: 'string', columns: [{ key: 'string', title: 'string', unit: 'string', digits: 'integer' }], rows: [ROWS[name]] }],
 });
 
-async function twice(e: Experiment): Promise<ExperimentResult> {
-  const a = await runExperiment(e, env()), b = await runExperiment(e, env());
-  assert.equal(experimentJson(a), experimentJson(b), `${e.name}: two runs, the same bytes`);
-  return a;
-}
-
 /** Column objects may leave out unit and digits: fill them so the schema sees every key. */
 function normalised(r: ExperimentResult): unknown {
   const j = JSON.parse(experimentJson(r));
@@ -53,8 +47,8 @@ function viaCli(r: ExperimentResult, label: string): Stats {
   return JSON.parse(out.stderr.slice(out.stderr.indexOf('{')));
 }
 
-test('lde experiment tickless: its schema, deterministic, and its rows are what lde run counts', async () => {
-  const r = await twice(tickless);
+test('lde experiment tickless: its schema, and its rows are what lde run counts', async () => {
+  const r = await runExperiment(tickless, env());
   check(normalised(r), schema('tickless'), 'tickless');
   assert.equal(Object.keys(r.commands).length, tickless.runs);
   const [idle, cpu] = r.tables;

@@ -26,9 +26,13 @@ function fairShares(stdout: string, what: string): number[] {
   return cpu.map((m) => Number(m[2]));
 }
 
+/** One run of fair at the default tick rate with --stats=json, shared by the fairness and determinism tests. */
+let fairRun: ReturnType<typeof lde> | undefined;
+const fairOnce = () => (fairRun ??= lde(['run', '--max-time', '30', '--stats=json', `${bin}/fair`]));
+
 test('two spinners each get 50% ± 10% of 100 ms of virtual time', (t) => {
   if (!bin) return t.skip(SKIP);
-  const r = lde(['run', '--max-time', '30', `${bin}/fair`]);
+  const r = fairOnce();
   assert.equal(r.status, 0, r.stderr);
   for (const ms of fairShares(r.stdout, 'default tick rate')) assert.ok(ms >= 40 && ms <= 60, `a spinner got ${ms} ms of the 100: ${r.stdout}`);
 });
@@ -69,7 +73,7 @@ test('every pointer-taking system call answers a bad pointer with EFAULT', (t) =
 
 test('the same run twice gives the same output (a deterministic virtual clock)', (t) => {
   if (!bin) return t.skip(SKIP);
-  const a = lde(['run', '--stats=json', `${bin}/fair`]), b = lde(['run', '--stats=json', `${bin}/fair`]);
+  const a = fairOnce(), b = lde(['run', '--max-time', '30', '--stats=json', `${bin}/fair`]);
   assert.equal(a.status, 0, a.stderr);
   fairShares(a.stdout, 'first run'); // two children printed, so there is something to compare
   assert.ok(JSON.parse(a.stderr).cycles > 1e8, a.stderr); // the whole 100 ms ran, counted to the cycle

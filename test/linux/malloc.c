@@ -123,7 +123,7 @@ static void workload(void) {
       }
     }
     uint64_t r = next();
-    size_t n = (r & 15) == 0 ? 100000 + r % 100000 : 1 + (r >> 8) % 2000;
+    size_t n = (r & 63) == 0 ? 100000 + r % 100000 : 1 + (r >> 8) % 2000;
     slot[i] = slot[i] ? realloc(slot[i], n) : malloc(n);
     len[i] = n;
     fill(slot[i], n, i);

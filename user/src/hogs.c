@@ -1,5 +1,5 @@
 /* hogs: NHOGS CPU-bound children (default 2), each spinning WORK xorshift
- * rounds (default 12000000, about 130 ms at one instruction a nanosecond),
+ * rounds (default 4000000, about 43 ms at one instruction a nanosecond),
  * and one "interactive" child that NAPS times (default 20; 0 = no such
  * child) sleeps 5 ms with nanosleep and then does a little work. The parent
  * waits for all of them, then reads each child's one-record report from a
@@ -50,7 +50,7 @@ static LDE_NORETURN void child(int fd, long index, unsigned long work, unsigned 
 
 int main(int argc, char **argv) {
   unsigned long nhogs = lde_parse_ulong(argc > 1 ? argv[1] : 0, 2);
-  unsigned long work = lde_parse_ulong(argc > 2 ? argv[2] : 0, 12000000);
+  unsigned long work = lde_parse_ulong(argc > 2 ? argv[2] : 0, 4000000);
   unsigned long naps = lde_parse_ulong(argc > 3 ? argv[3] : 0, 20);
   if (nhogs > MAX_HOGS) {
     printf("hogs: at most %d hogs\n", MAX_HOGS);
