@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { have, lde, HANG_GUARD_MS, type Run } from './helpers/cli.js';
 
 const DIR = fileURLToPath(new URL('../../test/threads/', import.meta.url));
-const PROGRAMS = ['basic', 'lifecycle', 'syscalls'];
+const PROGRAMS = ['basic', 'lifecycle', 'syscalls', 'sigroup'];
 
 /** Runs cmd and gives its status and output as lde() does. */
 function host(cmd: string, args: string[]): Run {
@@ -47,6 +47,7 @@ test('pthreads under lde match qemu-riscv64 or the host kernel', async (t) => {
       ['lifecycle', ['stop'], 'qemu'],
       ['lifecycle', ['exec'], 'linux'],
       ['syscalls', [], 'linux'],
+      ['sigroup', [], 'qemu'],
     ];
     for (const [prog, args, oracle] of cases) {
       await t.test(`${prog} ${args.join(' ')} (oracle: ${oracle})`, (tt) => {

@@ -308,7 +308,7 @@ function status(p: Process, c: Ctx): string {
     `Name:\t${comm(p)}`, `Umask:\t${p.umask.toString(8).padStart(4, '0')}`, `State:\t${letter} (${word})`,
     `Tgid:\t${p.tgid}`, `Ngid:\t0`, `Pid:\t${p.pid}`, `PPid:\t${p.parent?.pid ?? 0}`, `TracerPid:\t0`,
     `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`, `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`, `FDSize:\t64`, `Groups:\t`, `VmSize:\t${kb(vsize)}`, `VmRSS:\t${kb(rss * PAGE_SIZE)}`,
-    `Threads:\t1`, `SigPnd:\t${mask(p.sigPending)}`, `ShdPnd:\t${mask(0n)}`, `SigBlk:\t${mask(p.sigMask)}`,
+    `Threads:\t${p.group.threads.length}`, `SigPnd:\t${mask(p.sigPending)}`, `ShdPnd:\t${mask(p.group.shared.set)}`, `SigBlk:\t${mask(p.sigMask)}`,
     `SigIgn:\t${mask(ignored)}`, `SigCgt:\t${mask(caught)}`,
     `voluntary_ctxt_switches:\t${p.nvcsw}`, `nonvoluntary_ctxt_switches:\t${p.nivcsw}`,
   ].join('\n') + '\n';

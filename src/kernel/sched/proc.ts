@@ -8,6 +8,7 @@ import { KMEM } from '../mm/kmem.js';
 
 const EMFILE = 24, ENFILE = 23;
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
+import { emptyPending } from '../signal/pending.js';
 import { canMove, KernelBug, type ProcState } from './runstate.js';
 
 export type { ProcState } from './runstate.js';
@@ -56,6 +57,8 @@ export class ThreadGroup {
   exiting: number | undefined;
   /** A group stop is in force (signal(7)): the parent has been told once; SIGCONT ends it. */
   stopped = false;
+  /** Process-directed signals pending for the group (signal/pending.ts), taken by any thread that does not block them. */
+  readonly shared = emptyPending();
   constructor(public leader: Process) { this.threads = [leader]; }
 }
 
