@@ -233,9 +233,56 @@ static void misc(void) {
   printf("/proc/self/task: %d threads, the leader among them: %s\n", entries, self ? "yes" : "no");
 }
 
+// The PI word protocol (futex(2)), each errno case of the four PI commands.
+static uint32_t piWord;
+static void *piWaiter(void *arg) {
+  (void)arg;
+  long r = futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  uint32_t seen = piWord;
+  long u = futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("PI waiter: lock %s, word then its tid|WAITERS %d, unlock %s, word %u\n", err(r),
+         seen == (0x80000000u | (uint32_t)syscall(SYS_gettid)), err(u), piWord);
+  return NULL;
+}
+static void piFutexes(void) {
+  uint32_t me = (uint32_t)syscall(SYS_gettid);
+  long r = futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("LOCK_PI of 0: %s, word is my tid %d\n", err(r), piWord == me);
+  // (One call per statement: the order in which a call's arguments are evaluated is unspecified.)
+  r = futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("LOCK_PI again: %s; ", err(r));
+  printf("TRYLOCK_PI: %s\n", err(futex(&piWord, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  r = futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("UNLOCK_PI: %s, word %u; ", err(r), piWord);
+  printf("UNLOCK_PI of 0: %s\n", err(futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  piWord = 0x3ffffff0; // no such thread
+  printf("LOCK_PI with a dead owner: %s; ", err(futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  printf("TRYLOCK_PI: %s\n", err(futex(&piWord, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  piWord = 0x40000000; // FUTEX_OWNER_DIED, no owner: taken, the bit kept
+  r = futex(&piWord, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("TRYLOCK_PI of OWNER_DIED: %s, word OWNER_DIED|tid %d\n", err(r), piWord == (0x40000000u | me));
+  piWord = me;
+  struct timespec rel = {0, 1000000};
+  printf("LOCK_PI|CLOCK_REALTIME: %s; ", err(futex(&piWord, FUTEX_LOCK_PI_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &rel, NULL, 0)));
+  printf("LOCK_PI2 bad timeout: %s\n", err(futex(&piWord, FUTEX_LOCK_PI2_PRIVATE, 0, &(struct timespec){0, 1000000000}, NULL, 0)));
+  piWord = 0;
+  futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  pthread_t t;
+  pthread_create(&t, NULL, piWaiter, NULL);
+  asleep(1);
+  printf("owner sees WAITERS: %d\n", (piWord & 0x80000000u) != 0);
+  futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  pthread_join(t, NULL);
+  struct timespec past = {1, 0}; // an absolute deadline long gone (CLOCK_MONOTONIC for LOCK_PI2)
+  piWord = me;
+  printf("LOCK_PI2 past deadline on my own lock: %s\n", err(futex(&piWord, FUTEX_LOCK_PI2_PRIVATE, 0, &past, NULL, 0)));
+  piWord = 0;
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   futexes();
+  piFutexes();
   eintr();
   robustList();
   clone3s();

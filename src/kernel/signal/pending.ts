@@ -32,6 +32,15 @@ export function sigWaiting(p: Process, set: bigint | undefined): void {
 /** The set p sleeps in rt_sigtimedwait for (0 when it does not). */
 export function waitSet(p: Process): bigint { return p.inBlockedCall ? waiting.get(p) ?? 0n : 0n; }
 
+/** The threads asleep in a call that a handler must not end with EINTR (FUTEX_LOCK_PI: Linux's ERESTARTNOINTR). */
+const noIntr = new WeakSet<Process>();
+
+/** Marks p's sleeping call as one that restarts after any handler (on), or clears the mark. */
+export function restartsAlways(p: Process, on: boolean): void { if (on) noIntr.add(p); else noIntr.delete(p); }
+
+/** Whether p's interrupted call restarts after a handler whatever SA_RESTART says; clears the mark (the restarted call sets it again). */
+export function takeNoIntr(p: Process): boolean { const r = noIntr.has(p); noIntr.delete(p); return r; }
+
 /** Every signal pending for p: its own and its group's. */
 export function pendingOf(p: Process): bigint { return p.sigPending | p.group.shared.set; }
 

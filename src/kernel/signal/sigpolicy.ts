@@ -10,7 +10,7 @@ import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, SIGTRAMP_VA, type SigInfo } from './signal.js';
 import { formatSiginfo, sigName } from '../abi/strace-signal.js';
 import { EINTR } from '../errno.js';
-import { addOwn, addPending, dequeueSignal, flushGroup, sigWaiting, waitSet, wants } from './pending.js';
+import { addOwn, addPending, dequeueSignal, flushGroup, sigWaiting, takeNoIntr, waitSet, wants } from './pending.js';
 
 /** Linux's _NSIG: signals are 1 to 64. */
 const NSIG = 64;
@@ -113,7 +113,7 @@ export function deliver(k: Kernel, p: Process): boolean {
     p.inBlockedCall = false;
     sigWaiting(p, undefined);
     // The call's restart policy (its table entry: rt_sigsuspend, ppoll and the sleeps never restart) and SA_RESTART decide.
-    const restart = k.syscallInterrupted(p, (act.flags & SA_RESTART) !== 0);
+    const restart = k.syscallInterrupted(p, takeNoIntr(p) || (act.flags & SA_RESTART) !== 0);
     if (!restart) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
   }
   delivered(k, p, sig, info, 'handler');
