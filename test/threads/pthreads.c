@@ -135,8 +135,9 @@ static void mutexes(void) {
   shared = 0;
   pthread_create(&t, NULL, piTaker, NULL);
   struct timespec ts = {0, 5000000};
-  nanosleep(&ts, NULL);
-  int waiters = (*(volatile int *)&pi & 0x80000000u) != 0; // FUTEX_WAITERS: the taker sleeps in the kernel
+  // FUTEX_WAITERS in the lock word: the taker sleeps in the kernel.
+  int waiters = 0;
+  for (int i = 0; i < 2000 && !waiters; i++) { nanosleep(&ts, NULL); waiters = (*(volatile unsigned *)&pi & 0x80000000u) != 0; }
   shared = 1;
   pthread_mutex_unlock(&pi);
   pthread_join(t, &res);
@@ -347,10 +348,11 @@ static void *exitWith(void *arg) { pthread_exit((void *)((long)arg * 3)); }
 static volatile sig_atomic_t usr1In;
 static void onUsr1(int sig) { (void)sig; usr1In = 1; }
 static void *pausing(void *arg) { while (!usr1In) pause(); return arg; }
+static sem_t taken;
 static void *sigwaiter(void *arg) {
   sigset_t set; sigemptyset(&set); sigaddset(&set, SIGUSR2);
   int sig, sum = 0;
-  for (int i = 0; i < 3; i++) { sigwait(&set, &sig); sum += sig; }
+  for (int i = 0; i < 3; i++) { sigwait(&set, &sig); sum += sig; sem_post(&taken); }
   return (void *)(long)(sum + (long)arg);
 }
 
@@ -383,7 +385,8 @@ static void misc(void) {
   sigset_t set; sigemptyset(&set); sigaddset(&set, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   pthread_create(&t, NULL, sigwaiter, (void *)1000L);
-  for (int i = 0; i < 3; i++) { kill(getpid(), SIGUSR2); nanosleep(&ts, NULL); }
+  sem_init(&taken, 0, 0);
+  for (int i = 0; i < 3; i++) { kill(getpid(), SIGUSR2); sem_wait(&taken); } // one at a time: a standard signal does not queue
   pthread_join(t, &v);
   printf("sigwait thread: sum of 3 SIGUSR2 + 1000 = %ld\n", (long)v);
 }
