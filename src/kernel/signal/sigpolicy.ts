@@ -10,6 +10,7 @@ import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, SIGTRAMP_VA, type SigInfo } from './signal.js';
 import { formatSiginfo, sigName } from '../abi/strace-signal.js';
 import { EINTR } from '../errno.js';
+import { rseqFixup } from './rseq.js';
 import { addOwn, addPending, dequeueSignal, flushGroup, sigWaiting, takeNoIntr, waitSet, wants } from './pending.js';
 
 /** Linux's _NSIG: signals are 1 to 64. */
@@ -116,6 +117,8 @@ export function deliver(k: Kernel, p: Process): boolean {
     const restart = k.syscallInterrupted(p, takeNoIntr(p) || (act.flags & SA_RESTART) !== 0);
     if (!restart) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
   }
+  // A critical section the signal interrupts is aborted first, so the frame holds abort_ip (rseq.ts).
+  if (!rseqFixup(p)) { k.kill(p, Sig.SEGV, p.pc, 'bad rseq critical section'); return false; }
   delivered(k, p, sig, info, 'handler');
   if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { k.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
   return true;

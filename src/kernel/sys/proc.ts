@@ -1,9 +1,9 @@
 // Process, identity, limits, time and signal-state system calls.
 
 import type { SyscallDef } from '../abi/call.js';
-import { I, MODE, P, U, UL, a, fl, octalResult, out, outBuf, v, xl } from '../abi/strace-args.js';
+import { I, MODE, P, UL, a, fl, octalResult, out, outBuf, v, xl } from '../abi/strace-args.js';
 import { rlimit, sysinfo, timespec as timespecText, timeval, timezone, utsname } from '../abi/strace-structs.js';
-import { CLOCKS, GRND, RLIMIT, x, xv } from '../abi/abi-names.js';
+import { CLOCKS, GRND, RLIMIT, x } from '../abi/abi-names.js';
 import { copyIn, copyOut, copyOutSome } from '../mm/uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { accessOk } from './access.js';
@@ -83,19 +83,6 @@ export const PROC_CALLS: SyscallDef[] = [
     const dv = new DataView(b.buffer), soft = dv.getBigUint64(0, true), hard = dv.getBigUint64(8, true);
     if (soft > hard) return -EINVAL;
     p.rlimits.set(a[0], [soft, hard]);
-    return 0;
-  } },
-  // implements rseq(2): registration only (one hart: cpu_id is always 0; no critical sections are aborted yet)
-  { name: 'rseq', status: 'partial', restart: 'none',
-    limits: 'registration only: cpu_id is always 0 and no critical section is aborted',
-    args: [P, U, fl(x({ RSEQ_FLAG_UNREGISTER: 1 }), 'RSEQ_FLAG_???'), v((n) => xv(n >>> 0))],
-    handler: (_k, p, a) => {
-    const [area, len, flags] = [a[0], a[1], a[2]];
-    if (flags & 1) return p.rseq === area ? ((p.rseq = 0), 0) : -EINVAL; // RSEQ_FLAG_UNREGISTER
-    if (len < 32 || area % 32 !== 0) return -EINVAL;
-    if (p.rseq !== 0) return p.rseq === area ? -16 /* EBUSY */ : -EINVAL;
-    if (!copyOut(p.as, area, new Uint8Array(8))) return -EFAULT; // cpu_id_start = cpu_id = 0
-    p.rseq = area;
     return 0;
   } },
   // implements sysinfo(2)
