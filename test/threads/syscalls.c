@@ -279,10 +279,48 @@ static void piFutexes(void) {
   piWord = 0;
 }
 
+// FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI: waiters on a plain word move to a PI lock.
+static uint32_t condWord, piLock;
+static long rqResult[3];
+static uint32_t rqOwned[3];
+static void *requeueWaiter(void *arg) {
+  long i = (long)arg;
+  rqResult[i] = futex(&condWord, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, NULL, &piLock, 0);
+  rqOwned[i] = (piLock & 0x3fffffff) == (uint32_t)syscall(SYS_gettid);
+  futex(&piLock, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  return NULL;
+}
+static void requeuePi(void) {
+  printf("CMP_REQUEUE_PI nr_wake 2: %s; ", err(futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 2, (void *)1, &piLock, 0)));
+  printf("same word: %s; ", err(futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)1, &condWord, 0)));
+  printf("val3 differs: %s; ", err(futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)1, &piLock, 5)));
+  printf("nobody waits: %ld\n", futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)1, &piLock, 0));
+  printf("WAIT_REQUEUE_PI value differs: %s; ", err(futex(&condWord, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 1, NULL, &piLock, 0)));
+  printf("same word: %s\n", err(futex(&condWord, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, NULL, &condWord, 0)));
+  // One waiter, the lock free: it is given the lock and woken.
+  pthread_t t[3];
+  pthread_create(&t[0], NULL, requeueWaiter, (void *)0L);
+  asleep(1);
+  printf("FUTEX_WAKE on a requeue-PI waiter: %s\n", err(futex(&condWord, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0)));
+  long n = futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)0, &piLock, 0);
+  pthread_join(t[0], NULL);
+  printf("requeue to a free lock: %ld; the waiter returned %ld owning it: %d; word after its unlock %u\n", n, rqResult[0], rqOwned[0], piLock);
+  // Two waiters, the lock held: both join the lock's waiters and get it in turn.
+  futex(&piLock, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  for (long i = 1; i < 3; i++) pthread_create(&t[i], NULL, requeueWaiter, (void *)i);
+  asleep(2);
+  n = futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &piLock, 0);
+  printf("requeue to a held lock: %ld, WAITERS set %d; ", n, (piLock & 0x80000000u) != 0);
+  futex(&piLock, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  for (int i = 1; i < 3; i++) pthread_join(t[i], NULL);
+  printf("after unlock, each returned %ld %ld owning it %d %d; word %u\n", rqResult[1], rqResult[2], rqOwned[1], rqOwned[2], piLock);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   futexes();
   piFutexes();
+  requeuePi();
   eintr();
   robustList();
   clone3s();

@@ -1,5 +1,6 @@
 // Priority-inheritance futexes (futex(2) "Priority-inheritance futexes"):
-// FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_TRYLOCK_PI and FUTEX_UNLOCK_PI, on
+// FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI and the
+// lock side of FUTEX_CMP_REQUEUE_PI (futex.ts requeuePi), on
 // the word protocol user space shares with the kernel: 0 is unlocked, the
 // owner's TID is locked, FUTEX_WAITERS says the owner must unlock through
 // the kernel, FUTEX_OWNER_DIED that the owner died holding it (robust
@@ -93,6 +94,35 @@ export function lockPi(k: Kernel, p: Process, uaddr: number, key: string, until:
   waits.set(p, nw);
   lists.add(k, nw);
   return sleep(k, nw);
+}
+
+/** Whether p waits for a PI lock (FUTEX_LOCK_PI, or requeued there by FUTEX_CMP_REQUEUE_PI). */
+export const piWaiting = (p: Process): boolean => waits.has(p);
+
+/**
+ * FUTEX_CMP_REQUEUE_PI for one waiter p of FUTEX_WAIT_REQUEUE_PI, asleep on
+ * q: the top waiter (`mayTake`) is given the lock at uaddr when it has no
+ * owner (1: the caller wakes it, and its call returns 0 owning the lock);
+ * otherwise p joins the lock's waiters, still asleep on q, and the word gets
+ * FUTEX_WAITERS (0). EDEADLK when p owns the lock, ESRCH when its owner does
+ * not exist, EFAULT for an unwritable word.
+ */
+export function requeueToPi(k: Kernel, p: Process, uaddr: number, key: string, q: WaitQueue, deadline: number, mayTake: boolean): number {
+  const v = readWord(p.as, uaddr);
+  if (v === undefined) return -EFAULT;
+  const tid = v & FUTEX_TID_MASK;
+  if (tid === p.pid) return -EDEADLK;
+  if (tid === 0 && mayTake) {
+    const others = firstLive(k, key) !== undefined;
+    return writeWord(p.as, uaddr, ((v & FUTEX_OWNER_DIED) | p.pid | (others ? FUTEX_WAITERS : 0)) >>> 0) ? 1 : -EFAULT;
+  }
+  if (tid !== 0 && owner(k, tid) === undefined) return -ESRCH;
+  if (!(v & FUTEX_WAITERS) && !writeWord(p.as, uaddr, (v | FUTEX_WAITERS) >>> 0)) return -EFAULT;
+  const w: PiWaiter = { p, key, uaddr, q, got: false, deadline };
+  waits.set(p, w);
+  lists.add(k, w);
+  restartsAlways(p, true);
+  return 0;
 }
 
 /** FUTEX_UNLOCK_PI: only the owner may unlock (EPERM); the first waiter gets the lock, or the word becomes 0. */

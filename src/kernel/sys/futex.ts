@@ -23,17 +23,18 @@ import { FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, WaiterLists, keyOf, re
 import { WaitQueue } from '../sched/wait.js';
 import { KTIME_MAX, deadline as after } from '../sched/timer.js';
 import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
-import { lockPi, piOwnerDied, piThreadExit, unlockPi } from './futex-pi.js';
+import { lockPi, piOwnerDied, piThreadExit, piWaiting, requeueToPi, unlockPi } from './futex-pi.js';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ESRCH, ETIMEDOUT } from '../errno.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
   FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
-  FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_LOCK_PI2 = 13, FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+  FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13, FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 /** Linux's ROBUST_LIST_LIMIT: a dying thread walks at most this many robust list entries. */
 const ROBUST_LIST_LIMIT = 2048;
 const ROBUST_HEAD_SIZE = 24;
 
-interface Waiter { p: Process; key: string; bitset: number; q: WaitQueue; woken: boolean; deadline: number; }
+/** A sleeper in FUTEX_WAIT(_BITSET), or in FUTEX_WAIT_REQUEUE_PI (`pi`: the PI lock it is to be requeued to). */
+interface Waiter { p: Process; key: string; bitset: number; q: WaitQueue; woken: boolean; deadline: number; pi?: { uaddr: number; key: string }; }
 
 /** Every futex word with waiters, by key, per kernel; and each sleeper's wait. */
 const words = new WaiterLists<Waiter>();
@@ -51,6 +52,7 @@ function wakeKey(k: Kernel, key: string, n: number, bitset = 0xffffffff): number
     if (woken >= n) break;
     k.work.items++;
     if (!live(w)) { unlink(k, w); continue; }
+    if (w.pi !== undefined) return -EINVAL; // a FUTEX_WAIT_REQUEUE_PI sleeper leaves only by FUTEX_CMP_REQUEUE_PI (Linux's futex_wake)
     if ((w.bitset & bitset) === 0) continue;
     unlink(k, w);
     w.woken = true;
@@ -73,6 +75,29 @@ function requeue(k: Kernel, key: string, key2: string, n: number): number {
   return moved;
 }
 
+/**
+ * FUTEX_CMP_REQUEUE_PI: the first FUTEX_WAIT_REQUEUE_PI sleeper on key is
+ * given the PI lock at uaddr2 if it is free (and woken), then up to n2
+ * sleepers (the first too, if it did not get the lock) join the lock's
+ * waiters (futex-pi.ts requeueToPi). Returns how many were woken or moved;
+ * EINVAL for a sleeper that waits for another lock, or none of this kind.
+ */
+function requeuePi(k: Kernel, key: string, uaddr2: number, key2: string, n2: number): number {
+  let woken = 0, moved = 0, first = true;
+  for (const w of words.on(k, key)) {
+    k.work.items++;
+    if (!live(w)) { unlink(k, w); continue; }
+    if (w.pi === undefined || w.pi.key !== key2) return -EINVAL;
+    if (!first && moved >= n2) break;
+    const r = requeueToPi(k, w.p, uaddr2, key2, w.q, w.deadline, first);
+    first = false;
+    if (r < 0) return woken + moved > 0 ? woken + moved : r;
+    unlink(k, w);
+    if (r === 1) { w.woken = true; k.wake(w.q); woken++; } else { waits.delete(w.p); moved++; }
+  }
+  return woken + moved;
+}
+
 /** A timeout: relative (FUTEX_WAIT) or absolute on CLOCK_MONOTONIC or CLOCK_REALTIME (FUTEX_WAIT_BITSET), as the virtual cycle it ends at. */
 function timeoutAt(k: Kernel, p: Process, ptr: number, absolute: boolean, realtime: boolean): number {
   if (ptr === 0) return Infinity;
@@ -85,7 +110,7 @@ function timeoutAt(k: Kernel, p: Process, ptr: number, absolute: boolean, realti
 }
 
 /** FUTEX_WAIT and FUTEX_WAIT_BITSET. A woken call runs again: 0 after a FUTEX_WAKE, ETIMEDOUT after its timer. */
-function wait(k: Kernel, p: Process, uaddr: number, val: number, key: string, until: number, bitset: number): number {
+function wait(k: Kernel, p: Process, uaddr: number, val: number, key: string, until: number, bitset: number, pi?: Waiter['pi']): number {
   const w = waits.get(p);
   if (w !== undefined && p.inBlockedCall) {
     if (w.woken) { waits.delete(p); return 0; }
@@ -97,7 +122,7 @@ function wait(k: Kernel, p: Process, uaddr: number, val: number, key: string, un
   if (cur === undefined) return -EFAULT;
   if ((cur | 0) !== (val | 0)) return -EAGAIN;
   if (until <= k.hart.cycle) return -ETIMEDOUT;
-  const nw: Waiter = { p, key, bitset, q: new WaitQueue(), woken: false, deadline: until };
+  const nw: Waiter = { p, key, bitset, q: new WaitQueue(), woken: false, deadline: until, pi };
   waits.set(p, nw);
   words.add(k, nw);
   return sleep(k, nw);
@@ -173,10 +198,29 @@ function futex(k: Kernel, p: Process, a: readonly number[]): number {
       if (readWord(p.as, uaddr) === undefined) return -EFAULT;
       return lockPi(k, p, uaddr, keyOf(p.as, uaddr, priv)!, until, cmd === FUTEX_TRYLOCK_PI);
     }
+    case FUTEX_WAIT_REQUEUE_PI: {
+      if (uaddr2 % 4 !== 0 || uaddr === uaddr2) return -EINVAL;
+      const key2 = keyOf(p.as, uaddr2, priv);
+      // Requeued onto the PI lock: the rest of the wait is FUTEX_LOCK_PI's.
+      if (piWaiting(p) && key2 !== undefined) return lockPi(k, p, uaddr2, key2, Infinity, false);
+      const again = waiting !== undefined && p.inBlockedCall;
+      const until = again ? waiting.deadline : timeoutAt(k, p, a[3], true, realtime);
+      if (until < 0) return until;
+      if (readWord(p.as, uaddr) === undefined || readWord(p.as, uaddr2) === undefined) return -EFAULT;
+      return wait(k, p, uaddr, val, again ? waiting.key : keyOf(p.as, uaddr, priv)!, until, 0xffffffff, { uaddr: uaddr2, key: keyOf(p.as, uaddr2, priv)! });
+    }
+    case FUTEX_CMP_REQUEUE_PI: {
+      const n2 = a[3] | 0;
+      if (val !== 1 || n2 < 0 || uaddr2 % 4 !== 0 || uaddr === uaddr2) return -EINVAL;
+      const cur = readWord(p.as, uaddr);
+      if (cur === undefined || readWord(p.as, uaddr2) === undefined) return -EFAULT;
+      if (cur !== val3) return -EAGAIN;
+      return requeuePi(k, keyOf(p.as, uaddr, priv)!, uaddr2, keyOf(p.as, uaddr2, priv)!, n2);
+    }
     case FUTEX_UNLOCK_PI:
       if (readWord(p.as, uaddr) === undefined) return -EFAULT;
       return unlockPi(k, p, uaddr, keyOf(p.as, uaddr, priv)!);
-    default: return -ENOSYS; // FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI, futex2's commands
+    default: return -ENOSYS; // FUTEX_FD (gone since Linux 2.6.26), futex2's commands
   }
 }
 
@@ -230,9 +274,9 @@ export function threadExitFutexes(k: Kernel, p: Process): void {
 const u64At = (c: Ctx, va: number) => struct(c, va, 8, (d) => `[${xv(Number(d.getBigUint64(0, true)))}]`);
 
 export const FUTEX_CALLS: SyscallDef[] = [
-  // implements futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, and the PI locks; private or shared; timed
+  // implements futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, the PI locks and the requeue to them; private or shared; timed
   { name: 'futex', status: 'partial', restart: 'ERESTARTSYS',
-    limits: 'LOCK_PI, LOCK_PI2, TRYLOCK_PI and UNLOCK_PI hand the lock over but boost no priority (the scheduler has none); WAIT_REQUEUE_PI and CMP_REQUEUE_PI give ENOSYS; a shared waiter is keyed by the physical page, so one whose page moves (swap, copy-on-write) while it sleeps is not found',
+    limits: 'LOCK_PI, LOCK_PI2, TRYLOCK_PI and UNLOCK_PI hand the lock over but boost no priority (the scheduler has none); a FUTEX_WAIT_REQUEUE_PI interrupted by a handler after its requeue takes the lock itself when it runs again; a shared waiter is keyed by the physical page, so one whose page moves (swap, copy-on-write) while it sleeps is not found',
     args: futexArgs,
     handler: (k, p, a) => futex(k, p, a) },
   // implements set_robust_list(2)
