@@ -27,7 +27,7 @@ static void *dieHolding(void *arg) { (void)arg; pthread_mutex_lock(&robust); ret
 static long shared;
 static pthread_mutex_t pi;
 static void *piAdder(void *arg) {
-  for (int i = 0; i < 3000; i++) { pthread_mutex_lock(&pi); shared++; pthread_mutex_unlock(&pi); if (i % 100 == 0) sched_yield(); }
+  for (int i = 0; i < 1000; i++) { pthread_mutex_lock(&pi); shared++; pthread_mutex_unlock(&pi); if (i % 100 == 0) sched_yield(); }
   return arg;
 }
 
@@ -110,7 +110,7 @@ static void mutexes(void) {
   pthread_t adders[3];
   for (int i = 0; i < 3; i++) pthread_create(&adders[i], NULL, piAdder, NULL);
   for (int i = 0; i < 3; i++) pthread_join(adders[i], NULL);
-  printf("PI mutex: 3 threads x 3000 increments = %ld\n", shared);
+  printf("PI mutex: 3 threads x 1000 increments = %ld\n", shared);
   pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
   pthread_mutex_init(&m, &a);
   r1 = pthread_mutex_lock(&m); r2 = pthread_mutex_lock(&m); r3 = pthread_mutex_trylock(&m);
@@ -327,9 +327,9 @@ static void cancels(void) {
     pthread_t t;
     pthread_create(&t, NULL, fns[i], (void *)i);
     sem_wait(&started);
-    if (i == 3) while (spins < 1000) sched_yield();
     struct timespec ts = {0, 5000000};
-    nanosleep(&ts, NULL);
+    if (i == 3) while (spins < 1000) sched_yield(); // the spinner runs: cancel it now
+    else nanosleep(&ts, NULL); // the others reach their blocking call
     int r = pthread_cancel(t);
     void *res;
     pthread_join(t, &res);
