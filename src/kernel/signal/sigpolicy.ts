@@ -51,7 +51,7 @@ function prepare(k: Kernel, p: Process, sig: number, info: SigInfo): boolean {
   if (sig === Sig.KILL) { if (live !== undefined) k.kill(live, sig, live.pc, undefined, info); return false; }
   if (sig === Sig.CONT) continueGroup(k, p);
   if (stopsByDefault(sig)) flushGroup(p, bit(Sig.CONT));
-  if (!ignored(p, sig)) return true;
+  if (!ignored(p, live ?? p, sig)) return true;
   // Discarded now, as Linux does for an untraced process; a tracer still hears of it on the way back to U-mode.
   if (k.trace.on && live !== undefined) live.ignoredForTrace.push([sig, info]);
   return false;
@@ -59,13 +59,15 @@ function prepare(k: Kernel, p: Process, sig: number, info: SigInfo): boolean {
 
 /**
  * Linux's sig_ignored: the action ignores sig (SIG_IGN, or SIG_DFL for a
- * signal whose default is to ignore it) and p does not block it. A blocked
+ * signal whose default is to ignore it) and p does not block it. The
+ * actions are read from a live thread t of p's group (a zombie leader keeps
+ * only a copy of the handled ones). A blocked
  * signal is never discarded at generation: the action may change before it
  * is unblocked, and rt_sigtimedwait or a signalfd may take it.
  */
-function ignored(p: Process, sig: number): boolean {
+function ignored(p: Process, t: Process, sig: number): boolean {
   if ((p.sigMask & bit(sig)) !== 0n) return false;
-  const act = p.sigActions[sig];
+  const act = t.sigActions[sig];
   return act !== undefined && (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig)));
 }
 
