@@ -19,6 +19,8 @@ import { Access, pageFault } from './mm/fault.js';
 import { dispatch, BLOCK, NORETURN } from './sys/syscall.js';
 import { forceSignal, deliver, reportIgnored } from './signal/sigpolicy.js';
 import { Sig } from './signal/signal.js';
+import { deliverable } from './signal/pending.js';
+import { rseqResume } from './signal/rseq.js';
 import { kernelWork, reschedOnReturn } from './sched/preempt.js';
 
 type TrapExit = Extract<Exit, { kind: 'trap' }>;
@@ -141,7 +143,9 @@ export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
   if (cpu.tickMode === 'full') k.sched.retick(cpu); // one task left, or a second one came: NO_HZ_FULL stops or restarts the tick
   // (Not while a woken call is about to run again: Linux finishes the call first, then reports the signal.)
   if (p.ignoredForTrace.length > 0 && !p.inBlockedCall) reportIgnored(k, p);
-  while ((p.sigPending & ~p.sigMask) !== 0n) if (!deliver(k, p)) return;
+  // rseq(2): after a preemption, the cpu ids and the abort of a critical section (signal/rseq.ts); a bad one is SIGSEGV.
+  if (p.rseq !== 0 && !rseqResume(p, cpu.hart.hartId)) { forceSignal(k, p, Sig.SEGV, 0x80 /* SI_KERNEL */, 0); if (cpu.current !== p) return; }
+  while (deliverable(p) !== 0n) if (!deliver(k, p)) return;
   const h = cpu.hart;
   h.loadRegs(p);
   h.setSepc(p.pc);

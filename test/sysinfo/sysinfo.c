@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void fstype(const char *path) {
@@ -61,8 +62,10 @@ int main(int argc, char **argv) {
     printf("uid %u %u %u\n", r, e, sv);
     printf("getgroups: %d\n", getgroups(0, NULL));
     printf("setuid same: %d\n", setuid(getuid()));
-    errno = 0;
-    printf("setuid 1234: %d errno=%d\n", setuid(1234), errno);
+    // In a child: root's setuid(1234) succeeds, and the rest must run with the first ids.
+    fflush(stdout);
+    if (fork() == 0) { errno = 0; printf("setuid 1234: %d errno=%d\n", setuid(1234), errno); fflush(stdout); _exit(0); }
+    wait(NULL);
     printf("setresgid -1: %d\n", setresgid(-1, -1, -1));
     int fd = open("/tmp/f", O_CREAT | O_WRONLY, 04755);
     fchmod(fd, 04755);

@@ -233,9 +233,94 @@ static void misc(void) {
   printf("/proc/self/task: %d threads, the leader among them: %s\n", entries, self ? "yes" : "no");
 }
 
+// The PI word protocol (futex(2)), each errno case of the four PI commands.
+static uint32_t piWord;
+static void *piWaiter(void *arg) {
+  (void)arg;
+  long r = futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  uint32_t seen = piWord;
+  long u = futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("PI waiter: lock %s, word then its tid|WAITERS %d, unlock %s, word %u\n", err(r),
+         seen == (0x80000000u | (uint32_t)syscall(SYS_gettid)), err(u), piWord);
+  return NULL;
+}
+static void piFutexes(void) {
+  uint32_t me = (uint32_t)syscall(SYS_gettid);
+  long r = futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("LOCK_PI of 0: %s, word is my tid %d\n", err(r), piWord == me);
+  // (One call per statement: the order in which a call's arguments are evaluated is unspecified.)
+  r = futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("LOCK_PI again: %s; ", err(r));
+  printf("TRYLOCK_PI: %s\n", err(futex(&piWord, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  r = futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("UNLOCK_PI: %s, word %u; ", err(r), piWord);
+  printf("UNLOCK_PI of 0: %s\n", err(futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  piWord = 0x3ffffff0; // no such thread
+  printf("LOCK_PI with a dead owner: %s; ", err(futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  printf("TRYLOCK_PI: %s\n", err(futex(&piWord, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL, NULL, 0)));
+  piWord = 0x40000000; // FUTEX_OWNER_DIED, no owner: taken, the bit kept
+  r = futex(&piWord, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  printf("TRYLOCK_PI of OWNER_DIED: %s, word OWNER_DIED|tid %d\n", err(r), piWord == (0x40000000u | me));
+  piWord = me;
+  struct timespec rel = {0, 1000000};
+  printf("LOCK_PI|CLOCK_REALTIME: %s; ", err(futex(&piWord, FUTEX_LOCK_PI_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &rel, NULL, 0)));
+  printf("LOCK_PI2 bad timeout: %s\n", err(futex(&piWord, FUTEX_LOCK_PI2_PRIVATE, 0, &(struct timespec){0, 1000000000}, NULL, 0)));
+  piWord = 0;
+  futex(&piWord, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  pthread_t t;
+  pthread_create(&t, NULL, piWaiter, NULL);
+  asleep(1);
+  printf("owner sees WAITERS: %d\n", (piWord & 0x80000000u) != 0);
+  futex(&piWord, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  pthread_join(t, NULL);
+  struct timespec past = {1, 0}; // an absolute deadline long gone (CLOCK_MONOTONIC for LOCK_PI2)
+  piWord = me;
+  printf("LOCK_PI2 past deadline on my own lock: %s\n", err(futex(&piWord, FUTEX_LOCK_PI2_PRIVATE, 0, &past, NULL, 0)));
+  piWord = 0;
+}
+
+// FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI: waiters on a plain word move to a PI lock.
+static uint32_t condWord, piLock;
+static long rqResult[3];
+static uint32_t rqOwned[3];
+static void *requeueWaiter(void *arg) {
+  long i = (long)arg;
+  rqResult[i] = futex(&condWord, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, NULL, &piLock, 0);
+  rqOwned[i] = (piLock & 0x3fffffff) == (uint32_t)syscall(SYS_gettid);
+  futex(&piLock, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  return NULL;
+}
+static void requeuePi(void) {
+  printf("CMP_REQUEUE_PI nr_wake 2: %s; ", err(futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 2, (void *)1, &piLock, 0)));
+  printf("same word: %s; ", err(futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)1, &condWord, 0)));
+  printf("val3 differs: %s; ", err(futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)1, &piLock, 5)));
+  printf("nobody waits: %ld\n", futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)1, &piLock, 0));
+  printf("WAIT_REQUEUE_PI value differs: %s; ", err(futex(&condWord, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 1, NULL, &piLock, 0)));
+  printf("same word: %s\n", err(futex(&condWord, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, NULL, &condWord, 0)));
+  // One waiter, the lock free: it is given the lock and woken.
+  pthread_t t[3];
+  pthread_create(&t[0], NULL, requeueWaiter, (void *)0L);
+  asleep(1);
+  printf("FUTEX_WAKE on a requeue-PI waiter: %s\n", err(futex(&condWord, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0)));
+  long n = futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)0, &piLock, 0);
+  pthread_join(t[0], NULL);
+  printf("requeue to a free lock: %ld; the waiter returned %ld owning it: %d; word after its unlock %u\n", n, rqResult[0], rqOwned[0], piLock);
+  // Two waiters, the lock held: both join the lock's waiters and get it in turn.
+  futex(&piLock, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  for (long i = 1; i < 3; i++) pthread_create(&t[i], NULL, requeueWaiter, (void *)i);
+  asleep(2);
+  n = futex(&condWord, FUTEX_CMP_REQUEUE_PI_PRIVATE, 1, (void *)10, &piLock, 0);
+  printf("requeue to a held lock: %ld, WAITERS set %d; ", n, (piLock & 0x80000000u) != 0);
+  futex(&piLock, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+  for (int i = 1; i < 3; i++) pthread_join(t[i], NULL);
+  printf("after unlock, each returned %ld %ld owning it %d %d; word %u\n", rqResult[1], rqResult[2], rqOwned[1], rqOwned[2], piLock);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   futexes();
+  piFutexes();
+  requeuePi();
   eintr();
   robustList();
   clone3s();

@@ -18,9 +18,14 @@ export const SIGNAL_NAMES: Record<number, string> = {
 export const SIG_DFL = 0, SIG_IGN = 1;
 export const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
 
-/** signal(7): signals whose default action is to be ignored (SIGCONT's is to continue, done when it is sent). */
+/**
+ * signal(7): signals whose default action is to be ignored (SIGCONT's is to
+ * continue, done when it is sent). The real-time signals' default is to
+ * terminate ("The default action for an unhandled real-time signal is to
+ * terminate the receiving process").
+ */
 export function ignoredByDefault(sig: number): boolean {
-  return sig === Sig.CHLD || sig === Sig.URG || sig === Sig.WINCH || sig === Sig.CONT || sig >= 32;
+  return sig === Sig.CHLD || sig === Sig.URG || sig === Sig.WINCH || sig === Sig.CONT;
 }
 
 /** signal(7): signals whose default action is to stop the process. */

@@ -194,6 +194,9 @@ export function futexArgs(r: Args): (Arg & { i?: number })[] {
     case 10: return [...head, U, { ...bitset, i: 5 }];
     case 3: return [...head, U, U, P];
     case 4: case 5: case 12: return [...head, U, U, P, U];
+    case 6: case 13: return [...head, { ...TS, i: 3 }];
+    case 7: case 8: return head;
+    case 11: return [...head, U, TS, P];
     default: return [...head, X, X, X, X];
   }
 }

@@ -14,7 +14,7 @@
 //
 // Times: one cycle is one nanosecond of virtual time (DESIGN.md).
 
-import type { Process } from '../sched/proc.js';
+import { credOf, type Process } from '../sched/proc.js';
 import { MemFile, S_IFDIR, S_IFLNK, S_IFREG, type File, type StatInfo } from './file.js';
 import { Vnode, basename, originOf, type Ctx, type DirEntry, type Found, type Fs, type Kind, type Vfs } from './vfs.js';
 import type { HostMount } from './hostfs.js';
@@ -298,7 +298,7 @@ function stat(p: Process): string {
 }
 
 function status(p: Process, c: Ctx): string {
-  const uid = c.k.user?.uid ?? 0, gid = c.k.user?.gid ?? 0;
+  const cr = credOf(p, c.k.user);
   const { vsize, rss } = memory(p);
   const { ignored, caught } = signalSets(p);
   const [letter, word] = stateOf(p);
@@ -307,8 +307,9 @@ function status(p: Process, c: Ctx): string {
   return [
     `Name:\t${comm(p)}`, `Umask:\t${p.umask.toString(8).padStart(4, '0')}`, `State:\t${letter} (${word})`,
     `Tgid:\t${p.tgid}`, `Ngid:\t0`, `Pid:\t${p.pid}`, `PPid:\t${p.parent?.pid ?? 0}`, `TracerPid:\t0`,
-    `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`, `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`, `FDSize:\t64`, `Groups:\t`, `VmSize:\t${kb(vsize)}`, `VmRSS:\t${kb(rss * PAGE_SIZE)}`,
-    `Threads:\t1`, `SigPnd:\t${mask(p.sigPending)}`, `ShdPnd:\t${mask(0n)}`, `SigBlk:\t${mask(p.sigMask)}`,
+    `Uid:\t${cr.uid}\t${cr.euid}\t${cr.suid}\t${cr.fsuid}`, `Gid:\t${cr.gid}\t${cr.egid}\t${cr.sgid}\t${cr.fsgid}`, `FDSize:\t64`,
+    `Groups:\t${cr.groups.join(' ')}`, `VmSize:\t${kb(vsize)}`, `VmRSS:\t${kb(rss * PAGE_SIZE)}`,
+    `Threads:\t${p.group.threads.length}`, `SigPnd:\t${mask(p.sigPending)}`, `ShdPnd:\t${mask(p.group.shared.set)}`, `SigBlk:\t${mask(p.sigMask)}`,
     `SigIgn:\t${mask(ignored)}`, `SigCgt:\t${mask(caught)}`,
     `voluntary_ctxt_switches:\t${p.nvcsw}`, `nonvoluntary_ctxt_switches:\t${p.nivcsw}`,
   ].join('\n') + '\n';

@@ -18,6 +18,7 @@ import { File, O_NONBLOCK, wouldBlock, type StatInfo } from './file.js';
 import { READABLE } from './poll.js';
 import { ANON_STAT } from './eventfd.js';
 import { UNBLOCKABLE, bit, type SigInfo } from '../signal/signal.js';
+import { dequeueSignal, pendingOf } from '../signal/pending.js';
 import { copyIn } from '../mm/uaccess.js';
 import { EBADF, EFAULT, EINVAL } from '../errno.js';
 
@@ -25,22 +26,6 @@ const O_CLOEXEC = 0o2000000;
 const SIGINFO_SIZE = 128;
 /** How often a waiter on a signalfd looks for a new signal (virtual ns): Linux's 4 ms tick. */
 export const SIGNALFD_RECHECK = 4_000_000;
-
-/** Takes the lowest pending signal of p in mask off its pending set, with its siginfo; undefined when none. */
-function dequeue(p: Process, mask: bigint): [number, SigInfo] | undefined {
-  const ready = p.sigPending & mask;
-  if (ready === 0n) return undefined;
-  let sig = 1;
-  while ((ready & bit(sig)) === 0n) sig++;
-  const queue = p.sigQueue.get(sig);
-  if (queue !== undefined && queue.length > 0) {
-    const info = queue.shift()!;
-    if (queue.length === 0) p.sigPending &= ~bit(sig);
-    return [sig, info];
-  }
-  p.sigPending &= ~bit(sig);
-  return [sig, p.sigInfo.get(sig) ?? { code: 0x80 }];
-}
 
 /** struct signalfd_siginfo: ssi_signo, ssi_errno, ssi_code, ssi_pid, ssi_uid, ..., ssi_status at 40, ssi_ptr at 48, ssi_addr at 72. */
 function siginfoRecord(sig: number, info: SigInfo): Uint8Array {
@@ -62,7 +47,7 @@ export class SignalFd extends File {
     const p = this.k.current;
     if (len < SIGINFO_SIZE) return -EINVAL;
     const got: Uint8Array[] = [];
-    for (let s; p !== undefined && got.length < Math.floor(len / SIGINFO_SIZE) && (s = dequeue(p, this.mask)) !== undefined;) {
+    for (let s; p !== undefined && got.length < Math.floor(len / SIGINFO_SIZE) && (s = dequeueSignal(p, this.mask)) !== undefined;) {
       got.push(siginfoRecord(...s));
     }
     if (got.length === 0) return wouldBlock(this.k, this);
@@ -71,7 +56,7 @@ export class SignalFd extends File {
     return out;
   }
   override unread(_bytes: Uint8Array, copied: number): number { return copied; }
-  override poll(): number { const p = this.k.current; return p !== undefined && (p.sigPending & this.mask) !== 0n ? READABLE : 0; }
+  override poll(): number { const p = this.k.current; return p !== undefined && (pendingOf(p) & this.mask) !== 0n ? READABLE : 0; }
   /**
    * When to look again for a signal: in SIGNALFD_RECHECK while anything could
    * still send one (another live process, the caller's armed ITIMER_REAL);

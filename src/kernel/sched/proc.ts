@@ -8,6 +8,7 @@ import { KMEM } from '../mm/kmem.js';
 
 const EMFILE = 24, ENFILE = 23;
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
+import { emptyPending } from '../signal/pending.js';
 import { canMove, KernelBug, type ProcState } from './runstate.js';
 
 export type { ProcState } from './runstate.js';
@@ -56,7 +57,30 @@ export class ThreadGroup {
   exiting: number | undefined;
   /** A group stop is in force (signal(7)): the parent has been told once; SIGCONT ends it. */
   stopped = false;
+  /** Process-directed signals pending for the group (signal/pending.ts), taken by any thread that does not block them. */
+  readonly shared = emptyPending();
   constructor(public leader: Process) { this.threads = [leader]; }
+}
+
+/**
+ * A task's credentials (credentials(7)): real, effective, saved and
+ * filesystem user and group ids, and the supplementary groups (sorted, as
+ * Linux keeps them). Each thread has its own, as on Linux; glibc's setuid
+ * makes them agree across a process (its SIGSETXID broadcast).
+ */
+export interface Cred {
+  uid: number; euid: number; suid: number; fsuid: number;
+  gid: number; egid: number; sgid: number; fsgid: number;
+  groups: number[];
+}
+
+/** p's credentials; a process that has none yet (the first one) starts with the kernel's ids: `user` (--sandbox), or root. */
+export function credOf(p: Process, user: { readonly uid: number; readonly gid: number } | undefined): Cred {
+  if (p.cred === undefined) {
+    const u = user?.uid ?? 0, g = user?.gid ?? 0;
+    p.cred = { uid: u, euid: u, suid: u, fsuid: u, gid: g, egid: g, sgid: g, fsgid: g, groups: [] };
+  }
+  return p.cred;
 }
 
 export class Process {
@@ -84,6 +108,8 @@ export class Process {
   utime = 0; stime = 0; nvcsw = 0; nivcsw = 0; minflt = 0; majflt = 0;
   /** The arguments of the last execve (for /proc/PID/cmdline). */
   argv: string[] = [];
+  /** Credentials (credOf); undefined until first asked for. */
+  cred: Cred | undefined;
   /** The registered rseq area (0: none). */
   rseq = 0;
   /** The last whole second of CPU time for which SIGXCPU was sent. */

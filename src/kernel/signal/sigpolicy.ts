@@ -10,42 +10,81 @@ import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
   bit, ignoredByDefault, pushFrame, SIGTRAMP_VA, type SigInfo } from './signal.js';
 import { formatSiginfo, sigName } from '../abi/strace-signal.js';
 import { EINTR } from '../errno.js';
+import { rseqFixup } from './rseq.js';
+import { addOwn, addPending, dequeueSignal, flushGroup, sigWaiting, takeNoIntr, waitSet, wants } from './pending.js';
 
 /** Linux's _NSIG: signals are 1 to 64. */
 const NSIG = 64;
 
-/** Generates sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode. */
+/** Generates sig for thread p (tgkill, a fault, SIGPIPE, SIGXCPU): it goes into p's own pending set. Delivery happens on the way back to U-mode. */
 export function generate(k: Kernel, p: Process, sig: number, info: SigInfo): void {
-  if (p.state === 'zombie') return;
-  if (!(sig >= 1 && sig <= NSIG)) return; // callers check valid_signal; no number from a guest may index past the table
-  if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'generate', pid: p.pid, sig, name: sigName(sig) });
-  const act = p.sigActions[sig];
-  if (sig === Sig.KILL) return k.kill(p, sig, p.pc, undefined, info);
-  if (sig === Sig.CONT) continueGroup(k, p);
-  if (stopsByDefault(sig)) p.sigPending &= ~bit(Sig.CONT);
-  if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) {
-    // Discarded now, as Linux does for an untraced process; a tracer still hears of it on the way back to U-mode.
-    if (k.trace.on) p.ignoredForTrace.push([sig, info]);
-    return;
-  }
-  p.sigPending |= bit(sig);
-  if (sig >= 32) { const q = p.sigQueue.get(sig) ?? []; q.push(info); p.sigQueue.set(sig, q); }
-  else p.sigInfo.set(sig, info);
-  // Woken by the process the signal names (the sender of kill(2), the child of SIGCHLD), or by the kernel itself.
-  if (p.state === 'sleeping' && (p.sigMask & bit(sig)) === 0n) k.makeRunnable(p, 'signal', info.pid ?? 0);
+  if (p.state === 'zombie' || !prepare(k, p, sig, info)) return;
+  addOwn(p, sig, info);
+  if (wants(p, sig)) wakeUp(k, p, info);
 }
 
 /**
  * A process-directed signal (kill(2), SIGCHLD, SIGALRM) for p's thread
- * group: it goes to one thread that does not block it, the leader first (as
- * Linux's complete_signal prefers the main thread); when every thread blocks
- * it, to the first live one, where it stays pending until that thread
- * unblocks it (lde keeps no group-wide pending set).
+ * group: it goes into the group's shared pending set (pending.ts), and one
+ * thread that does not block it is woken to take it, p first (Linux's
+ * complete_signal prefers the thread the pid names). When every thread
+ * blocks it, it stays pending until one unblocks it or waits for it.
  */
 export function generateForGroup(k: Kernel, p: Process, sig: number, info: SigInfo): void {
-  const threads = p.group.threads;
-  const t = threads.find((q) => (q.sigMask & bit(sig)) === 0n) ?? threads[0];
-  if (t !== undefined) generate(k, t, sig, info);
+  const g = p.group;
+  if (g.threads.length === 0 || !prepare(k, p, sig, info)) return;
+  addPending(g.shared, sig, info);
+  const t = wants(p, sig) ? p : g.threads.find((q) => wants(q, sig));
+  if (t !== undefined) wakeUp(k, t, info);
+}
+
+/**
+ * What happens at generation, before sig is queued (Linux's prepare_signal):
+ * SIGKILL ends the group at once; SIGCONT continues it and discards the
+ * pending stop signals, a stop signal discards a pending SIGCONT; an ignored
+ * signal is discarded. False when sig is not to be queued.
+ */
+function prepare(k: Kernel, p: Process, sig: number, info: SigInfo): boolean {
+  if (!(sig >= 1 && sig <= NSIG)) return false; // callers check valid_signal; no number from a guest may index past the table
+  if (k.trace.on) k.trace.emit({ kind: 'signal', ...k.at(), phase: 'generate', pid: p.pid, sig, name: sigName(sig) });
+  const live = p.state === 'zombie' ? p.group.threads[0] : p; // a leader gone by pthread_exit still names its group
+  if (sig === Sig.KILL) { if (live !== undefined) k.kill(live, sig, live.pc, undefined, info); return false; }
+  if (sig === Sig.CONT) continueGroup(k, p);
+  if (stopsByDefault(sig)) flushGroup(p, bit(Sig.CONT));
+  if (!ignored(p, live ?? p, sig)) return true;
+  // Discarded now, as Linux does for an untraced process; a tracer still hears of it on the way back to U-mode.
+  if (k.trace.on && live !== undefined) live.ignoredForTrace.push([sig, info]);
+  return false;
+}
+
+/**
+ * Linux's sig_ignored: the action ignores sig (SIG_IGN, or SIG_DFL for a
+ * signal whose default is to ignore it) and p does not block it. The
+ * actions are read from a live thread t of p's group (a zombie leader keeps
+ * only a copy of the handled ones). A blocked
+ * signal is never discarded at generation: the action may change before it
+ * is unblocked, and rt_sigtimedwait or a signalfd may take it.
+ */
+function ignored(p: Process, t: Process, sig: number): boolean {
+  if ((p.sigMask & bit(sig)) !== 0n) return false;
+  const act = t.sigActions[sig];
+  return act !== undefined && (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig)));
+}
+
+/** A sleeping thread that will take a new signal is woken (by the process the signal names, or by the kernel). */
+function wakeUp(k: Kernel, t: Process, info: SigInfo): void {
+  if (t.state === 'sleeping') k.makeRunnable(t, 'signal', info.pid ?? 0);
+}
+
+/** After thread p blocked signals (sigprocmask): a group signal it would have taken goes to another thread that takes it (retarget_shared_pending). */
+export function retarget(k: Kernel, p: Process, blocked: bigint): void {
+  const left = p.group.shared.set & blocked;
+  if (left === 0n) return;
+  for (let sig = 1; sig <= NSIG; sig++) {
+    if ((left & bit(sig)) === 0n) continue;
+    const t = p.group.threads.find((q) => q !== p && wants(q, sig));
+    if (t !== undefined) wakeUp(k, t, { code: 0 });
+  }
 }
 
 /**
@@ -64,19 +103,9 @@ export function forceSignal(k: Kernel, p: Process, sig: number, code: number, ad
  * handler. Returns false when the signal ended or stopped the process.
  */
 export function deliver(k: Kernel, p: Process): boolean {
-  const ready = p.sigPending & ~p.sigMask;
-  if (ready === 0n) return true;
-  let sig = 1;
-  while ((ready & bit(sig)) === 0n) sig++;
-  let info: SigInfo;
-  const queued = p.sigQueue.get(sig);
-  if (queued !== undefined && queued.length > 0) {
-    info = queued.shift()!;
-    if (queued.length === 0) p.sigPending &= ~bit(sig);
-  } else {
-    p.sigPending &= ~bit(sig);
-    info = p.sigInfo.get(sig) ?? { code: 0x80 /* SI_KERNEL */ };
-  }
+  const next = dequeueSignal(p, ~p.sigMask & ~waitSet(p));
+  if (next === undefined) return true;
+  const [sig, info] = next;
   const act = p.sigActions[sig];
   if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) { delivered(k, p, sig, info, 'ignore'); return true; }
   if (act.handler === SIG_DFL && stopsByDefault(sig)) { delivered(k, p, sig, info, 'stop'); stop(k, p, sig); return false; }
@@ -85,10 +114,13 @@ export function deliver(k: Kernel, p: Process): boolean {
   if (p.inBlockedCall) {
     // Interrupted while asleep in a system call: restart it after the handler (SA_RESTART), or return EINTR.
     p.inBlockedCall = false;
+    sigWaiting(p, undefined);
     // The call's restart policy (its table entry: rt_sigsuspend, ppoll and the sleeps never restart) and SA_RESTART decide.
-    const restart = k.syscallInterrupted(p, (act.flags & SA_RESTART) !== 0);
+    const restart = k.syscallInterrupted(p, takeNoIntr(p) || (act.flags & SA_RESTART) !== 0);
     if (!restart) { p.setReg(10, -EINTR); p.pc += 4; p.sleepDeadline = -1; }
   }
+  // A critical section the signal interrupts is aborted first, so the frame holds abort_ip (rseq.ts).
+  if (!rseqFixup(p)) { k.kill(p, Sig.SEGV, p.pc, 'bad rseq critical section'); return false; }
   delivered(k, p, sig, info, 'handler');
   if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { k.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
   return true;
@@ -118,7 +150,7 @@ function stop(k: Kernel, p: Process, sig: number): void {
   const g = p.group;
   for (const t of g.threads) {
     if (t === p || t.state === 'stopped') continue;
-    t.sigPending |= bit(Sig.STOP);
+    addOwn(t, Sig.STOP, { code: 0x80 /* SI_KERNEL */ });
     if (t.state === 'sleeping') k.makeRunnable(t, 'signal', 0);
   }
   if (g.stopped) return;
@@ -130,8 +162,8 @@ function stop(k: Kernel, p: Process, sig: number): void {
 /** SIGCONT: discards every pending stop signal of the group (signal(7)) and continues its stopped threads; the parent hears once. */
 function continueGroup(k: Kernel, p: Process): void {
   const g = p.group;
+  flushGroup(p, STOP_SIGNALS);
   for (const t of g.threads) {
-    t.sigPending &= ~STOP_SIGNALS;
     if (t.state !== 'stopped') continue;
     if (k.trace.on) k.trace.emit({ kind: 'wake', ...k.at(), pid: t.pid, by: k.current?.pid ?? 0, why: 'continue' });
     k.enqueue(t);

@@ -19,76 +19,40 @@ import { struct, type Ctx } from '../abi/strace-mem.js';
 import { xv } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
-import type { AddressSpace } from '../mm/vm.js';
+import { FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, WaiterLists, keyOf, readWord, writeWord } from './futex-word.js';
 import { WaitQueue } from '../sched/wait.js';
 import { KTIME_MAX, deadline as after } from '../sched/timer.js';
 import { copyIn, copyOut, readU64, writeU64 } from '../mm/uaccess.js';
+import { lockPi, piOwnerDied, piThreadExit, piWaiting, requeueToPi, unlockPi } from './futex-pi.js';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ESRCH, ETIMEDOUT } from '../errno.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
-  FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
-const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+  FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
+  FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13, FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 /** Linux's ROBUST_LIST_LIMIT: a dying thread walks at most this many robust list entries. */
 const ROBUST_LIST_LIMIT = 2048;
 const ROBUST_HEAD_SIZE = 24;
 
-interface Waiter { p: Process; key: string; bitset: number; q: WaitQueue; woken: boolean; deadline: number; }
+/** A sleeper in FUTEX_WAIT(_BITSET), or in FUTEX_WAIT_REQUEUE_PI (`pi`: the PI lock it is to be requeued to). */
+interface Waiter { p: Process; key: string; bitset: number; q: WaitQueue; woken: boolean; deadline: number; pi?: { uaddr: number; key: string }; }
 
 /** Every futex word with waiters, by key, per kernel; and each sleeper's wait. */
-const words = new WeakMap<Kernel, Map<string, Waiter[]>>();
+const words = new WaiterLists<Waiter>();
 const waits = new WeakMap<Process, Waiter>();
-const spaceIds = new WeakMap<AddressSpace, number>();
-let nextSpaceId = 1;
-
-function table(k: Kernel): Map<string, Waiter[]> {
-  let t = words.get(k);
-  if (t === undefined) words.set(k, (t = new Map()));
-  return t;
-}
-
-/** The key of the word at uaddr: (address space, va) for a private futex, the physical address for a shared one; undefined when unmapped. */
-function keyOf(as: AddressSpace, uaddr: number, priv: boolean): string | undefined {
-  if (priv) {
-    let id = spaceIds.get(as);
-    if (id === undefined) spaceIds.set(as, (id = nextSpaceId++));
-    return `p${id}:${uaddr}`;
-  }
-  const pte = as.lookup(uaddr);
-  return pte === undefined ? undefined : `s${pte.pa + (uaddr % 4096)}`;
-}
-
-/** The word's value (EFAULT when unreadable; reading faults the page in). */
-function readWord(as: AddressSpace, uaddr: number): number | undefined {
-  const b = copyIn(as, uaddr, 4);
-  return b === undefined ? undefined : new DataView(b.buffer).getUint32(0, true);
-}
-
-function writeWord(as: AddressSpace, uaddr: number, v: number): boolean {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v >>> 0, true);
-  return copyOut(as, uaddr, b);
-}
 
 /** Still asleep in the wait w (not woken by a signal or its timer, not dead since). */
 const live = (w: Waiter) => waits.get(w.p) === w && w.p.waitingOn === w.q;
 
-function unlink(k: Kernel, w: Waiter): void {
-  const list = table(k).get(w.key);
-  if (list === undefined) return;
-  const i = list.indexOf(w);
-  if (i >= 0) list.splice(i, 1);
-  if (list.length === 0) table(k).delete(w.key);
-}
+const unlink = (k: Kernel, w: Waiter) => words.unlink(k, w);
 
 /** Wakes up to n waiters on key whose bitset meets `bitset`; returns how many. Stale entries (woken otherwise) are dropped. */
 function wakeKey(k: Kernel, key: string, n: number, bitset = 0xffffffff): number {
-  const list = table(k).get(key);
-  if (list === undefined) return 0;
   let woken = 0;
-  for (const w of [...list]) {
+  for (const w of words.on(k, key)) {
     if (woken >= n) break;
     k.work.items++;
     if (!live(w)) { unlink(k, w); continue; }
+    if (w.pi !== undefined) return -EINVAL; // a FUTEX_WAIT_REQUEUE_PI sleeper leaves only by FUTEX_CMP_REQUEUE_PI (Linux's futex_wake)
     if ((w.bitset & bitset) === 0) continue;
     unlink(k, w);
     w.woken = true;
@@ -100,20 +64,38 @@ function wakeKey(k: Kernel, key: string, n: number, bitset = 0xffffffff): number
 
 /** Moves up to n waiters from key to key2 (FUTEX_REQUEUE); returns how many. */
 function requeue(k: Kernel, key: string, key2: string, n: number): number {
-  const list = table(k).get(key);
   let moved = 0;
-  for (const w of [...(list ?? [])]) {
+  for (const w of words.on(k, key)) {
     if (moved >= n) break;
     k.work.items++;
-    unlink(k, w);
-    if (!live(w)) continue;
-    w.key = key2;
-    const to = table(k).get(key2) ?? [];
-    to.push(w);
-    table(k).set(key2, to);
+    if (!live(w)) { unlink(k, w); continue; }
+    words.move(k, w, key2);
     moved++;
   }
   return moved;
+}
+
+/**
+ * FUTEX_CMP_REQUEUE_PI: the first FUTEX_WAIT_REQUEUE_PI sleeper on key is
+ * given the PI lock at uaddr2 if it is free (and woken), then up to n2
+ * sleepers (the first too, if it did not get the lock) join the lock's
+ * waiters (futex-pi.ts requeueToPi). Returns how many were woken or moved;
+ * EINVAL for a sleeper that waits for another lock, or none of this kind.
+ */
+function requeuePi(k: Kernel, key: string, uaddr2: number, key2: string, n2: number): number {
+  let woken = 0, moved = 0, first = true;
+  for (const w of words.on(k, key)) {
+    k.work.items++;
+    if (!live(w)) { unlink(k, w); continue; }
+    if (w.pi === undefined || w.pi.key !== key2) return -EINVAL;
+    if (!first && moved >= n2) break;
+    const r = requeueToPi(k, w.p, uaddr2, key2, w.q, w.deadline, first);
+    first = false;
+    if (r < 0) return woken + moved > 0 ? woken + moved : r;
+    unlink(k, w);
+    if (r === 1) { w.woken = true; k.wake(w.q); woken++; } else { waits.delete(w.p); moved++; }
+  }
+  return woken + moved;
 }
 
 /** A timeout: relative (FUTEX_WAIT) or absolute on CLOCK_MONOTONIC or CLOCK_REALTIME (FUTEX_WAIT_BITSET), as the virtual cycle it ends at. */
@@ -128,7 +110,7 @@ function timeoutAt(k: Kernel, p: Process, ptr: number, absolute: boolean, realti
 }
 
 /** FUTEX_WAIT and FUTEX_WAIT_BITSET. A woken call runs again: 0 after a FUTEX_WAKE, ETIMEDOUT after its timer. */
-function wait(k: Kernel, p: Process, uaddr: number, val: number, key: string, until: number, bitset: number): number {
+function wait(k: Kernel, p: Process, uaddr: number, val: number, key: string, until: number, bitset: number, pi?: Waiter['pi']): number {
   const w = waits.get(p);
   if (w !== undefined && p.inBlockedCall) {
     if (w.woken) { waits.delete(p); return 0; }
@@ -140,11 +122,9 @@ function wait(k: Kernel, p: Process, uaddr: number, val: number, key: string, un
   if (cur === undefined) return -EFAULT;
   if ((cur | 0) !== (val | 0)) return -EAGAIN;
   if (until <= k.hart.cycle) return -ETIMEDOUT;
-  const nw: Waiter = { p, key, bitset, q: new WaitQueue(), woken: false, deadline: until };
+  const nw: Waiter = { p, key, bitset, q: new WaitQueue(), woken: false, deadline: until, pi };
   waits.set(p, nw);
-  const list = table(k).get(key) ?? [];
-  list.push(nw);
-  table(k).set(key, list);
+  words.add(k, nw);
   return sleep(k, nw);
 }
 
@@ -169,7 +149,7 @@ function futex(k: Kernel, p: Process, a: readonly number[]): number {
   const [uaddr, op, val, uaddr2, val3] = [a[0], a[1], a[2] | 0, a[4], a[5] >>> 0];
   const cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME), priv = (op & FUTEX_PRIVATE_FLAG) !== 0;
   const realtime = (op & FUTEX_CLOCK_REALTIME) !== 0;
-  if (realtime && cmd !== FUTEX_WAIT && cmd !== FUTEX_WAIT_BITSET) return -ENOSYS;
+  if (realtime && cmd !== FUTEX_WAIT && cmd !== FUTEX_WAIT_BITSET && cmd !== FUTEX_LOCK_PI2 && cmd !== FUTEX_WAIT_REQUEUE_PI) return -ENOSYS;
   if (uaddr % 4 !== 0) return -EINVAL;
   const key = keyOf(p.as, uaddr, priv);
   const waiting = waits.get(p);
@@ -211,15 +191,49 @@ function futex(k: Kernel, p: Process, a: readonly number[]): number {
       if (r.wake2) n += wakeKey(k, keyOf(p.as, uaddr2, priv)!, Math.max(1, a[3] | 0));
       return n;
     }
-    default: return -ENOSYS; // the PI futexes, FUTEX_WAIT_REQUEUE_PI, futex2's commands
+    case FUTEX_LOCK_PI: case FUTEX_LOCK_PI2: case FUTEX_TRYLOCK_PI: {
+      // LOCK_PI's deadline is absolute on CLOCK_REALTIME; LOCK_PI2's on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME.
+      const until = cmd === FUTEX_TRYLOCK_PI ? Infinity : timeoutAt(k, p, a[3], true, cmd === FUTEX_LOCK_PI || realtime);
+      if (until < 0) return until;
+      if (readWord(p.as, uaddr) === undefined) return -EFAULT;
+      return lockPi(k, p, uaddr, keyOf(p.as, uaddr, priv)!, until, cmd === FUTEX_TRYLOCK_PI);
+    }
+    case FUTEX_WAIT_REQUEUE_PI: {
+      if (uaddr2 % 4 !== 0 || uaddr === uaddr2) return -EINVAL;
+      const key2 = keyOf(p.as, uaddr2, priv);
+      // Requeued onto the PI lock: the rest of the wait is FUTEX_LOCK_PI's.
+      if (piWaiting(p) && key2 !== undefined) return lockPi(k, p, uaddr2, key2, Infinity, false);
+      const again = waiting !== undefined && p.inBlockedCall;
+      const until = again ? waiting.deadline : timeoutAt(k, p, a[3], true, realtime);
+      if (until < 0) return until;
+      if (readWord(p.as, uaddr) === undefined || readWord(p.as, uaddr2) === undefined) return -EFAULT;
+      return wait(k, p, uaddr, val, again ? waiting.key : keyOf(p.as, uaddr, priv)!, until, 0xffffffff, { uaddr: uaddr2, key: keyOf(p.as, uaddr2, priv)! });
+    }
+    case FUTEX_CMP_REQUEUE_PI: {
+      const n2 = a[3] | 0;
+      if (val !== 1 || n2 < 0 || uaddr2 % 4 !== 0 || uaddr === uaddr2) return -EINVAL;
+      const cur = readWord(p.as, uaddr);
+      if (cur === undefined || readWord(p.as, uaddr2) === undefined) return -EFAULT;
+      if (cur !== val3) return -EAGAIN;
+      return requeuePi(k, keyOf(p.as, uaddr, priv)!, uaddr2, keyOf(p.as, uaddr2, priv)!, n2);
+    }
+    case FUTEX_UNLOCK_PI:
+      if (readWord(p.as, uaddr) === undefined) return -EFAULT;
+      return unlockPi(k, p, uaddr, keyOf(p.as, uaddr, priv)!);
+    default: return -ENOSYS; // FUTEX_FD (gone since Linux 2.6.26), futex2's commands
   }
 }
 
-/** One robust futex word of a dying thread: if the thread owns it, mark FUTEX_OWNER_DIED and wake one waiter. */
-function ownerDied(k: Kernel, p: Process, uaddr: number): void {
+/**
+ * One robust futex word of a dying thread: if the thread owns it, mark
+ * FUTEX_OWNER_DIED and wake one waiter; a PI lock (bit 0 of the entry)
+ * passes to its first waiter instead (futex-pi.ts).
+ */
+function ownerDied(k: Kernel, p: Process, uaddr: number, pi: boolean): void {
   if (uaddr % 4 !== 0) return;
   const v = readWord(p.as, uaddr);
   if (v === undefined || (v & FUTEX_TID_MASK) !== p.pid) return;
+  if (pi && piOwnerDied(k, p, uaddr)) return;
   if (!writeWord(p.as, uaddr, (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED)) return;
   if (v & FUTEX_WAITERS) { const key = keyOf(p.as, uaddr, false); if (key) wakeKey(k, key, 1); }
 }
@@ -238,18 +252,19 @@ export function threadExitFutexes(k: Kernel, p: Process): void {
     const b = copyIn(p.as, p.robustList, ROBUST_HEAD_SIZE); // next, futex_offset (a signed long), list_op_pending
     if (b !== undefined) {
       const dv = new DataView(b.buffer), head = p.robustList, off = Number(dv.getBigInt64(8, true));
-      const pend = Number(dv.getBigUint64(16, true) & ~1n);
+      const pendRaw = dv.getBigUint64(16, true), pend = Number(pendRaw & ~1n);
       let entry: number | undefined = Number(dv.getBigUint64(0, true));
       for (let i = 0; entry !== undefined && entry !== head && i < ROBUST_LIST_LIMIT; i++) {
         k.work.items++;
-        const e: number = Math.floor(entry / 2) * 2; // bit 0: a PI futex
+        const e: number = Math.floor(entry / 2) * 2, pi = e !== entry; // bit 0: a PI futex
         const next = readU64(p.as, e);
-        if (e !== pend) ownerDied(k, p, e + off);
+        if (e !== pend) ownerDied(k, p, e + off, pi);
         entry = next;
       }
-      if (pend !== 0) ownerDied(k, p, pend + off);
+      if (pend !== 0) ownerDied(k, p, pend + off, (pendRaw & 1n) !== 0n);
     }
   }
+  piThreadExit(k, p);
   if (p.clearChildTid !== 0 && p.asRefs.refs > 1) {
     const va = p.clearChildTid;
     if (va % 4 === 0 && writeWord(p.as, va, 0)) { const key = keyOf(p.as, va, false); if (key) wakeKey(k, key, 1); }
@@ -259,9 +274,9 @@ export function threadExitFutexes(k: Kernel, p: Process): void {
 const u64At = (c: Ctx, va: number) => struct(c, va, 8, (d) => `[${xv(Number(d.getBigUint64(0, true)))}]`);
 
 export const FUTEX_CALLS: SyscallDef[] = [
-  // implements futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET; private or shared; timed
+  // implements futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, the PI locks and the requeue to them; private or shared; timed
   { name: 'futex', status: 'partial', restart: 'ERESTARTSYS',
-    limits: 'no PI futexes (LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI: ENOSYS); a shared waiter is keyed by the physical page, so one whose page moves (swap, copy-on-write) while it sleeps is not found',
+    limits: 'LOCK_PI, LOCK_PI2, TRYLOCK_PI and UNLOCK_PI hand the lock over but boost no priority (the scheduler has none); a FUTEX_WAIT_REQUEUE_PI interrupted by a handler after its requeue takes the lock itself when it runs again; a shared waiter is keyed by the physical page, so one whose page moves (swap, copy-on-write) while it sleeps is not found',
     args: futexArgs,
     handler: (k, p, a) => futex(k, p, a) },
   // implements set_robust_list(2)

@@ -1,14 +1,13 @@
 // Process, identity, limits, time and signal-state system calls.
 
 import type { SyscallDef } from '../abi/call.js';
-import { I, MODE, P, U, UL, a, fl, octalResult, out, outBuf, v, xl } from '../abi/strace-args.js';
+import { I, MODE, P, UL, a, fl, octalResult, out, outBuf, v, xl } from '../abi/strace-args.js';
 import { rlimit, sysinfo, timespec as timespecText, timeval, timezone, utsname } from '../abi/strace-structs.js';
-import { CLOCKS, GRND, RLIMIT, x, xv } from '../abi/abi-names.js';
+import { CLOCKS, GRND, RLIMIT, x } from '../abi/abi-names.js';
 import { copyIn, copyOut, copyOutSome } from '../mm/uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { accessOk } from './access.js';
 import { LOAD_SHIFT, loadavg } from '../fs/procinfo.js';
-import { struct, type Ctx } from '../abi/strace-mem.js';
 import type { Process } from '../sched/proc.js';
 
 const u64s = (...v: (number | bigint)[]) => {
@@ -28,14 +27,6 @@ const INT_MAX = 0x7fffffff;
 export const VIRTUAL_EPOCH_S = 1798761600;
 
 /** getresuid's three uid_t (u32) results, each written where its pointer says; EFAULT for a bad one. */
-function putIds(p: Process, a: readonly number[], id: number): number {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, id, true);
-  for (const va of a.slice(0, 3)) if (!accessOk(va, 4) || !copyOut(p.as, va, b)) return -EFAULT;
-  return 0;
-}
-const ids = (c: Ctx, va: number) => struct(c, va, 4, (d) => `[${d.getUint32(0, true)}]`);
-
 function timespec(ns: number): Uint8Array { return u64s(Math.floor(ns / 1e9), ns % 1e9); }
 
 export const PROC_CALLS: SyscallDef[] = [
@@ -54,20 +45,6 @@ export const PROC_CALLS: SyscallDef[] = [
   // implements gettid(2)
   { name: 'gettid', status: 'full', restart: 'none', args: [],
     handler: (_k, p) => p.pid },
-  // implements getuid(2), geteuid(2), getgid(2), getegid(2): root, or the fixed ids of --sandbox (kernel.ts user)
-  { name: 'getuid', status: 'full', restart: 'none', args: [],
-    handler: (k) => k.user?.uid ?? 0 },
-  { name: 'geteuid', status: 'full', restart: 'none', args: [],
-    handler: (k) => k.user?.uid ?? 0 },
-  { name: 'getgid', status: 'full', restart: 'none', args: [],
-    handler: (k) => k.user?.gid ?? 0 },
-  { name: 'getegid', status: 'full', restart: 'none', args: [],
-    handler: (k) => k.user?.gid ?? 0 },
-  // implements getresuid(2), getresgid(2): real, effective and saved ids are the same one
-  { name: 'getresuid', status: 'full', restart: 'none', args: [out(ids), out(ids), out(ids)],
-    handler: (k, p, a) => putIds(p, a, k.user?.uid ?? 0) },
-  { name: 'getresgid', status: 'full', restart: 'none', args: [out(ids), out(ids), out(ids)],
-    handler: (k, p, a) => putIds(p, a, k.user?.gid ?? 0) },
   // implements set_tid_address(2)
   { name: 'set_tid_address', status: 'full', restart: 'none', args: [P],
     handler: (_k, p, a) => { p.clearChildTid = a[0]; return p.pid; } },
@@ -106,19 +83,6 @@ export const PROC_CALLS: SyscallDef[] = [
     const dv = new DataView(b.buffer), soft = dv.getBigUint64(0, true), hard = dv.getBigUint64(8, true);
     if (soft > hard) return -EINVAL;
     p.rlimits.set(a[0], [soft, hard]);
-    return 0;
-  } },
-  // implements rseq(2): registration only (one hart: cpu_id is always 0; no critical sections are aborted yet)
-  { name: 'rseq', status: 'partial', restart: 'none',
-    limits: 'registration only: cpu_id is always 0 and no critical section is aborted',
-    args: [P, U, fl(x({ RSEQ_FLAG_UNREGISTER: 1 }), 'RSEQ_FLAG_???'), v((n) => xv(n >>> 0))],
-    handler: (_k, p, a) => {
-    const [area, len, flags] = [a[0], a[1], a[2]];
-    if (flags & 1) return p.rseq === area ? ((p.rseq = 0), 0) : -EINVAL; // RSEQ_FLAG_UNREGISTER
-    if (len < 32 || area % 32 !== 0) return -EINVAL;
-    if (p.rseq !== 0) return p.rseq === area ? -16 /* EBUSY */ : -EINVAL;
-    if (!copyOut(p.as, area, new Uint8Array(8))) return -EFAULT; // cpu_id_start = cpu_id = 0
-    p.rseq = area;
     return 0;
   } },
   // implements sysinfo(2)

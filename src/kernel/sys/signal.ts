@@ -2,7 +2,7 @@
 // layout is described in signal.ts).
 
 import { NORETURN, type SyscallDef } from '../abi/call.js';
-import { REM, SIG, SIGRETURN_FRAME, SIGSET, TS, UL, a, fl, out, xl } from '../abi/strace-args.js';
+import { REM, SIG, SIGRETURN_FRAME, SIGSET, TS, UL, a, fl, out, sigtimedwaitResult, xl } from '../abi/strace-args.js';
 import { itimerval, stackT } from '../abi/strace-structs.js';
 import { sigaction as sigactionText, sigset } from '../abi/strace-signal.js';
 import { CLOCKS, ITIMER, SIGHOW, x } from '../abi/abi-names.js';
@@ -11,8 +11,11 @@ import type { Process } from '../sched/proc.js';
 import { copyIn, copyOut, writeU64 } from '../mm/uaccess.js';
 import { WaitQueue } from '../sched/wait.js';
 import { KTIME_MAX, deadline } from '../sched/timer.js';
-import { UNBLOCKABLE, bit } from '../signal/signal.js';
-import { EFAULT, EINVAL, ENOSYS } from '../errno.js';
+import { SIG_DFL, SIG_IGN, UNBLOCKABLE, bit, ignoredByDefault, siginfoBytes } from '../signal/signal.js';
+import { dequeueSignal, flushGroup, pendingOf, sigWaiting } from '../signal/pending.js';
+import { retarget } from '../signal/sigpolicy.js';
+import { siginfoAt } from '../abi/strace-signal.js';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS } from '../errno.js';
 
 const SIGSET_SIZE = 8;
 const SS_ONSTACK = 1, SS_DISABLE = 2, MINSIGSTKSZ = 2048;
@@ -39,7 +42,7 @@ function sleepTo(k: Kernel, p: Process, deadline: number): number {
   return k.sleepUntil(p, p.sleepDeadline);
 }
 
-function sigaction(p: Process, sig: number, act: number, old: number, size: number): number {
+function sigaction(k: Kernel, p: Process, sig: number, act: number, old: number, size: number): number {
   if (size !== SIGSET_SIZE || sig < 1 || sig > 64) return -EINVAL;
   if (act !== 0 && (bit(sig) & UNBLOCKABLE)) return -EINVAL;
   const cur = p.sigActions[sig];
@@ -55,7 +58,9 @@ function sigaction(p: Process, sig: number, act: number, old: number, size: numb
     if (b === undefined) return -EFAULT;
     const dv = new DataView(b.buffer);
     p.sigActions[sig] = { handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true) & 0xffffffffn), mask: dv.getBigUint64(16, true) & ~UNBLOCKABLE };
-    if (p.sigActions[sig].handler === 1) { p.sigPending &= ~bit(sig); } // SIG_IGN discards what is pending
+    // An action that ignores sig discards it where it is pending, blocked or not, in every thread (signal(7); Linux's sig_handler_ignored).
+    const h = p.sigActions[sig].handler;
+    if (h === SIG_IGN || (h === SIG_DFL && ignoredByDefault(sig))) flushGroup(p, bit(sig));
   }
   return 0;
 }
@@ -84,14 +89,45 @@ function itimer(k: Kernel, p: Process, which: number, value: number, old: number
   return 0;
 }
 
+/**
+ * rt_sigtimedwait: a pending signal of set is taken and its number
+ * returned; else the thread sleeps (pending.ts sigWaiting: a signal of set
+ * wakes it and is not delivered) until one comes (the call runs again and
+ * takes it), the timeout passes (EAGAIN), or a handler runs (EINTR).
+ */
+function sigtimedwait(k: Kernel, p: Process, setPtr: number, infoPtr: number, timeout: number, size: number): number {
+  const again = p.inBlockedCall;
+  if (size !== SIGSET_SIZE) return -EINVAL;
+  const raw = readSet(p, setPtr);
+  if (raw === undefined) return -EFAULT;
+  const set = raw & ~UNBLOCKABLE;
+  if (!again) {
+    p.sleepDeadline = -1;
+    const ns = timeout === 0 ? Infinity : timespecNs(p, timeout);
+    if (ns < 0) return ns;
+    p.sleepDeadline = ns === Infinity ? -1 : deadline(k.hart.cycle, ns);
+  }
+  const got = dequeueSignal(p, set);
+  const until = p.sleepDeadline;
+  if (got !== undefined || (until >= 0 && k.hart.cycle >= until)) {
+    sigWaiting(p, undefined);
+    p.sleepDeadline = -1;
+    if (got === undefined) return -EAGAIN;
+    if (infoPtr !== 0 && !copyOut(p.as, infoPtr, siginfoBytes(got[0], got[1]))) return -EFAULT;
+    return got[0];
+  }
+  sigWaiting(p, set);
+  return until < 0 ? k.sleepOn(p, new WaitQueue()) : k.sleepOnUntil(p, new WaitQueue(), until);
+}
+
 export const SIGNAL_CALLS: SyscallDef[] = [
   // implements rt_sigaction(2)
   { name: 'rt_sigaction', status: 'full', restart: 'none', args: [SIG, a(sigactionText), out(sigactionText), UL],
-    handler: (_k, p, a) => sigaction(p, a[0], a[1], a[2], a[3]) },
+    handler: (k, p, a) => sigaction(k, p, a[0], a[1], a[2], a[3]) },
   // implements rt_sigprocmask(2)
   { name: 'rt_sigprocmask', status: 'full', restart: 'none',
     args: [xl(SIGHOW, 'SIG_???'), SIGSET(3), out((c, n) => sigset(c, n, c.a[3])), UL],
-    handler: (_k, p, a) => {
+    handler: (k, p, a) => {
     if (a[3] !== SIGSET_SIZE) return -EINVAL;
     const old = p.sigMask;
     if (a[1] !== 0) {
@@ -99,13 +135,14 @@ export const SIGNAL_CALLS: SyscallDef[] = [
       if (set === undefined) return -EFAULT;
       if (a[0] === 0) p.sigMask |= set; else if (a[0] === 1) p.sigMask &= ~set; else if (a[0] === 2) p.sigMask = set; else return -EINVAL;
       p.sigMask &= ~UNBLOCKABLE;
+      retarget(k, p, p.sigMask & ~old);
     }
     if (a[2] !== 0 && !writeU64(p.as, a[2], old)) return -EFAULT;
     return 0;
   } },
   // implements rt_sigpending(2)
   { name: 'rt_sigpending', status: 'full', restart: 'none', args: [out((c, n) => sigset(c, n, c.a[1])), UL],
-    handler: (_k, p, a) => (a[1] !== SIGSET_SIZE ? -EINVAL : writeU64(p.as, a[0], p.sigPending & p.sigMask) ? 0 : -EFAULT) },
+    handler: (_k, p, a) => (a[1] !== SIGSET_SIZE ? -EINVAL : writeU64(p.as, a[0], pendingOf(p) & p.sigMask) ? 0 : -EFAULT) },
   // implements rt_sigsuspend(2): waits with a temporary mask until a handler runs; always -EINTR
   { name: 'rt_sigsuspend', status: 'full', restart: 'ERESTARTNOHAND', args: [SIGSET(1), UL],
     handler: (k, p, a) => {
@@ -116,6 +153,9 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     p.sigMask = set & ~UNBLOCKABLE;
     return k.sleepOn(p, new WaitQueue());
   } },
+  // implements rt_sigtimedwait(2) (sigwait, sigwaitinfo, sigtimedwait): takes a pending signal of the set, the thread's own first, then its group's
+  { name: 'rt_sigtimedwait', status: 'full', restart: 'none', args: [SIGSET(3), out(siginfoAt), TS, UL], result: sigtimedwaitResult,
+    handler: (k, p, a) => sigtimedwait(k, p, a[0], a[1], a[2], a[3]) },
   // implements rt_sigreturn(2): the return path of every handler, through the signal trampoline page
   { name: 'rt_sigreturn', status: 'full', restart: 'none', args: [SIGRETURN_FRAME],
     handler: (k, p) => { k.sigreturn(p); return NORETURN; } },

@@ -13,6 +13,7 @@ import { PATH_CALLS } from './path.js';
 import { TASK_CALLS } from './task.js';
 import { THREAD_CALLS } from './thread.js';
 import { FUTEX_CALLS } from './futex.js';
+import { RSEQ_CALLS } from './rseq.js';
 import { SIGNAL_CALLS } from './signal.js';
 import { PIPE_CALLS } from '../fs/pipe.js';
 import { ID_CALLS } from './id.js';
@@ -29,7 +30,7 @@ import { NET_CALLS } from './net.js';
 
 const BY_NR = new Map<number, Syscall>();
 const BY_NAME = new Map<string, Syscall>();
-for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...ID_CALLS, ...STATFS_CALLS,
+for (const def of [...PROC_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...RSEQ_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...ID_CALLS, ...STATFS_CALLS,
   ...POLL_CALLS, ...EPOLL_CALLS, ...EVENTFD_CALLS, ...TIMERFD_CALLS, ...SIGNALFD_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);

@@ -8,10 +8,11 @@ import { cloneArgsStruct } from '../abi/strace-structs.js';
 import { struct, type Ctx } from '../abi/strace-mem.js';
 import { x } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
-import type { Process, ThreadGroup } from '../sched/proc.js';
+import { credOf, type Process, type ThreadGroup } from '../sched/proc.js';
 import { forkSpace } from '../mm/vm.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import { SI_TKILL } from '../signal/signal.js';
+import { rseqFork } from '../signal/rseq.js';
 import { WaitQueue } from '../sched/wait.js';
 import { EAGAIN, E2BIG, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH } from '../errno.js';
 
@@ -67,6 +68,8 @@ function cloneWith(k: Kernel, p: Process, c: CloneArgs): number {
   if (f & CLONE_FS) n.fsCtx = p.fsCtx;
   else n.fsCtx = { ...p.fsCtx };
   n.sigMask = p.sigMask;
+  if (!(f & CLONE_VM)) rseqFork(p, n); // a new thread or a vfork child starts with no rseq registration
+  n.cred = { ...credOf(p, k.user) }; // each task its own copy (the group list is replaced, never changed, so it may be shared)
   n.sigActions = f & CLONE_SIGHAND ? p.sigActions : p.sigActions.map((s) => ({ ...s }));
   // Limits are the process's: a thread shares them, a process gets a copy.
   n.rlimits = thread ? p.rlimits : new Map([...p.rlimits].map(([r, v]) => [r, [v[0], v[1]]]));
