@@ -115,9 +115,13 @@ static void lrsc(long i) {
   (void)i;
   for (unsigned long k = 0; k < work; k++) {
     long old, fail;
+    /* The forward branch (to the next instruction) ends a decoded block, so
+     * a hart's turn can end between the lr and the sc: then another hart's
+     * store must break the reservation. */
     __asm__ volatile("1: lr.d %0, (%2)\n"
                      "addi %0, %0, 1\n"
-                     "sc.d %1, %0, (%2)\n"
+                     "beqz %0, 2f\n"
+                     "2: sc.d %1, %0, (%2)\n"
                      "bnez %1, 1b\n"
                      : "=&r"(old), "=&r"(fail) : "r"(&counter) : "memory");
   }
