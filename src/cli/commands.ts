@@ -92,7 +92,7 @@ export const RUN: CommandSpec = {
     },
     {
       name: '--smp', value: { kind: 'integer', meta: 'N', min: 1, max: MAX_HARTS, noun: 'hart count', default: 1 }, conflicts: ['--realtime'],
-      help: `harts on the machine (1 to ${MAX_HARTS}); they take turns in fixed quanta of virtual time, so runs still repeat exactly`,
+      help: 'harts on the machine; they take turns in fixed quanta of virtual time, so runs still repeat exactly',
       details: 'Each hart has its own timer and software interrupt; the kernel keeps a run queue per hart, balances load, honours sched_setaffinity and shoots down TLBs with IPIs. See [docs/smp.md](docs/smp.md).',
     },
     {
