@@ -40,7 +40,7 @@ import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
 import { VIRTUAL_EPOCH_S } from './sys/proc.js';
 import { affinityChanged } from './sched/smp.js';
-import { machineEnergy, runSmp, shootdown } from './smp.js';
+import { kick, machineEnergy, runSmp, shootdown } from './smp.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */
 export const TRAMPOLINE_VA = -PAGE_SIZE;
@@ -434,9 +434,9 @@ export class Kernel {
   // ---- signals and the end of a process (signal/, sched/exit.ts) ----------------
 
   /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode (sigpolicy.ts). */
-  signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generate(this, p, sig, info); }
+  signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generate(this, p, sig, info); if (this.cpus.length > 1) kick(this); }
   /** A process-directed signal (kill(2)) for p's thread group: one thread that does not block it takes it (sigpolicy.ts). */
-  signalGroup(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generateForGroup(this, p, sig, info); }
+  signalGroup(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generateForGroup(this, p, sig, info); if (this.cpus.length > 1) kick(this); }
   /** Returns to p in U-mode on cpu (trap.ts usertrapret): how the scheduler hands the hart over without importing the trap path. */
   returnToUser(cpu: Cpu, p: Process): void { usertrapret(this, cpu, p); }
 

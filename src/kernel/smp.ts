@@ -26,7 +26,7 @@ import type { Kernel } from './kernel.js';
 import type { Cpu } from './sched/cpu.js';
 import type { Process } from './sched/proc.js';
 import type { AddressSpace } from './mm/vm.js';
-import { IPI_KINDS, IPI_TLB, nextTask, sendIpi } from './sched/smp.js';
+import { IPI_KINDS, IPI_RESCHED, IPI_TLB, nextTask, sendIpi } from './sched/smp.js';
 import { selectIdleState } from './sched/idle.js';
 import { TIME_END } from './sched/timer.js';
 import { usertrap } from './trap.js';
@@ -43,11 +43,22 @@ export function runSmp(k: Kernel): void {
     for (const cpu of k.cpus) {
       k.cpu = cpu;
       if (turn(k, cpu, end)) busy = true;
-      if (k.finished) return;
+      if (k.finished) return idleToEnd(k);
     }
     // A hart whose turn came earlier in the round may have been given work since.
     if (!busy && !k.cpus.some((c) => c.runq.length > 0 || c.ipis.length > 0)) end = skipIdle(k, end);
   }
+}
+
+/** The run is over: a hart with nothing on it was idle up to the end (the last hart's clock). */
+function idleToEnd(k: Kernel): void {
+  const last = Math.max(...k.cpus.map((c) => c.hart.cycle)), by = k.cpu;
+  for (const cpu of k.cpus) {
+    if (cpu.current !== undefined) continue;
+    k.cpu = cpu;
+    leaveIdle(k, cpu, last, false);
+  }
+  k.cpu = by;
 }
 
 /** One hart's turn in the round that ends at cycle `end`. False when it ends idle with nothing to do. */
@@ -109,6 +120,19 @@ function leaveIdle(k: Kernel, cpu: Cpu, at: number, wakes = true): void {
   cpu.idled = true;
 }
 
+/**
+ * A signal was generated: a thread running in U-mode on another hart with
+ * a signal it does not block gets a reschedule IPI, so it traps and takes
+ * the signal on its way back (Linux's kick_process), not at its next tick.
+ */
+export function kick(k: Kernel): void {
+  for (const c of k.cpus) {
+    const p = c.current;
+    if (c === k.cpu || p === undefined || (p.sigPending & ~p.sigMask) === 0n || c.ipis.some((i) => i.kind === IPI_RESCHED)) continue;
+    sendIpi(k, k.cpu, c, IPI_RESCHED);
+  }
+}
+
 /** The machine's energy meter at the end: the harts' reports summed (one hart: its own report). */
 export function machineEnergy(k: Kernel): EnergyReport {
   const reports = k.cpus.map((c) => c.hart.power.report(c.hart.cycle));
@@ -132,8 +156,8 @@ export function ipiInterrupt(k: Kernel, cpu: Cpu, p: Process): void { takeIpis(k
  * entry costs `owner` (nobody on an idle hart).
  */
 function takeIpis(k: Kernel, cpu: Cpu, owner: Process | undefined): void {
-  if (cpu.ipis.length === 0) return;
   const h = cpu.hart;
+  if (cpu.ipis.length === 0) { if (owner !== undefined) h.csrWritePair(Csr.SIP, 0, 0); return; } // (an interrupt with nothing queued: never, but never again either)
   if (owner === undefined && cpu.current === undefined) leaveIdle(k, cpu, Math.max(...cpu.ipis.map((i) => i.at))); // the IPI wakes the idle hart
   h.csrWritePair(Csr.SIP, 0, 0);
   k.charge(k.costs.interrupt, owner);

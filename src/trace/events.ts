@@ -233,6 +233,7 @@ export interface IpiEvent extends At {
 /** The run is over: the last event of every run. */
 export interface EndEvent extends At {
   kind: 'end';
+  /** Instructions retired by every hart. */
   instret: number;
   status: number;
   /** The timer's tick rate (0: no timer), for the reports. */

@@ -205,10 +205,14 @@ export class StatsSink implements Sink {
         if (e.shootdown) h.own.shootdowns++;
         return;
       }
-      case 'end':
-        this.retire(h, e.instret);
+      case 'end': {
+        // instret is the machine's total: what the other harts retired since their last event is counted here too.
+        let others = 0;
+        for (const x of this.harts.values()) if (x !== h) others += x.instret;
+        this.retire(h, e.instret - others);
         this.end = { cycle: e.cycle, status: e.status, hz: e.hz };
         return this.time.finish(e);
+      }
       default: { const never: never = e; return never; }
     }
   }
@@ -344,7 +348,7 @@ export class StatsSink implements Sink {
       pageFaults: { ...this.pageFaults },
       interrupts: [...this.byInterrupt].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || cmp(a.name, b.name)),
       ticks: { ...this.ticks },
-      ...this.time.summary(cycles),
+      ...this.time.summary(cycles, this.harts.size > 1 ? this.harts.size : 1),
       contextSwitches: { ...this.switches },
       modeSwitches: this.modeSwitches,
       signals: { ...this.signals, byAction: Object.fromEntries([...this.byAction].sort((a, b) => cmp(a[0], b[0]))) },
@@ -400,15 +404,16 @@ export function formatStats(s: Stats, opts: { color?: boolean } = {}): string {
   const bold = (t: string) => (opts.color ? `\x1b[1m${t}\x1b[0m` : t);
   const exited = s.processes.filter((p) => p.status !== undefined);
   const killed = exited.filter((p) => (p.status! & 0x7f) !== 0).length;
+  const whole = s.cycles * (s.harts?.length ?? 1); // user + kernel + idle: every hart's time
   const lines = [
     `${num(s.userInstructions)} instructions in ${(s.cycles / 1e9).toFixed(6)} s of virtual time (1 cycle = 1 ns), exit status ${s.status}`,
     `${num(exited.length)} ${exited.length === 1 ? 'process' : 'processes'} exited (${num(killed)} by a signal), ${num(s.processes.length - exited.length)} still running`,
     '',
     ...table([
-      [num(s.cycles), 'cycles', '', ''],
-      [num(s.userCycles), '  user', pct(s.userCycles, s.cycles), 'U-mode: the programs themselves'],
-      [num(s.kernelCycles), '  kernel', pct(s.kernelCycles, s.cycles), 'trap to sret, boot, scheduling'],
-      [num(s.idleCycles), '  idle', pct(s.idleCycles, s.cycles), 'nothing could run'],
+      [num(s.cycles), 'cycles', '', s.harts ? `on each of ${s.harts.length} harts; below, their sum` : ''],
+      [num(s.userCycles), '  user', pct(s.userCycles, whole), 'U-mode: the programs themselves'],
+      [num(s.kernelCycles), '  kernel', pct(s.kernelCycles, whole), 'trap to sret, boot, scheduling'],
+      [num(s.idleCycles), '  idle', pct(s.idleCycles, whole), 'nothing could run'],
       [num(s.userInstructions), 'instructions', '', 'retired in U-mode'],
       [num(s.diagram.syscall.count), 'system calls', '', `mean ${num(s.diagram.syscall.meanCycles)} cycles in the kernel`],
       [num(s.exceptions.reduce((n, x) => n + x.count, 0)), 'exceptions', '', `page faults resolved: ${num(s.pageFaults.minor)} minor, ${num(s.pageFaults.major)} major (swap-in)`],

@@ -107,7 +107,7 @@ function build(k: Kernel): Vfs {
   // /proc/PID/exe of a program the guest cannot see is read from the host only when the guest's root is the host's.
   const proc = new ProcFs(DEV.proc, wholeHost ?? new HostMount(NOTHING, true, DEV.host), bootMs);
   ns.mounts.set('/proc', proc.root);
-  ns.mountNode('/sys/devices/system/cpu', sysCpuDir(proc)); // the guest's harts, not the host's CPUs (--smp)
+  if (k.cpus.length > 1) ns.mountNode('/sys/devices/system/cpu', sysCpuDir(proc)); // the guest's harts, not the host's CPUs (--smp N; one hart: as before)
   const vfs = new Vfs(ns.mounts);
   proc.vfs = vfs;
   proc.mounts = ns.mounts;

@@ -81,7 +81,7 @@ export class Scheduler {
 
   /** Undoes the sleep of the system call p is in (it changed its mind: a partial transfer already happened). p takes its hart back. */
   unsleep(p: Process): void {
-    const cpu = this.k.cpus.find((c) => c.last === p && c.current === undefined);
+    const cpu = [this.k.cpu, ...this.k.cpus].find((c) => c.last === p && c.current === undefined); // the hart it runs on first: another may have it as last from before a migration
     if (cpu === undefined) throw new KernelBug(`unsleep of pid ${p.pid}, which did not just leave a hart`);
     p.waitingOn?.remove(p);
     p.waitingOn = undefined;
