@@ -3,7 +3,7 @@
 // (options.ts), --help and the usage lines (help.ts), and README's option
 // lists (scripts/gen-options.mjs) are all made from these tables.
 
-import { DEFAULT_MEM, MAX_MEM } from '../machine/index.js';
+import { DEFAULT_MEM, MAX_HARTS, MAX_MEM } from '../machine/index.js';
 import { HZ_MAX, HZ_MIN } from '../kernel/kernel.js';
 import { TICK_MODES } from '../kernel/sched/cpu.js';
 import { PREEMPT_MODES } from '../kernel/sched/preempt.js';
@@ -89,6 +89,11 @@ export const RUN: CommandSpec = {
     {
       name: '--env', value: { kind: 'assign', meta: 'NAME=VALUE' }, repeatable: true,
       help: "sets a variable in the guest's environment (with --sandbox, the only ones it has)",
+    },
+    {
+      name: '--smp', value: { kind: 'integer', meta: 'N', min: 1, max: MAX_HARTS, noun: 'hart count', default: 1 }, conflicts: ['--realtime'],
+      help: 'harts on the machine; they take turns in fixed quanta of virtual time, so runs still repeat exactly',
+      details: 'Each hart has its own timer and software interrupt; the kernel keeps a run queue per hart, balances load, honours sched_setaffinity and shoots down TLBs with IPIs. See [docs/smp.md](docs/smp.md).',
     },
     {
       name: '--realtime', value: { kind: 'none' },

@@ -53,8 +53,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const epochS = epoch === 'now' ? Math.floor(Date.now() / 1000) : epoch as number | undefined;
   const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
   const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
+  const harts = opts.number('--smp');
   const kernel = new Kernel({
-    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor,
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor, harts,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   try { vfsOf(kernel); } catch (e) {

@@ -8,6 +8,7 @@ import { hz } from './hz.js';
 import { tickless } from './tickless.js';
 import { preempt } from './preempt.js';
 import { swap } from './swap.js';
+import { smp } from './smp.js';
 
 export const EXPERIMENTS: Experiment[] = [
   hz,
@@ -15,6 +16,7 @@ export const EXPERIMENTS: Experiment[] = [
   preempt,
   noTimer,
   swap,
+  smp,
 ];
 
 /** The experiment called `name`, or undefined. */

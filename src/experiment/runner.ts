@@ -99,6 +99,7 @@ const FLAGS: Record<string, (v: number | string) => string> = {
   preempt: (v) => `--preempt ${v}`,
   swapPolicy: (v) => `--swap-policy ${v}`,
   idleGovernor: (v) => `--idle-governor ${v}`,
+  harts: (v) => `--smp ${v}`,
 };
 
 /**

@@ -39,6 +39,8 @@ import { BLOCK } from './abi/call.js';
 import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
 import { VIRTUAL_EPOCH_S } from './sys/proc.js';
+import { affinityChanged } from './sched/smp.js';
+import { kick, machineEnergy, runSmp, shootdown } from './smp.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */
 export const TRAMPOLINE_VA = -PAGE_SIZE;
@@ -76,6 +78,8 @@ export interface KernelOptions {
   realtime?: boolean;
   /** CLOCK_REALTIME at boot, in seconds since 1970 (--epoch); VIRTUAL_EPOCH_S unless given. Ignored with realtime. */
   epochS?: number;
+  /** --smp: how many harts (1 to 8; default 1). Several harts interleave by quanta of virtual time (smp.ts, docs/smp.md). */
+  harts?: number;
   /** What kernel work costs in virtual cycles (cost.ts); DEFAULT_COSTS unless given. */
   costs?: CostTable;
   /** --tick: the periodic tick always, stopped while idle (default), or also while one task runs (sched/cpu.ts). */
@@ -93,10 +97,12 @@ export interface RunResult {
 
 export class Kernel {
   readonly board: Board;
-  /** The one hart, through the kernel port (machine/port.ts). */
-  readonly hart: HartPort;
-  /** Per-hart scheduler state: one Cpu per hart (one hart today). */
+  /** Per-hart scheduler state: one Cpu per hart (--smp). */
   readonly cpus: Cpu[];
+  /** The hart the kernel is running on now: the run loop sets it before each hart's turn (smp.ts). */
+  cpu: Cpu;
+  /** The hart the kernel is running on now, through the kernel port (machine/port.ts). */
+  get hart(): HartPort { return this.cpu.hart; }
   readonly sched: Scheduler;
   readonly frames: Frames;
   readonly swap: Swap | undefined;
@@ -146,34 +152,41 @@ export class Kernel {
     this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
     this.hz = opts.hz ?? 250;
     if (this.hz !== 0 && !(Number.isInteger(this.hz) && this.hz >= HZ_MIN && this.hz <= HZ_MAX)) throw new RangeError(`hz ${this.hz}: a tick rate is 10 to 10,000 per second, or 0 for no timer`);
-    this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20 });
+    if (opts.realtime && (opts.harts ?? 1) > 1) throw new RangeError('--realtime runs one hart: several harts interleave in virtual time (docs/smp.md)');
+    this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20, harts: opts.harts ?? 1 });
     this.maxTasks = Math.max(20, Math.floor(this.board.bus.ramSize / (8 * 16384)));
-    this.hart = this.board.port;
-    if (opts.pageTrace) this.hart.recordPages(opts.pageTrace);
+    this.preempt = opts.preempt ?? 'voluntary';
+    this.idleGovernor = opts.idleGovernor ?? 'menu';
+    this.cpus = this.board.ports.map((h) => new Cpu(h, this.hz > 0 ? Math.round(TICKS_PER_SEC / this.hz) : 0, opts.tick ?? 'idle'));
+    this.cpu = this.cpus[0];
+    if (opts.pageTrace) for (const c of this.cpus) c.hart.recordPages(opts.pageTrace);
     this.trace = this.board.trace;
     this.costs = opts.costs ?? DEFAULT_COSTS;
     this.frames = new Frames(this.board.bus);
     if ((opts.swapBytes ?? 0) > 0) {
       const live = () => [...this.procs.values()].filter((q) => q.state !== 'zombie').map((q) => q.as);
-      this.swap = new Swap(opts.swapBytes!, live, () => this.hart.sfenceVma(), { policy: opts.swapPolicy, seed: opts.seed, onSwapOut: opts.onSwapOut });
+      this.swap = new Swap(opts.swapBytes!, live, () => { for (const c of this.cpus) c.hart.sfenceVma(); }, { policy: opts.swapPolicy, seed: opts.seed, onSwapOut: opts.onSwapOut });
       this.frames.reclaim = () => this.swap!.evictOne();
     }
-    this.preempt = opts.preempt ?? 'voluntary';
-    this.idleGovernor = opts.idleGovernor ?? 'menu';
-    this.cpus = [new Cpu(this.hart, this.hz > 0 ? Math.round(TICKS_PER_SEC / this.hz) : 0, opts.tick ?? 'idle')];
     this.sched = new Scheduler(this);
     let s = (opts.seed ?? 1) >>> 0 || 1;
     this.random = opts.realtime ? Math.random : () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 4294967296; };
     this.trampoline = this.frames.alloc();
-    this.hart.registerNative(this.trampoline, PAGE_SIZE);
+    for (const c of this.cpus) c.hart.registerNative(this.trampoline, PAGE_SIZE);
     this.sigtramp = this.frames.alloc();
     SIGTRAMP_CODE.forEach((w, i) => this.board.phys.write32(this.sigtramp + 4 * i, w));
     this.boot();
   }
 
-  /** What firmware and early boot do: delegate, enable Sstc, enter S-mode, write stvec once. */
+  /** What firmware and early boot do on each hart: delegate, enable Sstc, enter S-mode, write stvec once. */
   private boot(): void {
-    const h = this.hart, w = (c: number, v: bigint) => h.csrWrite(c, v);
+    for (const c of this.cpus) this.bootHart(c.hart);
+    for (const cpu of this.cpus) this.sched.program(cpu);
+  }
+
+  /** One hart's boot; with several harts the supervisor software interrupt (the IPI) is enabled too. */
+  private bootHart(h: HartPort): void {
+    const w = (c: number, v: bigint) => h.csrWrite(c, v);
     w(Csr.MEDELEG, BigInt(USER_CAUSES.reduce((m, c) => m | (1 << c), 0)));
     w(Csr.MIDELEG, BigInt((1 << Irq.STI) | (1 << Irq.SSI) | (1 << Irq.SEI)));
     w(Csr.MENVCFG, ENVCFG_STCE);
@@ -181,16 +194,15 @@ export class Kernel {
     h.setPriv(Mode.S);
     w(Csr.SCOUNTEREN, 7n);
     w(Csr.STVEC, BigInt.asUintN(64, BigInt(TRAMPOLINE_VA)));
-    w(Csr.SIE, BigInt(1 << Irq.STI));
+    w(Csr.SIE, BigInt((1 << Irq.STI) | (this.cpus.length > 1 ? 1 << Irq.SSI : 0)));
     w(Csr.SSTATUS, h.csrRead(Csr.SSTATUS)! | (1n << 13n)); // FS = Initial: user programs may use the FPU
-    for (const cpu of this.cpus) this.sched.program(cpu);
   }
 
   /** A fresh address space with the trampoline mapped (kernel-only). */
   newAddressSpace(): AddressSpace {
     const as = new AddressSpace(this.board.bus, this.frames);
     as.swap = this.swap;
-    as.onChange = () => { for (const cpu of this.cpus) if (cpu.current?.as === as) cpu.hart.sfenceVma(); };
+    as.onChange = this.cpus.length === 1 ? () => { if (this.cpu.current?.as === as) this.cpu.hart.sfenceVma(); } : () => shootdown(this, as);
     this.frames.ref(this.trampoline);
     as.map(TRAMPOLINE_INDEX_VA, this.trampoline, PTE_R | PTE_X | PTE_A);
     this.frames.ref(this.sigtramp);
@@ -250,6 +262,7 @@ export class Kernel {
   newProcess(parent: Process, as: AddressSpace): Process {
     const c = new Process(this.nextPid++, parent, as, parent.exe, parent.cwd);
     c.argv = parent.argv;
+    c.affinity = parent.affinity;
     this.procs.set(c.pid, c);
     parent.children.push(c);
     this.work.straight += this.costs.fork; // charged after the call, with the PTEs and VMAs it copies (sched/preempt.ts)
@@ -261,6 +274,7 @@ export class Kernel {
   newThread(p: Process): Process {
     const c = new Process(this.nextPid++, p.parent, p.as, p.exe, p.cwd);
     c.argv = p.argv;
+    c.affinity = p.affinity;
     c.group = p.group;
     p.group.threads.push(c);
     this.procs.set(c.pid, c);
@@ -276,20 +290,23 @@ export class Kernel {
    */
   run(): RunResult {
     const cpu = this.cpus[0];
-    if (this.trace.on) this.trace.emit({ kind: 'power', ...this.at(), state: 'run', watts: this.hart.power.model.runWatts });
+    if (this.trace.on) for (const c of this.cpus) this.trace.emit({ kind: 'power', cycle: c.hart.cycle, hart: c.hart.hartId, state: 'run', watts: c.hart.power.model.runWatts });
     // The first processes' creation, as the first events (sinks may be attached after spawn).
     if (this.trace.on) for (const p of cpu.runq) if (p.parent === undefined) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: p.pid, ppid: 0, name: basename(p.exe) });
     this.sched.timers.expire();
-    if (!this.sched.schedule(cpu)) this.deadlock();
+    if (this.cpus.length > 1) runSmp(this);
+    else if (!this.sched.schedule(cpu)) this.deadlock();
     while (this.result === undefined) {
       this.syncClock();
       usertrap(this, cpu, this.hart.run(RUN_BUDGET));
     }
     const result = this.result;
-    for (const c of this.cpus) this.sched.restartTick(c); // a tick stopped at the end: its ticks not taken are counted too
+    for (const c of this.cpus) { this.cpu = c; this.sched.restartTick(c); } // a tick stopped at the end: its ticks not taken are counted too
+    this.cpu = this.cpus.reduce((a, b) => (b.hart.cycle > a.hart.cycle ? b : a));
     if (this.trace.on) {
-      const energy = { ...this.hart.power.report(this.hart.cycle), source: this.hart.power.model.source };
-      this.trace.emit({ kind: 'end', ...this.at(), instret: this.hart.instret, status: result.status, hz: this.hz, tick: this.cpus[0].tickMode, preempt: this.preempt, energy });
+      const energy = { ...machineEnergy(this), source: this.hart.power.model.source };
+      const instret = this.cpus.reduce((n, c) => n + c.hart.instret, 0);
+      this.trace.emit({ kind: 'end', ...this.at(), instret, status: result.status, hz: this.hz, tick: this.cpus[0].tickMode, preempt: this.preempt, energy });
     }
     return result;
   }
@@ -324,7 +341,7 @@ export class Kernel {
 
   /** --max-time ran out: one line saying who had the CPU, since when, and whether anything could have taken it back. */
   private timeLimit(): RunResult {
-    const cpu = this.cpus[0], p = cpu.current, secs = (c: number) => `${(c / 1e9).toFixed(3)} s`;
+    const cpu = this.cpu, p = cpu.current, secs = (c: number) => `${(c / 1e9).toFixed(3)} s`;
     const holder = p ? `; pid ${p.pid} (${basename(p.exe)}) had held the CPU since ${secs(cpu.since)}` : cpu.runq.length === 0 ? '; every process was asleep' : '';
     const waiting = cpu.runq.length;
     const why = this.hz === 0 && p && waiting > 0 ? ` with ${waiting} other process${waiting > 1 ? 'es' : ''} waiting to run: there is no timer interrupt to take it back` : '';
@@ -373,7 +390,7 @@ export class Kernel {
   kernelWork(p: Process, debt: KernelDebt): boolean {
     if (debt.straight + debt.loop === 0) return true;
     this.syscallWorkCycles += debt.straight + debt.loop;
-    return kernelWork(this, this.cpus[0], p, debt);
+    return kernelWork(this, this.cpu, p, debt);
   }
 
   /** The virtual time and hart of an event the kernel emits now. */
@@ -381,8 +398,8 @@ export class Kernel {
 
   // ---- the scheduler's interface (sched/sched.ts) ------------------------------
 
-  /** The process on the (one) hart; undefined between leaving it and the next context switch. */
-  get current(): Process | undefined { return this.cpus[0].current; }
+  /** The process on the hart the kernel runs on; undefined between leaving it and the next context switch. */
+  get current(): Process | undefined { return this.cpu.current; }
   /** Timer interrupts taken and idle cycles, over every hart. */
   get ticks(): number { return this.cpus.reduce((n, c) => n + c.ticks, 0); }
   get idleCycles(): number { return this.cpus.reduce((n, c) => n + c.idleCycles, 0); }
@@ -410,14 +427,16 @@ export class Kernel {
   /** Arms p's ITIMER_REAL (setitimer/alarm). */
   setAlarm(p: Process, at: number, interval: number): void { this.sched.setAlarm(p, at, interval); }
   /** Points satp at an address space (execve's new one, on the hart the caller runs on). */
-  loadSpace(as: AddressSpace): void { this.cpus[0].loadSpace(as); }
+  loadSpace(as: AddressSpace): void { this.cpu.loadSpace(as); }
+  /** sched_setaffinity: p may run only on the harts in mask; it moves now if it is on another (sched/smp.ts). */
+  setAffinity(p: Process, mask: bigint): void { p.affinity = mask; affinityChanged(this, p); }
 
   // ---- signals and the end of a process (signal/, sched/exit.ts) ----------------
 
   /** Generates signal sig for p (kill, a fault, SIGPIPE, SIGALRM). Delivery happens on the way back to U-mode (sigpolicy.ts). */
-  signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generate(this, p, sig, info); }
+  signal(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generate(this, p, sig, info); if (this.cpus.length > 1) kick(this); }
   /** A process-directed signal (kill(2)) for p's thread group: one thread that does not block it takes it (sigpolicy.ts). */
-  signalGroup(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generateForGroup(this, p, sig, info); }
+  signalGroup(p: Process, sig: number, info: SigInfo = { code: SI_KERNEL }): void { generateForGroup(this, p, sig, info); if (this.cpus.length > 1) kick(this); }
   /** Returns to p in U-mode on cpu (trap.ts usertrapret): how the scheduler hands the hart over without importing the trap path. */
   returnToUser(cpu: Cpu, p: Process): void { usertrapret(this, cpu, p); }
 

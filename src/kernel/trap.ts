@@ -22,6 +22,7 @@ import { Sig } from './signal/signal.js';
 import { deliverable } from './signal/pending.js';
 import { rseqResume } from './signal/rseq.js';
 import { kernelWork, reschedOnReturn } from './sched/preempt.js';
+import { ipiInterrupt } from './smp.js';
 
 type TrapExit = Extract<Exit, { kind: 'trap' }>;
 
@@ -47,8 +48,9 @@ export function usertrap(k: Kernel, cpu: Cpu, exit: Exit): void {
   }
   if (k.stopping()) return;
   k.sched.timers.expire();
-  // p left the hart (it slept, yielded, stopped or ended, or the tick preempted it): the scheduler picks the next.
-  if (cpu.current === undefined && !k.sched.schedule(cpu)) k.deadlock();
+  // p left the hart (it slept, yielded, stopped or ended, or the tick preempted it): the scheduler picks the next
+  // (with several harts, the smp loop does: smp.ts).
+  if (cpu.current === undefined && k.cpus.length === 1 && !k.sched.schedule(cpu)) k.deadlock();
 }
 
 /** A trap from U-mode: save p's context, handle the cause, and return to p if it still holds the hart. */
@@ -61,8 +63,9 @@ function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExit): void {
   if (cpu.current === p && p.state === 'running' && reschedOnReturn(k, cpu, p)) usertrapret(k, cpu, p);
 }
 
-/** sie enables the supervisor timer alone (Kernel.boot), so that is the only interrupt that can arrive. */
+/** sie enables the supervisor timer, and with several harts the software interrupt (the IPI: smp.ts), alone (Kernel.boot). */
 function interrupt(k: Kernel, cpu: Cpu, p: Process, irq: number): void {
+  if (irq === Irq.SSI && k.cpus.length > 1) return ipiInterrupt(k, cpu, p);
   if (irq !== Irq.STI) throw new KernelBug(`interrupt ${irq} taken from pid ${p.pid}, but only the supervisor timer is enabled`);
   timerInterrupt(k, cpu, p);
 }

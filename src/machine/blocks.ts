@@ -39,6 +39,7 @@ export class BlockCache {
 
   constructor(private readonly bus: Bus) {
     this.pages = new Array(bus.ramSize / PAGE);
+    bus.codeCaches.push(this);
   }
 
   get(off: number): Block | undefined {

@@ -1,6 +1,15 @@
-// The board: QEMU-virt-compatible memory map around one hart.
+// The board: QEMU-virt-compatible memory map around 1 to 8 harts.
 //   0x02000000 CLINT   0x0c000000 PLIC   0x10000000 UART (IRQ 10)
 //   0x80000000 RAM (--mem, default 128 MiB)
+//
+// Several harts share RAM and the bus; each has its own registers, CSRs,
+// timer (mtimecmp, Sstc stimecmp), TLBs, decoded-block cache and LR
+// reservation. They never run at the same time: whoever drives them (the
+// kernel's smp loop) runs one, then the next, so a store is seen by every
+// other hart at once. What must stay coherent across harts is kept so here:
+// a store to decoded code drops the page in every hart's cache (bus.ts
+// codeWritten), and a store to a reserved granule breaks the other harts'
+// reservations (onReserved). The PLIC's contexts are hart 0's.
 
 import { Bus, RAM_BASE } from './bus.js';
 import { Hart } from './hart.js';
@@ -11,6 +20,8 @@ import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
 import { Uart16550 } from './uart.js';
 import { Irq } from './csr.js';
+import { S } from './layout.js';
+import { Hook, HOOK_SHIFT } from './phys.js';
 
 export const PLIC_BASE = 0x0c000000, PLIC_SIZE = 0x4000000;
 export const UART_BASE = 0x10000000, UART_SIZE = 0x100, UART_IRQ = 10;
@@ -21,11 +32,18 @@ export interface BoardOptions {
   memBytes?: number;
   /** Receives every byte the guest prints on the UART (and the HTIF console). */
   console?: (byte: number) => void;
+  /** How many harts (1 to MAX_HARTS; default 1). */
+  harts?: number;
 }
+
+export const MAX_HARTS = 8;
 
 export class Board {
   readonly bus: Bus;
+  /** Hart 0. */
   readonly hart: Hart;
+  /** Every hart, by hart id. */
+  readonly harts: readonly Hart[];
   /** The machine's one event stream: every hart emits into it, and so does whatever runs on them. */
   readonly trace = new Tracer();
   readonly clint: Clint;
@@ -35,11 +53,18 @@ export class Board {
   constructor(opts: BoardOptions = {}) {
     const mem = opts.memBytes ?? DEFAULT_MEM;
     if (!(mem >= 4096 && mem <= MAX_MEM && mem % 4096 === 0)) throw new RangeError(`memory size ${mem} must be a multiple of 4 KiB between 4 KiB and 2 GiB`);
+    const n = opts.harts ?? 1;
+    if (!(Number.isInteger(n) && n >= 1 && n <= MAX_HARTS)) throw new RangeError(`${n} harts: a board has 1 to ${MAX_HARTS}`);
     this.bus = new Bus(mem);
-    this.hart = new Hart(this.bus, 0, this.trace);
+    this.harts = Array.from({ length: n }, (_, i) => new Hart(this.bus, i, this.trace));
+    this.hart = this.harts[0];
     const hart = this.hart;
-    this.bus.phys.attach(snooperOf(hart));
-    this.clint = new Clint([hart]);
+    for (const h of this.harts) this.bus.phys.attach(snooperOf(h));
+    if (n > 1) {
+      this.bus.smp = true;
+      this.bus.onReserved = (off, len, by) => this.reservedWritten(off, len, by);
+    }
+    this.clint = new Clint([...this.harts]);
     this.plic = new Plic([{ set: (l) => hart.setIrq(Irq.MEI, l) }, { set: (l) => hart.setIrq(Irq.SEI, l) }]);
     this.uart = new Uart16550(this.plic.source(UART_IRQ), opts.console ?? (() => {}));
     this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
@@ -47,8 +72,42 @@ export class Board {
     this.bus.map(UART_BASE, UART_SIZE, this.uart);
   }
 
-  /** The hart as a kernel may use it (port.ts). */
+  /** Hart 0 as a kernel may use it (port.ts). */
   get port(): HartPort { return this.hart; }
+
+  /** Every hart as a kernel may use it, by hart id. */
+  get ports(): readonly HartPort[] { return this.harts; }
+
+  /**
+   * An inter-processor interrupt to hart `to`: its supervisor software
+   * interrupt becomes pending (mip.SSIP), as an SBI firmware leaves it after
+   * sbi_send_ipi (SBI v2.0 ch. 7, IPI extension: the CLINT's msip, then the
+   * M-mode handler sets SSIP). The receiver clears it by writing sip.
+   */
+  sendIpi(to: number): void {
+    const h = this.harts[to];
+    if (h === undefined) throw new RangeError(`IPI to hart ${to}: the board has ${this.harts.length}`);
+    if (h.trace.on && (h.mip() & (1 << Irq.SSI)) === 0) h.raised(Irq.SSI);
+    h.s[S.MIP_SW] |= 1 << Irq.SSI;
+    h.irqDirty = true;
+  }
+
+  /**
+   * Hart `by` stored to RAM [off, off + len) in a granule marked RESERVED:
+   * every other hart whose reservation overlaps the doubleword loses it, and
+   * the mark goes once no hart holds a reservation in the granule.
+   */
+  private reservedWritten(off: number, len: number, by: number): void {
+    const g = off >>> HOOK_SHIFT;
+    let held = false;
+    for (const h of this.harts) {
+      const r = h.reservation;
+      if (r < 0) continue;
+      if (h.hartId !== by && r < off + len && off < r + 8) h.reservation = -1;
+      else if (r >>> HOOK_SHIFT === g) held = true;
+    }
+    if (!held) this.bus.hooks[g] &= ~Hook.RESERVED;
+  }
 
   /** Physical memory as a kernel may use it: the only way it writes RAM (phys.ts). */
   get phys(): PhysMem { return this.bus.phys; }

@@ -30,6 +30,15 @@ export class Bus {
   private readonly regions: Region[] = [];
   /** Called after a store to a WATCH page, with the RAM offset written. */
   onWatch: (ramOff: number) => void = () => {};
+  /** Every hart's decoded-instruction cache (each BlockCache registers itself): a hart's store to code drops the page in all of them. */
+  readonly codeCaches: { invalidatePage(page: number): void }[] = [];
+  /**
+   * Called after hart `by` stored to [off, off + len) of a granule marked
+   * Hook.RESERVED (board.ts breaks the other harts' reservations there).
+   * Marks are set by LR only when `smp` is true: one hart never slows down.
+   */
+  onReserved: (off: number, len: number, by: number) => void = () => {};
+  smp = false;
 
   constructor(ramSize: number) {
     this.ramSize = ramSize;
@@ -56,6 +65,12 @@ export class Bus {
   private region(pa: number): Region | undefined {
     for (const r of this.regions) if (pa >= r.base && pa < r.base + r.size) return r;
     return undefined;
+  }
+
+  /** A hart's store hit decoded code in RAM page `page`: every hart drops its blocks there (blocks.ts). */
+  codeWritten(page: number): void {
+    const c = this.codeCaches;
+    for (let i = 0; i < c.length; i++) c[i].invalidatePage(page);
   }
 
   /** True when a device is mapped at pa (so accesses there are MMIO, not RAM). */

@@ -7,6 +7,7 @@ import { X0_SINK } from '../isa/decode.js';
 import { csrReadPair, csrWritePair, csrOut, St } from './csr.js';
 import { Access } from './mmu.js';
 import { amoAddress } from './mem.js';
+import { Hook, HOOK_SHIFT } from './bus.js';
 
 /**
  * Executes a Zicsr instruction. Returns false when it is illegal (the caller
@@ -33,7 +34,11 @@ export function execCsr(h: Hart, op: Op, d: number, s1: number, csr: number): bo
 /**
  * Executes LR, SC or an AMO. Returns false after recording a fault in h.exc.
  * AMOs need write permission (page faults are store/AMO faults, cause 15).
- * We are one hart, sequentially consistent: aq/rl need no action.
+ * The harts run one at a time (several harts interleave by quanta), so
+ * memory is sequentially consistent and aq/rl need no action. With several
+ * harts an LR marks its granule Hook.RESERVED, and a write here by an SC or
+ * an AMO to a marked granule breaks the other harts' reservations (unpriv
+ * 8.2: "The SC must fail if ... another hart ... write[s] to the bytes").
  */
 export function execAmo(h: Hart, op: Op, d: number, s1: number, s2: number): boolean {
   const x = h.x, ram32 = h.bus.ram32, wide = op >= Op.LR_D;
@@ -45,16 +50,20 @@ export function execAmo(h: Hart, op: Op, d: number, s1: number, s2: number): boo
     const ok = h.reservation === off;
     h.reservation = -1;
     if (ok) { ram32[w] = x[s2]; if (wide) ram32[w + 1] = x[s2 + 1]; }
+    if (ok && (h.bus.hooks[off >>> HOOK_SHIFT] & Hook.RESERVED) !== 0) h.bus.onReserved(off, wide ? 8 : 4, h.hartId);
     x[d] = ok ? 0 : 1; x[d + 1] = 0;
     return true;
   }
   const oldLo = ram32[w], oldHi = wide ? ram32[w + 1] : oldLo >> 31;
-  if (k === 0) h.reservation = off;
-  else {
+  if (k === 0) {
+    h.reservation = off;
+    if (h.bus.smp) h.bus.hooks[off >>> HOOK_SHIFT] |= Hook.RESERVED;
+  } else {
     const bl = x[s2], bh = wide ? x[s2 + 1] : bl >> 31;
     amoCompute(k, oldLo, oldHi, bl, bh);
     ram32[w] = amoOut.lo;
     if (wide) ram32[w + 1] = amoOut.hi;
+    if ((h.bus.hooks[off >>> HOOK_SHIFT] & Hook.RESERVED) !== 0) h.bus.onReserved(off, wide ? 8 : 4, h.hartId);
   }
   x[d] = oldLo; x[d + 1] = oldHi;
   return true;

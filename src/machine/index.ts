@@ -1,7 +1,7 @@
 // The machine's public port: everything a kernel (src/kernel) or a
 // supervisor (src/demo) may use. DESIGN.md: the kernel sees a Hart with
 // run(budget): Exit, sret(), register and CSR access, and physical memory.
-export { Board, DEFAULT_MEM, MAX_MEM, type BoardOptions } from './board.js';
+export { Board, DEFAULT_MEM, MAX_MEM, MAX_HARTS, type BoardOptions } from './board.js';
 export { Hart, CYCLES_PER_TICK, type Exit } from './hart.js';
 export type { HartPort, RegSave } from './port.js';
 export { Bus, RAM_BASE, PAGE } from './bus.js';

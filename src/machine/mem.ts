@@ -146,14 +146,16 @@ export function storeSlow(h: Hart, lo: number, hi: number, size: 1 | 2 | 4 | 8, 
     return;
   }
   for (let k = 0; k < size; k++) if (bus.ramOffset(pas[k]) < 0) { h.fault(Cause.STORE_ACCESS, lo, hi); return; }
-  let watched = -1;
+  let watched = -1, reserved = -1;
   for (let k = 0; k < size; k++) {
     const o = bus.ramOffset(pas[k]), hook = bus.hooks[o >>> HOOK_SHIFT];
-    if (hook & Hook.CODE) h.blocks.invalidatePage(o >>> 12);
+    if (hook & Hook.CODE) bus.codeWritten(o >>> 12);
     if (hook & Hook.WATCH) watched = o;
+    if (hook & Hook.RESERVED) reserved = o;
     bus.ram8[o] = k < 4 ? vlo >>> (8 * k) : vhi >>> (8 * (k - 4));
   }
   const off = bus.ramOffset(pa);
+  if (reserved >= 0) bus.onReserved(off, size, h.hartId);
   if (pas[size - 1] === pa + size - 1) h.wTlb.insert(lo, hi, off & ~0xfff);
   if (watched >= 0) bus.onWatch(watched);
 }
@@ -170,6 +172,6 @@ export function amoAddress(h: Hart, lo: number, hi: number, size: 4 | 8, access:
   if (pa < 0) return -1;
   const off = h.bus.ramOffset(pa);
   if (off < 0) return h.fault(access === Access.READ ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, lo, hi);
-  if (access === Access.WRITE && (h.bus.hooks[off >>> HOOK_SHIFT] & Hook.CODE) !== 0) h.blocks.invalidatePage(off >>> 12);
+  if (access === Access.WRITE && (h.bus.hooks[off >>> HOOK_SHIFT] & Hook.CODE) !== 0) h.bus.codeWritten(off >>> 12);
   return off;
 }

@@ -25,6 +25,7 @@ export const HOOK_SHIFT = 6; // granule: 64 bytes
 export const enum Hook {
   CODE = 1, // decoded instructions live here: a write invalidates them (blocks.ts)
   WATCH = 2, // a hart's store must be reported through bus.onWatch (HTIF tohost); writes here do not report
+  RESERVED = 4, // an LR reservation of some hart may cover this granule (several harts only): a hart's store breaks it (board.ts)
 }
 
 /** A cache of RAM outside PhysMem that writes must keep coherent: one per hart. */

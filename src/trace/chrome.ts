@@ -135,6 +135,9 @@ export class ChromeTraceSink implements Sink {
       case 'preempt':
         this.instant(e.hart, e.cycle, `kernel preemption: ${e.why}`, 'preempt', { pid: e.pid, where: e.where, remaining: e.remaining });
         break;
+      case 'ipi':
+        this.instant(e.hart, e.cycle, e.phase === 'done' ? `TLB shootdown done (waited ${e.waited ?? 0} cycles)` : `IPI ${e.phase === 'send' ? 'to' : 'from'} hart ${e.peer}: ${e.ipi}`, 'ipi', { peer: e.peer, ipi: e.ipi });
+        break;
       case 'irq': case 'wfi': break;
       case 'end':
         this.instant(e.hart, e.cycle, 'end', 'run', { status: e.status, instret: e.instret });

@@ -214,9 +214,26 @@ export interface PreemptEvent extends At {
   waited: number;
 }
 
+/**
+ * An inter-processor interrupt (several harts): sent by `hart` to `peer`,
+ * or taken by `hart` from `peer`. 'resched': a task was queued on an idle
+ * hart; 'tlb': a TLB shootdown (the receiver flushes, then acknowledges).
+ */
+export interface IpiEvent extends At {
+  kind: 'ipi';
+  /** 'done': every hart flushed for `hart`'s shootdown (peer: the last to), after `waited` cycles of waiting. */
+  phase: 'send' | 'receive' | 'done';
+  peer: number;
+  ipi: 'resched' | 'tlb';
+  /** On the first flush IPI a hart sends for one shootdown. */
+  shootdown?: boolean;
+  waited?: number;
+}
+
 /** The run is over: the last event of every run. */
 export interface EndEvent extends At {
   kind: 'end';
+  /** Instructions retired by every hart. */
   instret: number;
   status: number;
   /** The timer's tick rate (0: no timer), for the reports. */
@@ -231,7 +248,7 @@ export interface EndEvent extends At {
 export type TraceEvent =
   | TrapEvent | XretEvent | IrqEvent | WfiEvent | InsnEvent
   | SyscallEnterEvent | SyscallExitEvent | FaultEvent | SwitchEvent | WakeEvent
-  | SignalEvent | ProcEvent | TickEvent | IdleEvent | NohzEvent | PowerEvent | PreemptEvent | EndEvent;
+  | SignalEvent | ProcEvent | TickEvent | IdleEvent | NohzEvent | PowerEvent | PreemptEvent | IpiEvent | EndEvent;
 
 export interface Sink {
   event(e: TraceEvent): void;

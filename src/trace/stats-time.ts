@@ -126,7 +126,8 @@ export class TimeFold {
     if (e.preempt) this.mode.preempt = e.preempt;
   }
 
-  summary(cycles: number): { tick: TickStats; idle: IdleStats; energy: EnergyStats; preempt: PreemptStats } {
+  /** `harts`: how many harts the cycles ran on (residency is a share of their summed time). */
+  summary(cycles: number, harts = 1): { tick: TickStats; idle: IdleStats; energy: EnergyStats; preempt: PreemptStats } {
     const m = this.end?.energy;
     const resident = (state: string) => m?.ns[state] ?? 0;
     const byState = [...this.byState].map(([state, s]) => ({ state, entries: s.entries, cycles: resident(state) }));
@@ -144,7 +145,7 @@ export class TimeFold {
         source: m?.source ?? '',
         joules: this.joules,
         meanWatts: cycles > 0 ? this.joules / (cycles / 1e9) : 0,
-        byState: buckets.map((state) => ({ state, joules: m!.joules[state], cycles: m!.ns[state], residency: cycles > 0 ? round3(m!.ns[state] / cycles) : 0 })),
+        byState: buckets.map((state) => ({ state, joules: m!.joules[state], cycles: m!.ns[state], residency: cycles > 0 ? round3(m!.ns[state] / (cycles * harts)) : 0 })),
         earlyWakeups: m?.early ?? 0,
         wastedJoules: m?.wastedJoules ?? 0,
       },

@@ -75,6 +75,8 @@ export interface Stats {
   wakeups: number;
   /** Wake-up to running, in cycles. */
   schedLatency: { count: number; p50: number; p99: number; max: number };
+  /** Several harts only (absent for one, so its report is as it was): each hart's figures. */
+  harts?: HartStats[];
   /** Per mechanism, for the diagram. */
   diagram: {
     boot: number;
@@ -82,6 +84,21 @@ export interface Stats {
     exception: { resumed: number; killed: number; handled: number };
     timer: { same: number; other: number };
   };
+}
+
+/** One hart's figures (several harts): its time, ticks, IPIs by kind, shootdowns it started, tasks that migrated to it. */
+export interface HartStats {
+  hart: number;
+  userCycles: number;
+  kernelCycles: number;
+  idleCycles: number;
+  ticks: number;
+  ipisSent: Record<string, number>;
+  ipisReceived: Record<string, number>;
+  shootdowns: number;
+  /** Cycles its shootdowns waited for the other harts' flushes. */
+  shootdownWait: number;
+  migrations: number;
 }
 
 type Bucket = 'user' | 'kernel' | 'idle';
@@ -95,6 +112,8 @@ interface HartState {
   instret: number;
   /** The process the hart last ran in U-mode: the instructions it retires are that process's. */
   userPid: number;
+  /** This hart's own figures (HartStats). */
+  own: HartStats;
 }
 
 interface Call { nr: number; cycles: number; since: number | undefined; }
@@ -114,6 +133,7 @@ export class StatsSink implements Sink {
   private readonly byInterrupt = new Map<string, number>();
   private readonly byAction = new Map<string, number>();
   private readonly wokenAt = new Map<number, number>();
+  private readonly lastHart = new Map<number, number>(); // by pid: the hart it last ran on (migrations)
   private readonly faulted = new Set<number>(); // pids whose fault became a signal, until they return to U-mode
   private readonly latencies: number[] = [];
   private spent = { user: 0, kernel: 0, idle: 0, kernelNoProcess: 0 };
@@ -167,20 +187,32 @@ export class StatsSink implements Sink {
         return;
       }
       case 'tick':
+        h.own.ticks++;
         this.ticks.total++;
         if (e.preempted) this.ticks.preempted++;
         return this.time.tick(e);
       case 'idle':
         h.pid = 0;
-        if (e.until > h.last) { this.spent.idle += e.until - h.last; h.last = e.until; }
+        if (e.until > h.last) { this.spent.idle += e.until - h.last; h.own.idleCycles += e.until - h.last; h.last = e.until; }
         return this.time.idle(e);
       case 'nohz': return this.time.nohz(e);
       case 'power': return this.time.power(e);
       case 'preempt': return this.time.preempt(e);
-      case 'end':
-        this.retire(h, e.instret);
+      case 'ipi': {
+        if (e.phase === 'done') { h.own.shootdownWait += e.waited ?? 0; return; }
+        const by = e.phase === 'send' ? h.own.ipisSent : h.own.ipisReceived;
+        by[e.ipi] = (by[e.ipi] ?? 0) + 1;
+        if (e.shootdown) h.own.shootdowns++;
+        return;
+      }
+      case 'end': {
+        // instret is the machine's total: what the other harts retired since their last event is counted here too.
+        let others = 0;
+        for (const x of this.harts.values()) if (x !== h) others += x.instret;
+        this.retire(h, e.instret - others);
         this.end = { cycle: e.cycle, status: e.status, hz: e.hz };
         return this.time.finish(e);
+      }
       default: { const never: never = e; return never; }
     }
   }
@@ -188,11 +220,16 @@ export class StatsSink implements Sink {
   /** Charges the time since the hart's last event to what it was doing. */
   private advance(hart: number, cycle: number): HartState {
     let h = this.harts.get(hart);
-    if (h === undefined) { h = { last: 0, bucket: 'kernel', pid: 0, instret: 0, userPid: 0 }; this.harts.set(hart, h); }
+    if (h === undefined) {
+      const own = { hart, userCycles: 0, kernelCycles: 0, idleCycles: 0, ticks: 0, ipisSent: {}, ipisReceived: {}, shootdowns: 0, shootdownWait: 0, migrations: 0 };
+      h = { last: 0, bucket: 'kernel', pid: 0, instret: 0, userPid: 0, own };
+      this.harts.set(hart, h);
+    }
     const d = cycle - h.last;
     if (d <= 0) return h;
     h.last = cycle;
     this.spent[h.bucket] += d;
+    h.own[`${h.bucket}Cycles`] += d;
     if (h.bucket === 'idle') return h;
     if (h.pid === 0) { if (h.bucket === 'kernel') this.spent.kernelNoProcess += d; return h; }
     const p = this.proc(h.pid);
@@ -266,6 +303,11 @@ export class StatsSink implements Sink {
     if (e.reason === 'block' || e.reason === 'yield') { this.switches.voluntary++; if (from) from.voluntarySwitches++; }
     else if (e.reason === 'tick' || e.reason === 'preempt') { this.switches.involuntary++; if (from) from.involuntarySwitches++; }
     else this.switches.other++;
+    if (e.to !== 0) {
+      const was = this.lastHart.get(e.to);
+      if (was !== undefined && was !== e.hart) h.own.migrations++;
+      this.lastHart.set(e.to, e.hart);
+    }
     const woken = this.wokenAt.get(e.to);
     if (woken !== undefined) { this.latencies.push(e.cycle - woken); this.wokenAt.delete(e.to); }
     h.pid = e.to;
@@ -306,12 +348,13 @@ export class StatsSink implements Sink {
       pageFaults: { ...this.pageFaults },
       interrupts: [...this.byInterrupt].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || cmp(a.name, b.name)),
       ticks: { ...this.ticks },
-      ...this.time.summary(cycles),
+      ...this.time.summary(cycles, this.harts.size > 1 ? this.harts.size : 1),
       contextSwitches: { ...this.switches },
       modeSwitches: this.modeSwitches,
       signals: { ...this.signals, byAction: Object.fromEntries([...this.byAction].sort((a, b) => cmp(a[0], b[0]))) },
       wakeups: this.wakeups,
       schedLatency: { count: lat.length, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: lat.length ? lat[lat.length - 1] : 0 },
+      ...(this.harts.size > 1 ? { harts: [...this.harts.values()].sort((a, b) => a.own.hart - b.own.hart).map((h) => structuredCopy(h.own)) } : {}),
       diagram: {
         boot: this.boot,
         syscall: { count: calls, meanCycles: calls ? round2(callCycles / calls) : 0 },
@@ -322,6 +365,7 @@ export class StatsSink implements Sink {
   }
 }
 
+const structuredCopy = (h: HartStats): HartStats => ({ ...h, ipisSent: { ...h.ipisSent }, ipisReceived: { ...h.ipisReceived } });
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -360,15 +404,16 @@ export function formatStats(s: Stats, opts: { color?: boolean } = {}): string {
   const bold = (t: string) => (opts.color ? `\x1b[1m${t}\x1b[0m` : t);
   const exited = s.processes.filter((p) => p.status !== undefined);
   const killed = exited.filter((p) => (p.status! & 0x7f) !== 0).length;
+  const whole = s.cycles * (s.harts?.length ?? 1); // user + kernel + idle: every hart's time
   const lines = [
     `${num(s.userInstructions)} instructions in ${(s.cycles / 1e9).toFixed(6)} s of virtual time (1 cycle = 1 ns), exit status ${s.status}`,
     `${num(exited.length)} ${exited.length === 1 ? 'process' : 'processes'} exited (${num(killed)} by a signal), ${num(s.processes.length - exited.length)} still running`,
     '',
     ...table([
-      [num(s.cycles), 'cycles', '', ''],
-      [num(s.userCycles), '  user', pct(s.userCycles, s.cycles), 'U-mode: the programs themselves'],
-      [num(s.kernelCycles), '  kernel', pct(s.kernelCycles, s.cycles), 'trap to sret, boot, scheduling'],
-      [num(s.idleCycles), '  idle', pct(s.idleCycles, s.cycles), 'nothing could run'],
+      [num(s.cycles), 'cycles', '', s.harts ? `on each of ${s.harts.length} harts; below, their sum` : ''],
+      [num(s.userCycles), '  user', pct(s.userCycles, whole), 'U-mode: the programs themselves'],
+      [num(s.kernelCycles), '  kernel', pct(s.kernelCycles, whole), 'trap to sret, boot, scheduling'],
+      [num(s.idleCycles), '  idle', pct(s.idleCycles, whole), 'nothing could run'],
       [num(s.userInstructions), 'instructions', '', 'retired in U-mode'],
       [num(s.diagram.syscall.count), 'system calls', '', `mean ${num(s.diagram.syscall.meanCycles)} cycles in the kernel`],
       [num(s.exceptions.reduce((n, x) => n + x.count, 0)), 'exceptions', '', `page faults resolved: ${num(s.pageFaults.minor)} minor, ${num(s.pageFaults.major)} major (swap-in)`],
@@ -389,11 +434,20 @@ export function formatStats(s: Stats, opts: { color?: boolean } = {}): string {
   section([['system call', 'calls', 'errors', 'mean cycles'], ...s.syscalls.map((c) => [c.name, num(c.count), num(c.errors), num(c.meanCycles)])]);
   section([['exception', 'resolution', 'count'], ...s.exceptions.map((x) => [x.cause, x.resolution, num(x.count)])], 'llr');
   section([['interrupt', 'count'], ...s.interrupts.map((x) => [x.name, num(x.count)])]);
+  if (s.harts) section(hartRows(s.harts), 'rrrrrllrr');
   section([['pid', 'name', 'user cycles', 'system cycles', 'instructions', 'status'],
     ...s.processes.map((p) => [String(p.pid), p.name, num(p.userCycles), num(p.systemCycles), num(p.instructions), describeStatus(p.status)]),
     ...(s.kernelNoProcessCycles ? [['-', '(no process)', '0', num(s.kernelNoProcessCycles), '0', '']] : [])], 'rlrrrl');
   const text = lines.map((l) => `lde: stats: ${l}`.trimEnd()).join('\n');
   return `${text}\n\n${drawDiagram(s, opts)}`;
+}
+
+/** The per-hart table (several harts): time, ticks, IPIs sent and received as resched/tlb, shootdowns, migrations in. */
+function hartRows(harts: HartStats[]): string[][] {
+  const ipis = (by: Record<string, number>) => `${num(by.resched ?? 0)}/${num(by.tlb ?? 0)}`;
+  return [['hart', 'user cycles', 'kernel cycles', 'idle cycles', 'ticks', 'IPIs sent', 'received', 'shootdowns', 'migrations'],
+    ...harts.map((h) => [String(h.hart), num(h.userCycles), num(h.kernelCycles), num(h.idleCycles), num(h.ticks),
+      ipis(h.ipisSent), ipis(h.ipisReceived), num(h.shootdowns), num(h.migrations)])];
 }
 
 /** The rows for --tick, idle, energy and --preempt (stats-time.ts). */

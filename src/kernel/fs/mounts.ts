@@ -28,7 +28,7 @@ import { Vfs, Vnode, join, type Ctx, type DirEntry, type Found, type Fs } from '
 import { HostMount } from './hostfs.js';
 import { TmpFs, TmpfsSpace, TmpNode } from './tmpfs.js';
 import { DevFs } from './devfs.js';
-import { ProcFs } from './procfs.js';
+import { ProcFs, sysCpuDir } from './procfs.js';
 import { ConfinedFs, DirCache } from './confine.js';
 import { ENOENT, ENOTDIR, ERRNO_NAMES } from '../errno.js';
 
@@ -112,6 +112,7 @@ function build(k: Kernel): Vfs {
   // /proc/PID/exe of a program the guest cannot see is read from the host only when the guest's root is the host's.
   const proc = new ProcFs(DEV.proc, wholeHost ?? new HostMount(NOTHING, true, DEV.host), bootMs);
   ns.mounts.set('/proc', proc.root);
+  if (k.cpus.length > 1) ns.mountNode('/sys/devices/system/cpu', sysCpuDir(proc)); // the guest's harts, not the host's CPUs (--smp N; one hart: as before)
   const vfs = new Vfs(ns.mounts);
   proc.vfs = vfs;
   proc.mounts = ns.mounts;
@@ -141,6 +142,9 @@ class Namespace {
     this.mounts.set(at, node);
     return { at, host };
   }
+
+  /** Mounts a kernel-made directory at `guest` (its directories made as for a bind). */
+  mountNode(guest: string, node: Vnode): void { this.mounts.set(this.mountPoint(guest, true), node); }
 
   /** A host path with its symlinks resolved on the host. */
   private hostPath(path: string): string {

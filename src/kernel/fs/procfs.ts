@@ -324,6 +324,19 @@ function systemEntries(fs: ProcFs, m: Entries): void {
   m.set('mounts', () => new ProcLink(fs, 7, () => 'self/mounts'));
 }
 
+/**
+ * /sys/devices/system/cpu as sysfs has it, for --smp (docs/smp.md): online,
+ * possible and present as the kernel's cpulist format ("0" or "0-3"), which
+ * glibc's get_nprocs and sysconf(_SC_NPROCESSORS_ONLN) read. Built with the
+ * /proc node types; mounts.ts mounts it (inodes from 1 << 30, apart from /proc's).
+ */
+export function sysCpuDir(fs: ProcFs): Vnode {
+  const list = (c: Ctx) => (c.k.cpus.length === 1 ? '0\n' : `0-${c.k.cpus.length - 1}\n`);
+  const m: Entries = new Map();
+  ['online', 'possible', 'present'].forEach((name, i) => m.set(name, () => new ProcText(fs, 2 ** 30 + 1 + i, list)));
+  return new ProcDir(fs, 2 ** 30, () => m);
+}
+
 /** /proc/PID/mounts and mountinfo: one namespace, so every process sees the same table. */
 function mountEntries(fs: ProcFs, m: Entries, base: number): void {
   m.set('mounts', () => new ProcText(fs, base + 9, (c) => mountsText(c.k, fs.mounts)));

@@ -1,7 +1,7 @@
 // One hart as the scheduler sees it (xv6's struct cpu): the process on it,
 // its run queue, its timer, and what the next context switch must know about
-// the last one. The kernel holds one Cpu per hart (Kernel.cpus); there is one
-// hart today, and nothing here assumes that.
+// the last one. The kernel holds one Cpu per hart (Kernel.cpus, --smp); the
+// IPI and shootdown state below is used only with several harts (smp.ts).
 
 import { Csr, CYCLES_PER_TICK, type HartPort } from '../../machine/index.js';
 import type { SwitchReason } from '../../trace/events.js';
@@ -63,6 +63,17 @@ export class Cpu {
   programmedAt = Infinity;
   /** The address space whose root is in satp. */
   private loaded: AddressSpace | undefined;
+  /** With several harts: IPIs not yet taken (kind: sched/smp.ts IPI_KINDS), and the harts waiting for this one's TLB flush. */
+  ipis: { kind: number; from: Cpu; at: number }[] = [];
+  flushFor: Cpu[] = [];
+  /** Harts whose TLB flush this one waits for (its shootdown), and the latest cycle one of them flushed at. */
+  waitAcks = 0;
+  ackAt = 0;
+  lastAck = 0;
+  /** The cycle the hart went idle at (several harts: the idle period is accounted when it ends), or -1. */
+  idleSince = -1;
+  /** --stats with several harts: IPIs sent and received by kind, shootdowns started, cycles waited for them, migrations in. */
+  readonly smp = { sent: [0, 0], received: [0, 0], shootdowns: 0, shootdownWait: 0, migrations: 0 };
   /** Cycles between ticks; 0 = no timer. */
   readonly tickCycles: number;
 
@@ -150,6 +161,9 @@ export class Cpu {
   forgetSpace(as: AddressSpace): void {
     if (this.loaded === as) this.loaded = undefined;
   }
+
+  /** Whether satp holds this address space's root (its translations may be cached in the hart's TLB). */
+  holds(as: AddressSpace): boolean { return this.loaded === as; }
 
   /** Takes p out of the run queue (it stopped, or exited). */
   dequeue(p: Process): void { this.runq = this.runq.filter((q) => q !== p); }

@@ -118,6 +118,12 @@ export class Process {
   cutime = 0; cstime = 0;
   /** The cycle at which the process last entered U-mode (user time is charged from here). */
   userSince = 0;
+  /** sched_setaffinity's mask of harts (bit i: hart i), or undefined for every hart; inherited by fork and clone. */
+  affinity: bigint | undefined;
+  /** The hart it last ran on (-1: never ran): a switch on another hart is a migration. */
+  lastCpu = -1;
+  /** With several harts: the cycle on the waker's hart at which it became runnable (a lagging idle hart does not run it earlier). */
+  readyAt = 0;
   /** While a system call sleeps under a tracer: its arguments as first decoded (strace shows those when it finishes). */
   pendingCall: (string | null)[] | undefined;
   /** Under a tracer: signals discarded because they are ignored, to report on the way back to U-mode as strace -f shows them. */

@@ -25,6 +25,7 @@ import { KernelBug } from './runstate.js';
 import { Sig } from '../signal/signal.js';
 import { basename } from './proc.js';
 import { selectIdleState } from './idle.js';
+import { placeRunnable } from './smp.js';
 
 const SIGXCPU = 24, RLIMIT_CPU = 0;
 
@@ -41,7 +42,7 @@ export class Scheduler {
   enqueue(p: Process): void {
     if (p.state === 'stopped') p.moveTo('runnable');
     else if (p.state !== 'runnable' || this.queued(p)) throw new KernelBug(`pid ${p.pid} (${p.state}) queued to run twice`);
-    this.home(p).runq.push(p);
+    this.place(p);
   }
 
   /** Takes p out of every run queue (it stopped or exited). */
@@ -80,7 +81,7 @@ export class Scheduler {
 
   /** Undoes the sleep of the system call p is in (it changed its mind: a partial transfer already happened). p takes its hart back. */
   unsleep(p: Process): void {
-    const cpu = this.k.cpus.find((c) => c.last === p && c.current === undefined);
+    const cpu = [this.k.cpu, ...this.k.cpus].find((c) => c.last === p && c.current === undefined); // the hart it runs on first: another may have it as last from before a migration
     if (cpu === undefined) throw new KernelBug(`unsleep of pid ${p.pid}, which did not just leave a hart`);
     p.waitingOn?.remove(p);
     p.waitingOn = undefined;
@@ -103,7 +104,7 @@ export class Scheduler {
     p.moveTo('runnable');
     p.wakeAt = Infinity;
     this.timers.cancel(p);
-    this.home(p).runq.push(p);
+    this.place(p);
   }
 
   // ---- leaving the hart ------------------------------------------------------
@@ -187,7 +188,7 @@ export class Scheduler {
   /** Programs cpu's timer for its next tick or the next timed wake-up, whichever comes first. */
   program(cpu: Cpu): void { cpu.program(this.timers.next()?.at ?? Infinity); }
 
-  private stopTick(cpu: Cpu, why: 'idle' | 'single'): void {
+  stopTick(cpu: Cpu, why: 'idle' | 'single'): void {
     if (cpu.tickStopped !== undefined && cpu.tickStopped !== why) this.restartTick(cpu); // one task, now none: the reason changes
     if (cpu.stopTick(why) && this.k.trace.on) this.k.trace.emit({ kind: 'nohz', ...this.k.at(), phase: 'stop', why });
   }
@@ -229,15 +230,20 @@ export class Scheduler {
     for (;;) {
       const next = cpu.runq.shift();
       if (next !== undefined) {
-        if (cpu.tickStopped === 'idle') this.restartTick(cpu); // the hart leaves idle: the tick runs again
-        this.program(cpu); // the next tick or timed wake-up, now that the due ones have fired
-        this.contextSwitch(cpu, cpu.last, next, cpu.leftBecause);
-        if (cpu.current !== undefined) return true;
+        if (this.runNext(cpu, next)) return true;
       } else if (!this.idle(cpu)) return false;
       // `next` died on its way to U-mode (a fatal signal), or the hart idled (perhaps up to --max-time): look again.
       if (this.k.stopping()) return true;
       this.timers.expire();
     }
+  }
+
+  /** Gives the free hart to `next` (off the queue): the tick restarts if the hart was idle, the timer is programmed. True if next holds the hart after it (it did not die on its way to U-mode). */
+  runNext(cpu: Cpu, next: Process): boolean {
+    if (cpu.tickStopped === 'idle') this.restartTick(cpu); // the hart leaves idle: the tick runs again
+    this.program(cpu); // the next tick or timed wake-up, now that the due ones have fired
+    this.contextSwitch(cpu, cpu.last, next, cpu.leftBecause);
+    return cpu.current !== undefined;
   }
 
   /**
@@ -256,6 +262,7 @@ export class Scheduler {
     cpu.needResched = false;
     if (this.k.trace.on) this.k.trace.emit({ kind: 'switch', ...this.k.at(), from: from?.pid ?? 0, to: to.pid, reason, toName: basename(to.exe) });
     cpu.since = cpu.hart.cycle;
+    if (to.lastCpu !== cpu.hart.hartId) { if (to.lastCpu >= 0) cpu.smp.migrations++; to.lastCpu = cpu.hart.hartId; }
     cpu.last = to;
     cpu.current = to;
     to.moveTo('running');
@@ -313,6 +320,7 @@ export class Scheduler {
   /** p (running on cpu) goes back to the run queue and off the hart. */
   private giveWay(cpu: Cpu, p: Process, reason: 'tick' | 'preempt' | 'yield'): void {
     p.moveTo('runnable');
+    p.readyAt = cpu.hart.cycle;
     cpu.runq.push(p);
     cpu.leave(p, reason);
   }
@@ -320,8 +328,11 @@ export class Scheduler {
   /** The hart p is on, if any. */
   private onCpu(p: Process): Cpu | undefined { return this.k.cpus.find((c) => c.current === p); }
 
-  /** The hart whose run queue p waits in: the first, while there is one hart. */
-  private home(_p: Process): Cpu { return this.k.cpus[0]; }
+  /** Queues runnable p: on the one hart, or where sched/smp.ts places it (which may send an IPI). */
+  private place(p: Process): void {
+    if (this.k.cpus.length === 1) this.k.cpus[0].runq.push(p);
+    else placeRunnable(this.k, p);
+  }
 
   private queued(p: Process): boolean { return this.k.cpus.some((c) => c.runq.includes(p)); }
 }

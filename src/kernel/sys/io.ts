@@ -145,10 +145,10 @@ function memfdCreate(k: Kernel, p: Process, namePtr: number, flags: number): num
   return fd;
 }
 
-/** getcpu(cpu*, node*, cache): hart 0, node 0 (one hart, one memory node). */
-function getcpu(p: Process, cpu: number, node: number): number {
-  const zero = new Uint8Array(4);
-  if (cpu !== 0 && !copyOut(p.as, cpu, zero)) return -EFAULT;
+/** getcpu(cpu*, node*, cache): the hart the caller runs on, node 0 (one memory node). */
+function getcpu(k: Kernel, p: Process, cpu: number, node: number): number {
+  const zero = new Uint8Array(4), hart = Uint8Array.of(k.hart.hartId, 0, 0, 0);
+  if (cpu !== 0 && !copyOut(p.as, cpu, hart)) return -EFAULT;
   if (node !== 0 && !copyOut(p.as, node, zero)) return -EFAULT;
   return 0;
 }
@@ -193,5 +193,5 @@ export const IO_CALLS: SyscallDef[] = [
   { name: 'memfd_create', status: 'partial', restart: 'none', limits: 'no seals (F_ADD_SEALS); no huge pages',
     args: [STR, fl(MFD)], handler: (k, p, a) => memfdCreate(k, p, a[0], a[1]) },
   // implements getcpu(2)
-  { name: 'getcpu', status: 'full', restart: 'none', args: [P, P, P], handler: (_k, p, a) => getcpu(p, a[0], a[1]) },
+  { name: 'getcpu', status: 'full', restart: 'none', args: [P, P, P], handler: (k, p, a) => getcpu(k, p, a[0], a[1]) },
 ];

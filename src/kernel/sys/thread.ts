@@ -156,7 +156,6 @@ function membarrier(p: Process, cmd: number, flags: number): number {
 
 /** The CPU mask of the machine's harts (one bit each), 8 bytes as Linux's cpumask_size() on riscv64 with few CPUs. */
 const MASK_BYTES = 8;
-const affinity = new WeakMap<Process, bigint>();
 const online = (k: Kernel) => (1n << BigInt(k.cpus.length)) - 1n;
 
 function target(k: Kernel, p: Process, pid: number): Process | undefined {
@@ -199,7 +198,7 @@ export const THREAD_CALLS: SyscallDef[] = [
     if (t === undefined) return -ESRCH;
     if (a[1] < MASK_BYTES || a[1] % 8 !== 0) return -EINVAL;
     const b = new Uint8Array(MASK_BYTES);
-    new DataView(b.buffer).setBigUint64(0, affinity.get(t) ?? online(k), true);
+    new DataView(b.buffer).setBigUint64(0, t.affinity ?? online(k), true);
     return copyOut(p.as, a[2], b) ? MASK_BYTES : -EFAULT;
   } },
   { name: 'sched_setaffinity', status: 'full', restart: 'none', args: [I, UL, a(mask)],
@@ -211,7 +210,7 @@ export const THREAD_CALLS: SyscallDef[] = [
     let m = 0n;
     b.forEach((byte, i) => { m |= BigInt(byte) << BigInt(8 * i); });
     if ((m & online(k)) === 0n) return -EINVAL;
-    affinity.set(t, m & online(k));
+    k.setAffinity(t, m & online(k));
     return 0;
   } },
 ];
