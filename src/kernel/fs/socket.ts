@@ -76,6 +76,8 @@ export class Socket extends File {
   readonly ino = nextIno++;
   /** Connected once (a stream whose peer went is not "never connected": EPIPE, not ENOTCONN). */
   connected = false;
+  /** A non-blocking TCP connect returned EINPROGRESS and no connect has seen its outcome yet. */
+  connecting = false;
   /** A server's end not yet accepted (its close resets the client). */
   embryo = false;
   /** listen(2) was called: the connections waiting for accept, and how many may wait. */
@@ -185,7 +187,13 @@ export class Socket extends File {
     return typeof r === 'number' ? this.timed(r, this.rx.readers, this.opts.rcvtimeo) : this.timed(r.bytes, undefined, 0);
   }
 
-  override write(bytes: Uint8Array): number { return this.timed(this.send({ bytes, cred: this.cred }), this.peer?.rx.writers, this.opts.sndtimeo); }
+  override write(bytes: Uint8Array): number {
+    if (!this.connection && Socket.writeDatagram !== undefined) return Socket.writeDatagram(this.k, this, bytes);
+    return this.timed(this.send({ bytes, cred: this.cred }), this.peer?.rx.writers, this.opts.sndtimeo);
+  }
+
+  /** write(2) on a datagram socket: a send to its default destination, routed as send(2) routes it (sys/netmsg.ts sets this). */
+  static writeDatagram: ((k: Kernel, s: Socket, bytes: Uint8Array) => number) | undefined;
 
   private timed<T>(r: T, q: WaitQueue | undefined, timeoutNs: number): T | number {
     const p = this.k.current;

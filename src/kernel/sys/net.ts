@@ -222,11 +222,17 @@ function connectUnixCall(k: Kernel, p: Process, s: Socket, addr: UnixAddr | numb
 
 /** connect of an IP socket: TCP connects now (EINPROGRESS when non-blocking, the outcome then in SO_ERROR); UDP sets its default destination; AF_UNSPEC disconnects UDP. */
 function connectInet(k: Kernel, p: Process, s: Socket, addr: InetAddr | number, family: number): number {
+  if (s.connecting) { // the connect after EINPROGRESS: established (0, once), or what ended it
+    s.connecting = false;
+    if (s.connected) return 0;
+    if (s.error) { const e = s.error; s.error = 0; return -e; }
+  }
   if (s.connection && (s.listening || s.connected)) return -EISCONN;
   if (family === AF_UNSPEC && !s.connection) { s.remote = undefined; return 0; }
   if (typeof addr === 'number') return addr;
   const ip = destination(addr.ip);
   if (!isLoopback(ip)) return -ENETUNREACH; // no host network (docs/sockets.md)
+  s.rx.eof = false;
   const wasBound = s.local !== undefined, r = autobindInet(k, s);
   if (r < 0) return r;
   const dst = { ...addr, ip };
@@ -238,7 +244,8 @@ function connectInet(k: Kernel, p: Process, s: Socket, addr: InetAddr | number, 
   const c = connectTcp(k, s, dst);
   if (c === -ECONNREFUSED && !wasBound) { s.unbind?.(); s.unbind = undefined; s.local = undefined; }
   if (!(s.flags & O_NONBLOCK)) return c;
-  if (c < 0) s.error = -c;
+  if (c < 0) { s.error = -c; s.rx.eof = true; } // refused: closed both ways, as after a reset
+  s.connecting = true;
   s.changed();
   return -EINPROGRESS;
 }

@@ -267,6 +267,8 @@ function recvmsg(k: Kernel, p: Process, a: readonly number[]): number {
   return a[2] & MSG_TRUNC ? r.full : r.bytes.length;
 }
 
+Socket.writeDatagram = (k, s, bytes) => (k.current === undefined ? -EINVAL : sendOn(k, k.current, s, bytes, 0, undefined, {}));
+
 const MSG = x({ MSG_OOB, MSG_PEEK, MSG_DONTROUTE, MSG_CTRUNC, MSG_TRUNC, MSG_DONTWAIT, MSG_EOR, MSG_WAITALL, MSG_CONFIRM, MSG_NOSIGNAL, MSG_MORE, MSG_CMSG_CLOEXEC });
 const wrap = (f: (k: Kernel, p: Process, a: readonly number[]) => number) => (k: Kernel, p: Process, a: readonly number[]) => done(p, f(k, p, a));
 
