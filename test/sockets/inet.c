@@ -20,17 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *en(int e) {
-  switch (e) {
-  case 0: return "ok"; case EAGAIN: return "EAGAIN"; case EINVAL: return "EINVAL"; case EADDRINUSE: return "EADDRINUSE";
-  case ECONNREFUSED: return "ECONNREFUSED"; case EISCONN: return "EISCONN"; case ENOTCONN: return "ENOTCONN"; case EPIPE: return "EPIPE";
-  case EINPROGRESS: return "EINPROGRESS"; case EADDRNOTAVAIL: return "EADDRNOTAVAIL"; case EAFNOSUPPORT: return "EAFNOSUPPORT";
-  case ECONNRESET: return "ECONNRESET"; case EDESTADDRREQ: return "EDESTADDRREQ"; case EOPNOTSUPP: return "EOPNOTSUPP";
-  case ENOPROTOOPT: return "ENOPROTOOPT"; case EMSGSIZE: return "EMSGSIZE";
-  default: { static char b[32]; snprintf(b, sizeof b, "errno %d", e); return b; }
-  }
-}
-#define R(x) ((x) < 0 ? en(errno) : "ok")
+#include "errname.h"
 
 static struct sockaddr_in v4(const char *ip, int port) {
   struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };

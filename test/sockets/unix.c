@@ -22,18 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *en(int e) {
-  switch (e) {
-  case 0: return "ok"; case EAGAIN: return "EAGAIN"; case EINVAL: return "EINVAL"; case EADDRINUSE: return "EADDRINUSE";
-  case ECONNREFUSED: return "ECONNREFUSED"; case ENOENT: return "ENOENT"; case EISCONN: return "EISCONN"; case ENOTCONN: return "ENOTCONN";
-  case EOPNOTSUPP: return "EOPNOTSUPP"; case EPROTOTYPE: return "EPROTOTYPE"; case EAFNOSUPPORT: return "EAFNOSUPPORT";
-  case ESOCKTNOSUPPORT: return "ESOCKTNOSUPPORT"; case EPROTONOSUPPORT: return "EPROTONOSUPPORT"; case ENXIO: return "ENXIO";
-  case EROFS: return "EROFS"; case EPIPE: return "EPIPE"; case EBADF: return "EBADF"; case ENOTSOCK: return "ENOTSOCK";
-  case EDESTADDRREQ: return "EDESTADDRREQ"; case ENOPROTOOPT: return "ENOPROTOOPT"; case EACCES: return "EACCES";
-  default: { static char b[32]; snprintf(b, sizeof b, "errno %d", e); return b; }
-  }
-}
-#define R(x) ((x) < 0 ? en(errno) : "ok")
+#include "errname.h"
 
 static socklen_t mk(struct sockaddr_un *a, const char *path) {
   memset(a, 0, sizeof *a); a->sun_family = AF_UNIX; strcpy(a->sun_path, path);
