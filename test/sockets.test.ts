@@ -3,10 +3,12 @@
 // (results, errno names, lengths, whether a wait lasted its timeout; never a
 // port number or a pid), so its output is the same on any machine.
 // Oracle: qemu-riscv64 running the same static binary, whose socket calls
-// go to the host's Linux kernel (differential).
+// go to the host's Linux kernel (differential). --publish is checked with
+// node's net client against a C server in the guest (test/sockets/publish/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { have, LDE, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
@@ -46,6 +48,50 @@ test('test/sockets programs under lde print what they print under qemu-riscv64',
         assert.equal(wants[i].status, 0, `${name} under qemu-riscv64: status ${wants[i].status}`);
         assert.deepEqual(got[i], wants[i]);
       });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A host TCP port free now (the kernel's pick for port 0, given back). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
+  });
+}
+
+/** Sends msg to 127.0.0.1:port, shuts down writing, and collects the answer until the server closes; '' and the error code when it resets. */
+function exchange(port: number, msg: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const c = connect(port, '127.0.0.1', () => c.end(msg));
+    c.setEncoding('utf8').on('data', (d: string) => { got += d; });
+    c.on('error', (e: NodeJS.ErrnoException) => resolve(`${got}<${e.code}>`));
+    c.on('close', () => resolve(got));
+  });
+}
+
+test('--publish: host clients reach a guest server (IPv4 and IPv6 listeners); bytes and ends go both ways; outbound connects are ENETUNREACH', async (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH: --publish not checked');
+  const dir = mkdtempSync(`${tmpdir()}/lde-publish-`);
+  try {
+    const bin = `${dir}/echo`;
+    assert.equal((await run('riscv64-linux-gnu-gcc', ['-O1', '-static', '-o', bin, `${DIR}publish/echo.c`])).status, 0);
+    for (const family of ['4', '6']) {
+      const [hostPort, unused] = [await freePort(), await freePort()];
+      const child = spawn(process.execPath, [LDE, 'run', '--publish', `${hostPort}:8080`, '--publish', `${unused}:9090`, bin, '8080', family],
+        { timeout: HANG_GUARD_MS, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      const listening = new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; if (out.includes('listening')) resolve(); }));
+      const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await listening;
+      const nobody = await exchange(unused, 'anyone?');
+      assert.ok(nobody === '' || nobody.startsWith('<'), `a port with no guest listener gives nothing back: ${nobody}`);
+      assert.equal(await exchange(hostPort, 'hello'), 'HELLO');
+      assert.equal(await exchange(hostPort, 'x'.repeat(300_000)), 'X'.repeat(65_536)); // more than a socket queue holds: flow control
+      assert.equal(await exit, 0);
+      assert.equal(out, 'outbound connect: ENETUNREACH\nlistening\nserved 2\n');
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -91,6 +91,11 @@ export const RUN: CommandSpec = {
       help: "sets a variable in the guest's environment (with --sandbox, the only ones it has)",
     },
     {
+      name: '--publish', value: { kind: 'ports', meta: 'HOSTPORT:GUESTPORT' }, repeatable: true,
+      help: "forwards the host's 127.0.0.1:HOSTPORT to the guest's TCP listener on GUESTPORT; implies --realtime",
+      details: 'Nothing outside the guest reaches it otherwise; the guest reaches no host network (connects to other addresses are ENETUNREACH). See [docs/sockets.md](docs/sockets.md).',
+    },
+    {
       name: '--realtime', value: { kind: 'none' },
       help: 'guest time follows the host clock; without it time is virtual and every run repeats exactly',
       details: 'A program that times itself reports wall time, and sleeps really wait.',

@@ -17,6 +17,7 @@ import { StatsSink, formatStats, statsJson } from '../trace/stats.js';
 import { drawDiagram } from '../trace/diagram.js';
 import { insnLine } from '../isa/disasm.js';
 import { RUN } from './commands.js';
+import { forwardsOf, publish } from './publish.js';
 import { parseOptions, splitBind, type Options } from './options.js';
 import { MountError, vfsOf, wholeHost, type Bind } from '../kernel/fs/mounts.js';
 import { UsageError } from './args.js';
@@ -48,7 +49,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const host = { ...nodeHost(), cwd: view.cwd };
   const swapBytes = opts.number('--swap');
   const swapPolicy = opts.string('--swap-policy') as SwapPolicy | undefined;
-  const realtime = opts.has('--realtime');
+  const forwards = forwardsOf(opts.list('--publish'));
+  const realtime = opts.has('--realtime') || forwards.length > 0; // --publish runs in real time, as the host's clients do
   const epoch = opts.numberOrWord('--epoch');
   const epochS = epoch === 'now' ? Math.floor(Date.now() / 1000) : epoch as number | undefined;
   const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
@@ -72,6 +74,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (e instanceof ExecError) return fail(Status.CANNOT_EXEC, `${name}: ${e.message}`);
     throw e;
   }
+  const publisher = forwards.length > 0 ? await publish(forwards) : undefined;
+  if (publisher) { host.net = publisher.net; host.sleepNs = (ns) => publisher.sleepNs(ns); }
   if (opts.has('--strace')) {
     const out = straceFile !== undefined ? Output.file('--strace', straceFile) : toStderr();
     if (out !== stderrOut) outputs.push(out);
@@ -101,6 +105,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     r = kernel.run();
   } finally {
+    await publisher?.close();
     trace?.finish();
     for (const out of outputs) process.stderr.write(out.close());
   }

@@ -112,7 +112,8 @@ export function sourceOf(s: Socket, dst: string): InetAddr {
 
 /** The socket at (ip, port) for s's protocol: a TCP listener or a bound UDP socket, an exact address before a wildcard. */
 export function lookupInet(k: Kernel, s: Socket, ip: string, port: number): Socket | undefined {
-  const all = (tableOf(k, s).get(port) ?? []).filter((o) => covers(o, ip) && (s.type !== SOCK_STREAM || o.listening));
+  if (s.type === SOCK_STREAM) return lookupListener(k, ip, port);
+  const all = (portsOf(k).udp.get(port) ?? []).filter((o) => covers(o, ip));
   return all.find((o) => ipOf(o) === ip) ?? all[0];
 }
 
@@ -144,4 +145,10 @@ export function connectTcp(k: Kernel, s: Socket, dst: InetAddr): number {
 export function listenInet(k: Kernel, s: Socket): boolean {
   const l = s.local as InetAddr;
   return !(tableOf(k, s).get(l.port) ?? []).some((o) => o !== s && o.listening && overlap(s, l.ip, o) && !(s.opts.reuseport && o.opts.reuseport));
+}
+
+/** The TCP listener a connection to (ip, port) reaches (a published port's host connections: hostnet.ts). */
+export function lookupListener(k: Kernel, ip: string, port: number): Socket | undefined {
+  const all = (portsOf(k).tcp.get(port) ?? []).filter((o) => o.listening && covers(o, ip));
+  return all.find((o) => ipOf(o) === ip) ?? all[0];
 }

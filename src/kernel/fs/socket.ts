@@ -30,6 +30,8 @@ export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5;
 /** Linux's default socket buffer (net.core.wmem_default and rmem_default). */
 export const SNDBUF = 212_992;
 const S_IFSOCK = 0o140000;
+/** How often a TCP socket's sleeps and poll deadlines come round while there is a host network (--publish: hostnet.ts). */
+export const HOST_POLL_NS = 50_000_000;
 export const MSG_OOB = 1, MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000;
 
 /** Who sent a message: SCM_CREDENTIALS and SO_PEERCRED (struct ucred). */
@@ -99,7 +101,7 @@ export class Socket extends File {
     linger: [0, 0], sndbuf: SNDBUF, rcvbuf: SNDBUF, rcvtimeo: 0, sndtimeo: 0,
   };
 
-  constructor(protected readonly k: Kernel, readonly domain: number, readonly type: number, readonly protocol: number, flags: number,
+  constructor(readonly k: Kernel, readonly domain: number, readonly type: number, readonly protocol: number, flags: number,
     protected readonly budget: KernelMemory) { super(2 | flags); }
 
   get stream(): boolean { return this.type === SOCK_STREAM; }
@@ -110,6 +112,7 @@ export class Socket extends File {
 
   /** What a receive finds: up to len bytes (stream) or one message; PEEK leaves it queued; -errno when there is nothing to take. */
   recv(len: number, flags = 0): Received | number {
+    if (this.hosted) Socket.pump?.(this.k);
     const q = this.rx;
     if (this.listening) return this.inet ? -ENOTCONN : -EINVAL;
     if (q.msgs.length === 0) return this.nothing();
@@ -154,6 +157,7 @@ export class Socket extends File {
    * SIGPIPE unless MSG_NOSIGNAL) when nobody can read it any more.
    */
   send(p: Packet, flags = 0, to: Socket | undefined = this.peer): number {
+    if (this.hosted) Socket.pump?.(this.k);
     if (this.shutWrite) return this.pipe(flags);
     if (this.error && this.inet && !this.connection) { const e = this.error; this.error = 0; return -e; }
     if (to === undefined || to.refs === 0) {
@@ -192,14 +196,21 @@ export class Socket extends File {
     return this.timed(this.send({ bytes, cred: this.cred }), this.peer?.rx.writers, this.opts.sndtimeo);
   }
 
+  /** Takes in the host network's events (hostnet.ts sets this). */
+  static pump: ((k: Kernel) => void) | undefined;
+  /** When this socket's next look at the host network is due (pollDeadline). */
+  private hostPollAt = 0;
+  /** A TCP socket while a host network is there: its waits come round every HOST_POLL_NS to pump. */
+  get hosted(): boolean { return this.k.host.net !== undefined && this.inet && this.stream; }
+
   /** write(2) on a datagram socket: a send to its default destination, routed as send(2) routes it (sys/netmsg.ts sets this). */
   static writeDatagram: ((k: Kernel, s: Socket, bytes: Uint8Array) => number) | undefined;
 
   private timed<T>(r: T, q: WaitQueue | undefined, timeoutNs: number): T | number {
     const p = this.k.current;
-    if (p === undefined || timeoutNs === 0 || this.flags & O_NONBLOCK) return r;
+    if (p === undefined || (timeoutNs === 0 && !this.hosted) || this.flags & O_NONBLOCK) return r;
     if (r !== -EAGAIN || q === undefined) { p.sleepDeadline = -1; return r; }
-    const t = sleepFor(this.k, p, q, timeoutNs);
+    const t = sleepFor(this.k, p, q, timeoutNs, this.hosted);
     this.expired = t === -EAGAIN;
     return t;
   }
@@ -249,6 +260,7 @@ export class Socket extends File {
    * connected); writable while the peer's queue has room.
    */
   override poll(): number {
+    if (this.hosted) { Socket.pump?.(this.k); this.hostPollAt = this.k.hart.cycle + HOST_POLL_NS; }
     if (this.listening) return this.backlog!.length > 0 ? READABLE : 0;
     const peer = this.peer, rcvShut = this.rx.eof || this.shutRead;
     let bits = this.rx.msgs.length > 0 ? READABLE : 0;
@@ -261,6 +273,9 @@ export class Socket extends File {
   }
 
   override pollHead(): PollHead { return this.rx.head; }
+
+  /** A hosted socket's readiness may change by itself (the host's doing): look again every HOST_POLL_NS. */
+  override pollDeadline(_now: number): number { return this.hosted ? this.hostPollAt : Infinity; }
 
   override stat(): StatInfo { return { mode: S_IFSOCK | 0o777, size: 0, ino: this.ino, rdev: 0, mtimeMs: 0, dev: 8 }; }
 
@@ -292,12 +307,12 @@ export class Socket extends File {
 }
 
 /** Sleeps on q for a blocking call (timeoutNs 0: none); -EAGAIN once the timeout has passed (SO_RCVTIMEO, SO_SNDTIMEO). */
-export function sleepFor(k: Kernel, p: Process, q: WaitQueue, timeoutNs: number): number {
-  if (timeoutNs === 0) return k.sleepOn(p, q);
+export function sleepFor(k: Kernel, p: Process, q: WaitQueue, timeoutNs: number, hosted = false): number {
   const now = k.hart.cycle;
-  if (p.sleepDeadline < 0) p.sleepDeadline = deadline(now, timeoutNs);
-  if (now >= p.sleepDeadline) { p.sleepDeadline = -1; return -EAGAIN; }
-  return k.sleepOnUntil(p, q, p.sleepDeadline);
+  if (timeoutNs > 0 && p.sleepDeadline < 0) p.sleepDeadline = deadline(now, timeoutNs);
+  if (timeoutNs > 0 && now >= p.sleepDeadline) { p.sleepDeadline = -1; return -EAGAIN; }
+  const until = Math.min(timeoutNs > 0 ? p.sleepDeadline : Infinity, hosted ? now + HOST_POLL_NS : Infinity);
+  return until === Infinity ? k.sleepOn(p, q) : k.sleepOnUntil(p, q, until);
 }
 
 /** A new socket, charged to kernel memory as a pipe is; undefined when the budget is spent. */

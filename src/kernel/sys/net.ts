@@ -28,6 +28,7 @@ import {
 import { autobind, bindAbstract, bindPath, connectDgram, connectUnix, lookupUnix } from '../fs/unix.js';
 import { autobindInet, bindInet, connectTcp, destination, listenInet, sourceOf } from '../fs/inet.js';
 import { vfsOf } from '../fs/mounts.js';
+import '../fs/hostnet.js'; // Socket.pump: --publish's host connections
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, ENFILE, ENOENT, EOPNOTSUPP } from '../errno.js';
 import { file } from './fs.js';
@@ -40,7 +41,9 @@ const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 export function socketOf(p: Process, fd: number): Socket | number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
-  return f instanceof Socket ? f : -ENOTSOCK;
+  if (!(f instanceof Socket)) return -ENOTSOCK;
+  if (f.hosted) Socket.pump?.(f.k);
+  return f;
 }
 
 /** The calling process's credentials (SCM_CREDENTIALS, SO_PEERCRED): lde's one uid and gid (sys/id.ts). */
@@ -55,7 +58,7 @@ export function done(p: Process, r: number): number {
 /** Blocks (or not) after -EAGAIN: non-blocking sockets and MSG_DONTWAIT return it. */
 export function waitOr(k: Kernel, p: Process, s: Socket, r: number, q: WaitQueue | undefined, timeoutNs: number, dontwait = false): number {
   if (r !== -EAGAIN || dontwait || (s.flags & O_NONBLOCK) || q === undefined) return r;
-  return sleepFor(k, p, q, timeoutNs);
+  return sleepFor(k, p, q, timeoutNs, s.hosted);
 }
 
 /** A sockaddr argument of len bytes (at most sizeof(struct sockaddr_storage)), as an address of family: EINVAL, EFAULT, EAFNOSUPPORT. */
