@@ -59,6 +59,8 @@ static void tcp(void) {
   int t, p, d; socklen_t il = sizeof t;
   getsockopt(fresh, SOL_SOCKET, SO_TYPE, &t, &il); getsockopt(fresh, SOL_SOCKET, SO_PROTOCOL, &p, &il); getsockopt(fresh, SOL_SOCKET, SO_DOMAIN, &d, &il);
   printf("SO_TYPE %d SO_PROTOCOL %d SO_DOMAIN %d\n", t, p, d);
+  struct ucred pc; socklen_t pcl = sizeof pc;
+  printf("SO_PEERCRED: %s pid %d uid %d gid %d\n", R(getsockopt(fresh, SOL_SOCKET, SO_PEERCRED, &pc, &pcl)), pc.pid, (int)pc.uid, (int)pc.gid);
   int one = 1; setsockopt(fresh, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   int nd = 0; getsockopt(fresh, IPPROTO_TCP, TCP_NODELAY, &nd, &il); printf("TCP_NODELAY %d\n", nd);
   close(fresh);

@@ -19,6 +19,7 @@ import { Socket, SOCK_STREAM, newSocket, pair } from './socket.js';
 import { lookupListener } from './inet.js';
 import { AF_INET, LOOP4, type InetAddr } from './sockaddr.js';
 import { KMEM } from '../mm/kmem.js';
+import { concat } from '../mm/uaccess.js';
 
 /** The host end of one published connection. */
 class HostEnd extends Socket {
@@ -45,7 +46,7 @@ class HostEnd extends Socket {
 
   /** Hands host bytes to the guest: what fits now; the rest waits, with the host paused. */
   deliver(bytes: Uint8Array): void {
-    const all = this.pending ? Uint8Array.from([...this.pending, ...bytes]) : bytes;
+    const all = this.pending ? concat([this.pending, bytes]) : bytes;
     const n = this.peer === undefined ? all.length : Math.max(0, this.send({ bytes: all }));
     const rest = all.subarray(n);
     if (this.pending === undefined && rest.length > 0) this.net.pause(this.conn, true);
@@ -60,7 +61,14 @@ const ends = new WeakMap<Kernel, Map<number, HostEnd>>();
 /** Takes in what the host has for the guest: new connections, bytes, ends and closes. Cheap when nothing came. */
 export function pumpHost(k: Kernel): void {
   const net = k.host.net;
-  if (net === undefined) return;
+  if (net === undefined || pumping.has(k)) return; // a poll run by a wake-up inside the pump: the pump is already here
+  pumping.add(k);
+  try { pumpEvents(k, net); } finally { pumping.delete(k); }
+}
+
+const pumping = new WeakSet<Kernel>();
+
+function pumpEvents(k: Kernel, net: HostNet): void {
   let conns = ends.get(k);
   if (conns === undefined) ends.set(k, (conns = new Map()));
   for (const e of conns.values()) if (e.pending) e.deliver(new Uint8Array(0));

@@ -36,8 +36,8 @@ export const MSG_OOB = 1, MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DO
 
 /** Who sent a message: SCM_CREDENTIALS and SO_PEERCRED (struct ucred). */
 export interface Cred { pid: number; uid: number; gid: number; }
-/** Linux's answer for a socket with no credentials: pid 0, the overflow ids. */
-export const NO_CRED: Cred = { pid: 0, uid: 65534, gid: 65534 };
+/** Linux's answer for a socket with no credentials (cred_to_ucred without a cred): pid 0, uid and gid -1. */
+export const NO_CRED: Cred = { pid: 0, uid: 0xffffffff, gid: 0xffffffff };
 
 const sameCred = (a: Cred | undefined, b: Cred | undefined) => a === b || (a !== undefined && b !== undefined && a.pid === b.pid && a.uid === b.uid && a.gid === b.gid);
 
