@@ -15,8 +15,8 @@
 
 import type { Kernel } from '../kernel.js';
 import { Socket, SOCK_STREAM, newSocket, pair } from './socket.js';
-import { ANY4, ANY6, AF_INET6, EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED, LOOP4, LOOP6, isAny, isLoopback, isMapped, type InetAddr } from './sockaddr.js';
-import { EACCES, EINVAL, ENFILE } from '../errno.js';
+import { ANY4, ANY6, AF_INET6, LOOP4, LOOP6, isAny, isLoopback, isMapped, type InetAddr } from './sockaddr.js';
+import { EACCES, EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED, EINVAL, ENFILE } from '../errno.js';
 
 const FIRST = 32768, LAST = 60999;
 

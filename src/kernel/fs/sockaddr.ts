@@ -4,12 +4,8 @@
 // (::ffff:a.b.c.d), so one table of ports serves both families and an
 // AF_INET6 socket without IPV6_V6ONLY meets IPv4 peers where Linux lets it.
 
-import { EINVAL } from '../errno.js';
+import { EAFNOSUPPORT, EINVAL } from '../errno.js';
 
-/** The socket errnos (include/uapi/asm-generic/errno.h), beside errno.ts's. */
-export const EDESTADDRREQ = 89, EMSGSIZE = 90, EPROTOTYPE = 91, ENOPROTOOPT = 92, EPROTONOSUPPORT = 93, ESOCKTNOSUPPORT = 94,
-  EAFNOSUPPORT = 97, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNABORTED = 103, ECONNRESET = 104,
-  EISCONN = 106, ENOTCONN = 107, ECONNREFUSED = 111, EALREADY = 114, EINPROGRESS = 115, ENOTSOCK = 88;
 
 export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
 /** offsetof(struct sockaddr_un, sun_path), and sizeof the whole (108 bytes of path). */

@@ -21,10 +21,10 @@ import type { Process } from '../sched/proc.js';
 import { deadline } from '../sched/timer.js';
 import { WaitQueue } from '../sched/wait.js';
 import { POLLERR, POLLHUP, POLLRDHUP, PollHead, READABLE, WRITABLE } from './poll.js';
-import { EAGAIN, EINVAL, EPIPE } from '../errno.js';
+import { EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINVAL, EMSGSIZE, ENOTCONN, EPIPE } from '../errno.js';
 import { Sig, SI_USER } from '../signal/signal.js';
 import { KMEM, type KernelMemory } from '../mm/kmem.js';
-import { AF_UNIX, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EMSGSIZE, ENOTCONN, type SockAddr } from './sockaddr.js';
+import { AF_UNIX, type SockAddr } from './sockaddr.js';
 
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5;
 /** Linux's default socket buffer (net.core.wmem_default and rmem_default). */

@@ -11,8 +11,8 @@
 import type { Kernel } from '../kernel.js';
 import type { Ctx, Found, Parent, Vnode } from './vfs.js';
 import { Socket, pair, newSocket } from './socket.js';
-import { AF_UNIX, EADDRINUSE, ECONNREFUSED, EPROTOTYPE, unixKey, type UnixAddr } from './sockaddr.js';
-import { EAGAIN, EEXIST, ENFILE, ENOSPC } from '../errno.js';
+import { AF_UNIX, unixKey, type UnixAddr } from './sockaddr.js';
+import { EADDRINUSE, EAGAIN, ECONNREFUSED, EEXIST, ENFILE, ENOSPC, EPROTOTYPE } from '../errno.js';
 
 interface UnixNames { byNode: WeakMap<Vnode, Socket>; abstract: Map<string, Socket>; nextAuto: number; }
 const names = new WeakMap<Kernel, UnixNames>();

@@ -13,7 +13,9 @@
 
 import type { SyscallDef } from '../abi/call.js';
 import { BLOCK } from '../abi/call.js';
-import { FD, I, P, U, fl, out } from '../abi/strace-args.js';
+import { FD, I, P, U, a as arg, fl, out } from '../abi/strace-args.js';
+import { mem, type Ctx as StraceCtx } from '../abi/strace-mem.js';
+import { ptr } from '../abi/abi-names.js';
 import { fdPair } from '../abi/strace-structs.js';
 import { x } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
@@ -21,16 +23,16 @@ import type { Process } from '../sched/proc.js';
 import type { WaitQueue } from '../sched/wait.js';
 import { O_NONBLOCK } from '../fs/file.js';
 import { SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, Socket, newSocket, sleepFor, socketPair, type Cred } from '../fs/socket.js';
-import {
-  AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, EAFNOSUPPORT, EINPROGRESS, EISCONN, ENETUNREACH, ENOTCONN, ENOTSOCK, EPROTONOSUPPORT,
-  ESOCKTNOSUPPORT, ECONNREFUSED, EADDRINUSE, UNNAMED, encodeAddr, isLoopback, parseAddr, type InetAddr, type SockAddr, type UnixAddr, ANY4, ANY6,
-} from '../fs/sockaddr.js';
+import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, UNNAMED, encodeAddr, ipText, isLoopback, parseAddr, type InetAddr, type SockAddr, type UnixAddr, ANY4, ANY6 } from '../fs/sockaddr.js';
 import { autobind, bindAbstract, bindPath, connectDgram, connectUnix, lookupUnix } from '../fs/unix.js';
 import { autobindInet, bindInet, connectTcp, destination, listenInet, sourceOf } from '../fs/inet.js';
 import { vfsOf } from '../fs/mounts.js';
 import '../fs/hostnet.js'; // Socket.pump: --publish's host connections
 import { copyIn, copyOut } from '../mm/uaccess.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENFILE, ENOENT, EOPNOTSUPP } from '../errno.js';
+import {
+  EADDRINUSE, EAFNOSUPPORT, EAGAIN, EBADF, ECONNREFUSED, EFAULT, EINPROGRESS, EINVAL, EISCONN, ENETUNREACH, ENFILE, ENOENT, ENOTCONN,
+  ENOTSOCK, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
+} from '../errno.js';
 import { file } from './fs.js';
 import { startOf } from './path.js';
 
@@ -285,6 +287,26 @@ function sockname(p: Process, a: readonly number[], peer: boolean): number {
   return putAddr(p, a[1], a[2], encodeAddr(addr));
 }
 
+/** A struct sockaddr as strace prints it: {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}. */
+export function sockaddrText(c: StraceCtx, va: number, len: number): string {
+  if (va === 0) return 'NULL';
+  const b = len >= 2 && len <= 128 ? mem(c, va, len) : undefined;
+  if (b === undefined) return ptr(va);
+  const fam = b[0] | (b[1] << 8), name = AF_NAMES[fam] ?? String(fam);
+  const a = parseAddr(b, fam);
+  if (typeof a === 'number') return `{sa_family=${name}}`;
+  if (a.family === AF_UNIX) {
+    const text = (u: Uint8Array) => JSON.stringify(new TextDecoder().decode(u));
+    return a.path ? `{sa_family=AF_UNIX, sun_path=${text(a.path)}}` : a.abstract ? `{sa_family=AF_UNIX, sun_path=@${text(a.abstract.subarray(1))}}` : '{sa_family=AF_UNIX}';
+  }
+  return a.family === AF_INET ? `{sa_family=AF_INET, sin_port=htons(${a.port}), sin_addr=inet_addr("${ipText(a.ip)}")}`
+    : `{sa_family=AF_INET6, sin6_port=htons(${a.port}), inet_pton(AF_INET6, "${ipText(a.ip)}", &sin6_addr)}`;
+}
+const AF_NAMES: Record<number, string> = { [AF_UNSPEC]: 'AF_UNSPEC', [AF_UNIX]: 'AF_UNIX', [AF_INET]: 'AF_INET', [AF_INET6]: 'AF_INET6' };
+/** The address argument at entry (its length is the next argument), and one the call fills (its length at *next argument, at exit). */
+export const ADDR_IN = arg((c, n) => sockaddrText(c, n, c.a[2] | 0));
+export const addrOut = (lenArg: number) => out((c, n) => { const l = mem(c, c.a[lenArg], 4); return sockaddrText(c, n, l ? new DataView(l.buffer).getInt32(0, true) : 0); });
+
 const SOCK_TYPES = x({ SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_NONBLOCK, SOCK_CLOEXEC });
 const AF = x({ AF_UNIX, AF_INET, AF_INET6 });
 const wrap = (f: (k: Kernel, p: Process, a: readonly number[]) => number) => (k: Kernel, p: Process, a: readonly number[]) => done(p, f(k, p, a));
@@ -296,20 +318,20 @@ export const NET_CALLS: SyscallDef[] = [
   // implements socketpair(2)
   { name: 'socketpair', status: 'full', restart: 'none', args: [fl(AF), fl(SOCK_TYPES), I, out(fdPair)], handler: (k, p, a) => socketpair(k, p, a) },
   // implements bind(2)
-  { name: 'bind', status: 'partial', restart: 'none', limits: 'socket inodes in tmpfs only (EROFS elsewhere); loopback addresses', args: [FD, P, U],
+  { name: 'bind', status: 'partial', restart: 'none', limits: 'socket inodes in tmpfs only (EROFS elsewhere); loopback addresses', args: [FD, ADDR_IN, U],
     handler: (k, p, a) => bind(k, p, a) },
   // implements listen(2)
   { name: 'listen', status: 'full', restart: 'none', args: [FD, I], handler: (k, p, a) => listen(k, p, a) },
   // implements accept(2)
-  { name: 'accept', status: 'full', restart: 'ERESTARTSYS', args: [FD, P, P], handler: wrap((k, p, a) => accept4(k, p, [a[0], a[1], a[2], 0])) },
+  { name: 'accept', status: 'full', restart: 'ERESTARTSYS', args: [FD, addrOut(2), P], handler: wrap((k, p, a) => accept4(k, p, [a[0], a[1], a[2], 0])) },
   // implements accept4(2)
-  { name: 'accept4', status: 'full', restart: 'ERESTARTSYS', args: [FD, P, P, fl(SOCK_TYPES)], handler: wrap(accept4) },
+  { name: 'accept4', status: 'full', restart: 'ERESTARTSYS', args: [FD, addrOut(2), P, fl(SOCK_TYPES)], handler: wrap(accept4) },
   // implements connect(2)
-  { name: 'connect', status: 'partial', restart: 'ERESTARTSYS', limits: 'loopback only: other addresses ENETUNREACH', args: [FD, P, U], handler: wrap(connect) },
+  { name: 'connect', status: 'partial', restart: 'ERESTARTSYS', limits: 'loopback only: other addresses ENETUNREACH', args: [FD, ADDR_IN, U], handler: wrap(connect) },
   // implements shutdown(2)
   { name: 'shutdown', status: 'full', restart: 'none', args: [FD, I], handler: (_k, p, a) => shutdown(p, a[0], a[1]) },
   // implements getsockname(2)
-  { name: 'getsockname', status: 'full', restart: 'none', args: [FD, P, P], handler: (_k, p, a) => sockname(p, a, false) },
+  { name: 'getsockname', status: 'full', restart: 'none', args: [FD, addrOut(2), P], handler: (_k, p, a) => sockname(p, a, false) },
   // implements getpeername(2)
-  { name: 'getpeername', status: 'full', restart: 'none', args: [FD, P, P], handler: (_k, p, a) => sockname(p, a, true) },
+  { name: 'getpeername', status: 'full', restart: 'none', args: [FD, addrOut(2), P], handler: (_k, p, a) => sockname(p, a, true) },
 ];

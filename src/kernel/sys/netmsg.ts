@@ -21,16 +21,19 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { O_NONBLOCK, type File } from '../fs/file.js';
 import { MSG_CTRUNC, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SNDBUF, Socket, type Cred, type Packet, type Received } from '../fs/socket.js';
-import { AF_UNIX, ECONNREFUSED, EDESTADDRREQ, EISCONN, EMSGSIZE, ENETUNREACH, ENOTCONN, UNNAMED, encodeAddr, isLoopback, type InetAddr, type SockAddr, type UnixAddr } from '../fs/sockaddr.js';
+import { AF_UNIX, UNNAMED, encodeAddr, isLoopback, type InetAddr, type SockAddr, type UnixAddr } from '../fs/sockaddr.js';
 import { autobind } from '../fs/unix.js';
 import { autobindInet, destination, lookupInet, sourceOf } from '../fs/inet.js';
 import { MAX_COPY, copyIn, copyOut } from '../mm/uaccess.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EOPNOTSUPP, EPERM } from '../errno.js';
+import {
+  EAGAIN, EBADF, ECONNREFUSED, EDESTADDRREQ, ENOBUFS, EFAULT, EINVAL, EISCONN, EMSGSIZE, ENETUNREACH, ENOTCONN, EOPNOTSUPP, EPERM,
+} from '../errno.js';
 import { gather, iovecs, scatter } from './fs.js';
-import { addrArg, credOf, done, putAddr, socketOf, unixTarget, waitOr } from './net.js';
+import { addrArg, addrOut, credOf, done, putAddr, sockaddrText, socketOf, unixTarget, waitOr } from './net.js';
+import { a as arg } from '../abi/strace-args.js';
 
 const MSG_DONTROUTE = 4, MSG_EOR = 0x80, MSG_CONFIRM = 0x800, MSG_MORE = 0x8000, MSG_CMSG_CLOEXEC = 0x40000000;
-const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2, SCM_MAX_FD = 253, CMSG_HDR = 16, ENOBUFS = 105;
+const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2, SCM_MAX_FD = 253, CMSG_HDR = 16;
 /** The largest UDP payload over IPv4 (65,535 less the IP and UDP headers). */
 const UDP_MAX = 65_507;
 
@@ -274,9 +277,9 @@ const wrap = (f: (k: Kernel, p: Process, a: readonly number[]) => number) => (k:
 
 export const MSG_CALLS: SyscallDef[] = [
   // implements sendto(2)
-  { name: 'sendto', status: 'full', restart: 'ERESTARTSYS', args: [FD, P, UL, fl(MSG), P, U], handler: wrap(sendto) },
+  { name: 'sendto', status: 'full', restart: 'ERESTARTSYS', args: [FD, P, UL, fl(MSG), arg((c, n) => sockaddrText(c, n, c.a[5] | 0)), U], handler: wrap(sendto) },
   // implements recvfrom(2)
-  { name: 'recvfrom', status: 'full', restart: 'ERESTARTSYS', args: [FD, P, UL, fl(MSG), P, P], handler: wrap(recvfrom) },
+  { name: 'recvfrom', status: 'full', restart: 'ERESTARTSYS', args: [FD, P, UL, fl(MSG), addrOut(5), P], handler: wrap(recvfrom) },
   // implements sendmsg(2)
   { name: 'sendmsg', status: 'partial', restart: 'ERESTARTSYS', limits: 'control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX', args: [FD, P, fl(MSG)],
     handler: wrap(sendmsg) },

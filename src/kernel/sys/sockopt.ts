@@ -11,9 +11,9 @@ import type { SyscallDef } from '../abi/call.js';
 import { FD, I, P, U } from '../abi/strace-args.js';
 import type { Process } from '../sched/proc.js';
 import { NO_CRED, type Socket } from '../fs/socket.js';
-import { AF_INET6, ENOPROTOOPT } from '../fs/sockaddr.js';
+import { AF_INET6 } from '../fs/sockaddr.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
-import { EFAULT, EINVAL, EOPNOTSUPP } from '../errno.js';
+import { EFAULT, EINVAL, ENOPROTOOPT, EOPNOTSUPP } from '../errno.js';
 import { socketOf } from './net.js';
 
 const SOL_SOCKET = 1, IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_IPV6 = 41, EDOM = 33;
