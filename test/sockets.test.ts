@@ -4,13 +4,14 @@
 // port number or a pid), so its output is the same on any machine.
 // Oracle: qemu-riscv64 running the same static binary, whose socket calls
 // go to the host's Linux kernel (differential). --publish is checked with
-// node's net client against a C server in the guest (test/sockets/publish/).
+// node's net client against a C server in the guest, and --net outbound
+// with a C client in the guest and node's net server (test/sockets/publish/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { have, LDE, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
 
 const DIR = `${ROOT}test/sockets/`;
@@ -94,6 +95,26 @@ test('--publish: host clients reach a guest server (IPv4 and IPv6 listeners); by
       assert.equal(out, 'outbound connect: ENETUNREACH\nlistening\nserved 2\n');
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--net outbound: a guest connect outside the loopback goes through the host (and a closed port is ECONNREFUSED)', async (t) => {
+  const ip = Object.values(networkInterfaces()).flat().find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address;
+  if (!have('riscv64-linux-gnu-gcc') || ip === undefined) return t.skip('needs riscv64-linux-gnu-gcc and a host IPv4 address outside the loopback');
+  const dir = mkdtempSync(`${tmpdir()}/lde-outbound-`);
+  const server = createServer({ allowHalfOpen: true }, (c) => { let d = ''; c.on('data', (b) => { d += b; }).on('end', () => c.end(`pong:${d}`)); });
+  try {
+    const bin = `${dir}/outbound`;
+    assert.equal((await run('riscv64-linux-gnu-gcc', ['-O1', '-static', '-o', bin, `${DIR}publish/outbound.c`])).status, 0);
+    await new Promise<void>((resolve) => server.listen(0, ip, resolve));
+    const port = (server.address() as { port: number }).port, closed = await freePort();
+    const guest = [bin, ip, String(port), String(closed)];
+    assert.deepEqual(await run(process.execPath, [LDE, 'run', '--net', 'outbound', ...guest]),
+      { status: 0, stdout: 'got [pong:ping]\nnon-blocking connect: EINPROGRESS\nSO_ERROR: ECONNREFUSED\n' });
+    assert.deepEqual(await run(process.execPath, [LDE, 'run', ...guest]), { status: 1, stdout: 'connect: Network is unreachable\n' });
+  } finally {
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -93,7 +93,12 @@ export const RUN: CommandSpec = {
     {
       name: '--publish', value: { kind: 'ports', meta: 'HOSTPORT:GUESTPORT' }, repeatable: true,
       help: "forwards the host's 127.0.0.1:HOSTPORT to the guest's TCP listener on GUESTPORT; implies --realtime",
-      details: 'Nothing outside the guest reaches it otherwise; the guest reaches no host network (connects to other addresses are ENETUNREACH). See [docs/sockets.md](docs/sockets.md).',
+      details: 'Nothing outside the guest reaches it otherwise. See [docs/sockets.md](docs/sockets.md).',
+    },
+    {
+      name: '--net', value: { kind: 'enum', meta: 'outbound', values: ['outbound'], noun: 'network access' },
+      help: "outbound: the guest's TCP connects outside the loopback go through the host's network (without it they fail with ENETUNREACH); implies --realtime",
+      details: 'UDP and name lookups stay on the guest loopback. See [docs/sockets.md](docs/sockets.md).',
     },
     {
       name: '--realtime', value: { kind: 'none' },

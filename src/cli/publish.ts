@@ -7,6 +7,7 @@
 // its idle sleep waits on the counter (Atomics.wait), so a connection that
 // arrives while the guest is idle wakes it at once and an idle guest costs
 // no host CPU. What the kernel sends goes to the worker as messages.
+// --net outbound uses the same worker for the guest's connections out.
 
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { HostNet, HostNetEvent } from '../kernel/host.js';
@@ -24,7 +25,7 @@ export interface Publisher {
 export interface Forward { host: number; guest: number; }
 
 /** Listens on every host port; resolves when all listen, or fails with a one-line UsageError (the port is taken). */
-export async function publish(forwards: Forward[]): Promise<Publisher> {
+export async function publish(forwards: Forward[], outbound = false): Promise<Publisher> {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(new URL('./publish-worker.js', import.meta.url), { workerData: { forwards, signal, port: port2 }, transferList: [port2] });
@@ -46,6 +47,8 @@ export async function publish(forwards: Forward[]): Promise<Publisher> {
     close: (conn) => post({ op: 'close', conn }),
     pause: (conn, paused) => post({ op: 'pause', conn, paused }),
   };
+  let nextOut = -1; // outbound connections count down, the worker's accepted ones up
+  if (outbound) net.connect = (ip, port) => { const conn = nextOut--; post({ op: 'connect', conn, ip, port }); return conn; };
   return {
     net,
     sleepNs(ns) { if (ns > 0 && Atomics.load(signal, 0) === seen) Atomics.wait(signal, 0, seen, Math.ceil(ns / 1e6)); },

@@ -50,7 +50,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const swapBytes = opts.number('--swap');
   const swapPolicy = opts.string('--swap-policy') as SwapPolicy | undefined;
   const forwards = forwardsOf(opts.list('--publish'));
-  const realtime = opts.has('--realtime') || forwards.length > 0; // --publish runs in real time, as the host's clients do
+  const outbound = opts.string('--net') === 'outbound';
+  const realtime = opts.has('--realtime') || forwards.length > 0 || outbound; // the host network lives in real time
   const epoch = opts.numberOrWord('--epoch');
   const epochS = epoch === 'now' ? Math.floor(Date.now() / 1000) : epoch as number | undefined;
   const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
@@ -74,7 +75,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (e instanceof ExecError) return fail(Status.CANNOT_EXEC, `${name}: ${e.message}`);
     throw e;
   }
-  const publisher = forwards.length > 0 ? await publish(forwards) : undefined;
+  const publisher = forwards.length > 0 || outbound ? await publish(forwards, outbound) : undefined;
   if (publisher) { host.net = publisher.net; host.sleepNs = (ns) => publisher.sleepNs(ns); }
   if (opts.has('--strace')) {
     const out = straceFile !== undefined ? Output.file('--strace', straceFile) : toStderr();

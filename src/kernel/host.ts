@@ -87,13 +87,16 @@ export type HostNetEvent =
   | { kind: 'data'; conn: number; bytes: Uint8Array }
   /** The host client shut down writing (its FIN): the guest reads end of file. */
   | { kind: 'end'; conn: number }
-  /** The host connection is gone (closed both ways, or failed). */
-  | { kind: 'close'; conn: number };
+  /** An outbound connection (HostNet.connect) is established. */
+  | { kind: 'connected'; conn: number }
+  /** The host connection is gone (closed both ways, or failed: error names the errno, as ECONNREFUSED, for a connect that failed). */
+  | { kind: 'close'; conn: number; error?: string };
 
 /**
  * --publish HOSTPORT:GUESTPORT: TCP connections that arrive on the host's
  * 127.0.0.1:HOSTPORT become connections to the guest's listener on
- * GUESTPORT (fs/hostnet.ts). The CLI owns the host sockets; every call
+ * GUESTPORT (fs/hostnet.ts); --net outbound: guest connects to addresses
+ * outside the loopback become host connections. The CLI owns the host sockets; every call
  * here returns at once. While the guest is idle the CLI's sleepNs returns
  * early when an event arrives (--publish runs in real time).
  */
@@ -108,4 +111,10 @@ export interface HostNet {
   close(conn: number): void;
   /** Flow control: stop (true) or resume reading from the host client while the guest's receive queue is full. */
   pause(conn: number, paused: boolean): void;
+  /**
+   * --net outbound: a TCP connection from the host to ip (text) and port,
+   * as a new conn whose 'connected' or failing 'close' comes through poll.
+   * Absent without the flag: the guest reaches no host network.
+   */
+  connect?(ip: string, port: number): number;
 }

@@ -6,6 +6,10 @@
 // and go straight to the host; bytes from the host are sent from the
 // HostEnd (what does not fit waits, and the host side is paused meanwhile).
 //
+// --net outbound: a guest connect outside the loopback asks the host to
+// connect (connectHost); the HostEnd waits for 'connected' and is then
+// paired with the guest's socket, so the rest is as for a published port.
+//
 // The kernel hears of host events by pumping: every socket call, every poll
 // of a TCP socket, and every wake-up of a sleep on one (a TCP socket's
 // sleeps and poll deadlines come every HOST_POLL_NS while a host network is
@@ -17,7 +21,8 @@ import type { Kernel } from '../kernel.js';
 import type { HostNet } from '../host.js';
 import { Socket, SOCK_STREAM, newSocket, pair } from './socket.js';
 import { lookupListener } from './inet.js';
-import { AF_INET, LOOP4, type InetAddr } from './sockaddr.js';
+import { AF_INET, LOOP4, ipText, type InetAddr } from './sockaddr.js';
+import { EADDRNOTAVAIL, ECONNREFUSED, ECONNRESET, EINPROGRESS, ENETUNREACH, ENOBUFS, ETIMEDOUT } from '../errno.js';
 import { KMEM } from '../mm/kmem.js';
 import { concat } from '../mm/uaccess.js';
 
@@ -27,6 +32,8 @@ class HostEnd extends Socket {
   pending: Uint8Array | undefined;
   /** The host client shut down writing while bytes were still pending: the guest sees the end after them. */
   hostEnded = false;
+  /** An outbound connection not yet established: the guest socket that connects. */
+  guest: Socket | undefined;
   private ended = false;
   constructor(k: Kernel, private readonly net: HostNet, readonly conn: number) { super(k, AF_INET, SOCK_STREAM, 6, 0, k.kmem); }
 
@@ -77,9 +84,10 @@ function pumpEvents(k: Kernel, net: HostNet): void {
     if (ev.kind === 'accept') { accept(k, net, conns, ev.conn, ev.port, ev.peerPort); continue; }
     const e = conns.get(ev.conn);
     if (e === undefined) continue;
-    if (ev.kind === 'data') e.deliver(ev.bytes);
+    if (ev.kind === 'connected') established(e, net);
+    else if (ev.kind === 'data') e.deliver(ev.bytes);
     else if (ev.kind === 'end') { e.hostEnded = true; if (!e.pending) e.shutdown(1); }
-    else { conns.delete(ev.conn); e.pending = undefined; e.refs = 0; e.close(); }
+    else { conns.delete(ev.conn); if (e.guest) failed(e, ev.error); e.pending = undefined; e.refs = 0; e.close(); }
   }
 }
 
@@ -97,6 +105,49 @@ function accept(k: Kernel, net: HostNet, conns: Map<number, HostEnd>, conn: numb
   server.peerCred = undefined;
   conns.set(conn, end);
   listener.enqueue(server);
+}
+
+/** Linux's errno for a failed host connect, by the host's error name (ECONNREFUSED, ETIMEDOUT, ...; anything else: ENETUNREACH). */
+const CONNECT_ERRORS: Record<string, number> = { ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EHOSTUNREACH: 113, ECONNRESET, EACCES: 13, EADDRNOTAVAIL };
+
+/**
+ * --net outbound: connect(2) of TCP socket s to dst, outside the loopback,
+ * through the host. The connection is under way (EINPROGRESS); its
+ * outcome comes with a later pump: established (the socket is connected
+ * to the host end) or failed (SO_ERROR). -ENETUNREACH without the flag.
+ */
+export function connectHost(k: Kernel, s: Socket, dst: InetAddr): number {
+  const net = k.host.net;
+  if (net?.connect === undefined) return -ENETUNREACH;
+  if (!k.kmem.charge(KMEM.pipe)) return -ENOBUFS;
+  const conn = net.connect(ipText(dst.ip), dst.port), end = new HostEnd(k, net, conn);
+  end.local = dst;
+  end.guest = s;
+  s.outbound = end;
+  s.remote = { ...dst, family: s.domain as InetAddr['family'] };
+  let conns = ends.get(k);
+  if (conns === undefined) ends.set(k, (conns = new Map()));
+  conns.set(conn, end);
+  return -EINPROGRESS;
+}
+
+function established(e: HostEnd, net: HostNet): void {
+  const s = e.guest;
+  e.guest = undefined;
+  if (s === undefined || s.refs === 0) { net.close(e.conn); return; } // the guest closed its socket meanwhile; the host's close event frees e
+  s.outbound = undefined;
+  pair(s, e);
+  s.peerCred = undefined;
+  s.changed();
+}
+
+function failed(e: HostEnd, error: string | undefined): void {
+  const s = e.guest!;
+  e.guest = undefined;
+  s.outbound = undefined;
+  s.error = CONNECT_ERRORS[error ?? ''] ?? ENETUNREACH;
+  s.rx.eof = true;
+  s.changed();
 }
 
 Socket.pump = pumpHost;

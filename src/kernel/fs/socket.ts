@@ -80,6 +80,8 @@ export class Socket extends File {
   connected = false;
   /** A non-blocking TCP connect returned EINPROGRESS and no connect has seen its outcome yet. */
   connecting = false;
+  /** --net outbound: the host connection this socket waits for (SYN_SENT), until it is established or fails (hostnet.ts). */
+  outbound: Socket | undefined;
   /** A server's end not yet accepted (its close resets the client). */
   embryo = false;
   /** listen(2) was called: the connections waiting for accept, and how many may wait. */
@@ -129,6 +131,7 @@ export class Socket extends File {
     const eofNow = { bytes: new Uint8Array(0), truncated: false, full: 0 };
     if (this.error && (this.inet || !this.connection)) { const e = this.error; this.error = 0; return -e; }
     if (this.rx.eof || this.shutRead) return eofNow;
+    if (this.outbound) return -EAGAIN;
     if (this.connection && !this.connected) return this.inet ? -ENOTCONN : -EINVAL;
     return -EAGAIN;
   }
@@ -160,6 +163,7 @@ export class Socket extends File {
     if (this.hosted) Socket.pump?.(this.k);
     if (this.shutWrite) return this.pipe(flags);
     if (this.error && this.inet && !this.connection) { const e = this.error; this.error = 0; return -e; }
+    if (this.outbound) return -EAGAIN; // still connecting (sk_stream_wait_connect)
     if (to === undefined || to.refs === 0) {
       if (!this.connection) return this.inet ? -EDESTADDRREQ : to ? -ECONNREFUSED : -ENOTCONN;
       if (!this.connected) return this.inet ? this.pipe(flags) : -ENOTCONN;
@@ -168,6 +172,7 @@ export class Socket extends File {
     }
     if (to.shutRead && !this.inet) return this.pipe(flags);
     const q = to.rx, room = SNDBUF - q.bytes, len = p.bytes.length;
+    if (this.stream && len === 0) return 0;
     if (!this.stream && len > SNDBUF) return -EMSGSIZE;
     const n = this.stream ? Math.min(room, len) : len <= room ? len : 0;
     if (n === 0 && len > 0) return this.inet && !this.connection ? len : -EAGAIN; // UDP: a full receive buffer drops the datagram
@@ -262,6 +267,7 @@ export class Socket extends File {
   override poll(): number {
     if (this.hosted) { Socket.pump?.(this.k); this.hostPollAt = this.k.hart.cycle + HOST_POLL_NS; }
     if (this.listening) return this.backlog!.length > 0 ? READABLE : 0;
+    if (this.outbound) return 0; // SYN_SENT: nothing yet
     const peer = this.peer, rcvShut = this.rx.eof || this.shutRead;
     let bits = this.rx.msgs.length > 0 ? READABLE : 0;
     if (rcvShut) bits |= POLLRDHUP | READABLE;

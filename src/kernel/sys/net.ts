@@ -27,10 +27,10 @@ import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, UNNAMED, encodeAddr, ipText, isL
 import { autobind, bindAbstract, bindPath, connectDgram, connectUnix, lookupUnix } from '../fs/unix.js';
 import { autobindInet, bindInet, connectTcp, destination, listenInet, sourceOf } from '../fs/inet.js';
 import { vfsOf } from '../fs/mounts.js';
-import '../fs/hostnet.js'; // Socket.pump: --publish's host connections
+import { connectHost } from '../fs/hostnet.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import {
-  EADDRINUSE, EAFNOSUPPORT, EAGAIN, EBADF, ECONNREFUSED, EFAULT, EINPROGRESS, EINVAL, EISCONN, ENETUNREACH, ENFILE, ENOENT, ENOTCONN,
+  EADDRINUSE, EAFNOSUPPORT, EALREADY, EAGAIN, EBADF, ECONNREFUSED, EFAULT, EINPROGRESS, EINVAL, EISCONN, ENETUNREACH, ENFILE, ENOENT, ENOTCONN,
   ENOTSOCK, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
 } from '../errno.js';
 import { file } from './fs.js';
@@ -227,6 +227,7 @@ function connectUnixCall(k: Kernel, p: Process, s: Socket, addr: UnixAddr | numb
 
 /** connect of an IP socket: TCP connects now (EINPROGRESS when non-blocking, the outcome then in SO_ERROR); UDP sets its default destination; AF_UNSPEC disconnects UDP. */
 function connectInet(k: Kernel, p: Process, s: Socket, addr: InetAddr | number, family: number): number {
+  if (s.outbound) return s.flags & O_NONBLOCK ? -EALREADY : sleepFor(k, p, s.rx.writers, s.opts.sndtimeo, true); // a host connect under way
   if (s.connecting) { // the connect after EINPROGRESS: established (0, once), or what ended it
     s.connecting = false;
     if (s.connected) return 0;
@@ -236,11 +237,17 @@ function connectInet(k: Kernel, p: Process, s: Socket, addr: InetAddr | number, 
   if (family === AF_UNSPEC && !s.connection) { s.remote = undefined; return 0; }
   if (typeof addr === 'number') return addr;
   const ip = destination(addr.ip);
-  if (!isLoopback(ip)) return -ENETUNREACH; // no host network (docs/sockets.md)
+  if (!isLoopback(ip) && (!s.connection || k.host.net?.connect === undefined)) return -ENETUNREACH; // no host network unless --net outbound (docs/sockets.md)
   s.rx.eof = false;
   const wasBound = s.local !== undefined, r = autobindInet(k, s);
   if (r < 0) return r;
   const dst = { ...addr, ip };
+  if (!isLoopback(ip)) {
+    const c = connectHost(k, s, dst);
+    if (c !== -EINPROGRESS) return c;
+    s.connecting = true;
+    return s.flags & O_NONBLOCK ? c : sleepFor(k, p, s.rx.writers, s.opts.sndtimeo, true);
+  }
   if (!s.connection) {
     s.remote = dst;
     if ((s.local as InetAddr).ip === ANY4 || (s.local as InetAddr).ip === ANY6) s.local = sourceOf(s, ip);

@@ -111,6 +111,7 @@ const sameInet = (a: InetAddr, b: InetAddr) => a.ip === b.ip && a.port === b.por
 
 /** One send of bytes (with control) on s, to addr when given: sleeps on a full queue unless non-blocking or MSG_DONTWAIT. */
 function sendOn(k: Kernel, p: Process, s: Socket, bytes: Uint8Array, flags: number, addr: SockAddr | undefined, ctl: Control): number {
+  if (s.stream && bytes.length === 0 && ctl.fds) { for (const f of ctl.fds) f.drop(); ctl = { cred: ctl.cred }; } // no byte to carry them
   const r = sendPacket(k, p, s, bytes, flags, addr, ctl);
   if (r < 0) for (const f of ctl.fds ?? []) f.drop();
   return r;
