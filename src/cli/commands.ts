@@ -97,7 +97,7 @@ export const RUN: CommandSpec = {
     },
     {
       name: '--net', value: { kind: 'enum', meta: 'outbound', values: ['outbound'], noun: 'network access' },
-      help: "outbound: the guest's TCP connects outside the loopback go through the host's network (without it they fail with ENETUNREACH); implies --realtime",
+      help: "lets the guest's TCP connects outside the loopback go through the host's network (without it they fail with ENETUNREACH); implies --realtime",
       details: 'UDP and name lookups stay on the guest loopback. See [docs/sockets.md](docs/sockets.md).',
     },
     {

@@ -30,6 +30,8 @@ export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5;
 /** Linux's default socket buffer (net.core.wmem_default and rmem_default). */
 export const SNDBUF = 212_992;
 const S_IFSOCK = 0o140000;
+/** What a queued message costs besides its bytes (Linux charges an skb's truesize, about 768 bytes more than its data on 64-bit). */
+const MSG_OVERHEAD = 768;
 /** How often a TCP socket's sleeps and poll deadlines come round while there is a host network (--publish: hostnet.ts). */
 export const HOST_POLL_NS = 50_000_000;
 export const MSG_OOB = 1, MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000;
@@ -120,7 +122,7 @@ export class Socket extends File {
     if (q.msgs.length === 0) return this.nothing();
     if (!this.stream) {
       const m = q.msgs[0];
-      if (!(flags & MSG_PEEK)) { q.msgs.shift(); q.bytes -= m.bytes.length; this.budget.release(m.bytes.length); this.changed(); }
+      if (!(flags & MSG_PEEK)) { q.msgs.shift(); q.bytes -= m.bytes.length + MSG_OVERHEAD; this.budget.release(m.bytes.length + MSG_OVERHEAD); this.changed(); }
       return { bytes: m.bytes.subarray(0, Math.max(0, len)), truncated: m.bytes.length > len, full: m.bytes.length, from: m.from, fds: flags & MSG_PEEK ? undefined : m.fds, cred: m.cred };
     }
     return this.take(Math.max(0, len), flags);
@@ -174,13 +176,14 @@ export class Socket extends File {
     const q = to.rx, room = SNDBUF - q.bytes, len = p.bytes.length;
     if (this.stream && len === 0) return 0;
     if (!this.stream && len > SNDBUF) return -EMSGSIZE;
-    const n = this.stream ? Math.min(room, len) : len <= room ? len : 0;
-    if (n === 0 && len > 0) return this.inet && !this.connection ? len : -EAGAIN; // UDP: a full receive buffer drops the datagram
-    if (n > 0 && !this.budget.charge(n)) return -EAGAIN; // queued bytes live on the host: the kernel-memory budget (mm/kmem.ts)
+    // A message takes MSG_OVERHEAD of the queue besides its bytes, so empty ones fill it too.
+    const n = this.stream ? Math.min(room, len) : len + MSG_OVERHEAD <= room ? len : -1, cost = this.stream ? n : len + MSG_OVERHEAD;
+    if (n < 0 || (n === 0 && len > 0)) return this.inet && !this.connection ? len : -EAGAIN; // UDP: a full receive buffer drops the datagram
+    if (!this.budget.charge(cost)) return -EAGAIN; // queued bytes live on the host: the kernel-memory budget (mm/kmem.ts)
     q.msgs.push({ ...p, bytes: p.bytes.slice(0, n) });
-    q.bytes += n;
+    q.bytes += cost;
     to.changed();
-    return n === len || n > 0 ? n : 0;
+    return n;
   }
 
   /** EPIPE, with SIGPIPE for a stream unless MSG_NOSIGNAL. */
