@@ -37,6 +37,7 @@ function valid(s: OptionSpec): [string, unknown][] {
     case 'path': return [[tmp, tmp]];
     case 'bind': return [[tmp, tmp], [`${tmp}:${tmp}`, tmp], [`${tmp}:/g/./h/`, `${tmp}\0/g/h`]];
     case 'assign': return [['A=b=c', 'A=b=c'], ['A=', 'A=']];
+    case 'ports': return [['8080:80', '8080:80'], ['1:65535', '1:65535'], ['08080:0080', '8080:80']];
   }
 }
 
@@ -52,6 +53,7 @@ function invalid(s: OptionSpec): string[] {
     case 'path': return ['', ...(v.dir ? [`${tmp}/no-such-dir`] : [])];
     case 'bind': return ['', `${tmp}/no-such-dir`, `${tmp}:`, ':/g', `${tmp}:g`, `${tmp}:/proc/x`, `${tmp}:/dev`];
     case 'assign': return ['A', '=b', ''];
+    case 'ports': return ['', '80', '0:80', '80:65536', 'a:b', '80:80:80', ':80'];
   }
 }
 

@@ -96,6 +96,16 @@ export const RUN: CommandSpec = {
       details: 'Each hart has its own timer and software interrupt; the kernel keeps a run queue per hart, balances load, honours sched_setaffinity and shoots down TLBs with IPIs. See [docs/smp.md](docs/smp.md).',
     },
     {
+      name: '--publish', value: { kind: 'ports', meta: 'HOSTPORT:GUESTPORT' }, repeatable: true,
+      help: "forwards the host's 127.0.0.1:HOSTPORT to the guest's TCP listener on GUESTPORT; implies --realtime",
+      details: 'Nothing outside the guest reaches it otherwise. See [docs/sockets.md](docs/sockets.md).',
+    },
+    {
+      name: '--net', value: { kind: 'enum', meta: 'outbound', values: ['outbound'], noun: 'network access' },
+      help: "lets the guest's TCP connects outside the loopback go through the host's network (without it they fail with ENETUNREACH); implies --realtime",
+      details: 'UDP and name lookups stay on the guest loopback. See [docs/sockets.md](docs/sockets.md).',
+    },
+    {
       name: '--realtime', value: { kind: 'none' },
       help: 'guest time follows the host clock; without it time is virtual and every run repeats exactly',
       details: 'A program that times itself reports wall time, and sleeps really wait.',

@@ -28,7 +28,7 @@ export function optionWords(s: OptionSpec): string {
 export function constraint(s: OptionSpec): string {
   const v = s.value, parts: string[] = [];
   switch (v.kind) {
-    case 'none': case 'path': case 'bind': case 'assign': break;
+    case 'none': case 'path': case 'bind': case 'assign': case 'ports': break;
     case 'integer': parts.push((v.choices ? orList(v.choices.map(String)) : v.max === Number.MAX_SAFE_INTEGER ? `at least ${v.min}` : `${v.min} to ${v.max}`)
       + (v.words ? `, or ${orList(v.words)}` : '')); break;
     case 'size': parts.push(`${fmtSize(v.min)} to ${fmtSize(v.max)}${v.multiple ? `, a multiple of ${fmtSize(v.multiple)}` : ''}`); break;

@@ -22,7 +22,9 @@ export type ValueKind =
   /** An existing host directory and, after a colon, the absolute guest path it is seen at (same path without one). */
   | { kind: 'bind'; meta: string }
   /** An environment entry, NAME=VALUE. */
-  | { kind: 'assign'; meta: string };
+  | { kind: 'assign'; meta: string }
+  /** Two TCP ports, 1 to 65535, joined by a colon (--publish HOSTPORT:GUESTPORT). */
+  | { kind: 'ports'; meta: string };
 
 export interface OptionSpec {
   /** The long name, with its dashes: `--mem`. */
@@ -192,6 +194,11 @@ export function parseValue(s: OptionSpec, text: string): Value {
     case 'assign':
       if (!/^[^=]+=/.test(text)) throw new UsageError(`${s.name}: '${text}' is not ${v.meta} (a name, '=', then the value)`);
       return text;
+    case 'ports': {
+      const m = /^(\d+):(\d+)$/.exec(text);
+      if (!m || [m[1], m[2]].some((n) => Number(n) < 1 || Number(n) > 65535)) throw new UsageError(`${s.name}: '${text}' is not ${v.meta} (two ports, 1 to 65535, e.g. 8080:80)`);
+      return `${Number(m[1])}:${Number(m[2])}`;
+    }
   }
 }
 

@@ -17,6 +17,7 @@ import { StatsSink, formatStats, statsJson } from '../trace/stats.js';
 import { drawDiagram } from '../trace/diagram.js';
 import { insnLine } from '../isa/disasm.js';
 import { RUN } from './commands.js';
+import { forwardsOf, publish } from './publish.js';
 import { parseOptions, splitBind, type Options } from './options.js';
 import { HOST_VIEW, MountError, hiddenByKernelMount, vfsOf, wholeHost, type Bind } from '../kernel/fs/mounts.js';
 import { UsageError } from './args.js';
@@ -48,12 +49,17 @@ export async function runCommand(argv: string[]): Promise<number> {
   const host = { ...nodeHost(), cwd: view.cwd };
   const swapBytes = opts.number('--swap');
   const swapPolicy = opts.string('--swap-policy') as SwapPolicy | undefined;
-  const realtime = opts.has('--realtime');
+  const forwards = forwardsOf(opts.list('--publish'));
+  const outbound = opts.string('--net') === 'outbound';
+  const realtime = opts.has('--realtime') || forwards.length > 0 || outbound; // the host network lives in real time
   const epoch = opts.numberOrWord('--epoch');
   const epochS = epoch === 'now' ? Math.floor(Date.now() / 1000) : epoch as number | undefined;
   const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
   const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
   const harts = opts.number('--smp');
+  if ((harts ?? 1) > 1 && (forwards.length > 0 || outbound)) {
+    throw new UsageError(`${forwards.length > 0 ? '--publish' : '--net outbound'} runs in real time, which takes one hart; drop --smp ${harts}`);
+  }
   const kernel = new Kernel({
     host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor, harts,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
@@ -73,6 +79,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (e instanceof ExecError) return fail(Status.CANNOT_EXEC, `${name}: ${e.message}`);
     throw e;
   }
+  const publisher = forwards.length > 0 || outbound ? await publish(forwards, outbound) : undefined;
+  if (publisher) { host.net = publisher.net; host.sleepNs = (ns) => publisher.sleepNs(ns); }
   if (opts.has('--strace')) {
     const out = straceFile !== undefined ? Output.file('--strace', straceFile) : toStderr();
     if (out !== stderrOut) outputs.push(out);
@@ -102,6 +110,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     r = kernel.run();
   } finally {
+    await publisher?.close();
     trace?.finish();
     for (const out of outputs) process.stderr.write(out.close());
   }

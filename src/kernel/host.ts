@@ -76,4 +76,45 @@ export interface HostIO {
   sleepNs(ns: number): void;
   /** What host fd 0/1/2 is, so fstat on the console tells the guest the truth (libc picks buffering from it). */
   stdioKind(fd: 0 | 1 | 2): 'tty' | 'pipe' | 'file' | 'other';
+  /** The host network, present only with --publish (HostNet). */
+  net?: HostNet;
+}
+
+/** What happened on the host side of a published port (HostNet.poll), in order. */
+export type HostNetEvent =
+  /** A host client connected to the host port published for guest port `port`; peerPort is its own port. */
+  | { kind: 'accept'; conn: number; port: number; peerPort: number }
+  | { kind: 'data'; conn: number; bytes: Uint8Array }
+  /** The host client shut down writing (its FIN): the guest reads end of file. */
+  | { kind: 'end'; conn: number }
+  /** An outbound connection (HostNet.connect) is established. */
+  | { kind: 'connected'; conn: number }
+  /** The host connection is gone (closed both ways, or failed: error names the errno, as ECONNREFUSED, for a connect that failed). */
+  | { kind: 'close'; conn: number; error?: string };
+
+/**
+ * --publish HOSTPORT:GUESTPORT: TCP connections that arrive on the host's
+ * 127.0.0.1:HOSTPORT become connections to the guest's listener on
+ * GUESTPORT (fs/hostnet.ts); --net outbound: guest connects to addresses
+ * outside the loopback become host connections. The CLI owns the host sockets; every call
+ * here returns at once. While the guest is idle the CLI's sleepNs returns
+ * early when an event arrives (--publish runs in real time).
+ */
+export interface HostNet {
+  /** The events since the last call; none waits. */
+  poll(): HostNetEvent[];
+  /** Bytes the guest wrote, for the host client of conn. */
+  send(conn: number, bytes: Uint8Array): void;
+  /** The guest shut down writing or closed: the host client gets its FIN after the bytes sent before. */
+  end(conn: number): void;
+  /** No guest listener took the connection, or the guest reset it: the host client sees it closed at once. */
+  close(conn: number): void;
+  /** Flow control: stop (true) or resume reading from the host client while the guest's receive queue is full. */
+  pause(conn: number, paused: boolean): void;
+  /**
+   * --net outbound: a TCP connection from the host to ip (text) and port,
+   * as a new conn whose 'connected' or failing 'close' comes through poll.
+   * Absent without the flag: the guest reaches no host network.
+   */
+  connect?(ip: string, port: number): number;
 }

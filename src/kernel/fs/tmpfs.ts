@@ -20,7 +20,9 @@
 import { RegularFile, S_IFDIR, S_IFLNK, S_IFREG, type Backing, type File, type StatInfo, type Timespec } from './file.js';
 import { Vnode, type Ctx, type DirEntry, type Fs } from './vfs.js';
 import type { Work } from '../mm/work.js';
-import { EFBIG, EINVAL, ELOOP, ENOENT, ENOSPC, ENOTDIR, EXDEV } from '../errno.js';
+import { EFBIG, EINVAL, ELOOP, ENOENT, ENOSPC, ENOTDIR, ENXIO, EXDEV } from '../errno.js';
+
+const S_IFSOCK = 0o140000;
 
 const PAGE = 4096;
 const BOGO_DIRENT_SIZE = 20;
@@ -77,7 +79,7 @@ export class TmpFs implements Fs {
   }
 
   /** A new inode with its charge (INODE_COST plus `extra`) and a name's, or undefined when the limit is reached. */
-  make(kind: 'file' | 'dir' | 'symlink', mode: number, extra = 0, named = true): TmpNode | undefined {
+  make(kind: TmpKind, mode: number, extra = 0, named = true): TmpNode | undefined {
     const cost = INODE_COST + extra;
     if (!this.reserve(cost + (named ? NAME_COST : 0))) return undefined;
     const node = new TmpNode(this, kind, mode);
@@ -103,6 +105,9 @@ export class TmpFs implements Fs {
     }
   }
 }
+
+/** What a tmpfs node is: a socket inode is a name bind(2) made for an AF_UNIX socket (fs/unix.ts). */
+type TmpKind = 'file' | 'dir' | 'symlink' | 'sock';
 
 /** What a directory that is not one, or a file that is not one, holds: never changed (kinds are checked first). */
 const NO_CHILDREN: ReadonlyMap<string, TmpNode> = new Map();
@@ -130,7 +135,7 @@ export class TmpNode extends Vnode implements Backing {
   /** Bytes of the limit this inode holds beyond its pages (TmpFs.make); given back once, when it goes. */
   charge = 0;
 
-  constructor(readonly fs: TmpFs, readonly kind: 'file' | 'dir' | 'symlink', public mode: number) {
+  constructor(readonly fs: TmpFs, readonly kind: TmpKind, public mode: number) {
     super();
     this.ino = fs.newIno();
     this.nlink = kind === 'dir' ? 2 : 1;
@@ -140,7 +145,7 @@ export class TmpNode extends Vnode implements Backing {
   }
 
   override stat(): StatInfo {
-    const type = this.kind === 'dir' ? S_IFDIR : this.kind === 'file' ? S_IFREG : S_IFLNK;
+    const type = this.kind === 'dir' ? S_IFDIR : this.kind === 'file' ? S_IFREG : this.kind === 'sock' ? S_IFSOCK : S_IFLNK;
     const size = this.kind === 'dir' ? BOGO_DIRENT_SIZE * (this.children.size + 2)
       : this.kind === 'file' ? this.length : this.targetBytes;
     return {
@@ -166,6 +171,7 @@ export class TmpNode extends Vnode implements Backing {
 
   override open(flags: number, c: Ctx): File | number {
     this.fs.seen(c);
+    if (this.kind === 'sock') return -ENXIO; // open(2): "ENXIO: the file is a UNIX domain socket"
     if (this.kind !== 'file') return -ELOOP; // a symlink reached with O_NOFOLLOW
     this.opens++;
     return new RegularFile(this, flags);
@@ -226,6 +232,14 @@ export class TmpNode extends Vnode implements Backing {
     if (node === undefined) return -ENOSPC;
     this.attach(name, node);
     return 0;
+  }
+
+  override mksock(name: string, mode: number): Vnode | number {
+    if (this.gone) return -ENOENT;
+    const node = this.fs.make('sock', mode & 0o7777);
+    if (node === undefined) return -ENOSPC;
+    this.attach(name, node);
+    return node;
   }
 
   override symlink(name: string, target: string): number {

@@ -23,10 +23,10 @@ import { EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOMEM, ENOTDIR, ENXIO, EO
 import type { KernelMemory } from '../mm/kmem.js';
 import { concat } from '../mm/uaccess.js';
 
-export type Kind = 'file' | 'dir' | 'symlink' | 'chr' | 'fifo' | 'other';
+export type Kind = 'file' | 'dir' | 'symlink' | 'chr' | 'fifo' | 'sock' | 'other';
 
-/** d_type of struct linux_dirent64, by kind (DT_FIFO 1, DT_CHR 2, DT_DIR 4, DT_REG 8, DT_LNK 10). */
-export const DT: Readonly<Record<Kind, number>> = { fifo: 1, chr: 2, dir: 4, file: 8, symlink: 10, other: 0 };
+/** d_type of struct linux_dirent64, by kind (DT_FIFO 1, DT_CHR 2, DT_DIR 4, DT_REG 8, DT_LNK 10, DT_SOCK 12). */
+export const DT: Readonly<Record<Kind, number>> = { fifo: 1, chr: 2, dir: 4, file: 8, symlink: 10, sock: 12, other: 0 };
 
 /** Who is asking: procfs answers /proc/self from it, tmpfs takes the time from the kernel's clock. */
 export interface Ctx { readonly k: Kernel; readonly p: Process; }
@@ -73,6 +73,8 @@ export abstract class Vnode {
   /** An unnamed regular file in this directory (O_TMPFILE). */
   tmpfile(_mode: number, _c: Ctx): Vnode | number { return this.fs.readOnly ? -EROFS : -EOPNOTSUPP; }
   mkdir(_name: string, _mode: number, _c: Ctx): number { return -EROFS; }
+  /** A socket inode named name (bind of an AF_UNIX socket to a path: fs/unix.ts); the permission bits are already masked by the umask. */
+  mksock(_name: string, _mode: number, _c: Ctx): Vnode | number { return -EROFS; }
   symlink(_name: string, _target: string, _c: Ctx): number { return -EROFS; }
   link(_name: string, _target: Vnode, _c: Ctx): number { return -EROFS; }
   unlink(_name: string, _c: Ctx): number { return -EROFS; }

@@ -1,43 +1,130 @@
-// The socket calls that connected AF_UNIX pairs answer (fs/socket.ts):
-// socketpair, sendto/recvfrom, sendmsg/recvmsg (no ancillary data yet),
-// shutdown, getsockopt/setsockopt for the common SOL_SOCKET options, and
-// getsockname/getpeername. Each gives Linux's errno: ENOTSOCK for a
-// descriptor that is not a socket, EAFNOSUPPORT for another family,
-// EOPNOTSUPP for flags it does not have. socket, bind, listen, accept and
-// connect are the rest of issue 11 (ENOSYS until then).
+// The socket calls that make, name and join sockets: socket, socketpair,
+// bind, listen, accept/accept4, connect, shutdown, getsockname and
+// getpeername (socket(2) and the pages it names). AF_UNIX (fs/unix.ts) and
+// AF_INET/AF_INET6 over the loopback (fs/inet.ts); the data calls are in
+// netmsg.ts and the options in sockopt.ts. Each gives Linux's errno:
+// ENOTSOCK for a descriptor that is not a socket, EAFNOSUPPORT for another
+// family, EINVAL for a short address.
+//
+// A blocking call sleeps on a queue and runs again from the start when
+// woken; SO_RCVTIMEO (accept, receives) and SO_SNDTIMEO (connect, sends)
+// bound the sleep with a deadline kept in p.sleepDeadline across the runs,
+// after which the call returns EAGAIN (sleepFor).
 
 import type { SyscallDef } from '../abi/call.js';
-import { FD, I, P, U, UL, fl, out } from '../abi/strace-args.js';
+import { BLOCK } from '../abi/call.js';
+import { FD, I, P, U, a as arg, fl, out } from '../abi/strace-args.js';
+import { mem, type Ctx as StraceCtx } from '../abi/strace-mem.js';
+import { ptr } from '../abi/abi-names.js';
 import { fdPair } from '../abi/strace-structs.js';
 import { x } from '../abi/abi-names.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
+import type { WaitQueue } from '../sched/wait.js';
 import { O_NONBLOCK } from '../fs/file.js';
-import { MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC, SNDBUF, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, UnixSocket, socketPair } from '../fs/socket.js';
-import { MAX_COPY, copyIn, copyOut, readU64 } from '../mm/uaccess.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENFILE } from '../errno.js';
-import { blockOr, file, gather, iovecs, scatter } from './fs.js';
+import { SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, Socket, newSocket, sleepFor, socketPair, type Cred } from '../fs/socket.js';
+import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, UNNAMED, encodeAddr, ipText, isLoopback, parseAddr, type InetAddr, type SockAddr, type UnixAddr, ANY4, ANY6 } from '../fs/sockaddr.js';
+import { autobind, bindAbstract, bindPath, connectDgram, connectUnix, lookupUnix } from '../fs/unix.js';
+import { autobindInet, bindInet, connectTcp, destination, listenInet, sourceOf } from '../fs/inet.js';
+import { vfsOf } from '../fs/mounts.js';
+import { connectHost } from '../fs/hostnet.js';
+import { copyIn, copyOut } from '../mm/uaccess.js';
+import {
+  EADDRINUSE, EAFNOSUPPORT, EALREADY, EAGAIN, EBADF, ECONNREFUSED, EFAULT, EINPROGRESS, EINVAL, EISCONN, ENETUNREACH, ENFILE, ENOENT, ENOTCONN,
+  ENOTSOCK, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
+} from '../errno.js';
+import { file } from './fs.js';
+import { startOf } from './path.js';
 
-const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
-const ENOTSOCK = 88, EPROTONOSUPPORT = 93, ESOCKTNOSUPPORT = 94, EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EISCONN = 106, ENOTCONN = 107, ENOPROTOOPT = 92;
-const MSG_OOB = 1, MSG_DONTWAIT = 0x40, MSG_EOR = 0x80, MSG_WAITALL = 0x100, MSG_CMSG_CLOEXEC = 0x40000000;
-const SOL_SOCKET = 1, SO_TYPE = 3, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
+const SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000, AT_FDCWD = -100, SOMAXCONN = 4096;
+const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 
-function socketOf(p: Process, fd: number): UnixSocket | number {
+/** The socket open as fd: EBADF, ENOTSOCK. */
+export function socketOf(p: Process, fd: number): Socket | number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
-  return f instanceof UnixSocket ? f : -ENOTSOCK;
+  if (!(f instanceof Socket)) return -ENOTSOCK;
+  if (f.hosted) Socket.pump?.(f.k);
+  return f;
+}
+
+/** The calling process's credentials (SCM_CREDENTIALS, SO_PEERCRED): lde's one uid and gid (sys/id.ts). */
+export const credOf = (k: Kernel, p: Process): Cred => ({ pid: p.tgid, uid: k.user?.uid ?? 0, gid: k.user?.gid ?? 0 });
+
+/** A call's result: a return that is not BLOCK ends any timed sleep it kept. */
+export function done(p: Process, r: number): number {
+  if (r !== BLOCK) p.sleepDeadline = -1;
+  return r;
+}
+
+/** Blocks (or not) after -EAGAIN: non-blocking sockets and MSG_DONTWAIT return it. */
+export function waitOr(k: Kernel, p: Process, s: Socket, r: number, q: WaitQueue | undefined, timeoutNs: number, dontwait = false): number {
+  if (r !== -EAGAIN || dontwait || (s.flags & O_NONBLOCK) || q === undefined) return r;
+  return sleepFor(k, p, q, timeoutNs, s.hosted);
+}
+
+/** A sockaddr argument of len bytes (at most sizeof(struct sockaddr_storage)), as an address of family: EINVAL, EFAULT, EAFNOSUPPORT. */
+export function addrArg(p: Process, ptr: number, len: number, family: number): SockAddr | number {
+  if (len < 0 || len > 128) return -EINVAL;
+  const b = copyIn(p.as, ptr, len);
+  return b === undefined ? -EFAULT : parseAddr(b, family);
+}
+
+/** Writes a sockaddr to (ptr, *lenPtr): as much as *lenPtr allows, and its full length back to *lenPtr; EINVAL for a negative length. */
+export function putAddr(p: Process, ptr: number, lenPtr: number, bytes: Uint8Array): number {
+  if (ptr === 0 && lenPtr === 0) return 0;
+  const lb = copyIn(p.as, lenPtr, 4);
+  if (lb === undefined) return -EFAULT;
+  const len = new DataView(lb.buffer).getInt32(0, true);
+  if (len < 0) return -EINVAL;
+  const nb = new Uint8Array(4);
+  new DataView(nb.buffer).setInt32(0, bytes.length, true);
+  return copyOut(p.as, ptr, bytes.subarray(0, Math.min(len, bytes.length))) && copyOut(p.as, lenPtr, nb) ? 0 : -EFAULT;
+}
+
+/** Puts a new socket in the lowest free descriptor, with FD_CLOEXEC as asked; the file is dropped on failure. */
+function install(p: Process, s: Socket, cloexec: boolean): number {
+  const fd = p.allocFd(s);
+  if (fd < 0) { s.drop(); return fd; }
+  if (cloexec) p.cloexec.add(fd); else p.cloexec.delete(fd);
+  return fd;
+}
+
+/** Checks socket(2)'s and socketpair(2)'s type argument: the base type, and EINVAL for unknown flag bits. */
+function typeArg(t: number): number {
+  if ((t & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) return -EINVAL;
+  return t & 0xf;
+}
+
+/** socket(domain, type, protocol): AF_UNIX stream, datagram or seqpacket; AF_INET/AF_INET6 TCP or UDP. */
+function socket(k: Kernel, p: Process, [domain, t, protocol]: readonly number[]): number {
+  const type = typeArg(t);
+  if (type < 0) return type;
+  if (domain !== AF_UNIX && domain !== AF_INET && domain !== AF_INET6) return -EAFNOSUPPORT;
+  if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) return -ESOCKTNOSUPPORT;
+  let proto = 0;
+  if (domain === AF_UNIX) {
+    if (protocol !== 0 && protocol !== AF_UNIX) return -EPROTONOSUPPORT;
+  } else {
+    if (type === SOCK_SEQPACKET) return -ESOCKTNOSUPPORT;
+    proto = type === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    if (protocol !== 0 && protocol !== proto) return -EPROTONOSUPPORT;
+  }
+  const s = newSocket(k, domain, type, proto, t & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+  if (s === undefined) return -ENFILE;
+  s.cred = credOf(k, p);
+  return install(p, s, (t & SOCK_CLOEXEC) !== 0);
 }
 
 /** socketpair(domain, type, protocol, sv[2]): AF_UNIX only; stream, datagram or seqpacket; SOCK_NONBLOCK and SOCK_CLOEXEC. */
 function socketpair(k: Kernel, p: Process, a: readonly number[]): number {
-  const [domain, typeArg, protocol, sv] = a, type = typeArg & 0xf;
+  const [domain, t, protocol, sv] = a, type = typeArg(t);
   if (domain === AF_INET || domain === AF_INET6) return -EOPNOTSUPP; // those families have no socketpair
   if (domain !== AF_UNIX) return -EAFNOSUPPORT;
-  if ((typeArg & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) return -EINVAL;
+  if (type < 0) return type;
   if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) return -ESOCKTNOSUPPORT;
-  if (protocol !== 0) return -EPROTONOSUPPORT;
-  const pair = socketPair(k, type, typeArg & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+  if (protocol !== 0 && protocol !== AF_UNIX) return -EPROTONOSUPPORT;
+  const pair = socketPair(k, type, t & SOCK_NONBLOCK ? O_NONBLOCK : 0, credOf(k, p));
   if (pair === undefined) return -ENFILE;
   const [s0, s1] = pair;
   const fd0 = p.allocFd(s0), fd1 = fd0 < 0 ? fd0 : p.allocFd(s1);
@@ -47,168 +134,211 @@ function socketpair(k: Kernel, p: Process, a: readonly number[]): number {
   dv.setInt32(0, fd0, true);
   dv.setInt32(4, fd1, true);
   if (!copyOut(p.as, sv, fds)) return undo(-EFAULT);
-  for (const fd of [fd0, fd1]) if (typeArg & SOCK_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd);
+  for (const fd of [fd0, fd1]) if (t & SOCK_CLOEXEC) p.cloexec.add(fd); else p.cloexec.delete(fd);
   return 0;
 }
 
-/** The flags a send or receive may carry; MSG_OOB is not for AF_UNIX (EOPNOTSUPP). */
-function checkFlags(flags: number, send: boolean): number {
-  if (flags & MSG_OOB) return -EOPNOTSUPP;
-  const known = send ? MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR : MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL | MSG_CMSG_CLOEXEC;
-  return (flags & ~known) === 0 ? 0 : -EOPNOTSUPP;
-}
-
-/** A send of bytes on s: sleeps on a full queue unless non-blocking (the socket's flag, or MSG_DONTWAIT). */
-function sendOn(k: Kernel, p: Process, s: UnixSocket, bytes: Uint8Array, flags: number): number {
-  const r = s.send(bytes, flags);
-  return flags & MSG_DONTWAIT && r === -EAGAIN ? r : blockOr(k, p, s, r, true);
-}
-
-/** sendto(fd, buf, len, flags, addr, addrlen): a connected pair takes no address (EISCONN). */
-function sendto(k: Kernel, p: Process, a: readonly number[]): number {
-  const s = socketOf(p, a[0]);
+/** bind(fd, addr, len): a path (a new socket inode), an abstract name, autobind (only sun_family); or an IP address and port. */
+function bind(k: Kernel, p: Process, [fd, ptr, len]: readonly number[]): number {
+  const s = socketOf(p, fd);
   if (typeof s === 'number') return s;
-  const bad = checkFlags(a[3], true);
-  if (bad) return bad;
-  if (a[4] !== 0) return -EISCONN;
-  const bytes = copyIn(p.as, a[1], Math.min(a[2], MAX_COPY));
-  return bytes === undefined ? -EFAULT : sendOn(k, p, s, bytes, a[3]);
+  const addr = addrArg(p, ptr, len, s.domain);
+  if (typeof addr === 'number') return addr;
+  if (addr.family !== AF_UNIX || addr.path === undefined) {
+    if (s.local !== undefined) return -EINVAL;
+    if (addr.family !== AF_UNIX) return bindInet(k, s, addr as InetAddr);
+    return addr.abstract !== undefined ? bindAbstract(k, s, addr) : autobind(k, s);
+  }
+  const c = { k, p }, vfs = vfsOf(k), path = new TextDecoder().decode(addr.path);
+  const start = startOf(c, vfs, AT_FDCWD, path);
+  if (typeof start === 'number') return start;
+  const par = vfs.parent(c, start, path);
+  if (typeof par === 'number') return par;
+  const old = vfs.child(c, par.dir, par.name);
+  if (typeof old === 'number' && old !== -ENOENT) return old;
+  if (typeof old !== 'number') return -EADDRINUSE;
+  if (s.local !== undefined) return -EINVAL;
+  return bindPath(k, c, s, par, addr, 0o777 & ~p.umask);
 }
 
-/** recvfrom(fd, buf, len, flags, addr, addrlen*): the peer of a socketpair has no name, so *addrlen becomes 0. */
-function recvfrom(k: Kernel, p: Process, a: readonly number[]): number {
-  const s = socketOf(p, a[0]);
+/** listen(fd, backlog): stream and seqpacket sockets; an unbound AF_UNIX socket is EINVAL, an unbound IP one gets a port. */
+function listen(k: Kernel, p: Process, [fd, backlog]: readonly number[]): number {
+  const s = socketOf(p, fd);
   if (typeof s === 'number') return s;
-  const bad = checkFlags(a[3], false);
-  if (bad) return bad;
-  const r = s.recv(Math.min(a[2], MAX_COPY), a[3]);
-  if (typeof r === 'number') return a[3] & MSG_DONTWAIT ? r : blockOr(k, p, s, r, false);
-  if (!copyOut(p.as, a[1], r.bytes)) return -EFAULT;
-  if (a[5] !== 0 && !copyOut(p.as, a[5], new Uint8Array(4))) return -EFAULT;
-  return a[3] & MSG_TRUNC ? r.full : r.bytes.length;
+  if (!s.connection) return -EOPNOTSUPP;
+  if (s.connected) return -EINVAL;
+  if (s.domain === AF_UNIX && s.local === undefined) return -EINVAL;
+  if (s.inet) {
+    const r = autobindInet(k, s);
+    if (r < 0) return r;
+    if (!s.listening && !listenInet(k, s)) return -EADDRINUSE;
+  }
+  s.backlog ??= [];
+  s.maxBacklog = (backlog >>> 0) > SOMAXCONN ? SOMAXCONN : backlog;
+  s.cred = credOf(k, p);
+  s.changed();
+  return 0;
 }
 
-/** struct msghdr (64-bit): name, namelen, iov, iovlen, control, controllen, flags. */
-const MSGHDR = 56;
-
-/** A sendmsg/recvmsg call's socket, its struct msghdr (copied in) and the iovecs it names, with their total; or -errno. */
-interface Msg { s: UnixSocket; h: Uint8Array; dv: DataView; vs: [number, number][]; total: number; }
-function msgOf(p: Process, a: readonly number[], send: boolean): Msg | number {
-  const s = socketOf(p, a[0]);
+/** accept4(fd, addr, addrlen, flags): the next connection, or a sleep (EAGAIN when non-blocking or past SO_RCVTIMEO). */
+function accept4(k: Kernel, p: Process, [fd, ptr, lenPtr, flags]: readonly number[]): number {
+  const s = socketOf(p, fd);
   if (typeof s === 'number') return s;
-  const h = copyIn(p.as, a[1], MSGHDR);
-  if (h === undefined) return -EFAULT;
-  const dv = new DataView(h.buffer), bad = checkFlags(a[2], send);
-  if (bad) return bad;
-  if (send && dv.getBigUint64(0, true) !== 0n) return -EISCONN; // a connected pair takes no address
-  if (send && dv.getBigUint64(40, true) !== 0n) return -EINVAL; // control messages (SCM_RIGHTS) are not supported yet
-  const vs = iovecs(p, Number(dv.getBigUint64(16, true)), Number(dv.getBigUint64(24, true)));
-  if (typeof vs === 'number') return vs;
-  return { s, h, dv, vs, total: Math.min(vs.reduce((n, [, l]) => n + l, 0), MAX_COPY) };
+  if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -EINVAL;
+  if (!s.connection) return -EOPNOTSUPP;
+  if (!s.listening) return -EINVAL;
+  const next = s.backlog![0];
+  if (next === undefined) return waitOr(k, p, s, -EAGAIN, s.rx.readers, s.opts.rcvtimeo);
+  if (lenPtr !== 0 && copyIn(p.as, lenPtr, 4) === undefined) return -EFAULT;
+  s.backlog!.shift();
+  s.changed();
+  next.embryo = false;
+  next.flags = 2 | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+  const nfd = install(p, next, (flags & SOCK_CLOEXEC) !== 0);
+  if (nfd < 0) return nfd;
+  if (ptr === 0) return nfd;
+  const r = putAddr(p, ptr, lenPtr, encodeAddr(next.remote ?? UNNAMED));
+  if (r < 0) { p.files[nfd] = undefined; p.cloexec.delete(nfd); next.drop(); return r; }
+  return nfd;
 }
 
-/** sendmsg(fd, msg, flags): the iovecs gathered into one send. */
-function sendmsg(k: Kernel, p: Process, a: readonly number[]): number {
-  const m = msgOf(p, a, true);
-  if (typeof m === 'number') return m;
-  const bytes = gather(p, m.vs, m.total);
-  return bytes.length < m.total ? -EFAULT : sendOn(k, p, m.s, bytes, a[2]);
+/** The socket an AF_UNIX name reaches (paths are walked, following symlinks: ENOENT when missing). */
+export function unixTarget(k: Kernel, p: Process, addr: UnixAddr): Socket | number {
+  if (addr.path === undefined) return lookupUnix(k, addr, undefined);
+  const c = { k, p }, vfs = vfsOf(k), path = new TextDecoder().decode(addr.path);
+  const start = startOf(c, vfs, AT_FDCWD, path);
+  const at = typeof start === 'number' ? start : vfs.walk(c, start, path, true);
+  return typeof at === 'number' ? at : lookupUnix(k, addr, at);
 }
 
-/** recvmsg(fd, msg, flags): one receive scattered over the iovecs; msg_namelen and msg_controllen become 0, msg_flags says MSG_TRUNC. */
-function recvmsg(k: Kernel, p: Process, a: readonly number[]): number {
-  const m = msgOf(p, a, false);
-  if (typeof m === 'number') return m;
-  const { s, h, dv, vs } = m;
-  const r = s.recv(m.total, a[2]);
-  if (typeof r === 'number') return a[2] & MSG_DONTWAIT ? r : blockOr(k, p, s, r, false);
-  if (scatter(p, vs, r.bytes) < r.bytes.length) return -EFAULT;
-  dv.setUint32(8, 0, true);
-  dv.setBigUint64(40, 0n, true);
-  dv.setInt32(48, r.truncated ? MSG_TRUNC : 0, true);
-  if (!copyOut(p.as, a[1], h)) return -EFAULT;
-  return a[2] & MSG_TRUNC ? r.full : r.bytes.length;
+/** connect(fd, addr, len) of an AF_UNIX socket: a stream joins a listener's backlog (sleeping while it is full); a datagram socket gets a default destination. */
+function connectUnixCall(k: Kernel, p: Process, s: Socket, addr: UnixAddr | number): number {
+  if (s.connection && s.listening) return -EINVAL;
+  if (s.connection && s.connected) return -EISCONN;
+  if (typeof addr === 'number') return addr;
+  if (addr.path === undefined && addr.abstract === undefined) return -EINVAL;
+  const target = unixTarget(k, p, addr);
+  if (typeof target === 'number') return target;
+  if (!s.connection) return connectDgram(s, target);
+  if (s.local === undefined && s.opts.passcred) autobind(k, s);
+  const r = connectUnix(k, s, target);
+  return waitOr(k, p, s, r, target.rx.writers, s.opts.sndtimeo);
 }
 
+/** connect of an IP socket: TCP connects now (EINPROGRESS when non-blocking, the outcome then in SO_ERROR); UDP sets its default destination; AF_UNSPEC disconnects UDP. */
+function connectInet(k: Kernel, p: Process, s: Socket, addr: InetAddr | number, family: number): number {
+  if (s.outbound) return s.flags & O_NONBLOCK ? -EALREADY : sleepFor(k, p, s.rx.writers, s.opts.sndtimeo, true); // a host connect under way
+  if (s.connecting) { // the connect after EINPROGRESS: established (0, once), or what ended it
+    s.connecting = false;
+    if (s.connected) return 0;
+    if (s.error) { const e = s.error; s.error = 0; return -e; }
+  }
+  if (s.connection && (s.listening || s.connected)) return -EISCONN;
+  if (family === AF_UNSPEC && !s.connection) { s.remote = undefined; return 0; }
+  if (typeof addr === 'number') return addr;
+  const ip = destination(addr.ip);
+  if (!isLoopback(ip) && (!s.connection || k.host.net?.connect === undefined)) return -ENETUNREACH; // no host network unless --net outbound (docs/sockets.md)
+  s.rx.eof = false;
+  const wasBound = s.local !== undefined, r = autobindInet(k, s);
+  if (r < 0) return r;
+  const dst = { ...addr, ip };
+  if (!isLoopback(ip)) {
+    const c = connectHost(k, s, dst);
+    if (c !== -EINPROGRESS) return c;
+    s.connecting = true;
+    return s.flags & O_NONBLOCK ? c : sleepFor(k, p, s.rx.writers, s.opts.sndtimeo, true);
+  }
+  if (!s.connection) {
+    s.remote = dst;
+    if ((s.local as InetAddr).ip === ANY4 || (s.local as InetAddr).ip === ANY6) s.local = sourceOf(s, ip);
+    return 0;
+  }
+  const c = connectTcp(k, s, dst);
+  if (c === -ECONNREFUSED && !wasBound) { s.unbind?.(); s.unbind = undefined; s.local = undefined; }
+  if (!(s.flags & O_NONBLOCK)) return c;
+  if (c < 0) { s.error = -c; s.rx.eof = true; } // refused: closed both ways, as after a reset
+  s.connecting = true;
+  s.changed();
+  return -EINPROGRESS;
+}
+
+function connect(k: Kernel, p: Process, [fd, ptr, len]: readonly number[]): number {
+  const s = socketOf(p, fd);
+  if (typeof s === 'number') return s;
+  const addr = addrArg(p, ptr, len, s.domain);
+  if (s.domain === AF_UNIX) return connectUnixCall(k, p, s, addr as UnixAddr | number);
+  const fam = len >= 2 ? copyIn(p.as, ptr, 2) : undefined;
+  return connectInet(k, p, s, addr as InetAddr | number, fam === undefined ? -1 : fam[0] | (fam[1] << 8));
+}
+
+/** shutdown(fd, how): AF_UNIX always takes it; an IP socket that is not connected is ENOTCONN (its flags set all the same). */
 function shutdown(p: Process, fd: number, how: number): number {
   const s = socketOf(p, fd);
   if (typeof s === 'number') return s;
   if (how < 0 || how > 2) return -EINVAL;
-  if (s.peer === undefined && s.rx.eof) return -ENOTCONN;
+  const unconnected = s.inet && !s.listening && !(s.connection ? s.connected : s.remote !== undefined);
   s.shutdown(how);
-  return 0;
+  return unconnected ? -ENOTCONN : 0;
 }
 
-/** getsockopt(fd, SOL_SOCKET, opt, val, len*): SO_TYPE, SO_ERROR, SO_SNDBUF, SO_RCVBUF, SO_ACCEPTCONN, SO_PROTOCOL, SO_DOMAIN, as ints. */
-function getsockopt(p: Process, a: readonly number[]): number {
-  const s = socketOf(p, a[0]);
-  if (typeof s === 'number') return s;
-  const lenBytes = copyIn(p.as, a[4], 4);
-  if (lenBytes === undefined) return -EFAULT;
-  const len = new DataView(lenBytes.buffer).getInt32(0, true);
-  if (len < 0) return -EINVAL;
-  if (a[1] !== SOL_SOCKET) return -ENOPROTOOPT;
-  const values: Record<number, number> = { [SO_TYPE]: s.type, [SO_ERROR]: 0, [SO_SNDBUF]: SNDBUF, [SO_RCVBUF]: SNDBUF, [SO_ACCEPTCONN]: 0, [SO_PROTOCOL]: 0, [SO_DOMAIN]: AF_UNIX };
-  const v = values[a[2]];
-  if (v === undefined) return -ENOPROTOOPT;
-  const n = Math.min(len, 4), b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, v, true);
-  const nb = new Uint8Array(4);
-  new DataView(nb.buffer).setInt32(0, n, true);
-  return copyOut(p.as, a[3], b.subarray(0, n)) && copyOut(p.as, a[4], nb) ? 0 : -EFAULT;
-}
-
-/** setsockopt: SO_SNDBUF and SO_RCVBUF are accepted (the buffer stays the default); other options ENOPROTOOPT. */
-function setsockopt(p: Process, a: readonly number[]): number {
-  const s = socketOf(p, a[0]);
-  if (typeof s === 'number') return s;
-  if (a[4] < 4) return -EINVAL;
-  if (readU64(p.as, a[3]) === undefined && copyIn(p.as, a[3], 4) === undefined) return -EFAULT;
-  return a[1] === SOL_SOCKET && (a[2] === SO_SNDBUF || a[2] === SO_RCVBUF) ? 0 : -ENOPROTOOPT;
-}
-
-/** getsockname / getpeername: a socketpair's ends are unnamed: sa_family AF_UNIX, length 2. getpeername of a closed peer is ENOTCONN. */
+/** getsockname / getpeername: the bound name (an unbound socket: its family's empty address), or the peer's (ENOTCONN when not connected). */
 function sockname(p: Process, a: readonly number[], peer: boolean): number {
   const s = socketOf(p, a[0]);
   if (typeof s === 'number') return s;
-  if (peer && s.peer === undefined) return -ENOTCONN;
-  const lenBytes = copyIn(p.as, a[2], 4);
-  if (lenBytes === undefined) return -EFAULT;
-  const len = new DataView(lenBytes.buffer).getInt32(0, true);
-  if (len < 0) return -EINVAL;
-  const addr = new Uint8Array([AF_UNIX, 0]), two = new Uint8Array([2, 0, 0, 0]);
-  return copyOut(p.as, a[1], addr.subarray(0, Math.min(len, 2))) && copyOut(p.as, a[2], two) ? 0 : -EFAULT;
+  let addr: SockAddr | undefined;
+  if (peer) {
+    if (s.connection ? !s.connected : s.remote === undefined) return -ENOTCONN;
+    addr = s.remote;
+  } else addr = s.local;
+  addr ??= s.domain === AF_UNIX ? UNNAMED : { family: s.domain as InetAddr['family'], ip: s.domain === AF_INET ? ANY4 : ANY6, port: 0 };
+  return putAddr(p, a[1], a[2], encodeAddr(addr));
 }
 
+/** A struct sockaddr as strace prints it: {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}. */
+export function sockaddrText(c: StraceCtx, va: number, len: number): string {
+  if (va === 0) return 'NULL';
+  const b = len >= 2 && len <= 128 ? mem(c, va, len) : undefined;
+  if (b === undefined) return ptr(va);
+  const fam = b[0] | (b[1] << 8), name = AF_NAMES[fam] ?? String(fam);
+  const a = parseAddr(b, fam);
+  if (typeof a === 'number') return `{sa_family=${name}}`;
+  if (a.family === AF_UNIX) {
+    const text = (u: Uint8Array) => JSON.stringify(new TextDecoder().decode(u));
+    return a.path ? `{sa_family=AF_UNIX, sun_path=${text(a.path)}}` : a.abstract ? `{sa_family=AF_UNIX, sun_path=@${text(a.abstract.subarray(1))}}` : '{sa_family=AF_UNIX}';
+  }
+  return a.family === AF_INET ? `{sa_family=AF_INET, sin_port=htons(${a.port}), sin_addr=inet_addr("${ipText(a.ip)}")}`
+    : `{sa_family=AF_INET6, sin6_port=htons(${a.port}), inet_pton(AF_INET6, "${ipText(a.ip)}", &sin6_addr)}`;
+}
+const AF_NAMES: Record<number, string> = { [AF_UNSPEC]: 'AF_UNSPEC', [AF_UNIX]: 'AF_UNIX', [AF_INET]: 'AF_INET', [AF_INET6]: 'AF_INET6' };
+/** The address argument at entry (its length is the next argument), and one the call fills (its length at *next argument, at exit). */
+export const ADDR_IN = arg((c, n) => sockaddrText(c, n, c.a[2] | 0));
+export const addrOut = (lenArg: number) => out((c, n) => { const l = mem(c, c.a[lenArg], 4); return sockaddrText(c, n, l ? new DataView(l.buffer).getInt32(0, true) : 0); });
+
 const SOCK_TYPES = x({ SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_NONBLOCK, SOCK_CLOEXEC });
-const MSG = x({ MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_EOR, MSG_WAITALL, MSG_NOSIGNAL, MSG_CMSG_CLOEXEC });
+const AF = x({ AF_UNIX, AF_INET, AF_INET6 });
+const wrap = (f: (k: Kernel, p: Process, a: readonly number[]) => number) => (k: Kernel, p: Process, a: readonly number[]) => done(p, f(k, p, a));
 
 export const NET_CALLS: SyscallDef[] = [
+  // implements socket(2)
+  { name: 'socket', status: 'partial', restart: 'none', limits: 'AF_UNIX; AF_INET and AF_INET6 TCP and UDP over the loopback', args: [fl(AF), fl(SOCK_TYPES), I],
+    handler: (k, p, a) => socket(k, p, a) },
   // implements socketpair(2)
-  { name: 'socketpair', status: 'partial', restart: 'none', limits: 'AF_UNIX', args: [I, fl(SOCK_TYPES), I, out(fdPair)],
-    handler: (k, p, a) => socketpair(k, p, a) },
-  // implements sendto(2)
-  { name: 'sendto', status: 'partial', restart: 'ERESTARTSYS', limits: 'connected AF_UNIX sockets', args: [FD, P, UL, fl(MSG), P, U],
-    handler: (k, p, a) => sendto(k, p, a) },
-  // implements recvfrom(2)
-  { name: 'recvfrom', status: 'partial', restart: 'ERESTARTSYS', limits: 'connected AF_UNIX sockets', args: [FD, P, UL, fl(MSG), P, P],
-    handler: (k, p, a) => recvfrom(k, p, a) },
-  // implements sendmsg(2)
-  { name: 'sendmsg', status: 'partial', restart: 'ERESTARTSYS', limits: 'connected AF_UNIX sockets; no control messages', args: [FD, P, fl(MSG)],
-    handler: (k, p, a) => sendmsg(k, p, a) },
-  // implements recvmsg(2)
-  { name: 'recvmsg', status: 'partial', restart: 'ERESTARTSYS', limits: 'connected AF_UNIX sockets; no control messages', args: [FD, P, fl(MSG)],
-    handler: (k, p, a) => recvmsg(k, p, a) },
+  { name: 'socketpair', status: 'full', restart: 'none', args: [fl(AF), fl(SOCK_TYPES), I, out(fdPair)], handler: (k, p, a) => socketpair(k, p, a) },
+  // implements bind(2)
+  { name: 'bind', status: 'partial', restart: 'none', limits: 'socket inodes in tmpfs only (EROFS elsewhere); loopback addresses', args: [FD, ADDR_IN, U],
+    handler: (k, p, a) => bind(k, p, a) },
+  // implements listen(2)
+  { name: 'listen', status: 'full', restart: 'none', args: [FD, I], handler: (k, p, a) => listen(k, p, a) },
+  // implements accept(2)
+  { name: 'accept', status: 'full', restart: 'ERESTARTSYS', args: [FD, addrOut(2), P], handler: wrap((k, p, a) => accept4(k, p, [a[0], a[1], a[2], 0])) },
+  // implements accept4(2)
+  { name: 'accept4', status: 'full', restart: 'ERESTARTSYS', args: [FD, addrOut(2), P, fl(SOCK_TYPES)], handler: wrap(accept4) },
+  // implements connect(2)
+  { name: 'connect', status: 'partial', restart: 'ERESTARTSYS', limits: 'loopback only: other addresses ENETUNREACH', args: [FD, ADDR_IN, U], handler: wrap(connect) },
   // implements shutdown(2)
   { name: 'shutdown', status: 'full', restart: 'none', args: [FD, I], handler: (_k, p, a) => shutdown(p, a[0], a[1]) },
-  // implements getsockopt(2)
-  { name: 'getsockopt', status: 'partial', restart: 'none', limits: 'SOL_SOCKET: SO_TYPE, SO_ERROR, SO_SNDBUF, SO_RCVBUF, SO_ACCEPTCONN, SO_PROTOCOL, SO_DOMAIN',
-    args: [FD, I, I, P, P], handler: (_k, p, a) => getsockopt(p, a) },
-  // implements setsockopt(2)
-  { name: 'setsockopt', status: 'partial', restart: 'none', limits: 'SO_SNDBUF and SO_RCVBUF accepted and ignored',
-    args: [FD, I, I, P, U], handler: (_k, p, a) => setsockopt(p, a) },
   // implements getsockname(2)
-  { name: 'getsockname', status: 'partial', restart: 'none', limits: 'unnamed AF_UNIX sockets', args: [FD, P, P], handler: (_k, p, a) => sockname(p, a, false) },
+  { name: 'getsockname', status: 'full', restart: 'none', args: [FD, addrOut(2), P], handler: (_k, p, a) => sockname(p, a, false) },
   // implements getpeername(2)
-  { name: 'getpeername', status: 'partial', restart: 'none', limits: 'unnamed AF_UNIX sockets', args: [FD, P, P], handler: (_k, p, a) => sockname(p, a, true) },
+  { name: 'getpeername', status: 'full', restart: 'none', args: [FD, addrOut(2), P], handler: (_k, p, a) => sockname(p, a, true) },
 ];

@@ -62,6 +62,13 @@ export const STRERROR: Record<string, string> = {
   EMLINK: 'Too many links', EPIPE: 'Broken pipe', ERANGE: 'Numerical result out of range', EDEADLK: 'Resource deadlock avoided', ENAMETOOLONG: 'File name too long',
   ENOSYS: 'Function not implemented', ENOTEMPTY: 'Directory not empty', ELOOP: 'Too many levels of symbolic links',
   EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out',
+  ENOTSOCK: 'Socket operation on non-socket', EDESTADDRREQ: 'Destination address required', EMSGSIZE: 'Message too long',
+  EPROTOTYPE: 'Protocol wrong type for socket', ENOPROTOOPT: 'Protocol not available', EPROTONOSUPPORT: 'Protocol not supported',
+  ESOCKTNOSUPPORT: 'Socket type not supported', EAFNOSUPPORT: 'Address family not supported by protocol', EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address', ENETUNREACH: 'Network is unreachable', ECONNABORTED: 'Software caused connection abort',
+  ECONNRESET: 'Connection reset by peer', ENOBUFS: 'No buffer space available', EISCONN: 'Transport endpoint is already connected',
+  ENOTCONN: 'Transport endpoint is not connected', ECONNREFUSED: 'Connection refused', EALREADY: 'Operation already in progress',
+  EINPROGRESS: 'Operation now in progress',
 };
 
 /** strace's result: a number, or `-1 ENOENT (No such file or directory)`. */
