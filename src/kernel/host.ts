@@ -76,4 +76,26 @@ export interface HostIO {
   sleepNs(ns: number): void;
   /** What host fd 0/1/2 is, so fstat on the console tells the guest the truth (libc picks buffering from it). */
   stdioKind(fd: 0 | 1 | 2): 'tty' | 'pipe' | 'file' | 'other';
+  /**
+   * The host terminal, when stdin is one and the guest is to have a terminal
+   * of its own (fs/tty.ts): then the kernel reads stdin through this, not
+   * readStdin. Without it stdin is a pipe or file, read with readStdin.
+   */
+  terminal?: HostTerminal;
+}
+
+/**
+ * A host terminal in raw mode, for the run: every key comes to the kernel's
+ * line discipline as typed, and the guest's output, already processed by
+ * it, goes to the screen as it is.
+ */
+export interface HostTerminal {
+  /** What was typed since the last call, without waiting: empty when nothing was; undefined once the terminal has hung up. */
+  input(): Uint8Array | undefined;
+  /** Blocks the host until input is there, or ms milliseconds pass (the caller then looks at the size again); never spins. */
+  wait(ms: number): void;
+  /** The terminal's size now, in rows and columns. */
+  size(): { rows: number; cols: number };
+  /** Puts bytes on the screen. */
+  write(bytes: Uint8Array): void;
 }
