@@ -15,6 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { have, LDE, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
+import { ECHO, ICANON, ICRNL, IGNCR, INLCR, ISIG, Ldisc, NOFLSH, ONLCR, OPOST, VMIN, VTIME } from '../src/kernel/fs/ldisc.js';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -55,6 +56,63 @@ async function drive(argv: string[], steps: [wait: string, keys: string][]): Pro
   await s.done;
   return s.text;
 }
+
+/** A line discipline on its own: what it echoes and the signals it raises, by the same rules as n_tty (ldisc.ts). */
+function ldisc(): { l: Ldisc; screen: () => string; signals: number[] } {
+  let out = '';
+  const signals: number[] = [];
+  const l = new Ldisc({ output: (b) => { out += Buffer.from(b).toString('latin1'); }, signal: (s) => signals.push(s) });
+  return { l, screen: () => out, signals };
+}
+const keys = (s: string) => Buffer.from(s, 'latin1');
+const text = (b: Uint8Array) => Buffer.from(b).toString('latin1');
+
+test('the line discipline: canonical lines, editing, end of file and echo (n_tty)', () => {
+  const { l, screen } = ldisc();
+  l.receive(keys('ab\x7fc'));
+  assert.equal(l.readable(), false, 'no line before its end');
+  l.receive(keys(' de\x17x\r'));
+  assert.equal(text(l.read(100)), 'ac x\n', 'DEL erases a byte, ^W a word, CR ends the line as NL (ICRNL)');
+  assert.equal(screen(), 'ab\b \bc de\b \b\b \bx\r\n', 'ECHOE rubs out; ONLCR turns the echoed NL into CR NL');
+  l.receive(keys('one\x15two\x04'));
+  assert.equal(l.available, 3, 'FIONREAD counts the finished line: ^U killed "one", ^D ended "two" without itself');
+  assert.equal(text(l.read(2)), 'tw');
+  assert.equal(text(l.read(2)), 'o', 'the rest of the line, and no more');
+  l.receive(keys('\x04'));
+  assert.equal(l.readable(), true);
+  assert.equal(l.read(10).length, 0, '^D at the start of a line: end of file');
+  assert.equal(l.readable(), false, 'once');
+});
+
+test('the line discipline: signal characters, NOFLSH, the input flags and raw mode', () => {
+  const { l, screen, signals } = ldisc();
+  l.receive(keys('abc\x03'));
+  assert.deepEqual(signals, [2]);
+  assert.equal(l.available, 0, 'the line being edited is flushed');
+  assert.match(screen(), /\^C$/, 'echoed as ^C (ECHOCTL)');
+  l.setTermios({ ...l.termios, lflag: l.termios.lflag | NOFLSH });
+  l.receive(keys('xy\x1a\x1c\n'));
+  assert.deepEqual(signals, [2, 20, 3], '^Z is SIGTSTP, ^\\ SIGQUIT');
+  assert.equal(text(l.read(10)), 'xy\n', 'NOFLSH keeps the input');
+  l.setTermios({ ...l.termios, iflag: (l.termios.iflag & ~ICRNL) | IGNCR | INLCR });
+  l.receive(keys('p\rq\n'));
+  assert.equal(l.readable(), false, 'IGNCR drops CR; INLCR turns NL into CR, which ends no line');
+  l.setTermios({ ...l.termios, lflag: l.termios.lflag & ~(ICANON | ECHO | ISIG), cc: Uint8Array.from(l.termios.cc, (c, i) => (i === VMIN ? 2 : i === VTIME ? 0 : c)) });
+  assert.equal(text(l.read(10)), 'pq\r', 'leaving canonical mode makes the pending bytes readable');
+  l.receive(keys('\x03z'));
+  assert.deepEqual(signals, [2, 20, 3], 'without ISIG ^C is data');
+  assert.equal(l.readable(2), true);
+  assert.equal(text(l.read(10)), '\x03z');
+});
+
+test('the line discipline: output processing', () => {
+  const { l } = ldisc();
+  assert.equal(text(l.process(keys('a\nb'))), 'a\r\nb', 'OPOST|ONLCR');
+  l.setTermios({ ...l.termios, oflag: OPOST });
+  assert.equal(text(l.process(keys('a\nb'))), 'a\nb');
+  l.setTermios({ ...l.termios, oflag: ONLCR });
+  assert.equal(text(l.process(keys('a\nb'))), 'a\nb', 'no OPOST: bytes as they are');
+});
 
 // The keys for test/tty/termios.c, after each of its "ready" lines.
 const TERMIOS_STEPS: [string, string][] = [
@@ -104,6 +162,8 @@ test('busybox sh on the terminal: a pipeline, a background job, ^C, ^Z, fg, bg a
     [PROMPT, 'bg\r'],
     [PROMPT, 'jobs\r'],
     ['jobs\r\n', ''],
+    [PROMPT, "( trap 'echo got-winch' WINCH; stty rows 30 cols 100; stty size )\r"],
+    ['30 100\r\n', ''],
     [PROMPT, 'kill %1\r'],
     [PROMPT, 'jobs\r'],
     ['Terminated', ''],
@@ -114,6 +174,7 @@ test('busybox sh on the terminal: a pipeline, a background job, ^C, ^Z, fg, bg a
   assert.match(screen, /\[\d\]\+ +Stopped +\(echo stop-me; while/);
   assert.match(screen, /\[\d\][+-]? +Running +\(echo bg-me; sleep 70\)/, 'bg continues the stopped job');
   assert.match(screen, /\[1\][+-]? +Terminated +sleep 100/);
+  assert.match(screen, /got-winch\r\n(.|\r\n)*30 100\r\n/, 'TIOCSWINSZ: a new size is SIGWINCH for the foreground group');
 });
 
 test('busybox vi opens, edits and saves a file in /tmp on the terminal', async (t) => {
