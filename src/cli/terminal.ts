@@ -88,6 +88,12 @@ export function openTerminal(write: (bytes: Uint8Array) => void): TerminalSessio
     },
     size: () => (size = windowSize()),
     write,
+    suspend() {
+      if (!open) return;
+      stty([saved]);
+      process.kill(process.pid, 'SIGTSTP'); // stops here (the default action); discarded when lde's group is orphaned
+      stty(['raw', '-echo']);
+    },
   };
   return { terminal, restore };
 }

@@ -98,4 +98,10 @@ export interface HostTerminal {
   size(): { rows: number; cols: number };
   /** Puts bytes on the screen. */
   write(bytes: Uint8Array): void;
+  /**
+   * The guest's first process stopped (^Z with no shell of its own to come
+   * back to): lde stops too, as a job of the host's shell, with the terminal
+   * as it found it; returns when continued (at once if it cannot stop).
+   */
+  suspend?(): void;
 }

@@ -14,7 +14,10 @@
 // before it decides, and when every process is asleep Kernel.deadlock
 // waits on the host terminal (awaitHost) instead of ending the run, since
 // a key may still wake someone or end a group. The window size is looked
-// at on each pull; a change is SIGWINCH for the foreground group.
+// at on each pull; a change is SIGWINCH for the foreground group. When the
+// first process itself is stopped (^Z on `lde run vi`), nothing in the
+// guest can continue it: lde stops as a job of the host's shell, and
+// continues the guest when it is continued.
 
 import type { Kernel } from '../kernel.js';
 import type { HostTerminal } from '../host.js';
@@ -118,6 +121,13 @@ export class Tty {
    */
   awaitHost(): boolean {
     if (this.hungUp) return false;
+    const first = this.k.procs.get(1);
+    if (first !== undefined && first.group.stopped && first.group.threads.length > 0 && this.term.suspend !== undefined) {
+      // Nobody in the guest can continue it: the host's shell may (fg), and the guest goes on with SIGCONT.
+      this.term.suspend();
+      this.signalGroup(pgidOf(first), Sig.CONT);
+      return true;
+    }
     this.term.wait(WAIT_MS);
     this.poll(true);
     return true;
