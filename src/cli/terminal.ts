@@ -74,16 +74,17 @@ export function openTerminal(write: (bytes: Uint8Array) => void): TerminalSessio
       return r;
     },
     wait(ms) {
+      // Sleep first, then look: the caller has just looked (a look costs a failed read, ~50 µs in Node).
       const end = Date.now() + ms;
       while (open && !hungUp && queued.length === 0) {
+        const left = end - Date.now();
+        sleep(Math.min(SLICE_MS, left));
         const r = readNow();
         if (r === undefined) { hungUp = true; return; }
         if (r.length > 0) { queued.push(r); return; }
         const s = windowSize();
         if (s.rows !== size.rows || s.cols !== size.cols) { size = s; return; }
-        const left = end - Date.now();
-        if (left <= 0) return;
-        sleep(Math.min(SLICE_MS, left));
+        if (left <= SLICE_MS) return;
       }
     },
     size: () => (size = windowSize()),

@@ -308,6 +308,8 @@ export class Kernel {
   deadlock(): void {
     // With a terminal, a key may still wake a reader or end a group (^C): wait for one, as Linux would sleep.
     for (const tty = ttyOf(this); tty?.awaitHost();) {
+      this.syncClock();
+      if (this.stopping()) return; // --max-time, in host time for a realtime run
       this.sched.timers.expire();
       if (this.sched.schedule(this.cpus[0])) return;
     }

@@ -211,6 +211,7 @@ export class Ldisc {
 
   /** The line being edited becomes readable: with its end character, or without the VEOF that ended it. */
   private endLine(c: number, eof: boolean): void {
+    if (this.lines.length >= TTY_BUF) return; // lines of nothing but ^D count too: the queue stays bounded
     if (!eof) this.edit.push(c);
     this.lines.push({ bytes: this.edit, eof: eof && this.edit.length === 0 });
     this.edit = [];

@@ -9,7 +9,7 @@
 // first process leads the session and is the foreground group.
 //
 // Host input is not an interrupt here: the kernel pulls it. Kernel.syncClock
-// calls poll() (at most once per POLL_CYCLES of virtual time, so a program
+// calls poll() (at most once per 5 ms of virtual time, so a program
 // that never reads still gets its ^C), a read or poll of the tty pulls
 // before it decides, and when every process is asleep Kernel.deadlock
 // waits on the host terminal (awaitHost) instead of ending the run, since
@@ -31,8 +31,8 @@ import { POLLHUP, PollHead, READABLE, WRITABLE } from './poll.js';
 import { droppedTty, groupMembers, orphaned, pgidOf, sidOf } from './tty-session.js';
 
 const SI_KERNEL = 0x80;
-/** How often, in virtual cycles (1 ms), the kernel looks for keys while processes run. */
-const POLL_CYCLES = 1_000_000;
+/** How often, in virtual cycles (5 ms), the kernel looks for keys while processes run or the hart idles between ticks. */
+const POLL_CYCLES = 5_000_000;
 /** How long one host wait lasts when every process sleeps: the window size is looked at in between. */
 const WAIT_MS = 250;
 /** VTIME counts tenths of a second. */
