@@ -5,7 +5,8 @@
 // durations are asserted.
 // - test/tty/termios.c under lde and under qemu-riscv64 (on the host's own
 //   pty) prints the same screen: the default settings, canonical editing,
-//   end of file, VMIN, ^C, and job control from a background group (oracle:
+//   end of file, VMIN, ^C, job control from a background group (SIGTTIN,
+//   tcsetpgrp), poll and FIONREAD on a line (oracle:
 //   the host kernel's tty, through qemu).
 // - busybox sh (LDE_RVROOT) is a shell with job control: a pipeline, a
 //   background job, ^C and ^Z, fg and bg, kill, and vi editing a file.
@@ -116,7 +117,7 @@ test('the line discipline: output processing', () => {
 
 // The keys for test/tty/termios.c, after each of its "ready" lines.
 const TERMIOS_STEPS: [string, string][] = [
-  ['ready1', 'abc\x7fd\x15xy zw\x17k\r'], ['ready2', '\x04'], ['ready3', 'pqrs'], ['ready4', '\x03'], ['done', ''],
+  ['ready1', 'abc\x7fd\x15xy zw\x17k\r'], ['ready2', '\x04'], ['ready3', 'pqrs'], ['ready4', '\x03'], ['ready5', 'ab'], ['ready6', 'cd\r'], ['done', ''],
 ];
 
 test('test/tty/termios.c sees the same terminal under lde as under qemu-riscv64 on a Linux pty', async (t) => {
@@ -162,6 +163,15 @@ test('busybox sh on the terminal: a pipeline, a background job, ^C, ^Z, fg, bg a
     [PROMPT, 'bg\r'],
     [PROMPT, 'jobs\r'],
     ['jobs\r\n', ''],
+    [PROMPT, 'stty tostop; echo bg-write &\r'],
+    [PROMPT, 'jobs\r'],
+    ['Stopped (tty output)', ''],
+    [PROMPT, 'stty -tostop; fg\r'],
+    ['bg-write\r\n', ''],
+    [PROMPT, 'read x &\r'],
+    [PROMPT, 'jobs\r'],
+    ['Stopped (tty input)', ''],
+    [PROMPT, 'kill -9 %\r'],
     [PROMPT, "( trap 'echo got-winch' WINCH; stty rows 30 cols 100; stty size )\r"],
     ['30 100\r\n', ''],
     [PROMPT, 'kill %1\r'],
@@ -174,6 +184,8 @@ test('busybox sh on the terminal: a pipeline, a background job, ^C, ^Z, fg, bg a
   assert.match(screen, /\[\d\]\+ +Stopped +\(echo stop-me; while/);
   assert.match(screen, /\[\d\][+-]? +Running +\(echo bg-me; sleep 70\)/, 'bg continues the stopped job');
   assert.match(screen, /\[1\][+-]? +Terminated +sleep 100/);
+  assert.match(screen, /Stopped \(tty output\) +echo bg-write/, 'a background write under TOSTOP: SIGTTOU');
+  assert.match(screen, /Stopped \(tty input\) +read x/, 'a background read: SIGTTIN');
   assert.match(screen, /got-winch\r\n(.|\r\n)*30 100\r\n/, 'TIOCSWINSZ: a new size is SIGWINCH for the foreground group');
 });
 

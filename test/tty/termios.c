@@ -3,6 +3,7 @@
  * ISIG, and job control from a background process group. test/tty.test.ts
  * types the keys after each "ready" line. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,7 +56,7 @@ int main(void) {
 	while (!got) read(0, buf, sizeof buf);
 	printf("\nsignal %d\n", got);
 	tcsetattr(0, TCSAFLUSH, &t);
-	pid_t c = fork();
+	pid_t mine = getpgrp(), c = fork();
 	if (c == 0) {
 		setpgid(0, 0);
 		signal(SIGTTIN, SIG_IGN);
@@ -65,7 +66,7 @@ int main(void) {
 		signal(SIGTTOU, SIG_IGN);
 		printf("tcsetpgrp %d\n", tcsetpgrp(0, getpgrp()));
 		printf("foreground %d\n", tcgetpgrp(0) == getpgrp());
-		tcsetpgrp(0, getppid());
+		tcsetpgrp(0, mine);
 		fflush(stdout);
 		_exit(0);
 	}
@@ -81,6 +82,16 @@ int main(void) {
 	printf("child %s %d\n", WIFSTOPPED(st) ? "stopped" : "not stopped", WIFSTOPPED(st) ? WSTOPSIG(st) : st);
 	kill(c, SIGKILL);
 	waitpid(c, &st, 0);
+	/* poll says readable only for a whole line; FIONREAD counts it */
+	struct pollfd pf = { .fd = 0, .events = POLLIN };
+	ready(5); /* "ab" */
+	printf("poll %d\n", poll(&pf, 1, 300));
+	ready(6); /* "cd\r" */
+	printf("poll %d", poll(&pf, 1, -1));
+	int queued = -1;
+	ioctl(0, FIONREAD, &queued);
+	printf(" revents %x queued %d\n", pf.revents, queued);
+	show("line", buf, read(0, buf, sizeof buf));
 	printf("done\n");
 	return 0;
 }
