@@ -9,6 +9,8 @@ import { Kernel } from '../kernel/kernel.js';
 import { ExecError } from '../kernel/fs/loader.js';
 import { readInput } from './bare.js';
 import { nodeHost } from './host.js';
+import { openTerminal } from './terminal.js';
+import type { HostIO, HostTerminal } from '../kernel/host.js';
 import { Status, fail } from './status.js';
 import { StraceSink } from '../trace/strace.js';
 import { Output } from './output.js';
@@ -35,6 +37,28 @@ function locate(name: string): string {
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { options: opts, operands } = parseOptions(RUN, argv);
+  const [name] = operands;
+  const path = locate(name);
+  const bytes = readInput(path);
+  const view = guestView(opts, path);
+  const host: HostIO = { ...nodeHost(), cwd: view.cwd };
+  // A terminal on stdin: the guest gets one (docs/terminal.md), and its clock follows the host's, as with --realtime.
+  const tty = openTerminal((b) => host.write(process.stdout.isTTY ? 1 : 2, b));
+  if (tty !== undefined) withTerminal(host, tty.terminal);
+  try {
+    return await runWith(opts, operands, host, view, bytes, tty !== undefined);
+  } finally {
+    tty?.restore();
+  }
+}
+
+/** The guest's terminal: stdin is read through it, and an idle hart's host sleep ends early when a key comes. */
+function withTerminal(host: HostIO, term: HostTerminal): void {
+  host.terminal = term;
+  host.sleepNs = (ns) => term.wait(Math.ceil(ns / 1e6));
+}
+
+async function runWith(opts: Options, operands: string[], host: HostIO, view: GuestView, bytes: Uint8Array, interactive: boolean): Promise<number> {
   const straceFile = opts.string('--strace');
   const statsMode = opts.string('--stats');
   const hz = opts.has('--no-timer') ? 0 : opts.number('--hz')!;
@@ -43,20 +67,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   const maxTime = opts.number('--max-time');
   const traceFile = opts.string('--trace');
   const [name, ...args] = operands;
-  const path = locate(name);
-  const bytes = readInput(path);
-  const view = guestView(opts, path);
-  const host = { ...nodeHost(), cwd: view.cwd };
   const swapBytes = opts.number('--swap');
   const swapPolicy = opts.string('--swap-policy') as SwapPolicy | undefined;
   const forwards = forwardsOf(opts.list('--publish'));
   const outbound = opts.string('--net') === 'outbound';
-  const realtime = opts.has('--realtime') || forwards.length > 0 || outbound; // the host network lives in real time
+  const harts = opts.number('--smp');
+  // Interactive (a terminal on stdin): host time, unless --epoch asks for a virtual clock or several harts need
+  // one, and a tick that keeps running while idle, so a key typed during a sleep is seen within a tick (fs/tty.ts).
+  // The host network lives in real time too.
+  const realtime = opts.has('--realtime') || forwards.length > 0 || outbound || (interactive && !opts.has('--epoch') && (harts ?? 1) === 1);
   const epoch = opts.numberOrWord('--epoch');
   const epochS = epoch === 'now' ? Math.floor(Date.now() / 1000) : epoch as number | undefined;
-  const tick = opts.string('--tick') as TickMode, preempt = opts.string('--preempt') as PreemptMode;
+  const tick = (interactive && !opts.has('--tick') ? 'periodic' : opts.string('--tick')) as TickMode, preempt = opts.string('--preempt') as PreemptMode;
   const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
-  const harts = opts.number('--smp');
   if ((harts ?? 1) > 1 && (forwards.length > 0 || outbound)) {
     throw new UsageError(`${forwards.length > 0 ? '--publish' : '--net outbound'} runs in real time, which takes one hart; drop --smp ${harts}`);
   }

@@ -78,6 +78,12 @@ export interface HostIO {
   stdioKind(fd: 0 | 1 | 2): 'tty' | 'pipe' | 'file' | 'other';
   /** The host network, present only with --publish (HostNet). */
   net?: HostNet;
+  /**
+   * The host terminal, when stdin is one and the guest is to have a terminal
+   * of its own (fs/tty.ts): then the kernel reads stdin through this, not
+   * readStdin. Without it stdin is a pipe or file, read with readStdin.
+   */
+  terminal?: HostTerminal;
 }
 
 /** What happened on the host side of a published port (HostNet.poll), in order. */
@@ -117,4 +123,26 @@ export interface HostNet {
    * Absent without the flag: the guest reaches no host network.
    */
   connect?(ip: string, port: number): number;
+}
+
+/**
+ * A host terminal in raw mode, for the run: every key comes to the kernel's
+ * line discipline as typed, and the guest's output, already processed by
+ * it, goes to the screen as it is.
+ */
+export interface HostTerminal {
+  /** What was typed since the last call, without waiting: empty when nothing was; undefined once the terminal has hung up. */
+  input(): Uint8Array | undefined;
+  /** Blocks the host until input is there, or ms milliseconds pass (the caller then looks at the size again); never spins. */
+  wait(ms: number): void;
+  /** The terminal's size now, in rows and columns. */
+  size(): { rows: number; cols: number };
+  /** Puts bytes on the screen. */
+  write(bytes: Uint8Array): void;
+  /**
+   * The guest's first process stopped (^Z with no shell of its own to come
+   * back to): lde stops too, as a job of the host's shell, with the terminal
+   * as it found it; returns when continued (at once if it cannot stop).
+   */
+  suspend?(): void;
 }

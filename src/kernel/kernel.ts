@@ -25,7 +25,8 @@ import { threadExitFutexes } from './sys/futex.js';
 import { basename } from './fs/vfs.js';
 import { Swap, type SwapOut } from './mm/swap.js';
 import type { SwapPolicy } from './mm/replace.js';
-import { ConsoleFile } from './fs/file.js';
+import { consoleFiles, ttyOf } from './fs/tty.js';
+import { forked } from './fs/tty-session.js';
 import { FileLocks } from './fs/locks.js';
 import type { HostIO } from './host.js';
 import type { Bind } from './fs/mounts.js';
@@ -250,9 +251,7 @@ export class Kernel {
     p.argv = argv;
     p.pc = l.entry;
     p.setReg(2, l.sp);
-    p.files[0] = new ConsoleFile(this.host, 0, 0);
-    p.files[1] = new ConsoleFile(this.host, 1, 1);
-    p.files[2] = new ConsoleFile(this.host, 2, 1);
+    p.files = consoleFiles(this, p); // the host's stdio, or the guest's terminal (fs/tty.ts)
     this.procs.set(p.pid, p);
     this.sched.enqueue(p);
     return p;
@@ -263,6 +262,7 @@ export class Kernel {
     const c = new Process(this.nextPid++, parent, as, parent.exe, parent.cwd);
     c.argv = parent.argv;
     c.affinity = parent.affinity;
+    forked(c, this.current ?? parent); // the caller's process group and session (CLONE_PARENT changes only the parent)
     this.procs.set(c.pid, c);
     parent.children.push(c);
     this.work.straight += this.costs.fork; // charged after the call, with the PTEs and VMAs it copies (sched/preempt.ts)
@@ -323,6 +323,13 @@ export class Kernel {
    * ends the run with status 125 and one line saying which it is.
    */
   deadlock(): void {
+    // With a terminal, a key may still wake a reader or end a group (^C): wait for one, as Linux would sleep.
+    for (const tty = ttyOf(this); tty?.awaitHost();) {
+      this.syncClock();
+      if (this.stopping()) return; // --max-time, in host time for a realtime run
+      this.sched.timers.expire();
+      if (this.sched.schedule(this.cpus[0])) return;
+    }
     const next = this.sched.timers.next();
     if (next === undefined) return this.finish({ status: 125, message: 'every process is blocked: deadlock' });
     const who = `pid ${next.p.pid} (${basename(next.p.exe)})`;
@@ -348,11 +355,16 @@ export class Kernel {
     return { status: 124, message: `no progress: stopped at ${secs(this.hart.cycle)} of virtual time (--max-time)${holder}${why}` };
   }
 
-  /** --realtime: virtual time (1 cycle = 1 ns) catches up with the host clock; otherwise it is instructions plus the cost table's charges. */
+  /**
+   * --realtime: virtual time (1 cycle = 1 ns) catches up with the host clock; otherwise it is instructions plus the
+   * cost table's charges. Then what was typed at the guest's terminal meanwhile comes in (fs/tty.ts).
+   */
   syncClock(): void {
-    if (!this.realtime) return;
-    const h = this.hart, now = this.host.nowNs() - this.hostStart;
-    if (now > h.cycle) h.idleUntil(now);
+    if (this.realtime) {
+      const h = this.hart, now = this.host.nowNs() - this.hostStart;
+      if (now > h.cycle) h.idleUntil(now);
+    }
+    ttyOf(this)?.poll();
   }
 
   /** Kernel work on behalf of the current process: virtual time passes (cost.ts) and counts as its system time. */

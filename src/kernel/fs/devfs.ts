@@ -1,14 +1,16 @@
 // /dev: the devices programs expect, made by the kernel (the host's /dev is
 // hidden). Character devices with Linux's numbers (Documentation/admin-guide/
 // devices.txt): null 1:3, zero 1:5, full 1:7, random 1:8, urandom 1:9, and
-// tty 5:0, the console (reads come from the host's stdin, writes go to its
-// stdout). /dev/fd and /dev/std{in,out,err} are the usual symlinks into
+// tty 5:0, the caller's controlling terminal when the guest has one
+// (tty.ts), else the console (reads come from the host's stdin, writes go
+// to its stdout). /dev/fd and /dev/std{in,out,err} are the usual symlinks into
 // /proc/self/fd; /dev/shm is a tmpfs mounted over the "shm" entry.
 
 import type { Kernel } from '../kernel.js';
 import { ConsoleFile, File, S_IFCHR, S_IFDIR, S_IFLNK, type StatInfo } from './file.js';
 import { Vnode, type Ctx, type DirEntry, type Fs, type Kind } from './vfs.js';
-import { ENOENT, ENOSPC, ENOTDIR } from '../errno.js';
+import { ENOENT, ENOSPC, ENOTDIR, ENXIO } from '../errno.js';
+import { TtyFile, ttyOf } from './tty.js';
 
 type CharDev = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty';
 const RDEV: Readonly<Record<CharDev, number>> = { null: 0x103, zero: 0x105, full: 0x107, random: 0x108, urandom: 0x109, tty: 0x500 };
@@ -58,7 +60,13 @@ class DevNode extends Vnode {
   constructor(readonly fs: DevFs, private readonly dev: CharDev) { super(); }
   override stat(): StatInfo { return devStat(this.dev, this.fs); }
   override lookup(): number { return -ENOTDIR; }
-  override open(flags: number, c: Ctx): File { return this.dev === 'tty' ? new TtyFile(c.k, flags, this.fs) : new CharFile(c.k, this.dev, flags, this.fs); }
+  override open(flags: number, c: Ctx): File | number {
+    if (this.dev !== 'tty') return new CharFile(c.k, this.dev, flags, this.fs);
+    const tty = ttyOf(c.k);
+    if (tty === undefined) return new StdioTtyFile(c.k, flags, this.fs);
+    // The guest has a terminal (fs/tty.ts): /dev/tty is the caller's controlling one, ENXIO without (tty_open_current_tty).
+    return tty.controls(c.p) ? new TtyFile(c.k, tty, flags) : -ENXIO;
+  }
 }
 
 function devStat(dev: CharDev, fs: DevFs): StatInfo {
@@ -84,8 +92,8 @@ class CharFile extends File {
   override stat(): StatInfo { return devStat(this.dev, this.fs); }
 }
 
-/** /dev/tty: the console, whichever way it is opened. */
-class TtyFile extends File {
+/** /dev/tty when stdin is not a host terminal: the console, whichever way it is opened. */
+class StdioTtyFile extends File {
   private readonly in: ConsoleFile;
   private readonly out: ConsoleFile;
   constructor(k: Kernel, flags: number, private readonly fs: DevFs) {

@@ -19,12 +19,14 @@ import { MAX_COPY, concat, copyIn, copyOut, copyOutSome, readU64, writeU64 } fro
 import { EAGAIN, EBADF, EFAULT, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from '../errno.js';
 import { accessOk } from './access.js';
 import { dropFile, recordLock } from './lock.js';
+import { TtyFile } from '../fs/tty.js';
+import { TCGETS, TIOCGWINSZ, ttyIoctl } from '../fs/tty-ioctl.js';
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
 /** The status flags F_SETFL may change (O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | 0o20000 | 0o40000 | 0o1000000;
-const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+const FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
 /** The most one read or write moves; more gives a short count, as POSIX allows. */
 export const MAX_IO = MAX_COPY;
 
@@ -280,10 +282,24 @@ function direntsCopied(p: Process, f: DirFile, at: number, buf: number, recs: Ui
   return took > 0 ? took : -EFAULT;
 }
 
-function ioctl(p: Process, fd: number, req: number, arg: number): number {
+/**
+ * ioctl(2): the requests every file answers (do_vfs_ioctl: FIOCLEX,
+ * FIONCLEX, FIONBIO), then the tty's (fs/tty-ioctl.ts). Without a guest
+ * terminal (stdin not a host terminal) a console that is a host terminal
+ * answers TCGETS (zeros) and TIOCGWINSZ (80x24) only, so libc still takes
+ * it for a terminal.
+ */
+function ioctl(k: Kernel, p: Process, fd: number, req: number, arg: number): number {
   const f = file(p, fd);
   if (f === undefined) return -EBADF;
   if (req === FIOCLEX || req === FIONCLEX) { if (req === FIOCLEX) p.cloexec.add(fd); else p.cloexec.delete(fd); return 0; }
+  if (req === FIONBIO) {
+    const b = copyIn(p.as, arg, 4);
+    if (b === undefined) return -EFAULT;
+    f.flags = new DataView(b.buffer).getInt32(0, true) !== 0 ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK;
+    return 0;
+  }
+  if (f instanceof TtyFile) return ttyIoctl(k, p, f, req, arg);
   if (!f.isTty() || (req !== TCGETS && req !== TIOCGWINSZ)) return -ENOTTY;
   const out = req === TCGETS ? new Uint8Array(36) : Uint8Array.of(24, 0, 80, 0, 0, 0, 0, 0);
   return copyOut(p.as, arg, out) ? 0 : -EFAULT;
@@ -373,11 +389,11 @@ export const FD_CALLS: SyscallDef[] = [
     const o = originOf(f);
     return o === undefined ? 0 : o.node.chmod(a[1] & 0o7777, { k, p });
   } },
-  // implements ioctl(2): TCGETS and TIOCGWINSZ on the console, FIOCLEX/FIONCLEX; ENOTTY elsewhere
-  { name: 'ioctl', status: 'partial', restart: 'none',
-    limits: 'TCGETS and TIOCGWINSZ on the console, FIOCLEX and FIONCLEX; ENOTTY for the rest',
+  // implements ioctl(2): FIOCLEX, FIONCLEX, FIONBIO on any file; the tty's requests (fs/tty-ioctl.ts); ENOTTY elsewhere
+  { name: 'ioctl', status: 'partial', restart: 'ERESTARTSYS',
+    limits: 'FIOCLEX, FIONCLEX, FIONBIO; on the terminal termios, window size, job control, FIONREAD (docs/terminal.md); ENOTTY for the rest',
     args: ioctlArgs,
-    handler: (_k, p, a) => ioctl(p, a[0], a[1] >>> 0, a[2]) },
+    handler: (k, p, a) => ioctl(k, p, a[0], a[1] >>> 0, a[2]) },
   // implements dup(2)
   { name: 'dup', status: 'full', restart: 'none', args: [FD],
     handler: (_k, p, a) => { const f = file(p, a[0]); return f ? dupTo(p, f, 0, false) : -EBADF; } },

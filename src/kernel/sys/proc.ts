@@ -9,6 +9,7 @@ import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { accessOk } from './access.js';
 import { LOAD_SHIFT, loadavg } from '../fs/procinfo.js';
 import type { Process } from '../sched/proc.js';
+import { idOf, setpgid, setsid } from '../fs/tty-session.js';
 
 const u64s = (...v: (number | bigint)[]) => {
   const b = new Uint8Array(v.length * 8), dv = new DataView(b.buffer);
@@ -42,6 +43,18 @@ export const PROC_CALLS: SyscallDef[] = [
   // implements getppid(2)
   { name: 'getppid', status: 'full', restart: 'none', args: [],
     handler: (_k, p) => p.group.leader.parent?.pid ?? 0 },
+  // implements setpgid(2): the caller or a child not yet exec'd, into a group of its session (fs/tty-session.ts)
+  { name: 'setpgid', status: 'full', restart: 'none', args: [I, I],
+    handler: (k, p, a) => setpgid(k, p, a[0] | 0, a[1] | 0) },
+  // implements getpgid(2) (getpgrp(2) is getpgid(0))
+  { name: 'getpgid', status: 'full', restart: 'none', args: [I],
+    handler: (k, p, a) => idOf(k, p, a[0] | 0, 'pgid') },
+  // implements getsid(2)
+  { name: 'getsid', status: 'full', restart: 'none', args: [I],
+    handler: (k, p, a) => idOf(k, p, a[0] | 0, 'sid') },
+  // implements setsid(2): a new session and process group, with no controlling terminal
+  { name: 'setsid', status: 'full', restart: 'none', args: [],
+    handler: (k, p) => setsid(k, p) },
   // implements gettid(2)
   { name: 'gettid', status: 'full', restart: 'none', args: [],
     handler: (_k, p) => p.pid },

@@ -15,13 +15,15 @@ import { copyIn, copyInString, copyOut, readU64 } from '../mm/uaccess.js';
 import { SI_USER } from '../signal/signal.js';
 import { readExecutable } from './fs.js';
 import { dropFile } from './lock.js';
+import { groupMembers, pgidOf } from '../fs/tty-session.js';
 import { ECHILD, EFAULT, EINVAL, EPERM, ESRCH, E2BIG } from '../errno.js';
 
 const WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x1000000;
 
-/** The wait status of a zombie, encoded as wait(2) reports it. */
+/** The children wait4's pid names: any (-1), those of the caller's process group (0) or of group -pid, or one. */
 function reapable(p: Process, pid: number): Process[] {
-  return p.children.filter((c) => pid === -1 || pid === 0 || c.pid === pid || (pid < -1));
+  const pgid = pid === 0 ? pgidOf(p) : -pid;
+  return p.children.filter((c) => pid === -1 || (pid <= 0 ? pgidOf(c) === pgid : c.pid === pid));
 }
 
 /** Removes a reaped zombie from the process table, adding its times to the parent's child accounting. */
@@ -162,8 +164,10 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
 function kill(k: Kernel, p: Process, pid: number, sig: number, code = SI_USER): number {
   if (sig < 0 || sig > 64) return -EINVAL;
   // A process-directed signal: for each thread group named (a tid names its group), one thread takes it.
+  // pid 0: the caller's process group (fs/tty-session.ts); below -1: process group -pid; -1: every process but init.
   const named = pid > 0 ? [k.procs.get(pid)?.group.leader].filter((q) => q !== undefined) as Process[]
-    : [...k.procs.values()].filter((q) => q === q.group.leader && (q.pid !== 1 || pid === 0 || q === p.group.leader));
+    : pid === -1 ? [...k.procs.values()].filter((q) => q === q.group.leader && (q.pid !== 1 || q === p.group.leader))
+      : groupMembers(k, pid === 0 ? pgidOf(p) : -pid);
   const live = named.filter((q) => q.group.threads.length > 0);
   if (live.length === 0) return named.length ? 0 : -ESRCH;
   if (sig !== 0) for (const q of live) k.signalGroup(q, sig, { code, pid: p.tgid });

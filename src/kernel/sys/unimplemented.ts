@@ -9,7 +9,7 @@
 import type { SyscallDef } from '../abi/call.js';
 import type { SyscallName } from '../abi/sysno.js';
 import { ENOSYS } from '../errno.js';
-import { a, xl, out, rawArgs, I, UL, STR, X, TS, SIGSET, type ArgSpec } from '../abi/strace-args.js';
+import { a, xl, out, rawArgs, UL, STR, X, TS, SIGSET, type ArgSpec } from '../abi/strace-args.js';
 import { cstr } from '../abi/strace-mem.js';
 import { PRCTL } from '../abi/abi-names.js';
 
@@ -48,7 +48,6 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
 
 /** The unimplemented calls strace decodes in full, with their decoders. */
 const DECODED: readonly [SyscallName, ArgSpec, SyscallDef['result']?][] = [
-  ['setpgid', [I, I]], ['getpgid', [I]], ['getsid', [I]], ['setsid', []],
   ['prctl', (r) => [xl(PRCTL, 'PR_???'), ...((r[0] | 0) === 15 ? [STR] : (r[0] | 0) === 16 ? [out((c, n) => cstr(c, n, 16))] : [X, X, X, X])]],
 ];
 const enosys = () => -ENOSYS;
