@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { have, lde, HANG_GUARD_MS } from './helpers/cli.js';
@@ -58,6 +58,19 @@ test('Debian riscv64 programs under lde match qemu-riscv64', async (t) => {
         assert.ok(got.stdout.equals(want.stdout), `output differs:\n--- lde\n${got.stdout.toString().slice(0, 2000)}\n--- qemu\n${want.stdout.toString().slice(0, 2000)}\n${got.stderr}`);
       });
     }
+    await t.test('gzip with a regular file on stdin: fstat(0) gives its size, so gzip sees no change while zipping', (tt) => {
+      if (!existsSync(bin('gzip'))) return tt.skip('gzip is not in LDE_RVROOT');
+      writeFileSync(`${work}/in.txt`, data);
+      const withFile = (argv: string[]) => {
+        const fd = openSync(`${work}/in.txt`, 'r');
+        try { return spawnSync(argv[0], argv.slice(1), { stdio: [fd, 'pipe', 'pipe'], timeout: HANG_GUARD_MS, cwd: '/' }); } finally { closeSync(fd); }
+      };
+      const want = withFile(['qemu-riscv64', '-L', ROOT, bin('gzip'), '-9nv']);
+      const got = withFile([process.execPath, fileURLToPath(new URL('../src/cli/main.js', import.meta.url)), 'run', '--sysroot', ROOT, bin('gzip'), '-9nv']);
+      assert.equal(got.status, want.status, got.stderr.toString());
+      assert.equal(got.stderr.toString(), want.stderr.toString(), 'gzip -v reports the same ratio, and no warning');
+      assert.ok(got.stdout.equals(want.stdout));
+    });
     await t.test("gzip's output decompresses with the host's gunzip", (tt) => {
       if (!have('gunzip')) return tt.skip('no gunzip on the host');
       const gz = run([bin('gzip'), '-c'], data).stdout;

@@ -33,26 +33,38 @@ class Screen {
   }
 
   /** Waits until `what` is on the screen after offset `from`; returns the offset just past it. */
-  async until(what: string, from = 0): Promise<number> {
+  async until(what: string, from = 0, again?: string): Promise<number> {
     const limit = Date.now() + HANG_GUARD_MS;
     for (;;) {
       const at = this.text.indexOf(what, from);
       if (at >= 0) return at + what.length;
       if (this.child.exitCode !== null || Date.now() > limit) assert.fail(`never saw ${JSON.stringify(what)} on the screen:\n${this.text.slice(from)}`);
+      const before = this.text.length;
       await new Promise<void>((resolve) => { this.waiters.push(resolve); setTimeout(resolve, 1000); });
+      // Nothing new for a second: ask again (a job control change shows only when the shell next looks).
+      if (again !== undefined && this.text.length === before) this.type(again);
     }
   }
 
   type(keys: string): void { this.child.stdin!.write(Buffer.from(keys, 'latin1')); }
 
   close(): void { this.child.stdin!.end(); }
+
+  /** Ends script(1) and so lde under it (a failed step must not leave them running). */
+  kill(): void { this.child.kill('SIGKILL'); }
 }
 
-/** Types each step's keys once the previous step's text is on the screen; the screen from where it started. */
-async function drive(argv: string[], steps: [wait: string, keys: string][]): Promise<string> {
+/**
+ * Types each step's keys once the previous step's text is on the screen; the screen from where it started.
+ * A step's `again` is typed whenever the screen stays still while waiting: a background job may reach its
+ * read or write only after the shell's next prompt, and the shell reports the stop at the prompt after that.
+ */
+async function drive(argv: string[], steps: [wait: string, keys: string, again?: string][]): Promise<string> {
   const s = new Screen(argv);
   let at = 0;
-  for (const [wait, keys] of steps) { at = await s.until(wait, at); s.type(keys); }
+  try {
+    for (const [wait, keys, again] of steps) { at = await s.until(wait, at, again); s.type(keys); }
+  } catch (e) { s.kill(); throw e; }
   s.close();
   await s.done;
   return s.text;
@@ -165,18 +177,17 @@ test('busybox sh on the terminal: a pipeline, a background job, ^C, ^Z, fg, bg a
     ['jobs\r\n', ''],
     [PROMPT, 'stty tostop; echo bg-write &\r'],
     [PROMPT, 'jobs\r'],
-    ['Stopped (tty output)', ''],
+    ['Stopped (tty output)', '', 'jobs\r'],
     [PROMPT, 'stty -tostop; fg\r'],
     ['bg-write\r\n', ''],
     [PROMPT, 'read x &\r'],
     [PROMPT, 'jobs\r'],
-    ['Stopped (tty input)', ''],
+    ['Stopped (tty input)', '', 'jobs\r'],
     [PROMPT, 'kill -9 %\r'],
     [PROMPT, "( trap 'echo got-winch' WINCH; stty rows 30 cols 100; stty size )\r"],
     ['30 100\r\n', ''],
     [PROMPT, 'kill %1\r'],
-    [PROMPT, 'jobs\r'],
-    ['Terminated', ''],
+    ['Terminated', '', 'jobs\r'], // shown at once, or at the prompt after a later command
     [PROMPT, 'exit\r'],
   ]);
   assert.match(screen, /\[1\][+-]? +Running +sleep 100/);

@@ -20,7 +20,7 @@ const SEEING = 'See [Seeing every crossing](#seeing-every-crossing).';
 export const RUN: CommandSpec = {
   name: 'run',
   operands: { synopsis: 'PROGRAM [ARGS...]', min: 1, max: Infinity },
-  summary: 'run a static riscv64 Linux program under the kernel',
+  summary: 'run a riscv64 Linux program (static, or dynamic with --sysroot) under the kernel',
   options: [
     {
       name: '--hz', value: { kind: 'integer', meta: 'N', min: HZ_MIN, max: HZ_MAX, noun: 'tick rate', default: 250 },

@@ -103,5 +103,8 @@ export function nodeHost(): HostIO {
         return s.isFIFO() || s.isSocket() ? 'pipe' : s.isFile() ? 'file' : 'other';
       } catch { return 'other'; }
     },
+    stdioSize(fd) {
+      try { return fstatSync(fd).size; } catch { return 0; }
+    },
   };
 }

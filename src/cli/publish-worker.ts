@@ -56,8 +56,8 @@ function serve(forwards: Forward[], signal: Int32Array, port: MessagePort): void
   });
 }
 
-// Imported anywhere but in publish.ts's worker (a test importing every module), it does nothing.
-if (parentPort !== null && workerData !== null) {
-  const d = workerData as { forwards: Forward[]; signal: Int32Array; port: MessagePort };
+// Imported anywhere but in publish.ts's worker (a test importing every module, maybe in a worker of its own), it does nothing.
+const d = workerData as { role?: string; forwards: Forward[]; signal: Int32Array; port: MessagePort } | null;
+if (parentPort !== null && d?.role === 'lde-publish') {
   serve(d.forwards, d.signal, d.port);
 }

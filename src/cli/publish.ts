@@ -28,7 +28,7 @@ export interface Forward { host: number; guest: number; }
 export async function publish(forwards: Forward[], outbound = false): Promise<Publisher> {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(new URL('./publish-worker.js', import.meta.url), { workerData: { forwards, signal, port: port2 }, transferList: [port2] });
+  const worker = new Worker(new URL('./publish-worker.js', import.meta.url), { workerData: { role: 'lde-publish', forwards, signal, port: port2 }, transferList: [port2] });
   await new Promise<void>((resolve, reject) => {
     worker.once('message', (m: { ok: boolean; message?: string }) => (m.ok ? resolve() : reject(new UsageError(m.message ?? '--publish failed'))));
     worker.once('error', reject);

@@ -76,6 +76,8 @@ export interface HostIO {
   sleepNs(ns: number): void;
   /** What host fd 0/1/2 is, so fstat on the console tells the guest the truth (libc picks buffering from it). */
   stdioKind(fd: 0 | 1 | 2): 'tty' | 'pipe' | 'file' | 'other';
+  /** The size in bytes of host fd 0/1/2 when it is a regular file (`< file`), so fstat's st_size is the file's; absent: 0. */
+  stdioSize?(fd: 0 | 1 | 2): number;
   /** The host network, present only with --publish (HostNet). */
   net?: HostNet;
   /**

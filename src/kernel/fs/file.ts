@@ -125,7 +125,8 @@ export class ConsoleFile extends File {
     const kind = this.host.stdioKind(this.fd);
     // A terminal is a pts (major 136); a pipe or file is reported as such.
     const mode = kind === 'tty' ? S_IFCHR | 0o620 : kind === 'pipe' ? S_IFIFO | 0o600 : kind === 'file' ? S_IFREG | 0o644 : S_IFCHR | 0o666;
-    return { mode, size: 0, ino: 3 + this.fd, rdev: kind === 'tty' ? 0x8800 : kind === 'other' ? 0x103 : 0, mtimeMs: 0 };
+    const size = kind === 'file' ? this.host.stdioSize?.(this.fd) ?? 0 : 0;
+    return { mode, size, ino: 3 + this.fd, rdev: kind === 'tty' ? 0x8800 : kind === 'other' ? 0x103 : 0, mtimeMs: 0 };
   }
   override isTty(): boolean { return this.host.isatty(this.fd); }
   /**
