@@ -26,7 +26,7 @@ import { basename } from './fs/vfs.js';
 import { Swap, type SwapOut } from './mm/swap.js';
 import type { SwapPolicy } from './mm/replace.js';
 import { consoleFiles, ttyOf } from './fs/tty.js';
-import { forked } from './fs/tty-session.js';
+import { forked, hangUpOrphaned, stopDiscarded } from './fs/tty-session.js';
 import { FileLocks } from './fs/locks.js';
 import type { HostIO } from './host.js';
 import type { Bind } from './fs/mounts.js';
@@ -471,6 +471,10 @@ export class Kernel {
   deThread(p: Process): void { deThread(this, p); }
   /** A thread is dying, its memory still there: its robust futexes and CLONE_CHILD_CLEARTID word (sys/futex.ts). */
   threadExit(p: Process): void { threadExitFutexes(this, p); }
+  /** leader's thread group has ended and its children have a new parent: a process group it orphaned with stopped members is hung up (fs/tty-session.ts). */
+  groupEnded(leader: Process, children: readonly Process[]): void { hangUpOrphaned(this, leader, children); }
+  /** A terminal stop signal (SIGTSTP, SIGTTIN, SIGTTOU) for p would stop a process in an orphaned group: it is thrown away (fs/tty-session.ts). */
+  stopDiscarded(p: Process): boolean { return stopDiscarded(this, p); }
   /** RAM is exhausted: the OOM killer ends the process holding the most pages. */
   outOfMemory(): void { outOfMemory(this); }
 }

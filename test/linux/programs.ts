@@ -46,6 +46,7 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('locks'),
   program('socketpair'),
   program('mmapshared'),
+  program('orphans', { oracle: 'linux' }),
   program('pipe'),
   program('procfs', { oracle: 'linux' }),
   program('recurse'),

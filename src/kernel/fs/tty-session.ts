@@ -11,6 +11,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Process, ThreadGroup } from '../sched/proc.js';
 import { EACCES, EINVAL, EPERM, ESRCH } from '../errno.js';
+import { Sig } from '../signal/signal.js';
 
 interface SessionIds {
   pgid: number;
@@ -79,6 +80,45 @@ export function orphaned(k: Kernel, pgid: number): boolean {
     if (ps.pgid !== pgid && ps.sid === idsOf(q).sid) return false;
   }
   return true;
+}
+
+/** Whether a member of process group pgid is stopped (Linux's has_stopped_jobs). */
+const hasStopped = (k: Kernel, pgid: number): boolean => groupMembers(k, pgid).some((q) => q.group.stopped && q.group.threads.length > 0);
+
+/**
+ * An exit that orphans a process group with stopped members (POSIX _exit;
+ * Linux's kill_orphaned_pgrp, kernel/exit.c): nobody is left who could
+ * continue them, so the group gets SIGHUP and then SIGCONT. It is looked at
+ * for the dead process's own group (its parent, in another group of the
+ * session, was the link), and for each group of its former children that
+ * it was the link for. Called when the thread group of dead has ended and
+ * its children have gone to their new parent.
+ */
+export function hangUpOrphaned(k: Kernel, dead: Process, children: readonly Process[]): void {
+  const mine = idsOf(dead), groups = new Set<number>();
+  const parent = dead.parent?.group.leader;
+  if (parent !== undefined && idsOf(parent).pgid !== mine.pgid && idsOf(parent).sid === mine.sid) groups.add(mine.pgid);
+  for (const c of children) {
+    const theirs = idsOf(c);
+    if (theirs.pgid !== mine.pgid && theirs.sid === mine.sid) groups.add(theirs.pgid);
+  }
+  for (const pgid of groups) {
+    if (!orphaned(k, pgid) || !hasStopped(k, pgid)) continue;
+    for (const sig of [Sig.HUP, Sig.CONT]) {
+      for (const q of groupMembers(k, pgid)) if (q.group.threads.length > 0) k.signalGroup(q, sig);
+    }
+  }
+}
+
+/**
+ * Whether SIGTSTP, SIGTTIN or SIGTTOU with the default action is thrown away
+ * for p instead of stopping it (Linux's get_signal, is_current_pgrp_orphaned):
+ * in an orphaned group nobody could continue it. The group of lde's first
+ * process is not orphaned: the host's shell, outside the guest, is its link.
+ */
+export function stopDiscarded(k: Kernel, p: Process): boolean {
+  const pgid = idsOf(p).pgid;
+  return orphaned(k, pgid) && !groupMembers(k, pgid).some((q) => q.pid === 1);
 }
 
 /** setpgid(pid, pgid), Linux's order of checks (kernel/sys.c). */

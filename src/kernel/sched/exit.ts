@@ -83,7 +83,9 @@ function endThread(k: Kernel, p: Process, waitStatus: number): void {
 function groupDone(k: Kernel, leader: Process, waitStatus: number, message?: string): void {
   const signalled = (waitStatus & 0x7f) !== 0;
   leader.exitStatus = waitStatus;
+  const children = leader.children;
   reparent(k, leader);
+  k.groupEnded(leader, children);
   tellParent(k, leader, waitStatus);
   if (leader.pid === 1) k.finish(signalled ? { status: 128 + (waitStatus & 0x7f), message } : { status: (waitStatus >> 8) & 0xff });
 }

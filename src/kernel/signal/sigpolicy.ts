@@ -108,7 +108,10 @@ export function deliver(k: Kernel, p: Process): boolean {
   const [sig, info] = next;
   const act = p.sigActions[sig];
   if (act.handler === SIG_IGN || (act.handler === SIG_DFL && ignoredByDefault(sig))) { delivered(k, p, sig, info, 'ignore'); return true; }
-  if (act.handler === SIG_DFL && stopsByDefault(sig)) { delivered(k, p, sig, info, 'stop'); stop(k, p, sig); return false; }
+  if (act.handler === SIG_DFL && stopsByDefault(sig)) {
+    if (sig !== Sig.STOP && k.stopDiscarded(p)) { delivered(k, p, sig, info, 'ignore'); return true; }
+    delivered(k, p, sig, info, 'stop'); stop(k, p, sig); return false;
+  }
   if (act.handler === SIG_DFL) { k.kill(p, sig, info.addr ?? p.pc, undefined, info); return false; }
   // strace's order: the interrupted call's line, then the signal's.
   if (p.inBlockedCall) {
