@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const LDE = ROOT + 'dist/src/cli/main.js';
+export const LDE = ROOT + 'bin/lde.cjs';
 
 export type Verdict = 'ok' | 'crash' | 'hang';
 

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { have, lde, HANG_GUARD_MS } from './helpers/cli.js';
+import { have, lde, HANG_GUARD_MS, LDE } from './helpers/cli.js';
 
 const DIR = fileURLToPath(new URL('../../test/programs/', import.meta.url));
 const ROOT = process.env.LDE_RVROOT;
@@ -24,7 +24,7 @@ function qemu(args: string[], input: Buffer | string): Out {
 }
 
 function run(args: string[], input: Buffer | string, extra: string[] = []): Out & { stderr: string } {
-  const r = spawnSync(process.execPath, [fileURLToPath(new URL('../src/cli/main.js', import.meta.url)), 'run', '--max-time', '300', '--sysroot', ROOT!, ...extra, ...args],
+  const r = spawnSync(process.execPath, [LDE, 'run', '--max-time', '300', '--sysroot', ROOT!, ...extra, ...args],
     { input, timeout: HANG_GUARD_MS, cwd: '/' });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString() };
@@ -66,7 +66,7 @@ test('Debian riscv64 programs under lde match qemu-riscv64', async (t) => {
         try { return spawnSync(argv[0], argv.slice(1), { stdio: [fd, 'pipe', 'pipe'], timeout: HANG_GUARD_MS, cwd: '/' }); } finally { closeSync(fd); }
       };
       const want = withFile(['qemu-riscv64', '-L', ROOT, bin('gzip'), '-9nv']);
-      const got = withFile([process.execPath, fileURLToPath(new URL('../src/cli/main.js', import.meta.url)), 'run', '--sysroot', ROOT, bin('gzip'), '-9nv']);
+      const got = withFile([process.execPath, LDE, 'run', '--sysroot', ROOT, bin('gzip'), '-9nv']);
       assert.equal(got.status, want.status, got.stderr.toString());
       assert.equal(got.stderr.toString(), want.stderr.toString(), 'gzip -v reports the same ratio, and no warning');
       assert.ok(got.stdout.equals(want.stdout));

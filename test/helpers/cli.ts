@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const LDE = ROOT + 'dist/src/cli/main.js';
+export const LDE = ROOT + 'bin/lde.cjs';
 
 export interface Run { status: number; stdout: string; stderr: string; }
 
