@@ -16,7 +16,7 @@
 // So importing each member of each component first, into an empty module map,
 // covers every way the component can be entered. Dynamic import() does not make
 // a cycle at load time: it runs after the importing module has been evaluated
-// (lde has no top-level await). The graph is read from the compiled import and
+// (lde has no top-level await, which is checked too). The graph is read from the compiled import and
 // export ... from statements of dist/src; a check that every relative `from` in
 // a module became an edge keeps the parse from silently finding nothing. One
 // more worker imports every module together, so each still loads at all.
@@ -47,6 +47,8 @@ function importFresh(files: string[]): Promise<string | undefined> {
 const STATIC_IMPORT = /^(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm;
 /** Any relative `from '…'`, counted on its own to check the parse above. */
 const RELATIVE_FROM = /\bfrom\s*['"]\.{1,2}\//g;
+/** A top-level await (compiled code is indented inside blocks): an `await import()` there would load at load time. */
+const TOP_LEVEL_AWAIT = /^(?:export )?(?:(?:const|let|var) [^=\n]+= )?await\b/m;
 
 /** The static import graph of the modules (paths relative to ROOT, e.g. 'dist/src/elf/elf.js'): each module's relative imports. */
 function importGraph(modules: string[]): Map<string, string[]> {
@@ -55,6 +57,7 @@ function importGraph(modules: string[]): Map<string, string[]> {
     const text = readFileSync(ROOT + m, 'utf8');
     const to = [...text.matchAll(STATIC_IMPORT)].map((x) => x[1] ?? x[2]).filter((s) => s.startsWith('.')).map((s) => posix.join(posix.dirname(m), s));
     assert.equal(to.length, (text.match(RELATIVE_FROM) ?? []).length, `${m}: a relative \`from\` the import parse did not read`);
+    assert.doesNotMatch(text, TOP_LEVEL_AWAIT, `${m}: a top-level await, which the static import graph does not follow`);
     graph.set(m, to);
   }
   return graph;
