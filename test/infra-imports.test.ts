@@ -16,10 +16,11 @@
 // So importing each member of each component first, into an empty module map,
 // covers every way the component can be entered. Dynamic import() does not make
 // a cycle at load time: it runs after the importing module has been evaluated
-// (lde has no top-level await, which is checked too). The graph is read from the compiled import and
-// export ... from statements of dist/src; a check that every relative `from` in
-// a module became an edge keeps the parse from silently finding nothing. One
-// more worker imports every module together, so each still loads at all.
+// (lde has no top-level await, which is checked too). The graph is read from
+// the compiled import and export ... from statements of dist/src; a check that
+// every relative `from` in a module became an edge keeps the parse from
+// silently finding nothing. One more worker imports every module together, so
+// each still loads at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
