@@ -26,24 +26,37 @@ function fairShares(stdout: string, what: string): number[] {
   return cpu.map((m) => Number(m[2]));
 }
 
-/** One run of fair at the default tick rate with --stats=json, shared by the fairness and determinism tests. */
-let fairRun: ReturnType<typeof lde> | undefined;
-const fairOnce = () => (fairRun ??= lde(['run', '--max-time', '30', '--stats=json', `${bin}/fair`]));
+/** Asserts that each spinner of a fair run of `ms` milliseconds got half of it, ± 10% of the run. */
+function assertFair(stdout: string, ms: number, what: string) {
+  for (const got of fairShares(stdout, what)) assert.ok(Math.abs(got - ms / 2) <= ms / 10, `${what}: a spinner got ${got} ms of the ${ms}: ${stdout}`);
+}
+
+/**
+ * One run of fair at HZ 1000 with --stats=json, shared by the tick-rate and
+ * determinism tests. 30 ms is 30 ticks, as many as 100 ms has at the default
+ * HZ 250, at less than a third of the instructions.
+ */
+const FAST_MS = 30;
+let fastRun: ReturnType<typeof lde> | undefined;
+const fastArgs = () => ['run', '--hz', '1000', '--max-time', '30', '--stats=json', `${bin}/fair`, String(FAST_MS)];
+const fastOnce = () => (fastRun ??= lde(fastArgs()));
 
 test('two spinners each get 50% ± 10% of 100 ms of virtual time', (t) => {
   if (!bin) return t.skip(SKIP);
-  const r = fairOnce();
+  const r = lde(['run', '--max-time', '30', `${bin}/fair`]); // 100 ms, fair's default
   assert.equal(r.status, 0, r.stderr);
-  for (const ms of fairShares(r.stdout, 'default tick rate')) assert.ok(ms >= 40 && ms <= 60, `a spinner got ${ms} ms of the 100: ${r.stdout}`);
+  assertFair(r.stdout, 100, 'default tick rate');
 });
 
 test('the fairness holds at every tick rate', (t) => {
   if (!bin) return t.skip(SKIP);
-  for (const hz of ['100', '1000']) {
-    const r = lde(['run', '--hz', hz, '--max-time', '30', `${bin}/fair`]);
-    assert.equal(r.status, 0, `hz ${hz}: ${r.stderr}`);
-    for (const ms of fairShares(r.stdout, `hz ${hz}`)) assert.ok(Math.abs(ms - 50) <= 10, `hz ${hz}: ${r.stdout}`);
-  }
+  // HZ 100 needs the whole 100 ms for ten ticks; at HZ 1000, 30 ms has thirty.
+  const slow = lde(['run', '--hz', '100', '--max-time', '30', `${bin}/fair`, '100']);
+  assert.equal(slow.status, 0, `hz 100: ${slow.stderr}`);
+  assertFair(slow.stdout, 100, 'hz 100');
+  const fast = fastOnce();
+  assert.equal(fast.status, 0, `hz 1000: ${fast.stderr}`);
+  assertFair(fast.stdout, FAST_MS, 'hz 1000');
 });
 
 test('a tree of 100 processes is created and reaped', (t) => {
@@ -73,10 +86,10 @@ test('every pointer-taking system call answers a bad pointer with EFAULT', (t) =
 
 test('the same run twice gives the same output (a deterministic virtual clock)', (t) => {
   if (!bin) return t.skip(SKIP);
-  const a = fairOnce(), b = lde(['run', '--max-time', '30', '--stats=json', `${bin}/fair`]);
+  const a = fastOnce(), b = lde(fastArgs());
   assert.equal(a.status, 0, a.stderr);
   fairShares(a.stdout, 'first run'); // two children printed, so there is something to compare
-  assert.ok(JSON.parse(a.stderr).cycles > 1e8, a.stderr); // the whole 100 ms ran, counted to the cycle
+  assert.ok(JSON.parse(a.stderr).cycles > FAST_MS * 1e6, a.stderr); // the whole run ran, counted to the cycle
   assert.equal(a.stdout, b.stdout);
   assert.equal(a.stderr, b.stderr);
 });
