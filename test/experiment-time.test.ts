@@ -7,16 +7,34 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { lde, ROOT } from './helpers/cli.js';
 import { nodeHost } from '../src/cli/host.js';
-import { runExperiment } from '../src/experiment/runner.js';
+import { commandLine, runOnce } from '../src/experiment/runner.js';
 import { experimentJson } from '../src/experiment/format.js';
 import { hz } from '../src/experiment/hz.js';
 import { tickless } from '../src/experiment/tickless.js';
 import { preempt } from '../src/experiment/preempt.js';
-import type { Experiment, ExperimentEnv, ExperimentResult } from '../src/experiment/types.js';
+import type { ExperimentContext, ExperimentEnv, ExperimentResult, RunOutcome } from '../src/experiment/types.js';
 import type { Stats } from '../src/trace/stats.js';
 import { check, type Schema } from './helpers/schema.js';
 
 const env = (): ExperimentEnv => ({ host: () => ({ ...nodeHost(), cwd: '/' }), program: (name) => readFileSync(`${ROOT}user/bin/${name}`) });
+
+/**
+ * The experiments here share runs: hz and tickless both run the idle system
+ * and the spinner at 250 Hz, with the tick periodic and stopped while idle.
+ * A run is determined by its `lde run` line (the experiments check that a
+ * second run gives the same bytes), so this context makes each line's run
+ * once, keeping its events for whichever experiment wants them, and hands
+ * the same outcome to every experiment that asks for it.
+ */
+const outcomes = new Map<string, RunOutcome>();
+const shared: ExperimentContext = {
+  run: async (spec) => {
+    const line = commandLine(spec);
+    let r = outcomes.get(line);
+    if (!r) outcomes.set(line, (r = runOnce({ ...spec, keepEvents: true }, env())));
+    return r;
+  },
+};
 
 const TIME_ROW = { seconds: 'number', ticks: 'integer', notTaken: 'integer', interruptsPerSec: 'number', wakeupsPerSec: 'number', kernelPct: 'number', kernelCycles: 'integer', joules: 'number', watts: 'number' } as const;
 const LATENCY = { p50: 'number', p99: 'number', max: 'number' } as const;
@@ -48,7 +66,7 @@ function viaCli(r: ExperimentResult, label: string): Stats {
 }
 
 test('lde experiment tickless: its schema, and its rows are what lde run counts', async () => {
-  const r = await runExperiment(tickless, env());
+  const r = await tickless.run(shared);
   check(normalised(r), schema('tickless'), 'tickless');
   assert.equal(Object.keys(r.commands).length, tickless.runs);
   const [idle, cpu] = r.tables;
@@ -67,7 +85,7 @@ test('lde experiment tickless: its schema, and its rows are what lde run counts'
 });
 
 test('lde experiment preempt: its schema, and kernel wait ordered none >= voluntary >= full', async () => {
-  const r = await runExperiment(preempt, env());
+  const r = await preempt.run(shared);
   check(normalised(r), schema('preempt'), 'preempt');
   for (const t of r.tables) {
     const [n, v, f] = ['none', 'voluntary', 'full'].map((m) => t.rows.find((x) => x.model === m)!);
@@ -81,7 +99,7 @@ test('lde experiment preempt: its schema, and kernel wait ordered none >= volunt
 });
 
 test('lde experiment hz: its schema, and power and latency as the tick rate says', async () => {
-  const r = await runExperiment(hz, env());
+  const r = await hz.run(shared);
   check(normalised(r), schema('hz'), 'hz');
   const [idle, interactive] = r.tables;
   const at = (rows: typeof idle.rows, s: string) => rows.find((x) => x.setting === s)!;

@@ -18,6 +18,8 @@ import { barChart } from '../src/experiment/plot.js';
 import { noTimer } from '../src/experiment/no-timer.js';
 import type { ExperimentEnv, ExperimentResult, Row } from '../src/experiment/types.js';
 import { check, type Schema } from './helpers/schema.js';
+import { experimentCommand } from '../src/cli/experiment.js';
+import { UsageError } from '../src/cli/args.js';
 
 const env = (progress: [number, number, string][] = []): ExperimentEnv => ({
   host: () => ({ ...nodeHost(), cwd: '/' }),
@@ -82,7 +84,7 @@ test('commandLine turns a run spec into the lde run line that repeats it, and re
   assert.throws(() => commandLine({ program: 'x', kernel: { realtime: true } }), /kernel option realtime has no lde run option/);
 });
 
-test('lde experiment lists every experiment; an unknown name or --list with a name is one line and status 2', () => {
+test('lde experiment lists every experiment; an unknown name or --list with a name is one line and status 2', async () => {
   for (const args of [['experiment'], ['experiment', '--list']]) {
     const r = lde(args);
     assert.equal(r.status, 0, r.stderr);
@@ -92,11 +94,12 @@ test('lde experiment lists every experiment; an unknown name or --list with a na
   assert.equal(bad.status, 2);
   assert.equal(bad.stdout, '');
   assert.equal(bad.stderr, `lde: unknown experiment 'no-such' (${EXPERIMENTS.map((e) => e.name).join(', ')}; try: lde experiment --list)\n`);
-  const both = lde(['experiment', '--list', 'no-timer']);
-  assert.equal(both.status, 2);
-  assert.equal(both.stderr, "lde: --list takes no NAME (got 'no-timer')\n");
-  assert.equal(lde(['experiment', '--json']).stderr, 'lde: --json needs an experiment NAME (usage: lde experiment [options] NAME)\n');
-  assert.equal(lde(['experiment', 'no-timer', '--frob']).stderr, 'lde: unknown option --frob (try: lde experiment --help)\n');
+  // The other usage errors are the same path to stderr and status 2: the command itself refuses them, before any run.
+  const refuses = (argv: string[], message: string) =>
+    assert.rejects(experimentCommand(argv), (e: unknown) => e instanceof UsageError && e.message === message, argv.join(' '));
+  await refuses(['--list', 'no-timer'], "--list takes no NAME (got 'no-timer')");
+  await refuses(['--json'], '--json needs an experiment NAME (usage: lde experiment [options] NAME)');
+  await refuses(['no-timer', '--frob'], 'unknown option --frob (try: lde experiment --help)');
   assert.equal(findExperiment('no-timer'), noTimer);
   assert.equal(new Set(EXPERIMENTS.map((e) => e.name)).size, EXPERIMENTS.length, 'names are unique');
 });

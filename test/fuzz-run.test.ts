@@ -26,8 +26,8 @@ function clean(t: Tally, what: string): void {
 
 const CI = {
   syscall: { seeds: [1, 1000], calls: 600, tame: false },
-  elf: { seed: 1, files: 12 },
-  insn: { seed: 1, streams: 6, length: 48 },
+  elf: { seed: 1, files: 6 }, // two of them run, four are rejected
+  insn: { seed: 1, streams: 3, length: 48 },
 } as const;
 
 test('syscall fuzzer: seeds 1 and 1000 (which found the pteAddr crash), 600 calls each, in full mode, neither crash nor hang lde', () => scratch((cwd) => {
@@ -47,14 +47,14 @@ test('sysfuzz is deterministic: a seed makes the same calls and batches end the 
   assert.equal(progress(a.stdout, 0).made, 100);
 }));
 
-test('ELF mutator: 12 mutants of seed 1 are each rejected in one line (126) or run; none crash or hang lde', () => scratch((cwd) => {
+test('ELF mutator: 6 mutants of seed 1 are each rejected in one line (126) or run; none crash or hang lde', () => scratch((cwd) => {
   const t = newTally();
   fuzzElfSeed(CI.elf.seed, { files: CI.elf.files, maxTime: 0.2, cwd }, t);
   clean(t, 'the ELF mutator');
   assert.equal(t.items, CI.elf.files);
 }));
 
-test('instruction fuzzer: 6 streams of seed 1 give the same registers on lde and qemu-riscv64', (t) => {
+test('instruction fuzzer: 3 streams of seed 1 give the same registers on lde and qemu-riscv64', (t) => {
   const why = insnPrerequisites();
   if (why) { t.skip(`${why}: the differential instruction fuzzer is not run`); return; }
   scratch((cwd) => {

@@ -129,7 +129,9 @@ test('one spinner alone: every tick keeps it, and the only switch is the first o
 });
 
 test('any tick rate from 10 to 10,000: a spinner takes one tick per period of mtime (10 MHz) rounded to whole ticks', () => {
-  for (const [hz, rounds] of [[10, '22000000'], [1234, '9000000'], [10_000, '9000000']] as const) { // 10 Hz: two periods; the others: about 100 ms
+  // 10 Hz: two periods (its period is the longest, so its run is too); 1234 Hz (a period that is not a whole
+  // number of mtime units) and 10,000 Hz: about 22 ms, 27 and 220 ticks, enough that a period a few percent off would miss by more than one.
+  for (const [hz, rounds] of [[10, '22000000'], [1234, '2000000'], [10_000, '2000000']] as const) {
     const host = { ...nodeHost(), write: () => {}, readStdin: () => new Uint8Array(0) };
     const k = new Kernel({ host, hz });
     const path = `${ROOT}user/bin/spin`;

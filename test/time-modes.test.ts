@@ -62,7 +62,7 @@ test('--tick periodic takes a tick at every grid point, idle or not; idle and fu
 });
 
 test('--tick full stops the tick while one task runs, apart from the housekeeping tick each second', () => {
-  const spin = ['8000000']; // about 90 ms of one CPU-bound task
+  const spin = ['3000000']; // about 33 ms of one CPU-bound task: 8 grid points
   const idle = run('spin', spin, { tick: 'idle' }), full = run('spin', spin, { tick: 'full' });
   assert.equal(full.out, idle.out);
   assert.equal(idle.stats.tick.taken, Math.floor(idle.stats.cycles / 4_000_000), 'one task with the tick running: every grid point');
