@@ -54,12 +54,14 @@ static void onUsr1(int sig) { (void)sig; handledBy = gettid_(); }
 static volatile pid_t workerTid;
 static void *waiter(void *arg) {
   (void)arg;
-  sigset_t set; // a thread starts with its creator's mask: this one takes SIGUSR1
-  sigemptyset(&set);
-  sigaddset(&set, SIGUSR1);
-  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  // A thread starts with its creator's mask, SIGUSR1 blocked; this one takes SIGUSR1 only inside
+  // sigsuspend, so a signal that comes between the test and the wait is not lost (it waits in the
+  // process's pending set, the main thread blocking it too, until sigsuspend unblocks it here).
+  sigset_t open;
+  pthread_sigmask(SIG_BLOCK, NULL, &open);
+  sigdelset(&open, SIGUSR1);
   workerTid = gettid_();
-  while (handledBy == 0) pause();
+  while (handledBy == 0) sigsuspend(&open);
   return NULL;
 }
 static int killProcess(void) {

@@ -347,7 +347,14 @@ static void *detachedFn(void *arg) { detachedRan = (int)(long)arg; sem_post(&det
 static void *exitWith(void *arg) { pthread_exit((void *)((long)arg * 3)); }
 static volatile sig_atomic_t usr1In;
 static void onUsr1(int sig) { (void)sig; usr1In = 1; }
-static void *pausing(void *arg) { while (!usr1In) pause(); return arg; }
+static void *pausing(void *arg) { // waits in sigsuspend, so a SIGUSR1 between the test and the wait is not lost
+  sigset_t usr1, open;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &usr1, &open);
+  while (!usr1In) sigsuspend(&open);
+  return arg;
+}
 static sem_t taken;
 static void *sigwaiter(void *arg) {
   sigset_t set; sigemptyset(&set); sigaddset(&set, SIGUSR2);
