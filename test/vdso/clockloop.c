@@ -103,6 +103,19 @@ int main(int argc, char **argv)
   struct timespec cpu;
   printf("cpu clock %d\n", clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu));
 
+  /* Sleeps end when the clock says so, also for lengths that are not whole clock ticks (150 ns). */
+  int reached = 1;
+  for (int clk = 0; clk < 2; clk++) {
+    struct timespec until, after;
+    clock_gettime(clk, &until);
+    until.tv_nsec += 150;
+    if (until.tv_nsec >= 1000000000) { until.tv_nsec -= 1000000000; until.tv_sec++; }
+    clock_nanosleep(clk, TIMER_ABSTIME, &until, 0);
+    clock_gettime(clk, &after);
+    if (after.tv_sec < until.tv_sec || (after.tv_sec == until.tv_sec && after.tv_nsec < until.tv_nsec)) reached = 0;
+  }
+  printf("absolute sleeps reached their time: %s\n", reached ? "yes" : "no");
+
   /* A handler returns through __vdso_rt_sigreturn (or the kernel's page). */
   signal(SIGUSR1, on_usr1);
   raise(SIGUSR1);

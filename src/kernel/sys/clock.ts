@@ -29,7 +29,7 @@ const pair = (a: number, b: number): Uint8Array => {
 };
 
 /** The epoch (CLOCK_REALTIME - CLOCK_MONOTONIC) as whole seconds and nanoseconds. */
-function epoch(k: Kernel): [number, number] {
+export function epochParts(k: Kernel): [number, number] {
   const sec = Math.floor(k.epochNs / 1e9);
   return [sec, Math.min(999_999_999, Math.round(k.epochNs - sec * 1e9))];
 }
@@ -39,7 +39,7 @@ export function monoNs(k: Kernel): number { return k.hart.mtime() * NS_PER_TIME;
 
 /** CLOCK_REALTIME now as (seconds, nanoseconds). */
 function realtime(k: Kernel): [number, number] {
-  const mono = monoNs(k), [es, ens] = epoch(k);
+  const mono = monoNs(k), [es, ens] = epochParts(k);
   let sec = Math.floor(mono / 1e9) + es, nsec = mono % 1e9 + ens;
   if (nsec >= 1e9) { nsec -= 1e9; sec++; }
   return [sec, nsec];
@@ -47,7 +47,7 @@ function realtime(k: Kernel): [number, number] {
 
 /** The values the vDSO's data page holds: the clock at the current time CSR reading. */
 export function clockBase(k: Kernel): ClockBase {
-  const [realSec, realNsec] = epoch(k), now = k.hart.mtime();
+  const [realSec, realNsec] = epochParts(k), now = k.hart.mtime();
   return { cycleLast: now, mult: NS_PER_TIME, shift: 0, monoNs: now * NS_PER_TIME, realSec, realNsec };
 }
 
