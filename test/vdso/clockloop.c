@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 static void list_symbols(unsigned long base)
@@ -120,5 +123,29 @@ int main(int argc, char **argv)
   signal(SIGUSR1, on_usr1);
   raise(SIGUSR1);
   printf("signal returned %d\n", caught);
+
+  /* A process may unmap its vDSO (and then must not take a signal); its fork child has none either. */
+  if (ehdr)
+    munmap((void *)(ehdr - 4096), 2 * 4096);
+  fflush(stdout);
+  pid_t child = fork();
+  if (child == 0) {
+    FILE *maps = fopen("/proc/self/maps", "r");
+    char line[256];
+    int found = 0;
+    while (maps && fgets(line, sizeof line, maps))
+      if (strstr(line, "[vdso]") || strstr(line, "[vvar]"))
+        found = 1;
+    printf("child after munmap maps a vdso: %s\n", found ? "yes" : "no");
+    fflush(stdout);
+    if (ehdr) /* the page is gone: a read faults (no vDSO: the same death, by hand) */
+      (void)*(volatile char *)ehdr;
+    else
+      raise(SIGSEGV);
+    _exit(0);
+  }
+  int st;
+  waitpid(child, &st, 0);
+  printf("child: exited %d, killed by %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
   return 0;
 }

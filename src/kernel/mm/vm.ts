@@ -279,8 +279,10 @@ export function carve(as: AddressSpace, start: number, end: number): void {
  * memory for page tables (the child is then freed).
  */
 export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
-  child.list.clear(); // newAddressSpace's [vvar] and [vdso]: the parent's list has them (or not, if it unmapped them)
+  // newAddressSpace mapped [vvar] and [vdso] in the child: the parent's VMAs replace its list, and a page the parent unmapped goes.
+  child.list.clear();
   child.list.copyOf(parent.list);
+  for (const [va] of [...child.leaves()]) if (va < USER_TOP && parent.lookup(va) === undefined) child.unmapRange(va, va + PAGE_SIZE);
   child.brkStart = parent.brkStart;
   child.brk = parent.brk;
   child.mmapBase = parent.mmapBase;
