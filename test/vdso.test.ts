@@ -5,6 +5,8 @@
 //   compiler is present), and the generated TypeScript matches it.
 // - It exports what Linux's riscv64 vDSO exports, version LINUX_4.15, and
 //   needs no relocation (read with src/elf/dynsym.ts).
+// - The kernel writes the data page at boot and maps both pages with the
+//   right permissions; --vdso off maps nothing.
 // - The sequence count: __vdso_clock_gettime run on a bare hart against a
 //   data page the test writes. It returns the page's values when the count is
 //   even, spins while it is odd and returns the new values once the writer
@@ -23,7 +25,10 @@ import { Rig, RAM, DATA } from './helpers/rig.js';
 import { jal } from './helpers/asm.js';
 import { parseElf } from '../src/elf/elf.js';
 import { dynamicSymbols } from '../src/elf/dynsym.js';
-import { vdsoBytes, VVAR } from '../src/kernel/mm/vdso.js';
+import { vdsoBytes, VVAR, VVAR_VA, VDSO_VA } from '../src/kernel/mm/vdso.js';
+import { Kernel } from '../src/kernel/kernel.js';
+import { nodeHost } from '../src/cli/host.js';
+import { PTE_R, PTE_U, PTE_W, PTE_X } from '../src/machine/index.js';
 
 const SO = `${ROOT}vdso/vdso.so`;
 const EXPORTS = ['__vdso_clock_getres', '__vdso_clock_gettime', '__vdso_getcpu', '__vdso_gettimeofday', '__vdso_riscv_hwprobe', '__vdso_rt_sigreturn'];
@@ -57,6 +62,23 @@ test("the vDSO exports Linux riscv64's symbols at LINUX_4.15, in one PT_LOAD at 
   assert.ok(text.includes('linux-vdso.so.1'), 'soname');
   const r = have('riscv64-linux-gnu-readelf') ? spawnSync('riscv64-linux-gnu-readelf', ['-r', SO], { encoding: 'utf8' }).stdout : 'There are no relocations';
   assert.match(r, /There are no relocations/);
+});
+
+test('the kernel writes the data page once at boot (count 2) and maps [vvar] read-only and [vdso] read-execute into a process', () => {
+  const k = new Kernel({ host: nodeHost() });
+  const v = k.vdso!, rd = (off: number) => k.board.phys.read64(v.data + off);
+  assert.equal(v.seq, 2);
+  assert.equal(k.board.phys.read32(v.data + VVAR.CLOCK_OK), 1);
+  assert.equal(rd(VVAR.MULT), 100n);
+  assert.equal(rd(VVAR.REAL_SEC) * 1_000_000_000n + rd(VVAR.REAL_NSEC), BigInt(k.epochNs));
+  const as = k.newAddressSpace();
+  const data = as.lookup(VVAR_VA)!, text = as.lookup(VDSO_VA)!;
+  assert.equal(data.pa, v.data);
+  assert.equal(data.flags & (PTE_R | PTE_W | PTE_X | PTE_U), PTE_R | PTE_U);
+  assert.equal(text.flags & (PTE_R | PTE_W | PTE_X | PTE_U), PTE_R | PTE_X | PTE_U);
+  assert.equal(as.sigreturn, v.symbols.get('__vdso_rt_sigreturn'));
+  assert.deepEqual(as.vmas.filter((m) => m.kind === 'vvar' || m.kind === 'vdso').map((m) => [m.kind, m.start]), [['vvar', VVAR_VA], ['vdso', VDSO_VA]]);
+  assert.equal(new Kernel({ host: nodeHost(), vdso: false }).vdso, undefined);
 });
 
 // ---- the sequence count, on a bare hart (M-mode: no translation; the counters are readable) ----
