@@ -1,9 +1,10 @@
 // The kernel benchmarks (issue 3): four round trips through the kernel —
 // a null system call (getppid), fork+exit+wait, a demand-zero page fault and
-// a one-byte pipe ping-pong — each run under lde, natively on the host and
+// a one-byte pipe ping-pong — and clock_gettime with the vDSO and as a
+// system call (issue 12), each run under lde, natively on the host and
 // under qemu-riscv64, printed side by side in ns per operation with ratios.
 //
-// Usage: npm run bench:kernel [-- [--reps N] name ...]   (names: getppid fork fault pipe)
+// Usage: npm run bench:kernel [-- [--reps N] name ...]   (names: getppid fork fault pipe clock clocksys)
 //
 // One C program, bench/linux/kbench.c (`kbench MODE N`), is built into a
 // temporary directory: with riscv64-linux-gnu-gcc -static for lde and qemu,
@@ -43,6 +44,8 @@ const BENCHES: Bench[] = [
   { name: 'fork', what: 'fork + _exit(0) + waitpid', n: 1_000 },
   { name: 'fault', what: 'demand-zero page fault (one store per fresh page)', n: 20_000 },
   { name: 'pipe', what: 'pipe ping-pong, 1 byte each way, round trip', n: 10_000 },
+  { name: 'clock', what: 'clock_gettime(CLOCK_MONOTONIC) through libc: the vDSO (lde, native; qemu-riscv64 where it has one)', n: 200_000 },
+  { name: 'clocksys', what: 'clock_gettime(CLOCK_MONOTONIC) as a system call (lde with --vdso off)', n: 200_000 },
 ];
 
 /** One run of `kbench MODE N`: host wall nanoseconds and the ns/op the program printed. */
@@ -97,7 +100,7 @@ function ldeRunner(elfPath: string): Runner {
       isatty: () => false,
       stdioKind: () => 'pipe' as const,
     };
-    const kernel = new Kernel({ host, hz: 250 });
+    const kernel = new Kernel({ host, hz: 250, vdso: mode !== 'clocksys' });
     kernel.spawn(elfPath, bytes, ['kbench', mode, String(n)], ['PATH=/usr/bin:/bin']);
     const t0 = process.hrtime.bigint();
     const r = kernel.run();

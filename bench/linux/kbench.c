@@ -6,6 +6,8 @@
  *   fork     N times fork(), the child _exit(0)s, the parent waitpid()s
  *   fault    N fresh pages of one anonymous mmap, each touched by one store
  *   pipe     N one-byte round trips between parent and child over two pipes
+ *   clock    N clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO where there is one)
+ *   clocksys N clock_gettime(CLOCK_MONOTONIC) as system calls, syscall(SYS_clock_gettime)
  *
  * Under lde the clock is virtual (one instruction is one nanosecond), so the
  * printed value is guest-virtual time; bench/kernel.ts measures wall time
@@ -34,6 +36,16 @@ static long long now_ns(void) {
 static void die(const char *what) {
   perror(what);
   exit(1);
+}
+
+static void loop_clock(long n) {
+  struct timespec ts;
+  for (long i = 0; i < n; i++) clock_gettime(CLOCK_MONOTONIC, &ts);
+}
+
+static void loop_clocksys(long n) {
+  struct timespec ts;
+  for (long i = 0; i < n; i++) syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 }
 
 static void loop_getppid(long n) {
@@ -99,7 +111,7 @@ static void finish_pipe(void) {
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: kbench getppid|fork|fault|pipe N\n");
+    fprintf(stderr, "usage: kbench getppid|fork|fault|pipe|clock|clocksys N\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -108,6 +120,8 @@ int main(int argc, char **argv) {
   void (*loop)(long);
   if (!strcmp(mode, "getppid")) loop = loop_getppid;
   else if (!strcmp(mode, "fork")) loop = loop_fork;
+  else if (!strcmp(mode, "clock")) loop = loop_clock;
+  else if (!strcmp(mode, "clocksys")) loop = loop_clocksys;
   else if (!strcmp(mode, "fault")) { setup_fault(n); loop = loop_fault; }
   else if (!strcmp(mode, "pipe")) { setup_pipe(); loop = loop_pipe; }
   else {

@@ -111,6 +111,11 @@ export const RUN: CommandSpec = {
       details: 'A program that times itself reports wall time, and sleeps really wait.',
     },
     {
+      name: '--vdso', value: { kind: 'enum', meta: 'on|off', values: ['on', 'off'], noun: 'vDSO setting', default: 'on' },
+      help: 'map the vDSO into every process, so clock_gettime and gettimeofday need no system call; off makes them ecalls',
+      details: 'The vDSO reads the time CSR and a data page the kernel keeps under a sequence count. See [docs/vdso.md](docs/vdso.md).',
+    },
+    {
       name: '--epoch', value: { kind: 'integer', meta: 'now|SECONDS', min: 0, max: 253402300799, words: ['now'] }, conflicts: ['--realtime'],
       help: `the guest's clock (CLOCK_REALTIME) at boot: now (the host's clock), or seconds since 1970; default ${VIRTUAL_EPOCH_S} (${new Date(VIRTUAL_EPOCH_S * 1000).toISOString().slice(0, 10)})`,
       details: 'A fixed default keeps every run the same; it is a date just after this version of lde was made, so host files are in the past and `ls -l` shows their times. `--epoch now` starts the clock at the host\'s time and virtual time runs on from there, so only the dates differ between runs. See [docs/files.md](docs/files.md#time).',

@@ -80,11 +80,12 @@ async function runWith(opts: Options, operands: string[], host: HostIO, view: Gu
   const epochS = epoch === 'now' ? Math.floor(Date.now() / 1000) : epoch as number | undefined;
   const tick = (interactive && !opts.has('--tick') ? 'periodic' : opts.string('--tick')) as TickMode, preempt = opts.string('--preempt') as PreemptMode;
   const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
+  const vdso = opts.string('--vdso') !== 'off';
   if ((harts ?? 1) > 1 && (forwards.length > 0 || outbound)) {
     throw new UsageError(`${forwards.length > 0 ? '--publish' : '--net outbound'} runs in real time, which takes one hart; drop --smp ${harts}`);
   }
   const kernel = new Kernel({
-    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor, harts,
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor, harts, vdso,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   try { vfsOf(kernel); } catch (e) {

@@ -14,6 +14,7 @@ import { Frames, PAGE_SIZE } from './mm/frames.js';
 import type { Work } from './mm/work.js';
 import type { KernelMemory } from './mm/kmem.js';
 import { AddressSpace, PTE_A, PTE_R, PTE_U, PTE_X } from './mm/vm.js';
+import { Vdso, VDSO_VA } from './mm/vdso.js';
 import { Process } from './sched/proc.js';
 import { Cpu, type TickMode } from './sched/cpu.js';
 import { kernelWork, type KernelDebt, type PreemptMode } from './sched/preempt.js';
@@ -40,6 +41,7 @@ import { BLOCK } from './abi/call.js';
 import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
 import { VIRTUAL_EPOCH_S } from './sys/proc.js';
+import { clockBase } from './sys/clock.js';
 import { affinityChanged } from './sched/smp.js';
 import { kick, machineEnergy, runSmp, shootdown } from './smp.js';
 
@@ -77,6 +79,8 @@ export interface KernelOptions {
   pageTrace?: PageTrace;
   /** --realtime: virtual time never lags the host clock, idle time is really waited, randomness is not seeded. */
   realtime?: boolean;
+  /** --vdso: map the vDSO into every process (default true; mm/vdso.ts, docs/vdso.md). */
+  vdso?: boolean;
   /** CLOCK_REALTIME at boot, in seconds since 1970 (--epoch); VIRTUAL_EPOCH_S unless given. Ignored with realtime. */
   epochS?: number;
   /** --smp: how many harts (1 to 8; default 1). Several harts interleave by quanta of virtual time (smp.ts, docs/smp.md). */
@@ -116,6 +120,8 @@ export class Kernel {
   private nextPid = 1;
   private readonly trampoline: number;
   private readonly sigtramp: number;
+  /** The vDSO and its data page, mapped into every process (mm/vdso.ts); undefined with --vdso off. */
+  readonly vdso: Vdso | undefined;
   readonly syscallCounts = new Map<string, number>();
   /** Where the kernel's events go: the machine's tracer, so machine and kernel events share one stream. */
   readonly trace: Tracer;
@@ -176,6 +182,8 @@ export class Kernel {
     for (const c of this.cpus) c.hart.registerNative(this.trampoline, PAGE_SIZE);
     this.sigtramp = this.frames.alloc();
     SIGTRAMP_CODE.forEach((w, i) => this.board.phys.write32(this.sigtramp + 4 * i, w));
+    this.vdso = opts.vdso === false ? undefined : new Vdso(this.frames);
+    this.vdso?.update(clockBase(this));
     this.boot();
   }
 
@@ -206,8 +214,10 @@ export class Kernel {
     as.onChange = this.cpus.length === 1 ? () => { if (this.cpu.current?.as === as) this.cpu.hart.sfenceVma(); } : () => shootdown(this, as);
     this.frames.ref(this.trampoline);
     as.map(TRAMPOLINE_INDEX_VA, this.trampoline, PTE_R | PTE_X | PTE_A);
-    this.frames.ref(this.sigtramp);
+    if (this.vdso !== undefined) { this.vdso.map(as); as.sigreturn = this.vdso.sigreturn; return as; }
+    this.frames.ref(this.sigtramp); // --vdso off: handlers return through the kernel's own page
     as.map(SIGTRAMP_VA, this.sigtramp, PTE_R | PTE_X | PTE_U | PTE_A);
+    as.sigreturn = SIGTRAMP_VA;
     return as;
   }
 
@@ -227,7 +237,7 @@ export class Kernel {
     const as = this.newAddressSpace();
     const random = Uint8Array.from({ length: 16 }, () => Math.floor(this.random() * 256));
     try {
-      const l = load(as, image, { path, argv, envp, random }, interp);
+      const l = load(as, image, { path, argv, envp, random, vdso: this.vdso && VDSO_VA }, interp);
       return { as, entry: l.entry, sp: l.sp };
     } catch (e) {
       as.destroy();

@@ -24,7 +24,7 @@ export class ExecError extends Error {
 
 export const AT = {
   NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12, GID: 13, EGID: 14,
-  PLATFORM: 15, HWCAP: 16, CLKTCK: 17, SECURE: 23, RANDOM: 25, EXECFN: 31,
+  PLATFORM: 15, HWCAP: 16, CLKTCK: 17, SECURE: 23, RANDOM: 25, EXECFN: 31, SYSINFO_EHDR: 33,
 } as const;
 
 /** AT_HWCAP: one bit per single-letter extension, 'a' = bit 0 (Linux arch/riscv/kernel/cpufeature.c). */
@@ -42,6 +42,7 @@ export interface ExecArgs {
   argv: string[];
   envp: string[];
   random: Uint8Array; // 16 bytes for AT_RANDOM
+  vdso?: number; // AT_SYSINFO_EHDR: where the vDSO's ELF header is mapped (none with --vdso off)
 }
 
 /** Parses and checks an executable; throws ExecError (ENOEXEC) with a one-line reason. */
@@ -83,7 +84,9 @@ export function load(as: AddressSpace, image: ElfImage, args: ExecArgs, interp?:
     base = at - low;
     mapSegments(as, interp, base);
   }
+  // As Linux's ARCH_DLINFO, the vDSO's address comes first.
   const sp = buildStack(as, args, [
+    ...(args.vdso !== undefined ? [[AT.SYSINFO_EHDR, args.vdso] as [number, number]] : []),
     [AT.PHDR, phdr], [AT.PHENT, image.phentsize], [AT.PHNUM, image.phnum], [AT.PAGESZ, PAGE_SIZE], [AT.BASE, base],
     [AT.FLAGS, 0], [AT.ENTRY, entry], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0], [AT.HWCAP, HWCAP],
     [AT.CLKTCK, 100], [AT.SECURE, 0],

@@ -238,7 +238,7 @@ function maps(fs: ProcFs, p: Process, c: Ctx): string {
   for (const v of [...p.as.vmas].sort((a, b) => a.start - b.start)) {
     const perms = `${v.prot & 1 ? 'r' : '-'}${v.prot & 2 ? 'w' : '-'}${v.prot & 4 ? 'x' : '-'}p`;
     const file = v.kind === 'text' || v.kind === 'data';
-    const name = file ? exePath(p, c) : v.kind === 'heap' ? '[heap]' : v.kind === 'stack' ? '[stack]' : v.kind === 'vdso' ? '[vdso]' : '';
+    const name = file ? exePath(p, c) : v.kind === 'heap' ? '[heap]' : v.kind === 'stack' ? '[stack]' : v.kind === 'vdso' ? '[vdso]' : v.kind === 'vvar' ? '[vvar]' : '';
     const line = `${hex(v.start)}-${hex(v.end)} ${perms} ${hex(file ? offsets.get(v.start) ?? 0 : 0)} `
       + `${file ? devText : '00:00'} ${file ? st?.ino ?? 0 : 0} `;
     out += (name ? line.padEnd(73) + name : line) + '\n';

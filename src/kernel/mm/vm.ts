@@ -31,6 +31,8 @@ export class AddressSpace {
   brkStart = 0;
   brk = 0;
   mmapBase = 0x2000000000; // mmap grows down from here (below the stack region)
+  /** Where signal handlers return (their ra): the vDSO's __vdso_rt_sigreturn, or the kernel's sigreturn page with --vdso off. */
+  sigreturn = 0;
   /**
    * Called after a valid mapping is changed or removed. The kernel flushes the
    * hart's TLB here when this space is live (what sfence.vma is for: priv 4.2.1).
@@ -277,7 +279,10 @@ export function carve(as: AddressSpace, start: number, end: number): void {
  * memory for page tables (the child is then freed).
  */
 export function forkSpace(parent: AddressSpace, child: AddressSpace): boolean {
+  // newAddressSpace mapped [vvar] and [vdso] in the child: the parent's VMAs replace its list, and a page the parent unmapped goes.
+  child.list.clear();
   child.list.copyOf(parent.list);
+  for (const [va] of [...child.leaves()]) if (va < USER_TOP && parent.lookup(va) === undefined) child.unmapRange(va, va + PAGE_SIZE);
   child.brkStart = parent.brkStart;
   child.brk = parent.brk;
   child.mmapBase = parent.mmapBase;

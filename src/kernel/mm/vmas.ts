@@ -19,7 +19,7 @@ export interface Vma {
   start: number; // page aligned
   end: number; // exclusive, page aligned
   prot: number; // PROT_*
-  kind: 'text' | 'data' | 'bss' | 'heap' | 'stack' | 'anon' | 'shared' | 'vdso';
+  kind: 'text' | 'data' | 'bss' | 'heap' | 'stack' | 'anon' | 'shared' | 'vvar' | 'vdso';
   /** MAP_SHARED|MAP_ANONYMOUS: the object whose pages every sharer maps, and the object page at `start`. */
   shm?: SharedAnon;
   pgoff?: number;

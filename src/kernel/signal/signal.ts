@@ -4,14 +4,14 @@
 //   uc_flags @0, uc_link @8, uc_stack @16 (24 bytes), uc_sigmask @40,
 //   padding to @168, uc_mcontext @176 (16-aligned): sc_regs = pc, x1..x31
 //   (256 bytes), then the FP state: f0..f31 (256 bytes) and fcsr.
-// The handler returns to `ra`, a user page holding `li a7, 139; ecall`
-// (rt_sigreturn), as Linux's vDSO __vdso_rt_sigreturn does.
+// The handler returns to `ra`: the vDSO's __vdso_rt_sigreturn (`li a7, 139;
+// ecall`), as on Linux, or with --vdso off a kernel page holding the same code.
 
 import { USER_TOP, type AddressSpace } from '../mm/vm.js';
 import { PAGE_SIZE } from '../mm/frames.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 
-/** The user page holding the sigreturn trampoline: where every handler returns (its ra). */
+/** With --vdso off, the user page holding the sigreturn trampoline: where every handler returns (its ra). */
 export const SIGTRAMP_VA = USER_TOP - PAGE_SIZE;
 /** That page's code: `li a7, 139; ecall` (139 = rt_sigreturn). */
 export const SIGTRAMP_CODE: readonly number[] = [0x08b00893, 0x00000073];

@@ -7,7 +7,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { Sig, SIG_DFL, SIG_IGN, STOP_SIGNALS, stopsByDefault, SA_RESTART,
-  bit, ignoredByDefault, pushFrame, SIGTRAMP_VA, type SigInfo } from './signal.js';
+  bit, ignoredByDefault, pushFrame, type SigInfo } from './signal.js';
 import { formatSiginfo, sigName } from '../abi/strace-signal.js';
 import { EINTR } from '../errno.js';
 import { rseqFixup } from './rseq.js';
@@ -125,7 +125,7 @@ export function deliver(k: Kernel, p: Process): boolean {
   // A critical section the signal interrupts is aborted first, so the frame holds abort_ip (rseq.ts).
   if (!rseqFixup(p)) { k.kill(p, Sig.SEGV, p.pc, 'bad rseq critical section'); return false; }
   delivered(k, p, sig, info, 'handler');
-  if (!pushFrame(p, sig, info, act, SIGTRAMP_VA)) { k.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
+  if (!pushFrame(p, sig, info, act, p.as.sigreturn)) { k.kill(p, Sig.SEGV, p.reg(2), 'bad signal stack'); return false; }
   return true;
 }
 

@@ -2,8 +2,8 @@
 
 import type { SyscallDef } from '../abi/call.js';
 import { I, MODE, P, UL, a, fl, octalResult, out, outBuf, v, xl } from '../abi/strace-args.js';
-import { rlimit, sysinfo, timespec as timespecText, timeval, timezone, utsname } from '../abi/strace-structs.js';
-import { CLOCKS, GRND, RLIMIT, x } from '../abi/abi-names.js';
+import { rlimit, sysinfo, utsname } from '../abi/strace-structs.js';
+import { GRND, RLIMIT, x } from '../abi/abi-names.js';
 import { copyIn, copyOut, copyOutSome } from '../mm/uaccess.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { accessOk } from './access.js';
@@ -26,9 +26,6 @@ const INT_MAX = 0x7fffffff;
  * --epoch now|SECONDS sets another (README, --realtime and --epoch).
  */
 export const VIRTUAL_EPOCH_S = 1798761600;
-
-/** getresuid's three uid_t (u32) results, each written where its pointer says; EFAULT for a bad one. */
-function timespec(ns: number): Uint8Array { return u64s(Math.floor(ns / 1e9), ns % 1e9); }
 
 export const PROC_CALLS: SyscallDef[] = [
   // implements exit(2): ends the calling thread (the process with its last thread)
@@ -136,27 +133,5 @@ export const PROC_CALLS: SyscallDef[] = [
     const b = Uint8Array.from({ length: n }, () => Math.floor(k.random() * 256));
     const done = copyOutSome(p.as, a[0], b); // a short copy returns its count, as Linux's getrandom does
     return done > 0 || n === 0 ? done : -EFAULT;
-  } },
-  // implements clock_gettime(2): one cycle is one nanosecond of virtual time
-  { name: 'clock_gettime', status: 'full', restart: 'none', args: [xl(CLOCKS), out(timespecText)],
-    handler: (k, p, a) => {
-    if (a[0] < 0 || a[0] > 11) return -EINVAL;
-    // CLOCK_PROCESS_CPUTIME_ID (2): the CPU time of the group's live threads; CLOCK_THREAD_CPUTIME_ID (3): the caller's.
-    const cpu = a[0] === 2 || a[0] === 3;
-    const others = a[0] === 2 ? p.group.threads.reduce((n, t) => (t === p ? n : n + t.utime + t.stime), 0) : 0;
-    const ns = cpu ? others + p.utime + p.stime + (k.hart.cycle - p.userSince) : k.hart.cycle + (a[0] === 0 || a[0] === 5 ? k.epochNs : 0);
-    return copyOut(p.as, a[1], timespec(ns)) ? 0 : -EFAULT;
-  } },
-  // implements clock_getres(2)
-  { name: 'clock_getres', status: 'full', restart: 'none', args: [xl(CLOCKS), out(timespecText)],
-    handler: (_k, p, a) => {
-    if (a[0] < 0 || a[0] > 11) return -EINVAL;
-    return a[1] === 0 || copyOut(p.as, a[1], timespec(1)) ? 0 : -EFAULT;
-  } },
-  // implements gettimeofday(2)
-  { name: 'gettimeofday', status: 'full', restart: 'none', args: [out(timeval), out(timezone)],
-    handler: (k, p, a) => {
-    const us = Math.floor((k.hart.cycle + k.epochNs) / 1000);
-    return a[0] === 0 || copyOut(p.as, a[0], u64s(Math.floor(us / 1e6), us % 1e6)) ? 0 : -EFAULT;
   } },
 ];

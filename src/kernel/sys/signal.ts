@@ -11,6 +11,7 @@ import type { Process } from '../sched/proc.js';
 import { copyIn, copyOut, writeU64 } from '../mm/uaccess.js';
 import { WaitQueue } from '../sched/wait.js';
 import { KTIME_MAX, deadline } from '../sched/timer.js';
+import { NS_PER_TIME, epochParts } from './clock.js';
 import { SIG_DFL, SIG_IGN, UNBLOCKABLE, bit, ignoredByDefault, siginfoBytes } from '../signal/signal.js';
 import { dequeueSignal, flushGroup, pendingOf, sigWaiting } from '../signal/pending.js';
 import { retarget } from '../signal/sigpolicy.js';
@@ -25,19 +26,29 @@ function readSet(p: Process, ptr: number): bigint | undefined {
   return b === undefined ? undefined : new DataView(b.buffer).getBigUint64(0, true);
 }
 
-/** Reads a timespec: nanoseconds, or -EFAULT / -EINVAL. */
-function timespecNs(p: Process, ptr: number): number {
+/** Reads a timespec: [seconds, nanoseconds], or -EFAULT / -EINVAL. */
+function readTimespec(p: Process, ptr: number): [number, number] | number {
   const b = copyIn(p.as, ptr, 16);
   if (b === undefined) return -EFAULT;
   const dv = new DataView(b.buffer);
   const s = Number(dv.getBigInt64(0, true)), ns = Number(dv.getBigInt64(8, true));
   if (s < 0 || ns < 0 || ns >= 1e9) return -EINVAL;
-  return s * 1e9 + ns;
+  return [s, ns];
 }
 
-/** A sleep until virtual cycle `deadline`, kept across the restarts of the call. */
+/** Reads a timespec: nanoseconds, or -EFAULT / -EINVAL. */
+function timespecNs(p: Process, ptr: number): number {
+  const t = readTimespec(p, ptr);
+  return typeof t === 'number' ? t : t[0] * 1e9 + t[1];
+}
+
+/**
+ * A sleep until virtual cycle `deadline`, kept across the restarts of the
+ * call. The deadline is rounded up to the clocksource's tick (sys/clock.ts),
+ * so the clock read after the wake-up has reached it.
+ */
 function sleepTo(k: Kernel, p: Process, deadline: number): number {
-  if (p.sleepDeadline < 0) p.sleepDeadline = deadline;
+  if (p.sleepDeadline < 0) p.sleepDeadline = Math.min(Math.ceil(deadline / NS_PER_TIME) * NS_PER_TIME, KTIME_MAX);
   if (k.hart.cycle >= p.sleepDeadline) { p.sleepDeadline = -1; return 0; }
   return k.sleepUntil(p, p.sleepDeadline);
 }
@@ -193,10 +204,12 @@ export const SIGNAL_CALLS: SyscallDef[] = [
     handler: (k, p, a) => {
     if (a[0] < 0 || a[0] > 11 || (a[1] & ~1) !== 0) return -EINVAL;
     if (p.sleepDeadline >= 0) return sleepTo(k, p, p.sleepDeadline);
-    const ns = timespecNs(p, a[2]);
-    if (ns < 0) return ns;
-    const base = a[0] === 0 || a[0] === 5 ? k.epochNs : 0;
-    return sleepTo(k, p, a[1] === 1 ? Math.min(ns - base, KTIME_MAX) : deadline(k.hart.cycle, ns));
+    const t = readTimespec(p, a[2]);
+    if (typeof t === 'number') return t;
+    if (a[1] !== 1) return sleepTo(k, p, deadline(k.hart.cycle, t[0] * 1e9 + t[1]));
+    // TIMER_ABSTIME: a CLOCK_REALTIME time less the epoch, seconds and nanoseconds apart (exact past 2^53 ns).
+    const [es, ens] = a[0] === 0 || a[0] === 5 ? epochParts(k) : [0, 0];
+    return sleepTo(k, p, Math.max(0, Math.min((t[0] - es) * 1e9 + (t[1] - ens), KTIME_MAX)));
   } },
   // implements setitimer(2) and getitimer(2) for ITIMER_REAL (alarm(3) uses it)
   { name: 'setitimer', status: 'partial', restart: 'none',
