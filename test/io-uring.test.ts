@@ -1,0 +1,44 @@
+// io_uring (issue 12) through the C programs in test/io_uring/, written
+// against the raw ABI (<linux/io_uring.h>, with their own small ring
+// helpers in ring.h: no liburing). Each prints only deterministic facts.
+// Oracle: the same source built for the host and run on the host's Linux
+// kernel, when it allows io_uring (qemu-riscv64 has no io_uring); its
+// output is also committed as NAME.expected (from Linux 6.18), which lde
+// must match where the host's kernel cannot answer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { have, LDE, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
+
+const DIR = `${ROOT}test/io_uring/`;
+
+function build(cc: string, name: string, out: string): void {
+  const r = spawnSync(cc, ['-O1', '-Wall', ...(cc === 'cc' ? [] : ['-static']), '-o', out, `${DIR}${name}.c`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${cc} ${name}.c failed:\n${r.stderr}`);
+}
+
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', timeout: HANG_GUARD_MS });
+
+for (const name of ['ops']) {
+  test(`test/io_uring/${name}.c under lde prints what Linux prints`, (t) => {
+    if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH: test/io_uring not run');
+    const dir = mkdtempSync(`${tmpdir()}/lde-uring-`);
+    try {
+      build('riscv64-linux-gnu-gcc', name, `${dir}/${name}-rv`);
+      const got = run(process.execPath, [LDE, 'run', '--max-time', '30', `${dir}/${name}-rv`]);
+      const expected = readFileSync(`${DIR}${name}.expected`, 'utf8');
+      assert.equal(got.status, 0, got.stderr);
+      assert.equal(got.stdout, expected);
+      if (have('cc') && process.platform === 'linux') {
+        build('cc', name, `${dir}/${name}-host`);
+        const host = run(`${dir}/${name}-host`, []);
+        if (host.status === 0) assert.equal(host.stdout, expected, 'the host kernel disagrees with the committed expectation');
+        else t.diagnostic(`the host kernel's io_uring is not usable here (status ${host.status}): compared with ${name}.expected only`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
