@@ -21,13 +21,17 @@ struct ring {
 
 static int sys_setup(unsigned entries, struct io_uring_params *p) { return (int)syscall(__NR_io_uring_setup, entries, p); }
 static int sys_enter(int fd, unsigned n, unsigned min, unsigned flags) { return (int)syscall(__NR_io_uring_enter, fd, n, min, flags, NULL, 0); }
-static int sys_register(int fd, unsigned op, void *arg, unsigned n) { return (int)syscall(__NR_io_uring_register, fd, op, arg, n); }
+__attribute__((unused)) static int sys_register(int fd, unsigned op, void *arg, unsigned n) { return (int)syscall(__NR_io_uring_register, fd, op, arg, n); }
 static const char *err(int r) { static char b[32]; if (r >= 0) { snprintf(b, sizeof b, "%d", r); return b; } snprintf(b, sizeof b, "-%s", strerrorname_np(-r)); return b; }
+
+/** sq_thread_idle (ms) for a ring set up with IORING_SETUP_SQPOLL (0: the kernel's default). */
+static unsigned ring_sq_idle_ms;
 
 static int ring_init(struct ring *r, unsigned entries, unsigned flags) {
   struct io_uring_params p;
   memset(&p, 0, sizeof p);
   p.flags = flags;
+  p.sq_thread_idle = ring_sq_idle_ms;
   r->fd = sys_setup(entries, &p);
   if (r->fd < 0) return -errno;
   size_t sqsz = p.sq_off.array + p.sq_entries * 4, cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
@@ -58,7 +62,7 @@ static struct io_uring_sqe *get_sqe(struct ring *r, unsigned char op, int fd, un
 }
 
 /** Submits what is queued and waits for `min` CQEs; the enter's result. */
-static int submit_wait(struct ring *r, unsigned min) {
+__attribute__((unused)) static int submit_wait(struct ring *r, unsigned min) {
   int n = sys_enter(r->fd, r->pending, min, min ? IORING_ENTER_GETEVENTS : 0);
   r->pending = 0;
   return n < 0 ? -errno : n;

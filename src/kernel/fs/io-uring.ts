@@ -56,8 +56,8 @@ export class IoUring extends File {
   readonly inFlight = new Set<InFlight>();
   /** Parked chains whose file changed: they run again at the next io_uring_enter (or SQPOLL pass). */
   readonly woken = new Set<InFlight>();
-  /** Called when a parked chain is woken (the SQPOLL thread's doorbell). */
-  onWork: (() => void) | undefined;
+  /** The SQPOLL thread (IORING_SETUP_SQPOLL), which takes the SQ instead of io_uring_enter. */
+  sqpoll: { pass(): void; stop(): void; passes: number; cycles: number } | undefined;
   /** Registered buffers (IORING_REGISTER_BUFFERS): [user address, length]. */
   buffers: [number, number][] = [];
   /** Registered files (IORING_REGISTER_FILES): an index → a file, or undefined for a sparse slot (-1). */
@@ -170,6 +170,7 @@ export class IoUring extends File {
   override stat(): StatInfo { return ANON_STAT; }
   override close(): void {
     this.closed = true;
+    this.sqpoll?.stop();
     for (const r of [...this.inFlight]) r.cancel();
     this.inFlight.clear();
     this.woken.clear();

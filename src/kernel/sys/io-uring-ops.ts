@@ -13,7 +13,7 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import type { SyscallDef } from '../abi/call.js';
 import { BLOCK } from '../abi/call.js';
-import { IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_FIXED_FILE, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, IORING_FSYNC_DATASYNC,
+import { IORING_SETUP_SUBMIT_ALL, IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_FIXED_FILE, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, IORING_FSYNC_DATASYNC,
   IORING_OP_LAST, IORING_TIMEOUT_ABS, OP, SQE } from '../abi/io-uring.js';
 import type { IoUring, InFlight } from '../fs/io-uring.js';
 import type { File } from '../fs/file.js';
@@ -210,7 +210,7 @@ export class Chain implements InFlight {
   /** Parks on a file's head; false (with the request failed ENOMEM) when kernel memory is out. */
   private park(head: PollHead): boolean {
     if (!this.charge()) { this.complete(this.reqs[this.at], -ENOMEM); return false; }
-    const wake = () => { this.unpark(); this.ring.woken.add(this); this.k.wake(this.ring.cqWait); this.ring.onWork?.(); };
+    const wake = () => { this.unpark(); this.ring.woken.add(this); this.k.wake(this.ring.cqWait); };
     head.add(wake);
     this.parked = { head, wake };
     this.ring.inFlight.add(this);
@@ -243,4 +243,32 @@ export class Chain implements InFlight {
 
   /** The ring closes: nothing more runs or posts. */
   cancel(): void { this.unpark(); this.release(); this.reqs.length = 0; }
+}
+
+/** Takes up to n SQEs and runs them, a chain at a time; the number taken (io_submit_sqes). */
+export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number {
+  let taken = 0, chain: Req[] = [];
+  const flush = () => { if (chain.length > 0) new Chain(k, ring, chain).run(); chain = []; };
+  while (taken < n && ring.sqReady > 0) {
+    const slot = ring.takeSqe();
+    taken++;
+    k.work.bytes += SQE.size;
+    if (slot < 0) continue;
+    const r = readReq(p, ring, slot), bad = prepError(r);
+    chain.push(r);
+    if (bad !== 0) {
+      new Chain(k, ring, chain).failAtSubmit(bad);
+      chain = [];
+      if (!(ring.setupFlags & IORING_SETUP_SUBMIT_ALL)) break;
+    } else if (!(r.flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK))) flush();
+  }
+  flush(); // a link left open at the end of a submission is submitted as it is
+  return taken;
+}
+
+/** Runs what became runnable since the last pass: parked chains whose file changed, timeouts due. */
+export function reap(k: Kernel, ring: IoUring): void {
+  ring.flushOverflow();
+  for (const c of [...ring.woken]) { ring.woken.delete(c); c.run(); }
+  for (const c of [...ring.inFlight]) if (c.until !== Infinity) c.run();
 }

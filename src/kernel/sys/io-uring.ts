@@ -13,8 +13,8 @@ import {
   IORING_FEAT_SUBMIT_STABLE, IORING_MAX_BUF_SIZE, IORING_MAX_CQ_ENTRIES, IORING_MAX_ENTRIES, IORING_MAX_REG_BUFFERS,
   IORING_OP_LAST, IORING_REGISTER_BUFFERS, IORING_REGISTER_PROBE, IORING_SETUP_CLAMP, IORING_SETUP_COOP_TASKRUN,
   IORING_SETUP_CQSIZE, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_SQPOLL, IORING_SETUP_SQ_AFF,
-  IORING_SETUP_SUBMIT_ALL, IORING_SETUP_TASKRUN_FLAG, IORING_UNREGISTER_BUFFERS, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, PARAMS,
-  REGISTER_OPS, SQE, SQOFF,
+  IORING_SETUP_SUBMIT_ALL, IORING_SETUP_TASKRUN_FLAG, IORING_UNREGISTER_BUFFERS, PARAMS,
+  REGISTER_OPS, SQOFF,
 } from '../abi/io-uring.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
@@ -23,11 +23,12 @@ import { readTimeout } from '../fs/poll.js';
 import { TIME_END, deadline } from '../sched/timer.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import { EBADF, EBUSY, EFAULT, EINVAL, ENOMEM, ENXIO, EOPNOTSUPP, ETIME } from '../errno.js';
-import { Chain, prepError, readReq, supported, type Req } from './io-uring-ops.js';
+import { reap, submit, supported } from './io-uring-ops.js';
+import { startSqpoll, wakeSqpoll } from './io-uring-sqpoll.js';
 import { accessOk } from './access.js';
 
 const O_CLOEXEC = 0o2000000;
-const SETUP_OK = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL |
+const SETUP_OK = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF | IORING_SETUP_SUBMIT_ALL |
   IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
 const ENTER_OK = IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG;
 const FEATURES = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_RW_CUR_POS |
@@ -70,35 +71,8 @@ function setup(k: Kernel, p: Process, entries: number, ptr: number): number {
   const fd = p.allocFd(ring);
   if (fd < 0) { ring.close(); return fd; }
   p.cloexec.add(fd); // io_uring fds are always O_CLOEXEC
+  if (flags & IORING_SETUP_SQPOLL) startSqpoll(k, p, ring, dv.getUint32(PARAMS.sqThreadIdle, true));
   return fd;
-}
-
-/** Takes up to n SQEs and runs them, a chain at a time; the number taken (io_submit_sqes). */
-export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number {
-  let taken = 0, chain: Req[] = [];
-  const flush = () => { if (chain.length > 0) new Chain(k, ring, chain).run(); chain = []; };
-  while (taken < n && ring.sqReady > 0) {
-    const slot = ring.takeSqe();
-    taken++;
-    k.work.bytes += SQE.size;
-    if (slot < 0) continue;
-    const r = readReq(p, ring, slot), bad = prepError(r);
-    chain.push(r);
-    if (bad !== 0) {
-      new Chain(k, ring, chain).failAtSubmit(bad);
-      chain = [];
-      if (!(ring.setupFlags & IORING_SETUP_SUBMIT_ALL)) break;
-    } else if (!(r.flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK))) flush();
-  }
-  flush(); // a link left open at the end of a submission is submitted as it is
-  return taken;
-}
-
-/** Runs what became runnable since the last pass: parked chains whose file changed, timeouts due. */
-export function reap(k: Kernel, ring: IoUring): void {
-  ring.flushOverflow();
-  for (const c of [...ring.woken]) { ring.woken.delete(c); c.run(); }
-  for (const c of [...ring.inFlight]) if (c.until !== Infinity) c.run();
 }
 
 /** What a waiting io_uring_enter keeps across its runs: what it submitted, and its EXT_ARG deadline. */
@@ -127,8 +101,15 @@ function enter(k: Kernel, p: Process, a: readonly number[]): number {
       if (ns !== undefined && ns < 0) return ns;
       if (ns !== undefined) until = deadline(k.hart.cycle, ns);
     } else if (argp !== 0) return -EINVAL; // the sigmask argument: not in lde
-    submitted = submit(k, p, ring, toSubmit >>> 0);
-    if (submitted !== toSubmit >>> 0 && toSubmit >>> 0 !== 0) { reap(k, ring); return submitted; } // io_uring_enter: no wait after a short submission
+    if (ring.sqpoll !== undefined) {
+      // The SQ belongs to the poller thread: to_submit is taken as submitted; SQ_WAKEUP wakes it, and it gets the CPU now.
+      if (flags & IORING_ENTER_SQ_WAKEUP) wakeSqpoll(k, ring);
+      ring.sqpoll.pass();
+      submitted = toSubmit >>> 0;
+    } else {
+      submitted = submit(k, p, ring, toSubmit >>> 0);
+      if (submitted !== toSubmit >>> 0 && toSubmit >>> 0 !== 0) { reap(k, ring); return submitted; } // io_uring_enter: no wait after a short submission
+    }
   }
   const before = ring.posted;
   reap(k, ring);
