@@ -34,6 +34,8 @@ export interface Req {
   op: number; flags: number; fd: number; off: number; addr: number; len: number; opFlags: number; userData: bigint; bufIndex: number;
   /** TIMEOUT: the deadline (virtual ns) and the completion count that ends it early (Infinity: none). */
   until?: number; count?: number;
+  /** POLL_ADD: the events seen when its file woke it (its result, whatever a request woken with it then consumes). */
+  revents?: number;
 }
 
 /** A request that cannot finish now: parked on a file until it changes, or a timeout until its deadline or count. */
@@ -100,6 +102,9 @@ function rwv(k: Kernel, r: Req, write: boolean): Outcome {
   return ready(k, r, write ? WRITABLE : READABLE, write ? 'pwritev2' : 'preadv2', [r.fd, r.addr, r.len, pos, 0, r.opFlags]);
 }
 
+/** The events POLL_ADD waits for that its file has now (POLL_32BITS: the whole poll32_events word; POLLERR and POLLHUP always). */
+const polled = (r: Req, f: File) => f.poll() & (r.opFlags | POLLERR | POLLHUP);
+
 const OPS: Record<number, (k: Kernel, r: Req) => Outcome> = {
   [OP.NOP]: () => 0,
   [OP.READV]: (k, r) => rwv(k, r, false),
@@ -112,7 +117,8 @@ const OPS: Record<number, (k: Kernel, r: Req) => Outcome> = {
   [OP.POLL_ADD]: (_k, r) => {
     const f = r.fd >= 0 ? r.p.files[r.fd] : undefined;
     if (f === undefined) return -EBADF;
-    const want = (r.opFlags & 0xffff) | POLLERR | POLLHUP, got = f.poll() & want, head = f.pollHead();
+    if (r.revents) return r.revents;
+    const got = polled(r, f), head = f.pollHead();
     return got !== 0 || head === undefined ? got : { head };
   },
   [OP.TIMEOUT]: (k, r) => {
@@ -210,7 +216,13 @@ export class Chain implements InFlight {
   /** Parks on a file's head; false (with the request failed ENOMEM) when kernel memory is out. */
   private park(head: PollHead): boolean {
     if (!this.charge()) { this.complete(this.reqs[this.at], -ENOMEM); return false; }
-    const wake = () => { this.unpark(); this.ring.woken.add(this); this.k.wake(this.ring.cqWait); };
+    const r = this.reqs[this.at], f = r.op === OP.POLL_ADD ? r.p.files[r.fd] : undefined;
+    const wake = () => {
+      if (f !== undefined) { r.revents = polled(r, f); if (r.revents === 0) return; } // a poll completes with what woke it
+      this.unpark();
+      this.ring.woken.add(this);
+      this.k.wake(this.ring.cqWait);
+    };
     head.add(wake);
     this.parked = { head, wake };
     this.ring.inFlight.add(this);
