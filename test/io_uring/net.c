@@ -26,14 +26,10 @@ int main(void) {
   memset(buf, 0, sizeof buf);
   s = get_sqe(&r, IORING_OP_RECV, sv[0], 3); s->addr = (unsigned long)buf; s->len = sizeof buf;
   s = get_sqe(&r, IORING_OP_POLL_ADD, sv[0], 4); s->poll32_events = POLLIN;
-  printf("submitted %d\n", submit_wait(&r, 0));
-  show(&r, "before the peer writes");
-  write(sv[1], "pong", 4);
-  submit_wait(&r, 2);
-  show(&r, "after");
+  after_write(&r, sv[1], "pong", 2);
   printf("  got '%s'\n", buf);
 
-  s = get_sqe(&r, IORING_OP_RECV, 0, 5); s->addr = (unsigned long)buf; s->len = 4;
+  s = get_sqe(&r, IORING_OP_RECV, r.fd, 5); s->addr = (unsigned long)buf; s->len = 4;
   s = get_sqe(&r, IORING_OP_SEND, sv[0], 6); s->addr = 16; s->len = 4;
   submit_wait(&r, 2);
   show(&r, "recv on a non-socket, send from a bad buffer");

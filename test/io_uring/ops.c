@@ -146,11 +146,7 @@ int main(void) {
   int pp[2]; pipe(pp);
   s = get_sqe(&r, IORING_OP_POLL_ADD, pp[0], 90); s->poll32_events = POLLIN;
   s = get_sqe(&r, IORING_OP_READ, pp[0], 91); s->addr = (unsigned long)buf; s->len = 10; s->off = 0;
-  printf("submitted %d\n", submit_wait(&r, 0));
-  show(&r, "before write");
-  write(pp[1], "pipe!", 5);
-  submit_wait(&r, 2);
-  show(&r, "after write");
+  after_write(&r, pp[1], "pipe!", 2);
   printf("  got '%.5s'\n", buf);
 
   printf("enter on a pipe: %s\n", err(sys_enter(pp[0], 0, 0, 0) < 0 ? -errno : 0));

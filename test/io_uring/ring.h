@@ -91,3 +91,13 @@ static void show(struct ring *r, const char *tag) {
   for (int i = 0; i < n; i++) printf(" %llu=%s", ud[i], err(res[i]));
   printf("\n");
 }
+
+/** Submits what is queued (requests that must wait for input), shows that nothing completed, writes
+    `data` to wfd, waits for `n` CQEs and shows them. */
+__attribute__((unused)) static void after_write(struct ring *r, int wfd, const char *data, unsigned n) {
+  printf("submitted %d\n", submit_wait(r, 0));
+  show(r, "before the write");
+  write(wfd, data, strlen(data));
+  submit_wait(r, n);
+  show(r, "after the write");
+}
