@@ -11,6 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { have, LDE, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
+import { nodeHost } from '../src/cli/host.js';
+import { runOnce } from '../src/experiment/runner.js';
 
 const DIR = `${ROOT}test/io_uring/`;
 
@@ -65,4 +67,20 @@ test('with SQPOLL the submissions take no system call: one io_uring_enter, for t
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("user/bin/uring (lde experiment io_uring's program): the same work by each route, and the system calls each route makes", () => {
+  const env = { host: () => ({ ...nodeHost(), cwd: '/' }), program: (name: string) => readFileSync(`${ROOT}user/bin/${name}`) };
+  const calls = (args: string[]) => {
+    const r = runOnce({ label: args.join(' '), program: 'uring', args }, env);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /every one moved 64 bytes: yes/);
+    return (name: string) => r.stats.syscalls.find((c) => c.name === name)?.count ?? 0;
+  };
+  assert.equal(calls(['sys', '2000'])('pwrite64'), 1000);
+  assert.equal(calls(['uring', '2000', '8'])('io_uring_enter'), 250);
+  assert.equal(calls(['uring', '2000', '64'])('io_uring_enter'), 32);
+  const sq = calls(['sqpoll', '2000']);
+  assert.equal(sq('io_uring_enter'), 0, 'the poller took every SQE');
+  assert.ok(sq('sched_yield') <= 2000 / 64 + 1, 'at most one yield per ring-full');
 });
