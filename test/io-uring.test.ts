@@ -31,7 +31,7 @@ const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'u
  */
 const TIMING = new Set(['sqpoll']);
 
-for (const name of ['ops', 'net', 'sqpoll']) {
+for (const name of ['ops', 'net', 'abuse', 'sqpoll']) {
   test(`test/io_uring/${name}.c under lde prints what Linux prints`, (t) => {
     if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH: test/io_uring not run');
     const dir = mkdtempSync(`${tmpdir()}/lde-uring-`);

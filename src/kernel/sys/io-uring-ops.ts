@@ -21,7 +21,7 @@ import { O_NONBLOCK } from '../fs/file.js';
 import { POLLERR, POLLHUP, READABLE, WRITABLE, unwatch, type PollHead } from '../fs/poll.js';
 import { readTimeout } from '../fs/poll.js';
 import { deadline } from '../sched/timer.js';
-import { EBADF, ECANCELED, EFAULT, EINVAL, ENOMEM, ETIME } from '../errno.js';
+import { EAGAIN, EBADF, ECANCELED, EFAULT, EINVAL, ENOMEM, ETIME } from '../errno.js';
 import { FD_CALLS } from './fs.js';
 import { IO_CALLS } from './io.js';
 import { PATH_CALLS } from './path.js';
@@ -69,15 +69,23 @@ function notReady(r: Req, need: number): Wait | undefined {
   return (f.poll() & (need | POLLERR | POLLHUP)) === 0 ? { head } : undefined;
 }
 
-/** Runs a call for a request whose file is ready; a handler that slept anyway is woken back and the request parked. */
+/**
+ * Runs a call for a request whose file is ready, with the file made
+ * O_NONBLOCK for the call (Linux's IOCB_NOWAIT first try), so no handler
+ * puts the submitter to sleep, whoever runs the request (its own enter, or
+ * the SQPOLL poller while it runs something else). EAGAIN from a file that
+ * blocks parks the request again.
+ */
 function ready(k: Kernel, r: Req, need: number, name: string, a: number[]): Outcome {
   const w = notReady(r, need);
   if (w !== undefined) return w;
-  const res = call(k, r, name, a);
-  if (res !== BLOCK) return res;
-  unwatch(r.p);
-  if (r.p.state === 'sleeping') k.unsleep(r.p);
-  return notReady(r, need) ?? -EINVAL;
+  const f = r.fd >= 0 ? r.p.files[r.fd] : undefined, blocking = f !== undefined && !(f.flags & O_NONBLOCK);
+  if (blocking) f.flags |= O_NONBLOCK;
+  let res: number;
+  try { res = call(k, r, name, a); } finally { if (blocking) f.flags &= ~O_NONBLOCK; }
+  if (res === BLOCK) { unwatch(r.p); if (r.p.state === 'sleeping' && k.current === undefined) k.unsleep(r.p); res = -EAGAIN; }
+  const head = blocking ? f.pollHead() : undefined;
+  return res === -EAGAIN && head !== undefined ? { head } : res;
 }
 
 /** READ_FIXED/WRITE_FIXED: [addr, addr + len) must lie inside registered buffer buf_index (EFAULT), as io_import_fixed checks. */
@@ -259,13 +267,14 @@ export class Chain implements InFlight {
 
 /** Takes up to n SQEs and runs them, a chain at a time; the number taken (io_submit_sqes). */
 export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number {
+  n = Math.min(n, ring.sqEntries); // io_sqring_entries: never more than the SQ holds, whatever the tail says
   let taken = 0, chain: Req[] = [];
   const flush = () => { if (chain.length > 0) new Chain(k, ring, chain).run(); chain = []; };
   while (taken < n && ring.sqReady > 0) {
     const slot = ring.takeSqe();
-    taken++;
     k.work.bytes += SQE.size;
-    if (slot < 0) continue;
+    if (slot < 0) break; // dropped (counted in sq dropped): not submitted, and the submission ends, as io_submit_sqes does
+    taken++;
     const r = readReq(p, ring, slot), bad = prepError(r);
     chain.push(r);
     if (bad !== 0) {
