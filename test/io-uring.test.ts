@@ -53,13 +53,16 @@ for (const name of ['ops', 'net', 'abuse', 'sqpoll']) {
   });
 }
 
-test('with SQPOLL the submissions take no system call: one io_uring_enter, for the wake-up after sq_thread_idle', (t) => {
+test('with SQPOLL the submissions take no system call: one io_uring_enter, for the wake-up after sq_thread_idle (and --strace shows both calls)', (t) => {
   if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH');
   const dir = mkdtempSync(`${tmpdir()}/lde-uring-`);
   try {
     build('riscv64-linux-gnu-gcc', 'sqpoll', `${dir}/sqpoll-rv`);
-    const r = run(process.execPath, [LDE, 'run', '--stats=json', `${dir}/sqpoll-rv`]);
+    const r = run(process.execPath, [LDE, 'run', '--stats=json', `--strace=${dir}/log`, `${dir}/sqpoll-rv`]);
     assert.equal(r.status, 0, r.stderr);
+    const log = readFileSync(`${dir}/log`, 'utf8');
+    assert.match(log, /io_uring_setup\(8, \{flags=IORING_SETUP_SQPOLL, sq_thread_cpu=0, sq_thread_idle=20, sq_entries=8, cq_entries=16, features=IORING_FEAT_SINGLE_MMAP\|/);
+    assert.match(log, /io_uring_enter\(3, 1, 1, IORING_ENTER_GETEVENTS\|IORING_ENTER_SQ_WAKEUP, NULL, 0\) = 1/);
     const stats = JSON.parse(r.stderr.slice(r.stderr.indexOf('{'))) as { syscalls: { name: string; count: number }[] };
     const count = (n: string) => stats.syscalls.find((s) => s.name === n)?.count ?? 0;
     assert.equal(count('io_uring_setup'), 2);

@@ -5,7 +5,8 @@
 // the kernel's choice and reported through io_uring_params; lde's is in
 // fs/io-uring.ts.
 
-import { x } from './abi-names.js';
+import { flags, x } from './abi-names.js';
+import { struct, type Ctx } from './strace-mem.js';
 
 /** struct io_uring_params: 120 bytes; io_sqring_offsets at 40, io_cqring_offsets at 80 (40 bytes each). */
 export const PARAMS = {
@@ -43,6 +44,16 @@ export const SETUP_FLAGS = x({ IORING_SETUP_IOPOLL, IORING_SETUP_SQPOLL, IORING_
 
 export const IORING_FEAT_SINGLE_MMAP = 1, IORING_FEAT_NODROP = 2, IORING_FEAT_SUBMIT_STABLE = 4, IORING_FEAT_RW_CUR_POS = 8,
   IORING_FEAT_FAST_POLL = 32, IORING_FEAT_POLL_32BITS = 64, IORING_FEAT_SQPOLL_NONFIXED = 128;
+
+const FEATURES = x({ IORING_FEAT_SINGLE_MMAP, IORING_FEAT_NODROP, IORING_FEAT_SUBMIT_STABLE, IORING_FEAT_RW_CUR_POS,
+  IORING_FEAT_CUR_PERSONALITY: 16, IORING_FEAT_FAST_POLL, IORING_FEAT_POLL_32BITS, IORING_FEAT_SQPOLL_NONFIXED });
+
+/** strace's view of struct io_uring_params (after the call: the sizes and features the kernel filled in). */
+export const paramsText = (c: Ctx, va: number) => struct(c, va, PARAMS.size, (d) => {
+  const u = (o: number) => d.getUint32(o, true);
+  return `{flags=${flags(u(PARAMS.flags), SETUP_FLAGS)}, sq_thread_cpu=${u(PARAMS.sqThreadCpu)}, sq_thread_idle=${u(PARAMS.sqThreadIdle)}, ` +
+    `sq_entries=${u(PARAMS.sqEntries)}, cq_entries=${u(PARAMS.cqEntries)}, features=${flags(u(PARAMS.features), FEATURES)}, ...}`;
+});
 
 export const IORING_ENTER_GETEVENTS = 1, IORING_ENTER_SQ_WAKEUP = 2, IORING_ENTER_SQ_WAIT = 4, IORING_ENTER_EXT_ARG = 8,
   IORING_ENTER_REGISTERED_RING = 16;

@@ -6,7 +6,7 @@
 // answers IORING_REGISTER_PROBE. The SQPOLL thread is io-uring-sqpoll.ts.
 
 import type { SyscallDef } from '../abi/call.js';
-import { FD, P, U, fl, xl } from '../abi/strace-args.js';
+import { FD, P, U, fl, out, xl } from '../abi/strace-args.js';
 import {
   CQOFF, ENTER_FLAGS, IORING_ENTER_EXT_ARG, IORING_ENTER_GETEVENTS, IORING_ENTER_SQ_WAIT, IORING_ENTER_SQ_WAKEUP,
   IORING_FEAT_NODROP, IORING_FEAT_POLL_32BITS, IORING_FEAT_RW_CUR_POS, IORING_FEAT_SINGLE_MMAP, IORING_FEAT_SQPOLL_NONFIXED,
@@ -14,7 +14,7 @@ import {
   IORING_OP_LAST, IORING_REGISTER_BUFFERS, IORING_REGISTER_PROBE, IORING_SETUP_CLAMP, IORING_SETUP_COOP_TASKRUN,
   IORING_SETUP_CQSIZE, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_SQPOLL, IORING_SETUP_SQ_AFF,
   IORING_SETUP_SUBMIT_ALL, IORING_SETUP_TASKRUN_FLAG, IORING_UNREGISTER_BUFFERS, PARAMS,
-  REGISTER_OPS, SQOFF,
+  REGISTER_OPS, SQOFF, paramsText,
 } from '../abi/io-uring.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
@@ -172,7 +172,7 @@ function register(_k: Kernel, p: Process, fd: number, opcode: number, arg: numbe
 export const IO_URING_CALLS: SyscallDef[] = [
   // implements io_uring_setup(2)
   { name: 'io_uring_setup', status: 'partial', restart: 'none', limits: 'no IOPOLL, SQE128/CQE32, NO_MMAP, R_DISABLED or ATTACH_WQ (EINVAL)',
-    args: [U, P], handler: (k, p, a) => setup(k, p, a[0], a[1]) },
+    args: [U, out(paramsText)], handler: (k, p, a) => setup(k, p, a[0], a[1]) },
   // implements io_uring_enter(2)
   { name: 'io_uring_enter', status: 'partial', restart: 'ERESTARTNOHAND', limits: 'no signal mask and no registered ring fd (EINVAL)',
     args: [FD, U, U, fl(ENTER_FLAGS), P, U], handler: (k, p, a) => enter(k, p, a) },
