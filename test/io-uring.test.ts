@@ -87,3 +87,16 @@ test("user/bin/uring (lde experiment io_uring's program): the same work by each 
   assert.equal(sq('io_uring_enter'), 0, 'the poller took every SQE');
   assert.ok(sq('sched_yield') <= 2000 / 64 + 1, 'at most one yield per ring-full');
 });
+
+test('random SQEs (test/io_uring/fuzz.c, a fixed seed) each get a CQE or an errno, and lde goes on', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH');
+  const dir = mkdtempSync(`${tmpdir()}/lde-uring-`);
+  try {
+    build('riscv64-linux-gnu-gcc', 'fuzz', `${dir}/fuzz-rv`);
+    const r = run(process.execPath, [LDE, 'run', '--max-time', '30', `${dir}/fuzz-rv`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'fuzz: survived, submitted some, reaped some\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
