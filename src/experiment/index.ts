@@ -9,6 +9,7 @@ import { tickless } from './tickless.js';
 import { preempt } from './preempt.js';
 import { swap } from './swap.js';
 import { smp } from './smp.js';
+import { ioUring } from './io-uring.js';
 
 export const EXPERIMENTS: Experiment[] = [
   hz,
@@ -17,6 +18,7 @@ export const EXPERIMENTS: Experiment[] = [
   noTimer,
   swap,
   smp,
+  ioUring,
 ];
 
 /** The experiment called `name`, or undefined. */

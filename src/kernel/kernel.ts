@@ -149,6 +149,8 @@ export class Kernel {
   readonly maxTasks: number;
   /** Record locks and flock locks on files (fs/locks.ts). */
   readonly locks = new FileLocks((q) => this.wake(q, 0));
+  /** Kernel pollers (io_uring's SQPOLL threads, sys/io-uring-sqpoll.ts): each runs a pass whenever the kernel looks at the clock. */
+  readonly pollers = new Set<() => void>();
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
@@ -375,6 +377,7 @@ export class Kernel {
       if (now > h.cycle) h.idleUntil(now);
     }
     ttyOf(this)?.poll();
+    for (const poll of this.pollers) poll();
   }
 
   /** Kernel work on behalf of the current process: virtual time passes (cost.ts) and counts as its system time. */

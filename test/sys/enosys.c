@@ -13,8 +13,8 @@ static void show(const char *what, long r) {
 }
 
 int main(void) {
-  show("io_uring_setup(32, NULL)", syscall(SYS_io_uring_setup, 32, 0));
-  show("io_uring_setup(1, NULL)", syscall(SYS_io_uring_setup, 1, 0));
+  show("io_setup(32, NULL)", syscall(SYS_io_setup, 32, 0));
+  show("io_setup(1, NULL)", syscall(SYS_io_setup, 1, 0));
   show("mseal (462)", syscall(462, 0x1000, 0x1000, 0));
   show("syscall 500", syscall(500, 1, 2, 3, 4, 5, 6));
   return 0;

@@ -21,6 +21,7 @@ const O_ACCMODE = 3, O_RDWR = 2, MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
 const MS = x({ MS_ASYNC, MS_INVALIDATE, MS_SYNC });
 import { MemFile, RegularFile, mapFile } from '../fs/file.js';
 import { SharedAnon, SharedFile, sharedFile } from '../mm/shmem.js';
+import { IoUring } from '../fs/io-uring.js';
 import { loadBytes } from '../mm/uaccess.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 
@@ -50,6 +51,7 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   if ((flags & MAP_ANONYMOUS) === 0) {
     const f = p.files[fd];
     if (f === undefined) return -EBADF;
+    if (f instanceof IoUring) return mapRing(p, f, addr, size, prot, flags, off);
     if (!(f instanceof MemFile)) return -ENODEV;
     // A writable shared mapping needs a regular file open for reading and writing (mmap(2): EACCES).
     if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && (!(f instanceof RegularFile) || (f.flags & O_ACCMODE) !== O_RDWR)) return -EACCES;
@@ -87,6 +89,27 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     // A private file mapping: copied in now (host files never change under us).
     if (!mapFile(p.as, start, file, off, len)) return -ENOMEM;
   }
+  return start;
+}
+
+/**
+ * An io_uring's rings or SQE array (fs/io-uring.ts mapObject): always a
+ * shared mapping of the kernel's own pages (MAP_PRIVATE is EINVAL here, a
+ * documented difference), placed as any mapping is.
+ */
+function mapRing(p: Process, ring: IoUring, addr: number, size: number, prot: number, flags: number, off: number): number {
+  const obj = ring.mapObject(off, size);
+  if (typeof obj === 'number') return obj;
+  if ((flags & MAP_SHARED) === 0) return -EINVAL;
+  if (p.as.list.count > MAX_MAP_COUNT || !roomForVmas(p) || p.as.mappedBytes + size > p.limit(9)) return -ENOMEM;
+  let start: number;
+  if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    if (addr % PAGE_SIZE !== 0 || addr < PAGE_SIZE || addr + size > USER_TOP) return -EINVAL;
+    if ((flags & MAP_FIXED_NOREPLACE) && !p.as.isFree(addr, addr + size)) return -EEXIST;
+    carve(p.as, addr, addr + size);
+    start = addr;
+  } else if ((start = findFree(p, size)) < 0) return -ENOMEM;
+  p.as.addVma({ start, end: start + size, prot, kind: 'shared', shm: obj.shm, pgoff: obj.pgoff });
   return start;
 }
 

@@ -61,7 +61,7 @@ export const STRERROR: Record<string, string> = {
   EFBIG: 'File too large', ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', EROFS: 'Read-only file system',
   EMLINK: 'Too many links', EPIPE: 'Broken pipe', ERANGE: 'Numerical result out of range', EDEADLK: 'Resource deadlock avoided', ENAMETOOLONG: 'File name too long',
   ENOSYS: 'Function not implemented', ENOTEMPTY: 'Directory not empty', ELOOP: 'Too many levels of symbolic links',
-  EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out',
+  EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out', ETIME: 'Timer expired', ECANCELED: 'Operation canceled',
   ENOTSOCK: 'Socket operation on non-socket', EDESTADDRREQ: 'Destination address required', EMSGSIZE: 'Message too long',
   EPROTOTYPE: 'Protocol wrong type for socket', ENOPROTOOPT: 'Protocol not available', EPROTONOSUPPORT: 'Protocol not supported',
   ESOCKTNOSUPPORT: 'Socket type not supported', EAFNOSUPPORT: 'Address family not supported by protocol', EADDRINUSE: 'Address already in use',

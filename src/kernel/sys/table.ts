@@ -30,10 +30,11 @@ import { IO_CALLS } from './io.js';
 import { NET_CALLS } from './net.js';
 import { MSG_CALLS } from './netmsg.js';
 import { SOCKOPT_CALLS } from './sockopt.js';
+import { IO_URING_CALLS } from './io-uring.js';
 
 const BY_NR = new Map<number, Syscall>();
 const BY_NAME = new Map<string, Syscall>();
-for (const def of [...PROC_CALLS, ...CLOCK_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...RSEQ_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...MSG_CALLS, ...SOCKOPT_CALLS, ...ID_CALLS, ...STATFS_CALLS,
+for (const def of [...PROC_CALLS, ...CLOCK_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...RSEQ_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...MSG_CALLS, ...SOCKOPT_CALLS, ...IO_URING_CALLS, ...ID_CALLS, ...STATFS_CALLS,
   ...POLL_CALLS, ...EPOLL_CALLS, ...EVENTFD_CALLS, ...TIMERFD_CALLS, ...SIGNALFD_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);

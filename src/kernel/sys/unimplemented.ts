@@ -1,6 +1,6 @@
 // The calls of Linux's riscv64 table that lde does not implement: each has
 // an entry that returns ENOSYS, counted under its own name like any call,
-// and shown by --strace with its name (`io_uring_setup(0x20, 0x3ffffff000)
+// and shown by --strace with its name (`io_setup(0x20, 0x3ffffff000)
 // = -1 ENOSYS (Function not implemented)`). Most are listed by their
 // argument count (strace's nargs; their arguments show in hex, as strace's
 // printargs does); the few strace-decoded ones that programs often probe
@@ -20,7 +20,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'personality', 'pkey_free', 'sched_get_priority_max', 'sched_get_priority_min', 'sched_getscheduler',
     'shmdt', 'swapoff', 'syncfs', 'timer_delete', 'timer_getoverrun', 'unshare', 'userfaultfd'],
   2: ['capget', 'capset', 'clock_adjtime', 'clock_settime', 'delete_module', 'fanotify_init', 'fremovexattr',
-    'fsopen', 'getpriority', 'inotify_rm_watch', 'io_setup', 'io_uring_setup', 'ioprio_get',
+    'fsopen', 'getpriority', 'inotify_rm_watch', 'io_setup', 'ioprio_get',
     'landlock_restrict_self', 'lremovexattr', 'mlock', 'mq_notify', 'msgget', 'munlock', 'pidfd_open',
     'pivot_root', 'pkey_alloc', 'process_mrelease', 'removexattr', 'sched_getparam', 'sched_rr_get_interval',
     'sched_setparam', 'setdomainname', 'sethostname', 'setns', 'settimeofday', 'swapon', 'timer_gettime',
@@ -32,7 +32,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'sched_setattr', 'sched_setscheduler', 'seccomp', 'semget', 'semop', 'set_mempolicy', 'setpriority',
     'shmat', 'shmctl', 'shmget', 'syslog', 'timer_create'],
   4: ['cachestat', 'fchmodat2', 'fgetxattr', 'futex_requeue', 'futex_wake', 'getxattr',
-    'io_uring_register', 'kexec_load', 'landlock_add_rule', 'lgetxattr', 'listmount', 'lsm_get_self_attr',
+    'kexec_load', 'landlock_add_rule', 'lgetxattr', 'listmount', 'lsm_get_self_attr',
     'lsm_set_self_attr', 'migrate_pages', 'mknodat', 'mq_open', 'msgsnd', 'openat2', 'pidfd_send_signal',
     'pkey_mprotect', 'ptrace', 'quotactl', 'quotactl_fd', 'reboot', 'removexattrat', 'request_key',
     'rt_tgsigqueueinfo', 'sched_getattr', 'semctl', 'semtimedop', 'sendmmsg', 'set_mempolicy_home_node',
@@ -42,7 +42,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'lsetxattr', 'mount', 'mount_setattr', 'move_mount', 'mq_timedreceive', 'mq_timedsend', 'msgrcv',
     'name_to_handle_at', 'open_tree_attr', 'perf_event_open', 'process_madvise', 'recvmmsg', 'remap_file_pages',
     'riscv_hwprobe', 'setxattr'],
-  6: ['futex_wait', 'getxattrat', 'io_pgetevents', 'io_uring_enter', 'mbind', 'move_pages', 'process_vm_readv',
+  6: ['futex_wait', 'getxattrat', 'io_pgetevents', 'mbind', 'move_pages', 'process_vm_readv',
     'process_vm_writev', 'setxattrat', 'splice'],
 };
 
