@@ -147,8 +147,7 @@ export class Kernel {
    * processes take grows with --mem, not with what the guest asks.
    */
   readonly maxTasks: number;
-  /** Record locks and flock locks on files (fs/locks.ts). */
-  readonly locks = new FileLocks((q) => this.wake(q, 0));
+  readonly locks = new FileLocks((q) => this.wake(q, 0)); // record and flock locks (fs/locks.ts)
   /** Kernel pollers (io_uring's SQPOLL threads, sys/io-uring-sqpoll.ts): each runs a pass whenever the kernel looks at the clock. */
   readonly pollers = new Set<() => void>();
 
