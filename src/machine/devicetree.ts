@@ -32,6 +32,8 @@ export interface TreeOptions {
   initrd?: [number, number];
   /** The virtio-mmio slots that hold a device: base address and PLIC source. */
   virtio?: { base: number; irq: number }[];
+  /** RAM the kernel must not use (the firmware's window): a /reserved-memory node with no-map. */
+  reserved?: [number, number];
 }
 
 /** The board's devicetree as a node tree (see writeFdt for the blob). */
@@ -46,6 +48,10 @@ export function boardTree(o: TreeOptions): FdtNode {
     chosen.prop('linux,initrd-end', { cells64: [BigInt(o.initrd[1])] });
   }
   root.child(`memory@${hex(RAM_BASE)}`).prop('device_type', 'memory').prop('reg', reg64(RAM_BASE, o.memBytes));
+  if (o.reserved !== undefined) {
+    root.child('reserved-memory').prop('#address-cells', cells(2)).prop('#size-cells', cells(2)).prop('ranges', true)
+      .child(`mmode_resources@${hex(o.reserved[0])}`).prop('reg', reg64(...o.reserved)).prop('no-map', true);
+  }
 
   const cpus = root.child('cpus').prop('#address-cells', cells(1)).prop('#size-cells', cells(0))
     .prop('timebase-frequency', cells(TIMEBASE_HZ));

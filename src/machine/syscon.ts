@@ -6,7 +6,8 @@
 //   0x5555              power off, success;
 //   0x3333 | code << 16 power off, failure with exit code `code`;
 //   0x7777              reset (lde stops the run with the reset reason: it has no warm reset).
-// Reads return 0; other values are ignored; accesses other than 4-byte words at offset 0 fault.
+// Reads return 0; other values are ignored. 2- and 4-byte accesses at offset 0 are accepted (QEMU's device takes
+// both, and OpenSBI's driver writes 16 bits); anything else faults.
 
 import { ACCESS_FAULT, type Mmio } from './mmio.js';
 
@@ -20,11 +21,11 @@ export class Syscon implements Mmio {
   constructor(private readonly onPower: (e: PowerEvent) => void) {}
 
   read(offset: number, width: 1 | 2 | 4): number {
-    return offset === 0 && width === 4 ? 0 : ACCESS_FAULT;
+    return offset === 0 && width !== 1 ? 0 : ACCESS_FAULT;
   }
 
   write(offset: number, width: 1 | 2 | 4, value: number): boolean {
-    if (offset !== 0 || width !== 4) return false;
+    if (offset !== 0 || width === 1) return false;
     const low = value & 0xffff;
     if (low === POWER_PASS) this.onPower({ kind: 'off', status: 0 });
     else if (low === POWER_FAIL) this.onPower({ kind: 'off', status: Math.min(value >>> 16, 255) || 1 });
