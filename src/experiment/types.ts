@@ -74,6 +74,8 @@ export interface RunOutcome {
   latencies: Map<string, number[]>;
   /** Every event, when RunSpec.keepEvents. */
   events: TraceEvent[];
+  /** Host nanoseconds kernel.run() took (HostIO.nowNs): a measurement, so it differs run to run; never asserted. */
+  wallNs: number;
 }
 
 /** What the host provides to run experiments: a fresh HostIO per run, and the bundled programs. */
