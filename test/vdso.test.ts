@@ -241,3 +241,24 @@ test('user/bin/vdsoclock, with no C library, finds the symbols glibc finds and s
     assert.equal(count(true, N) - count(true, 0), 0);
   });
 });
+
+test('__vdso_riscv_hwprobe answers every-hart queries from the data page with what the ecall answers, and sends the rest to the kernel', () => {
+  const bin = `${ROOT}user/bin/vdsoclock`, on = runHere(bin, ['hwprobe'], true), off = runHere(bin, ['hwprobe'], false);
+  assert.equal(on.status, 0, on.stdout);
+  // Linux's Documentation/arch/riscv/hwprobe.rst, for lde's rv64gc harts: ids 0, IMA, F+D and C, misaligned
+  // scalar accesses fast, no Zicboz, the top of Sv39 user space, a 10 MHz time CSR; -5 and 10 are unknown.
+  const values = ['0', '0', '0', '0x1', '0x3', '0x3', '0', '0x3fffffffff', '0x989680', '0x3'];
+  assert.equal(on.stdout, [
+    'vdsoclock: riscv_hwprobe through the vdso: 0, through the ecall: 0',
+    ...values.map((v, key) => `vdsoclock: key ${key} = ${v}`), 'vdsoclock: key -1 = 0', 'vdsoclock: key -1 = 0',
+    'vdsoclock: the vdso and the ecall agree: yes',
+    'vdsoclock: IMA_EXT_0 for hart 0: 0 0x3',
+    'vdsoclock: harts with F, D and C: 0 0x1', // RISCV_HWPROBE_WHICH_CPUS keeps hart 0
+    'vdsoclock: harts with V: 0 0', // and drops it: no vector unit
+    'vdsoclock: errors: flags 2 -22, no hart -22, bad pairs -14', // EINVAL, EINVAL, EFAULT
+    ''].join('\n'));
+  assert.equal(off.stdout, on.stdout.replace('through the vdso', 'through the ecall'));
+  // The every-hart query made no system call through the vDSO; the explicit ecall, the CPU set, WHICH_CPUS twice and the errors did.
+  assert.equal(on.calls.get('riscv_hwprobe'), 1 + 3 + 3);
+  assert.equal(off.calls.get('riscv_hwprobe'), 1 + 1 + 3 + 3);
+});

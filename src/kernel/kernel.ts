@@ -42,6 +42,7 @@ import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
 import { VIRTUAL_EPOCH_S } from './sys/proc.js';
 import { clockBase } from './sys/clock.js';
+import { hwprobeValues } from './sys/hwprobe.js';
 import { affinityChanged } from './sched/smp.js';
 import { kick, machineEnergy, runSmp, shootdown } from './smp.js';
 import { HostClock, REALTIME_BUDGET } from './realtime.js';
@@ -135,8 +136,7 @@ export class Kernel {
   random: () => number;
   /** CLOCK_REALTIME at cycle 0, in ns: a fixed epoch (deterministic), or the host's wall clock with --realtime. */
   readonly epochNs: number;
-  /** --realtime: the host clock virtual time catches up with (realtime.ts). */
-  readonly hostClock: HostClock | undefined;
+  readonly hostClock: HostClock | undefined; // --realtime: the host clock virtual time catches up with (realtime.ts)
   /** The host directories and files the guest sees (fs/mounts.ts builds the namespace from them). */
   readonly binds: readonly Bind[];
   /** The guest's fixed ids, or undefined: root (KernelOptions.user). */
@@ -186,7 +186,7 @@ export class Kernel {
     this.sigtramp = this.frames.alloc();
     SIGTRAMP_CODE.forEach((w, i) => this.board.phys.write32(this.sigtramp + 4 * i, w));
     this.vdso = opts.vdso === false ? undefined : new Vdso(this.frames);
-    this.vdso?.update(clockBase(this));
+    this.vdso?.update(clockBase(this), hwprobeValues());
     this.boot();
   }
 

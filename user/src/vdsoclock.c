@@ -12,6 +12,9 @@
  *   clock [N]     N clock_gettime(CLOCK_MONOTONIC), then how they went
  *   tod [N]       N gettimeofday
  *   symbols       whether there is a vDSO, and the six names at LINUX_4.15
+ *   hwprobe       riscv_hwprobe's keys 0 to 10 and -5 for every hart, through
+ *                 __vdso_riscv_hwprobe and through the ecall; then a CPU set
+ *                 and RISCV_HWPROBE_WHICH_CPUS (which the vDSO sends on)
  *
  * `lde experiment vdso` runs `clock` and `tod` with --vdso on and off and
  * counts kernel entries and cycles per call (docs/vdso.md). */
@@ -170,6 +173,43 @@ static void tod_loop(unsigned long n, unsigned long *back, unsigned long *failed
   }
 }
 
+struct hwprobe_pair { long key; unsigned long value; };
+typedef long (*hwprobe_fn)(struct hwprobe_pair *, unsigned long, unsigned long, void *, unsigned);
+#define PROBE_KEYS 12
+
+static long hwprobe_ecall(struct hwprobe_pair *pairs, unsigned long n, unsigned long setsize, void *set, unsigned flags) {
+  return lde_syscall5(SYS_riscv_hwprobe, LDE_L(pairs), (long)n, (long)setsize, LDE_L(set), flags);
+}
+
+/* Each key's answer both ways, then whether they agree; then the cases the vDSO leaves to the kernel. */
+static int hwprobe_mode(void) {
+  hwprobe_fn vdso_probe = (hwprobe_fn)vdso_sym("__vdso_riscv_hwprobe", VDSO_VERSION);
+  hwprobe_fn probe = vdso_probe ? vdso_probe : hwprobe_ecall;
+  struct hwprobe_pair a[PROBE_KEYS], b[PROBE_KEYS];
+  for (int i = 0; i < PROBE_KEYS; i++) a[i].key = b[i].key = i < PROBE_KEYS - 1 ? i : -5;
+  long ra = probe(a, PROBE_KEYS, 0, 0, 0), rb = hwprobe_ecall(b, PROBE_KEYS, 0, 0, 0);
+  printf("vdsoclock: riscv_hwprobe through the %s: %ld, through the ecall: %ld\n", vdso_probe ? "vdso" : "ecall", ra, rb);
+  int same = ra == rb;
+  for (int i = 0; i < PROBE_KEYS; i++) {
+    printf("vdsoclock: key %ld = %#lx\n", a[i].key, a[i].value);
+    same = same && a[i].key == b[i].key && a[i].value == b[i].value;
+  }
+  printf("vdsoclock: the vdso and the ecall agree: %s\n", same ? "yes" : "no");
+  unsigned long set = 1; /* hart 0 */
+  struct hwprobe_pair c[1] = { { 4, 0 } };
+  printf("vdsoclock: IMA_EXT_0 for hart 0: %ld %#lx\n", probe(c, 1, sizeof set, &set, 0), c[0].value);
+  struct hwprobe_pair fdc[1] = { { 4, 3 } }, v[1] = { { 4, 4 } };
+  long r1 = probe(fdc, 1, sizeof set, &set, 1);
+  printf("vdsoclock: harts with F, D and C: %ld %#lx\n", r1, set);
+  set = 1;
+  long r2 = probe(v, 1, sizeof set, &set, 1);
+  printf("vdsoclock: harts with V: %ld %#lx\n", r2, set);
+  unsigned long none = 0x80; /* hart 7: not on a one-hart machine */
+  printf("vdsoclock: errors: flags 2 %ld, no hart %ld, bad pairs %ld\n", hwprobe_ecall(c, 1, 0, 0, 2),
+         hwprobe_ecall(c, 1, sizeof none, &none, 0), hwprobe_ecall((struct hwprobe_pair *)8, 1, 0, 0, 0));
+  return same ? 0 : 1;
+}
+
 static const char *const EXPORTS[] = { "__vdso_rt_sigreturn", "__vdso_gettimeofday", "__vdso_clock_gettime",
                                        "__vdso_clock_getres", "__vdso_getcpu", "__vdso_riscv_hwprobe" };
 
@@ -187,6 +227,8 @@ int main(int argc, char **argv) {
     printf("vdsoclock: __vdso_clock_gettime@LINUX_2.6 %s\n", vdso_sym("__vdso_clock_gettime", "LINUX_2.6") ? "found" : "absent");
     return 0;
   }
+  if (strcmp(mode, "hwprobe") == 0)
+    return hwprobe_mode();
   if (strcmp(mode, "clock") == 0 || strcmp(mode, "tod") == 0) {
     int clock = mode[0] == 'c';
     (clock ? clock_loop : tod_loop)(n, &back, &failed);
@@ -195,7 +237,7 @@ int main(int argc, char **argv) {
     return failed || back ? 1 : 0;
   }
   if (*mode) {
-    fprintf(stderr, "usage: vdsoclock [clock N | tod N | symbols]\n");
+    fprintf(stderr, "usage: vdsoclock [clock N | tod N | symbols | hwprobe]\n");
     return 2;
   }
   unsigned long cback, cfailed;
