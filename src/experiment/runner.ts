@@ -72,9 +72,11 @@ export function runOnce(spec: RunSpec, env: ExperimentEnv): RunOutcome {
   const captured = new Console(), host = capturedHost(env, captured);
   const kernel = new Kernel({ seed: DEFAULT_SEED, ...spec.kernel, realtime: false, host });
   const stats = new StatsSink(), latency = new LatencySink(), recorder = spec.keepEvents ? new Recorder() : undefined;
-  kernel.trace.attach(stats);
-  kernel.trace.attach(latency);
-  if (recorder) kernel.trace.attach(recorder);
+  if (!spec.untraced) {
+    kernel.trace.attach(stats);
+    kernel.trace.attach(latency);
+    if (recorder) kernel.trace.attach(recorder);
+  }
   // A guest path of its own, not the host's: the program's name is the same on every machine.
   kernel.spawn(`/bin/${spec.program}`, env.program(spec.program), [spec.program, ...(spec.args ?? [])], []);
   const t0 = host.nowNs();

@@ -59,6 +59,8 @@ export interface RunSpec {
   kernel?: Omit<Partial<KernelOptions>, 'host'>;
   /** Keep every trace event (for experiments that need more than the counters). Default false. */
   keepEvents?: boolean;
+  /** No sinks at all (tracing off, as in a plain `lde run`), for a host wall-time measurement: the stats and latencies come back empty. Default false. */
+  untraced?: boolean;
 }
 
 /** What one run left behind. */
