@@ -6,8 +6,8 @@
 // system calls read the same caught-up time, and it never goes back.
 //
 // Reading the host clock costs about 150 ns of host time (process.hrtime),
-// as much as half of a whole null system call's kernel path, so the kernel
-// does not read it on every return. It catches up:
+// and with the jump that follows about 0.3 µs, a tenth of a null system
+// call, so the kernel does not read it on every return. It catches up:
 //   - every SYNC_EXITS returns from U-mode, or sooner once SYNC_CYCLES of
 //     virtual time have passed since the last catch-up;
 //   - on every return after a run budget (REALTIME_BUDGET instructions: the
