@@ -28,6 +28,7 @@ import { dynamicSymbols } from '../src/elf/dynsym.js';
 import { vdsoBytes, VVAR, VVAR_VA, VDSO_VA } from '../src/kernel/mm/vdso.js';
 import { Kernel } from '../src/kernel/kernel.js';
 import { nodeHost } from '../src/cli/host.js';
+import { StatsSink } from '../src/trace/stats.js';
 import { PTE_R, PTE_U, PTE_W, PTE_X } from '../src/machine/index.js';
 
 const SO = `${ROOT}vdso/vdso.so`;
@@ -58,6 +59,9 @@ test("the vDSO exports Linux riscv64's symbols at LINUX_4.15, in one PT_LOAD at 
   const funcs = dynamicSymbols(image, bytes).filter((s) => s.type === 2);
   assert.deepEqual(funcs.map((s) => s.name).sort(), EXPORTS);
   for (const s of funcs) assert.equal(s.version, 'LINUX_4.15', s.name);
+  // __vdso_rt_sigreturn is the first code, so no FDE covers the address before it (vdso/sigreturn.S: unwinders use ra - 1).
+  const first = funcs.reduce((m, f) => (f.value < m.value ? f : m));
+  assert.equal(first.name, '__vdso_rt_sigreturn');
   const text = new TextDecoder('latin1').decode(bytes);
   assert.ok(text.includes('linux-vdso.so.1'), 'soname');
   const r = have('riscv64-linux-gnu-readelf') ? spawnSync('riscv64-linux-gnu-readelf', ['-r', SO], { encoding: 'utf8' }).stdout : 'There are no relocations';
@@ -165,13 +169,20 @@ function syscalls(stderr: string): Map<string, number> {
   return new Map(stats.syscalls.map((s) => [s.name, s.count]));
 }
 
-test('a static glibc program finds the vDSO and its 200,000 clock_gettime calls make no system call; --vdso off and qemu-riscv64 agree', (t) => {
-  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH: test/vdso/clockloop.c not built');
+/** Builds test/vdso/clockloop.c (static glibc) into a temporary directory and hands its path to use. */
+function withClockloop(use: (bin: string) => void): void {
   const dir = mkdtempSync(`${tmpdir()}/lde-vdso-`);
   try {
     const bin = `${dir}/clockloop`;
     const cc = spawnSync('riscv64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', bin, `${ROOT}test/vdso/clockloop.c`], { encoding: 'utf8' });
     assert.equal(cc.status, 0, cc.stderr);
+    use(bin);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+test('a static glibc program finds the vDSO and its 200,000 clock_gettime calls make no system call; --vdso off and qemu-riscv64 agree', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH: test/vdso/clockloop.c not built');
+  withClockloop((bin) => {
     const on = lde(['--stats=json', bin, '200000', 'symbols']), off = lde(['--vdso', 'off', '--stats=json', bin, '200000', 'symbols']);
     assert.equal(on.status, 0, on.stderr);
     assert.equal(off.status, 0, off.stderr);
@@ -193,5 +204,64 @@ test('a static glibc program finds the vDSO and its 200,000 clock_gettime calls 
       assert.equal(q.status, 0, q.stderr);
       assert.deepEqual(facts(q.stdout).filter((l) => !l.startsWith('calls ')), facts(off.stdout).filter((l) => !l.startsWith('calls ')));
     }
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
+/** A program run in this process (no CLI start-up): its stdout and its system calls by name. */
+function runHere(path: string, args: string[], vdso: boolean): { status: number; stdout: string; calls: Map<string, number> } {
+  const out: string[] = [], dec = new TextDecoder();
+  const k = new Kernel({ host: { ...nodeHost(), write: (fd, b) => { if (fd === 1) out.push(dec.decode(b)); } }, vdso });
+  const stats = new StatsSink();
+  k.trace.attach(stats);
+  k.spawn(path, readFileSync(path), [path, ...args], []);
+  const r = k.run();
+  return { status: r.status, stdout: out.join(''), calls: new Map(stats.summary().syscalls.map((c) => [c.name, c.count])) };
+}
+
+test('user/bin/vdsoclock, with no C library, finds the symbols glibc finds and serves its calls with no system call; --vdso off: one each', (t) => {
+  const N = 5000, bin = `${ROOT}user/bin/vdsoclock`;
+  const on = runHere(bin, ['clock', String(N)], true), off = runHere(bin, ['clock', String(N)], false);
+  assert.equal(on.stdout, `vdsoclock: ${N} clock_gettime(CLOCK_MONOTONIC) calls through the vdso, 0 failed, 0 went back\n`);
+  assert.equal(off.stdout, `vdsoclock: ${N} clock_gettime(CLOCK_MONOTONIC) calls through the ecall, 0 failed, 0 went back\n`);
+  assert.equal(on.calls.get('clock_gettime') ?? 0, 0);
+  assert.equal(off.calls.get('clock_gettime'), N + 1); // the first read, then N
+  const tod = runHere(bin, ['tod', String(N)], true);
+  assert.equal(tod.status, 0);
+  assert.equal(tod.calls.get('gettimeofday') ?? 0, 0);
+  const syms = runHere(bin, ['symbols'], true);
+  const found = syms.stdout.split('\n').filter((l) => l.endsWith(' found')).map((l) => l.replace(/^vdsoclock: (\S+)@LINUX_4\.15 found$/, '$1')).sort();
+  assert.deepEqual(found, EXPORTS);
+  assert.match(syms.stdout, /__vdso_clock_gettime@LINUX_2\.6 absent/); // the version is checked, not only the name
+  assert.match(runHere(bin, ['symbols'], false).stdout, /^vdsoclock: vdso no\n(.* absent\n){7}$/);
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH: the glibc oracle (test/vdso/clockloop.c) not built');
+  withClockloop((glibc) => {
+    // glibc's own lookup (getauxval, then the dynamic symbol table clockloop.c walks) finds the same six.
+    const g = runHere(glibc, ['0', 'symbols'], true);
+    assert.deepEqual(g.stdout.split('\n').filter((l) => l.startsWith('symbol ')).map((l) => l.slice(7).replace(/@LINUX_4\.15$/, '')).sort(), found);
+    // And its loop makes as many system calls as vdsoclock's: N more calls make N more system calls without the vDSO, none with it.
+    const count = (vdso: boolean, n: number) => runHere(glibc, [String(n)], vdso).calls.get('clock_gettime') ?? 0;
+    assert.equal(count(false, N) - count(false, 0), N);
+    assert.equal(count(true, N) - count(true, 0), 0);
+  });
+});
+
+test('__vdso_riscv_hwprobe answers every-hart queries from the data page with what the ecall answers, and sends the rest to the kernel', () => {
+  const bin = `${ROOT}user/bin/vdsoclock`, on = runHere(bin, ['hwprobe'], true), off = runHere(bin, ['hwprobe'], false);
+  assert.equal(on.status, 0, on.stdout);
+  // Linux's Documentation/arch/riscv/hwprobe.rst, for lde's rv64gc harts: ids 0, IMA, F+D and C, misaligned
+  // scalar accesses fast, no Zicboz, the top of Sv39 user space, a 10 MHz time CSR; -5 and 10 are unknown.
+  const values = ['0', '0', '0', '0x1', '0x3', '0x3', '0', '0x3fffffffff', '0x989680', '0x3'];
+  assert.equal(on.stdout, [
+    'vdsoclock: riscv_hwprobe through the vdso: 0, through the ecall: 0',
+    ...values.map((v, key) => `vdsoclock: key ${key} = ${v}`), 'vdsoclock: key -1 = 0', 'vdsoclock: key -1 = 0',
+    'vdsoclock: the vdso and the ecall agree: yes',
+    'vdsoclock: IMA_EXT_0 for hart 0: 0 0x3',
+    'vdsoclock: harts with F, D and C: 0 0x1', // RISCV_HWPROBE_WHICH_CPUS keeps hart 0
+    'vdsoclock: harts with V: 0 0', // and drops it: no vector unit
+    'vdsoclock: errors: flags 2 -22, no hart -22, bad pairs -14', // EINVAL, EINVAL, EFAULT
+    ''].join('\n'));
+  assert.equal(off.stdout, on.stdout.replace('through the vdso', 'through the ecall'));
+  // The every-hart query made no system call through the vDSO; the explicit ecall, the CPU set, WHICH_CPUS twice and the errors did.
+  assert.equal(on.calls.get('riscv_hwprobe'), 1 + 3 + 3);
+  assert.equal(off.calls.get('riscv_hwprobe'), 1 + 1 + 3 + 3);
 });

@@ -22,7 +22,7 @@ extern const struct lde_vdso_data lde_vdso_data __attribute__((visibility("hidde
  * while the kernel is writing (seq odd) or wrote meanwhile (seq moved).
  * Returns 0, or -1 when the counter may not be used.
  */
-static int read_base(uint64_t *mono, uint64_t *rsec, uint64_t *rnsec)
+static inline __attribute__((always_inline)) int read_base(uint64_t *mono, uint64_t *rsec, uint64_t *rnsec)
 {
   const volatile struct lde_vdso_data *d = &lde_vdso_data;
   for (;;) {
@@ -50,7 +50,7 @@ static int read_base(uint64_t *mono, uint64_t *rsec, uint64_t *rnsec)
 static int is_realtime(long clk) { return clk == 0 || clk == 5; }
 static int served(long clk) { return clk == 0 || clk == 1 || (clk >= 4 && clk <= 7); }
 
-static int now_in(long clk, struct timespec64 *ts)
+static inline __attribute__((always_inline)) int now_in(long clk, struct timespec64 *ts)
 {
   uint64_t mono, rsec, rnsec;
   if (read_base(&mono, &rsec, &rnsec) < 0)
@@ -110,8 +110,29 @@ VDSO_EXPORT int __vdso_getcpu(unsigned *cpu, unsigned *node, void *cache)
   return (int)lde_syscall3(SYS_getcpu, (long)cpu, (long)node, (long)cache);
 }
 
-/* No answers are cached in the data page yet: the ecall. */
-VDSO_EXPORT int __vdso_riscv_hwprobe(void *pairs, long count, long cpusetsize, void *cpus, unsigned flags)
+struct riscv_hwprobe { int64_t key; uint64_t value; };
+
+/*
+ * The answers for every hart come from the data page, which the kernel
+ * filled at boot; a key it did not fill is unknown: key -1, value 0, as from
+ * the system call. A CPU set or flags (RISCV_HWPROBE_WHICH_CPUS) take the
+ * ecall, as in Linux's vDSO when it cannot tell that the harts are alike.
+ */
+VDSO_EXPORT int __vdso_riscv_hwprobe(struct riscv_hwprobe *pairs, unsigned long count, unsigned long cpusetsize,
+                                     void *cpus, unsigned flags)
 {
-  return (int)lde_syscall5(SYS_riscv_hwprobe, (long)pairs, count, cpusetsize, (long)cpus, flags);
+  const volatile struct lde_vdso_data *d = &lde_vdso_data;
+  uint32_t known = d->hwprobe_keys;
+  if (flags != 0 || cpusetsize != 0 || cpus != 0 || known == 0)
+    return (int)lde_syscall5(SYS_riscv_hwprobe, (long)pairs, (long)count, (long)cpusetsize, (long)cpus, flags);
+  for (unsigned long i = 0; i < count; i++) {
+    uint64_t key = (uint64_t)pairs[i].key;
+    if (key < known) {
+      pairs[i].value = d->hwprobe[key];
+    } else {
+      pairs[i].key = -1;
+      pairs[i].value = 0;
+    }
+  }
+  return 0;
 }

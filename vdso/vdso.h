@@ -13,9 +13,14 @@
  *   32      8     mono_ns     CLOCK_MONOTONIC at cycle_last, in ns
  *   40      8     real_sec    CLOCK_REALTIME - CLOCK_MONOTONIC: whole seconds
  *   48      8     real_nsec   ... and nanoseconds (< 10^9)
+ *   56      4     hwprobe_keys  how many riscv_hwprobe keys are cached (0: the ecall)
+ *   60      4     (zero)
+ *   64      8*16  hwprobe     the answer for every hart to key 0, 1, ... (written at boot)
  */
 #ifndef LDE_VDSO_H
 #define LDE_VDSO_H
+
+#define LDE_HWPROBE_MAX 16
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -30,6 +35,9 @@ struct lde_vdso_data {
   uint64_t mono_ns;
   uint64_t real_sec;
   uint64_t real_nsec;
+  uint32_t hwprobe_keys;
+  uint32_t zero2;
+  uint64_t hwprobe[LDE_HWPROBE_MAX];
 };
 #endif
 

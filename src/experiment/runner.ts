@@ -69,19 +69,23 @@ function capturedHost(env: ExperimentEnv, captured: Console): HostIO {
 
 /** One run: a fresh kernel with the spec's options, the program as the first process, every sink attached. */
 export function runOnce(spec: RunSpec, env: ExperimentEnv): RunOutcome {
-  const captured = new Console();
-  const kernel = new Kernel({ seed: DEFAULT_SEED, ...spec.kernel, realtime: false, host: capturedHost(env, captured) });
+  const captured = new Console(), host = capturedHost(env, captured);
+  const kernel = new Kernel({ seed: DEFAULT_SEED, ...spec.kernel, realtime: false, host });
   const stats = new StatsSink(), latency = new LatencySink(), recorder = spec.keepEvents ? new Recorder() : undefined;
-  kernel.trace.attach(stats);
-  kernel.trace.attach(latency);
-  if (recorder) kernel.trace.attach(recorder);
+  if (!spec.untraced) {
+    kernel.trace.attach(stats);
+    kernel.trace.attach(latency);
+    if (recorder) kernel.trace.attach(recorder);
+  }
   // A guest path of its own, not the host's: the program's name is the same on every machine.
   kernel.spawn(`/bin/${spec.program}`, env.program(spec.program), [spec.program, ...(spec.args ?? [])], []);
+  const t0 = host.nowNs();
   const r = kernel.run();
+  const wallNs = host.nowNs() - t0;
   return {
     status: r.status, ...(r.message !== undefined ? { message: r.message } : {}),
     stdout: captured.text(1), stderr: captured.text(2),
-    stats: stats.summary(), latencies: latency.sorted(), events: recorder?.events ?? [],
+    stats: stats.summary(), latencies: latency.sorted(), events: recorder?.events ?? [], wallNs,
   };
 }
 
@@ -89,7 +93,7 @@ const MIB = 1 << 20;
 const bytes = (n: number) => (n % MIB === 0 ? `${n / MIB}M` : String(n));
 
 /** The `lde run` option that sets each kernel option (src/cli/commands.ts RUN). */
-const FLAGS: Record<string, (v: number | string) => string> = {
+const FLAGS: Record<string, (v: number | string | boolean) => string> = {
   hz: (v) => (v === 0 ? '--no-timer' : `--hz ${v}`),
   maxCycles: (v) => `--max-time ${Number(v) / 1e9}`,
   memBytes: (v) => `--mem ${bytes(Number(v))}`,
@@ -100,6 +104,7 @@ const FLAGS: Record<string, (v: number | string) => string> = {
   swapPolicy: (v) => `--swap-policy ${v}`,
   idleGovernor: (v) => `--idle-governor ${v}`,
   harts: (v) => `--smp ${v}`,
+  vdso: (v) => `--vdso ${v ? 'on' : 'off'}`,
 };
 
 /**
@@ -111,7 +116,7 @@ const FLAGS: Record<string, (v: number | string) => string> = {
 export function commandLine(spec: Pick<RunSpec, 'program' | 'args' | 'kernel'>): string {
   const opts = Object.entries(spec.kernel ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => {
     const flag = FLAGS[k];
-    if (!flag || (typeof v !== 'number' && typeof v !== 'string')) throw new Error(`kernel option ${k} has no lde run option: the run cannot be repeated`);
+    if (!flag || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean')) throw new Error(`kernel option ${k} has no lde run option: the run cannot be repeated`);
     return flag(v);
   });
   return ['lde run --sandbox', ...opts, spec.program, ...(spec.args ?? [])].join(' ');

@@ -59,6 +59,8 @@ export interface RunSpec {
   kernel?: Omit<Partial<KernelOptions>, 'host'>;
   /** Keep every trace event (for experiments that need more than the counters). Default false. */
   keepEvents?: boolean;
+  /** No sinks at all (tracing off, as in a plain `lde run`), for a host wall-time measurement: the stats and latencies come back empty. Default false. */
+  untraced?: boolean;
 }
 
 /** What one run left behind. */
@@ -74,6 +76,8 @@ export interface RunOutcome {
   latencies: Map<string, number[]>;
   /** Every event, when RunSpec.keepEvents. */
   events: TraceEvent[];
+  /** Host nanoseconds kernel.run() took (HostIO.nowNs): a measurement, so it differs run to run; never asserted. */
+  wallNs: number;
 }
 
 /** What the host provides to run experiments: a fresh HostIO per run, and the bundled programs. */

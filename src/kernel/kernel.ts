@@ -42,8 +42,10 @@ import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
 import { VIRTUAL_EPOCH_S } from './sys/proc.js';
 import { clockBase } from './sys/clock.js';
+import { hwprobeValues } from './sys/hwprobe.js';
 import { affinityChanged } from './sched/smp.js';
 import { kick, machineEnergy, runSmp, shootdown } from './smp.js';
+import { HostClock, REALTIME_BUDGET } from './realtime.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */
 export const TRAMPOLINE_VA = -PAGE_SIZE;
@@ -134,7 +136,7 @@ export class Kernel {
   random: () => number;
   /** CLOCK_REALTIME at cycle 0, in ns: a fixed epoch (deterministic), or the host's wall clock with --realtime. */
   readonly epochNs: number;
-  private readonly hostStart: number;
+  readonly hostClock: HostClock | undefined; // --realtime: the host clock virtual time catches up with (realtime.ts)
   /** The host directories and files the guest sees (fs/mounts.ts builds the namespace from them). */
   readonly binds: readonly Bind[];
   /** The guest's fixed ids, or undefined: root (KernelOptions.user). */
@@ -157,7 +159,7 @@ export class Kernel {
     this.user = opts.user;
     this.realtime = opts.realtime ?? false;
     this.epochNs = opts.realtime ? opts.host.epochNs() : (opts.epochS ?? VIRTUAL_EPOCH_S) * 1e9;
-    this.hostStart = opts.realtime ? opts.host.nowNs() : 0;
+    this.hostClock = opts.realtime ? new HostClock(this) : undefined;
     this.hz = opts.hz ?? 250;
     if (this.hz !== 0 && !(Number.isInteger(this.hz) && this.hz >= HZ_MIN && this.hz <= HZ_MAX)) throw new RangeError(`hz ${this.hz}: a tick rate is 10 to 10,000 per second, or 0 for no timer`);
     if (opts.realtime && (opts.harts ?? 1) > 1) throw new RangeError('--realtime runs one hart: several harts interleave in virtual time (docs/smp.md)');
@@ -184,7 +186,7 @@ export class Kernel {
     this.sigtramp = this.frames.alloc();
     SIGTRAMP_CODE.forEach((w, i) => this.board.phys.write32(this.sigtramp + 4 * i, w));
     this.vdso = opts.vdso === false ? undefined : new Vdso(this.frames);
-    this.vdso?.update(clockBase(this));
+    this.vdso?.update(clockBase(this), hwprobeValues());
     this.boot();
   }
 
@@ -307,9 +309,10 @@ export class Kernel {
     this.sched.timers.expire();
     if (this.cpus.length > 1) runSmp(this);
     else if (!this.sched.schedule(cpu)) this.deadlock();
+    const budget = this.hostClock ? REALTIME_BUDGET : RUN_BUDGET;
     while (this.result === undefined) {
-      this.syncClock();
-      usertrap(this, cpu, this.hart.run(RUN_BUDGET));
+      this.syncClock(true);
+      usertrap(this, cpu, this.hart.run(budget));
     }
     const result = this.result;
     for (const c of this.cpus) { this.cpu = c; this.sched.restartTick(c); } // a tick stopped at the end: its ticks not taken are counted too
@@ -367,14 +370,11 @@ export class Kernel {
   }
 
   /**
-   * --realtime: virtual time (1 cycle = 1 ns) catches up with the host clock; otherwise it is instructions plus the
-   * cost table's charges. Then what was typed at the guest's terminal meanwhile comes in (fs/tty.ts).
+   * --realtime: virtual time (1 ns a cycle) catches up with the host clock (realtime.ts: `lazy`, the run loop's call, not
+   * every time); otherwise it is instructions plus the cost table's charges. Then what was typed at the terminal comes in (fs/tty.ts).
    */
-  syncClock(): void {
-    if (this.realtime) {
-      const h = this.hart, now = this.host.nowNs() - this.hostStart;
-      if (now > h.cycle) h.idleUntil(now);
-    }
+  syncClock(lazy = false): void {
+    if (lazy) this.hostClock?.onExit(); else this.hostClock?.catchUp();
     ttyOf(this)?.poll();
     for (const poll of this.pollers) poll();
   }

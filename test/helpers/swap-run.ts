@@ -19,8 +19,8 @@ export function runBundled(program: string, args: string[], kernel: Omit<Partial
   k.trace.attach(stats);
   const path = `${ROOT}user/bin/${program}`;
   k.spawn(path, readFileSync(path), [program, ...args], []);
-  const r = k.run();
-  return { status: r.status, message: r.message, stdout: out.join(''), stderr: err.join(''), stats: stats.summary(), latencies: new Map(), events: recorder.events };
+  const t0 = host.nowNs(), r = k.run(), wallNs = host.nowNs() - t0;
+  return { status: r.status, message: r.message, stdout: out.join(''), stderr: err.join(''), stats: stats.summary(), latencies: new Map(), events: recorder.events, wallNs };
 }
 
 /** An ExperimentContext that runs each spec in-process and remembers the labels. */

@@ -17,7 +17,9 @@ export const VVAR_VA = 0x2000000000;
 export const VDSO_VA = VVAR_VA + PAGE_SIZE;
 
 /** The data page's fields (vdso/vdso.h), as byte offsets. */
-export const VVAR = { SEQ: 0, CLOCK_OK: 4, CYCLE_LAST: 8, MULT: 16, SHIFT: 24, MONO_NS: 32, REAL_SEC: 40, REAL_NSEC: 48 } as const;
+export const VVAR = { SEQ: 0, CLOCK_OK: 4, CYCLE_LAST: 8, MULT: 16, SHIFT: 24, MONO_NS: 32, REAL_SEC: 40, REAL_NSEC: 48, HWPROBE_KEYS: 56, HWPROBE: 64 } as const;
+/** How many riscv_hwprobe keys the data page has room for (vdso/vdso.h LDE_HWPROBE_MAX). */
+export const HWPROBE_MAX = 16;
 
 /** The clock's base values: CLOCK_MONOTONIC is monoNs + (time - cycleLast) * mult >> shift ns; CLOCK_REALTIME adds (realSec, realNsec). */
 export interface ClockBase {
@@ -94,22 +96,31 @@ export class Vdso {
   /** Closes it: the count becomes even again, and differs from the one readers saw before. */
   endWrite(): void { this.phys.write32(this.data + VVAR.SEQ, (this.seq + 1) | 0); }
 
+  private w64(off: number, v: number): void { this.phys.write64(this.data + off, v % 4294967296 | 0, Math.floor(v / 4294967296) | 0); }
+
   /** Writes the clock's base values; `ok` false sends every clock to the ecall. Between beginWrite and endWrite. */
   writeBase(b: ClockBase, ok: boolean): void {
-    const w64 = (off: number, v: number) => this.phys.write64(this.data + off, v % 4294967296 | 0, Math.floor(v / 4294967296) | 0);
     this.phys.write32(this.data + VVAR.CLOCK_OK, ok ? 1 : 0);
-    w64(VVAR.CYCLE_LAST, b.cycleLast);
-    w64(VVAR.MULT, b.mult);
+    this.w64(VVAR.CYCLE_LAST, b.cycleLast);
+    this.w64(VVAR.MULT, b.mult);
     this.phys.write32(this.data + VVAR.SHIFT, b.shift);
-    w64(VVAR.MONO_NS, b.monoNs);
-    w64(VVAR.REAL_SEC, b.realSec);
-    w64(VVAR.REAL_NSEC, b.realNsec);
+    this.w64(VVAR.MONO_NS, b.monoNs);
+    this.w64(VVAR.REAL_SEC, b.realSec);
+    this.w64(VVAR.REAL_NSEC, b.realNsec);
   }
 
-  /** One whole update under the sequence count. */
-  update(b: ClockBase, ok = true): void {
+  /** The riscv_hwprobe answers for every hart, by key (none: the vDSO takes the ecall). Between beginWrite and endWrite. */
+  writeHwprobe(values: readonly number[]): void {
+    if (values.length > HWPROBE_MAX) throw new RangeError(`vdso: ${values.length} hwprobe keys, room for ${HWPROBE_MAX}`);
+    this.phys.write32(this.data + VVAR.HWPROBE_KEYS, values.length);
+    values.forEach((v, key) => this.w64(VVAR.HWPROBE + 8 * key, v));
+  }
+
+  /** One whole update under the sequence count: the clock, and (at boot) the hwprobe answers. */
+  update(b: ClockBase, hwprobe?: readonly number[], ok = true): void {
     this.beginWrite();
     this.writeBase(b, ok);
+    if (hwprobe !== undefined) this.writeHwprobe(hwprobe);
     this.endWrite();
   }
 }

@@ -8,6 +8,7 @@ import { SYSNO, type SyscallName } from '../abi/sysno.js';
 import type { Restart, Syscall, SyscallDef } from '../abi/call.js';
 import { PROC_CALLS } from './proc.js';
 import { CLOCK_CALLS } from './clock.js';
+import { HWPROBE_CALLS } from './hwprobe.js';
 import { MEM_CALLS } from './mem.js';
 import { FD_CALLS } from './fs.js';
 import { PATH_CALLS } from './path.js';
@@ -34,7 +35,7 @@ import { IO_URING_CALLS } from './io-uring.js';
 
 const BY_NR = new Map<number, Syscall>();
 const BY_NAME = new Map<string, Syscall>();
-for (const def of [...PROC_CALLS, ...CLOCK_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...RSEQ_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...MSG_CALLS, ...SOCKOPT_CALLS, ...IO_URING_CALLS, ...ID_CALLS, ...STATFS_CALLS,
+for (const def of [...PROC_CALLS, ...CLOCK_CALLS, ...HWPROBE_CALLS, ...MEM_CALLS, ...FD_CALLS, ...PATH_CALLS, ...TASK_CALLS, ...THREAD_CALLS, ...FUTEX_CALLS, ...RSEQ_CALLS, ...SIGNAL_CALLS, ...PIPE_CALLS, ...LOCK_CALLS, ...IO_CALLS, ...NET_CALLS, ...MSG_CALLS, ...SOCKOPT_CALLS, ...IO_URING_CALLS, ...ID_CALLS, ...STATFS_CALLS,
   ...POLL_CALLS, ...EPOLL_CALLS, ...EVENTFD_CALLS, ...TIMERFD_CALLS, ...SIGNALFD_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);

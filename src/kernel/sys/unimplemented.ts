@@ -41,7 +41,7 @@ const BY_ARITY: Readonly<Record<number, readonly SyscallName[]>> = {
     'futex_waitv', 'get_mempolicy', 'io_getevents', 'kcmp', 'kexec_file_load', 'keyctl', 'listxattrat',
     'lsetxattr', 'mount', 'mount_setattr', 'move_mount', 'mq_timedreceive', 'mq_timedsend', 'msgrcv',
     'name_to_handle_at', 'open_tree_attr', 'perf_event_open', 'process_madvise', 'recvmmsg', 'remap_file_pages',
-    'riscv_hwprobe', 'setxattr'],
+    'setxattr'],
   6: ['futex_wait', 'getxattrat', 'io_pgetevents', 'mbind', 'move_pages', 'process_vm_readv',
     'process_vm_writev', 'setxattrat', 'splice'],
 };
