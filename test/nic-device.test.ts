@@ -16,7 +16,7 @@ const RAM = 0x80000000;
 const DESC = RAM + 0x10000, AVAIL = RAM + 0x11000, USED = RAM + 0x12000, BUFS = RAM + 0x20000, BUF_LEN = 2048;
 
 function setup(pps: number, port = 5000) {
-  const b = new Board({ memBytes: 4 << 20, nic: { source: { pps, port } } });
+  const b = new Board({ memBytes: 4 << 20, nic: { source: { pps, port, start: 0 } } });
   const rd = (off: number) => b.bus.physRead(VIRTIO0_BASE + off, 4);
   const wr = (off: number, v: number) => assert.equal(b.bus.physWrite(VIRTIO0_BASE + off, 4, v), true);
   const ph = b.phys;

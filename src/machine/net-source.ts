@@ -1,7 +1,8 @@
 // The host side of the NIC: a traffic source that offers UDP/IPv4 frames at
 // a fixed rate in packets per second of virtual time, as a packet generator
 // on the other end of the wire would (pktgen, a load balancer's flood).
-// Packet k (0, 1, ...) arrives at cycle start + ceil((k + 1) * 1e9 / pps):
+// Packet k (0, 1, ...) arrives at cycle start + ceil((k + 1) * 1e9 / pps),
+// where start is when the link came up (DRIVER_OK) or SOURCE_START, the later:
 // a function of virtual time alone, so delivery is the same on every host.
 //
 // Each frame is a minimal valid Ethernet II + IPv4 + UDP datagram
@@ -24,7 +25,12 @@ export interface SourceOptions {
   pps: number;
   /** The UDP destination port. */
   port: number;
+  /** The cycle before which nothing arrives, even with the link up (default SOURCE_START): the flood starts once the receiver is ready. */
+  start?: number;
 }
+
+/** When the traffic starts by default: 1 ms into the run, after boot and the receiver's bind. */
+export const SOURCE_START = 1_000_000;
 
 export class NetSource {
   /** Packets offered so far (the next one's sequence number). */
@@ -35,7 +41,7 @@ export class NetSource {
   constructor(readonly opts: SourceOptions) {}
 
   /** The link is up at `cycle`: packets start to arrive after it. */
-  begin(cycle: number): void { if (this.start === Infinity) this.start = cycle; }
+  begin(cycle: number): void { if (this.start === Infinity) this.start = Math.max(cycle, this.opts.start ?? SOURCE_START); }
 
   /** The link went down (device reset): nothing more arrives until begin. */
   stop(): void { this.start = Infinity; }

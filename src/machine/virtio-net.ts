@@ -111,7 +111,7 @@ export class VirtioNet implements VirtioDevice {
       rx.push(buf.head, NET_HDR_LEN + frame.length);
       this.rxPackets++;
       if (++this.unsignalled === 1) this.firstAt = at;
-      if (this.rxFrames > 0 && this.unsignalled >= this.rxFrames) this.notifyRx();
+      if (this.unsignalled >= (this.rxFrames || (this.rxUsecs > 0 ? Infinity : 1))) this.notifyRx(); // 0/0: per frame
     });
   }
 
@@ -150,7 +150,6 @@ export class VirtioNet implements VirtioDevice {
     this.sync(this.clock());
     if (offset === NetCfg.RX_FRAMES) this.rxFrames = value >>> 0;
     else if (offset === NetCfg.RX_USECS) this.rxUsecs = value >>> 0;
-    if (this.rxFrames === 0 && this.rxUsecs === 0) this.rxFrames = 1; // neither limit: one per frame
   }
 
   /** QueueNotify: new RX buffers need nothing (frames never wait for one); TX buffers are sent at once. */
