@@ -10,6 +10,7 @@ import { preempt } from './preempt.js';
 import { swap } from './swap.js';
 import { smp } from './smp.js';
 import { ioUring } from './io-uring.js';
+import { coalescing } from './coalescing.js';
 
 export const EXPERIMENTS: Experiment[] = [
   hz,
@@ -19,6 +20,7 @@ export const EXPERIMENTS: Experiment[] = [
   swap,
   smp,
   ioUring,
+  coalescing,
 ];
 
 /** The experiment called `name`, or undefined. */
