@@ -12,6 +12,8 @@ import { runBundled } from './helpers/swap-run.js';
 import { lde } from './helpers/cli.js';
 import type { NetOptions } from '../src/kernel/net/nic.js';
 import type { NetStats } from '../src/trace/stats-net.js';
+import { ChromeTraceSink } from '../src/trace/chrome.js';
+import { formatStats, statsJson } from '../src/trace/stats.js';
 
 const MS = 1e6;
 
@@ -64,6 +66,15 @@ test('napi: at 2 M pps the poll moves to ksoftirqd, a scheduled thread, and the 
   assert.ok(k && k.systemCycles > 0, 'ksoftirqd is a process with system time');
   assert.ok(r.events.some((e) => e.kind === 'switch' && e.toName === 'ksoftirqd'), 'the scheduler switched to it');
   assert.ok(r.events.some((e) => e.kind === 'netrx' && e.ctx === 'softirq'));
+  // --trace: the slices on the hart's track; --stats and --stats=json: the counters.
+  let json = '';
+  const chrome = new ChromeTraceSink((c) => { json += c; });
+  for (const e of r.events) chrome.event(e);
+  chrome.finish();
+  const names = new Set((JSON.parse(json).traceEvents as { name: string; ph: string }[]).filter((e) => e.ph === 'X').map((e) => e.name));
+  for (const n of ['hardirq: virtio-net', 'softirq: NET_RX', 'ksoftirqd: NET_RX']) assert.ok(names.has(n), `trace has ${n}`);
+  assert.match(formatStats(r.stats), /packets offered +--net-rx napi: [\d,]+ received by the program/);
+  assert.equal(JSON.parse(statsJson(r.stats)).net.ksoftirqdRuns, r.net.ksoftirqdRuns);
 });
 
 test('moderation: rx-frames 16 gives at most one interrupt per 16 packets; rx-usecs alone one per period', () => {

@@ -5,6 +5,7 @@
 //
 //   usertrap(exit) → trap: save the user context, charge user time, then
 //     interrupt → timerInterrupt → Scheduler.timerInterrupt (a tick may preempt p)
+//               | Net.interrupt (--nic: the NIC's external interrupt, net/nic.ts)
 //     exception → syscall (dispatch) | pageFaultTrap (mm/fault.ts) | a fatal or caught signal
 //   → usertrapret(p) if p still holds the hart (pending signals, sret)
 //   → else Scheduler.schedule → contextSwitch → usertrapret(next)
