@@ -154,3 +154,17 @@ test('virtio-net: a ring outside RAM makes the device need a reset, not crash', 
   assert.ok(rd(Reg.STATUS) & Status.NEEDS_RESET);
   assert.equal(rd(Reg.INTERRUPT_STATUS) & 2, 2, 'configuration change notification');
 });
+
+test('wfi sleeps until the next packet, to the cycle, when an external interrupt is enabled (timer.ts idle)', async () => {
+  const { idle } = await import('../src/machine/timer.js');
+  const { Csr } = await import('../src/machine/csr.js');
+  const { init, b, rd } = setup(250_000); // a packet every 4 µs from DRIVER_OK
+  init(4);
+  const start = b.hart.cycle;
+  b.hart.csrWrite(Csr.MIE, 1n << BigInt(Irq.SEI));
+  assert.equal(idle(b.hart), false, 'a device will wake it');
+  assert.equal(b.hart.cycle, start + 4000, 'woken at the first arrival');
+  assert.equal(rd(Reg.INTERRUPT_STATUS), 1);
+  b.hart.csrWrite(Csr.MIE, 0n);
+  assert.equal(idle(b.hart), true, 'with nothing enabled, only a device event it does not wait for: it sleeps for good');
+});
