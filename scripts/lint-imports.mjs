@@ -42,7 +42,7 @@ function* files(dir) {
 }
 
 // src/kernel's folders, top to bottom; files directly in src/kernel are the top ('') except the leaves.
-const KERNEL_LAYERS = ['', 'sys', 'fs', 'sched', 'signal', 'abi', 'mm'];
+const KERNEL_LAYERS = ['', 'sys', 'net', 'fs', 'sched', 'signal', 'abi', 'mm'];
 const KERNEL_LEAVES = ['kernel/errno.ts', 'kernel/cost.ts', 'kernel/host.ts'];
 function kernelRank(path) {
   const p = path.replace(/\.js$/, '.ts');

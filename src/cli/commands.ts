@@ -9,6 +9,7 @@ import { TICK_MODES } from '../kernel/sched/cpu.js';
 import { PREEMPT_MODES } from '../kernel/sched/preempt.js';
 import { IDLE_GOVERNORS } from '../kernel/sched/idle.js';
 import { VIRTUAL_EPOCH_S } from '../kernel/sys/proc.js';
+import { NET_RX_MODES } from '../kernel/net/nic.js';
 import type { CommandSpec, OptionSpec } from './options.js';
 
 /** How many chapters `lde demo` has. */
@@ -46,6 +47,20 @@ export const RUN: CommandSpec = {
       help: "how the kernel picks the hart's idle state: menu (the deepest that fits the time to the next timer event), deepest, or wfi (the shallowest)",
       details: 'The states, their power and latencies are a real CPU\'s; see [docs/energy.md](docs/energy.md).',
     },
+    {
+      name: '--nic', value: { kind: 'none' },
+      help: 'a virtio-net NIC at 0x10001000 (PLIC source 1) with a traffic source; the options below imply it',
+      details: 'Its driver delivers UDP datagrams to the socket bound to --nic-port; `--stats` counts every packet. See [docs/nic.md](docs/nic.md) and `lde experiment coalescing`.',
+    },
+    {
+      name: '--net-rx', value: { kind: 'enum', meta: 'MODE', values: [...NET_RX_MODES], noun: 'receive discipline', default: 'irq' },
+      help: 'irq: protocol work in the hard interrupt, one per (moderated) notification; napi: the interrupt masks itself and a softirq polls, then ksoftirqd',
+    },
+    { name: '--nic-rate', value: { kind: 'integer', meta: 'PPS', min: 0, max: 10_000_000, noun: 'packet rate', default: 0 }, help: 'packets per second of virtual time the traffic source offers (0: none)' },
+    { name: '--nic-port', value: { kind: 'integer', meta: 'PORT', min: 1, max: 65535, noun: 'UDP port', default: 5000 }, help: 'the UDP port the traffic source sends to' },
+    { name: '--rx-frames', value: { kind: 'integer', meta: 'N', min: 0, max: 256, noun: 'frame count', default: 1 }, help: 'interrupt moderation: one interrupt per N received frames (0: no frame limit, only --rx-usecs)' },
+    { name: '--rx-usecs', value: { kind: 'integer', meta: 'U', min: 0, max: 100_000, noun: 'delay', default: 0 }, help: 'interrupt moderation: at most U µs after the first frame not yet signalled (0: no timer)' },
+    { name: '--napi-budget', value: { kind: 'integer', meta: 'N', min: 1, max: 1024, noun: 'poll budget', default: 64 }, help: 'frames per NAPI poll (Linux: 64)' },
     { name: '--mem', value: { kind: 'size', meta: 'SIZE', min: 1 << 20, max: MAX_MEM, multiple: 4096, default: 256 << 20 }, help: 'guest RAM' },
     {
       name: '--swap', value: { kind: 'size', meta: 'SIZE', min: 0, max: 64 * 2 ** 30, default: 0 },

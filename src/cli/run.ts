@@ -25,6 +25,7 @@ import { HOST_VIEW, MountError, hiddenByKernelMount, vfsOf, wholeHost, type Bind
 import { UsageError } from './args.js';
 import type { TickMode } from '../kernel/sched/cpu.js';
 import type { PreemptMode } from '../kernel/sched/preempt.js';
+import type { NetOptions, NetRx } from '../kernel/net/nic.js';
 import type { IdleGovernor } from '../kernel/sched/idle.js';
 import type { SwapPolicy } from '../kernel/mm/replace.js';
 
@@ -81,11 +82,12 @@ async function runWith(opts: Options, operands: string[], host: HostIO, view: Gu
   const tick = (interactive && !opts.has('--tick') ? 'periodic' : opts.string('--tick')) as TickMode, preempt = opts.string('--preempt') as PreemptMode;
   const idleGovernor = opts.string('--idle-governor') as IdleGovernor;
   const vdso = opts.string('--vdso') !== 'off';
+  const nic = nicOptions(opts, harts ?? 1);
   if ((harts ?? 1) > 1 && (forwards.length > 0 || outbound)) {
     throw new UsageError(`${forwards.length > 0 ? '--publish' : '--net outbound'} runs in real time, which takes one hart; drop --smp ${harts}`);
   }
   const kernel = new Kernel({
-    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor, harts, vdso,
+    host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor, harts, vdso, nic,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   try { vfsOf(kernel); } catch (e) {
@@ -228,4 +230,15 @@ function visibleExe(binds: Bind[], program: string): string {
   const dir = posix.dirname(path);
   binds.push({ host: dir, guest: HOST_VIEW + dir });
   return HOST_VIEW + path;
+}
+
+const NIC_FLAGS = ['--nic', '--net-rx', '--nic-rate', '--nic-port', '--rx-frames', '--rx-usecs', '--napi-budget'];
+
+/** --nic and the options that imply it, checked together (docs/nic.md); undefined without any. */
+function nicOptions(opts: Options, harts: number): Partial<NetOptions> | undefined {
+  if (!NIC_FLAGS.some((f) => opts.has(f))) return undefined;
+  if (harts > 1) throw new UsageError(`--nic runs on one hart (its interrupt goes to hart 0); drop --smp ${harts}`);
+  const rxFrames = opts.number('--rx-frames')!, rxUsecs = opts.number('--rx-usecs')!;
+  if (rxFrames === 0 && rxUsecs === 0) throw new UsageError('--rx-frames 0 means no frame limit, so it needs --rx-usecs above 0');
+  return { rx: opts.string('--net-rx') as NetRx, rate: opts.number('--nic-rate')!, port: opts.number('--nic-port')!, rxFrames, rxUsecs, budget: opts.number('--napi-budget')! };
 }

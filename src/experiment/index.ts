@@ -11,6 +11,7 @@ import { swap } from './swap.js';
 import { smp } from './smp.js';
 import { ioUring } from './io-uring.js';
 import { vdso } from './vdso.js';
+import { coalescing } from './coalescing.js';
 
 export const EXPERIMENTS: Experiment[] = [
   hz,
@@ -21,6 +22,7 @@ export const EXPERIMENTS: Experiment[] = [
   smp,
   ioUring,
   vdso,
+  coalescing,
 ];
 
 /** The experiment called `name`, or undefined. */

@@ -92,6 +92,10 @@ export function runOnce(spec: RunSpec, env: ExperimentEnv): RunOutcome {
 const MIB = 1 << 20;
 const bytes = (n: number) => (n % MIB === 0 ? `${n / MIB}M` : String(n));
 
+/** --nic's options (kernel/net/nic.ts NetOptions) as `lde run` options. */
+const NIC_FLAGS: Record<string, string> = { rx: '--net-rx', rate: '--nic-rate', port: '--nic-port', rxFrames: '--rx-frames', rxUsecs: '--rx-usecs', budget: '--napi-budget' };
+const nicFlags = (v: object) => Object.entries(v).map(([k, x]) => `${NIC_FLAGS[k]} ${x}`).join(' ') || '--nic';
+
 /** The `lde run` option that sets each kernel option (src/cli/commands.ts RUN). */
 const FLAGS: Record<string, (v: number | string | boolean) => string> = {
   hz: (v) => (v === 0 ? '--no-timer' : `--hz ${v}`),
@@ -115,6 +119,7 @@ const FLAGS: Record<string, (v: number | string | boolean) => string> = {
  */
 export function commandLine(spec: Pick<RunSpec, 'program' | 'args' | 'kernel'>): string {
   const opts = Object.entries(spec.kernel ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => {
+    if (k === 'nic' && typeof v === 'object') return nicFlags(v);
     const flag = FLAGS[k];
     if (!flag || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean')) throw new Error(`kernel option ${k} has no lde run option: the run cannot be repeated`);
     return flag(v);

@@ -42,6 +42,26 @@ export interface CostTable {
    * so that a walk the guest makes long costs time in proportion.
    */
   item: number;
+  /**
+   * A NIC's hard interrupt (net/nic.ts), beside the work it does: entry and
+   * exit (as `interrupt`, 168) plus the device registers it touches: the
+   * PLIC claim and virtio's InterruptStatus are uncached MMIO reads, about
+   * 500 ns each over PCIe (Neugebauer et al., "Understanding PCIe
+   * performance for end host networking", SIGCOMM 2018), the ACK and the
+   * completion posted writes of about 100 ns: 168 + 2 × 500 + 2 × 100 ≈ 1,400.
+   */
+  hardirq: number;
+  /**
+   * One received frame through the protocol (net/udp.ts: Ethernet, IPv4,
+   * UDP, the socket lookup, the queue and the reader's wake-up) and back on
+   * the RX ring. Natively (bench in docs/nic.md) a 32-byte UDP send on the
+   * loopback, which runs the send and the receive paths inline on one CPU,
+   * takes 1,680 ns, and getppid 113 ns: half of it, scaled by this table's
+   * null call (168 / 113), is 840 × 1.49 ≈ 1,250.
+   */
+  netRx: number;
+  /** One NAPI poll's own work (scheduling it, the ring check, re-enabling interrupts): no measurement, charged as a null call's crossing. */
+  napiPoll: number;
 }
 
 export const DEFAULT_COSTS: Readonly<CostTable> = {
@@ -54,4 +74,7 @@ export const DEFAULT_COSTS: Readonly<CostTable> = {
   copyPerKiB: 36,
   pageOp: 89,
   item: 10,
+  hardirq: 1400,
+  netRx: 1250,
+  napiPoll: 168,
 };

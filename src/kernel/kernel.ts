@@ -20,7 +20,7 @@ import { Cpu, type TickMode } from './sched/cpu.js';
 import { kernelWork, type KernelDebt, type PreemptMode } from './sched/preempt.js';
 import type { IdleGovernor } from './sched/idle.js';
 import { Scheduler } from './sched/sched.js';
-import { TIME_END } from './sched/timer.js';
+import { TIME_END, span } from './sched/timer.js';
 import { deThread, exit, exitGroup, kill, outOfMemory } from './sched/exit.js';
 import { threadExitFutexes } from './sys/futex.js';
 import { basename } from './fs/vfs.js';
@@ -46,6 +46,7 @@ import { hwprobeValues } from './sys/hwprobe.js';
 import { affinityChanged } from './sched/smp.js';
 import { kick, machineEnergy, runSmp, shootdown } from './smp.js';
 import { HostClock, REALTIME_BUDGET } from './realtime.js';
+import { Net, type NetOptions } from './net/nic.js';
 
 /** The kernel's trampoline: the top page of Sv39, kernel-only, native (DESIGN.md). */
 export const TRAMPOLINE_VA = -PAGE_SIZE;
@@ -95,6 +96,8 @@ export interface KernelOptions {
   preempt?: PreemptMode;
   /** --idle-governor: how the idle state is chosen (sched/idle.ts); menu by default. */
   idleGovernor?: IdleGovernor;
+  /** --nic: a virtio-net NIC, its traffic source and the receive discipline (net/nic.ts, docs/nic.md); none unless given. */
+  nic?: Partial<NetOptions>;
 }
 
 export interface RunResult {
@@ -119,7 +122,7 @@ export class Kernel {
   readonly realtime: boolean;
   readonly preempt: PreemptMode;
   readonly idleGovernor: IdleGovernor;
-  private nextPid = 1;
+  nextPid = 1;
   private readonly trampoline: number;
   private readonly sigtramp: number;
   /** The vDSO and its data page, mapped into every process (mm/vdso.ts); undefined with --vdso off. */
@@ -152,6 +155,8 @@ export class Kernel {
   readonly locks = new FileLocks((q) => this.wake(q, 0)); // record and flock locks (fs/locks.ts)
   /** Kernel pollers (io_uring's SQPOLL threads, sys/io-uring-sqpoll.ts): each runs a pass whenever the kernel looks at the clock. */
   readonly pollers = new Set<() => void>();
+  /** The NIC's driver (--nic), or undefined. */
+  readonly net: Net | undefined;
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
@@ -163,7 +168,7 @@ export class Kernel {
     this.hz = opts.hz ?? 250;
     if (this.hz !== 0 && !(Number.isInteger(this.hz) && this.hz >= HZ_MIN && this.hz <= HZ_MAX)) throw new RangeError(`hz ${this.hz}: a tick rate is 10 to 10,000 per second, or 0 for no timer`);
     if (opts.realtime && (opts.harts ?? 1) > 1) throw new RangeError('--realtime runs one hart: several harts interleave in virtual time (docs/smp.md)');
-    this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20, harts: opts.harts ?? 1 });
+    this.board = new Board({ memBytes: opts.memBytes ?? 256 << 20, harts: opts.harts ?? 1, nic: opts.nic && { source: { pps: opts.nic.rate ?? 0, port: opts.nic.port ?? 5000 } } });
     this.maxTasks = Math.max(20, Math.floor(this.board.bus.ramSize / (8 * 16384)));
     this.preempt = opts.preempt ?? 'voluntary';
     this.idleGovernor = opts.idleGovernor ?? 'menu';
@@ -188,6 +193,7 @@ export class Kernel {
     this.vdso = opts.vdso === false ? undefined : new Vdso(this.frames);
     this.vdso?.update(clockBase(this), hwprobeValues());
     this.boot();
+    this.net = opts.nic && new Net(this, opts.nic);
   }
 
   /** What firmware and early boot do on each hart: delegate, enable Sstc, enter S-mode, write stvec once. */
@@ -317,6 +323,7 @@ export class Kernel {
     const result = this.result;
     for (const c of this.cpus) { this.cpu = c; this.sched.restartTick(c); } // a tick stopped at the end: its ticks not taken are counted too
     this.cpu = this.cpus.reduce((a, b) => (b.hart.cycle > a.hart.cycle ? b : a));
+    this.net?.end();
     if (this.trace.on) {
       const energy = { ...machineEnergy(this), source: this.hart.power.model.source };
       const instret = this.cpus.reduce((n, c) => n + c.hart.instret, 0);
@@ -489,12 +496,5 @@ export class Kernel {
   stopDiscarded(p: Process): boolean { return stopDiscarded(this, p); }
   /** RAM is exhausted: the OOM killer ends the process holding the most pages. */
   outOfMemory(): void { outOfMemory(this); }
-}
-
-/** A span of virtual time for a message: seconds, days or years. */
-function span(ns: number): string {
-  const s = ns / 1e9, day = 86400;
-  if (s < day) return `${s.toFixed(3)} s`;
-  return s < 365 * day ? `${(s / day).toFixed(1)} days` : `${(s / (365.25 * day)).toFixed(1)} years`;
 }
 

@@ -5,6 +5,7 @@
 //
 //   usertrap(exit) → trap: save the user context, charge user time, then
 //     interrupt → timerInterrupt → Scheduler.timerInterrupt (a tick may preempt p)
+//               | Net.interrupt (--nic: the NIC's external interrupt, net/nic.ts)
 //     exception → syscall (dispatch) | pageFaultTrap (mm/fault.ts) | a fatal or caught signal
 //   → usertrapret(p) if p still holds the hart (pending signals, sret)
 //   → else Scheduler.schedule → contextSwitch → usertrapret(next)
@@ -63,9 +64,10 @@ function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExit): void {
   if (cpu.current === p && p.state === 'running' && reschedOnReturn(k, cpu, p)) usertrapret(k, cpu, p);
 }
 
-/** sie enables the supervisor timer, and with several harts the software interrupt (the IPI: smp.ts), alone (Kernel.boot). */
+/** sie enables the supervisor timer, with several harts the software interrupt (the IPI: smp.ts), and with --nic the external interrupt (net/nic.ts). */
 function interrupt(k: Kernel, cpu: Cpu, p: Process, irq: number): void {
   if (irq === Irq.SSI && k.cpus.length > 1) return ipiInterrupt(k, cpu, p);
+  if (irq === Irq.SEI && k.net !== undefined) return k.net.interrupt(cpu, p);
   if (irq !== Irq.STI) throw new KernelBug(`interrupt ${irq} taken from pid ${p.pid}, but only the supervisor timer is enabled`);
   timerInterrupt(k, cpu, p);
 }
@@ -138,6 +140,7 @@ const status = new Int32Array(2);
  * returns with the hart free and no sret done.
  */
 export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
+  if (p.kthread !== undefined) return p.kthread(cpu); // a kernel thread has no user half: it runs, then leaves the hart
   if (p.kernelDebt !== undefined) { // the rest of kernel work a preemption cut (sched/preempt.ts)
     const debt = p.kernelDebt;
     p.kernelDebt = undefined;

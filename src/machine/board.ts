@@ -1,5 +1,6 @@
 // The board: QEMU-virt-compatible memory map around 1 to 8 harts.
 //   0x00100000 power-off (syscon.ts)   0x02000000 CLINT   0x0c000000 PLIC   0x10000000 UART (IRQ 10)
+//   0x10001000 virtio-mmio: virtio-net (IRQ 1), with BoardOptions.nic only
 //   0x80000000 RAM (--mem, default 128 MiB)
 //
 // Several harts share RAM and the bus; each has its own registers, CSRs,
@@ -23,9 +24,13 @@ import { Syscon, SYSCON_BASE, SYSCON_SIZE, type PowerEvent } from './syscon.js';
 import { Irq } from './csr.js';
 import { S } from './layout.js';
 import { Hook, HOOK_SHIFT } from './phys.js';
+import { VirtioNet, type NicOptions } from './virtio-net.js';
+import { attachTimed } from './timer.js';
 
 export const PLIC_BASE = 0x0c000000, PLIC_SIZE = 0x4000000;
 export const UART_BASE = 0x10000000, UART_SIZE = 0x100, UART_IRQ = 10;
+/** QEMU virt's first virtio-mmio slot (of eight, 0x1000 apart) and its PLIC source. */
+export const VIRTIO0_BASE = 0x10001000, VIRTIO_SIZE = 0x1000, VIRTIO0_IRQ = 1;
 export const DEFAULT_MEM = 128 * 1024 * 1024;
 export const MAX_MEM = 2048 * 1024 * 1024 - 4096;
 
@@ -35,6 +40,8 @@ export interface BoardOptions {
   console?: (byte: number) => void;
   /** How many harts (1 to MAX_HARTS; default 1). */
   harts?: number;
+  /** A virtio-net NIC in the first virtio-mmio slot, with its traffic source (virtio-net.ts); none unless given. */
+  nic?: NicOptions;
 }
 
 export const MAX_HARTS = 8;
@@ -52,6 +59,8 @@ export class Board {
   readonly uart: Uart16550;
   /** Set when the guest wrote the power-off device; every hart's run stops (its status is the exit status). */
   power: PowerEvent | undefined;
+  /** The NIC (BoardOptions.nic), or undefined. A kernel drives it through the bus, like any device. */
+  readonly nic: VirtioNet | undefined;
 
   constructor(opts: BoardOptions = {}) {
     const mem = opts.memBytes ?? DEFAULT_MEM;
@@ -77,6 +86,11 @@ export class Board {
       this.power = e;
       for (const h of this.harts) h.stop = { kind: 'halt', status: e.status };
     }));
+    if (opts.nic !== undefined) {
+      this.nic = new VirtioNet(this.bus.phys, this.plic.source(VIRTIO0_IRQ), () => hart.cycle, opts.nic);
+      this.bus.map(VIRTIO0_BASE, VIRTIO_SIZE, this.nic.transport);
+      attachTimed(hart, this.nic);
+    }
   }
 
   /** Hart 0 as a kernel may use it (port.ts). */

@@ -1,7 +1,10 @@
 // The machine's public port: everything a kernel (src/kernel) or a
 // supervisor (src/demo) may use. DESIGN.md: the kernel sees a Hart with
 // run(budget): Exit, sret(), register and CSR access, and physical memory.
-export { Board, DEFAULT_MEM, MAX_MEM, MAX_HARTS, type BoardOptions } from './board.js';
+export { Board, DEFAULT_MEM, MAX_MEM, MAX_HARTS, PLIC_BASE, VIRTIO0_BASE, VIRTIO0_IRQ, type BoardOptions } from './board.js';
+export { Reg as VirtioReg, Status as VirtioStatus, INT_USED, VIRTIO_MAGIC, VIRTIO_F_VERSION_1, VIRTQ_DESC_F_WRITE, VIRTQ_AVAIL_F_NO_INTERRUPT } from './virtio-mmio.js';
+export { NetCfg, VIRTIO_ID_NET, VIRTIO_NET_F_MAC, NET_HDR_LEN, RX_QUEUE, TX_QUEUE, type NicOptions } from './virtio-net.js';
+export { GUEST_IP, FRAME_LEN, ETH_HLEN, IP_HLEN, UDP_HLEN, ipChecksum, udpFrame, type SourceOptions } from './net-source.js';
 export { Hart, CYCLES_PER_TICK, type Exit } from './hart.js';
 export type { HartPort, RegSave } from './port.js';
 export { Bus, RAM_BASE, PAGE } from './bus.js';

@@ -53,6 +53,8 @@ export interface HartPort {
   /** Virtual time: cycles since reset (1 GHz) and instructions retired. */
   readonly cycle: number;
   readonly instret: number;
+  /** The cycle of the hart's next timer or timed-device event (timer.ts): what wfi would sleep until. */
+  readonly nextTimer: number;
   /** Budget used since reset: instret plus the traps taken (run's unit). */
   steps(): number;
   /** mtime (10 MHz timebase). */

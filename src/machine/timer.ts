@@ -11,7 +11,38 @@ import { Irq } from './csr.js';
 
 export const CYCLES_PER_TICK = 100; // 1 GHz core clock, 10 MHz mtime (DESIGN.md "Time")
 
-const MTIP = 1 << Irq.MTI, STIP = 1 << Irq.STI;
+const MTIP = 1 << Irq.MTI, STIP = 1 << Irq.STI, EXT = (1 << Irq.MEI) | (1 << Irq.SEI);
+
+/**
+ * A device that does things at cycles of its own (virtio-net.ts: packet
+ * arrivals, the moderation timer). Attached to a hart, it is due exactly
+ * like a timer: its next event bounds t[T.NEXT_TIMER], so the run stops at
+ * the next block boundary past it, and wfi wakes there.
+ */
+export interface TimedDevice {
+  readonly nextEvent: number;
+  /** Handles everything due up to cycle `now` (may raise interrupt lines). */
+  sync(now: number): void;
+}
+const timed = new WeakMap<Hart, TimedDevice[]>();
+
+/** Makes `dev` due on hart h's clock. */
+export function attachTimed(h: Hart, dev: TimedDevice): void {
+  timed.set(h, [...(timed.get(h) ?? []), dev]);
+  timersChanged(h);
+}
+
+/** Brings h's timed devices up to its cycle; returns the earliest next device event. */
+function syncDevices(h: Hart): number {
+  const devs = timed.get(h);
+  if (devs === undefined) return Infinity;
+  let next = Infinity;
+  for (const d of devs) {
+    if (d.nextEvent <= h.t[T.CYCLE]) d.sync(h.t[T.CYCLE]);
+    next = Math.min(next, d.nextEvent);
+  }
+  return next;
+}
 
 /** mtime (10 MHz ticks). */
 export function mtime(h: Hart): number {
@@ -37,8 +68,8 @@ export function timersChanged(h: Hart): void {
   if (h.trace.on && s[S.MIP_HW] !== was) {
     for (const irq of [Irq.MTI, Irq.STI]) if ((s[S.MIP_HW] & ~was) & (1 << irq)) h.raised(irq);
   }
-  let next = Infinity;
-  if (!mtip) next = cycleOfTick(h, mcmp);
+  let next = syncDevices(h);
+  if (!mtip) next = Math.min(next, cycleOfTick(h, mcmp));
   if (on && !stip) next = Math.min(next, cycleOfTick(h, scmp));
   h.t[T.NEXT_TIMER] = next;
   s[S.IRQ_DIRTY] = 1;
@@ -54,8 +85,8 @@ export function idle(h: Hart): boolean {
   timersChanged(h);
   const s = h.s, mie = s[S.MIE];
   if ((h.mip() & mie) !== 0) return false;
-  let wake = Infinity;
-  if (mie & MTIP) wake = cycleOfTick(h, pairU(s, S.MTIMECMP));
+  let wake = mie & EXT ? timed.get(h)?.reduce((w, d) => Math.min(w, d.nextEvent), Infinity) ?? Infinity : Infinity;
+  if (mie & MTIP) wake = Math.min(wake, cycleOfTick(h, pairU(s, S.MTIMECMP)));
   if ((mie & STIP) && sstc(s)) wake = Math.min(wake, cycleOfTick(h, pairU(s, S.STIMECMP)));
   if (h.trace.on) h.trace.emit({ kind: 'wfi', cycle: h.cycle, hart: h.hartId, phase: 'sleep' });
   if (wake === Infinity) return true;

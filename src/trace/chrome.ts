@@ -21,7 +21,7 @@ import { ProcessTracks } from './chrome-procs.js';
 import { RecordStream, us, type Rec } from './chrome-stream.js';
 
 interface Span {
-  cat: 'user' | 'kernel' | 'idle';
+  cat: 'user' | 'kernel' | 'idle' | 'hardirq' | 'softirq' | 'ksoftirqd';
   name: string;
   start: number;
   seq: number;
@@ -138,7 +138,11 @@ export class ChromeTraceSink implements Sink {
       case 'ipi':
         this.instant(e.hart, e.cycle, e.phase === 'done' ? `TLB shootdown done (waited ${e.waited ?? 0} cycles)` : `IPI ${e.phase === 'send' ? 'to' : 'from'} hart ${e.peer}: ${e.ipi}`, 'ipi', { peer: e.peer, ipi: e.ipi });
         break;
-      case 'irq': case 'wfi': break;
+      case 'netrx':
+        if (e.phase === 'begin') this.open(h, e.cycle, e.ctx, e.ctx === 'hardirq' ? 'hardirq: virtio-net' : `${e.ctx}: NET_RX`, {});
+        else { if (h.span?.cat === e.ctx) h.span.args = { packets: e.packets ?? 0, polls: e.polls ?? 0 }; this.open(h, e.cycle, 'kernel', e.ctx === 'ksoftirqd' ? 'schedule' : 'return from interrupt', {}); }
+        break;
+      case 'irq': case 'wfi': case 'net': break;
       case 'end':
         this.instant(e.hart, e.cycle, 'end', 'run', { status: e.status, instret: e.instret });
         this.close(h, e.cycle);

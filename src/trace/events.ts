@@ -230,6 +230,39 @@ export interface IpiEvent extends At {
   waited?: number;
 }
 
+/**
+ * Network receive work on a hart (--nic, src/kernel/net, docs/nic.md): a
+ * hard interrupt, a softirq run on the way out of one, or a run of the
+ * ksoftirqd kernel thread begins or ends; at the end, `packets` went through
+ * the protocol in it, in `polls` NAPI polls. They do not nest.
+ */
+export interface NetRxEvent extends At {
+  kind: 'netrx';
+  ctx: 'hardirq' | 'softirq' | 'ksoftirqd';
+  phase: 'begin' | 'end';
+  packets?: number;
+  polls?: number;
+}
+
+/** The NIC's counters, once, just before `end` (a run with --nic). offered = received + ringDrops + socketDrops + purged + inRing + inSocket. */
+export interface NetEvent extends At {
+  kind: 'net';
+  mode: string;
+  offered: number;
+  /** Taken by the program (recv), dropped by the device for want of a buffer, and at the socket (full receive buffer, no socket on the port). */
+  received: number;
+  ringDrops: number;
+  socketDrops: number;
+  /** Queued at a socket that was closed before they were read. */
+  purged: number;
+  /** In flight at the end: in the RX ring, waiting in socket queues. */
+  inRing: number;
+  inSocket: number;
+  hardirqs: number;
+  softirqPolls: number;
+  ksoftirqdRuns: number;
+}
+
 /** The run is over: the last event of every run. */
 export interface EndEvent extends At {
   kind: 'end';
@@ -248,7 +281,7 @@ export interface EndEvent extends At {
 export type TraceEvent =
   | TrapEvent | XretEvent | IrqEvent | WfiEvent | InsnEvent
   | SyscallEnterEvent | SyscallExitEvent | FaultEvent | SwitchEvent | WakeEvent
-  | SignalEvent | ProcEvent | TickEvent | IdleEvent | NohzEvent | PowerEvent | PreemptEvent | IpiEvent | EndEvent;
+  | SignalEvent | ProcEvent | TickEvent | IdleEvent | NohzEvent | PowerEvent | PreemptEvent | IpiEvent | NetRxEvent | NetEvent | EndEvent;
 
 export interface Sink {
   event(e: TraceEvent): void;

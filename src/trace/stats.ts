@@ -13,6 +13,7 @@ import type { Sink, TraceEvent, SignalEvent, SwitchEvent, SyscallEnterEvent, Sys
 import { drawDiagram } from './diagram.js';
 import { num, percentile } from './format.js';
 import { TimeFold, type TickStats, type IdleStats, type EnergyStats, type PreemptStats } from './stats-time.js';
+import { NetFold, netRows, type NetStats } from './stats-net.js';
 
 export type { TickStats, IdleStats, EnergyStats, PreemptStats } from './stats-time.js';
 
@@ -75,6 +76,8 @@ export interface Stats {
   wakeups: number;
   /** Wake-up to running, in cycles. */
   schedLatency: { count: number; p50: number; p99: number; max: number };
+  /** --nic only: the packets' fate, NIC interrupts and polls, network CPU time (stats-net.ts). */
+  net?: NetStats;
   /** Several harts only (absent for one, so its report is as it was): each hart's figures. */
   harts?: HartStats[];
   /** Per mechanism, for the diagram. */
@@ -148,6 +151,7 @@ export class StatsSink implements Sink {
   private boot = 0;
   private wakeups = 0;
   private readonly time = new TimeFold();
+  private readonly net = new NetFold();
 
   event(e: TraceEvent): void {
     if (e.kind === 'insn' || e.kind === 'irq' || e.kind === 'wfi') return;
@@ -205,6 +209,8 @@ export class StatsSink implements Sink {
         if (e.shootdown) h.own.shootdowns++;
         return;
       }
+      case 'netrx': return this.net.slice(e);
+      case 'net': return this.net.end(e);
       case 'end': {
         // instret is the machine's total: what the other harts retired since their last event is counted here too.
         let others = 0;
@@ -354,6 +360,7 @@ export class StatsSink implements Sink {
       signals: { ...this.signals, byAction: Object.fromEntries([...this.byAction].sort((a, b) => cmp(a[0], b[0]))) },
       wakeups: this.wakeups,
       schedLatency: { count: lat.length, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: lat.length ? lat[lat.length - 1] : 0 },
+      ...this.net.summary(),
       ...(this.harts.size > 1 ? { harts: [...this.harts.values()].sort((a, b) => a.own.hart - b.own.hart).map((h) => structuredCopy(h.own)) } : {}),
       diagram: {
         boot: this.boot,
@@ -420,6 +427,7 @@ export function formatStats(s: Stats, opts: { color?: boolean } = {}): string {
       [num(s.interrupts.reduce((n, x) => n + x.count, 0)), 'interrupts', '', 'taken'],
       [num(s.ticks.total), 'timer ticks', '', s.hz ? `at ${s.hz} Hz, ${num(s.ticks.preempted)} preempted` : 'the timer is off'],
       ...timeRows(s),
+      ...(s.net ? netRows(s.net, s.userCycles, s.kernelCycles, whole) : []),
       [num(s.contextSwitches.voluntary + s.contextSwitches.involuntary + s.contextSwitches.other), 'context switches', '',
         `${num(s.contextSwitches.voluntary)} voluntary, ${num(s.contextSwitches.involuntary)} involuntary, ${num(s.contextSwitches.other)} other`],
       [num(s.modeSwitches), 'mode switches', '', 'traps in + sret out'],

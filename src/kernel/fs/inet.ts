@@ -112,7 +112,11 @@ export function sourceOf(s: Socket, dst: string): InetAddr {
 
 /** The socket at (ip, port) for s's protocol: a TCP listener or a bound UDP socket, an exact address before a wildcard. */
 export function lookupInet(k: Kernel, s: Socket, ip: string, port: number): Socket | undefined {
-  if (s.type === SOCK_STREAM) return lookupListener(k, ip, port);
+  return s.type === SOCK_STREAM ? lookupListener(k, ip, port) : lookupUdp(k, ip, port);
+}
+
+/** The UDP socket bound to (ip, port), an exact address before a wildcard: where a datagram from the NIC goes (net/udp.ts). */
+export function lookupUdp(k: Kernel, ip: string, port: number): Socket | undefined {
   const all = (portsOf(k).udp.get(port) ?? []).filter((o) => covers(o, ip));
   return all.find((o) => ipOf(o) === ip) ?? all[0];
 }

@@ -44,7 +44,7 @@ export const NO_CRED: Cred = { pid: 0, uid: 0xffffffff, gid: 0xffffffff };
 const sameCred = (a: Cred | undefined, b: Cred | undefined) => a === b || (a !== undefined && b !== undefined && a.pid === b.pid && a.uid === b.uid && a.gid === b.gid);
 
 /** One message (or stream chunk) and what travels with it. */
-export interface Packet { bytes: Uint8Array; from?: SockAddr; fds?: File[]; cred?: Cred; }
+export interface Packet { bytes: Uint8Array; from?: SockAddr; fds?: File[]; cred?: Cred; done?: (read: boolean) => void; }
 
 /** What one receive took. */
 export interface Received { bytes: Uint8Array; truncated: boolean; full: number; from?: SockAddr; fds?: File[]; cred?: Cred; }
@@ -122,7 +122,7 @@ export class Socket extends File {
     if (q.msgs.length === 0) return this.nothing();
     if (!this.stream) {
       const m = q.msgs[0];
-      if (!(flags & MSG_PEEK)) { q.msgs.shift(); q.bytes -= m.bytes.length + MSG_OVERHEAD; this.budget.release(m.bytes.length + MSG_OVERHEAD); this.changed(); }
+      if (!(flags & MSG_PEEK)) { q.msgs.shift(); q.bytes -= m.bytes.length + MSG_OVERHEAD; this.budget.release(m.bytes.length + MSG_OVERHEAD); m.done?.(true); this.changed(); }
       return { bytes: m.bytes.subarray(0, Math.max(0, len)), truncated: m.bytes.length > len, full: m.bytes.length, from: m.from, fds: flags & MSG_PEEK ? undefined : m.fds, cred: m.cred };
     }
     return this.take(Math.max(0, len), flags);
@@ -184,6 +184,20 @@ export class Socket extends File {
     q.bytes += cost;
     to.changed();
     return n;
+  }
+
+  /**
+   * A datagram from the wire (net/udp.ts) for this bound UDP socket: queued
+   * while it fits in SO_RCVBUF (with MSG_OVERHEAD, as Linux counts an skb's
+   * truesize against sk_rcvbuf); false when it is dropped (a full buffer).
+   */
+  receiveDatagram(p: Packet): boolean {
+    const q = this.rx, cost = p.bytes.length + MSG_OVERHEAD;
+    if (this.shutRead || q.bytes + cost > this.opts.rcvbuf || !this.budget.charge(cost)) return false;
+    q.msgs.push(p);
+    q.bytes += cost;
+    this.changed();
+    return true;
   }
 
   /** EPIPE, with SIGPIPE for a stream unless MSG_NOSIGNAL. */
@@ -308,7 +322,7 @@ export class Socket extends File {
 
   /** Drops what is queued, closing the descriptors in flight with it. */
   purge(): void {
-    for (const m of this.rx.msgs) for (const f of m.fds ?? []) f.drop();
+    for (const m of this.rx.msgs) { for (const f of m.fds ?? []) f.drop(); m.done?.(false); }
     this.budget.release(this.rx.bytes);
     this.rx.msgs = [];
     this.rx.bytes = 0;

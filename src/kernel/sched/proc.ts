@@ -9,6 +9,7 @@ import { KMEM } from '../mm/kmem.js';
 const EMFILE = 24, ENFILE = 23;
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
 import { emptyPending } from '../signal/pending.js';
+import type { Cpu } from './cpu.js';
 import { canMove, KernelBug, type ProcState } from './runstate.js';
 
 export type { ProcState } from './runstate.js';
@@ -160,6 +161,8 @@ export class Process {
   /** A vfork child's parent sleeps here until the child execs or exits. */
   vforkDone: WaitQueue | undefined;
   exe: string;
+  /** A kernel thread (net/ksoftirqd.ts): what it does when it holds the hart, instead of returning to U-mode; it leaves the hart before it returns. */
+  kthread: ((cpu: Cpu) => void) | undefined;
   /** Resource limits by RLIMIT_* number: [soft, hard]. */
   rlimits = new Map<number, [bigint, bigint]>(Object.entries(DEFAULT_RLIMITS).map(([k, v]) => [Number(k), [v[0], v[1]]]));
 

@@ -281,12 +281,17 @@ export class Scheduler {
    * TIME_END): nothing will ever wake anyone.
    */
   private idle(cpu: Cpu): boolean {
-    const next = this.timers.next();
-    if (next === undefined || next.at >= TIME_END) return false;
-    const h = cpu.hart, now = h.cycle, ticking = cpu.tickMode === 'periodic' && cpu.tickCycles > 0;
+    const net = this.k.net, h = cpu.hart;
+    if (net !== undefined) { // a device's interrupt wakes the hart too (--nic): its next event bounds the idle period
+      h.idleUntil(h.cycle); // the device catches up with the kernel's time
+      if (net.irqPending) { net.interrupt(cpu, undefined); return true; }
+    }
+    const next = Math.min(this.timers.next()?.at ?? Infinity, net !== undefined ? h.nextTimer : Infinity);
+    if (next >= TIME_END) return false;
+    const now = h.cycle, ticking = cpu.tickMode === 'periodic' && cpu.tickCycles > 0;
     if (!ticking) this.stopTick(cpu, 'idle');
     const tickAt = ticking ? cpu.nextTickAfter(now) : Infinity;
-    const until = Math.max(now, Math.min(next.at, this.k.stopAt, tickAt));
+    const until = Math.max(now, Math.min(next, this.k.stopAt, tickAt));
     const state = selectIdleState(h.power.model, until - now, this.k.idleGovernor);
     const wakes = until < this.k.stopAt; // at --max-time the run stops in idle: nothing wakes the hart
     const end = until + (wakes ? h.power.model.states[state].exitNs : 0);

@@ -78,3 +78,10 @@ export class Timers {
     return first;
   }
 }
+
+/** A span of virtual time for a message: seconds, days or years. */
+export function span(ns: number): string {
+  const s = ns / 1e9, day = 86400;
+  if (s < day) return `${s.toFixed(3)} s`;
+  return s < 365 * day ? `${(s / day).toFixed(1)} days` : `${(s / (365.25 * day)).toFixed(1)} years`;
+}
