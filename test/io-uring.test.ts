@@ -88,6 +88,35 @@ test("user/bin/uring (lde experiment io_uring's program): the same work by each 
   assert.ok(sq('sched_yield') <= 2000 / 64 + 1, 'at most one yield per ring-full');
 });
 
+test('lde experiment io_uring\'s shape: system calls per operation 1 for plain calls, 1/64 at batch 64, 0 with SQPOLL on its own hart, whose poller is a kernel thread with its own CPU time', () => {
+  const env = { host: () => ({ ...nodeHost(), cwd: '/' }), program: (name: string) => readFileSync(`${ROOT}user/bin/${name}`) };
+  const OPS = 4096;
+  const measure = (args: string[], harts = 1) => {
+    const r = runOnce({ label: args.join(' '), program: 'uring', args: [args[0], String(OPS), ...args.slice(1)], kernel: { harts } }, env);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /every one moved 64 bytes: yes/);
+    const calls = r.stats.syscalls.reduce((n, c) => n + c.count, 0);
+    return { perOp: calls / OPS, switches: r.stats.modeSwitches / OPS, stats: r.stats };
+  };
+  const sys = measure(['sys']), b64 = measure(['uring', '64']), own = measure(['sqpoll', '1'], 2), one = measure(['sqpoll']);
+  const SETUP = 8; // openat, io_uring_setup, two mmaps, two writes, exit_group: the program's fixed calls
+  assert.ok(sys.perOp >= 1 && sys.perOp <= 1 + SETUP / OPS, `plain: ${sys.perOp}`);
+  assert.ok(b64.perOp >= 1 / 64 && b64.perOp <= 1 / 64 + SETUP / OPS, `batch 64: ${b64.perOp}`);
+  assert.ok(own.perOp <= SETUP / OPS, `SQPOLL on its own hart: ${own.perOp}`);
+  // A system call is two mode switches; page faults and ticks add a few.
+  assert.ok(sys.switches >= 2 * sys.perOp && sys.switches < 2 * sys.perOp + 0.01, `plain: ${sys.switches} mode switches an operation`);
+  assert.ok(own.switches < 0.01, `SQPOLL on its own hart: ${own.switches} mode switches an operation`);
+  for (const { stats, harts } of [{ stats: own.stats, harts: 2 }, { stats: one.stats, harts: 1 }]) {
+    const poller = stats.processes.find((p) => p.name === 'iou-sqp-1');
+    assert.ok(poller !== undefined, `the poller is a task in --stats (${harts} harts)`);
+    assert.equal(poller.userCycles, 0, 'a kernel thread never runs in U-mode');
+    assert.ok(poller.systemCycles > 0, 'its passes are its own kernel time');
+    assert.equal(poller.status, 0, 'it exits when the ring closes');
+  }
+  const pinned = own.stats.harts!.find((h) => h.hart === 1)!;
+  assert.ok(pinned.kernelCycles > 0 && pinned.userCycles === 0, 'IORING_SETUP_SQ_AFF put the poller on hart 1');
+});
+
 test('random SQEs (test/io_uring/fuzz.c, a fixed seed) each get a CQE or an errno, and lde goes on', (t) => {
   if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH');
   const dir = mkdtempSync(`${tmpdir()}/lde-uring-`);

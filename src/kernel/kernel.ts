@@ -129,8 +129,7 @@ export class Kernel {
   /** Totals over every process that has exited (the kernel's own counters; --stats counts from the events). */
   readonly totals = { processes: 0, minflt: 0, majflt: 0, nvcsw: 0, nivcsw: 0, killedBySignal: 0 };
   readonly unknownSyscalls = new Map<number, number>();
-  /** Set once, when the run is over. */
-  private result: RunResult | undefined;
+  private result: RunResult | undefined; // set once, when the run is over
   random: () => number;
   /** CLOCK_REALTIME at cycle 0, in ns: a fixed epoch (deterministic), or the host's wall clock with --realtime. */
   readonly epochNs: number;
@@ -148,8 +147,6 @@ export class Kernel {
    */
   readonly maxTasks: number;
   readonly locks = new FileLocks((q) => this.wake(q, 0)); // record and flock locks (fs/locks.ts)
-  /** Kernel pollers (io_uring's SQPOLL threads, sys/io-uring-sqpoll.ts): each runs a pass whenever the kernel looks at the clock. */
-  readonly pollers = new Set<() => void>();
 
   constructor(private readonly opts: KernelOptions) {
     this.host = opts.host;
@@ -294,6 +291,9 @@ export class Kernel {
     return c;
   }
 
+  /** A kernel thread's task (sched/proc.ts KernelThread) working for owner: a new pid, owner's memory; never in procs. The caller sets its body and queues it. */
+  newKernelThread(owner: Process, name: string): Process { return new Process(this.nextPid++, owner, owner.as, name, owner.cwd); }
+
   /**
    * Runs until the first process exits (or cannot go on): the hart's loop.
    * Each turn runs the current process in U-mode until it traps (or its
@@ -309,7 +309,8 @@ export class Kernel {
     else if (!this.sched.schedule(cpu)) this.deadlock();
     while (this.result === undefined) {
       this.syncClock();
-      usertrap(this, cpu, this.hart.run(RUN_BUDGET));
+      const kthread = cpu.current?.kthread; // a kernel thread (sched/proc.ts KernelThread) runs in S-mode, not through the hart
+      if (kthread !== undefined) kthread.run(cpu, cpu.hart.cycle + RUN_BUDGET); else usertrap(this, cpu, this.hart.run(RUN_BUDGET));
     }
     const result = this.result;
     for (const c of this.cpus) { this.cpu = c; this.sched.restartTick(c); } // a tick stopped at the end: its ticks not taken are counted too
@@ -376,7 +377,6 @@ export class Kernel {
       if (now > h.cycle) h.idleUntil(now);
     }
     ttyOf(this)?.poll();
-    for (const poll of this.pollers) poll();
   }
 
   /** Kernel work on behalf of the current process: virtual time passes (cost.ts) and counts as its system time. */

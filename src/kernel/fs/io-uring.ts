@@ -57,7 +57,7 @@ export class IoUring extends File {
   /** Parked chains whose file changed: they run again at the next io_uring_enter (or SQPOLL pass). */
   readonly woken = new Set<InFlight>();
   /** The SQPOLL thread (IORING_SETUP_SQPOLL), which takes the SQ instead of io_uring_enter. */
-  sqpoll: { pass(): void; stop(): void; passes: number; cycles: number } | undefined;
+  sqpoll: { wake(): void; stop(): void } | undefined;
   /** Registered buffers (IORING_REGISTER_BUFFERS): [user address, length]. */
   buffers: [number, number][] = [];
   /** Registered files (IORING_REGISTER_FILES): an index → a file, or undefined for a sparse slot (-1). */

@@ -10,6 +10,7 @@ const EMFILE = 24, ENFILE = 23;
 import { SIG_DFL, SIG_IGN, type SigAction, type SigInfo } from '../signal/signal.js';
 import { emptyPending } from '../signal/pending.js';
 import { canMove, KernelBug, type ProcState } from './runstate.js';
+import type { Cpu } from './cpu.js';
 
 export type { ProcState } from './runstate.js';
 
@@ -82,6 +83,15 @@ export function credOf(p: Process, user: { readonly uid: number; readonly gid: n
   }
   return p.cred;
 }
+
+/**
+ * A kernel thread's body (io_uring's SQPOLL poller, sys/io-uring-sqpoll.ts):
+ * the scheduler runs the task like any other, but a context switch to it
+ * stays in S-mode, and the run loop calls `run` where a process would go
+ * to U-mode. `run` works on cpu until it leaves the hart (sleeps, yields)
+ * or its clock reaches `until`, charging its time to the task.
+ */
+export interface KernelThread { run(cpu: Cpu, until: number): void; }
 
 export class Process {
   private runState: ProcState = 'runnable';
@@ -160,6 +170,8 @@ export class Process {
   /** A vfork child's parent sleeps here until the child execs or exits. */
   vforkDone: WaitQueue | undefined;
   exe: string;
+  /** Set for a kernel thread: it runs this in S-mode instead of returning to U-mode (never in Kernel.procs). */
+  kthread: KernelThread | undefined;
   /** Resource limits by RLIMIT_* number: [soft, hard]. */
   rlimits = new Map<number, [bigint, bigint]>(Object.entries(DEFAULT_RLIMITS).map(([k, v]) => [Number(k), [v[0], v[1]]]));
 

@@ -230,6 +230,7 @@ export class Chain implements InFlight {
       this.unpark();
       this.ring.woken.add(this);
       this.k.wake(this.ring.cqWait);
+      this.ring.sqpoll?.wake(); // the poller retries it (Linux queues the retry as the sq thread's task work)
     };
     head.add(wake);
     this.parked = { head, wake };

@@ -24,7 +24,7 @@ import { TIME_END, deadline } from '../sched/timer.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
 import { EBADF, EBUSY, EFAULT, EINVAL, ENOMEM, ENXIO, EOPNOTSUPP, ETIME } from '../errno.js';
 import { reap, submit, supported } from './io-uring-ops.js';
-import { startSqpoll, wakeSqpoll } from './io-uring-sqpoll.js';
+import { startSqpoll } from './io-uring-sqpoll.js';
 import { accessOk } from './access.js';
 
 const O_CLOEXEC = 0o2000000;
@@ -43,6 +43,8 @@ function setup(k: Kernel, p: Process, entries: number, ptr: number): number {
   for (let o = PARAMS.resv; o < PARAMS.sqOff; o += 4) if (dv.getUint32(o, true) !== 0) return -EINVAL;
   if ((flags & ~SETUP_OK) !== 0) return -EINVAL;
   if ((flags & IORING_SETUP_SQ_AFF) && !(flags & IORING_SETUP_SQPOLL)) return -EINVAL;
+  const cpu = dv.getUint32(PARAMS.sqThreadCpu, true);
+  if ((flags & IORING_SETUP_SQ_AFF) && cpu >= k.cpus.length) return -EINVAL; // a hart that does not exist (io_sq_offload_create)
   if ((flags & IORING_SETUP_DEFER_TASKRUN) && (!(flags & IORING_SETUP_SINGLE_ISSUER) || (flags & IORING_SETUP_SQPOLL))) return -EINVAL;
   entries >>>= 0;
   if (entries === 0) return -EINVAL;
@@ -71,7 +73,7 @@ function setup(k: Kernel, p: Process, entries: number, ptr: number): number {
   const fd = p.allocFd(ring);
   if (fd < 0) { ring.close(); return fd; }
   p.cloexec.add(fd); // io_uring fds are always O_CLOEXEC
-  if (flags & IORING_SETUP_SQPOLL) startSqpoll(k, p, ring, dv.getUint32(PARAMS.sqThreadIdle, true));
+  if (flags & IORING_SETUP_SQPOLL) startSqpoll(k, p, ring, dv.getUint32(PARAMS.sqThreadIdle, true), flags & IORING_SETUP_SQ_AFF ? cpu : undefined);
   return fd;
 }
 
@@ -102,9 +104,8 @@ function enter(k: Kernel, p: Process, a: readonly number[]): number {
       if (ns !== undefined) until = deadline(k.hart.cycle, ns);
     } else if (argp !== 0) return -EINVAL; // the sigmask argument: not in lde
     if (ring.sqpoll !== undefined) {
-      // The SQ belongs to the poller thread: to_submit is taken as submitted; SQ_WAKEUP wakes it, and it gets the CPU now.
-      if (flags & IORING_ENTER_SQ_WAKEUP) wakeSqpoll(k, ring);
-      ring.sqpoll.pass();
+      // The SQ belongs to the poller thread: to_submit is taken as submitted; SQ_WAKEUP wakes it (it runs when the scheduler runs it).
+      if (flags & IORING_ENTER_SQ_WAKEUP) ring.sqpoll.wake();
       submitted = toSubmit >>> 0;
     } else {
       submitted = submit(k, p, ring, toSubmit >>> 0);
