@@ -13,7 +13,7 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import type { SyscallDef } from '../abi/call.js';
 import { BLOCK } from '../abi/call.js';
-import { IORING_SETUP_SUBMIT_ALL, IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_FIXED_FILE, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, IORING_FSYNC_DATASYNC,
+import { IORING_SETUP_SUBMIT_ALL, IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_FIXED_FILE, IOSQE_IO_DRAIN, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, IORING_FSYNC_DATASYNC,
   IORING_OP_LAST, IORING_TIMEOUT_ABS, OP, SQE } from '../abi/io-uring.js';
 import type { IoUring, InFlight } from '../fs/io-uring.js';
 import type { File } from '../fs/file.js';
@@ -42,7 +42,9 @@ export interface Req {
 type Wait = { head: PollHead } | { until: number; count: number };
 type Outcome = number | Wait;
 
-const SQE_FLAGS = IOSQE_FIXED_FILE | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_CQE_SKIP_SUCCESS;
+const SQE_FLAGS = IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_CQE_SKIP_SUCCESS;
+/** Opcodes whose fd names no file to read or write (IOSQE_FIXED_FILE with them: EBADF, as their prep says). */
+const NO_FIXED: ReadonlySet<number> = new Set([OP.OPENAT, OP.CLOSE, OP.STATX]);
 /** What a parked request costs on the host (kmem.ts): its object and its callback. */
 const KMEM_REQ = 256;
 
@@ -151,20 +153,32 @@ export const supported = (op: number) => OPS[op] !== undefined;
 
 /**
  * The SQE's own checks at submission (io_init_req): an opcode lde does not
- * carry out, or unknown flags, give EINVAL; a fixed file EBADF (no registered
- * files in lde). 0 when it may run.
+ * carry out, or unknown flags (BUFFER_SELECT), give EINVAL; a fixed file
+ * with an opcode that takes none (OPENAT, CLOSE, STATX), EBADF. 0 when it
+ * may run.
  */
 export function prepError(r: Req): number {
   if (r.op >= IORING_OP_LAST || OPS[r.op] === undefined) return -EINVAL;
-  if ((r.flags & ~SQE_FLAGS) !== 0) return -EINVAL; // IO_DRAIN, BUFFER_SELECT: not in lde (docs/io-uring.md)
-  return r.flags & IOSQE_FIXED_FILE ? -EBADF : 0;
+  if ((r.flags & ~SQE_FLAGS) !== 0) return -EINVAL; // BUFFER_SELECT: not in lde (docs/io-uring.md)
+  return r.flags & IOSQE_FIXED_FILE && NO_FIXED.has(r.op) ? -EBADF : 0; // an index with no file: EBADF when it runs (io_assign_file)
 }
 
-/** One try of a request (the first, or again once its file changed or its deadline came). */
+/**
+ * One try of a request (the first, or again once its file changed or its
+ * deadline came). With IOSQE_FIXED_FILE, sqe.fd indexes the registered
+ * files: the file is lent a descriptor past the process's last for the
+ * try, so the call's own entry finds it.
+ */
 function issue(k: Kernel, r: Req): Outcome {
   k.work.items++;
   if (r.p.state === 'zombie') return -ECANCELED; // its submitter is gone
-  return OPS[r.op](k, r);
+  if (!(r.flags & IOSQE_FIXED_FILE) || r.op === OP.NOP || r.op === OP.TIMEOUT) return OPS[r.op](k, r);
+  const f = r.ring.files?.[r.fd];
+  if (f === undefined) return -EBADF; // no file registered at that index
+  const files = r.p.files, fd = files.length, index = r.fd;
+  files[fd] = f;
+  r.fd = fd;
+  try { return OPS[r.op](k, r); } finally { r.fd = index; files.length = fd; }
 }
 
 /** A failed link: a negative result, or a short read or write (io_req_complete_failed / req_set_fail). */
@@ -183,7 +197,16 @@ export class Chain implements InFlight {
   private at = 0;
   private parked: { head: PollHead; wake: () => void } | undefined;
   private charged = false;
-  constructor(private readonly k: Kernel, private readonly ring: IoUring, private readonly reqs: Req[]) {}
+  readonly drain: boolean;
+  constructor(private readonly k: Kernel, private readonly ring: IoUring, private readonly reqs: Req[]) {
+    this.drain = reqs.some((r) => r.flags & IOSQE_IO_DRAIN);
+  }
+
+  /** Held back by a drain (IOSQE_IO_DRAIN): queued on the ring, charged as a parked chain; ENOMEM for every request when kernel memory is out. */
+  defer(): void {
+    if (!this.charge()) return this.failAtSubmit(-ENOMEM);
+    this.ring.deferred.push(this);
+  }
 
   /** The chain's last request failed at submission: it and everything linked before it complete now (-ECANCELED for those). */
   failAtSubmit(res: number): void {
@@ -224,7 +247,7 @@ export class Chain implements InFlight {
   /** Parks on a file's head; false (with the request failed ENOMEM) when kernel memory is out. */
   private park(head: PollHead): boolean {
     if (!this.charge()) { this.complete(this.reqs[this.at], -ENOMEM); return false; }
-    const r = this.reqs[this.at], f = r.op === OP.POLL_ADD ? r.p.files[r.fd] : undefined;
+    const r = this.reqs[this.at], f = r.op === OP.POLL_ADD ? fileOf(r) : undefined;
     const wake = () => {
       if (f !== undefined) { r.revents = polled(r, f); if (r.revents === 0) return; } // a poll completes with what woke it
       this.unpark();
@@ -266,11 +289,33 @@ export class Chain implements InFlight {
   cancel(): void { this.unpark(); this.release(); this.reqs.length = 0; }
 }
 
+/** The request's file: a registered one with IOSQE_FIXED_FILE, else the process's descriptor. */
+const fileOf = (r: Req): File | undefined => (r.flags & IOSQE_FIXED_FILE ? r.ring.files?.[r.fd] : r.fd >= 0 ? r.p.files[r.fd] : undefined);
+
+/** Whether chain c must wait: behind chains already held back, or (IOSQE_IO_DRAIN) for everything before it, or for a drain in flight. */
+function held(ring: IoUring, c: InFlight): boolean {
+  return c.drain ? ring.inFlight.size > 0 : ring.draining !== undefined && ring.inFlight.has(ring.draining);
+}
+
+/** Runs a chain that may start; a drain chain that does not finish at once holds back those after it. */
+function begin(ring: IoUring, c: InFlight): void { if (!c.run() && c.drain) ring.draining = c; }
+
+/** Starts the chains held back by a drain, in order, as far as they may start now. */
+function runDeferred(ring: IoUring): void {
+  while (ring.deferred.length > 0 && !held(ring, ring.deferred[0])) begin(ring, ring.deferred.shift()!);
+}
+
 /** Takes up to n SQEs and runs them, a chain at a time; the number taken (io_submit_sqes). */
 export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number {
   n = Math.min(n, ring.sqEntries); // io_sqring_entries: never more than the SQ holds, whatever the tail says
   let taken = 0, chain: Req[] = [];
-  const flush = () => { if (chain.length > 0) new Chain(k, ring, chain).run(); chain = []; };
+  const flush = () => {
+    if (chain.length > 0) {
+      const c = new Chain(k, ring, chain);
+      if (ring.deferred.length > 0 || held(ring, c)) c.defer(); else begin(ring, c);
+    }
+    chain = [];
+  };
   while (taken < n && ring.sqReady > 0) {
     const slot = ring.takeSqe();
     k.work.bytes += SQE.size;
@@ -285,6 +330,7 @@ export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number 
     } else if (!(r.flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK))) flush();
   }
   flush(); // a link left open at the end of a submission is submitted as it is
+  runDeferred(ring);
   return taken;
 }
 
@@ -293,4 +339,5 @@ export function reap(k: Kernel, ring: IoUring): void {
   ring.flushOverflow();
   for (const c of [...ring.woken]) { ring.woken.delete(c); c.run(); }
   for (const c of [...ring.inFlight]) if (c.until !== Infinity) c.run();
+  runDeferred(ring);
 }
