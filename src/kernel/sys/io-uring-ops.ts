@@ -21,7 +21,7 @@ import { O_NONBLOCK } from '../fs/file.js';
 import { POLLERR, POLLHUP, READABLE, WRITABLE, unwatch, type PollHead } from '../fs/poll.js';
 import { readTimeout } from '../fs/poll.js';
 import { deadline } from '../sched/timer.js';
-import { EAGAIN, EBADF, ECANCELED, EFAULT, EINVAL, ENOMEM, ETIME } from '../errno.js';
+import { EAGAIN, EBADF, ECANCELED, EFAULT, EINVAL, ENOENT, ENOMEM, ETIME } from '../errno.js';
 import { FD_CALLS } from './fs.js';
 import { IO_CALLS } from './io.js';
 import { PATH_CALLS } from './path.js';
@@ -36,6 +36,10 @@ export interface Req {
   until?: number; count?: number;
   /** POLL_ADD: the events seen when its file woke it (its result, whatever a request woken with it then consumes). */
   revents?: number;
+  /** sqe.addr as the 64-bit user_data ASYNC_CANCEL looks for. */
+  key: bigint;
+  /** LINK_TIMEOUT: its timespec, read at submission, in ns (absolute with IORING_TIMEOUT_ABS). */
+  ns?: number;
 }
 
 /** A request that cannot finish now: parked on a file until it changes, or a timeout until its deadline or count. */
@@ -55,6 +59,7 @@ export function readReq(p: Process, ring: IoUring, slot: number): Req {
     p, ring, op: v.getUint8(SQE.opcode), flags: v.getUint8(SQE.flags), fd: v.getInt32(SQE.fd, true),
     off: Number(v.getBigInt64(SQE.off, true)), addr: u64(SQE.addr), len: v.getUint32(SQE.len, true),
     opFlags: v.getUint32(SQE.opFlags, true), userData: v.getBigUint64(SQE.userData, true), bufIndex: v.getUint16(SQE.bufIndex, true),
+    key: v.getBigUint64(SQE.addr, true),
   };
 }
 
@@ -146,7 +151,41 @@ const OPS: Record<number, (k: Kernel, r: Req) => Outcome> = {
   [OP.ACCEPT]: (k, r) => ready(k, r, READABLE, 'accept4', [r.fd, r.addr, r.off, r.opFlags]),
   [OP.RECV]: (k, r) => ready(k, r, READABLE, 'recvfrom', [r.fd, r.addr, r.len, r.opFlags, 0, 0]),
   [OP.SEND]: (k, r) => ready(k, r, WRITABLE, 'sendto', [r.fd, r.addr, r.len, r.opFlags, 0, 0]),
+  [OP.ASYNC_CANCEL]: (_k, r) => asyncCancel(r),
+  [OP.LINK_TIMEOUT]: () => -EINVAL, // never run alone: the request before it carries it (Chain.linked)
 };
+
+const IORING_ASYNC_CANCEL_ALL = 1, IORING_ASYNC_CANCEL_FD = 2, IORING_ASYNC_CANCEL_ANY = 4;
+
+/**
+ * ASYNC_CANCEL: the in-flight request (parked on a file, or a TIMEOUT) whose
+ * user_data is sqe.addr (with IORING_ASYNC_CANCEL_FD: whose fd is sqe.fd;
+ * ANY: any) completes with -ECANCELED. 0, or with ALL or ANY how many;
+ * ENOENT when none matched. Other cancel flags (FD_FIXED, OP, ...): EINVAL.
+ */
+function asyncCancel(r: Req): number {
+  if ((r.opFlags & ~(IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ANY)) !== 0 || r.off !== 0) return -EINVAL;
+  const all = (r.opFlags & (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY)) !== 0;
+  const match = (q: Req) => q !== r && (r.opFlags & IORING_ASYNC_CANCEL_ANY ? true
+    : r.opFlags & IORING_ASYNC_CANCEL_FD ? !(q.flags & IOSQE_FIXED_FILE) && q.fd === r.fd : q.userData === r.key);
+  let n = 0;
+  for (const c of [...r.ring.inFlight]) {
+    n += (c as Chain).cancelIf(match);
+    if (n > 0 && !all) break;
+  }
+  return n === 0 ? -ENOENT : all ? n : 0;
+}
+
+/** LINK_TIMEOUT's own checks at submission: it must follow a linked request; len 1, only IORING_TIMEOUT_ABS, a readable timespec. */
+function linkTimeoutPrep(r: Req, chain: readonly Req[]): number {
+  if (chain.length === 0 || chain[chain.length - 1].op === OP.LINK_TIMEOUT) return -EINVAL;
+  if (r.len !== 1 || (r.opFlags & ~IORING_TIMEOUT_ABS) !== 0) return -EINVAL;
+  const ns = readTimeout(r.p, r.addr);
+  if (ns === undefined) return -EFAULT;
+  if (ns < 0) return ns;
+  r.ns = ns;
+  return 0;
+}
 
 /** Whether lde carries out opcode op (IORING_REGISTER_PROBE's answer). */
 export const supported = (op: number) => OPS[op] !== undefined;
@@ -220,7 +259,9 @@ export class Chain implements InFlight {
   run(): boolean {
     this.unpark();
     while (this.at < this.reqs.length) {
-      const r = this.reqs[this.at];
+      const r = this.reqs[this.at], lt = this.linked(), now = this.k.hart.cycle;
+      if (lt !== undefined && lt.until === undefined) lt.until = lt.opFlags & IORING_TIMEOUT_ABS ? lt.ns! : deadline(now, lt.ns!); // armed as r starts
+      if (lt !== undefined && now >= lt.until!) { this.complete(r, -ECANCELED, -ETIME); continue; } // r took too long
       const o = issue(this.k, r);
       if (typeof o !== 'number') {
         if ('head' in o) { if (!this.park(o.head)) continue; return false; }
@@ -234,8 +275,27 @@ export class Chain implements InFlight {
     return true;
   }
 
-  /** The earliest deadline this chain waits for (a TIMEOUT), or Infinity. */
-  get until(): number { const r = this.reqs[this.at]; return r?.op === OP.TIMEOUT && r.until !== undefined ? r.until : Infinity; }
+  /** The earliest deadline this chain waits for (a TIMEOUT, or the LINK_TIMEOUT of the request it waits on), or Infinity. */
+  get until(): number {
+    const r = this.reqs[this.at], lt = this.linked()?.until ?? Infinity;
+    return Math.min(lt, r?.op === OP.TIMEOUT && r.until !== undefined ? r.until : Infinity);
+  }
+
+  /** The LINK_TIMEOUT right after the current request, which bounds it. */
+  private linked(): Req | undefined {
+    const r = this.reqs[this.at], next = this.reqs[this.at + 1];
+    return next?.op === OP.LINK_TIMEOUT && r.flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK) ? next : undefined;
+  }
+
+  /** ASYNC_CANCEL: the request this chain waits on completes with -ECANCELED if it matches, and the chain goes on; 1 if it did. */
+  cancelIf(match: (r: Req) => boolean): number {
+    const r = this.reqs[this.at];
+    if (r === undefined || !match(r)) return 0;
+    this.unpark();
+    this.complete(r, -ECANCELED);
+    this.run();
+    return 1;
+  }
 
   private hold(r: Req, until: number, count: number): boolean {
     r.until = until; r.count = count;
@@ -275,10 +335,16 @@ export class Chain implements InFlight {
     this.charged = false;
   }
 
-  /** Posts request r's CQE and moves on; a failed link cancels what follows it. */
-  private complete(r: Req, res: number): void {
-    this.at++;
+  /**
+   * Posts request r's CQE and moves on; its LINK_TIMEOUT, if it has one,
+   * completes with `timeout` (-ECANCELED: r finished in time; -ETIME: it did
+   * not). A failed link cancels what follows it.
+   */
+  private complete(r: Req, res: number, timeout = -ECANCELED): void {
+    const lt = this.linked();
+    this.at += lt !== undefined ? 2 : 1;
     if (!(res >= 0 && r.flags & IOSQE_CQE_SKIP_SUCCESS)) this.ring.post(r.userData, res);
+    if (lt !== undefined) this.ring.post(lt.userData, timeout);
     this.k.work.items++;
     if (failed(r, res) && (r.flags & IOSQE_IO_LINK) && !(r.flags & IOSQE_IO_HARDLINK)) {
       for (const rest of this.reqs.splice(this.at)) this.ring.post(rest.userData, -ECANCELED);
@@ -321,7 +387,7 @@ export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number 
     k.work.bytes += SQE.size;
     if (slot < 0) break; // dropped (counted in sq dropped): not submitted, and the submission ends, as io_submit_sqes does
     taken++;
-    const r = readReq(p, ring, slot), bad = prepError(r);
+    const r = readReq(p, ring, slot), bad = prepError(r) || (r.op === OP.LINK_TIMEOUT ? linkTimeoutPrep(r, chain) : 0);
     chain.push(r);
     if (bad !== 0) {
       new Chain(k, ring, chain).failAtSubmit(bad);
