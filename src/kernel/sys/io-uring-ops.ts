@@ -236,6 +236,8 @@ export class Chain implements InFlight {
   private at = 0;
   private parked: { head: PollHead; wake: () => void } | undefined;
   private charged = false;
+  /** In run(): an ASYNC_CANCEL that it runs may not cancel its own chain. */
+  private running = false;
   readonly drain: boolean;
   constructor(private readonly k: Kernel, private readonly ring: IoUring, private readonly reqs: Req[]) {
     this.drain = reqs.some((r) => r.flags & IOSQE_IO_DRAIN);
@@ -258,6 +260,11 @@ export class Chain implements InFlight {
   /** Runs the chain as far as it can go now; true when it is done. */
   run(): boolean {
     this.unpark();
+    this.running = true;
+    try { return this.go(); } finally { this.running = false; }
+  }
+
+  private go(): boolean {
     while (this.at < this.reqs.length) {
       const r = this.reqs[this.at], lt = this.linked(), now = this.k.hart.cycle;
       if (lt !== undefined && lt.until === undefined) lt.until = lt.opFlags & IORING_TIMEOUT_ABS ? lt.ns! : deadline(now, lt.ns!); // armed as r starts
@@ -290,7 +297,7 @@ export class Chain implements InFlight {
   /** ASYNC_CANCEL: the request this chain waits on completes with -ECANCELED if it matches, and the chain goes on; 1 if it did. */
   cancelIf(match: (r: Req) => boolean): number {
     const r = this.reqs[this.at];
-    if (r === undefined || !match(r)) return 0;
+    if (r === undefined || this.running || !match(r)) return 0;
     this.unpark();
     this.complete(r, -ECANCELED);
     this.run();
@@ -299,7 +306,7 @@ export class Chain implements InFlight {
 
   private hold(r: Req, until: number, count: number): boolean {
     r.until = until; r.count = count;
-    if (!this.charge()) { this.complete(r, -ENOMEM); return this.run(); }
+    if (!this.charge()) { this.complete(r, -ENOMEM); return this.go(); }
     this.ring.inFlight.add(this);
     return false;
   }
