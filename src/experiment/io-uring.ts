@@ -44,7 +44,7 @@ const COLUMNS = [
 
 export const ioUring: Experiment = {
   name: 'io_uring',
-  summary: 'small writes and reads through system calls, io_uring batches of 1, 8 and 64, and SQPOLL',
+  summary: 'small writes and reads through system calls, io_uring batches of 1, 8 and 64, and SQPOLL on one hart or two',
   question: 'Each crossing costs cycles: how many does io_uring save on small I/O, and at what batch size?',
   runs: SETTINGS.length,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
@@ -86,8 +86,8 @@ function conclude(rows: Row[]): string {
     `and ${b64.modeSwitches} mode switches an operation: batching is what pays, the program's own ring work (storing SQEs, reaping ` +
     `CQEs) costing ${n(b64, 'cycles') - n(b64, 'kernel')} cycles an operation against ${DEFAULT_COSTS.syscall} for one crossing. ` +
     `SQPOLL removes the crossings, not the work, and the poller's CPU is counted here: sharing the one hart, the poller thread used ` +
-    `${one.poller} cycles an operation and the program's sched_yield when the ring was full a context switch each way, ` +
-    `${one.cycles} in all (${vs(one)}). On a hart of its own (--smp 2) the program made ${own.syscalls} system calls and ` +
+    `${one.poller} cycles an operation, and each sched_yield the program made when the ring was full cost a context switch each ` +
+    `way: ${one.cycles} in all (${vs(one)}). On a hart of its own (--smp 2) the program made ${own.syscalls} system calls and ` +
     `${own.modeSwitches} mode switches an operation, but used ${own.program} cycles an operation (spinning on the CQ) while the ` +
     `poller spun its hart for ${own.poller} more, ${own.cycles} in all (${vs(own)}): a whole hart for no crossings. Its ` +
     `${own.wall} ns an operation is lde's bound, not Linux's: the harts take turns of ${SMP_QUANTUM / 1000} µs, so the ` +
