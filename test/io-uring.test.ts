@@ -109,6 +109,13 @@ test("user/bin/uring, lde experiment io_uring's program: system calls per operat
   assert.ok(pinned.kernelCycles > 0 && pinned.userCycles === 0, 'IORING_SETUP_SQ_AFF put the poller on hart 1');
 });
 
+test('a TIMEOUT on an SQPOLL ring completes at its deadline while the poller sleeps (test/io_uring/sqtimeout.c)', (t) => {
+  if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH');
+  const r = inLde(built('riscv64-linux-gnu-gcc', 'sqtimeout'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^timeout 1=-ETIME after 5\d ms, poller asleep: 1\n$/);
+});
+
 test('random SQEs (test/io_uring/fuzz.c, a fixed seed) each get a CQE or an errno, and lde goes on', (t) => {
   if (!have('riscv64-linux-gnu-gcc')) return t.skip('riscv64-linux-gnu-gcc not on PATH');
   const r = inLde(built('riscv64-linux-gnu-gcc', 'fuzz'));

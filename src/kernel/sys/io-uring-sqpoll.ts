@@ -15,9 +15,10 @@
 // cond_resched when need_resched is set; lde sets it for any waiting task);
 // or nothing was taken for sq_thread_idle ms (Linux's default: 1 s), so it
 // sets IORING_SQ_NEED_WAKEUP and sleeps until io_uring_enter
-// (IORING_ENTER_SQ_WAKEUP) or a woken request wakes it; or it spins, and
-// the spin is CPU time charged to it, up to the next timer interrupt, the
-// end of its idle time or the end of its hart's turn.
+// (IORING_ENTER_SQ_WAKEUP) or a woken request wakes it (a TIMEOUT's
+// deadline runs one pass, and it sleeps on); or it spins, and the spin is
+// CPU time charged to it, up to the next timer interrupt, a TIMEOUT's
+// deadline, the end of its idle time or the end of its hart's turn.
 
 import type { Kernel } from '../kernel.js';
 import type { KernelThread, Process } from '../sched/proc.js';
@@ -97,12 +98,14 @@ class SqPoller implements KernelThread {
     if (took) this.lastWork = h.cycle;
     if (cpu.runq.length > 0) return k.yieldCpu(t);
     if (took) return;
+    let due = Infinity; // the earliest TIMEOUT or LINK_TIMEOUT deadline on the ring: it wakes or stops the poller then
+    for (const c of this.ring.inFlight) due = Math.min(due, c.until);
     if (h.cycle - this.lastWork >= this.idleNs) {
       this.ring.w32(RING.sqFlags, this.ring.r32(RING.sqFlags) | IORING_SQ_NEED_WAKEUP);
-      k.sleepOn(t, this.wait);
+      if (due < Infinity) k.sleepOnUntil(t, this.wait, due); else k.sleepOn(t, this.wait);
       return;
     }
-    const to = Math.min(until, cpu.programmedAt, this.lastWork + this.idleNs, k.stopAt);
+    const to = Math.min(until, cpu.programmedAt, this.lastWork + this.idleNs, k.stopAt, Math.max(due, h.cycle + 1));
     if (to > h.cycle) k.charge(to - h.cycle, t);
   }
 }
