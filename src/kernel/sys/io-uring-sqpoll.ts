@@ -102,7 +102,7 @@ class SqPoller implements KernelThread {
     for (const c of this.ring.inFlight) due = Math.min(due, c.until);
     if (h.cycle - this.lastWork >= this.idleNs) {
       this.ring.w32(RING.sqFlags, this.ring.r32(RING.sqFlags) | IORING_SQ_NEED_WAKEUP);
-      if (due < Infinity) k.sleepOnUntil(t, this.wait, due); else k.sleepOn(t, this.wait);
+      if (due < Infinity) k.sleepOnUntil(t, this.wait, Math.max(due, h.cycle + 1)); else k.sleepOn(t, this.wait);
       return;
     }
     const to = Math.min(until, cpu.programmedAt, this.lastWork + this.idleNs, k.stopAt, Math.max(due, h.cycle + 1));
