@@ -134,8 +134,7 @@ export class Kernel {
   /** Totals over every process that has exited (the kernel's own counters; --stats counts from the events). */
   readonly totals = { processes: 0, minflt: 0, majflt: 0, nvcsw: 0, nivcsw: 0, killedBySignal: 0 };
   readonly unknownSyscalls = new Map<number, number>();
-  /** Set once, when the run is over. */
-  private result: RunResult | undefined;
+  private result: RunResult | undefined; // set once, when the run is over
   random: () => number;
   /** CLOCK_REALTIME at cycle 0, in ns: a fixed epoch (deterministic), or the host's wall clock with --realtime. */
   readonly epochNs: number;
@@ -153,8 +152,6 @@ export class Kernel {
    */
   readonly maxTasks: number;
   readonly locks = new FileLocks((q) => this.wake(q, 0)); // record and flock locks (fs/locks.ts)
-  /** Kernel pollers (io_uring's SQPOLL threads, sys/io-uring-sqpoll.ts): each runs a pass whenever the kernel looks at the clock. */
-  readonly pollers = new Set<() => void>();
   /** The NIC's driver (--nic), or undefined. */
   readonly net: Net | undefined;
 
@@ -302,6 +299,9 @@ export class Kernel {
     return c;
   }
 
+  /** A kernel thread's task (sched/proc.ts KernelThread) working for owner: a new pid, owner's memory; never in procs. The caller sets its body and queues it. */
+  newKernelThread(owner: Process, name: string): Process { return new Process(this.nextPid++, owner, owner.as, name, owner.cwd); }
+
   /**
    * Runs until the first process exits (or cannot go on): the hart's loop.
    * Each turn runs the current process in U-mode until it traps (or its
@@ -318,7 +318,8 @@ export class Kernel {
     const budget = this.hostClock ? REALTIME_BUDGET : RUN_BUDGET;
     while (this.result === undefined) {
       this.syncClock(true);
-      usertrap(this, cpu, this.hart.run(budget));
+      const kthread = cpu.current?.kthread; // a kernel thread (sched/proc.ts KernelThread: ksoftirqd, an SQPOLL poller) runs in S-mode, not through the hart
+      if (kthread !== undefined) kthread.run(cpu, cpu.hart.cycle + budget); else usertrap(this, cpu, this.hart.run(budget));
     }
     const result = this.result;
     for (const c of this.cpus) { this.cpu = c; this.sched.restartTick(c); } // a tick stopped at the end: its ticks not taken are counted too
@@ -383,7 +384,6 @@ export class Kernel {
   syncClock(lazy = false): void {
     if (lazy) this.hostClock?.onExit(); else this.hostClock?.catchUp();
     ttyOf(this)?.poll();
-    for (const poll of this.pollers) poll();
   }
 
   /** Kernel work on behalf of the current process: virtual time passes (cost.ts) and counts as its system time. */

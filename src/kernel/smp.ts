@@ -68,6 +68,12 @@ function turn(k: Kernel, cpu: Cpu, end: number): boolean {
   if (cpu.waitAcks > 0) return true; // its shootdown waits for the other harts' flushes
   if (cpu.ackAt > 0) shootdownDone(k, cpu);
   while (!k.finished && h.cycle < end) {
+    const kthread = cpu.current?.kthread;
+    if (kthread !== undefined) {
+      if (cpu.ipis.length > 0) takeIpis(k, cpu, cpu.current); // a flush IPI for the address space it borrows
+      kthread.run(cpu, end);
+      continue;
+    }
     if (cpu.current !== undefined) {
       usertrap(k, cpu, h.run(Math.max(1, end - h.cycle)));
       if (cpu.waitAcks > 0) return true;

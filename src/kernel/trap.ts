@@ -140,7 +140,7 @@ const status = new Int32Array(2);
  * returns with the hart free and no sret done.
  */
 export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
-  if (p.kthread !== undefined) return p.kthread(cpu); // a kernel thread has no user half: it runs, then leaves the hart
+  if (p.kthread !== undefined) return; // no user half: the run loop runs its turn (KernelThread.run)
   if (p.kernelDebt !== undefined) { // the rest of kernel work a preemption cut (sched/preempt.ts)
     const debt = p.kernelDebt;
     p.kernelDebt = undefined;

@@ -11,6 +11,7 @@
 // life from its creation to its exit (or the end of the run), one state at
 // a time:
 //   "running"            in U-mode (xret to U until the next trap);
+//   "kernel thread: running"  a kernel thread (io_uring's SQPOLL poller) on a hart;
 //   "kernel: …"          in the kernel on its behalf, named as on the hart
 //                        ("kernel: read", "kernel: page fault", "kernel: timer
 //                        interrupt"; "kernel: resume" from the switch that
@@ -142,12 +143,12 @@ export class ProcessTracks {
   }
 
   /** A context switch: `from` leaves the CPU (unless it already did, at an idle), `to` is in the kernel until its xret. */
-  contextSwitch(cycle: number, fromPid: number, toPid: number, reason: string): void {
+  contextSwitch(cycle: number, fromPid: number, toPid: number, reason: string, kthread = false): void {
     const from = this.procs.get(fromPid);
     if (from?.onCpu && (fromPid !== toPid || from.woken !== undefined)) this.leaveCpu(from, cycle, reason);
     const to = this.procs.get(toPid);
     if (to === undefined) return;
-    this.state(to, cycle, 'kernel: resume', { from: fromPid, reason });
+    this.state(to, cycle, kthread ? 'kernel thread: running' : 'kernel: resume', { from: fromPid, reason });
     to.onCpu = true;
     to.woken = undefined;
     to.leaving = undefined;

@@ -230,7 +230,8 @@ export class ChromeTraceSink implements Sink {
       this.out.push(e.cycle, { name: 'wake', cat: 'sched', ph: 'f', bp: 'e', id: f.id, pid: PID, tid });
     }
     h.pid = e.to;
-    this.procs.contextSwitch(e.cycle, e.from, e.to, e.reason);
+    if (e.kthread) this.open(h, e.cycle, 'kernel', `kernel thread: ${this.userName(e.to)}`, { pid: e.to }); // its own span: it never goes to U-mode
+    this.procs.contextSwitch(e.cycle, e.from, e.to, e.reason, e.kthread);
     h.guest = e.to;
   }
 

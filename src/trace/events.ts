@@ -119,6 +119,8 @@ export interface SwitchEvent extends At {
   /** Why `from` left the CPU. */
   reason: SwitchReason;
   toName: string;
+  /** `to` is a kernel thread (io_uring's SQPOLL poller): it runs in S-mode, with no xret to U-mode. */
+  kthread?: boolean;
 }
 
 /** A sleeping process becomes runnable. */

@@ -1,6 +1,7 @@
 /* Random SQEs (a fixed seed): every opcode lde runs and some it does not,
    random flags, lengths, offsets and pointers (into a buffer, unmapped, or
-   wild), on a file, a pipe, the ring itself and bad fds, with links. The
+   wild), on a file, a pipe, the ring itself, bad fds and registered files,
+   with links, drains, cancels of the round before and link timeouts. The
    kernel must answer each with a CQE and never fail; the program prints
    how many it submitted and reaped. Run under lde only (never the host:
    random OPENATs and CLOSEs). */
@@ -25,7 +26,9 @@ int main(void) {
   int pp[2]; pipe(pp); /* blocking: reads and polls on it park until the program writes */
   int file = open("/tmp/lde-uring-fuzz", O_RDWR | O_CREAT | O_TRUNC, 0600);
   const int fds[] = {file, pp[0], pp[1], r.fd, -1, 999, 0};
-  const unsigned char ops[] = {0, 1, 2, 3, 4, 5, 6, 11, 18, 19, 21, 22, 23, 26, 27, 13, 7, 9, 40, 60, 255};
+  int fixed[3] = {file, pp[0], -1}; /* for IOSQE_FIXED_FILE, which random flags set */
+  sys_register(r.fd, IORING_REGISTER_FILES, fixed, 3);
+  const unsigned char ops[] = {0, 1, 2, 3, 4, 5, 6, 11, 14, 15, 18, 19, 21, 22, 23, 26, 27, 13, 7, 9, 40, 60, 255};
   const unsigned long ptrs[] = {(unsigned long)buf, (unsigned long)buf + 8000, (unsigned long)iov, 0, 8, 0x7ffffffff000ul, ~0ul};
   unsigned long submitted = 0, reaped = 0;
   for (int round = 0; round < 2000; round++) {
@@ -41,7 +44,8 @@ int main(void) {
       s->off = rnd() % 3 == 0 ? rnd() : rnd() % 5000;
       s->rw_flags = (int)(rnd() % 4 == 0 ? rnd() : 0);
       s->buf_index = (unsigned short)(rnd() % 3);
-      if (op == IORING_OP_TIMEOUT) { s->len = 1; s->addr = (unsigned long)iov; s->off = rnd() % 3; }
+      if (op == IORING_OP_TIMEOUT || op == IORING_OP_LINK_TIMEOUT) { s->len = 1; s->addr = (unsigned long)iov; s->off = rnd() % 3; }
+      if (op == IORING_OP_ASYNC_CANCEL) { s->addr = rnd() % 2 ? ((unsigned long long)round << 8) - 256 + rnd() % 8 : rnd(); s->off = 0; s->cancel_flags = (unsigned)(rnd() % 8); }
     }
     int got = sys_enter(r.fd, n, 0, 0);
     if (got > 0) submitted += got;

@@ -1,11 +1,13 @@
-/* uring MODE [N [BATCH]]: N small file operations (default 100000), half
- * 64-byte writes and half 64-byte reads at rotating offsets of a /tmp file,
- * made by MODE: `sys` (one pwrite64/pread64 system call each), `uring`
+/* uring MODE [N [BATCH|CPU]]: N small file operations (default 100000),
+ * half 64-byte writes and half 64-byte reads at rotating offsets of a /tmp
+ * file, made by MODE: `sys` (one pwrite64/pread64 system call each), `uring`
  * (io_uring, BATCH SQEs per io_uring_enter, default 8) or `sqpoll`
  * (IORING_SETUP_SQPOLL: SQEs go in, CQEs come out, io_uring_enter only to
- * wake the poller; with the ring full and nothing done, sched_yield gives
- * the one hart to the poller, as a program sharing a core with it must). Prints the count and whether every operation moved its
- * 64 bytes. The io_uring structures are written here from the ABI
+ * wake the poller). Without CPU the poller shares the program's hart: with
+ * the ring full and nothing done, sched_yield gives it the hart. With CPU
+ * the poller is pinned there (IORING_SETUP_SQ_AFF; run with --smp) and the
+ * program spins on the CQ, making no system call. Prints the count and
+ * whether every operation moved its 64 bytes. The io_uring structures are written here from the ABI
  * (include/uapi/linux/io_uring.h), with no liburing (`lde experiment
  * io_uring`). */
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #define OP_READ 22
 #define OP_WRITE 23
 #define SETUP_SQPOLL 2u
+#define SETUP_SQ_AFF 4u
 #define ENTER_GETEVENTS 1u
 #define ENTER_SQ_WAKEUP 2u
 #define SQ_NEED_WAKEUP 1u
@@ -40,10 +43,11 @@ static struct cqe *cqes;
 static char buf[2][BLOCK];
 static unsigned long good;
 
-static int setup(unsigned flags) {
+static int setup(unsigned flags, unsigned cpu) {
   struct params p;
   memset(&p, 0, sizeof p);
   p.flags = flags;
+  p.sq_thread_cpu = cpu;
   p.sq_thread_idle = 50;
   int fd = (int)lde_syscall2(SYS_io_uring_setup, RING_ENTRIES, LDE_L(&p));
   if (fd < 0) return fd;
@@ -83,6 +87,8 @@ static unsigned long reap(void) {
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "sys";
   unsigned long n = lde_parse_ulong(argc > 2 ? argv[2] : 0, 100000), batch = lde_parse_ulong(argc > 3 ? argv[3] : 0, 8);
+  int pinned = argc > 3 && mode[1] == 'q';
+  unsigned cpu = (unsigned)batch;
   if (batch == 0 || batch > RING_ENTRIES) batch = RING_ENTRIES;
   int file = (int)sys_openat(-100, "/tmp/uring.dat", 0102 /* O_RDWR|O_CREAT */, 0600);
   memset(buf[0], 'x', BLOCK);
@@ -91,7 +97,7 @@ int main(int argc, char **argv) {
       good += lde_syscall4(i & 1 ? SYS_pread64 : SYS_pwrite64, file, LDE_L(buf[i & 1]), BLOCK, (long)(i / 2 % 64) * BLOCK) == BLOCK;
   } else if (strcmp(mode, "uring") == 0 || strcmp(mode, "sqpoll") == 0) {
     int sqpoll = mode[1] == 'q';
-    int ring = setup(sqpoll ? SETUP_SQPOLL : 0);
+    int ring = setup(sqpoll ? SETUP_SQPOLL | (pinned ? SETUP_SQ_AFF : 0) : 0, pinned ? cpu : 0);
     if (ring < 0) { printf("uring: io_uring_setup failed: %d\n", ring); return 1; }
     unsigned long sent = 0, done = 0;
     while (done < n) {
@@ -99,7 +105,7 @@ int main(int argc, char **argv) {
       if (sqpoll) {
         while (sent < n && sent - done < RING_ENTRIES) queue(file, sent++);
         if (__atomic_load_n(sq_flags, __ATOMIC_ACQUIRE) & SQ_NEED_WAKEUP) lde_syscall6(SYS_io_uring_enter, ring, 0, 0, ENTER_SQ_WAKEUP, 0, 0);
-        else if (sent - done == RING_ENTRIES && *cq_head == __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) sys_sched_yield();
+        else if (!pinned && sent - done == RING_ENTRIES && *cq_head == __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) sys_sched_yield();
       } else {
         for (unsigned long j = 0; j < k; j++) queue(file, sent++);
         lde_syscall6(SYS_io_uring_enter, ring, (long)k, (long)k, ENTER_GETEVENTS, 0, 0);
@@ -107,7 +113,7 @@ int main(int argc, char **argv) {
       done += reap();
     }
   } else {
-    printf("usage: uring sys|uring|sqpoll [N [BATCH]]\n");
+    printf("usage: uring sys|uring [N [BATCH]], uring sqpoll [N [CPU]]\n");
     return 2;
   }
   printf("uring: %s made %lu operations\n", mode, n);

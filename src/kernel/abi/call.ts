@@ -50,6 +50,8 @@ interface SyscallBase {
   /** How strace shows a successful result when not in decimal (an address in hex, a mode in octal). */
   result?: ResultText;
   restart: Restart;
+  /** A handler interrupts the call's sleep where it would return EINTR: true to run it once more after the handler, for its own result (io_uring_enter: what it submitted). */
+  interrupted?: (k: Kernel, p: Process) => boolean;
 }
 
 /**

@@ -45,6 +45,8 @@ export interface InFlight {
   readonly until: number;
   /** The ring closes: nothing more runs or posts. */
   cancel(): void;
+  /** It has an IOSQE_IO_DRAIN request: it starts only when everything submitted before it has completed. */
+  readonly drain: boolean;
 }
 
 export class IoUring extends File {
@@ -56,8 +58,11 @@ export class IoUring extends File {
   readonly inFlight = new Set<InFlight>();
   /** Parked chains whose file changed: they run again at the next io_uring_enter (or SQPOLL pass). */
   readonly woken = new Set<InFlight>();
+  /** Chains held back by IOSQE_IO_DRAIN, in submission order, and the drain chain in flight that the ones after it wait for. */
+  readonly deferred: InFlight[] = [];
+  draining: InFlight | undefined;
   /** The SQPOLL thread (IORING_SETUP_SQPOLL), which takes the SQ instead of io_uring_enter. */
-  sqpoll: { pass(): void; stop(): void; passes: number; cycles: number } | undefined;
+  sqpoll: { wake(): void; stop(): void } | undefined;
   /** Registered buffers (IORING_REGISTER_BUFFERS): [user address, length]. */
   buffers: [number, number][] = [];
   /** Registered files (IORING_REGISTER_FILES): an index → a file, or undefined for a sparse slot (-1). */
@@ -171,8 +176,9 @@ export class IoUring extends File {
   override close(): void {
     this.closed = true;
     this.sqpoll?.stop();
-    for (const r of [...this.inFlight]) r.cancel();
+    for (const r of [...this.inFlight, ...this.deferred]) r.cancel();
     this.inFlight.clear();
+    this.deferred.length = 0;
     this.woken.clear();
     for (const f of this.files ?? []) f?.drop();
     this.files = undefined;

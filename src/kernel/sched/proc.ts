@@ -84,6 +84,15 @@ export function credOf(p: Process, user: { readonly uid: number; readonly gid: n
   return p.cred;
 }
 
+/**
+ * A kernel thread's body (io_uring's SQPOLL poller, sys/io-uring-sqpoll.ts):
+ * the scheduler runs the task like any other, but a context switch to it
+ * stays in S-mode, and the run loop calls `run` where a process would go
+ * to U-mode. `run` works on cpu until it leaves the hart (sleeps, yields)
+ * or its clock reaches `until`, charging its time to the task.
+ */
+export interface KernelThread { run(cpu: Cpu, until: number): void; }
+
 export class Process {
   private runState: ProcState = 'runnable';
   /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr (empty once a zombie: release). */
@@ -161,8 +170,8 @@ export class Process {
   /** A vfork child's parent sleeps here until the child execs or exits. */
   vforkDone: WaitQueue | undefined;
   exe: string;
-  /** A kernel thread (net/ksoftirqd.ts): what it does when it holds the hart, instead of returning to U-mode; it leaves the hart before it returns. */
-  kthread: ((cpu: Cpu) => void) | undefined;
+  /** Set for a kernel thread (net/ksoftirqd.ts, sys/io-uring-sqpoll.ts): the run loop calls its run() in S-mode instead of returning to U-mode. */
+  kthread: KernelThread | undefined;
   /** Resource limits by RLIMIT_* number: [soft, hard]. */
   rlimits = new Map<number, [bigint, bigint]>(Object.entries(DEFAULT_RLIMITS).map(([k, v]) => [Number(k), [v[0], v[1]]]));
 

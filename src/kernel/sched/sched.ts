@@ -260,12 +260,13 @@ export class Scheduler {
     if (to !== from) this.k.charge(this.k.costs.contextSwitch, cpu.idled || from?.state === 'zombie' ? undefined : from);
     cpu.idled = false;
     cpu.needResched = false;
-    if (this.k.trace.on) this.k.trace.emit({ kind: 'switch', ...this.k.at(), from: from?.pid ?? 0, to: to.pid, reason, toName: basename(to.exe) });
+    if (this.k.trace.on) this.k.trace.emit({ kind: 'switch', ...this.k.at(), from: from?.pid ?? 0, to: to.pid, reason, toName: basename(to.exe), ...(to.kthread ? { kthread: true } : {}) });
     cpu.since = cpu.hart.cycle;
     if (to.lastCpu !== cpu.hart.hartId) { if (to.lastCpu >= 0) cpu.smp.migrations++; to.lastCpu = cpu.hart.hartId; }
     cpu.last = to;
     cpu.current = to;
     to.moveTo('running');
+    if (to.kthread !== undefined) return; // a kernel thread stays in S-mode on the address space it found (lazy TLB); the run loop calls its body
     cpu.loadSpace(to.as);
     this.k.returnToUser(cpu, to);
   }

@@ -13,7 +13,7 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import type { SyscallDef } from '../abi/call.js';
 import { BLOCK } from '../abi/call.js';
-import { IORING_SETUP_SUBMIT_ALL, IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_FIXED_FILE, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, IORING_FSYNC_DATASYNC,
+import { IORING_SETUP_SUBMIT_ALL, IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_FIXED_FILE, IOSQE_IO_DRAIN, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, IORING_FSYNC_DATASYNC,
   IORING_OP_LAST, IORING_TIMEOUT_ABS, OP, SQE } from '../abi/io-uring.js';
 import type { IoUring, InFlight } from '../fs/io-uring.js';
 import type { File } from '../fs/file.js';
@@ -21,7 +21,7 @@ import { O_NONBLOCK } from '../fs/file.js';
 import { POLLERR, POLLHUP, READABLE, WRITABLE, unwatch, type PollHead } from '../fs/poll.js';
 import { readTimeout } from '../fs/poll.js';
 import { deadline } from '../sched/timer.js';
-import { EAGAIN, EBADF, ECANCELED, EFAULT, EINVAL, ENOMEM, ETIME } from '../errno.js';
+import { EAGAIN, EBADF, ECANCELED, EFAULT, EINVAL, ENOENT, ENOMEM, ETIME } from '../errno.js';
 import { FD_CALLS } from './fs.js';
 import { IO_CALLS } from './io.js';
 import { PATH_CALLS } from './path.js';
@@ -36,13 +36,19 @@ export interface Req {
   until?: number; count?: number;
   /** POLL_ADD: the events seen when its file woke it (its result, whatever a request woken with it then consumes). */
   revents?: number;
+  /** sqe.addr as the 64-bit user_data ASYNC_CANCEL looks for. */
+  key: bigint;
+  /** LINK_TIMEOUT: its timespec, read at submission, in ns (absolute with IORING_TIMEOUT_ABS). */
+  ns?: number;
 }
 
 /** A request that cannot finish now: parked on a file until it changes, or a timeout until its deadline or count. */
 type Wait = { head: PollHead } | { until: number; count: number };
 type Outcome = number | Wait;
 
-const SQE_FLAGS = IOSQE_FIXED_FILE | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_CQE_SKIP_SUCCESS;
+const SQE_FLAGS = IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_CQE_SKIP_SUCCESS;
+/** Opcodes whose fd names no file to read or write (IOSQE_FIXED_FILE with them: EBADF, as their prep says). */
+const NO_FIXED: ReadonlySet<number> = new Set([OP.OPENAT, OP.CLOSE, OP.STATX]);
 /** What a parked request costs on the host (kmem.ts): its object and its callback. */
 const KMEM_REQ = 256;
 
@@ -53,6 +59,7 @@ export function readReq(p: Process, ring: IoUring, slot: number): Req {
     p, ring, op: v.getUint8(SQE.opcode), flags: v.getUint8(SQE.flags), fd: v.getInt32(SQE.fd, true),
     off: Number(v.getBigInt64(SQE.off, true)), addr: u64(SQE.addr), len: v.getUint32(SQE.len, true),
     opFlags: v.getUint32(SQE.opFlags, true), userData: v.getBigUint64(SQE.userData, true), bufIndex: v.getUint16(SQE.bufIndex, true),
+    key: v.getBigUint64(SQE.addr, true),
   };
 }
 
@@ -144,27 +151,73 @@ const OPS: Record<number, (k: Kernel, r: Req) => Outcome> = {
   [OP.ACCEPT]: (k, r) => ready(k, r, READABLE, 'accept4', [r.fd, r.addr, r.off, r.opFlags]),
   [OP.RECV]: (k, r) => ready(k, r, READABLE, 'recvfrom', [r.fd, r.addr, r.len, r.opFlags, 0, 0]),
   [OP.SEND]: (k, r) => ready(k, r, WRITABLE, 'sendto', [r.fd, r.addr, r.len, r.opFlags, 0, 0]),
+  [OP.ASYNC_CANCEL]: (_k, r) => asyncCancel(r),
+  [OP.LINK_TIMEOUT]: () => -EINVAL, // never run alone: the request before it carries it (Chain.linked)
 };
+
+const IORING_ASYNC_CANCEL_ALL = 1, IORING_ASYNC_CANCEL_FD = 2, IORING_ASYNC_CANCEL_ANY = 4;
+
+/**
+ * ASYNC_CANCEL: the in-flight request (parked on a file, or a TIMEOUT) whose
+ * user_data is sqe.addr (with IORING_ASYNC_CANCEL_FD: whose fd is sqe.fd;
+ * ANY: any) completes with -ECANCELED. 0, or with ALL or ANY how many;
+ * ENOENT when none matched. Other cancel flags (FD_FIXED, OP, ...): EINVAL.
+ */
+function asyncCancel(r: Req): number {
+  if ((r.opFlags & ~(IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ANY)) !== 0 || r.off !== 0) return -EINVAL;
+  const all = (r.opFlags & (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY)) !== 0;
+  const match = (q: Req) => q !== r && (r.opFlags & IORING_ASYNC_CANCEL_ANY ? true
+    : r.opFlags & IORING_ASYNC_CANCEL_FD ? !(q.flags & IOSQE_FIXED_FILE) && q.fd === r.fd : q.userData === r.key);
+  let n = 0;
+  for (const c of [...r.ring.inFlight]) {
+    n += (c as Chain).cancelIf(match);
+    if (n > 0 && !all) break;
+  }
+  return n === 0 ? -ENOENT : all ? n : 0;
+}
+
+/** LINK_TIMEOUT's own checks at submission: it must follow a linked request; len 1, only IORING_TIMEOUT_ABS, a readable timespec. */
+function linkTimeoutPrep(r: Req, chain: readonly Req[]): number {
+  if (chain.length === 0 || chain[chain.length - 1].op === OP.LINK_TIMEOUT) return -EINVAL;
+  if (r.len !== 1 || (r.opFlags & ~IORING_TIMEOUT_ABS) !== 0) return -EINVAL;
+  const ns = readTimeout(r.p, r.addr);
+  if (ns === undefined) return -EFAULT;
+  if (ns < 0) return ns;
+  r.ns = ns;
+  return 0;
+}
 
 /** Whether lde carries out opcode op (IORING_REGISTER_PROBE's answer). */
 export const supported = (op: number) => OPS[op] !== undefined;
 
 /**
  * The SQE's own checks at submission (io_init_req): an opcode lde does not
- * carry out, or unknown flags, give EINVAL; a fixed file EBADF (no registered
- * files in lde). 0 when it may run.
+ * carry out, or unknown flags (BUFFER_SELECT), give EINVAL; a fixed file
+ * with an opcode that takes none (OPENAT, CLOSE, STATX), EBADF. 0 when it
+ * may run.
  */
 export function prepError(r: Req): number {
   if (r.op >= IORING_OP_LAST || OPS[r.op] === undefined) return -EINVAL;
-  if ((r.flags & ~SQE_FLAGS) !== 0) return -EINVAL; // IO_DRAIN, BUFFER_SELECT: not in lde (docs/io-uring.md)
-  return r.flags & IOSQE_FIXED_FILE ? -EBADF : 0;
+  if ((r.flags & ~SQE_FLAGS) !== 0) return -EINVAL; // BUFFER_SELECT: not in lde (docs/io-uring.md)
+  return r.flags & IOSQE_FIXED_FILE && NO_FIXED.has(r.op) ? -EBADF : 0; // an index with no file: EBADF when it runs (io_assign_file)
 }
 
-/** One try of a request (the first, or again once its file changed or its deadline came). */
+/**
+ * One try of a request (the first, or again once its file changed or its
+ * deadline came). With IOSQE_FIXED_FILE, sqe.fd indexes the registered
+ * files: the file is lent a descriptor past the process's last for the
+ * try, so the call's own entry finds it.
+ */
 function issue(k: Kernel, r: Req): Outcome {
   k.work.items++;
   if (r.p.state === 'zombie') return -ECANCELED; // its submitter is gone
-  return OPS[r.op](k, r);
+  if (!(r.flags & IOSQE_FIXED_FILE) || r.op === OP.NOP || r.op === OP.TIMEOUT) return OPS[r.op](k, r);
+  const f = r.ring.files?.[r.fd];
+  if (f === undefined) return -EBADF; // no file registered at that index
+  const files = r.p.files, fd = files.length, index = r.fd;
+  files[fd] = f;
+  r.fd = fd;
+  try { return OPS[r.op](k, r); } finally { r.fd = index; files.length = fd; }
 }
 
 /** A failed link: a negative result, or a short read or write (io_req_complete_failed / req_set_fail). */
@@ -183,7 +236,18 @@ export class Chain implements InFlight {
   private at = 0;
   private parked: { head: PollHead; wake: () => void } | undefined;
   private charged = false;
-  constructor(private readonly k: Kernel, private readonly ring: IoUring, private readonly reqs: Req[]) {}
+  /** In run(): an ASYNC_CANCEL that it runs may not cancel its own chain. */
+  private running = false;
+  readonly drain: boolean;
+  constructor(private readonly k: Kernel, private readonly ring: IoUring, private readonly reqs: Req[]) {
+    this.drain = reqs.some((r) => r.flags & IOSQE_IO_DRAIN);
+  }
+
+  /** Held back by a drain (IOSQE_IO_DRAIN): queued on the ring, charged as a parked chain; ENOMEM for every request when kernel memory is out. */
+  defer(): void {
+    if (!this.charge()) return this.failAtSubmit(-ENOMEM);
+    this.ring.deferred.push(this);
+  }
 
   /** The chain's last request failed at submission: it and everything linked before it complete now (-ECANCELED for those). */
   failAtSubmit(res: number): void {
@@ -196,8 +260,15 @@ export class Chain implements InFlight {
   /** Runs the chain as far as it can go now; true when it is done. */
   run(): boolean {
     this.unpark();
+    this.running = true;
+    try { return this.go(); } finally { this.running = false; }
+  }
+
+  private go(): boolean {
     while (this.at < this.reqs.length) {
-      const r = this.reqs[this.at];
+      const r = this.reqs[this.at], lt = this.linked(), now = this.k.hart.cycle;
+      if (lt !== undefined && lt.until === undefined) lt.until = lt.opFlags & IORING_TIMEOUT_ABS ? lt.ns! : deadline(now, lt.ns!); // armed as r starts
+      if (lt !== undefined && now >= lt.until!) { this.complete(r, -ECANCELED, -ETIME); continue; } // r took too long
       const o = issue(this.k, r);
       if (typeof o !== 'number') {
         if ('head' in o) { if (!this.park(o.head)) continue; return false; }
@@ -211,12 +282,31 @@ export class Chain implements InFlight {
     return true;
   }
 
-  /** The earliest deadline this chain waits for (a TIMEOUT), or Infinity. */
-  get until(): number { const r = this.reqs[this.at]; return r?.op === OP.TIMEOUT && r.until !== undefined ? r.until : Infinity; }
+  /** The earliest deadline this chain waits for (a TIMEOUT, or the LINK_TIMEOUT of the request it waits on), or Infinity. */
+  get until(): number {
+    const r = this.reqs[this.at], lt = this.linked()?.until ?? Infinity;
+    return Math.min(lt, r?.op === OP.TIMEOUT && r.until !== undefined ? r.until : Infinity);
+  }
+
+  /** The LINK_TIMEOUT right after the current request, which bounds it. */
+  private linked(): Req | undefined {
+    const r = this.reqs[this.at], next = this.reqs[this.at + 1];
+    return next?.op === OP.LINK_TIMEOUT && r.flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK) ? next : undefined;
+  }
+
+  /** ASYNC_CANCEL: the request this chain waits on completes with -ECANCELED if it matches, and the chain goes on; 1 if it did. */
+  cancelIf(match: (r: Req) => boolean): number {
+    const r = this.reqs[this.at];
+    if (r === undefined || this.running || !match(r)) return 0;
+    this.unpark();
+    this.complete(r, -ECANCELED);
+    this.run();
+    return 1;
+  }
 
   private hold(r: Req, until: number, count: number): boolean {
     r.until = until; r.count = count;
-    if (!this.charge()) { this.complete(r, -ENOMEM); return this.run(); }
+    if (!this.charge()) { this.complete(r, -ENOMEM); return this.go(); }
     this.ring.inFlight.add(this);
     return false;
   }
@@ -224,12 +314,13 @@ export class Chain implements InFlight {
   /** Parks on a file's head; false (with the request failed ENOMEM) when kernel memory is out. */
   private park(head: PollHead): boolean {
     if (!this.charge()) { this.complete(this.reqs[this.at], -ENOMEM); return false; }
-    const r = this.reqs[this.at], f = r.op === OP.POLL_ADD ? r.p.files[r.fd] : undefined;
+    const r = this.reqs[this.at], f = r.op === OP.POLL_ADD ? fileOf(r) : undefined;
     const wake = () => {
       if (f !== undefined) { r.revents = polled(r, f); if (r.revents === 0) return; } // a poll completes with what woke it
       this.unpark();
       this.ring.woken.add(this);
       this.k.wake(this.ring.cqWait);
+      this.ring.sqpoll?.wake(); // the poller retries it (Linux queues the retry as the sq thread's task work)
     };
     head.add(wake);
     this.parked = { head, wake };
@@ -251,10 +342,16 @@ export class Chain implements InFlight {
     this.charged = false;
   }
 
-  /** Posts request r's CQE and moves on; a failed link cancels what follows it. */
-  private complete(r: Req, res: number): void {
-    this.at++;
+  /**
+   * Posts request r's CQE and moves on; its LINK_TIMEOUT, if it has one,
+   * completes with `timeout` (-ECANCELED: r finished in time; -ETIME: it did
+   * not). A failed link cancels what follows it.
+   */
+  private complete(r: Req, res: number, timeout = -ECANCELED): void {
+    const lt = this.linked();
+    this.at += lt !== undefined ? 2 : 1;
     if (!(res >= 0 && r.flags & IOSQE_CQE_SKIP_SUCCESS)) this.ring.post(r.userData, res);
+    if (lt !== undefined) this.ring.post(lt.userData, timeout);
     this.k.work.items++;
     if (failed(r, res) && (r.flags & IOSQE_IO_LINK) && !(r.flags & IOSQE_IO_HARDLINK)) {
       for (const rest of this.reqs.splice(this.at)) this.ring.post(rest.userData, -ECANCELED);
@@ -265,17 +362,39 @@ export class Chain implements InFlight {
   cancel(): void { this.unpark(); this.release(); this.reqs.length = 0; }
 }
 
+/** The request's file: a registered one with IOSQE_FIXED_FILE, else the process's descriptor. */
+const fileOf = (r: Req): File | undefined => (r.flags & IOSQE_FIXED_FILE ? r.ring.files?.[r.fd] : r.fd >= 0 ? r.p.files[r.fd] : undefined);
+
+/** Whether chain c must wait: behind chains already held back, or (IOSQE_IO_DRAIN) for everything before it, or for a drain in flight. */
+function held(ring: IoUring, c: InFlight): boolean {
+  return c.drain ? ring.inFlight.size > 0 : ring.draining !== undefined && ring.inFlight.has(ring.draining);
+}
+
+/** Runs a chain that may start; a drain chain that does not finish at once holds back those after it. */
+function begin(ring: IoUring, c: InFlight): void { if (!c.run() && c.drain) ring.draining = c; }
+
+/** Starts the chains held back by a drain, in order, as far as they may start now. */
+function runDeferred(ring: IoUring): void {
+  while (ring.deferred.length > 0 && !held(ring, ring.deferred[0])) begin(ring, ring.deferred.shift()!);
+}
+
 /** Takes up to n SQEs and runs them, a chain at a time; the number taken (io_submit_sqes). */
 export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number {
   n = Math.min(n, ring.sqEntries); // io_sqring_entries: never more than the SQ holds, whatever the tail says
   let taken = 0, chain: Req[] = [];
-  const flush = () => { if (chain.length > 0) new Chain(k, ring, chain).run(); chain = []; };
+  const flush = () => {
+    if (chain.length > 0) {
+      const c = new Chain(k, ring, chain);
+      if (ring.deferred.length > 0 || held(ring, c)) c.defer(); else begin(ring, c);
+    }
+    chain = [];
+  };
   while (taken < n && ring.sqReady > 0) {
     const slot = ring.takeSqe();
     k.work.bytes += SQE.size;
     if (slot < 0) break; // dropped (counted in sq dropped): not submitted, and the submission ends, as io_submit_sqes does
     taken++;
-    const r = readReq(p, ring, slot), bad = prepError(r);
+    const r = readReq(p, ring, slot), bad = prepError(r) || (r.op === OP.LINK_TIMEOUT ? linkTimeoutPrep(r, chain) : 0);
     chain.push(r);
     if (bad !== 0) {
       new Chain(k, ring, chain).failAtSubmit(bad);
@@ -284,6 +403,7 @@ export function submit(k: Kernel, p: Process, ring: IoUring, n: number): number 
     } else if (!(r.flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK))) flush();
   }
   flush(); // a link left open at the end of a submission is submitted as it is
+  runDeferred(ring);
   return taken;
 }
 
@@ -292,4 +412,5 @@ export function reap(k: Kernel, ring: IoUring): void {
   ring.flushOverflow();
   for (const c of [...ring.woken]) { ring.woken.delete(c); c.run(); }
   for (const c of [...ring.inFlight]) if (c.until !== Infinity) c.run();
+  runDeferred(ring);
 }

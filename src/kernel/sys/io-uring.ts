@@ -11,20 +11,21 @@ import {
   CQOFF, ENTER_FLAGS, IORING_ENTER_EXT_ARG, IORING_ENTER_GETEVENTS, IORING_ENTER_SQ_WAIT, IORING_ENTER_SQ_WAKEUP,
   IORING_FEAT_NODROP, IORING_FEAT_POLL_32BITS, IORING_FEAT_RW_CUR_POS, IORING_FEAT_SINGLE_MMAP, IORING_FEAT_SQPOLL_NONFIXED,
   IORING_FEAT_SUBMIT_STABLE, IORING_MAX_BUF_SIZE, IORING_MAX_CQ_ENTRIES, IORING_MAX_ENTRIES, IORING_MAX_REG_BUFFERS,
-  IORING_OP_LAST, IORING_REGISTER_BUFFERS, IORING_REGISTER_PROBE, IORING_SETUP_CLAMP, IORING_SETUP_COOP_TASKRUN,
+  IORING_MAX_FIXED_FILES, IORING_OP_LAST, IORING_REGISTER_BUFFERS, IORING_REGISTER_FILES, IORING_REGISTER_PROBE, IORING_SETUP_CLAMP, IORING_SETUP_COOP_TASKRUN,
   IORING_SETUP_CQSIZE, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_SQPOLL, IORING_SETUP_SQ_AFF,
-  IORING_SETUP_SUBMIT_ALL, IORING_SETUP_TASKRUN_FLAG, IORING_UNREGISTER_BUFFERS, PARAMS,
+  IORING_SETUP_SUBMIT_ALL, IORING_SETUP_TASKRUN_FLAG, IORING_UNREGISTER_BUFFERS, IORING_UNREGISTER_FILES, PARAMS,
   REGISTER_OPS, SQOFF, paramsText,
 } from '../abi/io-uring.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
 import { IoUring, RING } from '../fs/io-uring.js';
-import { readTimeout } from '../fs/poll.js';
+import { readTimeout, restoreMaskAfter, swapMask } from '../fs/poll.js';
 import { TIME_END, deadline } from '../sched/timer.js';
 import { copyIn, copyOut } from '../mm/uaccess.js';
-import { EBADF, EBUSY, EFAULT, EINVAL, ENOMEM, ENXIO, EOPNOTSUPP, ETIME } from '../errno.js';
+import { EBADF, EBUSY, EFAULT, EINTR, EINVAL, EMFILE, ENOMEM, ENXIO, EOPNOTSUPP, ETIME } from '../errno.js';
+import type { File } from '../fs/file.js';
 import { reap, submit, supported } from './io-uring-ops.js';
-import { startSqpoll, wakeSqpoll } from './io-uring-sqpoll.js';
+import { startSqpoll } from './io-uring-sqpoll.js';
 import { accessOk } from './access.js';
 
 const O_CLOEXEC = 0o2000000;
@@ -43,6 +44,8 @@ function setup(k: Kernel, p: Process, entries: number, ptr: number): number {
   for (let o = PARAMS.resv; o < PARAMS.sqOff; o += 4) if (dv.getUint32(o, true) !== 0) return -EINVAL;
   if ((flags & ~SETUP_OK) !== 0) return -EINVAL;
   if ((flags & IORING_SETUP_SQ_AFF) && !(flags & IORING_SETUP_SQPOLL)) return -EINVAL;
+  const cpu = dv.getUint32(PARAMS.sqThreadCpu, true);
+  if ((flags & IORING_SETUP_SQ_AFF) && cpu >= k.cpus.length) return -EINVAL; // a hart that does not exist (io_sq_offload_create)
   if ((flags & IORING_SETUP_DEFER_TASKRUN) && (!(flags & IORING_SETUP_SINGLE_ISSUER) || (flags & IORING_SETUP_SQPOLL))) return -EINVAL;
   entries >>>= 0;
   if (entries === 0) return -EINVAL;
@@ -71,12 +74,24 @@ function setup(k: Kernel, p: Process, entries: number, ptr: number): number {
   const fd = p.allocFd(ring);
   if (fd < 0) { ring.close(); return fd; }
   p.cloexec.add(fd); // io_uring fds are always O_CLOEXEC
-  if (flags & IORING_SETUP_SQPOLL) startSqpoll(k, p, ring, dv.getUint32(PARAMS.sqThreadIdle, true));
+  if (flags & IORING_SETUP_SQPOLL) startSqpoll(k, p, ring, dv.getUint32(PARAMS.sqThreadIdle, true), flags & IORING_SETUP_SQ_AFF ? cpu : undefined);
   return fd;
 }
 
-/** What a waiting io_uring_enter keeps across its runs: what it submitted, and its EXT_ARG deadline. */
-const waits = new WeakMap<Process, { ring: IoUring; submitted: number; until: number }>();
+/** What a waiting io_uring_enter keeps across its runs: what it submitted, its EXT_ARG deadline, and whether a handler interrupted it. */
+const waits = new WeakMap<Process, { ring: IoUring; submitted: number; until: number; interrupted: boolean }>();
+
+/** The wait's signal mask and timeout: IORING_ENTER_EXT_ARG's struct io_uring_getevents_arg, or the plain sigmask argument. */
+function waitArgs(k: Kernel, p: Process, flags: number, argp: number, argsz: number): { mask: number; maskSize: number; until: number } | number {
+  if (!(flags & IORING_ENTER_EXT_ARG)) return { mask: argp, maskSize: argsz, until: TIME_END };
+  // struct io_uring_getevents_arg: sigmask (u64), sigmask_sz (u32), pad (u32), ts (u64).
+  if (argsz !== 24) return -EINVAL;
+  const b = copyIn(p.as, argp, 24);
+  if (b === undefined) return -EFAULT;
+  const v = new DataView(b.buffer), ns = readTimeout(p, Number(v.getBigUint64(16, true)));
+  if (ns !== undefined && ns < 0) return ns;
+  return { mask: Number(v.getBigUint64(0, true)), maskSize: v.getUint32(8, true), until: ns === undefined ? TIME_END : deadline(k.hart.cycle, ns) };
+}
 
 function enter(k: Kernel, p: Process, a: readonly number[]): number {
   const [fd, toSubmit, minComplete, flags, argp, argsz] = a;
@@ -87,41 +102,56 @@ function enter(k: Kernel, p: Process, a: readonly number[]): number {
   const w = waits.get(p), rerun = p.sleepDeadline >= 0 && w !== undefined && w.ring === ring;
   p.sleepDeadline = -1;
   waits.delete(p);
+  // A handler interrupted the wait (enterInterrupted): what was submitted, else 0 with CQEs waiting, else EINTR (io_cqring_wait).
+  if (rerun && w.interrupted) return restoreMaskAfter(p, w.submitted > 0 ? w.submitted : ring.completions > 0 ? 0 : -EINTR);
   let submitted = 0, until = TIME_END;
   if (rerun) ({ submitted, until } = w);
   else {
-    if (flags & IORING_ENTER_EXT_ARG) {
-      // struct io_uring_getevents_arg: sigmask, sigmask_sz, pad, ts. A signal mask is not in lde (EINVAL).
-      if (argsz !== 24) return -EINVAL;
-      const b = copyIn(p.as, argp, 24);
-      if (b === undefined) return -EFAULT;
-      const v = new DataView(b.buffer);
-      if (v.getBigUint64(0, true) !== 0n) return -EINVAL;
-      const ns = readTimeout(p, Number(v.getBigUint64(16, true)));
-      if (ns !== undefined && ns < 0) return ns;
-      if (ns !== undefined) until = deadline(k.hart.cycle, ns);
-    } else if (argp !== 0) return -EINVAL; // the sigmask argument: not in lde
+    const args = waitArgs(k, p, flags, argp, argsz);
+    if (typeof args === 'number') return args;
+    until = args.until;
     if (ring.sqpoll !== undefined) {
-      // The SQ belongs to the poller thread: to_submit is taken as submitted; SQ_WAKEUP wakes it, and it gets the CPU now.
-      if (flags & IORING_ENTER_SQ_WAKEUP) wakeSqpoll(k, ring);
-      ring.sqpoll.pass();
+      // The SQ belongs to the poller thread: to_submit is taken as submitted; SQ_WAKEUP wakes it (it runs when the scheduler runs it).
+      if (flags & IORING_ENTER_SQ_WAKEUP) ring.sqpoll.wake();
       submitted = toSubmit >>> 0;
     } else {
       submitted = submit(k, p, ring, toSubmit >>> 0);
       if (submitted !== toSubmit >>> 0 && toSubmit >>> 0 !== 0) { reap(k, ring); return submitted; } // io_uring_enter: no wait after a short submission
     }
+    const before = ring.posted;
+    reap(k, ring);
+    if (ring.posted !== before) k.wake(ring.cqWait);
+    const want = Math.min(minComplete >>> 0, ring.cqEntries);
+    if (!(flags & IORING_ENTER_GETEVENTS) || ring.completions >= want) return submitted;
+    // It will wait: the signal mask for the wait goes in now (io_cqring_wait), and out when the call returns.
+    const m = swapMask(p, args.mask, args.maskSize);
+    if (m < 0) return submitted > 0 ? submitted : m;
   }
-  const before = ring.posted;
-  reap(k, ring);
-  if (ring.posted !== before) k.wake(ring.cqWait);
+  if (rerun) {
+    const before = ring.posted;
+    reap(k, ring);
+    if (ring.posted !== before) k.wake(ring.cqWait);
+  }
   const want = Math.min(minComplete >>> 0, ring.cqEntries);
-  if (!(flags & IORING_ENTER_GETEVENTS) || ring.completions >= want) return submitted;
-  if (k.hart.cycle >= until) return submitted > 0 ? submitted : -ETIME;
+  if (ring.completions >= want) return restoreMaskAfter(p, submitted);
+  if (k.hart.cycle >= until) return restoreMaskAfter(p, submitted > 0 ? submitted : -ETIME);
   let wake = until;
   for (const c of ring.inFlight) wake = Math.min(wake, c.until);
-  waits.set(p, { ring, submitted, until });
+  waits.set(p, { ring, submitted, until, interrupted: false });
   p.sleepDeadline = wake; // marks a wait in progress: a handler's EINTR clears it
   return wake < TIME_END ? k.sleepOnUntil(p, ring.cqWait, wake) : k.sleepOn(p, ring.cqWait);
+}
+
+/**
+ * A handler interrupts a waiting io_uring_enter: Linux returns what the call
+ * submitted, not EINTR. The call runs once more after the handler (the
+ * handler's frame has put the caller's own signal mask back) and returns that.
+ */
+function enterInterrupted(_k: Kernel, p: Process): boolean {
+  const w = waits.get(p);
+  if (w === undefined || p.sleepDeadline < 0) return false;
+  w.interrupted = true;
+  return true;
 }
 
 function registerBuffers(p: Process, ring: IoUring, arg: number, n: number): number {
@@ -138,6 +168,32 @@ function registerBuffers(p: Process, ring: IoUring, arg: number, n: number): num
     bufs.push([base, len]);
   }
   ring.buffers = bufs;
+  return 0;
+}
+
+/**
+ * IORING_REGISTER_FILES: an array of n descriptors (-1: an empty slot); the
+ * ring holds a reference to each file, for IOSQE_FIXED_FILE to name by index.
+ * EBUSY when some are registered; EINVAL for none; EMFILE past
+ * RLIMIT_NOFILE; EBADF for a bad descriptor or an io_uring (then nothing is
+ * registered).
+ */
+function registerFiles(p: Process, ring: IoUring, arg: number, n: number): number {
+  if (ring.files !== undefined) return -EBUSY;
+  if (n === 0) return -EINVAL;
+  if (n > IORING_MAX_FIXED_FILES || n > p.limit(7 /* RLIMIT_NOFILE */)) return -EMFILE;
+  const b = accessOk(arg, n * 4) ? copyIn(p.as, arg, n * 4) : undefined;
+  if (b === undefined) return -EFAULT;
+  const v = new DataView(b.buffer), files: (File | undefined)[] = [];
+  for (let i = 0; i < n; i++) {
+    p.as.frames.work.items++;
+    const fd = v.getInt32(i * 4, true), f = fd >= 0 ? p.files[fd] : undefined;
+    if (fd === -1) { files.push(undefined); continue; }
+    if (f === undefined || f instanceof IoUring) return -EBADF;
+    files.push(f);
+  }
+  for (const f of files) if (f !== undefined) f.refs++;
+  ring.files = files;
   return 0;
 }
 
@@ -164,8 +220,15 @@ function register(_k: Kernel, p: Process, fd: number, opcode: number, arg: numbe
       if (ring.buffers.length === 0) return -ENXIO;
       ring.buffers = [];
       return 0;
+    case IORING_REGISTER_FILES: return registerFiles(p, ring, arg, n);
+    case IORING_UNREGISTER_FILES:
+      if (arg !== 0 || n !== 0) return -EINVAL;
+      if (ring.files === undefined) return -ENXIO;
+      for (const f of ring.files) f?.drop();
+      ring.files = undefined;
+      return 0;
     case IORING_REGISTER_PROBE: return probe(p, arg, n);
-    default: return -EINVAL; // registered files, eventfds and the rest: not in lde (docs/io-uring.md)
+    default: return -EINVAL; // eventfds, file updates and the rest: not in lde (docs/io-uring.md)
   }
 }
 
@@ -174,9 +237,9 @@ export const IO_URING_CALLS: SyscallDef[] = [
   { name: 'io_uring_setup', status: 'partial', restart: 'none', limits: 'no IOPOLL, SQE128/CQE32, NO_MMAP, R_DISABLED or ATTACH_WQ (EINVAL)',
     args: [U, out(paramsText)], handler: (k, p, a) => setup(k, p, a[0], a[1]) },
   // implements io_uring_enter(2)
-  { name: 'io_uring_enter', status: 'partial', restart: 'ERESTARTNOHAND', limits: 'no signal mask and no registered ring fd (EINVAL)',
-    args: [FD, U, U, fl(ENTER_FLAGS), P, U], handler: (k, p, a) => enter(k, p, a) },
+  { name: 'io_uring_enter', status: 'partial', restart: 'ERESTARTNOHAND', limits: 'no registered ring fd (EINVAL)',
+    args: [FD, U, U, fl(ENTER_FLAGS), P, U], handler: (k, p, a) => enter(k, p, a), interrupted: enterInterrupted },
   // implements io_uring_register(2)
-  { name: 'io_uring_register', status: 'partial', restart: 'none', limits: 'buffers and probe only: the other opcodes give EINVAL',
+  { name: 'io_uring_register', status: 'partial', restart: 'none', limits: 'buffers, files and probe only: the other opcodes give EINVAL',
     args: [FD, xl(REGISTER_OPS, 'IORING_REGISTER_???'), P, U], handler: (k, p, a) => register(k, p, a[0], a[1], a[2], a[3]) },
 ];

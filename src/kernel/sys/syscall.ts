@@ -70,7 +70,7 @@ function traced(k: Kernel, p: Process, nr: number, call: Syscall | undefined, ar
  * SA_RESTART is set)`.
  */
 export function interrupted(k: Kernel, p: Process, saRestart: boolean): boolean {
-  const restart = restartsAfterHandler(p.reg(17), saRestart);
+  const restart = restartsAfterHandler(p.reg(17), saRestart) || (syscallOf(p.reg(17))?.interrupted?.(k, p) ?? false);
   const entry = p.pendingCall;
   p.pendingCall = undefined;
   if (!k.trace.on || entry === undefined) return restart;
