@@ -28,6 +28,13 @@ import { emitInsn, FLUSH, pcNum, Exit, type Insn } from './emit.js';
 
 /** How many blocks one region may hold (a page of dense code has a few dozen). */
 export const MAX_REGION_BLOCKS = 64;
+/**
+ * How many instructions: V8 optimises no function whose bytecode passes
+ * 60 KB (--max-optimized-bytecode-size), and an unoptimised region runs
+ * slower than the interpreter; and TurboFan takes longer (seconds, on a loaded
+ * machine) the larger the region. 32 was best of 16..256 in bench:jit (docs/jit.md).
+ */
+export const MAX_REGION_INSNS = 32;
 
 export interface RegionCode {
   /** Page offsets of the region's blocks, the entry first. */
@@ -69,11 +76,13 @@ function successors(blk: Block, o: number): number[] {
 export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number): { offs: number[]; blocks: Block[] } {
   const page = ramOff & ~0xfff;
   const offs = [ramOff & 0xfff], blocks = [entry];
+  let insns = entry.n;
   for (let k = 0; k < blocks.length && blocks.length < MAX_REGION_BLOCKS; k++) {
     for (const s of successors(blocks[k], offs[k])) {
       if (s < 0 || s > 0xffc || offs.includes(s) || blocks.length >= MAX_REGION_BLOCKS) continue;
       const b = cache.get(page | s) ?? cache.build(page | s);
-      if (b.n === 0 || !b.live) continue;
+      if (b.n === 0 || !b.live || insns + b.n > MAX_REGION_INSNS) continue;
+      insns += b.n;
       offs.push(s); blocks.push(b);
     }
   }
