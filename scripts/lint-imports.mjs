@@ -2,7 +2,7 @@
 // Enforces the dependency rule of DESIGN.md:
 //   isa ← machine ← kernel ← experiment ← cli, web; trace imports none of them; elf imports nothing;
 //   demo (the mini supervisor) sits beside kernel.
-// Nothing under src/isa, src/elf, src/machine, src/kernel, src/trace or src/experiment imports node:* or the DOM.
+// Nothing under src/isa, src/elf, src/machine, src/kernel, src/firmware, src/trace or src/experiment imports node:* or the DOM.
 // src/kernel and src/demo never touch guest RAM's arrays (.ram8/.ram16/.ram32/.ram64): they read and
 // write physical memory only through board.phys (src/machine/phys.ts), which keeps the harts' decoded-
 // instruction caches and LR reservations coherent (issue 8, bug 0).
@@ -20,11 +20,13 @@ const ALLOWED = {
   machine: ['machine', 'isa', 'elf', 'trace'],
   demo: ['demo', 'machine', 'isa', 'elf', 'trace'],
   kernel: ['kernel', 'machine', 'isa', 'elf', 'trace'],
+  // The M-mode firmware and the guest loader stand on the machine, beside the kernel (never importing it).
+  firmware: ['firmware', 'machine', 'isa', 'elf', 'trace'],
   // The experiments run kernels and read their events; the host (files, programs, drawing) comes in through ExperimentEnv.
   experiment: ['experiment', 'kernel', 'machine', 'isa', 'elf', 'trace'],
-  cli: ['cli', 'demo', 'experiment', 'kernel', 'machine', 'isa', 'elf', 'trace'],
+  cli: ['cli', 'demo', 'experiment', 'firmware', 'kernel', 'machine', 'isa', 'elf', 'trace'],
 };
-const PURE = ['isa', 'elf', 'trace', 'machine', 'kernel', 'demo', 'experiment'];
+const PURE = ['isa', 'elf', 'trace', 'machine', 'kernel', 'demo', 'experiment', 'firmware'];
 const NODE_BUILTINS = /^(node:|fs$|path$|os$|child_process$|util$|crypto$|process$|worker_threads$|url$|buffer$|events$|stream$)/;
 const DOM = /\b(document|window|navigator|HTMLElement|localStorage)\s*[.[]/;
 const RAW_RAM = /\.ram(8|16|32|64)\b/;

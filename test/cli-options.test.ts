@@ -18,7 +18,7 @@ import { helpText, readmeWithOptions, optionWords } from '../src/cli/help.js';
 const ALL: readonly CommandSpec[] = [LDE, ...COMMANDS];
 const tmp = mkdtempSync(`${tmpdir()}/lde-cli-options-`);
 /** The fewest operands each command takes. */
-const OPERANDS: Record<string, string[]> = { lde: [], run: ['hello'], bare: ['x.elf'], demo: [], experiment: [] };
+const OPERANDS: Record<string, string[]> = { lde: [], run: ['hello'], bare: ['x.elf'], boot: [], demo: [], experiment: [] };
 
 /** Parses `args` for command c, followed by the least operands it needs. */
 function parse(c: CommandSpec, args: string[]) {
@@ -38,6 +38,7 @@ function valid(s: OptionSpec): [string, unknown][] {
     case 'bind': return [[tmp, tmp], [`${tmp}:${tmp}`, tmp], [`${tmp}:/g/./h/`, `${tmp}\0/g/h`]];
     case 'assign': return [['A=b=c', 'A=b=c'], ['A=', 'A=']];
     case 'ports': return [['8080:80', '8080:80'], ['1:65535', '1:65535'], ['08080:0080', '8080:80']];
+    case 'text': return [['', ''], ['console=ttyS0 root=/dev/vda', 'console=ttyS0 root=/dev/vda']];
   }
 }
 
@@ -54,6 +55,7 @@ function invalid(s: OptionSpec): string[] {
     case 'bind': return ['', `${tmp}/no-such-dir`, `${tmp}:`, ':/g', `${tmp}:g`, `${tmp}:/proc/x`, `${tmp}:/dev`];
     case 'assign': return ['A', '=b', ''];
     case 'ports': return ['', '80', '0:80', '80:65536', 'a:b', '80:80:80', ':80'];
+    case 'text': return []; // any text is a command line
   }
 }
 

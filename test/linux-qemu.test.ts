@@ -1,5 +1,6 @@
 // Validates the test/linux corpus and its expected files (the oracle for
-// `lde run`): builds every program with riscv64-linux-gnu-gcc into a temp dir,
+// `lde run`): builds every program with riscv64-linux-gnu-gcc (once, shared
+// with run.test.ts: builtCorpus),
 // runs each under qemu-riscv64 with the manifest's arguments, environment and
 // stdin, and compares the shell-style status and exact stdout with
 // test/linux/expected/<name>.txt.  Programs whose oracle is 'linux' (qemu
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { have, HANG_GUARD_MS } from './helpers/cli.js';
 import {
   LINUX_DIR, LINUX_PROGRAMS, GUEST_ENV, type Expected, type LinuxProgram,
-  expectedPath, formatExpected, readExpected, shellStatus,
+  builtCorpus, expectedPath, formatExpected, readExpected, shellStatus,
 } from './linux/programs.js';
 
 const RECORD = process.env.LDE_RECORD_LINUX === '1';
@@ -62,17 +63,12 @@ test('the test/linux corpus under qemu-riscv64 matches its expected files', asyn
   if (!have('riscv64-linux-gnu-gcc', 'qemu-riscv64', 'make')) {
     return t.skip('riscv64-linux-gnu-gcc, qemu-riscv64 or make not on PATH: test/linux corpus not validated');
   }
-  const out = mkdtempSync(tmpdir() + '/lde-linux-');
-  try {
-    make(out);
-    for (const p of LINUX_PROGRAMS) {
-      await t.test(p.name, (t) => {
-        if (p.oracle !== 'qemu') return t.skip(`oracle is Linux, not qemu (see test/linux/README.md)`);
-        check(p, run(p, `${out}/${p.name}`, 'qemu-riscv64'));
-      });
-    }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+  const out = builtCorpus(); // the same binaries the lde test runs (run.test.ts)
+  for (const p of LINUX_PROGRAMS) {
+    await t.test(p.name, (t) => {
+      if (p.oracle !== 'qemu') return t.skip(`oracle is Linux, not qemu (see test/linux/README.md)`);
+      check(p, run(p, `${out}/${p.name}`, 'qemu-riscv64'));
+    });
   }
 });
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { lde, have, HANG_GUARD_MS, LDE, ROOT } from './helpers/cli.js';
-import { LINUX_PROGRAMS, GUEST_ENV, readExpected } from './linux/programs.js';
+import { LINUX_PROGRAMS, GUEST_ENV, builtCorpus, readExpected } from './linux/programs.js';
 
 /** Kernel work still to do (issue 3), by program. */
 const PENDING: Record<string, string> = {
@@ -28,9 +28,7 @@ for (const name of readdirSync(USER_EXPECTED).map((f) => f.replace(/\.txt$/, '')
 
 test('glibc programs built by the cross compiler match qemu-riscv64', async (t) => {
   if (!have('riscv64-linux-gnu-gcc', 'make')) return t.skip('riscv64-linux-gnu-gcc not installed: the glibc corpus is not built');
-  const out = mkdtempSync(tmpdir() + '/lde-linux-');
-  const mk = spawnSync('make', ['-s', '-C', `${ROOT}test/linux`, `OUT=${out}`], { encoding: 'utf8' });
-  assert.equal(mk.status, 0, mk.stderr);
+  const out = builtCorpus();
   for (const prog of LINUX_PROGRAMS) {
     await t.test(prog.name, (st) => {
       if (PENDING[`linux/${prog.name}`]) return st.skip(`pending: ${PENDING[`linux/${prog.name}`]}`);

@@ -171,6 +171,32 @@ export const BARE: CommandSpec = {
   ],
 };
 
+export const BOOT: CommandSpec = {
+  name: 'boot',
+  operands: { synopsis: '', min: 0, max: 0 },
+  summary: 'boot a guest kernel (Linux, xv6) on the machine, with a firmware and a devicetree',
+  options: [
+    { name: '--kernel', value: { kind: 'path', meta: 'FILE' }, help: '(required) the kernel: a Linux Image (gzip-compressed or not) or an ELF' },
+    { name: '--initrd', value: { kind: 'path', meta: 'FILE' }, help: 'an initramfs, placed in RAM and named in the devicetree' },
+    { name: '--append', value: { kind: 'text', meta: 'ARGS' }, help: "the kernel's command line (/chosen/bootargs)" },
+    {
+      name: '--bios', value: { kind: 'path', meta: 'lde|none|FILE' },
+      help: "the M-mode firmware: lde's own SBI (default), none (the kernel starts in M-mode, as xv6 wants), or a firmware file such as OpenSBI's fw_dynamic.bin",
+    },
+    {
+      name: '--mem', value: { kind: 'size', meta: 'SIZE', min: 16 << 20, max: MAX_MEM, multiple: 4096, default: 256 << 20 },
+      help: 'guest RAM at 0x80000000',
+    },
+    { name: '--smp', value: { kind: 'integer', meta: 'N', min: 1, max: MAX_HARTS, default: 1 }, help: 'harts' },
+    {
+      name: '--max-time', value: { kind: 'duration', meta: 'SECONDS', min: 0.000001, max: 1e6 },
+      help: 'stop after this much virtual time, with status 124',
+    },
+    { name: '--stats', value: { kind: 'none' }, help: 'at the end, on stderr: instructions, virtual and host time, SBI calls by extension' },
+    HELP,
+  ],
+};
+
 export const DEMO: CommandSpec = {
   name: 'demo',
   operands: { synopsis: '', min: 0, max: 0 },
@@ -202,7 +228,7 @@ export const EXPERIMENT: CommandSpec = {
 };
 
 /** The commands, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [RUN, BARE, DEMO, EXPERIMENT];
+export const COMMANDS: readonly CommandSpec[] = [RUN, BARE, BOOT, DEMO, EXPERIMENT];
 
 /** `lde` itself: a command word, or one of these options. */
 export const LDE: CommandSpec = {

@@ -2,6 +2,7 @@
 // lde's command line. Every error is one line on stderr: `lde: ...`.
 
 import { bareCommand } from './bare.js';
+import { bootCommand } from './boot.js';
 import { UsageError } from './args.js';
 import { ExitError, Status } from './status.js';
 import { COMMANDS, LDE } from './commands.js';
@@ -14,6 +15,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = parseOptions(LDE, argv).operands;
   switch (cmd) {
     case 'bare': return bareCommand(rest);
+    case 'boot': return bootCommand(rest);
     case 'run': { const { runCommand } = await import('./run.js'); return runCommand(rest); }
     case 'demo': { const { demoCommand } = await import('./demo.js'); return demoCommand(rest); }
     case 'experiment': { const { experimentCommand } = await import('./experiment.js'); return experimentCommand(rest); }

@@ -24,7 +24,9 @@ export type ValueKind =
   /** An environment entry, NAME=VALUE. */
   | { kind: 'assign'; meta: string }
   /** Two TCP ports, 1 to 65535, joined by a colon (--publish HOSTPORT:GUESTPORT). */
-  | { kind: 'ports'; meta: string };
+  | { kind: 'ports'; meta: string }
+  /** Any text, the empty string included (a kernel command line). */
+  | { kind: 'text'; meta: string };
 
 export interface OptionSpec {
   /** The long name, with its dashes: `--mem`. */
@@ -191,6 +193,7 @@ export function parseValue(s: OptionSpec, text: string): Value {
       if (text === '') throw new UsageError(`${s.name}${s.optional ? '=' : ' '}${v.meta}: the file name is empty`);
       return v.dir ? directory(s.name, text) : text;
     case 'bind': return bindValue(s.name, text);
+    case 'text': return text;
     case 'assign':
       if (!/^[^=]+=/.test(text)) throw new UsageError(`${s.name}: '${text}' is not ${v.meta} (a name, '=', then the value)`);
       return text;

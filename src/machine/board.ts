@@ -1,5 +1,5 @@
 // The board: QEMU-virt-compatible memory map around 1 to 8 harts.
-//   0x02000000 CLINT   0x0c000000 PLIC   0x10000000 UART (IRQ 10)
+//   0x00100000 power-off (syscon.ts)   0x02000000 CLINT   0x0c000000 PLIC   0x10000000 UART (IRQ 10)
 //   0x80000000 RAM (--mem, default 128 MiB)
 //
 // Several harts share RAM and the bus; each has its own registers, CSRs,
@@ -19,6 +19,7 @@ import { Tracer } from '../trace/events.js';
 import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
 import { Uart16550 } from './uart.js';
+import { Syscon, SYSCON_BASE, SYSCON_SIZE, type PowerEvent } from './syscon.js';
 import { Irq } from './csr.js';
 import { S } from './layout.js';
 import { Hook, HOOK_SHIFT } from './phys.js';
@@ -49,6 +50,8 @@ export class Board {
   readonly clint: Clint;
   readonly plic: Plic;
   readonly uart: Uart16550;
+  /** Set when the guest wrote the power-off device; every hart's run stops (its status is the exit status). */
+  power: PowerEvent | undefined;
 
   constructor(opts: BoardOptions = {}) {
     const mem = opts.memBytes ?? DEFAULT_MEM;
@@ -70,6 +73,10 @@ export class Board {
     this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
     this.bus.map(PLIC_BASE, PLIC_SIZE, this.plic);
     this.bus.map(UART_BASE, UART_SIZE, this.uart);
+    this.bus.map(SYSCON_BASE, SYSCON_SIZE, new Syscon((e) => {
+      this.power = e;
+      for (const h of this.harts) h.stop = { kind: 'halt', status: e.status };
+    }));
   }
 
   /** Hart 0 as a kernel may use it (port.ts). */

@@ -42,7 +42,8 @@ export class PhysMem {
   private readonly ram8: Uint8Array;
   private readonly ram16: Uint16Array;
   private readonly ram32: Int32Array;
-  private readonly size: number;
+  /** RAM bytes. */
+  readonly size: number;
   private readonly snoopers: Snooper[] = [];
 
   /** RAM of ram8.length bytes at physical address `base`, with the bus's store hooks. */

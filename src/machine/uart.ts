@@ -133,6 +133,19 @@ export class Uart16550 implements Mmio {
     return this.rx.length > 0 || this.hostHead < this.host.length;
   }
 
+  /**
+   * One input byte taken past the registers, for a firmware console (SBI
+   * getchar) that shares this input: the receiver's oldest byte, else the
+   * host queue's; -1 when there is none.
+   */
+  takeInput(): number {
+    let b = -1;
+    if (this.rx.length > 0) b = this.rx.shift()!;
+    else if (this.hostHead < this.host.length) b = this.host[this.hostHead++];
+    if (b >= 0) { this.refill(); this.updateIrq(); }
+    return b;
+  }
+
   read(offset: number, width: 1 | 2 | 4): number {
     if (width !== 1 || offset < 0 || offset >= UART_WINDOW) return ACCESS_FAULT;
     const dlab = (this.lcr & LCR_DLAB) !== 0;

@@ -3,8 +3,10 @@
 // under qemu-riscv64; the lde differential test runs the same binaries under
 // `lde run` with the same arguments, environment and stdin, and compares
 // against the same expected files.  See test/linux/README.md.
-import { readFileSync } from 'node:fs';
-import { constants } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** test/linux/ in the source tree (this file runs from dist/test/linux/). */
@@ -91,4 +93,28 @@ export function expectedPath(name: string): string {
 export function readExpected(name: string): Expected {
   const file = expectedPath(name);
   return parseExpected(readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * The corpus built once per content: `make -j2` into a directory named by a hash of the sources, the Makefile and
+ * the compiler's version, under the system's temp dir. The test files that need it (run.test.ts, linux-qemu.test.ts)
+ * run in parallel processes: each builds into its own directory and renames it into place, and whoever is second
+ * uses the first one's. Returns the directory, or throws make's stderr.
+ */
+export function builtCorpus(): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(LINUX_DIR).filter((f) => /\.(c|h)$|^Makefile$/.test(f)).sort()) h.update(f).update(readFileSync(LINUX_DIR + f));
+  h.update(spawnSync('riscv64-linux-gnu-gcc', ['--version'], { encoding: 'utf8' }).stdout ?? '');
+  const dir = `${tmpdir()}/lde-linux-corpus-${h.digest('hex').slice(0, 16)}`;
+  if (existsSync(`${dir}/.done`)) return dir;
+  const mine = mkdtempSync(`${tmpdir()}/lde-linux-build-`);
+  const mk = spawnSync('make', ['-s', '-j2', '-C', LINUX_DIR, `OUT=${mine}`], { encoding: 'utf8' });
+  if (mk.status !== 0) throw new Error(`make failed:\n${mk.stderr}`);
+  writeFileSync(`${mine}/.done`, '');
+  try {
+    renameSync(mine, dir);
+  } catch {
+    rmSync(mine, { recursive: true, force: true }); // the other test file got there first
+  }
+  return dir;
 }

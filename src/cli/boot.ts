@@ -1,0 +1,92 @@
+// `lde boot --kernel FILE [options]`: a guest kernel on the machine
+// (src/firmware/boot.ts). The console is stdin and stdout (raw on a
+// terminal); the run ends when the guest powers off (its status), at
+// --max-time (124), or when every hart waits for input that will not come (125).
+
+import { gunzipSync } from 'node:zlib';
+import { GuestMachine, BootError, type Bios, type BootEnd } from '../firmware/boot.js';
+import { Status, fail } from './status.js';
+import { BOOT } from './commands.js';
+import { parseOptions } from './options.js';
+import { UsageError } from './args.js';
+import { readInput } from './bare.js';
+
+/** A kernel file as the loader wants it: gzip (Debian's vmlinuz on some architectures, Image.gz) is unpacked here. */
+function kernelBytes(path: string): Uint8Array {
+  const b = readInput(path);
+  if (b.length < 2 || b[0] !== 0x1f || b[1] !== 0x8b) return b;
+  try { return gunzipSync(b, { maxOutputLength: 1 << 30 }); } catch (e) {
+    return fail(Status.CANNOT_EXEC, `${path}: a gzip file that does not unpack (${(e as Error).message})`);
+  }
+}
+
+export async function bootCommand(argv: string[]): Promise<number> {
+  const { options: opts } = parseOptions(BOOT, argv);
+  const kernelPath = opts.string('--kernel');
+  if (kernelPath === undefined) throw new UsageError('boot: missing --kernel FILE');
+  const biosText = opts.string('--bios') ?? 'lde';
+  const bios: Bios = biosText === 'lde' || biosText === 'none' ? biosText : readInput(biosText);
+  const initrdPath = opts.string('--initrd');
+  const maxTime = opts.number('--max-time');
+  let m: GuestMachine;
+  try {
+    m = new GuestMachine({
+      kernel: kernelBytes(kernelPath),
+      initrd: initrdPath === undefined ? undefined : readInput(initrdPath),
+      append: opts.string('--append'),
+      harts: opts.number('--smp'),
+      memBytes: opts.number('--mem'),
+      bios,
+      console: (b) => process.stdout.write(b),
+    });
+  } catch (e) {
+    if (e instanceof BootError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${kernelPath}: ${e.message}`);
+    throw e;
+  }
+  const t0 = performance.now();
+  const end = await runGuest(m, maxTime === undefined ? Infinity : maxTime * 1e9);
+  if (opts.has('--stats')) printStats(m, (performance.now() - t0) / 1000);
+  switch (end.kind) {
+    case 'off': return end.status;
+    case 'reset': process.stderr.write('lde: the guest asked for a reset; lde has no warm reset, so the run ends\n'); return 0;
+    case 'halt': return end.status;
+    case 'time': process.stderr.write(`lde: stopped at --max-time (${(m.board.hart.cycle / 1e9).toFixed(3)} s of virtual time)\n`); return Status.MAX_INSNS;
+    default: process.stderr.write('lde: every hart waits for input and stdin has ended\n'); return Status.STUCK;
+  }
+}
+
+/** Runs the guest, feeding stdin to its console; yields to the event loop every few rounds so input arrives while it runs. */
+async function runGuest(m: GuestMachine, maxCycles: number): Promise<BootEnd | { kind: 'time' }> {
+  let ended = false, waiting: (() => void) | undefined;
+  const raw = process.stdin.isTTY;
+  if (raw) process.stdin.setRawMode(true);
+  process.stdin.on('data', (d: Buffer) => { m.pushInput(d); waiting?.(); });
+  process.stdin.on('end', () => { ended = true; waiting?.(); });
+  process.stdin.on('error', () => { ended = true; waiting?.(); });
+  try {
+    for (let rounds = 0; ; rounds++) {
+      if (m.board.hart.cycle >= maxCycles) return { kind: 'time' };
+      const r = m.step();
+      if (r === undefined) {
+        if ((rounds & 63) === 63) await new Promise((res) => setImmediate(res));
+        continue;
+      }
+      if (r.kind !== 'idle') return r;
+      if (ended && !m.board.uart.hasInput) return r;
+      await new Promise<void>((res) => { waiting = res; });
+      waiting = undefined;
+    }
+  } finally {
+    if (raw) process.stdin.setRawMode(false);
+    process.stdin.destroy();
+  }
+}
+
+function printStats(m: GuestMachine, hostSecs: number): void {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const h = m.board.hart, insns = m.board.harts.reduce((a, x) => a + x.instret, 0);
+  const lines = [`${n(insns)} instructions on ${m.board.harts.length} hart(s), ${(h.cycle / 1e9).toFixed(3)} s of virtual time, ` +
+    `${hostSecs.toFixed(3)} s host, ${(insns / hostSecs / 1e6).toFixed(1)} MIPS`];
+  if (m.sbi) lines.push('SBI calls: ' + ([...m.sbi.counts].map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none'));
+  process.stderr.write(lines.map((l) => `lde: stats: ${l}\n`).join(''));
+}
