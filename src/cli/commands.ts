@@ -193,6 +193,7 @@ export const BOOT: CommandSpec = {
       help: 'stop after this much virtual time, with status 124',
     },
     { name: '--stats', value: { kind: 'none' }, help: 'at the end, on stderr: instructions, virtual and host time, SBI calls by extension' },
+    ...JIT_OPTIONS,
     HELP,
   ],
 };

@@ -12,35 +12,15 @@
 
 import type { Hart } from '../hart.js';
 import type { Block, BlockCache } from '../blocks.js';
-import { execBlock, illegal } from '../exec.js';
+import { execBlock, illegal, addHi, setNum, setPc } from '../exec.js';
 import { mem, load8, load16, load32, load64, store8, store16, store32, store64 } from '../mem.js';
 import * as alu from '../alu.js';
 import { takeTrap } from '../trap.js';
 import { execCsr, execAmo, execFp } from '../exec-sys.js';
-import { S } from '../layout.js';
 import { selectBlocks, regionSource } from './region.js';
 import { EXIT_NAMES } from './emit.js';
 
 export type RegionFn = (h: Hart, blk: Block) => void;
-
-const TWO32 = 4294967296;
-
-/** exec.ts's setNum: an exact integer number (|v| < 2^53) into the pair at x[d]. */
-function setNum(x: Int32Array, d: number, v: number): void {
-  x[d] = v | 0;
-  x[d + 1] = Math.floor(v / TWO32) | 0;
-}
-
-/** exec.ts's end-of-block pc store, from a number. */
-function setPcNum(st: Int32Array, pc: number): void {
-  const lo = pc >>> 0;
-  st[S.PC] = lo;
-  st[S.PC + 1] = pc >= 0 && pc < TWO32 ? 0 : (pc - lo) / TWO32;
-}
-
-function addHi(al: number, ah: number, imm: number, lo: number): number {
-  return (ah + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-}
 
 /** What compiled code may call: the interpreter's own helpers, by the names emit.ts uses. */
 function library(exits: Float64Array): Record<string, unknown> {
@@ -49,7 +29,7 @@ function library(exits: Float64Array): Record<string, unknown> {
     lt64: alu.lt64, ltu64: alu.ltu64, sll64: alu.sll64, srl64: alu.srl64, sra64: alu.sra64,
     mul64: alu.mul64, mulh: alu.mulh, mulhsu: alu.mulhsu, mulhu: alu.mulhu,
     div64: alu.div64, divu64: alu.divu64, div32: alu.div32, divu32: alu.divu32, aluOut: alu.out,
-    takeTrap, illegal, execCsr, execAmo, execFp, setNum, setPcNum, addHi, E: exits,
+    takeTrap, illegal, execCsr, execAmo, execFp, setNum, setPcNum: setPc, addHi, E: exits,
   };
 }
 
