@@ -21,7 +21,7 @@ const JIT_OPTIONS: OptionSpec[] = [
   {
     name: '--jit', value: { kind: 'enum', meta: 'on|off', values: ['on', 'off'], noun: 'JIT setting', default: 'off' },
     help: 'compile hot guest code to JavaScript (in progress: off by default until the whole suite passes with it on)',
-    details: 'The same run gives the same `--trace` and `--stats=json` either way (apart from the JIT\'s own `jit` counters). See [docs/jit.md](docs/jit.md).',
+    details: 'The same run gives the same `--trace` and `--stats=json` either way (apart from the JIT\'s own `jit` counters). Without `--jit`, `LDE_JIT=on` (and `LDE_JIT_THRESHOLD=N`) in the environment turn it on, silently. See [docs/jit.md](docs/jit.md).',
   },
   {
     name: '--jit-threshold', value: { kind: 'integer', meta: 'N', min: 0, max: 1e9, noun: 'threshold', default: JIT_THRESHOLD },
