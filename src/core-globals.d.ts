@@ -18,3 +18,6 @@ declare class TextDecoder {
   constructor(label?: string);
   decode(input?: Uint8Array): string;
 }
+
+/** High Resolution Time §5: milliseconds since the time origin (the JIT's compile-time counter). */
+declare const performance: { now(): number };

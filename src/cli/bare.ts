@@ -4,7 +4,21 @@ import { readFileSync, statSync } from 'node:fs';
 import { BareMachine, BareError, type BareResult } from '../machine/bare.js';
 import { Status, fail } from './status.js';
 import { BARE } from './commands.js';
-import { parseOptions } from './options.js';
+import { parseOptions, type Options } from './options.js';
+import { formatJitStats, type JitOptions } from '../machine/index.js';
+
+/**
+ * --jit on|off and --jit-threshold (commands.ts): the JIT's options, or
+ * undefined when it is off. Without --jit, the environment may turn it on
+ * (LDE_JIT=on, LDE_JIT_THRESHOLD=N): how a whole test suite that runs lde
+ * is run with the JIT on (docs/jit.md).
+ */
+export function jitOptions(opts: Options): JitOptions | undefined {
+  const env = process.env, on = opts.has('--jit') ? opts.string('--jit') === 'on' : env.LDE_JIT === 'on';
+  if (!on) return undefined;
+  const fromEnv = Number(env.LDE_JIT_THRESHOLD);
+  return { threshold: !opts.has('--jit-threshold') && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : opts.number('--jit-threshold')! };
+}
 
 /** Reads a guest file, turning every host error into one line and the shell-like status. */
 export function readInput(path: string): Uint8Array {
@@ -28,7 +42,7 @@ export async function bareCommand(argv: string[]): Promise<number> {
   const trace: string[] = [];
   try {
     m = new BareMachine(bytes, {
-      memBytes: mem, maxInsns,
+      memBytes: mem, maxInsns, jit: jitOptions(opts),
       console: (b) => process.stdout.write(b),
       traceInsns: opts.has('--trace-insns') ? (line) => { trace.push(line); if (trace.length >= 4096) flushTrace(trace); } : undefined,
     });
@@ -40,6 +54,8 @@ export async function bareCommand(argv: string[]): Promise<number> {
   const r = await runWithInput(m);
   flushTrace(trace);
   if (opts.has('--stats')) printStats(r, (performance.now() - t0) / 1000);
+  const jit = m.board.hart.jit;
+  if (opts.has('--stats') && jit && opts.has('--jit')) process.stderr.write(`lde: stats: ${formatJitStats(jit.stats())}\n`);
   return report(path, r, maxInsns);
 }
 

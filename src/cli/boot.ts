@@ -9,7 +9,7 @@ import { Status, fail } from './status.js';
 import { BOOT } from './commands.js';
 import { parseOptions } from './options.js';
 import { UsageError } from './args.js';
-import { readInput } from './bare.js';
+import { readInput, jitOptions } from './bare.js';
 
 /** A kernel file as the loader wants it: gzip (Debian's vmlinuz on some architectures, Image.gz) is unpacked here. */
 function kernelBytes(path: string): Uint8Array {
@@ -43,6 +43,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     if (e instanceof BootError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${kernelPath}: ${e.message}`);
     throw e;
   }
+  for (const h of m.board.harts) h.setJit(jitOptions(opts));
   const t0 = performance.now();
   const end = await runGuest(m, maxTime === undefined ? Infinity : maxTime * 1e9);
   if (opts.has('--stats')) printStats(m, (performance.now() - t0) / 1000);

@@ -3,7 +3,7 @@
 // (options.ts), --help and the usage lines (help.ts), and README's option
 // lists (scripts/gen-options.mjs) are all made from these tables.
 
-import { DEFAULT_MEM, MAX_HARTS, MAX_MEM } from '../machine/index.js';
+import { DEFAULT_MEM, JIT_THRESHOLD, MAX_HARTS, MAX_MEM } from '../machine/index.js';
 import { HZ_MAX, HZ_MIN } from '../kernel/kernel.js';
 import { TICK_MODES } from '../kernel/sched/cpu.js';
 import { PREEMPT_MODES } from '../kernel/sched/preempt.js';
@@ -17,6 +17,18 @@ export const DEMO_CHAPTERS = 6;
 
 const HELP: OptionSpec = { name: '--help', aliases: ['-h'], value: { kind: 'none' }, action: 'help', help: 'print this help and exit' };
 const SEEING = 'See [Seeing every crossing](#seeing-every-crossing).';
+/** --jit and --jit-threshold, the same for run and bare (docs/jit.md). */
+const JIT_OPTIONS: OptionSpec[] = [
+  {
+    name: '--jit', value: { kind: 'enum', meta: 'on|off', values: ['on', 'off'], noun: 'JIT setting', default: 'off' },
+    help: 'compile hot guest code to JavaScript (in progress: off by default until the whole suite passes with it on)',
+    details: 'The same run gives the same `--trace` and `--stats=json` either way (apart from the JIT\'s own `jit` counters). Without `--jit`, `LDE_JIT=on` (and `LDE_JIT_THRESHOLD=N`) in the environment turn it on, silently. See [docs/jit.md](docs/jit.md).',
+  },
+  {
+    name: '--jit-threshold', value: { kind: 'integer', meta: 'N', min: 0, max: 1e9, noun: 'threshold', default: JIT_THRESHOLD },
+    help: 'with --jit on: compile a block once it has run N times (0: before its first run)',
+  },
+];
 
 export const RUN: CommandSpec = {
   name: 'run',
@@ -146,6 +158,7 @@ export const RUN: CommandSpec = {
     { name: '--trace', value: { kind: 'path', meta: 'FILE' }, help: 'write Chrome trace-event JSON of the run, for Perfetto', details: SEEING },
     { name: '--diagram', value: { kind: 'none' }, help: "draw the seed's control-flow diagram with the run's numbers on stderr", details: SEEING },
     { name: '--trace-insns', value: { kind: 'none' }, help: 'one disassembled line per instruction on stderr (slow)', details: SEEING },
+    ...JIT_OPTIONS,
     HELP,
   ],
 };
@@ -168,6 +181,7 @@ export const BARE: CommandSpec = {
       details: 'RVC parcels print as their 32-bit equivalents.',
     },
     { name: '--stats', value: { kind: 'none' }, help: 'one line on stderr at the end: instructions, cycles, virtual and host seconds, MIPS, peak RSS' },
+    ...JIT_OPTIONS,
     HELP,
   ],
 };
@@ -194,6 +208,7 @@ export const BOOT: CommandSpec = {
       help: 'stop after this much virtual time, with status 124',
     },
     { name: '--stats', value: { kind: 'none' }, help: 'at the end, on stderr: instructions, virtual and host time, SBI calls by extension' },
+    ...JIT_OPTIONS,
     HELP,
   ],
 };

@@ -7,7 +7,7 @@ import { posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../kernel/kernel.js';
 import { ExecError } from '../kernel/fs/loader.js';
-import { readInput } from './bare.js';
+import { readInput, jitOptions } from './bare.js';
 import { nodeHost } from './host.js';
 import { openTerminal } from './terminal.js';
 import type { HostIO, HostTerminal } from '../kernel/host.js';
@@ -15,7 +15,8 @@ import { Status, fail } from './status.js';
 import { StraceSink } from '../trace/strace.js';
 import { Output } from './output.js';
 import { ChromeTraceSink } from '../trace/chrome.js';
-import { StatsSink, formatStats, statsJson } from '../trace/stats.js';
+import { StatsSink, formatStats, statsJson, type Stats } from '../trace/stats.js';
+import { sumJitStats, formatJitStats } from '../machine/index.js';
 import { drawDiagram } from '../trace/diagram.js';
 import { insnLine } from '../isa/disasm.js';
 import { RUN } from './commands.js';
@@ -90,6 +91,8 @@ async function runWith(opts: Options, operands: string[], host: HostIO, view: Gu
     host, hz, memBytes, seed, binds: view.binds, user: view.user, swapBytes, swapPolicy, realtime, epochS, tick, preempt, idleGovernor, harts, vdso, nic,
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
+  const jit = jitOptions(opts);
+  for (const h of kernel.board.harts) h.setJit(jit);
   try { vfsOf(kernel); } catch (e) {
     if (e instanceof MountError) throw new UsageError(e.message);
     throw e;
@@ -145,7 +148,11 @@ async function runWith(opts: Options, operands: string[], host: HostIO, view: Gu
   if (stats && opts.has('--stats')) {
     // Swap traffic is the kernel's own counter (no event): one more line for the text form.
     const swap = kernel.swap ? `lde: stats: swap: ${kernel.swap.swapOuts.toLocaleString('en-US')} pages out, ${kernel.swap.swapIns.toLocaleString('en-US')} in, ${kernel.swap.used.toLocaleString('en-US')} of ${kernel.swap.size.toLocaleString('en-US')} slots in use, policy ${kernel.swap.policy}\n` : '';
-    process.stderr.write(statsMode === 'json' ? statsJson(stats.summary()) : swap + formatStats(stats.summary(), { color }));
+    // The JIT's own counters are a section of their own ("jit"): the rest is the same with --jit on and off.
+    // Only with --jit on the command line: LDE_JIT=on runs a suite with the JIT and must not change its output.
+    const jitStats = jit && opts.has('--jit') && sumJitStats(kernel.board.harts.map((h) => h.jit!.stats()));
+    process.stderr.write(statsMode === 'json' ? statsJson(jitStats ? { ...stats.summary(), jit: jitStats } as Stats : stats.summary())
+      : swap + formatStats(stats.summary(), { color }) + (jitStats ? `lde: stats: ${formatJitStats(jitStats)}\n` : ''));
   }
   if (stats && opts.has('--diagram') && !(opts.has('--stats') && statsMode === 'text')) process.stderr.write(drawDiagram(stats.summary(), { color }));
   return r.status;

@@ -7,6 +7,7 @@ import { Board, DEFAULT_MEM } from './board.js';
 import { RAM_BASE } from './bus.js';
 import { Htif } from './htif.js';
 import { insnLine } from '../isa/disasm.js';
+import type { JitOptions } from './jit/jit.js';
 
 export class BareError extends Error {}
 
@@ -20,6 +21,8 @@ export interface BareOptions {
   traceInsns?: (line: string) => void;
   /** false: decode every block each time it runs (measures the decoded-instruction cache). */
   decodeCache?: boolean;
+  /** The JIT (src/machine/jit): compile blocks run more than `threshold` times; undefined: off. */
+  jit?: JitOptions;
 }
 
 export type Outcome = 'pass' | 'fail' | 'max-insns' | 'idle' | 'htif-unsupported';
@@ -67,6 +70,7 @@ export class BareMachine {
     }
     const hart = this.board.hart;
     hart.blocks.caching = opts.decodeCache ?? true;
+    hart.setJit(opts.jit);
     hart.setPc64(image.entry);
     if (opts.traceInsns) {
       const emit = opts.traceInsns;

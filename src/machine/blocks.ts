@@ -5,6 +5,7 @@
 // the store fast path and calls invalidatePage(). Data that merely shares a
 // page with code (common in bare-metal programs) costs nothing.
 
+import type { Hart } from './hart.js';
 import { type Bus, Hook, PageFlag, PAGE, HOOK_SHIFT } from './bus.js';
 import { REC, decodeInto } from '../isa/decode.js';
 import { PROPS, Prop } from '../isa/table.js';
@@ -19,10 +20,12 @@ export interface Block {
   // pc and one translation epoch of the hart.
   s0: Block | undefined; s0pc: number; s0ep: number;
   s1: Block | undefined; s1pc: number; s1ep: number;
+  /** RAM offset of the first instruction (-1: not cached); the JIT's compiled region and hotness (jit/jit.ts). */
+  off: number; fn: ((h: Hart, b: Block) => void) | undefined; hot: number;
 }
 
-function makeBlock(recs: Int32Array, raw: Int32Array, n: number, live: boolean): Block {
-  return { recs, raw, n, live, s0: undefined, s0pc: -1, s0ep: -1, s1: undefined, s1pc: -1, s1ep: -1 };
+function makeBlock(recs: Int32Array, raw: Int32Array, n: number, live: boolean, off: number): Block {
+  return { recs, raw, n, live, s0: undefined, s0pc: -1, s0ep: -1, s1: undefined, s1pc: -1, s1ep: -1, off, fn: undefined, hot: 0 };
 }
 
 const MAX_BLOCK = 64;
@@ -60,7 +63,7 @@ export class BlockCache {
       o += len;
       if (ENDS[this.recs[n++ * REC]]) break;
     }
-    const blk = makeBlock(this.recs.slice(0, n * REC), this.raw.slice(0, n), n, this.caching);
+    const blk = makeBlock(this.recs.slice(0, n * REC), this.raw.slice(0, n), n, this.caching, this.caching ? off : -1);
     if (!this.caching) return blk;
     const page = off >>> 12;
     let list = this.pages[page];
@@ -74,13 +77,19 @@ export class BlockCache {
   decodeOne(bits: number): Block {
     const recs = new Int32Array(REC);
     decodeInto(bits, recs, 0);
-    return makeBlock(recs, Int32Array.of(bits), 1, false);
+    return makeBlock(recs, Int32Array.of(bits), 1, false, -1);
   }
+
+  /** Called when a page with decoded blocks is dropped (the JIT drops its compiled regions there). */
+  onInvalidate: ((page: number) => void) | undefined;
 
   /** Drops every block of RAM page `page` (a store hit decoded bytes in it). */
   invalidatePage(page: number): void {
     const list = this.pages[page];
-    if (list !== undefined) for (const b of list) if (b !== undefined) b.live = false;
+    if (list !== undefined) {
+      for (const b of list) if (b !== undefined) b.live = false;
+      if (this.onInvalidate !== undefined) this.onInvalidate(page);
+    }
     this.pages[page] = undefined;
     const n = PAGE >>> HOOK_SHIFT;
     for (let g = page * n; g < (page + 1) * n; g++) this.bus.hooks[g] &= ~Hook.CODE;

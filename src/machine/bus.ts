@@ -40,12 +40,17 @@ export class Bus {
   onReserved: (off: number, len: number, by: number) => void = () => {};
   smp = false;
 
-  constructor(ramSize: number) {
+  /**
+   * `buffer`, when given, holds RAM (at least ramSize bytes; a
+   * WebAssembly.Memory's buffer, for code that reaches RAM from WebAssembly:
+   * docs/jit.md). Its owner must never grow it: growing detaches the views.
+   */
+  constructor(ramSize: number, buffer?: ArrayBuffer) {
     this.ramSize = ramSize;
-    const buf = new ArrayBuffer(ramSize);
-    this.ram8 = new Uint8Array(buf);
-    this.ram16 = new Uint16Array(buf);
-    this.ram32 = new Int32Array(buf);
+    const buf = buffer ?? new ArrayBuffer(ramSize);
+    this.ram8 = new Uint8Array(buf, 0, ramSize);
+    this.ram16 = new Uint16Array(buf, 0, ramSize >>> 1);
+    this.ram32 = new Int32Array(buf, 0, ramSize >>> 2);
     this.pageFlags = new Uint8Array(ramSize / PAGE);
     this.hooks = new Uint8Array(ramSize >>> HOOK_SHIFT);
     this.phys = new PhysMem(RAM_BASE, this.ram8, this.hooks);

@@ -29,11 +29,11 @@ function done(h: Hart, k: number): number {
 }
 
 /** High word of (al, ah) + sign-extended imm, given the low word lo of the sum. */
-function addHi(al: number, ah: number, imm: number, lo: number): number {
+export function addHi(al: number, ah: number, imm: number, lo: number): number {
   return (ah + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
 }
 
-function setNum(x: Int32Array, d: number, v: number): void {
+export function setNum(x: Int32Array, d: number, v: number): void {
   x[d] = v | 0;
   x[d + 1] = Math.floor(v / TWO32) | 0;
 }
@@ -48,7 +48,7 @@ export function illegal(h: Hart, pc: number, bits: number): void {
 const enum Trap { NONE, RAISE, ECALL }
 
 /** Sets pc to v, a pc an instruction computed from its own (exact: |v| < 2^53). */
-function setPc(st: Int32Array, v: number): void {
+export function setPc(st: Int32Array, v: number): void {
   const lo = v >>> 0;
   st[S.PC] = lo;
   st[S.PC + 1] = (v - lo) / TWO32; // an exact integer: no rounding, unlike Math.floor(v / 2^32)

@@ -23,6 +23,7 @@ import { csrRead, csrWrite, csrReadPair, csrWritePair, csrOut } from './csr.js';
 import type { HartPort, RegSave } from './port.js';
 import { Tracer } from '../trace/events.js';
 import { HI6220, PowerMeter } from './power.js';
+import { Jit, type JitOptions } from './jit/jit.js';
 
 export type Exit =
   /** The hart reached a native (host-implemented) region: a trap handed to the kernel. */
@@ -109,6 +110,10 @@ export class Hart implements HartPort {
 
   /** Incremented whenever instruction translation may change (privilege, satp, sfence): invalidates block chains. */
   epoch = 0;
+  /** The JIT (jit/jit.ts), when on; run() then lets it run blocks instead of execBlock. */
+  jit: Jit | undefined;
+  /** Where the current run() stops: steps (instret + traps) at which its budget is used up (compiled code checks it). */
+  runEnd = 0;
   /** Set by a device (HTIF) or wfi to end run() after the current block. */
   stop: Exit | undefined;
   wfi = false;
@@ -176,6 +181,9 @@ export class Hart implements HartPort {
    */
   run(budget: number): Exit {
     const s = this.s, t = this.t, end = this.steps() + budget;
+    // Not with a per-instruction hook or page recording: compiled code calls neither.
+    const jit = this.onInsn === undefined && this.pageTrace === undefined ? this.jit : undefined;
+    this.runEnd = end;
     let prev: Block | undefined;
     while (t[T.INSTRET] + t[T.TRAPS] < end) {
       if (s[S.IRQ_DIRTY] !== 0 || t[T.CYCLE] >= t[T.NEXT_TIMER]) this.checkInterrupts();
@@ -199,12 +207,18 @@ export class Hart implements HartPort {
           prev.s0 = blk; prev.s0pc = pc; prev.s0ep = ep;
         }
       }
-      execBlock(this, blk);
+      if (jit === undefined) execBlock(this, blk); else jit.exec(this, blk);
       prev = blk;
       if (this.wfi && this.idle()) return { kind: 'wfi' };
       if (this.stop !== undefined) { const stop = this.stop; this.stop = undefined; return stop; }
     }
     return { kind: 'budget' };
+  }
+
+  /** Turns the JIT on (options) or off (undefined). */
+  setJit(opts: JitOptions | undefined): void {
+    this.jit = opts === undefined ? undefined : new Jit(this.blocks, opts);
+    if (opts === undefined) this.blocks.onInvalidate = undefined;
   }
 
   /** Architectural sret (priv 3.3.2), as the kernel's return to user mode. */

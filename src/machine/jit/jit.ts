@@ -1,0 +1,176 @@
+// The JIT of one hart: counts how often each decoded block runs, compiles a
+// hot block's region (region.ts) into a JavaScript function, keeps a bounded
+// cache of them, and runs them in place of the interpreter (Hart.run calls
+// exec() instead of execBlock() while the JIT is on).
+//
+// Contract: exec(h, blk) has exactly execBlock's effect on the architectural
+// state, the counters and the trace, and may run further blocks of the
+// region only where Hart.run would have run them with nothing in between
+// (region.ts lists the checks). Compiled code is dropped with the decoded
+// blocks it came from (BlockCache.onInvalidate), on eviction, or never run
+// again once its blocks are dead.
+
+import type { Hart } from '../hart.js';
+import type { Block, BlockCache } from '../blocks.js';
+import { execBlock, illegal, addHi, setNum, setPc } from '../exec.js';
+import { mem, load8, load16, load32, load64, store8, store16, store32, store64 } from '../mem.js';
+import * as alu from '../alu.js';
+import { takeTrap } from '../trap.js';
+import { execCsr, execAmo, execFp } from '../exec-sys.js';
+import { selectBlocks, regionSource } from './region.js';
+import { EXIT_NAMES } from './emit.js';
+
+export type RegionFn = (h: Hart, blk: Block) => void;
+
+/** What compiled code may call: the interpreter's own helpers, by the names emit.ts uses. */
+function library(exits: Float64Array): Record<string, unknown> {
+  return {
+    load8, load16, load32, load64, store8, store16, store32, store64, mem,
+    lt64: alu.lt64, ltu64: alu.ltu64, sll64: alu.sll64, srl64: alu.srl64, sra64: alu.sra64,
+    mul64: alu.mul64, mulh: alu.mulh, mulhsu: alu.mulhsu, mulhu: alu.mulhu,
+    div64: alu.div64, divu64: alu.divu64, div32: alu.div32, divu32: alu.divu32, aluOut: alu.out,
+    takeTrap, illegal, execCsr, execAmo, execFp, setNum, setPcNum: setPc, addHi, E: exits,
+  };
+}
+
+export interface JitOptions {
+  /** A block is compiled when it has run this many times (0: before its first run). */
+  threshold: number;
+  /** The code cache's bound, in bytes of generated source; the oldest regions go first. */
+  cacheBytes?: number;
+}
+
+/** The JIT's counters (--stats: the "jit" section). */
+export interface JitStats {
+  regions: number; blocks: number; compileMs: number; cacheBytes: number; cachedRegions: number;
+  invalidations: number; evictions: number; failures: number; exits: Record<string, number>;
+}
+
+interface Region { page: number; blocks: Block[]; bytes: number; fn: RegionFn; live: boolean }
+
+export const DEFAULT_CACHE_BYTES = 32 << 20;
+/** --jit-threshold's default: a block is compiled once it has run this many times. */
+export const JIT_THRESHOLD = 50;
+
+export class Jit {
+  readonly threshold: number;
+  private readonly cacheBytes: number;
+  readonly exits = new Float64Array(EXIT_NAMES.length);
+  private readonly names: string[];
+  private readonly values: unknown[];
+  /** Regions in compile order (eviction is oldest first), and by RAM page (invalidation). */
+  private readonly fifo: Region[] = [];
+  private readonly byPage = new Map<number, Region[]>();
+  private bytes = 0;
+  private live = 0;
+  private readonly counts = { regions: 0, blocks: 0, compileMs: 0, invalidations: 0, evictions: 0, failures: 0 };
+
+  constructor(private readonly cache: BlockCache, opts: JitOptions) {
+    this.threshold = opts.threshold;
+    this.cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
+    const lib = library(this.exits);
+    this.names = Object.keys(lib);
+    this.values = Object.values(lib);
+    cache.onInvalidate = (page) => this.invalidate(page);
+  }
+
+  /** Runs blk (Hart.run's replacement for execBlock while the JIT is on). */
+  exec(h: Hart, blk: Block): void {
+    const fn = blk.fn;
+    if (fn !== undefined) { fn(h, blk); return; }
+    if (blk.live && ++blk.hot > this.threshold && this.compile(h, blk)) { blk.fn!(h, blk); return; }
+    execBlock(h, blk);
+  }
+
+  /** Compiles the region rooted at blk, the block at h's pc; false when it cannot (blk is then interpreted for good). */
+  private compile(h: Hart, blk: Block): boolean {
+    const t0 = performance.now();
+    const ramOff = blk.off;
+    let fn: RegionFn;
+    let chosen: { offs: number[]; blocks: Block[] };
+    try {
+      chosen = selectBlocks(this.cache, blk, ramOff);
+      const { source, index } = regionSource(chosen.offs, chosen.blocks);
+      fn = (new Function(...this.names, 'IDX', source) as (...a: unknown[]) => RegionFn)(...this.values, index);
+      this.admit(ramOff >>> 12, chosen.blocks, source.length, fn);
+    } catch {
+      // An environment without eval (a strict Content-Security-Policy): interpret.
+      this.counts.failures++;
+      blk.hot = -Infinity;
+      return false;
+    }
+    for (const b of chosen.blocks) if (b.fn === undefined) b.fn = fn;
+    this.counts.regions++;
+    this.counts.blocks += chosen.blocks.length;
+    this.counts.compileMs += performance.now() - t0;
+    return true;
+  }
+
+  /** Accounts a new region, evicting the oldest while the cache is over its bound. */
+  private admit(page: number, blocks: Block[], bytes: number, fn: RegionFn): void {
+    const r: Region = { page, blocks, bytes, fn, live: true };
+    this.fifo.push(r);
+    this.live++;
+    let list = this.byPage.get(page);
+    if (list === undefined) this.byPage.set(page, list = []);
+    list.push(r);
+    this.bytes += bytes;
+    while (this.bytes > this.cacheBytes && this.fifo.length > 1) {
+      const old = this.fifo.shift()!;
+      if (!old.live) continue;
+      this.drop(old);
+      this.counts.evictions++;
+    }
+  }
+
+  private drop(r: Region): void {
+    r.live = false;
+    this.live--;
+    this.bytes -= r.bytes;
+    for (const b of r.blocks) if (b.fn === r.fn) { b.fn = undefined; b.hot = 0; }
+    const list = this.byPage.get(r.page);
+    if (list !== undefined) {
+      const i = list.indexOf(r);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.byPage.delete(r.page);
+    }
+  }
+
+  /** RAM page `page` was written where code was decoded: its regions go with its blocks. */
+  private invalidate(page: number): void {
+    const list = this.byPage.get(page);
+    if (list === undefined) return;
+    for (const r of [...list]) { this.drop(r); this.counts.invalidations++; }
+    // Dead regions leave the FIFO lazily: compact when they are most of it.
+    if (this.fifo.length > 64 && this.live * 2 < this.fifo.length) {
+      const kept = this.fifo.filter((r) => r.live);
+      this.fifo.length = 0;
+      this.fifo.push(...kept);
+    }
+  }
+
+  stats(): JitStats {
+    const exits: Record<string, number> = {};
+    EXIT_NAMES.forEach((n, i) => { exits[n] = this.exits[i]; });
+    return { ...this.counts, compileMs: Math.round(this.counts.compileMs * 1000) / 1000, cacheBytes: this.bytes, cachedRegions: this.live, exits };
+  }
+}
+
+/** Sums the JIT counters of several harts. */
+export function sumStats(all: JitStats[]): JitStats {
+  const out: JitStats = { regions: 0, blocks: 0, compileMs: 0, cacheBytes: 0, cachedRegions: 0, invalidations: 0, evictions: 0, failures: 0, exits: {} };
+  for (const s of all) {
+    for (const k of ['regions', 'blocks', 'compileMs', 'cacheBytes', 'cachedRegions', 'invalidations', 'evictions', 'failures'] as const) out[k] += s[k];
+    for (const [k, v] of Object.entries(s.exits)) out.exits[k] = (out.exits[k] ?? 0) + v;
+  }
+  return out;
+}
+
+/** --stats (text): one compact line. */
+export function formatJitStats(s: JitStats): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const exits = Object.entries(s.exits).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  return `jit: ${n(s.regions)} regions (${n(s.blocks)} blocks) compiled in ${s.compileMs.toFixed(1)} ms; cache ${n(s.cachedRegions)} regions, ` +
+    `${(s.cacheBytes / 1024).toFixed(0)} KiB of source; ${n(s.invalidations)} invalidated, ${n(s.evictions)} evicted` +
+    `${s.failures ? `, ${n(s.failures)} failed` : ''}; exits: ${exits || 'none'}`;
+}

@@ -1,0 +1,109 @@
+// The JIT (src/machine/jit) against its oracle, the interpreter: the same
+// run with --jit on and off must reach the same architectural state, print
+// the same output and give byte-identical --trace and --stats=json (apart
+// from the JIT's own "jit" section). docs/jit.md describes the contract.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { BareMachine, type BareResult } from '../src/machine/bare.js';
+import { BIN as BENCH_BIN, smallPrograms } from '../bench/programs.js';
+import * as A from './helpers/asm.js';
+import { Rig, CODE } from './helpers/rig.js';
+import { differ } from './helpers/jitfuzz.js';
+import { ROOT, lde } from './helpers/cli.js';
+
+/** Runs a bare ELF to its end (or maxInsns steps); the result, its output and every register. */
+function bare(elf: Uint8Array, jit: boolean, maxInsns: number): { r: BareResult; out: string; regs: string; stats?: string } {
+  const chunks: Uint8Array[] = [];
+  const m = new BareMachine(elf, { maxInsns, console: (b) => chunks.push(b), jit: jit ? { threshold: 0 } : undefined });
+  let r: BareResult | undefined;
+  while ((r = m.step()) === undefined);
+  const h = m.board.hart;
+  return { r, out: Buffer.concat(chunks).toString('latin1'), regs: `${Array.from(h.x.subarray(0, 64)).join(',')} ${Array.from(h.f).join(',')} ${h.mcause} ${h.mepc} ${h.mtval}`, stats: h.jit && JSON.stringify(h.jit.stats()) };
+}
+
+const ELFS = ['test/asm/bin', 'test/bare/bin'].flatMap((d) => readdirSync(ROOT + d).filter((f) => f.endsWith('.elf')).map((f) => `${d}/${f}`));
+
+for (const path of ELFS) {
+  test(`bare ${path}: the same with every block compiled (--jit-threshold 0)`, () => {
+    const elf = readFileSync(ROOT + path);
+    const off = bare(elf, false, 2_000_000), on = bare(elf, true, 2_000_000);
+    assert.deepEqual({ ...on, stats: undefined }, { ...off, stats: undefined });
+    assert.match(on.stats!, /"regions":[1-9]/, 'nothing was compiled');
+  });
+}
+
+for (const p of smallPrograms().filter((q) => ['sieve-small', 'stackvm-small'].includes(q.name))) {
+  test(`bench ${p.name}: the same state after a million steps with the JIT`, () => {
+    const elf = readFileSync(BENCH_BIN + p.file);
+    const off = bare(elf, false, 1_000_000), on = bare(elf, true, 1_000_000);
+    assert.deepEqual({ ...on, stats: undefined }, { ...off, stats: undefined });
+  });
+}
+
+test('differential fuzzing: 150 random RV64IMC programs reach the same state on the interpreter and the JIT', () => {
+  for (let seed = 1; seed <= 150; seed++) {
+    const d = differ(seed);
+    assert.equal(d, undefined, d);
+  }
+});
+
+/**
+ * Self-modifying code (unpriv "Zifencei": fence.i makes earlier stores visible
+ * to later fetches; without it the hart may or may not see them). lde's
+ * hardware sees a store to decoded code at the next block (the store drops
+ * the decoded page at once), and a block already running finishes with the
+ * instructions it decoded; compiled code must do exactly the same.
+ */
+function selfModifying(jit: boolean): { a0: bigint; state: string; invalidations: number } {
+  const rig = new Rig(), F = CODE + 0x1000, G = CODE + 0x300;
+  if (jit) rig.hart.setJit({ threshold: 0 });
+  rig.prog(CODE, [
+    A.addi(5, 0, 8), // 8 calls of F: a0 += 1 each
+    A.jal(1, F - (CODE + 4)), A.addi(5, 5, -1), A.bne(5, 0, -8),
+    A.sw(6, 7, 0), A.fence_i(), A.jal(1, F - (CODE + 24)), // F becomes a0 += 100; with fence.i
+    A.sw(8, 7, 0), A.jal(1, F - (CODE + 32)), // a0 += 1000, no fence.i: seen at the next block
+    A.jal(1, G - (CODE + 36)), A.jal(1, G - (CODE + 40)), // G patches its own next instruction: +7 first, +70 after
+  ]);
+  rig.put(F, [A.addi(10, 10, 1), A.jalr(0, 1, 0)]);
+  rig.put(G, [A.sw(9, 12, 4), A.addi(10, 10, 7), A.jalr(0, 1, 0)]);
+  rig.set(6, A.addi(10, 10, 100)); rig.set(7, F); rig.set(8, A.addi(10, 10, 1000));
+  rig.set(9, A.addi(10, 10, 70)); rig.set(12, G); rig.set(10, 0);
+  rig.run(CODE, 200);
+  const h = rig.hart;
+  return { a0: rig.get(10), state: `${Array.from(h.x.subarray(0, 64)).join(',')} pc=${h.pc} instret=${h.instret}`, invalidations: h.jit?.stats().invalidations ?? 0 };
+}
+
+test('self-modifying code: with and without fence.i, the JIT sees what the interpreter sees', () => {
+  const off = selfModifying(false), on = selfModifying(true);
+  assert.equal(off.a0, 8n + 100n + 1000n + 7n + 70n);
+  assert.equal(on.state, off.state);
+  assert.ok(on.invalidations >= 3, `only ${on.invalidations} compiled regions were invalidated`);
+});
+
+/** `lde run` with --stats=json and --trace: stdout, the status, the trace file and the stats without the "jit" section. */
+function runUser(args: string[], jit: string[]): { out: string; status: number; trace: string; stats: unknown; jit: unknown } {
+  const dir = mkdtempSync(`${tmpdir()}/lde-jit-`);
+  try {
+    const r = lde(['run', ...jit, '--stats=json', '--trace', `${dir}/t.json`, ...args]);
+    const json = JSON.parse(r.stderr.slice(r.stderr.indexOf('{\n'))) as Record<string, unknown>;
+    const jitStats = json.jit;
+    delete json.jit;
+    return { out: r.stdout, status: r.status, trace: readFileSync(`${dir}/t.json`, 'utf8'), stats: json, jit: jitStats };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+for (const [prog, threshold] of [['hello', '0'], ['signal', '0'], ['hogs', '50']]) {
+  test(`lde run user/bin/${prog}: identical --trace and --stats=json with --jit on (threshold ${threshold}) and off`, () => {
+    const args = [`user/bin/${prog}`];
+    const off = runUser(args, ['--jit', 'off']), on = runUser(args, ['--jit', 'on', '--jit-threshold', threshold]);
+    assert.equal(off.jit, undefined);
+    assert.ok(on.jit !== undefined && (on.jit as { regions: number }).regions > 0, 'nothing was compiled');
+    assert.equal(on.out, off.out);
+    assert.equal(on.status, off.status);
+    assert.deepEqual(on.stats, off.stats);
+    assert.equal(on.trace, off.trace);
+  });
+}
