@@ -15,7 +15,7 @@
 // devicetree 8-byte aligned, the initrd named in /chosen.
 
 import { parseElf, ElfError, PT_LOAD } from '../elf/elf.js';
-import { Board, Mode, RAM_BASE, type Exit } from '../machine/index.js';
+import { Board, Mode, RAM_BASE, setPairNum, type Exit } from '../machine/index.js';
 import { boardDtb } from '../machine/devicetree.js';
 import { Sbi, FW_BASE, FW_SIZE, type SbiHost } from './sbi.js';
 
@@ -100,7 +100,7 @@ export class GuestMachine {
     for (const h of this.board.harts) {
       h.setPriv(Mode.M);
       h.setPc64(BigInt(start));
-      h.x[20] = h.hartId; h.x[22] = dtbPa; h.x[24] = a2; // a0, a1, a2 (x10, x11, x12 as int32 pairs)
+      [h.hartId, dtbPa, a2].forEach((v, i) => setPairNum(h.x, 2 * (10 + i), v)); // a0, a1, a2
     }
   }
 
@@ -113,6 +113,7 @@ export class GuestMachine {
     let ran = false;
     for (const h of harts) {
       if (this.sbi !== undefined && !this.sbi.runnable(h.hartId)) continue;
+      this.sbi?.running(h.hartId);
       ran = true;
       // A call into the firmware does not end the hart's quantum: it goes on from where the firmware returned.
       for (const end = h.steps() + QUANTUM; ;) {
@@ -133,9 +134,6 @@ export class GuestMachine {
     if (!ran || this.idle.every((i, k) => i || (this.sbi !== undefined && !this.sbi.runnable(k)))) return { kind: 'idle' };
     return undefined;
   }
-
-  /** Whether any hart waits in wfi for a device (only host input can wake it). */
-  get waitingForInput(): boolean { return this.idle.some((i) => i); }
 
   private sbiHost(out: (b: Uint8Array) => void): SbiHost {
     const uart = this.board.uart;

@@ -24,7 +24,7 @@
 // OpenSBI's firmware window; its first page is the native trap vector. The
 // devicetree marks the window reserved (no-map), so the kernel never uses it.
 
-import { Csr, ENVCFG_STCE, Mode, St, type Board, type Hart, type Exit } from '../machine/index.js';
+import { Csr, ENVCFG_STCE, Mode, St, pairBig, setPairBig, type Board, type Hart, type Exit } from '../machine/index.js';
 
 export const FW_BASE = 0x80000000, FW_SIZE = 0x200000;
 export const SBI_SPEC = (2 << 24) | 0; // v2.0
@@ -72,11 +72,14 @@ export class Sbi {
     this.enter(this.board.harts[boot], entry, dtb);
   }
 
-  /** Whether hart `id` may run; a hart that hart_start made START_PENDING becomes STARTED as it runs. */
+  /** Whether hart `id` may run (anything but STOPPED). */
   runnable(id: number): boolean {
-    const s = this.state[id];
-    if (s === HartState.START_PENDING) this.state[id] = HartState.STARTED;
-    return s !== HartState.STOPPED;
+    return this.state[id] !== HartState.STOPPED;
+  }
+
+  /** Hart `id` is about to run: one that hart_start made START_PENDING is STARTED from now on. */
+  running(id: number): void {
+    if (this.state[id] === HartState.START_PENDING) this.state[id] = HartState.STARTED;
   }
 
   /** A trap exit that reached the firmware's vector (M-mode): handles it and returns the hart to S-mode. */
@@ -204,23 +207,23 @@ export class Sbi {
   }
 
   private hsm(h: Hart, fid: number, a: (i: number) => bigint): [number, bigint] {
-    const id = Number(a(0));
+    const valid = a(0) < BigInt(this.board.harts.length), id = Number(a(0));
     switch (fid) {
       case 0: { // hart_start(hartid, start_addr, opaque)
+        if (!valid) return [Err.INVALID_PARAM, 0n];
         const t = this.board.harts[id];
-        if (t === undefined || a(0) >= BigInt(this.board.harts.length)) return [Err.INVALID_PARAM, 0n];
         // Started: "already available" (ch. 9.2). Still START_PENDING (it has not run yet): OpenSBI's answer, INVALID_PARAM.
         if (this.state[id] !== HartState.STOPPED) return [this.state[id] === HartState.STARTED ? Err.ALREADY_AVAILABLE : Err.INVALID_PARAM, 0n];
         this.machineSetup(t);
         this.enter(t, Number(a(1)), Number(a(2)));
-        this.state[id] = HartState.START_PENDING; // until it runs (runnable)
+        this.state[id] = HartState.START_PENDING; // until it runs (running)
         return [Err.SUCCESS, 0n];
       }
       case 1: // hart_stop: the calling hart stops; it never returns
         this.state[h.hartId] = HartState.STOPPED;
         return [Err.SUCCESS, 0n];
       case 2: // hart_get_status(hartid)
-        return id >= 0 && id < this.board.harts.length && a(0) < BigInt(this.board.harts.length) ? [Err.SUCCESS, BigInt(this.state[id])] : [Err.INVALID_PARAM, 0n];
+        return valid ? [Err.SUCCESS, BigInt(this.state[id])] : [Err.INVALID_PARAM, 0n];
       case 3: // hart_suspend(type): only the default retentive suspend, which is a wfi
         if (a(0) !== 0n) return [Err.NOT_SUPPORTED, 0n];
         h.wfi = true;
@@ -266,9 +269,7 @@ export class Sbi {
   }
 }
 
-const x = (h: Hart, i: number): bigint => (BigInt(h.x[2 * i + 1]) << 32n) | BigInt(h.x[2 * i] >>> 0);
-function setX(h: Hart, i: number, v: bigint): void {
-  h.x[2 * i] = Number(BigInt.asIntN(32, v));
-  h.x[2 * i + 1] = Number(BigInt.asIntN(32, v >> 32n));
-}
+/** Register xi as an unsigned 64-bit value (SBI passes unsigned longs: a hart mask base of -1 is 2^64 - 1). */
+const x = (h: Hart, i: number): bigint => pairBig(h.x, 2 * i);
+const setX = (h: Hart, i: number, v: bigint): void => setPairBig(h.x, 2 * i, v);
 const hex = (v: bigint): string => '0x' + v.toString(16);

@@ -35,7 +35,7 @@ import { checkImage, checkInterpreter, ExecError, load } from './fs/loader.js';
 import type { ElfImage } from '../elf/elf.js';
 import { readExecutable } from './sys/fs.js';
 import { ENOENT } from './errno.js';
-import { usertrap, usertrapret } from './trap.js';
+import { kthreadTurn, usertrap, usertrapret } from './trap.js';
 import { interrupted } from './sys/syscall.js';
 import { BLOCK } from './abi/call.js';
 import type { WaitQueue } from './sched/wait.js';
@@ -319,7 +319,7 @@ export class Kernel {
     while (this.result === undefined) {
       this.syncClock(true);
       const kthread = cpu.current?.kthread; // a kernel thread (sched/proc.ts KernelThread: ksoftirqd, an SQPOLL poller) runs in S-mode, not through the hart
-      if (kthread !== undefined) kthread.run(cpu, cpu.hart.cycle + budget); else usertrap(this, cpu, this.hart.run(budget));
+      if (kthread !== undefined) kthreadTurn(this, cpu, kthread, cpu.hart.cycle + budget); else usertrap(this, cpu, this.hart.run(budget));
     }
     const result = this.result;
     for (const c of this.cpus) { this.cpu = c; this.sched.restartTick(c); } // a tick stopped at the end: its ticks not taken are counted too

@@ -29,7 +29,7 @@ import type { AddressSpace } from './mm/vm.js';
 import { IPI_KINDS, IPI_RESCHED, IPI_TLB, nextTask, sendIpi } from './sched/smp.js';
 import { selectIdleState } from './sched/idle.js';
 import { TIME_END } from './sched/timer.js';
-import { usertrap } from './trap.js';
+import { kthreadTurn, usertrap } from './trap.js';
 
 /** The quantum of the interleaving: 10 µs of virtual time per hart per round (docs/smp.md "Races"). */
 export const SMP_QUANTUM = 10_000;
@@ -71,7 +71,7 @@ function turn(k: Kernel, cpu: Cpu, end: number): boolean {
     const kthread = cpu.current?.kthread;
     if (kthread !== undefined) {
       if (cpu.ipis.length > 0) takeIpis(k, cpu, cpu.current); // a flush IPI for the address space it borrows
-      kthread.run(cpu, end);
+      kthreadTurn(k, cpu, kthread, end);
       continue;
     }
     if (cpu.current !== undefined) {

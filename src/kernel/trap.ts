@@ -14,7 +14,7 @@ import { Cause, CAUSE_NAMES, Csr, Irq, St, type Exit } from '../machine/index.js
 import type { FaultResolution } from '../trace/events.js';
 import type { Kernel } from './kernel.js';
 import type { Cpu } from './sched/cpu.js';
-import type { Process } from './sched/proc.js';
+import type { KernelThread, Process } from './sched/proc.js';
 import { KernelBug } from './sched/runstate.js';
 import { Access, pageFault } from './mm/fault.js';
 import { dispatch, BLOCK, NORETURN } from './sys/syscall.js';
@@ -47,9 +47,24 @@ export function usertrap(k: Kernel, cpu: Cpu, exit: Exit): void {
       return;
     default: { const never: never = exit; return never; }
   }
+  endTurn(k, cpu);
+}
+
+/**
+ * A kernel thread's turn on cpu (sched/proc.ts KernelThread: ksoftirqd, an
+ * SQPOLL poller): its body runs in S-mode instead of U-mode, until `until` at
+ * the latest, and the turn ends as usertrap's does.
+ */
+export function kthreadTurn(k: Kernel, cpu: Cpu, t: KernelThread, until: number): void {
+  t.run(cpu, until);
+  endTurn(k, cpu);
+}
+
+/** The end of a turn on cpu: due timers fire, and a hart left free goes to the next task. */
+function endTurn(k: Kernel, cpu: Cpu): void {
   if (k.stopping()) return;
   k.sched.timers.expire();
-  // p left the hart (it slept, yielded, stopped or ended, or the tick preempted it): the scheduler picks the next
+  // The task left the hart (it slept, yielded, stopped or ended, or the tick preempted it): the scheduler picks the next
   // (with several harts, the smp loop does: smp.ts).
   if (cpu.current === undefined && k.cpus.length === 1 && !k.sched.schedule(cpu)) k.deadlock();
 }
@@ -140,7 +155,6 @@ const status = new Int32Array(2);
  * returns with the hart free and no sret done.
  */
 export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
-  if (p.kthread !== undefined) return; // no user half: the run loop runs its turn (KernelThread.run)
   if (p.kernelDebt !== undefined) { // the rest of kernel work a preemption cut (sched/preempt.ts)
     const debt = p.kernelDebt;
     p.kernelDebt = undefined;

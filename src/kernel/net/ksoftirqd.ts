@@ -29,12 +29,7 @@ export class Ksoftirqd {
   constructor(private readonly k: Kernel, private readonly net: Net) {
     this.p = new Process(k.nextPid++, undefined, k.newAddressSpace(), 'ksoftirqd', '/');
     this.p.argv = ['ksoftirqd/0'];
-    this.p.kthread = {
-      run: (cpu) => { // its turn ends when the work is done or another task waits; then, as usertrap ends, the hart gets its next task
-        this.run(cpu);
-        if (cpu.current === undefined && k.cpus.length === 1 && !k.sched.schedule(cpu)) k.deadlock();
-      },
-    };
+    this.p.kthread = { run: (cpu) => this.run(cpu) }; // its turn ends when the work is done or another task waits
     k.procs.set(this.p.pid, this.p);
     if (k.trace.on) k.trace.emit({ kind: 'proc', ...k.at(), phase: 'create', pid: this.p.pid, ppid: 0, name: 'ksoftirqd' });
     k.enqueue(this.p);

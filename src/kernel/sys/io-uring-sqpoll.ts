@@ -67,7 +67,7 @@ class SqPoller implements KernelThread {
     if (k.trace.on) k.trace.emit({ kind: 'proc', ...k.at(), phase: 'exit', pid: t.pid, ppid: this.owner.pid, name: t.exe, status: 0, text: 'exited with 0' });
   }
 
-  /** One turn on cpu (the run loop calls it while the poller holds the hart), ending as usertrap ends. */
+  /** One turn on cpu (trap.ts kthreadTurn, while the poller holds the hart). */
   run(cpu: Cpu, until: number): void {
     const k = this.k, t = this.task;
     if (this.owner.state === 'zombie') this.stop();
@@ -76,9 +76,6 @@ class SqPoller implements KernelThread {
       if (cpu.current === t) this.after(cpu, until, took);
     }
     if (cpu.current === t && cpu.hart.cycle >= cpu.programmedAt) k.sched.timerInterrupt(cpu, t); // taken in S-mode: a tick may preempt it
-    if (k.stopping()) return;
-    k.sched.timers.expire();
-    if (cpu.current === undefined && k.cpus.length === 1 && !k.sched.schedule(cpu)) k.deadlock();
   }
 
   /** Takes the SQ and retries what was woken; true when there was something to do. */
