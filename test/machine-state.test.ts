@@ -11,19 +11,22 @@ import { ecall, csrw, csrr, csrrw, addi } from './helpers/asm.js';
 
 const MCYCLE = 0xb00, MSCRATCH = 0x340;
 
-test('x, f, the state words and the counters are views of one 1344-byte buffer', () => {
+test('x, f, the state words and the counters are views of one 1344-byte span of the bus memory', () => {
   const h = new Rig().hart;
-  const buf = h.x.buffer;
-  assert.equal(buf.byteLength, 1344);
+  const buf = h.x.buffer, base = h.x.byteOffset;
+  // The span sits in the bus's WebAssembly memory (after RAM and the store hooks), where compiled code reaches it.
+  assert.equal(buf, h.bus.memory?.buffer);
+  assert.ok(base >= h.bus.ramSize && base % 4096 === 0);
   for (const v of [h.f, h.s, h.t]) assert.equal(v.buffer, buf);
-  assert.deepEqual([h.x.byteOffset, h.f.byteOffset, h.s.byteOffset, h.t.byteOffset], [0, 272, 528, 728]);
+  assert.deepEqual([h.x.byteOffset, h.f.byteOffset, h.s.byteOffset, h.t.byteOffset].map((o) => o - base), [0, 272, 528, 728]);
+  assert.equal(h.s.byteOffset - base + h.s.byteLength, 1344);
 });
 
 test('a trap writes pc, the mode, mepc, mcause and the counters at their documented byte offsets', () => {
   const rig = new Rig();
   rig.put(CODE, [addi(1, 0, 1), ecall()]);
   rig.run(CODE, 2);
-  const dv = new DataView(rig.hart.x.buffer);
+  const dv = new DataView(rig.hart.x.buffer, rig.hart.x.byteOffset);
   const u64 = (at: number) => (BigInt(dv.getUint32(at + 4, true)) << 32n) | BigInt(dv.getUint32(at, true));
   assert.equal(hex(u64(528)), hex(HANDLER), 'pc at byte 528');
   assert.equal(dv.getInt32(536, true), 3, 'mode M at byte 536');

@@ -67,7 +67,7 @@ export class Board {
     if (!(mem >= 4096 && mem <= MAX_MEM && mem % 4096 === 0)) throw new RangeError(`memory size ${mem} must be a multiple of 4 KiB between 4 KiB and 2 GiB`);
     const n = opts.harts ?? 1;
     if (!(Number.isInteger(n) && n >= 1 && n <= MAX_HARTS)) throw new RangeError(`${n} harts: a board has 1 to ${MAX_HARTS}`);
-    this.bus = new Bus(mem);
+    this.bus = new Bus(mem, n);
     this.harts = Array.from({ length: n }, (_, i) => new Hart(this.bus, i, this.trace));
     this.hart = this.harts[0];
     const hart = this.hart;

@@ -4,6 +4,7 @@
 
 import { ACCESS_FAULT, type Mmio } from './mmio.js';
 import { PhysMem, HOOK_SHIFT } from './phys.js';
+import { TLB_BYTES } from './mmu.js';
 
 export { Hook, HOOK_SHIFT } from './phys.js';
 
@@ -16,6 +17,21 @@ export const enum PageFlag {
 }
 
 interface Region { base: number; size: number; dev: Mmio }
+
+/** A hart's slot in the bus's memory: its state (layout.ts, padded to 2 KiB) and 12 TLBs (mmu.ts). */
+export const HART_SLOT = 2048 + 12 * TLB_BYTES;
+const WASM_PAGE = 65536;
+
+/** A WebAssembly memory of at least `bytes`, fixed in size, or undefined where there is none (or it is too large). */
+function wasmMemory(bytes: number): WebAssembly.Memory | undefined {
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  if (typeof WebAssembly !== 'object' || pages > 65535) return undefined;
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return undefined; // the host's address space for WebAssembly is used up: plain buffers work the same
+  }
+}
 
 export class Bus {
   readonly ramSize: number;
@@ -41,19 +57,38 @@ export class Bus {
   smp = false;
 
   /**
-   * `buffer`, when given, holds RAM (at least ramSize bytes; a
-   * WebAssembly.Memory's buffer, for code that reaches RAM from WebAssembly:
-   * docs/jit.md). Its owner must never grow it: growing detaches the views.
+   * The one WebAssembly memory that holds RAM (at byte 0), the store hooks
+   * (at `hooksAt`) and `harts` slots of HART_SLOT bytes (at `slotsAt`), each a
+   * hart's state and TLBs: compiled code (jit/wasm.ts) reaches all of them
+   * in place. Undefined where WebAssembly is missing or refuses the size;
+   * everything then lives in plain ArrayBuffers and the JIT compiles to
+   * JavaScript. Never grown: growing would detach every view.
    */
-  constructor(ramSize: number, buffer?: ArrayBuffer) {
+  readonly memory: WebAssembly.Memory | undefined;
+  readonly hooksAt: number;
+  private readonly slotsAt: number;
+  private readonly slots: number;
+
+  constructor(ramSize: number, harts = 1) {
     this.ramSize = ramSize;
-    const buf = buffer ?? new ArrayBuffer(ramSize);
+    this.hooksAt = ramSize;
+    this.slotsAt = Math.ceil((ramSize + (ramSize >>> HOOK_SHIFT)) / PAGE) * PAGE;
+    const bytes = this.slotsAt + harts * HART_SLOT;
+    this.memory = wasmMemory(bytes);
+    this.slots = this.memory === undefined ? 0 : harts;
+    const buf = this.memory?.buffer ?? new ArrayBuffer(ramSize);
     this.ram8 = new Uint8Array(buf, 0, ramSize);
     this.ram16 = new Uint16Array(buf, 0, ramSize >>> 1);
     this.ram32 = new Int32Array(buf, 0, ramSize >>> 2);
     this.pageFlags = new Uint8Array(ramSize / PAGE);
-    this.hooks = new Uint8Array(ramSize >>> HOOK_SHIFT);
+    this.hooks = this.memory === undefined ? new Uint8Array(ramSize >>> HOOK_SHIFT) : new Uint8Array(buf, this.hooksAt, ramSize >>> HOOK_SHIFT);
     this.phys = new PhysMem(RAM_BASE, this.ram8, this.hooks);
+  }
+
+  /** Where hart `id` keeps its state and TLBs in `memory` (buffer, byte offset), or undefined: its own buffers. */
+  hartSlot(id: number): { buf: ArrayBuffer; at: number } | undefined {
+    if (this.memory === undefined || !(id >= 0 && id < this.slots)) return undefined;
+    return { buf: this.memory.buffer, at: this.slotsAt + id * HART_SLOT };
   }
 
   /** Maps a device at [base, base+size). Regions must not overlap RAM or each other. */

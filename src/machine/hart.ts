@@ -13,7 +13,7 @@ import { allocState, resetState, S, T } from './layout.js';
 import { pairBig, setPairBig, setPairNum, TWO32 } from './pair.js';
 import * as timer from './timer.js';
 import { Fpu } from './fpu.js';
-import { Access, Tlb, walk, TLB_MASK, type WalkCtx } from './mmu.js';
+import { Access, Tlb, walk, TLB_MASK, TLB_BYTES, type WalkCtx } from './mmu.js';
 import { PageTrace } from './pagerefs.js';
 import { Cause, Mode, takeTrap, pendingInterrupt, INTERRUPT_NAMES } from './trap.js';
 import { Irq, St } from './csr.js';
@@ -137,7 +137,8 @@ export class Hart implements HartPort {
   constructor(bus: Bus, hartId = 0, trace = new Tracer()) {
     this.trace = trace;
     this.power = new PowerMeter(HI6220, trace, hartId);
-    const st = allocState();
+    const slot = bus.hartSlot(hartId);
+    const st = slot === undefined ? allocState() : allocState(slot.buf, slot.at);
     this.x = st.x;
     this.xRegs = st.x.subarray(0, 64);
     this.f = st.f;
@@ -147,7 +148,7 @@ export class Hart implements HartPort {
     this.bus = bus;
     this.hartId = hartId;
     this.blocks = new BlockCache(bus);
-    this.tlbs = [0, 1, 2, 3].map(() => [new Tlb(), new Tlb(), new Tlb()]);
+    this.tlbs = [0, 1, 2, 3].map((m) => [0, 1, 2].map((a) => slot === undefined ? new Tlb() : new Tlb(slot.buf, slot.at + 2048 + (3 * m + a) * TLB_BYTES)));
     this.rTlb = this.tlbs[Mode.M][Access.READ];
     this.wTlb = this.tlbs[Mode.M][Access.WRITE];
     this.xTlb = this.tlbs[Mode.M][Access.EXEC];
@@ -217,7 +218,7 @@ export class Hart implements HartPort {
 
   /** Turns the JIT on (options) or off (undefined). */
   setJit(opts: JitOptions | undefined): void {
-    this.jit = opts === undefined ? undefined : new Jit(this.blocks, opts);
+    this.jit = opts === undefined ? undefined : new Jit(this.blocks, opts, this);
     if (opts === undefined) this.blocks.onInvalidate = undefined;
   }
 

@@ -83,14 +83,17 @@ export const STATE_BYTES = 1344;
 
 export interface HartState { x: Int32Array; f: Int32Array; s: Int32Array; t: Float64Array; }
 
-/** A zeroed hart state: every register and CSR 0, pc 0, mode U (the hart sets its reset values). */
-export function allocState(): HartState {
-  const buf = new ArrayBuffer(STATE_BYTES);
+/**
+ * A zeroed hart state: every register and CSR 0, pc 0, mode U (the hart sets
+ * its reset values). At byte `at` of `buf` when given (8-aligned: the bus's
+ * WebAssembly memory, where compiled code reaches it), else in a buffer of its own.
+ */
+export function allocState(buf: ArrayBuffer = new ArrayBuffer(STATE_BYTES), at = 0): HartState {
   return {
-    x: new Int32Array(buf, X_OFFSET, X_WORDS),
-    f: new Int32Array(buf, F_OFFSET, F_WORDS),
-    s: new Int32Array(buf, S_OFFSET, S_WORDS),
-    t: new Float64Array(buf, T_OFFSET, T_SLOTS),
+    x: new Int32Array(buf, at + X_OFFSET, X_WORDS),
+    f: new Int32Array(buf, at + F_OFFSET, F_WORDS),
+    s: new Int32Array(buf, at + S_OFFSET, S_WORDS),
+    t: new Float64Array(buf, at + T_OFFSET, T_SLOTS),
   };
 }
 

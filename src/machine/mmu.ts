@@ -67,6 +67,8 @@ function permitted(pte: number, ctx: WalkCtx, access: Access): boolean {
 }
 
 export const TLB_SIZE = 1024;
+/** A TLB's bytes: tag, hi and off, TLB_SIZE int32 each, one after another. */
+export const TLB_BYTES = 12 * TLB_SIZE;
 const TLB_MASK = TLB_SIZE - 1;
 
 /**
@@ -75,9 +77,19 @@ const TLB_MASK = TLB_SIZE - 1;
  * hit), off = RAM offset of the page. Only RAM pages are ever entered.
  */
 export class Tlb {
-  readonly tag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly hi = new Int32Array(TLB_SIZE);
-  readonly off = new Int32Array(TLB_SIZE);
+  readonly tag: Int32Array;
+  readonly hi: Int32Array;
+  readonly off: Int32Array;
+  /** Byte offset of `tag` in its buffer: `hi` follows at +TLB_BYTES / 3, `off` at +2 * TLB_BYTES / 3. */
+  readonly at: number;
+
+  /** At byte `at` of `buf` when given (the bus's WebAssembly memory, where compiled code reads it: jit/wasm.ts). */
+  constructor(buf: ArrayBuffer = new ArrayBuffer(TLB_BYTES), at = 0) {
+    this.at = at;
+    this.tag = new Int32Array(buf, at, TLB_SIZE).fill(-1);
+    this.hi = new Int32Array(buf, at + 4 * TLB_SIZE, TLB_SIZE);
+    this.off = new Int32Array(buf, at + 8 * TLB_SIZE, TLB_SIZE);
+  }
   /** False while the hart records page references (pagerefs.ts): every access must then reach translate. */
   enabled = true;
 

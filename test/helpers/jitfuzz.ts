@@ -1,5 +1,5 @@
 // The JIT's differential fuzzer: random valid RV64IMC instruction sequences
-// (ALU, M, loads and stores of every width and alignment, forward branches
+// (ALU, M with edge operands, integer and FP loads and stores of every width and alignment, forward branches
 // and jumps, a counted loop around the body, rare faulting loads and
 // ecalls), run on the interpreter and on the JIT (src/machine/jit) from the
 // same state, in the same budget slices; the architectural state after each
@@ -8,6 +8,7 @@
 
 import * as A from './asm.js';
 import { Rig, CODE, DATA, prng } from './rig.js';
+import type { JitBackend } from '../../src/machine/jit/jit.js';
 
 /** x31 holds DATA, x30 counts the loop down, x29 holds 0 (a faulting base); the body writes only x1..x28. */
 const BASE = 31, COUNT = 30, ZERO_BASE = 29;
@@ -18,12 +19,12 @@ const R_OPS = [A.add, A.sub, A.sll, A.slt, A.sltu, A.xor, A.srl, A.sra, A.or, A.
   A.mul, A.mulh, A.mulhsu, A.mulhu, A.div, A.divu, A.rem, A.remu, A.mulw, A.divw, A.divuw, A.remw, A.remuw];
 const I_OPS = [A.addi, A.slti, A.sltiu, A.xori, A.ori, A.andi, A.addiw];
 const SH_OPS: [(rd: number, rs1: number, sh: number) => number, number][] = [[A.slli, 63], [A.srli, 63], [A.srai, 63], [A.slliw, 31], [A.srliw, 31], [A.sraiw, 31]];
-const LOADS = [A.lb, A.lh, A.lw, A.ld, A.lbu, A.lhu, A.lwu];
-const STORES = [A.sb, A.sh, A.sw, A.sd];
+const LOADS = [A.lb, A.lh, A.lw, A.ld, A.lbu, A.lhu, A.lwu, A.flw, A.fld];
+const STORES = [A.sb, A.sh, A.sw, A.sd, A.fsw, A.fsd];
 const BRANCHES = [A.beq, A.bne, A.blt, A.bge, A.bltu, A.bgeu];
 
 /** One program: the items of its body, the loop count, the initial registers and the data bytes. */
-export interface FuzzCase { code: number[]; regs: bigint[]; data: Uint8Array; threshold: number; slices: number[] }
+export interface FuzzCase { code: number[]; regs: bigint[]; data: Uint8Array; threshold: number; slices: number[]; fpu: boolean }
 
 export function makeCase(seed: number, bodyLen = 40): FuzzCase {
   const rnd = prng(seed), pick = <T>(a: readonly T[]) => a[rnd() % a.length];
@@ -52,7 +53,8 @@ export function makeCase(seed: number, bodyLen = 40): FuzzCase {
   regs[BASE] = BigInt(DATA); regs[ZERO_BASE] = 0n;
   const data = new Uint8Array(256).map(() => rnd() & 0xff);
   const slices = Array.from({ length: 6 }, () => 1 + (rnd() % 300));
-  return { code: layout(items), regs, data, threshold: [0, 0, 1, 2][rnd() % 4], slices };
+  // The FPU is on in most programs; off, every FP load and store is an illegal instruction.
+  return { code: layout(items), regs, data, threshold: [0, 0, 1, 2][rnd() % 4], slices, fpu: rnd() % 8 !== 0 };
 }
 
 function compressed(rnd: () => number, reg: () => number): number {
@@ -69,11 +71,15 @@ function compressed(rnd: () => number, reg: () => number): number {
   }
 }
 
+/** Edge values: 0, -1, the most negative 64-bit and 32-bit numbers (division by zero, and overflow). */
+const EDGES = [0n, 0xffffffffffffffffn, 0x8000000000000000n, 0xffffffff80000000n];
+
 function randomValue(rnd: () => number): bigint {
   const v = (BigInt(rnd()) << 32n) | BigInt(rnd());
-  switch (rnd() % 4) {
+  switch (rnd() % 6) {
     case 0: return BigInt.asUintN(64, BigInt.asIntN(32, v)); // sign-extended 32-bit
     case 1: return v & 0xffn;
+    case 2: return EDGES[rnd() % EDGES.length];
     default: return v;
   }
 }
@@ -89,9 +95,10 @@ function layout(items: Item[]): number[] {
 }
 
 /** Runs a case on a fresh rig, JIT on (at the case's threshold) or off; returns the state after each slice. */
-export function runCase(c: FuzzCase, jit: boolean): string[] {
+export function runCase(c: FuzzCase, jit: boolean, backend: JitBackend = 'wasm'): string[] {
   const rig = new Rig();
-  if (jit) rig.hart.setJit({ threshold: c.threshold });
+  if (c.fpu) rig.fpOn();
+  if (jit) rig.hart.setJit({ threshold: c.threshold, backend });
   rig.put(CODE, c.code);
   rig.board.bus.load(DATA, c.data);
   c.regs.forEach((v, i) => { if (i > 0) rig.set(i, v); });
@@ -103,12 +110,12 @@ function snapshot(rig: Rig): string {
   const h = rig.hart, regs = Array.from({ length: 32 }, (_, i) => rig.get(i).toString(16));
   const data = Buffer.from(rig.board.bus.ram8.subarray(DATA - CODE, DATA - CODE + 256)).toString('hex');
   return `pc=${rig.pc().toString(16)} instret=${h.instret} cycle=${h.cycle} traps=${h.traps} mepc=${h.mepc.toString(16)} ` +
-    `mcause=${h.mcause} mtval=${h.mtval.toString(16)} x=${regs.join(',')} data=${data}`;
+    `mcause=${h.mcause} mtval=${h.mtval.toString(16)} mstatus=${h.mstatus} x=${regs.join(',')} f=${Array.from(h.f).join(',')} data=${data}`;
 }
 
 /** The first difference between the interpreter and the JIT on seed `seed`, or undefined when they agree. */
-export function differ(seed: number): string | undefined {
-  const c = makeCase(seed), a = runCase(c, false), b = runCase(c, true);
+export function differ(seed: number, backend: JitBackend = 'wasm'): string | undefined {
+  const c = makeCase(seed), a = runCase(c, false), b = runCase(c, true, backend);
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return `seed ${seed}, slice ${k}:\n interpreter ${a[k]}\n jit         ${b[k]}`;
   return undefined;
 }

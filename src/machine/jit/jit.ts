@@ -19,8 +19,16 @@ import { takeTrap } from '../trap.js';
 import { execCsr, execAmo, execFp } from '../exec-sys.js';
 import { selectBlocks, regionSource } from './region.js';
 import { EXIT_NAMES } from './emit.js';
+import { wasmRegion, type WasmLayout } from './wasm.js';
+import { S } from '../layout.js';
+
+/** A WebAssembly region's instruction cap: it compiles in one pass (no 60 KB limit as for JavaScript), so larger regions pay. */
+export const MAX_WASM_INSNS = 256;
 
 export type RegionFn = (h: Hart, blk: Block) => void;
+
+/** A WebAssembly region's function (wasm.ts): the entry block's number, the TLBs, the budget's end; the exit reason or -1. */
+type WasmRun = (k: number, rtlb: number, wtlb: number, end: number) => number;
 
 /** What compiled code may call: the interpreter's own helpers, by the names emit.ts uses. */
 function library(exits: Float64Array): Record<string, unknown> {
@@ -33,9 +41,14 @@ function library(exits: Float64Array): Record<string, unknown> {
   };
 }
 
+/** What compiled code is: WebAssembly (the default, where the bus has a WebAssembly memory) or JavaScript. */
+export type JitBackend = 'wasm' | 'js';
+
 export interface JitOptions {
   /** A block is compiled when it has run this many times (0: before its first run). */
   threshold: number;
+  /** 'js' forces the JavaScript backend (the reference the WebAssembly one is tested against). */
+  backend?: JitBackend;
   /** The code cache's bound, in bytes of generated source; the oldest regions go first. */
   cacheBytes?: number;
 }
@@ -65,8 +78,19 @@ export class Jit {
   private live = 0;
   private readonly counts = { regions: 0, blocks: 0, compileMs: 0, invalidations: 0, evictions: 0, failures: 0 };
 
-  constructor(private readonly cache: BlockCache, opts: JitOptions) {
+  /** The backend in use: WebAssembly when asked for (the default) and the hart's state is in the bus's memory. */
+  readonly backend: JitBackend;
+  private readonly layout: WasmLayout | undefined;
+  /** The running WebAssembly region's entry block and epoch (its helper's stale check reads them). */
+  blk: Block | undefined;
+  ep = 0;
+
+  constructor(private readonly cache: BlockCache, opts: JitOptions, private readonly hart?: Hart) {
     this.threshold = opts.threshold;
+    const slot = hart?.bus.hartSlot(hart.hartId), memory = hart?.bus.memory;
+    this.layout = opts.backend === 'js' || slot === undefined || memory === undefined ? undefined
+      : { state: slot.at, hooks: hart!.bus.hooksAt, pages: memory.buffer.byteLength / 65536 };
+    this.backend = this.layout === undefined ? 'js' : 'wasm';
     this.cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
     const lib = library(this.exits);
     this.names = Object.keys(lib);
@@ -89,10 +113,17 @@ export class Jit {
     let fn: RegionFn;
     let chosen: { offs: number[]; blocks: Block[] };
     try {
-      chosen = selectBlocks(this.cache, blk, ramOff);
-      const { source, index } = regionSource(chosen.offs, chosen.blocks);
-      fn = (new Function(...this.names, 'IDX', source) as (...a: unknown[]) => RegionFn)(...this.values, index);
-      this.admit(ramOff >>> 12, chosen.blocks, source.length, fn);
+      if (this.layout !== undefined) {
+        chosen = selectBlocks(this.cache, blk, ramOff, MAX_WASM_INSNS);
+        const made = this.wasm(chosen.offs, chosen.blocks, this.layout);
+        fn = made.fn;
+        this.admit(ramOff >>> 12, chosen.blocks, made.bytes, fn);
+      } else {
+        chosen = selectBlocks(this.cache, blk, ramOff);
+        const { source, index } = regionSource(chosen.offs, chosen.blocks);
+        fn = (new Function(...this.names, 'IDX', source) as (...a: unknown[]) => RegionFn)(...this.values, index);
+        this.admit(ramOff >>> 12, chosen.blocks, source.length, fn);
+      }
     } catch {
       // An environment without eval (a strict Content-Security-Policy): interpret.
       this.counts.failures++;
@@ -104,6 +135,22 @@ export class Jit {
     this.counts.blocks += chosen.blocks.length;
     this.counts.compileMs += performance.now() - t0;
     return true;
+  }
+
+  /** A WebAssembly region (wasm.ts) and its helper; its size is the module's bytes plus the helper's source. */
+  private wasm(offs: number[], blocks: Block[], layout: WasmLayout): { fn: RegionFn; bytes: number } {
+    const { bytes, slowSource } = wasmRegion(offs, blocks, layout);
+    const slow = (new Function(...this.names, 'H', 'J', slowSource) as (...a: unknown[]) => (n: number, bl: number, bh: number) => number)(...this.values, this.hart, this);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { e: { m: this.hart!.bus.memory!, f0: slow } });
+    const run = inst.exports.run as WasmRun, exits = this.exits;
+    const idx = new Uint8Array(2048);
+    offs.forEach((o, k) => { idx[o >> 1] = k + 1; });
+    const fn: RegionFn = (h, b) => {
+      this.blk = b; this.ep = h.epoch;
+      const r = run(idx[(h.s[S.PC] & 4095) >> 1], h.rTlb.at, h.wTlb.at, h.runEnd);
+      if (r >= 0) exits[r]++;
+    };
+    return { fn, bytes: bytes.length + slowSource.length };
   }
 
   /** Accounts a new region, evicting the oldest while the cache is over its bound. */

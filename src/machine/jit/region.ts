@@ -73,7 +73,7 @@ function successors(blk: Block, o: number): number[] {
  * through the cache (so a store to them invalidates the region like any
  * other decoded code). A successor at 0xffe may straddle the page: never included.
  */
-export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number): { offs: number[]; blocks: Block[] } {
+export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, maxInsns = MAX_REGION_INSNS): { offs: number[]; blocks: Block[] } {
   const page = ramOff & ~0xfff;
   const offs = [ramOff & 0xfff], blocks = [entry];
   let insns = entry.n;
@@ -81,7 +81,7 @@ export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number): {
     for (const s of successors(blocks[k], offs[k])) {
       if (s < 0 || s > 0xffc || offs.includes(s) || blocks.length >= MAX_REGION_BLOCKS) continue;
       const b = cache.get(page | s) ?? cache.build(page | s);
-      if (b.n === 0 || !b.live || insns + b.n > MAX_REGION_INSNS) continue;
+      if (b.n === 0 || !b.live || insns + b.n > maxInsns) continue;
       insns += b.n;
       offs.push(s); blocks.push(b);
     }

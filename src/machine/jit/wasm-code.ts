@@ -1,0 +1,153 @@
+// A small WebAssembly binary writer: the opcodes jit/wasm.ts uses, structured
+// control with named labels (a branch names the block it leaves, and the
+// writer turns that into the relative depth the binary format wants), and
+// the module around one function. Format: the WebAssembly core specification
+// 2.0, chapter 5 ("Binary Format"): LEB128 integers (5.2.2), instructions
+// (5.4), sections (5.5).
+
+/** Value types (5.3.1). */
+export const enum Ty { I32 = 0x7f, I64 = 0x7e, F64 = 0x7c, VOID = 0x40 }
+
+/** The opcodes used (5.4). */
+export const enum W {
+  UNREACHABLE = 0x00, BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
+  BR_TABLE = 0x0e, RETURN = 0x0f, CALL = 0x10, DROP = 0x1a, SELECT = 0x1b,
+  LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22,
+  I32_LOAD = 0x28, I64_LOAD = 0x29, F64_LOAD = 0x2b, I32_LOAD8_U = 0x2d, I64_LOAD8_S = 0x30, I64_LOAD8_U = 0x31,
+  I64_LOAD16_S = 0x32, I64_LOAD16_U = 0x33, I64_LOAD32_S = 0x34, I64_LOAD32_U = 0x35,
+  I32_STORE = 0x36, I64_STORE = 0x37, F64_STORE = 0x39, I64_STORE8 = 0x3c, I64_STORE16 = 0x3d, I64_STORE32 = 0x3e,
+  I32_CONST = 0x41, I64_CONST = 0x42,
+  I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_LT_S = 0x48, I32_GT_S = 0x4a, I32_LE_S = 0x4c, I32_GE_S = 0x4e,
+  I64_EQZ = 0x50, I64_EQ = 0x51, I64_NE = 0x52, I64_LT_S = 0x53, I64_LT_U = 0x54, I64_GE_S = 0x59, I64_GE_U = 0x5a,
+  F64_LT = 0x63, F64_GE = 0x66,
+  I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_DIV_S = 0x6d, I32_DIV_U = 0x6e, I32_REM_S = 0x6f, I32_REM_U = 0x70,
+  I32_AND = 0x71, I32_OR = 0x72, I32_XOR = 0x73, I32_SHL = 0x74, I32_SHR_S = 0x75, I32_SHR_U = 0x76,
+  I64_ADD = 0x7c, I64_SUB = 0x7d, I64_MUL = 0x7e, I64_DIV_S = 0x7f, I64_DIV_U = 0x80, I64_REM_S = 0x81, I64_REM_U = 0x82,
+  I64_AND = 0x83, I64_OR = 0x84, I64_XOR = 0x85, I64_SHL = 0x86, I64_SHR_S = 0x87, I64_SHR_U = 0x88,
+  F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MIN = 0xa4,
+  I32_WRAP_I64 = 0xa7, I64_EXTEND_I32_S = 0xac, I64_EXTEND_I32_U = 0xad, F64_CONVERT_I32_S = 0xb7,
+}
+
+/** unsigned LEB128 (5.2.2). */
+export function uleb(out: number[], v: number): void {
+  do { let b = v & 0x7f; v = Math.floor(v / 128); if (v !== 0) b |= 0x80; out.push(b); } while (v !== 0);
+}
+
+/** signed LEB128 of a 32-bit integer. */
+function sleb32(out: number[], v: number): void {
+  v |= 0;
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { out.push(b); return; }
+    out.push(b | 0x80);
+  }
+}
+
+/** signed LEB128 of a 64-bit integer given as (lo, hi) int32 words. */
+function sleb64(out: number[], lo: number, hi: number): void {
+  for (;;) {
+    const b = lo & 0x7f;
+    lo = (lo >>> 7) | (hi << 25); hi >>= 7; // arithmetic shift right by 7 of the pair
+    const rest0 = lo === 0 && hi === 0, rest1 = lo === -1 && hi === -1;
+    if ((rest0 && (b & 0x40) === 0) || (rest1 && (b & 0x40) !== 0)) { out.push(b); return; }
+    out.push(b | 0x80);
+  }
+}
+
+/** One function body under construction, with a stack of named labels. */
+export class Code {
+  readonly b: number[] = [];
+  private readonly labels: string[] = [];
+
+  op(...ops: number[]): this { for (const o of ops) this.b.push(o); return this; }
+  i32(v: number): this { this.b.push(W.I32_CONST); sleb32(this.b, v); return this; }
+  /** i64.const of a value that fits an int32, sign-extended. */
+  i64(v: number): this { this.b.push(W.I64_CONST); sleb64(this.b, v | 0, v >> 31); return this; }
+  /** i64.const of the 64-bit value (lo, hi). */
+  i64w(lo: number, hi: number): this { this.b.push(W.I64_CONST); sleb64(this.b, lo | 0, hi | 0); return this; }
+  /** i64.const of any JS integer exact in a double (|v| < 2^53). */
+  i64n(v: number): this {
+    const lo = v % 4294967296;
+    this.b.push(W.I64_CONST); sleb64(this.b, lo | 0, Math.floor(v / 4294967296) | 0);
+    return this;
+  }
+  get(l: number): this { this.b.push(W.LOCAL_GET); uleb(this.b, l); return this; }
+  set(l: number): this { this.b.push(W.LOCAL_SET); uleb(this.b, l); return this; }
+  tee(l: number): this { this.b.push(W.LOCAL_TEE); uleb(this.b, l); return this; }
+  /** A load or store with its memory argument (alignment log2, constant offset). */
+  mem(o: W, align: number, offset: number): this { this.b.push(o, align); uleb(this.b, offset); return this; }
+  call(fn: number): this { this.b.push(W.CALL); uleb(this.b, fn); return this; }
+
+  private open(kind: W, label: string, type: Ty = Ty.VOID): this { this.b.push(kind, type); this.labels.push(label); return this; }
+  block(label: string): this { return this.open(W.BLOCK, label); }
+  loop(label: string): this { return this.open(W.LOOP, label); }
+  if(label = ''): this { return this.open(W.IF, label); }
+  else(): this { this.b.push(W.ELSE); return this; }
+  end(): this { this.b.push(W.END); this.labels.pop(); return this; }
+  private depth(label: string): number {
+    const i = this.labels.lastIndexOf(label);
+    if (i < 0) throw new Error(`wasm: no label ${label}`);
+    return this.labels.length - 1 - i;
+  }
+  br(label: string): this { this.b.push(W.BR); uleb(this.b, this.depth(label)); return this; }
+  brIf(label: string): this { this.b.push(W.BR_IF); uleb(this.b, this.depth(label)); return this; }
+  brTable(targets: string[], dflt: string): this {
+    this.b.push(W.BR_TABLE); uleb(this.b, targets.length);
+    for (const t of targets) uleb(this.b, this.depth(t));
+    uleb(this.b, this.depth(dflt));
+    return this;
+  }
+}
+
+/** Appends a (possibly long) array without spreading it into arguments. */
+function append(out: number[], more: number[]): void { for (let i = 0; i < more.length; i++) out.push(more[i]); }
+function section(out: number[], id: number, body: number[]): void { out.push(id); uleb(out, body.length); append(out, body); }
+function name(out: number[], s: string): void { uleb(out, s.length); for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i)); }
+function funcType(out: number[], params: Ty[], results: Ty[]): void {
+  out.push(0x60); uleb(out, params.length); out.push(...params); uleb(out, results.length); out.push(...results);
+}
+
+export interface ModuleSpec {
+  /** The imported memory's size in 64 KiB pages (initial = maximum). */
+  pages: number;
+  /** Imported functions "e"."f0", "e"."f1", ...: their signatures (they are function indices 0..n-1). */
+  imports: { params: Ty[]; results: Ty[] }[];
+  /** The one defined function, exported as "run". */
+  params: Ty[]; results: Ty[];
+  /** Its locals after the parameters, in order. */
+  locals: Ty[];
+  body: Code;
+}
+
+/** The bytes of a module: imports "e"."m" (the memory) and the functions, defines and exports "run". */
+export function module(m: ModuleSpec): Uint8Array {
+  const out = [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+  const types: number[] = [];
+  uleb(types, m.imports.length + 1);
+  for (const f of m.imports) funcType(types, f.params, f.results);
+  funcType(types, m.params, m.results);
+  section(out, 1, types);
+  const imps: number[] = [];
+  uleb(imps, m.imports.length + 1);
+  name(imps, 'e'); name(imps, 'm'); imps.push(0x02, 0x01); uleb(imps, m.pages); uleb(imps, m.pages);
+  m.imports.forEach((_, i) => { name(imps, 'e'); name(imps, `f${i}`); imps.push(0x00); uleb(imps, i); });
+  section(out, 2, imps);
+  const funcs: number[] = [];
+  uleb(funcs, 1); uleb(funcs, m.imports.length);
+  section(out, 3, funcs);
+  const exps: number[] = [];
+  uleb(exps, 1); name(exps, 'run'); exps.push(0x00); uleb(exps, m.imports.length);
+  section(out, 7, exps);
+  const fn: number[] = [];
+  // Locals as runs of one type (5.5.13).
+  const runs: [number, Ty][] = [];
+  for (const t of m.locals) { const last = runs[runs.length - 1]; if (last !== undefined && last[1] === t) last[0]++; else runs.push([1, t]); }
+  uleb(fn, runs.length);
+  for (const [n, t] of runs) { uleb(fn, n); fn.push(t); }
+  append(fn, m.body.b); fn.push(W.END);
+  const code: number[] = [];
+  uleb(code, 1); uleb(code, fn.length); append(code, fn);
+  section(out, 10, code);
+  return Uint8Array.from(out);
+}

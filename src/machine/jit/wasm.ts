@@ -1,0 +1,395 @@
+// The WebAssembly backend: a region (region.ts's blocks of one page) becomes
+// one WebAssembly function over the bus's memory, where guest RAM (at byte 0),
+// the store hooks, and this hart's registers, state, counters and TLBs live
+// (bus.ts, layout.ts): nothing is copied in or out.
+//
+//   run(k, rtlb, wtlb, end) -> exit reason (or -1: a helper already left)
+//     B := pc's page (i64); off := pc & 0xfff
+//     loop:
+//       dispatch k (br_table) to block k's code, or leave (k = 0)
+//       block code: its instructions; pend += n; left -= n; off, k := where it goes
+//       if left <= 0 or chk: the full boundary check of region.ts (budget, irq, stale)
+//
+// What is compiled inline: the integer ALU and M instructions but mulh*
+// (64-bit registers are i64), lui/auipc/fence, integer loads and stores with
+// the TLB hit path (an aligned access to a RAM page the TLB holds; a store
+// also needs no hook on its granule), and every control transfer. Anything
+// else — a TLB miss, MMIO, FP, AMOs, system instructions, traps — calls the
+// region's one imported helper with the instruction's number: a JavaScript
+// function built from emit.ts's templates for exactly those instructions,
+// so the slow paths are the JavaScript backend's, statement for statement.
+// The helper returns 0 when it left compiled code (a trap or a system
+// instruction: it has stored pc and the counters and counted the exit), 2
+// when the region went stale (its page was written, translation changed, a
+// device stopped the run), else 1.
+
+import { REC, X0_SINK } from '../../isa/decode.js';
+import { Op } from '../../isa/table.js';
+import type { Block } from '../blocks.js';
+import { S, T, F_OFFSET, S_OFFSET, T_OFFSET } from '../layout.js';
+import { St } from '../csr.js';
+import { TLB_SIZE } from '../mmu.js';
+import { HOOK_SHIFT } from '../phys.js';
+import { Code, Ty, W, module } from './wasm-code.js';
+import { emitInsn, Exit, type Insn } from './emit.js';
+
+/** Where this hart's things are in the memory: byte offsets, and the memory's size in pages. */
+export interface WasmLayout { state: number; hooks: number; pages: number }
+
+export interface WasmRegion {
+  bytes: Uint8Array;
+  /** The slow helper's JavaScript source (a body taking the library's names, then H and J: jit.ts). */
+  slowSource: string;
+}
+
+// Locals: the parameters, then the function's own.
+const K = 0, RT = 1, WT = 2, END = 3, OFF = 4, PEND = 5, LEFT = 6, CHK = 7, STALE = 8, B = 9, EA = 10, E = 11, O = 12, R = 13, DV = 14;
+/** x1..x31 live in i64 locals X1.. while a region runs (stored back before a helper call and at every exit). */
+const X1 = 15;
+const PARAMS = [Ty.I32, Ty.I32, Ty.I32, Ty.F64];
+const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, ...new Array<Ty>(31).fill(Ty.I64)];
+/** The local of register pair index d (2..62). */
+const local = (d: number) => X1 + (d >> 1) - 1;
+
+const isBranch = (op: Op) => op >= Op.BEQ && op <= Op.BGEU;
+
+function insnAt(blk: Block, i: number): Insn {
+  const r = blk.recs, b = i * REC;
+  return { op: r[b], d: r[b + 1], s1: r[b + 2], s2: r[b + 3], imm: r[b + 4], s3: r[b + 5], rm: r[b + 6], len: r[b + 7], raw: blk.raw[i] };
+}
+
+/** Integer loads: [log2 size, the i64 load op]. */
+const LOADS: Partial<Record<Op, [number, W]>> = {
+  [Op.LB]: [0, W.I64_LOAD8_S], [Op.LBU]: [0, W.I64_LOAD8_U], [Op.LH]: [1, W.I64_LOAD16_S], [Op.LHU]: [1, W.I64_LOAD16_U],
+  [Op.LW]: [2, W.I64_LOAD32_S], [Op.LWU]: [2, W.I64_LOAD32_U], [Op.LD]: [3, W.I64_LOAD],
+};
+const STORES: Partial<Record<Op, [number, W]>> = {
+  [Op.SB]: [0, W.I64_STORE8], [Op.SH]: [1, W.I64_STORE16], [Op.SW]: [2, W.I64_STORE32], [Op.SD]: [3, W.I64_STORE],
+};
+/** FP loads and stores (the f registers stay in the state: only the integer ones have locals). */
+const FLOADS: Partial<Record<Op, [number, W]>> = { [Op.FLW]: [2, W.I64_LOAD32_U], [Op.FLD]: [3, W.I64_LOAD] };
+const FSTORES: Partial<Record<Op, [number, W]>> = { [Op.FSW]: [2, W.I64_STORE32], [Op.FSD]: [3, W.I64_STORE] };
+/** Register-register ops that are one i64 instruction. */
+const BIN: Partial<Record<Op, W>> = {
+  [Op.ADD]: W.I64_ADD, [Op.SUB]: W.I64_SUB, [Op.XOR]: W.I64_XOR, [Op.OR]: W.I64_OR, [Op.AND]: W.I64_AND,
+  [Op.SLL]: W.I64_SHL, [Op.SRL]: W.I64_SHR_U, [Op.SRA]: W.I64_SHR_S, [Op.MUL]: W.I64_MUL,
+};
+const BINI: Partial<Record<Op, W>> = {
+  [Op.ADDI]: W.I64_ADD, [Op.XORI]: W.I64_XOR, [Op.ORI]: W.I64_OR, [Op.ANDI]: W.I64_AND,
+  [Op.SLLI]: W.I64_SHL, [Op.SRLI]: W.I64_SHR_U, [Op.SRAI]: W.I64_SHR_S,
+};
+/** The W forms: the i32 op on the low words, sign-extended. */
+const BINW: Partial<Record<Op, W>> = {
+  [Op.ADDW]: W.I32_ADD, [Op.SUBW]: W.I32_SUB, [Op.SLLW]: W.I32_SHL, [Op.SRLW]: W.I32_SHR_U, [Op.SRAW]: W.I32_SHR_S, [Op.MULW]: W.I32_MUL,
+};
+const BINIW: Partial<Record<Op, W>> = { [Op.ADDIW]: W.I32_ADD, [Op.SLLIW]: W.I32_SHL, [Op.SRLIW]: W.I32_SHR_U, [Op.SRAIW]: W.I32_SHR_S };
+const CMP: Partial<Record<Op, W>> = {
+  [Op.BEQ]: W.I64_EQ, [Op.BNE]: W.I64_NE, [Op.BLT]: W.I64_LT_S, [Op.BGE]: W.I64_GE_S, [Op.BLTU]: W.I64_LT_U, [Op.BGEU]: W.I64_GE_U,
+  [Op.SLT]: W.I64_LT_S, [Op.SLTU]: W.I64_LT_U, [Op.SLTI]: W.I64_LT_S, [Op.SLTIU]: W.I64_LT_U,
+};
+const DIVS = new Set([Op.DIV, Op.DIVU, Op.REM, Op.REMU, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW]);
+
+/** True when instruction n is compiled inline (else it goes to the helper). */
+function inline(n: Insn): boolean {
+  const op = n.op;
+  return BIN[op] !== undefined || BINI[op] !== undefined || BINW[op] !== undefined || BINIW[op] !== undefined ||
+    CMP[op] !== undefined || DIVS.has(op) || op === Op.LUI || op === Op.AUIPC || op === Op.FENCE ||
+    LOADS[op] !== undefined || STORES[op] !== undefined;
+}
+
+class Emitter {
+  readonly c = new Code();
+  /** Instructions handed to the helper, by helper number: [instruction, index in its block, page offset, block start]. */
+  readonly slow: [Insn, number, number, number][] = [];
+  readonly xb: number; readonly fb: number; readonly sb: number; readonly tb: number;
+
+  /**
+   * `written`: the registers (pair indices) that compiled code of the region
+   * writes; they are stored back to the state before every helper call and
+   * exit. The prologue loads them and every register read.
+   */
+  constructor(private readonly lay: WasmLayout, private readonly index: Map<number, number>, private readonly written: number[]) {
+    this.xb = lay.state; this.fb = lay.state + F_OFFSET; this.sb = lay.state + S_OFFSET; this.tb = lay.state + T_OFFSET;
+  }
+
+  /** Pushes register d (a pair index) as i64. */
+  reg(d: number): void {
+    if (d === 0) this.c.i64(0); else this.c.get(local(d));
+  }
+  /** Sets register d to the i64 that `value` pushes (nothing for the sink: the value is not computed). */
+  setReg(d: number, value: () => void): void {
+    if (d === X0_SINK) return;
+    value(); this.c.set(local(d));
+  }
+  /** Stores the registers compiled code may have changed back to the state (before a helper call, at an exit). */
+  spill(): void {
+    for (const d of this.written) this.c.i32(0).get(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
+  }
+  /** Loads register d from the state (a helper may have written it). */
+  reload(c: Code, d: number): void {
+    c.i32(0).mem(W.I64_LOAD, 3, this.xb + 4 * d).set(local(d));
+  }
+  private tAddr(slot: T): number { return this.tb + 8 * slot; }
+  /** t[slot] += pend (as f64). */
+  private addPend(slot: T): void {
+    this.c.i32(0).i32(0).mem(W.F64_LOAD, 3, this.tAddr(slot)).get(PEND).op(W.F64_CONVERT_I32_S, W.F64_ADD).mem(W.F64_STORE, 3, this.tAddr(slot));
+  }
+  /** emit.ts's FLUSH: the pending retired count into the counters. */
+  flush(): void { this.addPend(T.CYCLE); this.addPend(T.INSTRET); this.c.i32(0).set(PEND); }
+  /** pc := the i64 on top of a value pushed by `value`. */
+  private setPc(value: () => void): void { this.c.i32(0); value(); this.c.mem(W.I64_STORE, 3, this.sb + 4 * S.PC); }
+  /** Leaves at pc = B + off with a reason (after storing the counters). */
+  exitAtOff(reason: Exit): void {
+    this.flush();
+    this.spill();
+    this.setPc(() => this.c.get(B).get(OFF).op(W.I64_EXTEND_I32_S, W.I64_ADD));
+    this.c.i32(reason).op(W.RETURN);
+  }
+
+  /** Calls the helper for instruction n (i-th of the block at page offset start, at page offset o). */
+  helper(n: Insn, i: number, o: number, start: number): void {
+    const num = this.slow.length;
+    this.slow.push([n, i, o, start]);
+    const c = this.c;
+    this.flush();
+    this.spill();
+    c.i32(num).get(B).op(W.I32_WRAP_I64).get(B).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64).call(0).tee(R);
+    c.op(W.I32_EQZ).if().i32(-1).op(W.RETURN).end();
+    c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
+    // The one register the instruction may have written (or, for an FP one, a register that is unchanged: harmless).
+    if (n.d > 0 && n.d < X0_SINK) this.reload(c, n.d);
+    c.i32(1).set(CHK);
+  }
+
+  /** EA := x[s1] + imm; E := the TLB entry's byte address in table `tlb`; leaves the hit condition (i32) on the stack. */
+  private tlbHit(s1: number, imm: number, tlb: number, align: number): void {
+    const c = this.c;
+    this.reg(s1); c.i64(imm).op(W.I64_ADD).set(EA);
+    c.get(tlb).get(EA).i64(12).op(W.I64_SHR_U, W.I32_WRAP_I64).i32(TLB_SIZE - 1).op(W.I32_AND).i32(2).op(W.I32_SHL, W.I32_ADD).set(E);
+    // tag[e] === VA bits 38..12 (mmu.ts Tlb.key) && hi[e] === VA bits 63..32 && aligned
+    c.get(E).mem(W.I32_LOAD, 2, 0).get(EA).i64(12).op(W.I64_SHR_U, W.I32_WRAP_I64).i32(0x7ffffff).op(W.I32_AND, W.I32_EQ);
+    c.get(E).mem(W.I32_LOAD, 2, 4 * TLB_SIZE).get(EA).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64, W.I32_EQ, W.I32_AND);
+    if (align !== 0) c.get(EA).op(W.I32_WRAP_I64).i32(align).op(W.I32_AND, W.I32_EQZ, W.I32_AND);
+  }
+  /** O := the RAM offset of EA through the entry at E. */
+  private ramAddr(): void {
+    this.c.get(E).mem(W.I32_LOAD, 2, 8 * TLB_SIZE).get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND, W.I32_OR).set(O);
+  }
+
+  /** mstatus.FS is Off: the helper takes the illegal-instruction trap (emit.ts's guard). */
+  private fsOff(): void {
+    this.c.i32(0).mem(W.I32_LOAD, 2, this.sb + 4 * S.MSTATUS).i32(St.FS).op(W.I32_AND, W.I32_EQZ).brIf('slow');
+  }
+
+  /**
+   * A load or store: the hit path (FS on for an FP one, the TLB holds the
+   * page, aligned), then `hit` with O = the RAM offset; the helper otherwise.
+   */
+  private access(n: Insn, i: number, o: number, start: number, size: number, fp: boolean, tlb: number, hit: () => void): void {
+    const c = this.c;
+    c.block('done').block('slow');
+    if (fp) this.fsOff();
+    this.tlbHit(n.s1, n.imm, tlb, (1 << size) - 1);
+    c.op(W.I32_EQZ).brIf('slow');
+    this.ramAddr();
+    hit();
+    c.br('done').end();
+    this.helper(n, i, o, start);
+    c.end();
+  }
+
+  load(n: Insn, i: number, o: number, start: number, [size, ld]: [number, W], fp = false): void {
+    const c = this.c;
+    this.access(n, i, o, start, size, fp, RT, () => {
+      if (!fp) { this.setReg(n.d, () => c.get(O).mem(ld, size, 0)); return; }
+      // f[d] := the value, a single NaN-boxed (upper 32 bits all ones); mstatus.FS := Dirty
+      c.i32(0).get(O).mem(ld, size, 0);
+      if (size === 2) c.i64w(0, -1).op(W.I64_OR);
+      c.mem(W.I64_STORE, 3, this.fb + 4 * n.d);
+      c.i32(0).i32(0).mem(W.I32_LOAD, 2, this.sb + 4 * S.MSTATUS).i32(St.FS).op(W.I32_OR).mem(W.I32_STORE, 2, this.sb + 4 * S.MSTATUS);
+    });
+  }
+
+  /** A store also leaves the hit path when its granule has a hook (decoded code, a watch, a reservation). */
+  store(n: Insn, i: number, o: number, start: number, [size, st]: [number, W], fp = false): void {
+    const c = this.c;
+    this.access(n, i, o, start, size, fp, WT, () => {
+      c.get(O).i32(HOOK_SHIFT).op(W.I32_SHR_U).mem(W.I32_LOAD8_U, 0, this.lay.hooks).brIf('slow');
+      c.get(O);
+      if (fp) c.i32(0).mem(W.I64_LOAD, 3, this.fb + 4 * n.s2); else this.reg(n.s2);
+      c.mem(st, size, 0);
+    });
+  }
+
+  /**
+   * DIV, DIVU, REM, REMU and the W forms, with the results the spec gives for
+   * division by zero and overflow instead of a trap (unpriv 13.2). The W
+   * forms divide the sign- or zero-extended words as i64 (no overflow there:
+   * -2^31 / -1 = 2^31 wraps back to -2^31 when the result is sign-extended).
+   */
+  div(n: Insn): void {
+    const c = this.c, op = n.op, w = op === Op.DIVW || op === Op.DIVUW || op === Op.REMW || op === Op.REMUW;
+    const rem = op === Op.REM || op === Op.REMU || op === Op.REMW || op === Op.REMUW;
+    const signed = op === Op.DIV || op === Op.REM || op === Op.DIVW || op === Op.REMW;
+    const operand = (s: number, into: number) => { this.reg(s); if (w) c.op(W.I32_WRAP_I64, signed ? W.I64_EXTEND_I32_S : W.I64_EXTEND_I32_U); c.set(into); };
+    operand(n.s1, EA); operand(n.s2, DV);
+    const divide = () => c.get(EA).get(DV).op(signed ? (rem ? W.I64_REM_S : W.I64_DIV_S) : (rem ? W.I64_REM_U : W.I64_DIV_U)).set(EA);
+    c.get(DV).op(W.I64_EQZ).if();
+    if (!rem) c.i64(-1).set(EA); // x / 0 = all ones; x % 0 = x
+    c.else();
+    if (signed && !w) {
+      // -2^63 / -1 = -2^63, -2^63 % -1 = 0 (i64.div_s would trap)
+      c.get(EA).i64w(0, -2147483648).op(W.I64_EQ).get(DV).i64(-1).op(W.I64_EQ, W.I32_AND).if();
+      if (rem) c.i64(0).set(EA);
+      c.else(); divide(); c.end();
+    } else divide();
+    c.end();
+    this.setReg(n.d, () => { c.get(EA); if (w) c.op(W.I32_WRAP_I64, W.I64_EXTEND_I32_S); });
+  }
+
+  /** The statement for an ALU instruction compiled inline. */
+  alu(n: Insn, o: number): void {
+    const c = this.c, { op, d, s1, s2, imm } = n;
+    const bin = BIN[op], bini = BINI[op], binw = BINW[op], biniw = BINIW[op], cmp = CMP[op];
+    if (bin !== undefined) this.setReg(d, () => { this.reg(s1); this.reg(s2); c.op(bin); });
+    else if (bini !== undefined) this.setReg(d, () => { this.reg(s1); c.i64(imm).op(bini); });
+    else if (binw !== undefined) this.setReg(d, () => { this.reg(s1); c.op(W.I32_WRAP_I64); this.reg(s2); c.op(W.I32_WRAP_I64, binw, W.I64_EXTEND_I32_S); });
+    else if (biniw !== undefined) this.setReg(d, () => { this.reg(s1); c.op(W.I32_WRAP_I64).i32(imm).op(biniw, W.I64_EXTEND_I32_S); });
+    else if (cmp !== undefined) {
+      this.setReg(d, () => { this.reg(s1); if (op === Op.SLTI || op === Op.SLTIU) c.i64(imm); else this.reg(s2); c.op(cmp, W.I64_EXTEND_I32_U); });
+    } else if (op === Op.LUI) this.setReg(d, () => c.i64(imm));
+    else if (op === Op.AUIPC) this.setReg(d, () => c.get(B).i64n(o + imm).op(W.I64_ADD));
+    else if (op !== Op.FENCE) throw new Error(`wasm: op ${op} is not inline`);
+  }
+}
+
+/** The integer registers (pair indices, x1..x31) compiled code reads and writes (helpers read and write the state itself). */
+function registers(blocks: Block[]): { read: number[]; written: number[] } {
+  const read = new Set<number>(), written = new Set<number>();
+  for (const blk of blocks) {
+    for (let i = 0; i < blk.n; i++) {
+      const n = insnAt(blk, i), ctl = n.op === Op.JAL || n.op === Op.JALR || isBranch(n.op);
+      if (FLOADS[n.op] !== undefined || FSTORES[n.op] !== undefined) { read.add(n.s1); continue; }
+      if (!ctl && !inline(n)) continue;
+      if (n.op !== Op.JAL && n.op !== Op.LUI && n.op !== Op.AUIPC && n.op !== Op.FENCE) read.add(n.s1);
+      if (isBranch(n.op) || STORES[n.op] !== undefined || BIN[n.op] !== undefined || BINW[n.op] !== undefined || DIVS.has(n.op) ||
+        n.op === Op.SLT || n.op === Op.SLTU) read.add(n.s2);
+      if (!isBranch(n.op) && STORES[n.op] === undefined && n.op !== Op.FENCE) written.add(n.d);
+    }
+  }
+  const regs = (set: Set<number>) => [...set].filter((d) => d > 0 && d < X0_SINK).sort((a, b) => a - b);
+  return { read: regs(read), written: regs(written) };
+}
+
+/** Block k's code (k from 1), at page offset o: its instructions, retiring them, then where it goes. */
+function blockCode(m: Emitter, blk: Block, o: number, index: Map<number, number>): void {
+  const c = m.c, n = blk.n;
+  const offs: number[] = [];
+  for (let i = 0, a = o; i < n; a += blk.recs[i * REC + 7], i++) offs.push(a);
+  const body = (ins: Insn, i: number) => {
+    const ld = LOADS[ins.op], st = STORES[ins.op], fld = FLOADS[ins.op], fst = FSTORES[ins.op];
+    if (ld !== undefined) m.load(ins, i, offs[i], o, ld);
+    else if (st !== undefined) m.store(ins, i, offs[i], o, st);
+    else if (fld !== undefined) m.load(ins, i, offs[i], o, fld, true);
+    else if (fst !== undefined) m.store(ins, i, offs[i], o, fst, true);
+    else if (DIVS.has(ins.op)) m.div(ins);
+    else if (inline(ins)) m.alu(ins, offs[i]);
+    else m.helper(ins, i, offs[i], o);
+  };
+  for (let i = 0; i < n - 1; i++) body(insnAt(blk, i), i);
+  const last = insnAt(blk, n - 1), at = offs[n - 1], next = at + last.len;
+  const retire = () => c.get(PEND).i32(n).op(W.I32_ADD).set(PEND).get(LEFT).i32(n).op(W.I32_SUB).set(LEFT);
+  const go = (to: number) => c.i32(to).set(OFF).i32(index.get(to) ?? 0).set(K);
+  const link = () => m.setReg(last.d, () => c.get(B).i64(next).op(W.I64_ADD));
+  if (last.op === Op.JAL) {
+    link(); retire(); go(at + last.imm);
+  } else if (isBranch(last.op)) {
+    retire();
+    m.reg(last.s1); m.reg(last.s2); c.op(CMP[last.op]!).if(); go(at + last.imm); c.else(); go(next); c.end();
+  } else if (last.op === Op.JALR) {
+    // The target first (rd may be rs1), then the link.
+    m.reg(last.s1); c.i64(last.imm).op(W.I64_ADD).i64(-2).op(W.I64_AND).set(EA);
+    link(); retire();
+    c.get(EA).i64(-4096).op(W.I64_AND).get(B).op(W.I64_EQ).if();
+    c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND).set(OFF).i32(0).set(K);
+    for (const [to, k] of index) c.get(OFF).i32(to).op(W.I32_EQ).if().i32(k).set(K).end();
+    c.else();
+    m.flush();
+    m.spill();
+    c.i32(0).get(EA).mem(W.I64_STORE, 3, m.sb + 4 * S.PC).i32(Exit.LEAVE).op(W.RETURN);
+    c.end();
+  } else if (last.op === Op.FENCE_I) {
+    retire(); go(next);
+  } else {
+    body(last, n - 1); // a system instruction leaves through the helper; anything else falls through
+    retire(); go(next);
+  }
+}
+
+/** The module of the region over the chosen blocks (page offsets offs, the entry first), for one hart. */
+export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): WasmRegion {
+  const index = new Map(offs.map((o, k) => [o, k + 1]));
+  const { read, written } = registers(blocks);
+  const m = new Emitter(lay, index, written), c = m.c;
+  // The prologue: every register the region reads or writes into its local.
+  for (const d of new Set([...read, ...written])) m.reload(c, d);
+  const steps = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.INSTRET).i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.TRAPS).op(W.F64_ADD);
+  const cycle = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.CYCLE);
+  const nextTimer = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.NEXT_TIMER);
+  // Entry: B := pc & ~0xfff, off := pc & 0xfff, pend = left = 0, chk = 1 (the first boundary checks everything).
+  c.i32(0).mem(W.I64_LOAD, 3, m.sb + 4 * S.PC).i64(-4096).op(W.I64_AND).set(B);
+  c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.PC).i32(4095).op(W.I32_AND).set(OFF);
+  c.i32(1).set(CHK);
+  c.loop('top').block('check').block('leave');
+  const labels = blocks.map((_, k) => `b${k + 1}`);
+  for (let k = labels.length - 1; k >= 0; k--) c.block(labels[k]);
+  c.get(K).brTable(['leave', ...labels], 'leave');
+  blocks.forEach((b, k) => {
+    c.end(); // the end of block label k+1: its code follows
+    blockCode(m, b, offs[k], index);
+    c.br('check');
+  });
+  c.end(); // leave: the next pc is no block of this region
+  m.exitAtOff(Exit.LEAVE);
+  c.end(); // check
+  c.get(LEFT).i32(0).op(W.I32_LE_S).get(CHK).op(W.I32_OR).if();
+  m.flush();
+  steps(); c.get(END).op(W.F64_GE).if(); m.exitAtOff(Exit.BUDGET); c.end();
+  c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.IRQ_DIRTY); cycle(); nextTimer(); c.op(W.F64_GE, W.I32_OR).if(); m.exitAtOff(Exit.IRQ); c.end();
+  c.get(STALE).if(); m.exitAtOff(Exit.STALE); c.end();
+  // left := min(end - steps, next timer - cycle), saturated to int32 (the timer may be Infinity)
+  c.i32(0).set(CHK);
+  c.get(END); steps(); c.op(W.F64_SUB); nextTimer(); cycle(); c.op(W.F64_SUB, W.F64_MIN, 0xfc, 0x02).set(LEFT);
+  c.end();
+  c.br('top').end(); // loop
+  c.op(W.UNREACHABLE);
+  const bytes = module({
+    pages: lay.pages,
+    imports: [{ params: [Ty.I32, Ty.I32, Ty.I32], results: [Ty.I32] }],
+    params: PARAMS, results: [Ty.I32], locals: LOCALS, body: c,
+  });
+  return { bytes, slowSource: slowSource(m.slow) };
+}
+
+/**
+ * The helper's source: one case per instruction handed to it, each emit.ts's
+ * template (exactly what the JavaScript backend runs for it). Parameters:
+ * the library's names (jit.ts), then H (the hart) and J (the Jit, whose
+ * `blk` and `ep` are the running region's entry block and epoch).
+ */
+function slowSource(slow: [Insn, number, number, number][]): string {
+  return [
+    `'use strict';`,
+    'const h = H;',
+    'return function slow(n, BL, BH) {',
+    'const x = h.x, f = h.f, st = h.s, t = h.t, bus = h.bus, ram8 = bus.ram8, ram16 = bus.ram16, ram32 = bus.ram32, hooks = bus.hooks;',
+    'const rtag = h.rTlb.tag, rhi = h.rTlb.hi, roff = h.rTlb.off, wtag = h.wTlb.tag, whi = h.wTlb.hi, woff = h.wTlb.off;',
+    'const B = BH * 4294967296 + (BL >>> 0);',
+    'let pend = 0, chk = 0;',
+    'switch (n) {',
+    ...slow.map(([ins, i, o, start], k) => `case ${k}: { ${emitInsn(ins, i, o, start)} break; }`),
+    '}',
+    'return J.blk.live && h.epoch === J.ep && h.stop === undefined ? 1 : 2;',
+    '};',
+  ].join('\n');
+}
