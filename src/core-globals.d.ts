@@ -21,3 +21,24 @@ declare class TextDecoder {
 
 /** High Resolution Time §5: milliseconds since the time origin (the JIT's compile-time counter). */
 declare const performance: { now(): number };
+
+/**
+ * WebAssembly JavaScript Interface (W3C, 2.0), the part the JIT uses: a
+ * fixed-size memory the bus's RAM and the harts' state live in (bus.ts), and
+ * synchronous compilation and instantiation of a region's module (jit/jit.ts).
+ */
+declare namespace WebAssembly {
+  interface MemoryDescriptor { initial: number; maximum?: number }
+  class Memory {
+    constructor(descriptor: MemoryDescriptor);
+    readonly buffer: ArrayBuffer;
+  }
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  type ImportValue = Memory | ((...args: number[]) => number);
+  class Instance {
+    constructor(module: Module, imports: Record<string, Record<string, ImportValue>>);
+    readonly exports: Record<string, unknown>;
+  }
+}
