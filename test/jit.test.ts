@@ -17,7 +17,7 @@ import { ROOT, lde } from './helpers/cli.js';
 /** Runs a bare ELF to its end (or maxInsns steps); the result, its output and every register. */
 function bare(elf: Uint8Array, jit: boolean, maxInsns: number): { r: BareResult; out: string; regs: string; stats?: string } {
   const chunks: Uint8Array[] = [];
-  const m = new BareMachine(elf, { maxInsns, console: (b) => chunks.push(b), jit: jit ? { threshold: 0 } : undefined });
+  const m = new BareMachine(elf, { maxInsns, console: (b) => chunks.push(b), jit: jit ? { threshold: 0 } : null });
   let r: BareResult | undefined;
   while ((r = m.step()) === undefined);
   const h = m.board.hart;
@@ -66,7 +66,7 @@ test('differential fuzzing: 60 more on the JavaScript backend (the fallback wher
  */
 function selfModifying(jit: boolean): { a0: bigint; state: string; invalidations: number } {
   const rig = new Rig(), F = CODE + 0x1000, G = CODE + 0x300;
-  if (jit) rig.hart.setJit({ threshold: 0 });
+  rig.hart.setJit(jit ? { threshold: 0 } : undefined);
   rig.prog(CODE, [
     A.addi(5, 0, 8), // 8 calls of F: a0 += 1 each
     A.jal(1, F - (CODE + 4)), A.addi(5, 5, -1), A.bne(5, 0, -8),

@@ -9,13 +9,13 @@ import { formatJitStats, type JitOptions } from '../machine/index.js';
 
 /**
  * --jit on|off and --jit-threshold (commands.ts): the JIT's options, or
- * undefined when it is off. Without --jit, the environment may turn it on
- * (LDE_JIT=on, LDE_JIT_THRESHOLD=N): how a whole test suite that runs lde
- * is run with the JIT on (docs/jit.md).
+ * null when it is off. Without --jit, the environment may choose
+ * (LDE_JIT=off|on, LDE_JIT_THRESHOLD=N): how a whole test suite that runs
+ * lde is run with the JIT off, or at another threshold (docs/jit.md).
  */
-export function jitOptions(opts: Options): JitOptions | undefined {
-  const env = process.env, on = opts.has('--jit') ? opts.string('--jit') === 'on' : env.LDE_JIT === 'on';
-  if (!on) return undefined;
+export function jitOptions(opts: Options): JitOptions | null {
+  const env = process.env, on = opts.has('--jit') ? opts.string('--jit') === 'on' : env.LDE_JIT !== 'off';
+  if (!on) return null;
   const fromEnv = Number(env.LDE_JIT_THRESHOLD);
   return { threshold: !opts.has('--jit-threshold') && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : opts.number('--jit-threshold')! };
 }
@@ -55,7 +55,7 @@ export async function bareCommand(argv: string[]): Promise<number> {
   flushTrace(trace);
   if (opts.has('--stats')) printStats(r, (performance.now() - t0) / 1000);
   const jit = m.board.hart.jit;
-  if (opts.has('--stats') && jit && opts.has('--jit')) process.stderr.write(`lde: stats: ${formatJitStats(jit.stats())}\n`);
+  if (opts.has('--stats') && jit) process.stderr.write(`lde: stats: ${formatJitStats(jit.stats())}\n`);
   return report(path, r, maxInsns);
 }
 

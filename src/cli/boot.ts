@@ -43,7 +43,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     if (e instanceof BootError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${kernelPath}: ${e.message}`);
     throw e;
   }
-  for (const h of m.board.harts) h.setJit(jitOptions(opts));
+  for (const h of m.board.harts) h.setJit(jitOptions(opts) ?? undefined);
   const t0 = performance.now();
   const end = await runGuest(m, maxTime === undefined ? Infinity : maxTime * 1e9);
   if (opts.has('--stats')) printStats(m, (performance.now() - t0) / 1000);

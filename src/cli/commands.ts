@@ -20,9 +20,9 @@ const SEEING = 'See [Seeing every crossing](#seeing-every-crossing).';
 /** --jit and --jit-threshold, the same for run and bare (docs/jit.md). */
 const JIT_OPTIONS: OptionSpec[] = [
   {
-    name: '--jit', value: { kind: 'enum', meta: 'on|off', values: ['on', 'off'], noun: 'JIT setting', default: 'off' },
-    help: 'compile hot guest code to JavaScript (in progress: off by default until the whole suite passes with it on)',
-    details: 'The same run gives the same `--trace` and `--stats=json` either way (apart from the JIT\'s own `jit` counters). Without `--jit`, `LDE_JIT=on` (and `LDE_JIT_THRESHOLD=N`) in the environment turn it on, silently. See [docs/jit.md](docs/jit.md).',
+    name: '--jit', value: { kind: 'enum', meta: 'on|off', values: ['on', 'off'], noun: 'JIT setting', default: 'on' },
+    help: 'compile hot guest code to WebAssembly (off: the interpreter alone)',
+    details: 'The same run gives the same `--trace` and `--stats=json` either way (apart from the JIT\'s own `jit` counters, which `--stats=json` shows only when `--jit` is on the command line). Without `--jit`, `LDE_JIT=off` (and `LDE_JIT_THRESHOLD=N`) in the environment choose, silently. See [docs/jit.md](docs/jit.md).',
   },
   {
     name: '--jit-threshold', value: { kind: 'integer', meta: 'N', min: 0, max: 1e9, noun: 'threshold', default: JIT_THRESHOLD },

@@ -92,7 +92,7 @@ async function runWith(opts: Options, operands: string[], host: HostIO, view: Gu
     maxCycles: maxTime === undefined ? undefined : Math.round(maxTime * 1e9),
   });
   const jit = jitOptions(opts);
-  for (const h of kernel.board.harts) h.setJit(jit);
+  for (const h of kernel.board.harts) h.setJit(jit ?? undefined);
   try { vfsOf(kernel); } catch (e) {
     if (e instanceof MountError) throw new UsageError(e.message);
     throw e;
@@ -148,11 +148,12 @@ async function runWith(opts: Options, operands: string[], host: HostIO, view: Gu
   if (stats && opts.has('--stats')) {
     // Swap traffic is the kernel's own counter (no event): one more line for the text form.
     const swap = kernel.swap ? `lde: stats: swap: ${kernel.swap.swapOuts.toLocaleString('en-US')} pages out, ${kernel.swap.swapIns.toLocaleString('en-US')} in, ${kernel.swap.used.toLocaleString('en-US')} of ${kernel.swap.size.toLocaleString('en-US')} slots in use, policy ${kernel.swap.policy}\n` : '';
-    // The JIT's own counters are a section of their own ("jit"): the rest is the same with --jit on and off.
-    // Only with --jit on the command line: LDE_JIT=on runs a suite with the JIT and must not change its output.
-    const jitStats = jit && opts.has('--jit') && sumJitStats(kernel.board.harts.map((h) => h.jit!.stats()));
-    process.stderr.write(statsMode === 'json' ? statsJson(jitStats ? { ...stats.summary(), jit: jitStats } as Stats : stats.summary())
-      : swap + formatStats(stats.summary(), { color }) + (jitStats ? `lde: stats: ${formatJitStats(jitStats)}\n` : ''));
+    // The JIT's own counters are a section of their own ("jit"): the rest is the same with --jit on and off. In
+    // JSON only with --jit on the command line, so that LDE_JIT=off|on runs a suite either way with the same output.
+    const jitStats = jit && sumJitStats(kernel.board.harts.map((h) => h.jit!.stats()));
+    const jsonJit = jitStats && opts.has('--jit') ? { jit: jitStats } : {};
+    process.stderr.write(statsMode === 'json' ? statsJson({ ...stats.summary(), ...jsonJit } as Stats)
+      : swap + (jitStats ? `lde: stats: ${formatJitStats(jitStats)}\n` : '') + formatStats(stats.summary(), { color }));
   }
   if (stats && opts.has('--diagram') && !(opts.has('--stats') && statsMode === 'text')) process.stderr.write(drawDiagram(stats.summary(), { color }));
   return r.status;

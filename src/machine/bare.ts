@@ -21,8 +21,8 @@ export interface BareOptions {
   traceInsns?: (line: string) => void;
   /** false: decode every block each time it runs (measures the decoded-instruction cache). */
   decodeCache?: boolean;
-  /** The JIT (src/machine/jit): compile blocks run more than `threshold` times; undefined: off. */
-  jit?: JitOptions;
+  /** The JIT (src/machine/jit): compile blocks run more than `threshold` times; undefined: the default (on); null: off. */
+  jit?: JitOptions | null;
 }
 
 export type Outcome = 'pass' | 'fail' | 'max-insns' | 'idle' | 'htif-unsupported';
@@ -53,7 +53,7 @@ export class BareMachine {
     }
     const mem = opts.memBytes ?? DEFAULT_MEM;
     this.maxInsns = opts.maxInsns ?? Infinity;
-    this.board = new Board({ memBytes: mem, console: (b) => this.out.push(b) });
+    this.board = new Board({ memBytes: mem, console: (b) => this.out.push(b), jit: opts.jit });
     image.loads.forEach((seg, k) => {
       if (seg.memsz === 0) return;
       const pa = Number(seg.paddr);
@@ -70,7 +70,6 @@ export class BareMachine {
     }
     const hart = this.board.hart;
     hart.blocks.caching = opts.decodeCache ?? true;
-    hart.setJit(opts.jit);
     hart.setPc64(image.entry);
     if (opts.traceInsns) {
       const emit = opts.traceInsns;

@@ -49,6 +49,13 @@ export class BlockCache {
     return this.pages[off >>> 12]?.[(off & 0xfff) >> 1];
   }
 
+  /** The live blocks decoded in RAM page `page`: their page offsets, in address order (a JIT region may take them all). */
+  decodedIn(page: number): number[] {
+    const list = this.pages[page], out: number[] = [];
+    if (list !== undefined) list.forEach((b, i) => { if (b !== undefined && b.live && b.n > 0) out.push(i << 1); });
+    return out;
+  }
+
   /** Decodes and caches the block starting at RAM offset `off` (which holds at least one full instruction). */
   build(off: number): Block {
     const ram16 = this.bus.ram16, pageEnd = (off | 0xfff) + 1;

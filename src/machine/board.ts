@@ -12,6 +12,7 @@
 // codeWritten), and a store to a reserved granule breaks the other harts'
 // reservations (onReserved). The PLIC's contexts are hart 0's.
 
+import { jitDefault, type JitOptions } from './jit/jit.js';
 import { Bus, RAM_BASE } from './bus.js';
 import { Hart } from './hart.js';
 import type { HartPort } from './port.js';
@@ -42,6 +43,8 @@ export interface BoardOptions {
   harts?: number;
   /** A virtio-net NIC in the first virtio-mmio slot, with its traffic source (virtio-net.ts); none unless given. */
   nic?: NicOptions;
+  /** Every hart's JIT (jit/jit.ts): on by default at the default threshold; null: off (the interpreter alone). */
+  jit?: JitOptions | null;
 }
 
 export const MAX_HARTS = 8;
@@ -71,6 +74,8 @@ export class Board {
     this.harts = Array.from({ length: n }, (_, i) => new Hart(this.bus, i, this.trace));
     this.hart = this.harts[0];
     const hart = this.hart;
+    const jit = (opts.jit === undefined ? jitDefault.opts : opts.jit) ?? undefined;
+    for (const h of this.harts) h.setJit(jit);
     for (const h of this.harts) this.bus.phys.attach(snooperOf(h));
     if (n > 1) {
       this.bus.smp = true;

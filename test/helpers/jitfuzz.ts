@@ -98,7 +98,7 @@ function layout(items: Item[]): number[] {
 export function runCase(c: FuzzCase, jit: boolean, backend: JitBackend = 'wasm'): string[] {
   const rig = new Rig();
   if (c.fpu) rig.fpOn();
-  if (jit) rig.hart.setJit({ threshold: c.threshold, backend });
+  rig.hart.setJit(jit ? { threshold: c.threshold, backend } : undefined);
   rig.put(CODE, c.code);
   rig.board.bus.load(DATA, c.data);
   c.regs.forEach((v, i) => { if (i > 0) rig.set(i, v); });

@@ -17,18 +17,21 @@ import { mem, load8, load16, load32, load64, store8, store16, store32, store64 }
 import * as alu from '../alu.js';
 import { takeTrap } from '../trap.js';
 import { execCsr, execAmo, execFp } from '../exec-sys.js';
-import { selectBlocks, regionSource } from './region.js';
+import { selectBlocks, regionSource, type RegionCaps } from './region.js';
 import { EXIT_NAMES } from './emit.js';
 import { wasmRegion, type WasmLayout } from './wasm.js';
-import { S } from '../layout.js';
 
-/** A WebAssembly region's instruction cap: it compiles in one pass (no 60 KB limit as for JavaScript), so larger regions pay. */
-export const MAX_WASM_INSNS = 256;
+/**
+ * A WebAssembly region's bounds: it compiles in one pass (no 60 KB limit as
+ * for JavaScript, no optimiser that gives up), and its dispatch is one
+ * br_table over the page, so it takes the whole page's decoded code.
+ */
+export const WASM_CAPS: RegionCaps = { insns: 1024, blocks: 256, wholePage: true };
 
 export type RegionFn = (h: Hart, blk: Block) => void;
 
-/** A WebAssembly region's function (wasm.ts): the entry block's number, the TLBs, the budget's end; the exit reason or -1. */
-type WasmRun = (k: number, rtlb: number, wtlb: number, end: number) => number;
+/** A WebAssembly region's function (wasm.ts): the TLBs, the budget's end; the exit reason or -1. */
+type WasmRun = (rtlb: number, wtlb: number, end: number) => number;
 
 /** What compiled code may call: the interpreter's own helpers, by the names emit.ts uses. */
 function library(exits: Float64Array): Record<string, unknown> {
@@ -64,6 +67,12 @@ interface Region { page: number; blocks: Block[]; bytes: number; fn: RegionFn; l
 export const DEFAULT_CACHE_BYTES = 32 << 20;
 /** --jit-threshold's default: a block is compiled once it has run this many times. */
 export const JIT_THRESHOLD = 50;
+/**
+ * What a board's harts get unless told otherwise (board.ts): the JIT, on, at
+ * the default threshold. A host may change it for every board it makes
+ * (`npm run test:jit-off` runs the whole suite on the interpreter: test/helpers/jit-env.ts).
+ */
+export const jitDefault: { opts: JitOptions | null } = { opts: { threshold: JIT_THRESHOLD } };
 
 export class Jit {
   readonly threshold: number;
@@ -114,7 +123,7 @@ export class Jit {
     let chosen: { offs: number[]; blocks: Block[] };
     try {
       if (this.layout !== undefined) {
-        chosen = selectBlocks(this.cache, blk, ramOff, MAX_WASM_INSNS);
+        chosen = selectBlocks(this.cache, blk, ramOff, WASM_CAPS);
         const made = this.wasm(chosen.offs, chosen.blocks, this.layout);
         fn = made.fn;
         this.admit(ramOff >>> 12, chosen.blocks, made.bytes, fn);
@@ -143,11 +152,9 @@ export class Jit {
     const slow = (new Function(...this.names, 'H', 'J', slowSource) as (...a: unknown[]) => (n: number, bl: number, bh: number) => number)(...this.values, this.hart, this);
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { e: { m: this.hart!.bus.memory!, f0: slow } });
     const run = inst.exports.run as WasmRun, exits = this.exits;
-    const idx = new Uint8Array(2048);
-    offs.forEach((o, k) => { idx[o >> 1] = k + 1; });
     const fn: RegionFn = (h, b) => {
       this.blk = b; this.ep = h.epoch;
-      const r = run(idx[(h.s[S.PC] & 4095) >> 1], h.rTlb.at, h.wTlb.at, h.runEnd);
+      const r = run(h.rTlb.at, h.wTlb.at, h.runEnd);
       if (r >= 0) exits[r]++;
     };
     return { fn, bytes: bytes.length + slowSource.length };

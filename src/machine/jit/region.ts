@@ -67,23 +67,39 @@ function successors(blk: Block, o: number): number[] {
   return [next]; // fence.i, or a block cut at 64 instructions or at the page end
 }
 
+/** A region's bounds: instructions and blocks; `wholePage` also takes every other block decoded in the page. */
+export interface RegionCaps { insns: number; blocks: number; wholePage: boolean }
+/** The JavaScript backend's (see MAX_REGION_INSNS). */
+export const JS_CAPS: RegionCaps = { insns: MAX_REGION_INSNS, blocks: MAX_REGION_BLOCKS, wholePage: false };
+
 /**
  * Chooses the blocks of the region rooted at `entry` (RAM offset `ramOff`),
- * breadth first over successors inside the page. Successors are decoded
- * through the cache (so a store to them invalidates the region like any
- * other decoded code). A successor at 0xffe may straddle the page: never included.
+ * breadth first over successors inside the page; then, with
+ * `caps.wholePage`, the page's other decoded blocks (the targets of its
+ * indirect jumps: a switch's cases, a return into a caller). Successors are
+ * decoded through the cache (so a store to them invalidates the region like
+ * any other decoded code). A successor at 0xffe may straddle the page: never included.
  */
-export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, maxInsns = MAX_REGION_INSNS): { offs: number[]; blocks: Block[] } {
+export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, caps: RegionCaps = JS_CAPS): { offs: number[]; blocks: Block[] } {
   const page = ramOff & ~0xfff;
   const offs = [ramOff & 0xfff], blocks = [entry];
   let insns = entry.n;
-  for (let k = 0; k < blocks.length && blocks.length < MAX_REGION_BLOCKS; k++) {
+  const add = (s: number, b: Block) => {
+    if (b.n === 0 || !b.live || insns + b.n > caps.insns) return;
+    insns += b.n;
+    offs.push(s); blocks.push(b);
+  };
+  for (let k = 0; k < blocks.length && blocks.length < caps.blocks; k++) {
     for (const s of successors(blocks[k], offs[k])) {
-      if (s < 0 || s > 0xffc || offs.includes(s) || blocks.length >= MAX_REGION_BLOCKS) continue;
-      const b = cache.get(page | s) ?? cache.build(page | s);
-      if (b.n === 0 || !b.live || insns + b.n > maxInsns) continue;
-      insns += b.n;
-      offs.push(s); blocks.push(b);
+      if (s < 0 || s > 0xffc || offs.includes(s) || blocks.length >= caps.blocks) continue;
+      add(s, cache.get(page | s) ?? cache.build(page | s));
+    }
+  }
+  if (caps.wholePage) {
+    const have = new Set(offs);
+    for (const s of cache.decodedIn(page >>> 12)) {
+      if (blocks.length >= caps.blocks) break;
+      if (!have.has(s)) add(s, cache.get(page | s)!);
     }
   }
   return { offs, blocks };

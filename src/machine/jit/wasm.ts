@@ -3,11 +3,11 @@
 // the store hooks, and this hart's registers, state, counters and TLBs live
 // (bus.ts, layout.ts): nothing is copied in or out.
 //
-//   run(k, rtlb, wtlb, end) -> exit reason (or -1: a helper already left)
+//   run(rtlb, wtlb, end) -> exit reason (or -1: a helper already left)
 //     B := pc's page (i64); off := pc & 0xfff
 //     loop:
-//       dispatch k (br_table) to block k's code, or leave (k = 0)
-//       block code: its instructions; pend += n; left -= n; off, k := where it goes
+//       dispatch on off / 2 (one br_table over the page) to its block's code, or leave
+//       block code: its instructions; pend += n; left -= n; off := where it goes
 //       if left <= 0 or chk: the full boundary check of region.ts (budget, irq, stale)
 //
 // What is compiled inline: the integer ALU and M instructions but mulh*
@@ -43,10 +43,10 @@ export interface WasmRegion {
 }
 
 // Locals: the parameters, then the function's own.
-const K = 0, RT = 1, WT = 2, END = 3, OFF = 4, PEND = 5, LEFT = 6, CHK = 7, STALE = 8, B = 9, EA = 10, E = 11, O = 12, R = 13, DV = 14;
+const RT = 0, WT = 1, END = 2, OFF = 3, PEND = 4, LEFT = 5, CHK = 6, STALE = 7, B = 8, EA = 9, E = 10, O = 11, R = 12, DV = 13;
 /** x1..x31 live in i64 locals X1.. while a region runs (stored back before a helper call and at every exit). */
-const X1 = 15;
-const PARAMS = [Ty.I32, Ty.I32, Ty.I32, Ty.F64];
+const X1 = 14;
+const PARAMS = [Ty.I32, Ty.I32, Ty.F64];
 const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, ...new Array<Ty>(31).fill(Ty.I64)];
 /** The local of register pair index d (2..62). */
 const local = (d: number) => X1 + (d >> 1) - 1;
@@ -108,7 +108,7 @@ class Emitter {
    * writes; they are stored back to the state before every helper call and
    * exit. The prologue loads them and every register read.
    */
-  constructor(private readonly lay: WasmLayout, private readonly index: Map<number, number>, private readonly written: number[]) {
+  constructor(private readonly lay: WasmLayout, private readonly written: number[]) {
     this.xb = lay.state; this.fb = lay.state + F_OFFSET; this.sb = lay.state + S_OFFSET; this.tb = lay.state + T_OFFSET;
   }
 
@@ -282,7 +282,7 @@ function registers(blocks: Block[]): { read: number[]; written: number[] } {
 }
 
 /** Block k's code (k from 1), at page offset o: its instructions, retiring them, then where it goes. */
-function blockCode(m: Emitter, blk: Block, o: number, index: Map<number, number>): void {
+function blockCode(m: Emitter, blk: Block, o: number): void {
   const c = m.c, n = blk.n;
   const offs: number[] = [];
   for (let i = 0, a = o; i < n; a += blk.recs[i * REC + 7], i++) offs.push(a);
@@ -299,7 +299,7 @@ function blockCode(m: Emitter, blk: Block, o: number, index: Map<number, number>
   for (let i = 0; i < n - 1; i++) body(insnAt(blk, i), i);
   const last = insnAt(blk, n - 1), at = offs[n - 1], next = at + last.len;
   const retire = () => c.get(PEND).i32(n).op(W.I32_ADD).set(PEND).get(LEFT).i32(n).op(W.I32_SUB).set(LEFT);
-  const go = (to: number) => c.i32(to).set(OFF).i32(index.get(to) ?? 0).set(K);
+  const go = (to: number) => c.i32(to).set(OFF);
   const link = () => m.setReg(last.d, () => c.get(B).i64(next).op(W.I64_ADD));
   if (last.op === Op.JAL) {
     link(); retire(); go(at + last.imm);
@@ -311,8 +311,7 @@ function blockCode(m: Emitter, blk: Block, o: number, index: Map<number, number>
     m.reg(last.s1); c.i64(last.imm).op(W.I64_ADD).i64(-2).op(W.I64_AND).set(EA);
     link(); retire();
     c.get(EA).i64(-4096).op(W.I64_AND).get(B).op(W.I64_EQ).if();
-    c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND).set(OFF).i32(0).set(K);
-    for (const [to, k] of index) c.get(OFF).i32(to).op(W.I32_EQ).if().i32(k).set(K).end();
+    c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND).set(OFF); // the dispatch finds its block, if the region has it
     c.else();
     m.flush();
     m.spill();
@@ -328,9 +327,8 @@ function blockCode(m: Emitter, blk: Block, o: number, index: Map<number, number>
 
 /** The module of the region over the chosen blocks (page offsets offs, the entry first), for one hart. */
 export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): WasmRegion {
-  const index = new Map(offs.map((o, k) => [o, k + 1]));
   const { read, written } = registers(blocks);
-  const m = new Emitter(lay, index, written), c = m.c;
+  const m = new Emitter(lay, written), c = m.c;
   // The prologue: every register the region reads or writes into its local.
   for (const d of new Set([...read, ...written])) m.reload(c, d);
   const steps = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.INSTRET).i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.TRAPS).op(W.F64_ADD);
@@ -341,12 +339,15 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): Wa
   c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.PC).i32(4095).op(W.I32_AND).set(OFF);
   c.i32(1).set(CHK);
   c.loop('top').block('check').block('leave');
-  const labels = blocks.map((_, k) => `b${k + 1}`);
+  const labels = blocks.map((_, k) => `b${k}`);
   for (let k = labels.length - 1; k >= 0; k--) c.block(labels[k]);
-  c.get(K).brTable(['leave', ...labels], 'leave');
+  // One br_table entry per halfword of the page: a block's label at its offset, leave elsewhere (and past the page).
+  const table = new Array<string>(2048).fill('leave');
+  offs.forEach((o, k) => { table[o >> 1] = labels[k]; });
+  c.get(OFF).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
   blocks.forEach((b, k) => {
-    c.end(); // the end of block label k+1: its code follows
-    blockCode(m, b, offs[k], index);
+    c.end(); // the end of block label k: its code follows
+    blockCode(m, b, offs[k]);
     c.br('check');
   });
   c.end(); // leave: the next pc is no block of this region
