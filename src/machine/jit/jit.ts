@@ -26,7 +26,7 @@ import { wasmRegion, type WasmLayout } from './wasm.js';
  * for JavaScript, no optimiser that gives up), and its dispatch is one
  * br_table over the page, so it takes the whole page's decoded code.
  */
-export const WASM_CAPS: RegionCaps = { insns: 1024, blocks: 256, wholePage: true };
+export const WASM_CAPS: RegionCaps = { insns: 1024, blocks: 256, wholePage: true, warm: 2 };
 
 export type RegionFn = (h: Hart, blk: Block) => void;
 

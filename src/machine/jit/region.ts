@@ -67,10 +67,14 @@ function successors(blk: Block, o: number): number[] {
   return [next]; // fence.i, or a block cut at 64 instructions or at the page end
 }
 
-/** A region's bounds: instructions and blocks; `wholePage` also takes every other block decoded in the page. */
-export interface RegionCaps { insns: number; blocks: number; wholePage: boolean }
+/**
+ * A region's bounds: instructions and blocks; `wholePage` also takes every
+ * other block decoded in the page that has run at least `warm` times (not
+ * code that ran once, such as start-up).
+ */
+export interface RegionCaps { insns: number; blocks: number; wholePage: boolean; warm: number }
 /** The JavaScript backend's (see MAX_REGION_INSNS). */
-export const JS_CAPS: RegionCaps = { insns: MAX_REGION_INSNS, blocks: MAX_REGION_BLOCKS, wholePage: false };
+export const JS_CAPS: RegionCaps = { insns: MAX_REGION_INSNS, blocks: MAX_REGION_BLOCKS, wholePage: false, warm: 0 };
 
 /**
  * Chooses the blocks of the region rooted at `entry` (RAM offset `ramOff`),
@@ -99,7 +103,8 @@ export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, ca
     const have = new Set(offs);
     for (const s of cache.decodedIn(page >>> 12)) {
       if (blocks.length >= caps.blocks) break;
-      if (!have.has(s)) add(s, cache.get(page | s)!);
+      const b = cache.get(page | s)!;
+      if (!have.has(s) && b.hot >= caps.warm) add(s, b);
     }
   }
   return { offs, blocks };

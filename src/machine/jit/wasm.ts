@@ -46,8 +46,10 @@ export interface WasmRegion {
 const RT = 0, WT = 1, END = 2, OFF = 3, PEND = 4, LEFT = 5, CHK = 6, STALE = 7, B = 8, EA = 9, E = 10, O = 11, R = 12, DV = 13;
 /** x1..x31 live in i64 locals X1.. while a region runs (stored back before a helper call and at every exit). */
 const X1 = 14;
+/** The exit reason, for the one exit path at the function's end (it stores the registers back). */
+const REASON = X1 + 31;
 const PARAMS = [Ty.I32, Ty.I32, Ty.F64];
-const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, ...new Array<Ty>(31).fill(Ty.I64)];
+const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32];
 /** The local of register pair index d (2..62). */
 const local = (d: number) => X1 + (d >> 1) - 1;
 
@@ -121,9 +123,9 @@ class Emitter {
     if (d === X0_SINK) return;
     value(); this.c.set(local(d));
   }
-  /** Stores the registers compiled code may have changed back to the state (before a helper call, at an exit). */
-  spill(): void {
-    for (const d of this.written) this.c.i32(0).get(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
+  /** Stores the registers compiled code may have changed back to the state (the exit path; only `only` before a helper). */
+  spill(only?: number[]): void {
+    for (const d of this.written) if (only === undefined || only.includes(d)) this.c.i32(0).get(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
   }
   /** Loads register d from the state (a helper may have written it). */
   reload(c: Code, d: number): void {
@@ -138,26 +140,34 @@ class Emitter {
   flush(): void { this.addPend(T.CYCLE); this.addPend(T.INSTRET); this.c.i32(0).set(PEND); }
   /** pc := the i64 on top of a value pushed by `value`. */
   private setPc(value: () => void): void { this.c.i32(0); value(); this.c.mem(W.I64_STORE, 3, this.sb + 4 * S.PC); }
-  /** Leaves at pc = B + off with a reason (after storing the counters). */
+  /** Leaves through the exit path with a reason (the counters and pc stored). */
+  leave(reason: Exit | -1): void { this.c.i32(reason).set(REASON).br('exit'); }
+  /** Leaves at pc = B + off. */
   exitAtOff(reason: Exit): void {
     this.flush();
-    this.spill();
     this.setPc(() => this.c.get(B).get(OFF).op(W.I64_EXTEND_I32_S, W.I64_ADD));
-    this.c.i32(reason).op(W.RETURN);
+    this.leave(reason);
   }
 
-  /** Calls the helper for instruction n (i-th of the block at page offset start, at page offset o). */
+  /**
+   * Calls the helper for instruction n (i-th of the block at page offset
+   * start, at page offset o). Before: the counters, and the registers the
+   * instruction reads or writes (rs1, rs2, rd: a helper reads no other, and
+   * rd must be current in the state in case the helper leaves without
+   * writing it). After: rd from the state (the helper may have written it; for an FP
+   * instruction the field names an f register, and reloading the x register
+   * of that number is harmless); if the helper left, the exit path.
+   */
   helper(n: Insn, i: number, o: number, start: number): void {
     const num = this.slow.length;
     this.slow.push([n, i, o, start]);
-    const c = this.c;
+    const c = this.c, d = n.d > 0 && n.d < X0_SINK ? n.d : -1;
     this.flush();
-    this.spill();
-    c.i32(num).get(B).op(W.I32_WRAP_I64).get(B).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64).call(0).tee(R);
-    c.op(W.I32_EQZ).if().i32(-1).op(W.RETURN).end();
+    this.spill([n.s1, n.s2, d]);
+    c.i32(num).get(B).op(W.I32_WRAP_I64).get(B).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64).call(0).set(R);
+    if (d >= 0) this.reload(c, d);
+    c.get(R).op(W.I32_EQZ).if(); this.leave(-1); c.end();
     c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
-    // The one register the instruction may have written (or, for an FP one, a register that is unchanged: harmless).
-    if (n.d > 0 && n.d < X0_SINK) this.reload(c, n.d);
     c.i32(1).set(CHK);
   }
 
@@ -314,8 +324,8 @@ function blockCode(m: Emitter, blk: Block, o: number): void {
     c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND).set(OFF); // the dispatch finds its block, if the region has it
     c.else();
     m.flush();
-    m.spill();
-    c.i32(0).get(EA).mem(W.I64_STORE, 3, m.sb + 4 * S.PC).i32(Exit.LEAVE).op(W.RETURN);
+    c.i32(0).get(EA).mem(W.I64_STORE, 3, m.sb + 4 * S.PC);
+    m.leave(Exit.LEAVE);
     c.end();
   } else if (last.op === Op.FENCE_I) {
     retire(); go(next);
@@ -338,7 +348,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): Wa
   c.i32(0).mem(W.I64_LOAD, 3, m.sb + 4 * S.PC).i64(-4096).op(W.I64_AND).set(B);
   c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.PC).i32(4095).op(W.I32_AND).set(OFF);
   c.i32(1).set(CHK);
-  c.loop('top').block('check').block('leave');
+  c.block('exit').loop('top').block('check').block('leave');
   const labels = blocks.map((_, k) => `b${k}`);
   for (let k = labels.length - 1; k >= 0; k--) c.block(labels[k]);
   // One br_table entry per halfword of the page: a block's label at its offset, leave elsewhere (and past the page).
@@ -363,7 +373,9 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): Wa
   c.get(END); steps(); c.op(W.F64_SUB); nextTimer(); cycle(); c.op(W.F64_SUB, W.F64_MIN, 0xfc, 0x02).set(LEFT);
   c.end();
   c.br('top').end(); // loop
-  c.op(W.UNREACHABLE);
+  c.end(); // exit: store the registers back, return the reason
+  m.spill();
+  c.get(REASON);
   const bytes = module({
     pages: lay.pages,
     imports: [{ params: [Ty.I32, Ty.I32, Ty.I32], results: [Ty.I32] }],
