@@ -433,9 +433,9 @@ export class Hart implements HartPort {
       if (pa < 0) { this.raise(); return null; }
       off = this.bus.ramOffset(pa);
       if (off < 0) { this.fault(Cause.INSN_ACCESS, lo, hi); this.raise(); return null; }
-      if (this.bus.pageFlags[off >>> 12] & PageFlag.NATIVE) { this.native = true; return null; }
-      t.insert(lo, hi, off & ~0xfff);
+      t.insert(lo, hi, off & ~0xfff); // native pages too: a trap's fetch at the vector then costs no walk
     }
+    if (this.bus.pageFlags[off >>> 12] & PageFlag.NATIVE) { this.native = true; return null; }
     const blk = this.blocks.get(off);
     if (blk !== undefined) return blk;
     if ((off & 0xfff) === 0xffe && (this.bus.ram16[off >> 1] & 3) === 3) return this.straddlingBlock(off, this.pc);
