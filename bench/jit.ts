@@ -1,14 +1,15 @@
 // The JIT's benchmark: every full-size program of bench/bin on the
-// interpreter and on the JIT (src/machine/jit), alternately, each checked
-// against bench/expected.txt; prints MIPS for both, their ratio, the JIT's
-// compile time and geometric means. A benchmark: nothing here is timed
-// against a limit.
+// interpreter, on the JIT's JavaScript backend and on its WebAssembly
+// backend (src/machine/jit), one after the other, each checked against
+// bench/expected.txt; prints MIPS for each, the ratios to the interpreter,
+// the WebAssembly backend's compile time and geometric means. A benchmark:
+// nothing here is timed against a limit.
 //
 // Usage: npm run bench:jit [-- [--threshold N] [--reps N] name ...]
 
 import { readFileSync } from 'node:fs';
 import { BareMachine } from '../src/machine/bare.js';
-import { JIT_THRESHOLD } from '../src/machine/jit/jit.js';
+import { JIT_THRESHOLD, type JitBackend } from '../src/machine/jit/jit.js';
 import { BIN, fullPrograms } from './programs.js';
 
 function arg(args: string[], name: string, dflt: number): number {
@@ -17,11 +18,11 @@ function arg(args: string[], name: string, dflt: number): number {
 }
 
 /** One run: MIPS (best of reps) and, with the JIT, its compile time in ms. */
-function measure(elf: Uint8Array, expected: string, threshold: number | undefined, reps: number): { mips: number; compileMs: number; ok: boolean } {
+function measure(elf: Uint8Array, expected: string, threshold: number | undefined, reps: number, backend: JitBackend = 'wasm'): { mips: number; compileMs: number; ok: boolean } {
   let best = 0, compileMs = 0, ok = true;
   for (let r = 0; r < reps; r++) {
     const chunks: Uint8Array[] = [];
-    const m = new BareMachine(elf, { console: (b) => chunks.push(b), jit: threshold === undefined ? undefined : { threshold } });
+    const m = new BareMachine(elf, { console: (b) => chunks.push(b), jit: threshold === undefined ? null : { threshold, backend } });
     const t0 = process.hrtime.bigint();
     let res;
     while ((res = m.step()) === undefined);
@@ -39,17 +40,23 @@ function main(): number {
   const only = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   const programs = fullPrograms().filter((p) => only.length === 0 || only.includes(p.name));
   console.log(`lde bench:jit: node ${process.version} ${process.arch}, threshold ${threshold}, best of ${reps}`);
-  console.log(`${'program'.padEnd(10)} ${'interp'.padStart(8)} ${'jit'.padStart(8)} ${'ratio'.padStart(7)} ${'compile'.padStart(10)}`);
-  let li = 0, lj = 0, bad = 0;
+  console.log('MIPS; ratios to the interpreter; compile: the WebAssembly backend\'s, on the main thread');
+  const cols = ['interp', 'js', 'wasm', 'js/int', 'wasm/int', 'compile'];
+  console.log(`${'program'.padEnd(10)} ${cols.map((c) => c.padStart(9)).join(' ')}`);
+  const logs = [0, 0, 0];
+  let bad = 0;
   for (const p of programs) {
     const elf = readFileSync(BIN + p.file);
-    const i = measure(elf, p.expected, undefined, reps), j = measure(elf, p.expected, threshold, reps);
-    if (!i.ok || !j.ok) bad++;
-    li += Math.log(i.mips); lj += Math.log(j.mips);
-    console.log(`${p.name.padEnd(10)} ${i.mips.toFixed(1).padStart(8)} ${j.mips.toFixed(1).padStart(8)} ${(j.mips / i.mips).toFixed(2).padStart(6)}x ${j.compileMs.toFixed(1).padStart(7)} ms${i.ok && j.ok ? '' : '  WRONG OUTPUT'}`);
+    const i = measure(elf, p.expected, undefined, reps), j = measure(elf, p.expected, threshold, reps, 'js');
+    const w = measure(elf, p.expected, threshold, reps, 'wasm');
+    if (!i.ok || !j.ok || !w.ok) bad++;
+    [i, j, w].forEach((r, k) => { logs[k] += Math.log(r.mips); });
+    const cells = [i.mips.toFixed(1), j.mips.toFixed(1), w.mips.toFixed(1), `${(j.mips / i.mips).toFixed(2)}x`, `${(w.mips / i.mips).toFixed(2)}x`, `${w.compileMs.toFixed(1)} ms`];
+    console.log(`${p.name.padEnd(10)} ${cells.map((c) => c.padStart(9)).join(' ')}${i.ok && j.ok && w.ok ? '' : '  WRONG OUTPUT'}`);
   }
-  const gi = Math.exp(li / programs.length), gj = Math.exp(lj / programs.length);
-  console.log(`${'geomean'.padEnd(10)} ${gi.toFixed(1).padStart(8)} ${gj.toFixed(1).padStart(8)} ${(gj / gi).toFixed(2).padStart(6)}x`);
+  const [gi, gj, gw] = logs.map((l) => Math.exp(l / programs.length));
+  const cells = [gi.toFixed(1), gj.toFixed(1), gw.toFixed(1), `${(gj / gi).toFixed(2)}x`, `${(gw / gi).toFixed(2)}x`, ''];
+  console.log(`${'geomean'.padEnd(10)} ${cells.map((c) => c.padStart(9)).join(' ')}`);
   return bad > 0 ? 1 : 0;
 }
 

@@ -1,9 +1,11 @@
-// The interpreter's speed benchmark: runs every full-size program in
-// bench/bin under the bare-metal machine, checks its output against
-// bench/expected.txt, and prints instructions retired, wall time and guest
-// MIPS per program, with the geometric mean of the MIPS.
+// The machine's speed benchmark: runs every full-size program in bench/bin
+// under the bare-metal machine (with the JIT, as lde runs by default),
+// checks its output against bench/expected.txt, and prints instructions
+// retired, wall time and guest MIPS per program, with the geometric mean of
+// the MIPS.
 //
-// Usage: npm run bench [-- [--no-decode-cache] name ...]   (names select programs, e.g. sieve)
+// Usage: npm run bench [-- [--jit off] [--no-decode-cache] name ...]   (names select programs, e.g. sieve)
+//   --jit off: the interpreter alone (npm run bench:jit puts the two side by side).
 //   --no-decode-cache: decode every block each time it runs, to measure the cache.
 // This is a benchmark, not a test: nothing here is timed against a limit.
 
@@ -14,13 +16,14 @@ import { BIN, fullPrograms } from './programs.js';
 function main(): number {
   const args = process.argv.slice(2);
   const decodeCache = !args.includes('--no-decode-cache');
-  const only = args.filter((a) => !a.startsWith('--'));
+  const jitOff = args.join(' ').includes('--jit off');
+  const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jit');
   const programs = fullPrograms().filter((p) => only.length === 0 || only.includes(p.name));
   if (programs.length === 0) {
     console.error(`bench: no program matches ${only.join(' ')}`);
     return 2;
   }
-  console.log(`lde bench: node ${process.version} ${process.arch}${decodeCache ? '' : ', decoded-instruction cache OFF'}`);
+  console.log(`lde bench: node ${process.version} ${process.arch}, ${jitOff ? 'the interpreter alone (--jit off)' : 'JIT on'}${decodeCache ? '' : ', decoded-instruction cache OFF'}`);
   const head = `${'program'.padEnd(10)} ${'instret'.padStart(13)} ${'seconds'.padStart(9)} ${'MIPS'.padStart(8)}  result`;
   console.log(head);
   console.log('-'.repeat(head.length + 4));
@@ -30,7 +33,7 @@ function main(): number {
     const elf = readFileSync(BIN + p.file);
     const chunks: Uint8Array[] = [];
     const t0 = process.hrtime.bigint();
-    const r = runBare(elf, { console: (b) => chunks.push(b), decodeCache });
+    const r = runBare(elf, { console: (b) => chunks.push(b), decodeCache, jit: jitOff ? null : undefined });
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const printed = Buffer.concat(chunks).toString('latin1').trim();
     const ok = r.outcome === 'pass' && printed === p.expected;
