@@ -60,7 +60,7 @@ export async function coremarkSection(ctx: ExperimentContext, ext: HostRunner, n
     return {
       way, perSec: it === undefined ? '—' : round(it, 0),
       vsNative: it && nat ? round(nat / it, 1) : '—', vsQemu: it && q ? round(q / it, 2) : '—',
-      crc: m.missing ?? (way === 'lde --jit off' ? want || 'no CRC lines printed' : crc === want ? 'same' : `DIFFERS: ${crc}`),
+      crc: m.missing ?? (way === 'lde --jit off' ? (want ? `reference (${want.split('; ').pop()})` : 'no CRC lines printed') : crc === want ? 'same' : `DIFFERS: ${crc}`),
     };
   });
   const r = (way: string) => rows.find((x) => x.way === way)!;
