@@ -49,6 +49,8 @@ export async function coremarkSection(ctx: ExperimentContext, ext: HostRunner, n
   };
   const off = await lde(false), on = await lde(jitOn);
   const z = { check: n.lde, timed: n.host, base: 1 };
+  if (nativePath) commands['coremark, native'] = [nativePath, ...coremarkArgs(n.host)].join(' ');
+  if (ext.has('qemu-riscv64')) commands['coremark, qemu-riscv64'] = ['qemu-riscv64', path, ...coremarkArgs(n.host)].join(' ');
   const native: Measured = !nativePath ? { missing: 'LDE_COREMARK_NATIVE is not set' } : await hostWay(ext, (k) => [nativePath, ...coremarkArgs(k)], z);
   const qemu: Measured = !ext.has('qemu-riscv64') ? { missing: 'qemu-riscv64 is not installed' } : await hostWay(ext, (k) => ['qemu-riscv64', path, ...coremarkArgs(k)], z);
   const want = coremarkCrcs(off.output ?? '');
