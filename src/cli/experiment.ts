@@ -93,7 +93,7 @@ async function withProgress(env: ExperimentEnv, name: string, total: number): Pr
   const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar({ stream: process.stderr, format: `${name} [{bar}] {value}/{total} runs {label}`, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   bar.start(total, 0, { label: '' });
-  env.progress = (done, _total, label) => bar.update(done, { label });
+  env.progress = (done, all, label) => { if (all !== bar.getTotal()) bar.setTotal(all); bar.update(done, { label }); };
   return () => bar.stop();
 }
 
