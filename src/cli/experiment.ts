@@ -9,18 +9,21 @@
 // The guest sees nothing of the host: no binds, cwd "/", no environment, so
 // a run gives the same numbers from any directory on any machine.
 
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { constants, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { EXPERIMENTS, findExperiment } from '../experiment/index.js';
 import { runExperiment } from '../experiment/runner.js';
 import { experimentJson, formatExperiment } from '../experiment/format.js';
-import type { ExperimentEnv } from '../experiment/types.js';
+import type { ExperimentEnv, HostRun, HostRunner } from '../experiment/types.js';
 import { UsageError } from './args.js';
 import { EXPERIMENT } from './commands.js';
 import { nodeHost } from './host.js';
 import { parseOptions } from './options.js';
 
 const BUNDLED = fileURLToPath(new URL('../../../user/bin/', import.meta.url));
+const SOURCES = fileURLToPath(new URL('../../../user/src/', import.meta.url));
 
 /** The experiments, one a line: the name, then what it compares. */
 export function experimentList(): string {
@@ -28,12 +31,59 @@ export function experimentList(): string {
   return ['experiments (lde experiment NAME):', ...EXPERIMENTS.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`)].join('\n') + '\n';
 }
 
-/** Node's host for experiment runs: the bundled programs, and a guest that sees none of the host's files. */
+/** Runs a host program with empty stdin to its end: status, stdout, and the wall ns from spawn to exit. */
+function runHost(argv: string[]): Promise<HostRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint(), out: Buffer[] = [];
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({
+      status: code ?? 128 + (signal ? constants.signals[signal] : 0),
+      stdout: Buffer.concat(out).toString('utf8'), wallNs: Number(process.hrtime.bigint() - t0),
+    }));
+  });
+}
+
+/**
+ * Node's runner of programs beside lde (`lde experiment jit`): qemu-riscv64
+ * and native builds of user/src/NAME.c with the host's `cc -O2`, made once
+ * per process in a temporary directory removed at exit.
+ */
+export function hostRunner(): HostRunner {
+  const builds = new Map<string, Promise<{ path: string } | { error: string }>>();
+  let dir: string | undefined;
+  const build = async (name: string) => {
+    if (!dir) {
+      const made = mkdtempSync(`${tmpdir()}/lde-native-`);
+      process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+      dir = made;
+    }
+    const out = `${dir}/${name}`;
+    const r = spawnSync('cc', ['-O2', '-o', out, `${SOURCES}${name}.c`], { encoding: 'utf8' });
+    if (r.error) return { error: r.error.message };
+    return r.status === 0 ? { path: out } : { error: `cc -O2 ${name}.c: ${(r.stderr || `status ${r.status}`).trim().split('\n')[0]}` };
+  };
+  return {
+    run: runHost,
+    has: (cmd) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { stdio: 'ignore' }).status === 0,
+    bundledPath: (name) => BUNDLED + name,
+    buildNative: (name) => {
+      if (!builds.has(name)) builds.set(name, build(name));
+      return builds.get(name)!;
+    },
+    env: (name) => process.env[name] || undefined,
+    readFile: (path) => { try { return readFileSync(path); } catch { return undefined; } },
+  };
+}
+
+/** Node's host for experiment runs: the bundled programs, a guest that sees none of the host's files, and programs beside lde. */
 function nodeEnv(): ExperimentEnv {
   return {
     host: () => ({ ...nodeHost(), cwd: '/' }),
     program: (name) => readFileSync(BUNDLED + name),
     pause: () => new Promise((done) => setImmediate(done)),
+    external: hostRunner(),
   };
 }
 
@@ -43,7 +93,7 @@ async function withProgress(env: ExperimentEnv, name: string, total: number): Pr
   const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar({ stream: process.stderr, format: `${name} [{bar}] {value}/{total} runs {label}`, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   bar.start(total, 0, { label: '' });
-  env.progress = (done, _total, label) => bar.update(done, { label });
+  env.progress = (done, all, label) => { if (all !== bar.getTotal()) bar.setTotal(all); bar.update(done, { label }); };
   return () => bar.stop();
 }
 

@@ -12,6 +12,7 @@ import { smp } from './smp.js';
 import { ioUring } from './io-uring.js';
 import { vdso } from './vdso.js';
 import { coalescing } from './coalescing.js';
+import { jit } from './jit.js';
 
 export const EXPERIMENTS: Experiment[] = [
   hz,
@@ -23,6 +24,7 @@ export const EXPERIMENTS: Experiment[] = [
   ioUring,
   vdso,
   coalescing,
+  jit,
 ];
 
 /** The experiment called `name`, or undefined. */

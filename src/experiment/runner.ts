@@ -9,6 +9,7 @@ import { Kernel } from '../kernel/kernel.js';
 import type { HostIO } from '../kernel/host.js';
 import { Recorder, type Sink, type TraceEvent } from '../trace/events.js';
 import { StatsSink } from '../trace/stats.js';
+import { sumJitStats } from '../machine/index.js';
 import type { Experiment, ExperimentContext, ExperimentEnv, ExperimentResult, RunOutcome, RunSpec } from './types.js';
 
 /** The seed when a spec gives none: the same as `lde run`'s default, so its commands repeat a run. */
@@ -78,14 +79,17 @@ export function runOnce(spec: RunSpec, env: ExperimentEnv): RunOutcome {
     if (recorder) kernel.trace.attach(recorder);
   }
   // A guest path of its own, not the host's: the program's name is the same on every machine.
-  kernel.spawn(`/bin/${spec.program}`, env.program(spec.program), [spec.program, ...(spec.args ?? [])], []);
+  if (spec.jit !== undefined) for (const h of kernel.board.harts) h.setJit(spec.jit === false ? undefined : spec.jit);
+  kernel.spawn(`/bin/${spec.program}`, spec.file?.bytes ?? env.program(spec.program), [spec.program, ...(spec.args ?? [])], []);
   const t0 = host.nowNs();
   const r = kernel.run();
   const wallNs = host.nowNs() - t0;
+  const harts = kernel.board.harts, jits = harts.flatMap((h) => (h.jit ? [h.jit.stats()] : []));
   return {
     status: r.status, ...(r.message !== undefined ? { message: r.message } : {}),
     stdout: captured.text(1), stderr: captured.text(2),
     stats: stats.summary(), latencies: latency.sorted(), events: recorder?.events ?? [], wallNs,
+    instret: harts.reduce((n, h) => n + h.instret, 0), ...(jits.length ? { jit: sumJitStats(jits) } : {}),
   };
 }
 
@@ -117,24 +121,27 @@ const FLAGS: Record<string, (v: number | string | boolean) => string> = {
  * environment), so the same cycles are counted. A kernel option with no
  * `lde run` option is a bug in the experiment: it could not be repeated.
  */
-export function commandLine(spec: Pick<RunSpec, 'program' | 'args' | 'kernel'>): string {
+export function commandLine(spec: Pick<RunSpec, 'program' | 'args' | 'kernel' | 'jit' | 'file'>): string {
   const opts = Object.entries(spec.kernel ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => {
     if (k === 'nic' && typeof v === 'object') return nicFlags(v);
     const flag = FLAGS[k];
     if (!flag || (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean')) throw new Error(`kernel option ${k} has no lde run option: the run cannot be repeated`);
     return flag(v);
   });
-  return ['lde run --sandbox', ...opts, spec.program, ...(spec.args ?? [])].join(' ');
+  const jit = spec.jit === undefined ? [] : spec.jit === false ? ['--jit off'] : [`--jit on --jit-threshold ${spec.jit.threshold}`];
+  return ['lde run --sandbox', ...opts, ...jit, spec.file?.path ?? spec.program, ...(spec.args ?? [])].join(' ');
 }
 
 /** The context an experiment runs in: each run counted for the progress bar, then a pause so the host can redraw. */
 export function context(env: ExperimentEnv, total: number): ExperimentContext {
   let done = 0;
   return {
+    ...(env.external ? { external: env.external } : {}),
     async run(spec: RunSpec): Promise<RunOutcome> {
       const outcome = runOnce(spec, env);
       done++;
-      env.progress?.(done, total, spec.label);
+      // An experiment may run more than it planned when the host adds work (jit's CoreMark): the total grows with it.
+      env.progress?.(done, Math.max(total, done), spec.label);
       await env.pause?.();
       return outcome;
     },

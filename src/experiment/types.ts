@@ -10,6 +10,7 @@ import type { HostIO } from '../kernel/host.js';
 import type { KernelOptions } from '../kernel/kernel.js';
 import type { Stats } from '../trace/stats.js';
 import type { TraceEvent } from '../trace/events.js';
+import type { JitOptions, JitStats } from '../machine/index.js';
 
 /** One column of an experiment's table. */
 export interface Column {
@@ -61,6 +62,10 @@ export interface RunSpec {
   keepEvents?: boolean;
   /** No sinks at all (tracing off, as in a plain `lde run`), for a host wall-time measurement: the stats and latencies come back empty. Default false. */
   untraced?: boolean;
+  /** The JIT on every hart (`--jit on`, `--jit-threshold`), or false for the interpreter (`--jit off`); unset: the machine's default. */
+  jit?: JitOptions | false;
+  /** A host file to run instead of a bundled program (CoreMark): its bytes, and its host path for the repeat command. */
+  file?: { path: string; bytes: Uint8Array };
 }
 
 /** What one run left behind. */
@@ -78,6 +83,39 @@ export interface RunOutcome {
   events: TraceEvent[];
   /** Host nanoseconds kernel.run() took (HostIO.nowNs): a measurement, so it differs run to run; never asserted. */
   wallNs: number;
+  /** Instructions retired by every hart (counted even when untraced; runner.ts always sets it). */
+  instret?: number;
+  /** The JIT's counters summed over the harts, when RunSpec.jit turned it on. */
+  jit?: JitStats;
+}
+
+/** What a program run on the host beside lde did (HostRunner.run). */
+export interface HostRun {
+  /** The exit status, or 128 + the signal that killed it. */
+  status: number;
+  stdout: string;
+  /** Host nanoseconds from the start of the process to its end. */
+  wallNs: number;
+}
+
+/**
+ * What the host can run beside lde, to compare with it (`lde experiment jit`):
+ * qemu-riscv64, native builds. The Node host provides it; a browser has none,
+ * and experiments then say "not available here".
+ */
+export interface HostRunner {
+  /** Runs a host program (argv[0], found on PATH or a path) with empty stdin, to its end. */
+  run(argv: string[]): Promise<HostRun>;
+  /** Whether a command is on the host's PATH ('qemu-riscv64', 'cc'). */
+  has(command: string): boolean;
+  /** The host path of a bundled program (user/bin/NAME), for qemu-riscv64. */
+  bundledPath(name: string): string;
+  /** Builds user/src/NAME.c for the host with `cc -O2` (once, in a temporary directory): its host path, or why it could not. */
+  buildNative(name: string): Promise<{ path: string } | { error: string }>;
+  /** A variable of the host's environment (LDE_COREMARK), or undefined. */
+  env(name: string): string | undefined;
+  /** A host file's bytes (a program for lde to run), or undefined when it cannot be read. */
+  readFile(path: string): Uint8Array | undefined;
 }
 
 /** What the host provides to run experiments: a fresh HostIO per run, and the bundled programs. */
@@ -90,11 +128,15 @@ export interface ExperimentEnv {
   progress?(done: number, total: number, label: string): void;
   /** Awaited after each run, so a terminal or a page can redraw (a macrotask on the host). */
   pause?(): Promise<void>;
+  /** Programs run on the host beside lde (qemu-riscv64, native builds): the Node host's; absent in a browser. */
+  external?: HostRunner;
 }
 
 /** The runner an experiment gets (runner.ts): runs one RunSpec, then reports progress and lets the host breathe. */
 export interface ExperimentContext {
   run(spec: RunSpec): Promise<RunOutcome>;
+  /** The host's runner of programs beside lde (ExperimentEnv.external), when it has one. */
+  readonly external?: HostRunner;
 }
 
 export interface Experiment {
