@@ -20,6 +20,7 @@ import { execCsr, execAmo, execFp } from '../exec-sys.js';
 import { selectBlocks, regionSource, type RegionCaps } from './region.js';
 import { EXIT_NAMES } from './emit.js';
 import { wasmRegion, type WasmLayout } from './wasm.js';
+import { slowAccess } from './slow.js';
 
 /**
  * A WebAssembly region's bounds: it compiles in one pass (no 60 KB limit as
@@ -66,7 +67,7 @@ interface Region { page: number; blocks: Block[]; bytes: number; fn: RegionFn; l
 
 export const DEFAULT_CACHE_BYTES = 32 << 20;
 /** --jit-threshold's default: a block is compiled once it has run this many times. */
-export const JIT_THRESHOLD = 50;
+export const JIT_THRESHOLD = 1000;
 /**
  * What a board's harts get unless told otherwise (board.ts): the JIT, on, at
  * the default threshold. A host may change it for every board it makes
@@ -93,6 +94,8 @@ export class Jit {
   /** The running WebAssembly region's entry block and epoch (its helper's stale check reads them). */
   blk: Block | undefined;
   ep = 0;
+  /** The WebAssembly backend's load and store slow paths (slow.ts), made once. */
+  private access: ReturnType<typeof slowAccess> | undefined;
 
   constructor(private readonly cache: BlockCache, opts: JitOptions, private readonly hart?: Hart) {
     this.threshold = opts.threshold;
@@ -150,7 +153,9 @@ export class Jit {
   private wasm(offs: number[], blocks: Block[], layout: WasmLayout): { fn: RegionFn; bytes: number } {
     const { bytes, slowSource } = wasmRegion(offs, blocks, layout);
     const slow = (new Function(...this.names, 'H', 'J', slowSource) as (...a: unknown[]) => (n: number, bl: number, bh: number) => number)(...this.values, this.hart, this);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { e: { m: this.hart!.bus.memory!, f0: slow } });
+    this.access ??= slowAccess(this.hart!, this);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+      { e: { m: this.hart!.bus.memory!, f0: slow, f1: this.access.load, f2: this.access.store } });
     const run = inst.exports.run as WasmRun, exits = this.exits;
     const fn: RegionFn = (h, b) => {
       this.blk = b; this.ep = h.epoch;

@@ -104,7 +104,7 @@ export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, ca
     for (const s of cache.decodedIn(page >>> 12)) {
       if (blocks.length >= caps.blocks) break;
       const b = cache.get(page | s)!;
-      if (!have.has(s) && b.hot >= caps.warm) add(s, b);
+      if (!have.has(s) && b.hot >= caps.warm && b.fn === undefined) add(s, b); // not code another region already runs
     }
   }
   return { offs, blocks };

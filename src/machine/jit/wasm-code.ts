@@ -28,39 +28,59 @@ export const enum W {
   I32_WRAP_I64 = 0xa7, I64_EXTEND_I32_S = 0xac, I64_EXTEND_I32_U = 0xad, F64_CONVERT_I32_S = 0xb7,
 }
 
+/** A growing byte buffer (a region's code is tens of KB: pushing numbers into an array and copying it was most of the compile time). */
+export class Bytes {
+  private buf = new Uint8Array(4096);
+  length = 0;
+  push(...bytes: number[]): void { for (let i = 0; i < bytes.length; i++) this.byte(bytes[i]); }
+  byte(v: number): void {
+    if (this.length === this.buf.length) { const bigger = new Uint8Array(this.buf.length * 2); bigger.set(this.buf); this.buf = bigger; }
+    this.buf[this.length++] = v;
+  }
+  append(more: Bytes): void {
+    while (this.length + more.length > this.buf.length) { const bigger = new Uint8Array(this.buf.length * 2); bigger.set(this.buf); this.buf = bigger; }
+    this.buf.set(more.bytes(), this.length);
+    this.length += more.length;
+  }
+  bytes(): Uint8Array { return this.buf.subarray(0, this.length); }
+}
+
 /** unsigned LEB128 (5.2.2). */
-export function uleb(out: number[], v: number): void {
-  do { let b = v & 0x7f; v = Math.floor(v / 128); if (v !== 0) b |= 0x80; out.push(b); } while (v !== 0);
+export function uleb(out: Bytes, v: number): void {
+  do { let b = v & 0x7f; v = Math.floor(v / 128); if (v !== 0) b |= 0x80; out.byte(b); } while (v !== 0);
 }
 
 /** signed LEB128 of a 32-bit integer. */
-function sleb32(out: number[], v: number): void {
+function sleb32(out: Bytes, v: number): void {
   v |= 0;
   for (;;) {
     const b = v & 0x7f;
     v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { out.push(b); return; }
-    out.push(b | 0x80);
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { out.byte(b); return; }
+    out.byte(b | 0x80);
   }
 }
 
 /** signed LEB128 of a 64-bit integer given as (lo, hi) int32 words. */
-function sleb64(out: number[], lo: number, hi: number): void {
+function sleb64(out: Bytes, lo: number, hi: number): void {
   for (;;) {
     const b = lo & 0x7f;
     lo = (lo >>> 7) | (hi << 25); hi >>= 7; // arithmetic shift right by 7 of the pair
     const rest0 = lo === 0 && hi === 0, rest1 = lo === -1 && hi === -1;
-    if ((rest0 && (b & 0x40) === 0) || (rest1 && (b & 0x40) !== 0)) { out.push(b); return; }
-    out.push(b | 0x80);
+    if ((rest0 && (b & 0x40) === 0) || (rest1 && (b & 0x40) !== 0)) { out.byte(b); return; }
+    out.byte(b | 0x80);
   }
 }
 
 /** One function body under construction, with a stack of named labels. */
 export class Code {
-  readonly b: number[] = [];
+  readonly b = new Bytes();
+  /** The open labels, innermost last; and where each name is open (a name may be reused once closed). */
+  private depthNow = 0;
   private readonly labels: string[] = [];
+  private readonly at = new Map<string, number[]>();
 
-  op(...ops: number[]): this { for (const o of ops) this.b.push(o); return this; }
+  op(...ops: number[]): this { for (let i = 0; i < ops.length; i++) this.b.byte(ops[i]); return this; }
   i32(v: number): this { this.b.push(W.I32_CONST); sleb32(this.b, v); return this; }
   /** i64.const of a value that fits an int32, sign-extended. */
   i64(v: number): this { this.b.push(W.I64_CONST); sleb64(this.b, v | 0, v >> 31); return this; }
@@ -79,33 +99,43 @@ export class Code {
   mem(o: W, align: number, offset: number): this { this.b.push(o, align); uleb(this.b, offset); return this; }
   call(fn: number): this { this.b.push(W.CALL); uleb(this.b, fn); return this; }
 
-  private open(kind: W, label: string, type: Ty = Ty.VOID): this { this.b.push(kind, type); this.labels.push(label); return this; }
+  private open(kind: W, label: string, type: Ty = Ty.VOID): this {
+    this.b.byte(kind); this.b.byte(type);
+    this.labels.push(label);
+    let list = this.at.get(label);
+    if (list === undefined) this.at.set(label, list = []);
+    list.push(this.depthNow++);
+    return this;
+  }
   block(label: string): this { return this.open(W.BLOCK, label); }
   loop(label: string): this { return this.open(W.LOOP, label); }
   if(label = ''): this { return this.open(W.IF, label); }
-  else(): this { this.b.push(W.ELSE); return this; }
-  end(): this { this.b.push(W.END); this.labels.pop(); return this; }
-  private depth(label: string): number {
-    const i = this.labels.lastIndexOf(label);
-    if (i < 0) throw new Error(`wasm: no label ${label}`);
-    return this.labels.length - 1 - i;
+  else(): this { this.b.byte(W.ELSE); return this; }
+  end(): this {
+    this.b.byte(W.END);
+    this.at.get(this.labels.pop()!)!.pop();
+    this.depthNow--;
+    return this;
   }
-  br(label: string): this { this.b.push(W.BR); uleb(this.b, this.depth(label)); return this; }
-  brIf(label: string): this { this.b.push(W.BR_IF); uleb(this.b, this.depth(label)); return this; }
+  private depth(label: string): number {
+    const list = this.at.get(label);
+    if (list === undefined || list.length === 0) throw new Error(`wasm: no label ${label}`);
+    return this.depthNow - 1 - list[list.length - 1];
+  }
+  br(label: string): this { this.b.byte(W.BR); uleb(this.b, this.depth(label)); return this; }
+  brIf(label: string): this { this.b.byte(W.BR_IF); uleb(this.b, this.depth(label)); return this; }
   brTable(targets: string[], dflt: string): this {
-    this.b.push(W.BR_TABLE); uleb(this.b, targets.length);
+    this.b.byte(W.BR_TABLE); uleb(this.b, targets.length);
     for (const t of targets) uleb(this.b, this.depth(t));
     uleb(this.b, this.depth(dflt));
     return this;
   }
 }
 
-/** Appends a (possibly long) array without spreading it into arguments. */
-function append(out: number[], more: number[]): void { for (let i = 0; i < more.length; i++) out.push(more[i]); }
-function section(out: number[], id: number, body: number[]): void { out.push(id); uleb(out, body.length); append(out, body); }
-function name(out: number[], s: string): void { uleb(out, s.length); for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i)); }
-function funcType(out: number[], params: Ty[], results: Ty[]): void {
-  out.push(0x60); uleb(out, params.length); out.push(...params); uleb(out, results.length); out.push(...results);
+function section(out: Bytes, id: number, body: Bytes): void { out.byte(id); uleb(out, body.length); out.append(body); }
+function name(out: Bytes, n: string): void { uleb(out, n.length); for (let i = 0; i < n.length; i++) out.byte(n.charCodeAt(i)); }
+function funcType(out: Bytes, params: Ty[], results: Ty[]): void {
+  out.byte(0x60); uleb(out, params.length); out.push(...params); uleb(out, results.length); out.push(...results);
 }
 
 export interface ModuleSpec {
@@ -122,32 +152,33 @@ export interface ModuleSpec {
 
 /** The bytes of a module: imports "e"."m" (the memory) and the functions, defines and exports "run". */
 export function module(m: ModuleSpec): Uint8Array {
-  const out = [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
-  const types: number[] = [];
+  const out = new Bytes();
+  out.push(0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
+  const types = new Bytes();
   uleb(types, m.imports.length + 1);
   for (const f of m.imports) funcType(types, f.params, f.results);
   funcType(types, m.params, m.results);
   section(out, 1, types);
-  const imps: number[] = [];
+  const imps = new Bytes();
   uleb(imps, m.imports.length + 1);
   name(imps, 'e'); name(imps, 'm'); imps.push(0x02, 0x01); uleb(imps, m.pages); uleb(imps, m.pages);
-  m.imports.forEach((_, i) => { name(imps, 'e'); name(imps, `f${i}`); imps.push(0x00); uleb(imps, i); });
+  m.imports.forEach((_, i) => { name(imps, 'e'); name(imps, `f${i}`); imps.byte(0x00); uleb(imps, i); });
   section(out, 2, imps);
-  const funcs: number[] = [];
+  const funcs = new Bytes();
   uleb(funcs, 1); uleb(funcs, m.imports.length);
   section(out, 3, funcs);
-  const exps: number[] = [];
-  uleb(exps, 1); name(exps, 'run'); exps.push(0x00); uleb(exps, m.imports.length);
+  const exps = new Bytes();
+  uleb(exps, 1); name(exps, 'run'); exps.byte(0x00); uleb(exps, m.imports.length);
   section(out, 7, exps);
-  const fn: number[] = [];
+  const fn = new Bytes();
   // Locals as runs of one type (5.5.13).
   const runs: [number, Ty][] = [];
   for (const t of m.locals) { const last = runs[runs.length - 1]; if (last !== undefined && last[1] === t) last[0]++; else runs.push([1, t]); }
   uleb(fn, runs.length);
-  for (const [n, t] of runs) { uleb(fn, n); fn.push(t); }
-  append(fn, m.body.b); fn.push(W.END);
-  const code: number[] = [];
-  uleb(code, 1); uleb(code, fn.length); append(code, fn);
+  for (const [n, t] of runs) { uleb(fn, n); fn.byte(t); }
+  fn.append(m.body.b); fn.byte(W.END);
+  const code = new Bytes();
+  uleb(code, 1); uleb(code, fn.length); code.append(fn);
   section(out, 10, code);
-  return Uint8Array.from(out);
+  return out.bytes().slice();
 }

@@ -158,23 +158,28 @@ class Emitter {
    * instruction the field names an f register, and reloading the x register
    * of that number is harmless); if the helper left, the exit path.
    */
-  helper(n: Insn, i: number, o: number, start: number): void {
-    const num = this.slow.length;
-    this.slow.push([n, i, o, start]);
+  helper(n: Insn, i: number, o: number, start: number, access?: 'load' | 'store'): void {
     const c = this.c, d = n.d > 0 && n.d < X0_SINK ? n.d : -1;
     this.flush();
     this.spill([n.s1, n.s2, d]);
-    c.i32(num).get(B).op(W.I32_WRAP_I64).get(B).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64).call(0).set(R);
+    const bl = () => c.get(B).op(W.I32_WRAP_I64), bh = () => c.get(B).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64);
+    if (access === undefined) {
+      c.i32(this.slow.length); bl(); bh(); c.call(0).set(R);
+      this.slow.push([n, i, o, start]);
+    } else {
+      // slow.ts: (op, rd or rs2, lo, hi, i, start, o, bl, bh, raw); EA holds the address
+      c.i32(n.op).i32(access === 'load' ? n.d : n.s2).get(EA).op(W.I32_WRAP_I64).get(EA).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64);
+      c.i32(i).i32(start).i32(o); bl(); bh(); c.i32(n.raw).call(access === 'load' ? 1 : 2).set(R);
+    }
     if (d >= 0) this.reload(c, d);
     c.get(R).op(W.I32_EQZ).if(); this.leave(-1); c.end();
     c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
     c.i32(1).set(CHK);
   }
 
-  /** EA := x[s1] + imm; E := the TLB entry's byte address in table `tlb`; leaves the hit condition (i32) on the stack. */
-  private tlbHit(s1: number, imm: number, tlb: number, align: number): void {
+  /** E := the TLB entry of the address EA in table `tlb`; leaves the hit condition (i32) on the stack. */
+  private tlbHit(tlb: number, align: number): void {
     const c = this.c;
-    this.reg(s1); c.i64(imm).op(W.I64_ADD).set(EA);
     c.get(tlb).get(EA).i64(12).op(W.I64_SHR_U, W.I32_WRAP_I64).i32(TLB_SIZE - 1).op(W.I32_AND).i32(2).op(W.I32_SHL, W.I32_ADD).set(E);
     // tag[e] === VA bits 38..12 (mmu.ts Tlb.key) && hi[e] === VA bits 63..32 && aligned
     c.get(E).mem(W.I32_LOAD, 2, 0).get(EA).i64(12).op(W.I64_SHR_U, W.I32_WRAP_I64).i32(0x7ffffff).op(W.I32_AND, W.I32_EQ);
@@ -198,13 +203,15 @@ class Emitter {
   private access(n: Insn, i: number, o: number, start: number, size: number, fp: boolean, tlb: number, hit: () => void): void {
     const c = this.c;
     c.block('done').block('slow');
+    // The address first: the slow path passes it (FS is checked again there, first, as emit.ts's guard does).
+    this.reg(n.s1); c.i64(n.imm).op(W.I64_ADD).set(EA);
     if (fp) this.fsOff();
-    this.tlbHit(n.s1, n.imm, tlb, (1 << size) - 1);
+    this.tlbHit(tlb, (1 << size) - 1);
     c.op(W.I32_EQZ).brIf('slow');
     this.ramAddr();
     hit();
     c.br('done').end();
-    this.helper(n, i, o, start);
+    this.helper(n, i, o, start, tlb === RT ? 'load' : 'store');
     c.end();
   }
 
@@ -378,7 +385,11 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): Wa
   c.get(REASON);
   const bytes = module({
     pages: lay.pages,
-    imports: [{ params: [Ty.I32, Ty.I32, Ty.I32], results: [Ty.I32] }],
+    imports: [
+      { params: [Ty.I32, Ty.I32, Ty.I32], results: [Ty.I32] }, // the region's helper (slowSource)
+      { params: new Array<Ty>(10).fill(Ty.I32), results: [Ty.I32] }, // slow.ts load
+      { params: new Array<Ty>(10).fill(Ty.I32), results: [Ty.I32] }, // slow.ts store
+    ],
     params: PARAMS, results: [Ty.I32], locals: LOCALS, body: c,
   });
   return { bytes, slowSource: slowSource(m.slow) };
