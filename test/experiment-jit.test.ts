@@ -15,6 +15,7 @@ import { coremarkCrcs } from '../src/experiment/coremark.js';
 import { runExperiment } from '../src/experiment/runner.js';
 import { experimentJson, formatExperiment } from '../src/experiment/format.js';
 import type { ExperimentEnv, ExperimentResult } from '../src/experiment/types.js';
+import { JIT_THRESHOLD } from '../src/machine/jit/jit.js';
 
 const external = hostRunner();
 const env: ExperimentEnv = {
@@ -42,9 +43,9 @@ test('jit: every program runs four ways, and the JIT prints what the interpreter
   assert.doesNotMatch(r.conclusion, /retired|differed/, 'the JIT retires the same instructions and prints the same');
   assert.match(r.conclusion, /CoreMark: not run; set LDE_COREMARK/);
   assert.equal(Object.keys(r.commands).filter((k) => k.includes('--jit') && PROGRAMS.includes(k.split(',')[0])).length, 2 * PROGRAMS.length);
-  assert.equal(r.commands['syscalls, --jit on'], 'lde run --sandbox --jit on --jit-threshold 50 syscalls 1000');
+  assert.equal(r.commands['syscalls, --jit on'], `lde run --sandbox --jit on --jit-threshold ${JIT_THRESHOLD} syscalls 1000`);
   if (external.has('qemu-riscv64')) assert.equal(r.commands['sieve, qemu-riscv64'], 'qemu-riscv64 user/bin/cpu sieve 1');
-  assert.equal(r.commands['sieve, --jit on'], 'lde run --sandbox --jit on --jit-threshold 50 cpu sieve 1');
+  assert.equal(r.commands['sieve, --jit on'], `lde run --sandbox --jit on --jit-threshold ${JIT_THRESHOLD} cpu sieve 1`);
   assert.equal(r.commands['sieve, --jit off'], 'lde run --sandbox --jit off cpu sieve 1');
 });
 

@@ -11,7 +11,7 @@ import type { Hart } from './hart.js';
 import type { Block } from './blocks.js';
 import { Op } from '../isa/table.js';
 import { REC } from '../isa/decode.js';
-import { mem, load8, load16, load32, load64, store8, store16, store32, store64 } from './mem.js';
+import { mem, loadOp, load32, load64, store8, store16, store32, store64 } from './mem.js';
 import * as alu from './alu.js';
 import { Cause, Mode, takeTrap } from './trap.js';
 import { St } from './csr.js';
@@ -83,16 +83,7 @@ export function execBlock(h: Hart, blk: Block): number {
 
       case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU: {
         const al = x[s1], lo = (al + imm) | 0, hi = addHi(al, x[s1 + 1], imm, lo);
-        let v: number, vh: number;
-        switch (r[b]) {
-          case Op.LB: v = (load8(h, lo, hi) << 24) >> 24; vh = v >> 31; break;
-          case Op.LBU: v = load8(h, lo, hi) & 0xff; vh = 0; break;
-          case Op.LH: v = (load16(h, lo, hi) << 16) >> 16; vh = v >> 31; break;
-          case Op.LHU: v = load16(h, lo, hi) & 0xffff; vh = 0; break;
-          case Op.LW: v = load32(h, lo, hi) | 0; vh = v >> 31; break;
-          case Op.LWU: v = load32(h, lo, hi) | 0; vh = 0; break;
-          default: v = load64(h, lo, hi); vh = mem.hi; break;
-        }
+        const v = loadOp(h, r[b], lo, hi), vh = mem.hi;
         if (st[S.EXC] !== 0) { k = i; trap = Trap.RAISE; break run; }
         x[d] = v; x[d + 1] = vh;
         break;

@@ -11,9 +11,28 @@ import { Hook, HOOK_SHIFT } from './bus.js';
 import { ACCESS_FAULT } from './mmio.js';
 import { Access, Tlb, TLB_MASK } from './mmu.js';
 import { Cause } from './trap.js';
+import { Op } from '../isa/table.js';
 
 /** High word of a 64-bit load, or the value read by loadSlow for width 8. */
 export const mem = { hi: 0 };
+
+/**
+ * The integer load `op` (lb, lh, lw, ld, lbu, lhu, lwu) at (lo, hi): the low
+ * word of the extended value, its high word in mem.hi. The interpreter's and
+ * the JIT's slow path's one definition of the widths and extensions.
+ */
+export function loadOp(h: Hart, op: Op, lo: number, hi: number): number {
+  let v: number;
+  switch (op) {
+    case Op.LB: v = (load8(h, lo, hi) << 24) >> 24; mem.hi = v >> 31; return v;
+    case Op.LBU: v = load8(h, lo, hi) & 0xff; mem.hi = 0; return v;
+    case Op.LH: v = (load16(h, lo, hi) << 16) >> 16; mem.hi = v >> 31; return v;
+    case Op.LHU: v = load16(h, lo, hi) & 0xffff; mem.hi = 0; return v;
+    case Op.LW: v = load32(h, lo, hi) | 0; mem.hi = v >> 31; return v;
+    case Op.LWU: v = load32(h, lo, hi) | 0; mem.hi = 0; return v;
+    default: return load64(h, lo, hi); // ld: mem.hi set
+  }
+}
 
 export function load8(h: Hart, lo: number, hi: number): number {
   const t = h.rTlb, key = Tlb.key(lo, hi), i = key & TLB_MASK;

@@ -12,7 +12,7 @@
 
 import type { Hart } from '../hart.js';
 import { Op } from '../../isa/table.js';
-import { mem, load8, load16, load32, load64, store8, store16, store32, store64 } from '../mem.js';
+import { mem, loadOp, load32, load64, store8, store16, store32, store64 } from '../mem.js';
 import { illegal } from '../exec.js';
 import { S, T } from '../layout.js';
 import { St } from '../csr.js';
@@ -54,16 +54,7 @@ export function slowAccess(h: Hart, j: SlowCtx): { load: (...a: number[]) => num
     if (fp && (st[S.MSTATUS] & St.FS) === 0) return fsOff(h, j, i, bh * TWO32 + (bl >>> 0) + o, raw);
     st[S.PC] = bl | start; st[S.PC + 1] = bh;
     let v: number, vh: number;
-    switch (op) {
-      case Op.LB: v = (load8(h, lo, hi) << 24) >> 24; vh = v >> 31; break;
-      case Op.LBU: v = load8(h, lo, hi) & 0xff; vh = 0; break;
-      case Op.LH: v = (load16(h, lo, hi) << 16) >> 16; vh = v >> 31; break;
-      case Op.LHU: v = load16(h, lo, hi) & 0xffff; vh = 0; break;
-      case Op.LW: v = load32(h, lo, hi) | 0; vh = v >> 31; break;
-      case Op.LWU: v = load32(h, lo, hi) | 0; vh = 0; break;
-      case Op.FLW: v = load32(h, lo, hi); vh = -1; break;
-      default: v = load64(h, lo, hi); vh = mem.hi; break; // LD, FLD
-    }
+    if (op === Op.FLW) { v = load32(h, lo, hi); vh = -1; } else if (op === Op.FLD) { v = load64(h, lo, hi); vh = mem.hi; } else { v = loadOp(h, op, lo, hi); vh = mem.hi; }
     const r = after(h, j, i, o, bl, bh);
     if (r === 0) return 0;
     const file = fp ? h.f : h.x;
