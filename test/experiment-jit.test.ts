@@ -36,8 +36,9 @@ test('jit: every program runs four ways, and the JIT prints what the interpreter
   assert.deepEqual(rows.map((x) => `${x.program} ${x.way}`), PROGRAMS.flatMap((p) => WAYS.map((w) => `${p} ${w}`)));
   for (const p of PROGRAMS) {
     const row = (way: string) => rows.find((x) => x.program === p && x.way === way)!;
-    assert.equal(row('lde --jit off').output, 'reference', p);
-    assert.equal(row('lde --jit on').output, 'same', `${p}: the JIT's output`);
+    assert.match(String(row('lde --jit off').output), /^reference(; too short to time)?$/, p);
+    // The checksums must agree; whether the run was long enough to time depends on the host's speed.
+    assert.match(String(row('lde --jit on').output), /^same(; too short to time)?$/, `${p}: the JIT's output`);
     for (const way of ['lde --jit off', 'lde --jit on']) assert.equal(typeof row(way).mips, 'number', `${p} ${way}: MIPS measured`);
   }
   assert.doesNotMatch(r.conclusion, /retired|differed/, 'the JIT retires the same instructions and prints the same');
