@@ -299,7 +299,7 @@ function registers(blocks: Block[]): { read: number[]; written: number[] } {
 }
 
 /** Block k's code (k from 1), at page offset o: its instructions, retiring them, then where it goes. */
-function blockCode(m: Emitter, blk: Block, o: number): void {
+function blockCode(m: Emitter, blk: Block, o: number, later: Map<number, string>): void {
   const c = m.c, n = blk.n;
   const offs: number[] = [];
   for (let i = 0, a = o; i < n; a += blk.recs[i * REC + 7], i++) offs.push(a);
@@ -316,7 +316,12 @@ function blockCode(m: Emitter, blk: Block, o: number): void {
   for (let i = 0; i < n - 1; i++) body(insnAt(blk, i), i);
   const last = insnAt(blk, n - 1), at = offs[n - 1], next = at + last.len;
   const retire = () => c.get(PEND).i32(n).op(W.I32_ADD).set(PEND).get(LEFT).i32(n).op(W.I32_SUB).set(LEFT);
-  const go = (to: number) => c.i32(to).set(OFF);
+  // To a block placed after this one (its label is still open): straight there unless the boundary check is due.
+  const go = (to: number) => {
+    c.i32(to).set(OFF);
+    const label = later.get(to);
+    if (label !== undefined) c.get(LEFT).i32(0).op(W.I32_LE_S).get(CHK).op(W.I32_OR).brIf('check').br(label);
+  };
   const link = () => m.setReg(last.d, () => c.get(B).i64(next).op(W.I64_ADD));
   if (last.op === Op.JAL) {
     link(); retire(); go(at + last.imm);
@@ -364,7 +369,8 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): Wa
   c.get(OFF).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
   blocks.forEach((b, k) => {
     c.end(); // the end of block label k: its code follows
-    blockCode(m, b, offs[k]);
+    // The blocks placed after this one, by page offset: a jump to one of them need not go through the dispatch.
+    blockCode(m, b, offs[k], new Map(offs.slice(k + 1).map((o, j) => [o, labels[k + 1 + j]])));
     c.br('check');
   });
   c.end(); // leave: the next pc is no block of this region
