@@ -16,7 +16,7 @@ import { BIN, fullPrograms } from './programs.js';
 function main(): number {
   const args = process.argv.slice(2);
   const decodeCache = !args.includes('--no-decode-cache');
-  const jitOff = args.join(' ').includes('--jit off');
+  const jitOff = args.some((a, i) => (a === '--jit' && args[i + 1] === 'off') || a === '--jit=off');
   const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jit');
   const programs = fullPrograms().filter((p) => only.length === 0 || only.includes(p.name));
   if (programs.length === 0) {

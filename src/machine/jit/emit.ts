@@ -72,13 +72,13 @@ const ea = (s1: number, imm: number): string =>
 
 /** Loads: [alignment mask, the TLB-hit read at RAM offset o, the helper's read] into (v, vh). */
 const LOADS: Partial<Record<Op, [number, string, string]>> = {
-  [Op.LB]: [0, 'v = (ram8[o] << 24) >> 24; vh = v >> 31;', 'v = (load8(h, lo, hi) << 24) >> 24; vh = v >> 31;'],
-  [Op.LBU]: [0, 'v = ram8[o]; vh = 0;', 'v = load8(h, lo, hi) & 0xff; vh = 0;'],
-  [Op.LH]: [1, 'v = (ram16[o >> 1] << 16) >> 16; vh = v >> 31;', 'v = (load16(h, lo, hi) << 16) >> 16; vh = v >> 31;'],
-  [Op.LHU]: [1, 'v = ram16[o >> 1]; vh = 0;', 'v = load16(h, lo, hi) & 0xffff; vh = 0;'],
-  [Op.LW]: [3, 'v = ram32[o >> 2]; vh = v >> 31;', 'v = load32(h, lo, hi) | 0; vh = v >> 31;'],
-  [Op.LWU]: [3, 'v = ram32[o >> 2]; vh = 0;', 'v = load32(h, lo, hi) | 0; vh = 0;'],
-  [Op.LD]: [7, 'v = ram32[o >> 2]; vh = ram32[(o >> 2) + 1];', 'v = load64(h, lo, hi); vh = mem.hi;'],
+  [Op.LB]: [0, 'v = (ram8[o] << 24) >> 24; vh = v >> 31;', `v = loadOp(h, ${Op.LB}, lo, hi); vh = mem.hi;`],
+  [Op.LBU]: [0, 'v = ram8[o]; vh = 0;', `v = loadOp(h, ${Op.LBU}, lo, hi); vh = mem.hi;`],
+  [Op.LH]: [1, 'v = (ram16[o >> 1] << 16) >> 16; vh = v >> 31;', `v = loadOp(h, ${Op.LH}, lo, hi); vh = mem.hi;`],
+  [Op.LHU]: [1, 'v = ram16[o >> 1]; vh = 0;', `v = loadOp(h, ${Op.LHU}, lo, hi); vh = mem.hi;`],
+  [Op.LW]: [3, 'v = ram32[o >> 2]; vh = v >> 31;', `v = loadOp(h, ${Op.LW}, lo, hi); vh = mem.hi;`],
+  [Op.LWU]: [3, 'v = ram32[o >> 2]; vh = 0;', `v = loadOp(h, ${Op.LWU}, lo, hi); vh = mem.hi;`],
+  [Op.LD]: [7, 'v = ram32[o >> 2]; vh = ram32[(o >> 2) + 1];', `v = loadOp(h, ${Op.LD}, lo, hi); vh = mem.hi;`],
   [Op.FLW]: [3, 'v = ram32[o >> 2]; vh = -1;', 'v = load32(h, lo, hi); vh = -1;'],
   [Op.FLD]: [7, 'v = ram32[o >> 2]; vh = ram32[(o >> 2) + 1];', 'v = load64(h, lo, hi); vh = mem.hi;'],
 };

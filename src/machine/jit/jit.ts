@@ -13,7 +13,7 @@
 import type { Hart } from '../hart.js';
 import type { Block, BlockCache } from '../blocks.js';
 import { execBlock, illegal, addHi, setNum, setPc } from '../exec.js';
-import { mem, load8, load16, load32, load64, store8, store16, store32, store64 } from '../mem.js';
+import { mem, loadOp, load32, load64, store8, store16, store32, store64 } from '../mem.js';
 import * as alu from '../alu.js';
 import { takeTrap } from '../trap.js';
 import { execCsr, execAmo, execFp } from '../exec-sys.js';
@@ -37,7 +37,7 @@ type WasmRun = (rtlb: number, wtlb: number, end: number) => number;
 /** What compiled code may call: the interpreter's own helpers, by the names emit.ts uses. */
 function library(exits: Float64Array): Record<string, unknown> {
   return {
-    load8, load16, load32, load64, store8, store16, store32, store64, mem,
+    loadOp, load32, load64, store8, store16, store32, store64, mem,
     lt64: alu.lt64, ltu64: alu.ltu64, sll64: alu.sll64, srl64: alu.srl64, sra64: alu.sra64,
     mul64: alu.mul64, mulh: alu.mulh, mulhsu: alu.mulhsu, mulhu: alu.mulhu,
     div64: alu.div64, divu64: alu.divu64, div32: alu.div32, divu32: alu.divu32, aluOut: alu.out,
@@ -91,9 +91,9 @@ export class Jit {
   /** The backend in use: WebAssembly when asked for (the default) and the hart's state is in the bus's memory. */
   readonly backend: JitBackend;
   private readonly layout: WasmLayout | undefined;
-  /** The running WebAssembly region's entry block and epoch (its helper's stale check reads them). */
-  blk: Block | undefined;
-  ep = 0;
+  /** The running WebAssembly region's entry block and the epoch it was entered at (fresh() compares them). */
+  private blk: Block | undefined;
+  private ep = 0;
   /** The WebAssembly backend's load and store slow paths (slow.ts), made once. */
   private access: ReturnType<typeof slowAccess> | undefined;
 
@@ -125,17 +125,10 @@ export class Jit {
     let fn: RegionFn;
     let chosen: { offs: number[]; blocks: Block[] };
     try {
-      if (this.layout !== undefined) {
-        chosen = selectBlocks(this.cache, blk, ramOff, WASM_CAPS);
-        const made = this.wasm(chosen.offs, chosen.blocks, this.layout);
-        fn = made.fn;
-        this.admit(ramOff >>> 12, chosen.blocks, made.bytes, fn);
-      } else {
-        chosen = selectBlocks(this.cache, blk, ramOff);
-        const { source, index } = regionSource(chosen.offs, chosen.blocks);
-        fn = (new Function(...this.names, 'IDX', source) as (...a: unknown[]) => RegionFn)(...this.values, index);
-        this.admit(ramOff >>> 12, chosen.blocks, source.length, fn);
-      }
+      chosen = selectBlocks(this.cache, blk, ramOff, this.layout !== undefined ? WASM_CAPS : undefined);
+      const made = this.layout !== undefined ? this.wasm(chosen.offs, chosen.blocks, this.layout) : this.js(chosen.offs, chosen.blocks);
+      fn = made.fn;
+      this.admit(ramOff >>> 12, chosen.blocks, made.bytes, fn);
     } catch {
       // An environment without eval (a strict Content-Security-Policy): interpret.
       this.counts.failures++;
@@ -147,6 +140,19 @@ export class Jit {
     this.counts.blocks += chosen.blocks.length;
     this.counts.compileMs += performance.now() - t0;
     return true;
+  }
+
+  /**
+   * True while the running WebAssembly region is still good: its page was
+   * not written, translation is unchanged, no device stopped the run (the
+   * JavaScript backend's end-of-block STALE check; its helpers return 2 otherwise).
+   */
+  fresh(): boolean { return this.blk!.live && this.hart!.epoch === this.ep && this.hart!.stop === undefined; }
+
+  /** A JavaScript region (region.ts); its size is its source's. */
+  private js(offs: number[], blocks: Block[]): { fn: RegionFn; bytes: number } {
+    const { source, index } = regionSource(offs, blocks);
+    return { fn: (new Function(...this.names, 'IDX', source) as (...a: unknown[]) => RegionFn)(...this.values, index), bytes: source.length };
   }
 
   /** A WebAssembly region (wasm.ts) and its helper; its size is the module's bytes plus the helper's source. */

@@ -18,8 +18,8 @@ import { S, T } from '../layout.js';
 import { St } from '../csr.js';
 import { Exit } from './emit.js';
 
-/** What the slow paths need of the Jit: the running region's entry block and epoch, and the exit counters. */
-export interface SlowCtx { blk: { live: boolean } | undefined; ep: number; readonly exits: Float64Array }
+/** What the slow paths need of the Jit: whether the running region is still good, and the exit counters. */
+export interface SlowCtx { fresh(): boolean; readonly exits: Float64Array }
 
 const TWO32 = 4294967296;
 const isFp = (op: Op) => op === Op.FLW || op === Op.FLD || op === Op.FSW || op === Op.FSD;
@@ -43,7 +43,7 @@ function after(h: Hart, j: SlowCtx, i: number, o: number, bl: number, bh: number
     j.exits[Exit.TRAP]++;
     return 0;
   }
-  return j.blk!.live && h.epoch === j.ep && h.stop === undefined ? 1 : 2;
+  return j.fresh() ? 1 : 2;
 }
 
 /** The two imports: load(op, d, lo, hi, i, start, o, bl, bh, raw) and store(op, s2, ...). */

@@ -10,18 +10,18 @@ export const enum Ty { I32 = 0x7f, I64 = 0x7e, F64 = 0x7c, VOID = 0x40 }
 
 /** The opcodes used (5.4). */
 export const enum W {
-  UNREACHABLE = 0x00, BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
-  BR_TABLE = 0x0e, RETURN = 0x0f, CALL = 0x10, DROP = 0x1a, SELECT = 0x1b,
-  LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22,
+  BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
+  BR_TABLE = 0x0e, CALL = 0x10,
+  LOCAL_GET = 0x20, LOCAL_SET = 0x21,
   I32_LOAD = 0x28, I64_LOAD = 0x29, F64_LOAD = 0x2b, I32_LOAD8_U = 0x2d, I64_LOAD8_S = 0x30, I64_LOAD8_U = 0x31,
   I64_LOAD16_S = 0x32, I64_LOAD16_U = 0x33, I64_LOAD32_S = 0x34, I64_LOAD32_U = 0x35,
   I32_STORE = 0x36, I64_STORE = 0x37, F64_STORE = 0x39, I64_STORE8 = 0x3c, I64_STORE16 = 0x3d, I64_STORE32 = 0x3e,
   I32_CONST = 0x41, I64_CONST = 0x42,
-  I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_LT_S = 0x48, I32_GT_S = 0x4a, I32_LE_S = 0x4c, I32_GE_S = 0x4e,
+  I32_EQZ = 0x45, I32_EQ = 0x46, I32_LE_S = 0x4c,
   I64_EQZ = 0x50, I64_EQ = 0x51, I64_NE = 0x52, I64_LT_S = 0x53, I64_LT_U = 0x54, I64_GE_S = 0x59, I64_GE_U = 0x5a,
-  F64_LT = 0x63, F64_GE = 0x66,
-  I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_DIV_S = 0x6d, I32_DIV_U = 0x6e, I32_REM_S = 0x6f, I32_REM_U = 0x70,
-  I32_AND = 0x71, I32_OR = 0x72, I32_XOR = 0x73, I32_SHL = 0x74, I32_SHR_S = 0x75, I32_SHR_U = 0x76,
+  F64_GE = 0x66,
+  I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c,
+  I32_AND = 0x71, I32_OR = 0x72, I32_SHL = 0x74, I32_SHR_S = 0x75, I32_SHR_U = 0x76,
   I64_ADD = 0x7c, I64_SUB = 0x7d, I64_MUL = 0x7e, I64_DIV_S = 0x7f, I64_DIV_U = 0x80, I64_REM_S = 0x81, I64_REM_U = 0x82,
   I64_AND = 0x83, I64_OR = 0x84, I64_XOR = 0x85, I64_SHL = 0x86, I64_SHR_S = 0x87, I64_SHR_U = 0x88,
   F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MIN = 0xa4,
@@ -94,7 +94,6 @@ export class Code {
   }
   get(l: number): this { this.b.push(W.LOCAL_GET); uleb(this.b, l); return this; }
   set(l: number): this { this.b.push(W.LOCAL_SET); uleb(this.b, l); return this; }
-  tee(l: number): this { this.b.push(W.LOCAL_TEE); uleb(this.b, l); return this; }
   /** A load or store with its memory argument (alignment log2, constant offset). */
   mem(o: W, align: number, offset: number): this { this.b.push(o, align); uleb(this.b, offset); return this; }
   call(fn: number): this { this.b.push(W.CALL); uleb(this.b, fn); return this; }

@@ -404,8 +404,8 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): Wa
 /**
  * The helper's source: one case per instruction handed to it, each emit.ts's
  * template (exactly what the JavaScript backend runs for it). Parameters:
- * the library's names (jit.ts), then H (the hart) and J (the Jit, whose
- * `blk` and `ep` are the running region's entry block and epoch).
+ * the library's names (jit.ts), then H (the hart) and J (the Jit: fresh()
+ * says whether the running region is still good).
  */
 function slowSource(slow: [Insn, number, number, number][]): string {
   return [
@@ -419,7 +419,7 @@ function slowSource(slow: [Insn, number, number, number][]): string {
     'switch (n) {',
     ...slow.map(([ins, i, o, start], k) => `case ${k}: { ${emitInsn(ins, i, o, start)} break; }`),
     '}',
-    'return J.blk.live && h.epoch === J.ep && h.stop === undefined ? 1 : 2;',
+    'return J.fresh() ? 1 : 2;',
     '};',
   ].join('\n');
 }
