@@ -90,6 +90,30 @@ test('self-modifying code: with and without fence.i, the JIT sees what the inter
   assert.ok(on.invalidations >= 3, `only ${on.invalidations} compiled regions were invalidated`);
 });
 
+/**
+ * A loop whose body crosses a page boundary: a WebAssembly region takes the
+ * warm blocks of neighbouring pages (jit/region.ts), so the loop runs without
+ * leaving compiled code at the boundary, and ends in the state the interpreter reaches.
+ */
+function acrossPages(jit: boolean): { state: string; leaves: number; regions: number } {
+  const rig = new Rig(), P = CODE + 0x1000;
+  rig.hart.setJit(jit ? { threshold: 2 } : undefined);
+  rig.prog(P - 12, [A.addi(5, 5, 1), A.addi(10, 10, 3), A.addi(11, 11, 5)]);
+  rig.put(P, [A.addi(10, 10, 7), A.bne(5, 6, -16), A.addi(12, 0, 1)]);
+  rig.set(6, 2000);
+  rig.run(P - 12, 10_000);
+  const h = rig.hart, s = h.jit?.stats();
+  return { state: `${Array.from(h.x.subarray(0, 64)).join(',')} pc=${h.pc} instret=${h.instret}`, leaves: s?.exits.leave ?? 0, regions: s?.regions ?? 0 };
+}
+
+test('a loop across a page boundary stays in one compiled region, in the interpreter\'s state', () => {
+  const off = acrossPages(false), on = acrossPages(true);
+  assert.equal(on.state, off.state);
+  assert.ok(on.regions >= 1, 'nothing was compiled');
+  // Before regions took neighbouring pages, every iteration left twice (about 4,000 leaves).
+  assert.ok(on.leaves < 10, `${on.leaves} leaves`);
+});
+
 /** `lde run` with --stats=json and --trace: stdout, the status, the trace file and the stats without the "jit" section. */
 function runUser(args: string[], jit: string[]): { out: string; status: number; trace: string; stats: unknown; jit: unknown } {
   const dir = mkdtempSync(`${tmpdir()}/lde-jit-`);

@@ -42,6 +42,7 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('files'),
   program('float'),
   program('fork'),
+  program('jitpages'),
   program('malloc'),
   program('mmap'),
   program('fileio'),

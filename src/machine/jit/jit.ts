@@ -17,7 +17,11 @@ import { mem, loadOp, load32, load64, store8, store16, store32, store64 } from '
 import * as alu from '../alu.js';
 import { takeTrap } from '../trap.js';
 import { execCsr, execAmo, execFp } from '../exec-sys.js';
-import { selectBlocks, regionSource, type RegionCaps } from './region.js';
+import { selectBlocks, regionSource, type RegionCaps, type Chosen } from './region.js';
+import { S } from '../layout.js';
+import { Tlb, TLB_MASK } from '../mmu.js';
+import { PageFlag } from '../bus.js';
+import { TWO32 } from '../pair.js';
 import { EXIT_NAMES } from './emit.js';
 import { wasmRegion, type WasmLayout } from './wasm.js';
 import { slowAccess } from './slow.js';
@@ -27,12 +31,12 @@ import { slowAccess } from './slow.js';
  * for JavaScript, no optimiser that gives up), and its dispatch is one
  * br_table over the page, so it takes the whole page's decoded code.
  */
-export const WASM_CAPS: RegionCaps = { insns: 1024, blocks: 256, wholePage: true, warm: 2 };
+export const WASM_CAPS: RegionCaps = { insns: 2048, blocks: 512, wholePage: true, warm: 2, near: 2 };
 
 export type RegionFn = (h: Hart, blk: Block) => void;
 
 /** A WebAssembly region's function (wasm.ts): the TLBs, the budget's end; the exit reason or -1. */
-type WasmRun = (rtlb: number, wtlb: number, end: number) => number;
+type WasmRun = (rtlb: number, wtlb: number, end: number, xtlb: number, page: number) => number;
 
 /** What compiled code may call: the interpreter's own helpers, by the names emit.ts uses. */
 function library(exits: Float64Array): Record<string, unknown> {
@@ -63,7 +67,8 @@ export interface JitStats {
   invalidations: number; evictions: number; failures: number; exits: Record<string, number>;
 }
 
-interface Region { page: number; blocks: Block[]; bytes: number; fn: RegionFn; live: boolean }
+/** A compiled region: its RAM pages (-1: none), blocks, size and function. */
+interface Region { pages: number[]; blocks: Block[]; bytes: number; fn: RegionFn; live: boolean }
 
 export const DEFAULT_CACHE_BYTES = 32 << 20;
 /** --jit-threshold's default: a block is compiled once it has run this many times. */
@@ -91,8 +96,8 @@ export class Jit {
   /** The backend in use: WebAssembly when asked for (the default) and the hart's state is in the bus's memory. */
   readonly backend: JitBackend;
   private readonly layout: WasmLayout | undefined;
-  /** The running WebAssembly region's entry block and the epoch it was entered at (fresh() compares them). */
-  private blk: Block | undefined;
+  /** The running WebAssembly region and the epoch it was entered at (fresh() compares them). */
+  private cur: Region | undefined;
   private ep = 0;
   /** The WebAssembly backend's load and store slow paths (slow.ts), made once. */
   private access: ReturnType<typeof slowAccess> | undefined;
@@ -123,12 +128,15 @@ export class Jit {
     const t0 = performance.now();
     const ramOff = blk.off;
     let fn: RegionFn;
-    let chosen: { offs: number[]; blocks: Block[] };
+    let chosen: Chosen;
     try {
-      chosen = selectBlocks(this.cache, blk, ramOff, this.layout !== undefined ? WASM_CAPS : undefined);
-      const made = this.layout !== undefined ? this.wasm(chosen.offs, chosen.blocks, this.layout) : this.js(chosen.offs, chosen.blocks);
-      fn = made.fn;
-      this.admit(ramOff >>> 12, chosen.blocks, made.bytes, fn);
+      chosen = this.layout !== undefined ? selectBlocks(this.cache, blk, ramOff, WASM_CAPS, (d) => this.near(h, d))
+        : selectBlocks(this.cache, blk, ramOff);
+      const r: Region = { pages: chosen.pages, blocks: chosen.blocks, bytes: 0, fn: () => {}, live: true };
+      const made = this.layout !== undefined ? this.wasm(chosen, this.layout, r) : this.js(chosen.offs, chosen.blocks);
+      fn = r.fn = made.fn;
+      r.bytes = made.bytes;
+      this.admit(r);
     } catch {
       // An environment without eval (a strict Content-Security-Policy): interpret.
       this.counts.failures++;
@@ -147,7 +155,17 @@ export class Jit {
    * not written, translation is unchanged, no device stopped the run (the
    * JavaScript backend's end-of-block STALE check; its helpers return 2 otherwise).
    */
-  fresh(): boolean { return this.blk!.live && this.hart!.epoch === this.ep && this.hart!.stop === undefined; }
+  fresh(): boolean { return this.cur!.live && this.hart!.epoch === this.ep && this.hart!.stop === undefined; }
+
+  /** The RAM page of the virtual page d pages from h's pc's, if the fetch TLB has it now (region.ts's near pages). */
+  private near(h: Hart, d: number): number | undefined {
+    const s = h.s, ulo = (s[S.PC] >>> 0) - (s[S.PC] & 4095) + d * 4096;
+    const lo = ulo | 0, hi = (s[S.PC + 1] + (ulo >= TWO32 ? 1 : ulo < 0 ? -1 : 0)) | 0;
+    const t = h.xTlb, key = Tlb.key(lo, hi), i = key & TLB_MASK;
+    if (t.tag[i] !== key || t.hi[i] !== hi) return undefined;
+    const page = t.off[i] >>> 12;
+    return h.bus.pageFlags[page] & PageFlag.NATIVE ? undefined : page;
+  }
 
   /** A JavaScript region (region.ts); its size is its source's. */
   private js(offs: number[], blocks: Block[]): { fn: RegionFn; bytes: number } {
@@ -156,30 +174,33 @@ export class Jit {
   }
 
   /** A WebAssembly region (wasm.ts) and its helper; its size is the module's bytes plus the helper's source. */
-  private wasm(offs: number[], blocks: Block[], layout: WasmLayout): { fn: RegionFn; bytes: number } {
-    const { bytes, slowSource } = wasmRegion(offs, blocks, layout);
+  private wasm({ offs, blocks, pages }: Chosen, layout: WasmLayout, region: Region): { fn: RegionFn; bytes: number } {
+    const { bytes, slowSource } = wasmRegion(offs, blocks, layout, pages);
     const slow = (new Function(...this.names, 'H', 'J', slowSource) as (...a: unknown[]) => (n: number, bl: number, bh: number) => number)(...this.values, this.hart, this);
     this.access ??= slowAccess(this.hart!, this);
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
       { e: { m: this.hart!.bus.memory!, f0: slow, f1: this.access.load, f2: this.access.store } });
     const run = inst.exports.run as WasmRun, exits = this.exits;
+    // A run may enter by a block of any of its pages.
     const fn: RegionFn = (h, b) => {
-      this.blk = b; this.ep = h.epoch;
-      const r = run(h.rTlb.at, h.wTlb.at, h.runEnd);
+      this.cur = region; this.ep = h.epoch;
+      const r = run(h.rTlb.at, h.wTlb.at, h.runEnd, h.xTlb.at, pages.indexOf(b.off >>> 12));
       if (r >= 0) exits[r]++;
     };
     return { fn, bytes: bytes.length + slowSource.length };
   }
 
   /** Accounts a new region, evicting the oldest while the cache is over its bound. */
-  private admit(page: number, blocks: Block[], bytes: number, fn: RegionFn): void {
-    const r: Region = { page, blocks, bytes, fn, live: true };
+  private admit(r: Region): void {
     this.fifo.push(r);
     this.live++;
-    let list = this.byPage.get(page);
-    if (list === undefined) this.byPage.set(page, list = []);
-    list.push(r);
-    this.bytes += bytes;
+    for (const page of r.pages) {
+      if (page < 0) continue;
+      let list = this.byPage.get(page);
+      if (list === undefined) this.byPage.set(page, list = []);
+      list.push(r);
+    }
+    this.bytes += r.bytes;
     while (this.bytes > this.cacheBytes && this.fifo.length > 1) {
       const old = this.fifo.shift()!;
       if (!old.live) continue;
@@ -193,11 +214,12 @@ export class Jit {
     this.live--;
     this.bytes -= r.bytes;
     for (const b of r.blocks) if (b.fn === r.fn) { b.fn = undefined; b.hot = 0; }
-    const list = this.byPage.get(r.page);
-    if (list !== undefined) {
+    for (const page of r.pages) {
+      const list = this.byPage.get(page);
+      if (list === undefined) continue;
       const i = list.indexOf(r);
       if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.byPage.delete(r.page);
+      if (list.length === 0) this.byPage.delete(page);
     }
   }
 

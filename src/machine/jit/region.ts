@@ -70,21 +70,37 @@ function successors(blk: Block, o: number): number[] {
 /**
  * A region's bounds: instructions and blocks; `wholePage` also takes every
  * other block decoded in the page that has run at least `warm` times (not
- * code that ran once, such as start-up).
+ * code that ran once, such as start-up); `near` also takes the warm blocks
+ * of up to that many virtual pages on either side of the entry's (a loop or
+ * a call that crosses a page boundary then stays in compiled code).
  */
-export interface RegionCaps { insns: number; blocks: number; wholePage: boolean; warm: number }
+export interface RegionCaps { insns: number; blocks: number; wholePage: boolean; warm: number; near: number }
 /** The JavaScript backend's (see MAX_REGION_INSNS). */
-export const JS_CAPS: RegionCaps = { insns: MAX_REGION_INSNS, blocks: MAX_REGION_BLOCKS, wholePage: false, warm: 0 };
+export const JS_CAPS: RegionCaps = { insns: MAX_REGION_INSNS, blocks: MAX_REGION_BLOCKS, wholePage: false, warm: 0, near: 0 };
+
+/**
+ * The blocks of a region. Its pages are consecutive virtual pages (a window),
+ * `pages[i]` the RAM page (number) of the window's i-th page, -1 where it
+ * takes none; `offs` are offsets in the window (page index * 4096 + page
+ * offset), the entry first. A page other than the one a run enters by is
+ * only run while its translation is still the one it was compiled from
+ * (wasm.ts checks the fetch TLB).
+ */
+export interface Chosen { offs: number[]; blocks: Block[]; pages: number[] }
 
 /**
  * Chooses the blocks of the region rooted at `entry` (RAM offset `ramOff`),
  * breadth first over successors inside the page; then, with
  * `caps.wholePage`, the page's other decoded blocks (the targets of its
- * indirect jumps: a switch's cases, a return into a caller). Successors are
- * decoded through the cache (so a store to them invalidates the region like
- * any other decoded code). A successor at 0xffe may straddle the page: never included.
+ * indirect jumps: a switch's cases, a return into a caller); then, with
+ * `caps.near`, the warm blocks of the pages `ramPage(d)` gives for the
+ * virtual pages d = ±1..±near from the entry's (undefined: not mapped for
+ * fetch now). Successors are decoded through the cache (so a store to them
+ * invalidates the region like any other decoded code). A successor at 0xffe
+ * may straddle the page: never included.
  */
-export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, caps: RegionCaps = JS_CAPS): { offs: number[]; blocks: Block[] } {
+export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, caps: RegionCaps = JS_CAPS,
+  ramPage?: (d: number) => number | undefined): Chosen {
   const page = ramOff & ~0xfff;
   const offs = [ramOff & 0xfff], blocks = [entry];
   let insns = entry.n;
@@ -107,7 +123,27 @@ export function selectBlocks(cache: BlockCache, entry: Block, ramOff: number, ca
       if (!have.has(s) && b.hot >= caps.warm && b.fn === undefined) add(s, b); // not code another region already runs
     }
   }
-  return { offs, blocks };
+  // The window: d = 0 is the entry's page; near pages in order of distance, each RAM page once.
+  const byD = new Map<number, number>([[0, page >>> 12]]);
+  if (ramPage !== undefined) {
+    for (let k = 1; k <= caps.near; k++) {
+      for (const d of [k, -k]) {
+        const rp = ramPage(d);
+        if (rp === undefined || [...byD.values()].includes(rp)) continue;
+        const before = blocks.length;
+        for (const s of cache.decodedIn(rp)) {
+          if (blocks.length >= caps.blocks) break;
+          const b = cache.get((rp << 12) | s)!;
+          if (b.hot >= caps.warm) add(d * 4096 + s, b); // code another region runs too: this one may come here by a branch
+        }
+        if (blocks.length > before) byD.set(d, rp);
+      }
+    }
+  }
+  const lo = Math.min(...byD.keys()), hi = Math.max(...byD.keys());
+  const pages = new Array<number>(hi - lo + 1).fill(-1);
+  for (const [d, rp] of byD) pages[d - lo] = rp;
+  return { offs: offs.map((o) => o - lo * 4096), blocks, pages };
 }
 
 /** The code of one block: its instructions, then where it goes. */

@@ -12,12 +12,12 @@ export const enum Ty { I32 = 0x7f, I64 = 0x7e, F64 = 0x7c, VOID = 0x40 }
 export const enum W {
   BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
   BR_TABLE = 0x0e, CALL = 0x10,
-  LOCAL_GET = 0x20, LOCAL_SET = 0x21,
+  LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22,
   I32_LOAD = 0x28, I64_LOAD = 0x29, F64_LOAD = 0x2b, I32_LOAD8_U = 0x2d, I64_LOAD8_S = 0x30, I64_LOAD8_U = 0x31,
   I64_LOAD16_S = 0x32, I64_LOAD16_U = 0x33, I64_LOAD32_S = 0x34, I64_LOAD32_U = 0x35,
   I32_STORE = 0x36, I64_STORE = 0x37, F64_STORE = 0x39, I64_STORE8 = 0x3c, I64_STORE16 = 0x3d, I64_STORE32 = 0x3e,
   I32_CONST = 0x41, I64_CONST = 0x42,
-  I32_EQZ = 0x45, I32_EQ = 0x46, I32_LE_S = 0x4c,
+  I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_LE_S = 0x4c,
   I64_EQZ = 0x50, I64_EQ = 0x51, I64_NE = 0x52, I64_LT_S = 0x53, I64_LT_U = 0x54, I64_GE_S = 0x59, I64_GE_U = 0x5a,
   F64_GE = 0x66,
   I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c,
@@ -94,6 +94,7 @@ export class Code {
   }
   get(l: number): this { this.b.push(W.LOCAL_GET); uleb(this.b, l); return this; }
   set(l: number): this { this.b.push(W.LOCAL_SET); uleb(this.b, l); return this; }
+  tee(l: number): this { this.b.push(W.LOCAL_TEE); uleb(this.b, l); return this; }
   /** A load or store with its memory argument (alignment log2, constant offset). */
   mem(o: W, align: number, offset: number): this { this.b.push(o, align); uleb(this.b, offset); return this; }
   call(fn: number): this { this.b.push(W.CALL); uleb(this.b, fn); return this; }

@@ -42,14 +42,22 @@ export interface WasmRegion {
   slowSource: string;
 }
 
-// Locals: the parameters, then the function's own.
-const RT = 0, WT = 1, END = 2, OFF = 3, PEND = 4, LEFT = 5, CHK = 6, STALE = 7, B = 8, EA = 9, E = 10, O = 11, R = 12, DV = 13;
-/** x1..x31 live in i64 locals X1.. while a region runs (stored back before a helper call and at every exit). */
-const X1 = 14;
-/** The exit reason, for the one exit path at the function's end (it stores the registers back). */
+// Locals: the parameters (the load, store and fetch TLBs, the budget's end,
+// the window page the run enters by), then the function's own.
+const RT = 0, WT = 1, END = 2, XT = 3, EPG = 4;
+const OFF = 5, PEND = 6, LEFT = 7, CHK = 8, STALE = 9, B = 10, EA = 11, E = 12, O = 13, R = 14, DV = 15, VER = 16;
+/**
+ * x1..x31 live in the state between blocks; inside a block, i64 locals X1..
+ * cache them (loaded on first read, every write also stored), so no register
+ * value flows from block to block through a local: TurboFan's code for the
+ * dispatch loop then merges nothing but the loop's own few locals (with all
+ * 31 live across it, its code was slower than V8's baseline compiler's).
+ */
+const X1 = 17;
+/** The exit reason, for the one exit path at the function's end. */
 const REASON = X1 + 31;
-const PARAMS = [Ty.I32, Ty.I32, Ty.F64];
-const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32];
+const PARAMS = [Ty.I32, Ty.I32, Ty.F64, Ty.I32, Ty.I32];
+const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32];
 /** The local of register pair index d (2..62). */
 const local = (d: number) => X1 + (d >> 1) - 1;
 
@@ -105,31 +113,37 @@ class Emitter {
   readonly slow: [Insn, number, number, number][] = [];
   readonly xb: number; readonly fb: number; readonly sb: number; readonly tb: number;
 
-  /**
-   * `written`: the registers (pair indices) that compiled code of the region
-   * writes; they are stored back to the state before every helper call and
-   * exit. The prologue loads them and every register read.
-   */
-  constructor(private readonly lay: WasmLayout, private readonly written: number[]) {
+  /** The registers (pair indices) whose local holds the value in the state, in the block being emitted. */
+  private readonly cached = new Set<number>();
+  /** Inside code that only some paths of the block run: a read there loads without caching. */
+  cond = 0;
+
+  constructor(private readonly lay: WasmLayout) {
     this.xb = lay.state; this.fb = lay.state + F_OFFSET; this.sb = lay.state + S_OFFSET; this.tb = lay.state + T_OFFSET;
   }
 
+  /** A new block: no register is cached. */
+  startBlock(): void { this.cached.clear(); }
   /** Pushes register d (a pair index) as i64. */
   reg(d: number): void {
-    if (d === 0) this.c.i64(0); else this.c.get(local(d));
+    const c = this.c;
+    if (d === 0) c.i64(0);
+    else if (this.cached.has(d)) c.get(local(d));
+    else {
+      c.i32(0).mem(W.I64_LOAD, 3, this.xb + 4 * d);
+      if (this.cond === 0) { c.tee(local(d)); this.cached.add(d); }
+    }
   }
-  /** Sets register d to the i64 that `value` pushes (nothing for the sink: the value is not computed). */
+  /** Sets register d to the i64 that `value` pushes, in the state and its local (nothing for the sink: the value is not computed). */
   setReg(d: number, value: () => void): void {
     if (d === X0_SINK) return;
-    value(); this.c.set(local(d));
+    this.c.i32(0); value(); this.c.tee(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
+    this.cached.add(d);
   }
-  /** Stores the registers compiled code may have changed back to the state (the exit path; only `only` before a helper). */
-  spill(only?: number[]): void {
-    for (const d of this.written) if (only === undefined || only.includes(d)) this.c.i32(0).get(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
-  }
-  /** Loads register d from the state (a helper may have written it). */
+  /** Loads register d from the state into its local (a helper may have written it). */
   reload(c: Code, d: number): void {
     c.i32(0).mem(W.I64_LOAD, 3, this.xb + 4 * d).set(local(d));
+    this.cached.add(d);
   }
   private tAddr(slot: T): number { return this.tb + 8 * slot; }
   /** t[slot] += pend (as f64). */
@@ -161,24 +175,27 @@ class Emitter {
   helper(n: Insn, i: number, o: number, start: number, access?: 'load' | 'store'): void {
     const c = this.c, d = n.d > 0 && n.d < X0_SINK ? n.d : -1;
     this.flush();
-    this.spill([n.s1, n.s2, d]);
-    const bl = () => c.get(B).op(W.I32_WRAP_I64), bh = () => c.get(B).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64);
+    // Helpers take the block's page (its base and page offsets: a block never crosses a page).
+    const pg = start >> 12, po = o & 4095, ps = start & 4095;
+    const base = () => { c.get(B); if (pg !== 0) c.i64(pg * 4096).op(W.I64_ADD); };
+    const bl = () => { base(); c.op(W.I32_WRAP_I64); }, bh = () => { base(); c.i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64); };
     if (access === undefined) {
       c.i32(this.slow.length); bl(); bh(); c.call(0).set(R);
-      this.slow.push([n, i, o, start]);
+      this.slow.push([n, i, po, ps]);
     } else {
       // slow.ts: (op, rd or rs2, lo, hi, i, start, o, bl, bh, raw); EA holds the address
       c.i32(n.op).i32(access === 'load' ? n.d : n.s2).get(EA).op(W.I32_WRAP_I64).get(EA).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64);
-      c.i32(i).i32(start).i32(o); bl(); bh(); c.i32(n.raw).call(access === 'load' ? 1 : 2).set(R);
+      c.i32(i).i32(ps).i32(po); bl(); bh(); c.i32(n.raw).call(access === 'load' ? 1 : 2).set(R);
     }
-    if (d >= 0) this.reload(c, d);
+    // An integer rd is current in the state (and its local then); an FP load's rd names an f register.
+    if (d >= 0 && access !== 'store' && FLOADS[n.op] === undefined) this.reload(c, d);
     c.get(R).op(W.I32_EQZ).if(); this.leave(-1); c.end();
     c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
     c.i32(1).set(CHK);
   }
 
   /** E := the TLB entry of the address EA in table `tlb`; leaves the hit condition (i32) on the stack. */
-  private tlbHit(tlb: number, align: number): void {
+  tlbHit(tlb: number, align: number): void {
     const c = this.c;
     c.get(tlb).get(EA).i64(12).op(W.I64_SHR_U, W.I32_WRAP_I64).i32(TLB_SIZE - 1).op(W.I32_AND).i32(2).op(W.I32_SHL, W.I32_ADD).set(E);
     // tag[e] === VA bits 38..12 (mmu.ts Tlb.key) && hi[e] === VA bits 63..32 && aligned
@@ -209,9 +226,12 @@ class Emitter {
     this.tlbHit(tlb, (1 << size) - 1);
     c.op(W.I32_EQZ).brIf('slow');
     this.ramAddr();
+    // Either path: a read caches nothing; a load's rd is cached after it (the hit path sets it, the helper's is reloaded).
+    this.cond++;
     hit();
     c.br('done').end();
     this.helper(n, i, o, start, tlb === RT ? 'load' : 'store');
+    this.cond--;
     c.end();
   }
 
@@ -280,27 +300,10 @@ class Emitter {
   }
 }
 
-/** The integer registers (pair indices, x1..x31) compiled code reads and writes (helpers read and write the state itself). */
-function registers(blocks: Block[]): { read: number[]; written: number[] } {
-  const read = new Set<number>(), written = new Set<number>();
-  for (const blk of blocks) {
-    for (let i = 0; i < blk.n; i++) {
-      const n = insnAt(blk, i), ctl = n.op === Op.JAL || n.op === Op.JALR || isBranch(n.op);
-      if (FLOADS[n.op] !== undefined || FSTORES[n.op] !== undefined) { read.add(n.s1); continue; }
-      if (!ctl && !inline(n)) continue;
-      if (n.op !== Op.JAL && n.op !== Op.LUI && n.op !== Op.AUIPC && n.op !== Op.FENCE) read.add(n.s1);
-      if (isBranch(n.op) || STORES[n.op] !== undefined || BIN[n.op] !== undefined || BINW[n.op] !== undefined || DIVS.has(n.op) ||
-        n.op === Op.SLT || n.op === Op.SLTU) read.add(n.s2);
-      if (!isBranch(n.op) && STORES[n.op] === undefined && n.op !== Op.FENCE) written.add(n.d);
-    }
-  }
-  const regs = (set: Set<number>) => [...set].filter((d) => d > 0 && d < X0_SINK).sort((a, b) => a - b);
-  return { read: regs(read), written: regs(written) };
-}
-
 /** Block k's code (k from 1), at page offset o: its instructions, retiring them, then where it goes. */
-function blockCode(m: Emitter, blk: Block, o: number, later: Map<number, string>): void {
+function blockCode(m: Emitter, blk: Block, o: number, later: Map<number, string>, span: number): void {
   const c = m.c, n = blk.n;
+  m.startBlock();
   const offs: number[] = [];
   for (let i = 0, a = o; i < n; a += blk.recs[i * REC + 7], i++) offs.push(a);
   const body = (ins: Insn, i: number) => {
@@ -332,8 +335,9 @@ function blockCode(m: Emitter, blk: Block, o: number, later: Map<number, string>
     // The target first (rd may be rs1), then the link.
     m.reg(last.s1); c.i64(last.imm).op(W.I64_ADD).i64(-2).op(W.I64_AND).set(EA);
     link(); retire();
-    c.get(EA).i64(-4096).op(W.I64_AND).get(B).op(W.I64_EQ).if();
-    c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND).set(OFF); // the dispatch finds its block, if the region has it
+    // In the window: the dispatch finds its block, if the region has it.
+    c.get(EA).get(B).op(W.I64_SUB).i64(span).op(W.I64_LT_U).if();
+    c.get(EA).get(B).op(W.I64_SUB, W.I32_WRAP_I64).set(OFF);
     c.else();
     m.flush();
     c.i32(0).get(EA).mem(W.I64_STORE, 3, m.sb + 4 * S.PC);
@@ -347,30 +351,52 @@ function blockCode(m: Emitter, blk: Block, o: number, later: Map<number, string>
   }
 }
 
-/** The module of the region over the chosen blocks (page offsets offs, the entry first), for one hart. */
-export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): WasmRegion {
-  const { read, written } = registers(blocks);
-  const m = new Emitter(lay, written), c = m.c;
-  // The prologue: every register the region reads or writes into its local.
-  for (const d of new Set([...read, ...written])) m.reload(c, d);
+/**
+ * The module of the region over the chosen blocks (window offsets offs, the
+ * entry first; pages: the window's RAM pages, -1 for none: region.ts), for one hart.
+ */
+export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pages: number[] = [0]): WasmRegion {
+  const m = new Emitter(lay), c = m.c, span = pages.length * 4096;
   const steps = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.INSTRET).i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.TRAPS).op(W.F64_ADD);
   const cycle = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.CYCLE);
   const nextTimer = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.NEXT_TIMER);
-  // Entry: B := pc & ~0xfff, off := pc & 0xfff, pend = left = 0, chk = 1 (the first boundary checks everything).
-  c.i32(0).mem(W.I64_LOAD, 3, m.sb + 4 * S.PC).i64(-4096).op(W.I64_AND).set(B);
-  c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.PC).i32(4095).op(W.I32_AND).set(OFF);
+  // Entry by window page EPG: B := pc's page - EPG pages (the window's base), off := pc - B,
+  // ver := that page alone (its translation is the fetch's), pend = left = 0, chk = 1 (the first boundary checks everything).
+  c.i32(0).mem(W.I64_LOAD, 3, m.sb + 4 * S.PC).i64(-4096).op(W.I64_AND).get(EPG).i32(12).op(W.I32_SHL, W.I64_EXTEND_I32_U, W.I64_SUB).set(B);
+  c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.PC).i32(4095).op(W.I32_AND).get(EPG).i32(12).op(W.I32_SHL, W.I32_ADD).set(OFF);
+  c.i32(1).get(EPG).op(W.I32_SHL).set(VER);
   c.i32(1).set(CHK);
   c.block('exit').loop('top').block('check').block('leave');
   const labels = blocks.map((_, k) => `b${k}`);
   for (let k = labels.length - 1; k >= 0; k--) c.block(labels[k]);
-  // One br_table entry per halfword of the page: a block's label at its offset, leave elsewhere (and past the page).
-  const table = new Array<string>(2048).fill('leave');
-  offs.forEach((o, k) => { table[o >> 1] = labels[k]; });
-  c.get(OFF).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
+  const present = pages.map((p, i) => [p, i]).filter(([p]) => p >= 0).map(([, i]) => i);
+  // One br_table over the window's pages, then one per page over its halfwords: a block's label at its offset, leave elsewhere.
+  for (let k = present.length - 1; k >= 0; k--) c.block(`p${present[k]}`);
+  const byPage = new Array<string>(pages.length).fill('leave');
+  for (const i of present) byPage[i] = `p${i}`;
+  c.get(OFF).i32(12).op(W.I32_SHR_U).brTable(byPage, 'leave');
+  for (const i of present) {
+    c.end(); // page i
+    if (pages.length > 1) {
+      // Not yet seen in this run: its translation must still be the one the region was compiled from (the fetch TLB's).
+      c.get(VER).i32(1 << i).op(W.I32_AND, W.I32_EQZ).if();
+      c.get(B).i64(i * 4096).op(W.I64_ADD).set(EA);
+      m.tlbHit(XT, 0);
+      c.op(W.I32_EQZ).brIf('leave');
+      c.get(E).mem(W.I32_LOAD, 2, 8 * TLB_SIZE).i32(pages[i] * 4096).op(W.I32_NE).brIf('leave');
+      c.get(VER).i32(1 << i).op(W.I32_OR).set(VER);
+      c.end();
+    }
+    const table = new Array<string>(2048).fill('leave');
+    offs.forEach((o, k) => { if (o >> 12 === i) table[(o & 4095) >> 1] = labels[k]; });
+    c.get(OFF).i32(4095).op(W.I32_AND).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
+  }
   blocks.forEach((b, k) => {
     c.end(); // the end of block label k: its code follows
-    // The blocks placed after this one, by page offset: a jump to one of them need not go through the dispatch.
-    blockCode(m, b, offs[k], new Map(offs.slice(k + 1).map((o, j) => [o, labels[k + 1 + j]])));
+    // The blocks of its page placed after this one: a jump to one of them need not go through the dispatch.
+    const later = new Map<number, string>();
+    for (let j = k + 1; j < blocks.length; j++) if (offs[j] >> 12 === offs[k] >> 12) later.set(offs[j], labels[j]);
+    blockCode(m, b, offs[k], later, span);
     c.br('check');
   });
   c.end(); // leave: the next pc is no block of this region
@@ -386,8 +412,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout): Wa
   c.get(END); steps(); c.op(W.F64_SUB); nextTimer(); cycle(); c.op(W.F64_SUB, W.F64_MIN, 0xfc, 0x02).set(LEFT);
   c.end();
   c.br('top').end(); // loop
-  c.end(); // exit: store the registers back, return the reason
-  m.spill();
+  c.end(); // exit: return the reason
   c.get(REASON);
   const bytes = module({
     pages: lay.pages,
