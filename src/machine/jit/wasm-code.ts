@@ -122,6 +122,8 @@ export class Code {
     if (list === undefined || list.length === 0) throw new Error(`wasm: no label ${label}`);
     return this.depthNow - 1 - list[list.length - 1];
   }
+  /** True while a label of that name is open (a branch may name it). */
+  isOpen(label: string): boolean { return (this.at.get(label)?.length ?? 0) > 0; }
   br(label: string): this { this.b.byte(W.BR); uleb(this.b, this.depth(label)); return this; }
   brIf(label: string): this { this.b.byte(W.BR_IF); uleb(this.b, this.depth(label)); return this; }
   brTable(targets: string[], dflt: string): this {

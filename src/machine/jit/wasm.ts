@@ -32,6 +32,7 @@ import { TLB_SIZE } from '../mmu.js';
 import { HOOK_SHIFT } from '../phys.js';
 import { Code, Ty, W, module } from './wasm-code.js';
 import { emitInsn, Exit, type Insn } from './emit.js';
+import { loopTree, type LoopItem, type LoopNode } from './loops.js';
 
 /** Where this hart's things are in the memory: byte offsets, and the memory's size in pages. */
 export interface WasmLayout { state: number; hooks: number; pages: number }
@@ -301,7 +302,7 @@ class Emitter {
 }
 
 /** Block k's code (k from 1), at page offset o: its instructions, retiring them, then where it goes. */
-function blockCode(m: Emitter, blk: Block, o: number, later: Map<number, string>, span: number): void {
+function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void, span: number): void {
   const c = m.c, n = blk.n;
   m.startBlock();
   const offs: number[] = [];
@@ -319,12 +320,8 @@ function blockCode(m: Emitter, blk: Block, o: number, later: Map<number, string>
   for (let i = 0; i < n - 1; i++) body(insnAt(blk, i), i);
   const last = insnAt(blk, n - 1), at = offs[n - 1], next = at + last.len;
   const retire = () => c.get(PEND).i32(n).op(W.I32_ADD).set(PEND).get(LEFT).i32(n).op(W.I32_SUB).set(LEFT);
-  // To a block placed after this one (its label is still open): straight there unless the boundary check is due.
-  const go = (to: number) => {
-    c.i32(to).set(OFF);
-    const label = later.get(to);
-    if (label !== undefined) c.get(LEFT).i32(0).op(W.I32_LE_S).get(CHK).op(W.I32_OR).brIf('check').br(label);
-  };
+  // off := the target; straight there when the structure allows (jump), else through the dispatch (the caller's br check).
+  const go = (to: number) => { c.i32(to).set(OFF); jump(to); };
   const link = () => m.setReg(last.d, () => c.get(B).i64(next).op(W.I64_ADD));
   if (last.op === Op.JAL) {
     link(); retire(); go(at + last.imm);
@@ -367,37 +364,85 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   c.i32(1).get(EPG).op(W.I32_SHL).set(VER);
   c.i32(1).set(CHK);
   c.block('exit').loop('top').block('check').block('leave');
-  const labels = blocks.map((_, k) => `b${k}`);
-  for (let k = labels.length - 1; k >= 0; k--) c.block(labels[k]);
-  const present = pages.map((p, i) => [p, i]).filter(([p]) => p >= 0).map(([, i]) => i);
-  // One br_table over the window's pages, then one per page over its halfwords: a block's label at its offset, leave elsewhere.
-  for (let k = present.length - 1; k >= 0; k--) c.block(`p${present[k]}`);
-  const byPage = new Array<string>(pages.length).fill('leave');
-  for (const i of present) byPage[i] = `p${i}`;
-  c.get(OFF).i32(12).op(W.I32_SHR_U).brTable(byPage, 'leave');
-  for (const i of present) {
-    c.end(); // page i
-    if (pages.length > 1) {
-      // Not yet seen in this run: its translation must still be the one the region was compiled from (the fetch TLB's).
-      c.get(VER).i32(1 << i).op(W.I32_AND, W.I32_EQZ).if();
-      c.get(B).i64(i * 4096).op(W.I64_ADD).set(EA);
-      m.tlbHit(XT, 0);
-      c.op(W.I32_EQZ).brIf('leave');
-      c.get(E).mem(W.I32_LOAD, 2, 8 * TLB_SIZE).i32(pages[i] * 4096).op(W.I32_NE).brIf('leave');
-      c.get(VER).i32(1 << i).op(W.I32_OR).set(VER);
-      c.end();
+  const tree = loopTree(offs, (k) => {
+    const b = blocks[k], last = b.recs[(b.n - 1) * REC];
+    if (last !== Op.JAL && !isBranch(last)) return undefined;
+    let at = offs[k];
+    for (let i = 0; i < b.n - 1; i++) at += b.recs[i * REC + 7];
+    return at + b.recs[(b.n - 1) * REC + 4];
+  });
+  const label = (x: LoopItem) => typeof x === 'number' ? `b${x}` : `l${x.id}`;
+  /** The member of a level that holds block k: the outermost loop of its path below `inside`, or the block. */
+  const member = (k: number, inside?: LoopNode) => {
+    const p = tree.path[k], i = inside === undefined ? 0 : p.indexOf(inside) + 1;
+    return i < p.length ? p[i] : k;
+  };
+  /** A level: a label per member (the first ends right after the dispatch), then each member's code. */
+  const level = (items: LoopItem[], dispatch: () => void) => {
+    for (let k = items.length - 1; k >= 0; k--) c.block(label(items[k]));
+    dispatch();
+    for (const x of items) { c.end(); item(x); }
+  };
+  const item = (x: LoopItem): void => {
+    if (typeof x === 'number') {
+      blockCode(m, blocks[x], offs[x], (to) => jump(x, to), span);
+      c.br('check');
+      return;
     }
-    const table = new Array<string>(2048).fill('leave');
-    offs.forEach((o, k) => { if (o >> 12 === i) table[(o & 4095) >> 1] = labels[k]; });
-    c.get(OFF).i32(4095).op(W.I32_AND).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
-  }
-  blocks.forEach((b, k) => {
-    c.end(); // the end of block label k: its code follows
-    // The blocks of its page placed after this one: a jump to one of them need not go through the dispatch.
-    const later = new Map<number, string>();
-    for (let j = k + 1; j < blocks.length; j++) if (offs[j] >> 12 === offs[k] >> 12) later.set(offs[j], labels[j]);
-    blockCode(m, b, offs[k], later, span);
-    c.br('check');
+    c.loop(`L${x.id}`);
+    level(x.kids, () => {
+      // Its header falls through; any other block (a run entering mid-loop) through a table over the loop's range.
+      c.get(OFF).i32(x.header).op(W.I32_NE).if();
+      const table = new Array<string>(((x.end - x.start) >> 1) + 1).fill('leave');
+      for (const k of x.kids.flatMap(function all(y): number[] { return typeof y === 'number' ? [y] : y.kids.flatMap(all); })) {
+        table[(offs[k] - x.start) >> 1] = label(member(k, x));
+      }
+      c.get(OFF).i32(x.start).op(W.I32_SUB).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
+      c.end();
+    });
+    c.end();
+  };
+  /**
+   * A direct jump from block k to offset `to`, straight there unless the
+   * boundary check is due or its page is not yet checked in this run: back
+   * to the header of a loop it is in, or forward to a member whose label is
+   * still open (the outermost loop holding the target, else its block).
+   */
+  const jump = (k: number, to: number) => {
+    const t = tree.at.get(to);
+    if (t === undefined) return;
+    let target: string | undefined;
+    const back = tree.path[t].find((l) => l.header === to && c.isOpen(`L${l.id}`));
+    if (back !== undefined) target = `L${back.id}`;
+    else target = [...tree.path[t].map((l) => `l${l.id}`), `b${t}`].find((l) => c.isOpen(l));
+    if (target === undefined) return;
+    const pg = to >> 12;
+    if (pg !== offs[k] >> 12) c.get(VER).i32(1 << pg).op(W.I32_AND, W.I32_EQZ).brIf('check');
+    c.get(LEFT).i32(0).op(W.I32_LE_S).get(CHK).op(W.I32_OR).brIf('check').br(target);
+  };
+  const present = pages.map((p, i) => [p, i]).filter(([p]) => p >= 0).map(([, i]) => i);
+  level(tree.top, () => {
+    // One br_table over the window's pages, then one per page over its halfwords: the member holding the block there, leave elsewhere.
+    for (let k = present.length - 1; k >= 0; k--) c.block(`p${present[k]}`);
+    const byPage = new Array<string>(pages.length).fill('leave');
+    for (const i of present) byPage[i] = `p${i}`;
+    c.get(OFF).i32(12).op(W.I32_SHR_U).brTable(byPage, 'leave');
+    for (const i of present) {
+      c.end(); // page i
+      if (pages.length > 1) {
+        // Not yet seen in this run: its translation must still be the one the region was compiled from (the fetch TLB's).
+        c.get(VER).i32(1 << i).op(W.I32_AND, W.I32_EQZ).if();
+        c.get(B).i64(i * 4096).op(W.I64_ADD).set(EA);
+        m.tlbHit(XT, 0);
+        c.op(W.I32_EQZ).brIf('leave');
+        c.get(E).mem(W.I32_LOAD, 2, 8 * TLB_SIZE).i32((pages[i] * 4096) | 0).op(W.I32_NE).brIf('leave');
+        c.get(VER).i32(1 << i).op(W.I32_OR).set(VER);
+        c.end();
+      }
+      const table = new Array<string>(2048).fill('leave');
+      offs.forEach((o, k) => { if (o >> 12 === i) table[(o & 4095) >> 1] = label(member(k)); });
+      c.get(OFF).i32(4095).op(W.I32_AND).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
+    }
   });
   c.end(); // leave: the next pc is no block of this region
   m.exitAtOff(Exit.LEAVE);
