@@ -67,8 +67,10 @@ function permitted(pte: number, ctx: WalkCtx, access: Access): boolean {
 }
 
 export const TLB_SIZE = 1024;
-/** A TLB's bytes: tag, hi and off, TLB_SIZE int32 each, one after another. */
-export const TLB_BYTES = 12 * TLB_SIZE;
+/** Where a TLB's arrays are, in bytes from its start: tag, hi and off (TLB_SIZE int32 each), then va and off8 (8 bytes per entry). */
+export const TLB_VA_AT = 12 * TLB_SIZE, TLB_OFF8_AT = 20 * TLB_SIZE;
+/** A TLB's bytes. */
+export const TLB_BYTES = 28 * TLB_SIZE;
 const TLB_MASK = TLB_SIZE - 1;
 
 /**
@@ -80,7 +82,15 @@ export class Tlb {
   readonly tag: Int32Array;
   readonly hi: Int32Array;
   readonly off: Int32Array;
-  /** Byte offset of `tag` in its buffer: `hi` follows at +TLB_BYTES / 3, `off` at +2 * TLB_BYTES / 3. */
+  /**
+   * The same entries for compiled code (jit/wasm.ts), 8 bytes each so one
+   * index reaches both: va = the page's virtual address as an i64 pair (all
+   * ones when empty: an access's address masked to its page and alignment
+   * bits never has its low 12 bits all set), off8 = its RAM offset.
+   */
+  readonly va: Int32Array;
+  readonly off8: Int32Array;
+  /** Byte offset of `tag` in its buffer (the other arrays follow: TLB_VA_AT, TLB_OFF8_AT). */
   readonly at: number;
 
   /** At byte `at` of `buf` when given (the bus's WebAssembly memory, where compiled code reads it: jit/wasm.ts). */
@@ -89,6 +99,8 @@ export class Tlb {
     this.tag = new Int32Array(buf, at, TLB_SIZE).fill(-1);
     this.hi = new Int32Array(buf, at + 4 * TLB_SIZE, TLB_SIZE);
     this.off = new Int32Array(buf, at + 8 * TLB_SIZE, TLB_SIZE);
+    this.va = new Int32Array(buf, at + TLB_VA_AT, 2 * TLB_SIZE).fill(-1);
+    this.off8 = new Int32Array(buf, at + TLB_OFF8_AT, 2 * TLB_SIZE);
   }
   /** False while the hart records page references (pagerefs.ts): every access must then reach translate. */
   enabled = true;
@@ -99,8 +111,9 @@ export class Tlb {
     if (!this.enabled) return;
     const key = Tlb.key(lo, hi), i = key & TLB_MASK;
     this.tag[i] = key; this.hi[i] = hi; this.off[i] = ramPageOff;
+    this.va[2 * i] = lo & -4096; this.va[2 * i + 1] = hi; this.off8[2 * i] = ramPageOff;
   }
 
-  flush(): void { this.tag.fill(-1); }
+  flush(): void { this.tag.fill(-1); this.va.fill(-1); }
 }
 export { TLB_MASK };

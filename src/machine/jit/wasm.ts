@@ -28,7 +28,7 @@ import { Op } from '../../isa/table.js';
 import type { Block } from '../blocks.js';
 import { S, T, F_OFFSET, S_OFFSET, T_OFFSET } from '../layout.js';
 import { St } from '../csr.js';
-import { TLB_SIZE } from '../mmu.js';
+import { TLB_SIZE, TLB_VA_AT, TLB_OFF8_AT } from '../mmu.js';
 import { HOOK_SHIFT } from '../phys.js';
 import { Code, Ty, W, module } from './wasm-code.js';
 import { emitInsn, Exit, type Insn } from './emit.js';
@@ -195,18 +195,21 @@ class Emitter {
     c.i32(1).set(CHK);
   }
 
-  /** E := the TLB entry of the address EA in table `tlb`; leaves the hit condition (i32) on the stack. */
+  /**
+   * E := the TLB entry of the address EA in table `tlb` (its index, times the
+   * 8 bytes of a va entry); leaves the hit condition (i32) on the stack: the
+   * entry's page is EA's and EA is aligned (one i64 compare: mmu.ts Tlb.va).
+   */
   tlbHit(tlb: number, align: number): void {
     const c = this.c;
-    c.get(tlb).get(EA).i64(12).op(W.I64_SHR_U, W.I32_WRAP_I64).i32(TLB_SIZE - 1).op(W.I32_AND).i32(2).op(W.I32_SHL, W.I32_ADD).set(E);
-    // tag[e] === VA bits 38..12 (mmu.ts Tlb.key) && hi[e] === VA bits 63..32 && aligned
-    c.get(E).mem(W.I32_LOAD, 2, 0).get(EA).i64(12).op(W.I64_SHR_U, W.I32_WRAP_I64).i32(0x7ffffff).op(W.I32_AND, W.I32_EQ);
-    c.get(E).mem(W.I32_LOAD, 2, 4 * TLB_SIZE).get(EA).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64, W.I32_EQ, W.I32_AND);
-    if (align !== 0) c.get(EA).op(W.I32_WRAP_I64).i32(align).op(W.I32_AND, W.I32_EQZ, W.I32_AND);
+    c.get(EA).op(W.I32_WRAP_I64).i32(9).op(W.I32_SHR_U).i32((TLB_SIZE - 1) << 3).op(W.I32_AND).get(tlb).op(W.I32_ADD).set(E);
+    c.get(E).mem(W.I64_LOAD, 3, TLB_VA_AT).get(EA).i64(-4096 | align).op(W.I64_AND, W.I64_EQ);
   }
+  /** The RAM page offset of the entry at E. */
+  ramPage(): void { this.c.get(E).mem(W.I32_LOAD, 2, TLB_OFF8_AT); }
   /** O := the RAM offset of EA through the entry at E. */
   private ramAddr(): void {
-    this.c.get(E).mem(W.I32_LOAD, 2, 8 * TLB_SIZE).get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND, W.I32_OR).set(O);
+    this.ramPage(); this.c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND, W.I32_OR).set(O);
   }
 
   /** mstatus.FS is Off: the helper takes the illegal-instruction trap (emit.ts's guard). */
@@ -435,7 +438,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
         c.get(B).i64(i * 4096).op(W.I64_ADD).set(EA);
         m.tlbHit(XT, 0);
         c.op(W.I32_EQZ).brIf('leave');
-        c.get(E).mem(W.I32_LOAD, 2, 8 * TLB_SIZE).i32((pages[i] * 4096) | 0).op(W.I32_NE).brIf('leave');
+        m.ramPage(); c.i32((pages[i] * 4096) | 0).op(W.I32_NE).brIf('leave');
         c.get(VER).i32(1 << i).op(W.I32_OR).set(VER);
         c.end();
       }
