@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { BareMachine, type BareResult } from '../src/machine/bare.js';
 import { BIN as BENCH_BIN, smallPrograms } from '../bench/programs.js';
 import * as A from './helpers/asm.js';
-import { Rig, CODE } from './helpers/rig.js';
+import { Rig, CODE, DATA, prng } from './helpers/rig.js';
 import { differ } from './helpers/jitfuzz.js';
 import { ROOT, lde } from './helpers/cli.js';
 
@@ -112,6 +112,49 @@ test('a loop across a page boundary stays in one compiled region, in the interpr
   assert.ok(on.regions >= 1, 'nothing was compiled');
   // Before regions took neighbouring pages, every iteration left twice (about 4,000 leaves).
   assert.ok(on.leaves < 10, `${on.leaves} leaves`);
+});
+
+/**
+ * Fused multiply-add: the WebAssembly fast path emulates it with host
+ * doubles (jit/wasm-fp.ts); the interpreter's FPU is the oracle. Half the
+ * triples are random; half are built so that a*b + c falls at or next to a
+ * halfway point between two doubles (a = 1 + 2^-i, b = 1 + 2^-j, c = ±2^k:
+ * the product's last bits decide the rounding), where emulations that round
+ * twice go wrong.
+ */
+function fmaResults(jit: boolean, triples: number[][]): string {
+  const rig = new Rig(), N = triples.length, STRIDE = 56;
+  rig.fpOn();
+  rig.hart.fpu.fflags = 1; // NX already set: the fast path's case
+  rig.hart.setJit(jit ? { threshold: 0 } : undefined);
+  rig.prog(CODE, [
+    A.fld(0, 5, 0), A.fld(1, 5, 8), A.fld(2, 5, 16),
+    A.fmadd_d(3, 0, 1, 2), A.fsd(3, 5, 24), A.fmsub_d(3, 0, 1, 2), A.fsd(3, 5, 32),
+    A.fnmsub_d(3, 0, 1, 2), A.fsd(3, 5, 40), A.fnmadd_d(3, 0, 1, 2), A.fsd(3, 5, 48),
+    A.addi(5, 5, STRIDE), A.addi(6, 6, -1), A.bne(6, 0, -48), A.jal(0, 0),
+  ]);
+  const buf = new Float64Array(N * 7);
+  triples.forEach((t, k) => buf.set(t, k * 7));
+  rig.board.bus.load(DATA, new Uint8Array(buf.buffer));
+  rig.set(5, DATA); rig.set(6, N);
+  rig.run(CODE, N * 16 + 10);
+  const out = rig.board.bus.ram8.slice(DATA - CODE, DATA - CODE + N * STRIDE);
+  return `${Buffer.from(out).toString('hex')} fflags=${rig.hart.fpu.fflags} failures=${rig.hart.jit?.stats().failures ?? 0}`;
+}
+
+test('fused multiply-add in compiled code rounds once, as the FPU does, on random and near-halfway operands', () => {
+  const rnd = prng(7), triples: number[][] = [];
+  const sign = () => (rnd() % 2 ? -1 : 1), normal = () => sign() * (1 + rnd() / 2 ** 32) * 2 ** ((rnd() % 400) - 200);
+  for (let k = 0; k < 3000; k++) {
+    if (k % 2 === 0) triples.push([normal(), normal(), rnd() % 8 === 0 ? 0 : normal()]);
+    else {
+      const i = 1 + (rnd() % 60), j = 1 + (rnd() % 60), e = (rnd() % 120) - 60;
+      triples.push([sign() * (1 + 2 ** -i), sign() * (1 + 2 ** -j), sign() * 2 ** e]);
+    }
+  }
+  const off = fmaResults(false, triples), on = fmaResults(true, triples);
+  assert.match(on, /failures=0$/);
+  assert.equal(on, off);
 });
 
 /** `lde run` with --stats=json and --trace: stdout, the status, the trace file and the stats without the "jit" section. */

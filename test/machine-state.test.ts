@@ -11,7 +11,7 @@ import { ecall, csrw, csrr, csrrw, addi } from './helpers/asm.js';
 
 const MCYCLE = 0xb00, MSCRATCH = 0x340;
 
-test('x, f, the state words and the counters are views of one 1344-byte span of the bus memory', () => {
+test('x, f, the state words and the counters are views of one 1352-byte span of the bus memory', () => {
   const h = new Rig().hart;
   const buf = h.x.buffer, base = h.x.byteOffset;
   // The span sits in the bus's WebAssembly memory (after RAM and the store hooks), where compiled code reaches it.
@@ -19,7 +19,7 @@ test('x, f, the state words and the counters are views of one 1344-byte span of 
   assert.ok(base >= h.bus.ramSize && base % 4096 === 0);
   for (const v of [h.f, h.s, h.t]) assert.equal(v.buffer, buf);
   assert.deepEqual([h.x.byteOffset, h.f.byteOffset, h.s.byteOffset, h.t.byteOffset].map((o) => o - base), [0, 272, 528, 728]);
-  assert.equal(h.s.byteOffset - base + h.s.byteLength, 1344);
+  assert.equal(h.s.byteOffset - base + h.s.byteLength, 1352);
 });
 
 test('a trap writes pc, the mode, mepc, mcause and the counters at their documented byte offsets', () => {

@@ -22,10 +22,14 @@ import { roundS } from './fpu-round.js';
 import { toInt, fromInt, W, WU, L, LU } from './fpu-cvt.js';
 
 export class Fpu {
+  /** fflags and frm, in the hart's state when it gives them (compiled code reads them there: jit/wasm-fp.ts). */
+  private readonly fcsr: Int32Array;
   /** Accrued exception flags (NV DZ OF UF NX = 16 8 4 2 1). */
-  fflags = 0;
+  get fflags(): number { return this.fcsr[0]; }
+  set fflags(v: number) { this.fcsr[0] = v; }
   /** Dynamic rounding mode; the hart resolves rm = 7 to it before calling. */
-  frm = 0;
+  get frm(): number { return this.fcsr[1]; }
+  set frm(v: number) { this.fcsr[1] = v; }
   private readonly f: Int32Array;
   private readonly x: Int32Array;
   // Float views of the same memory as f: fd[i] is register i as a double,
@@ -37,8 +41,9 @@ export class Fpu {
   private readonly fd: Float64Array;
   private readonly fs: Float32Array;
 
-  /** f and x must each hold 64 elements; f must start 8-byte aligned in its buffer. */
-  constructor(f: Int32Array, x: Int32Array) {
+  /** f and x must each hold 64 elements; f must start 8-byte aligned in its buffer; fcsr: [fflags, frm]. */
+  constructor(f: Int32Array, x: Int32Array, fcsr: Int32Array = new Int32Array(2)) {
+    this.fcsr = fcsr;
     if (f.length < 64 || x.length < 64) throw new RangeError('Fpu: register files need 64 int32 each');
     if (f.byteOffset % 8 !== 0) throw new RangeError('Fpu: f must be 8-byte aligned in its ArrayBuffer');
     this.f = f;

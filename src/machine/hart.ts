@@ -144,7 +144,7 @@ export class Hart implements HartPort {
     this.f = st.f;
     this.s = st.s;
     this.t = st.t;
-    this.fpu = new Fpu(this.f, this.x);
+    this.fpu = new Fpu(this.f, this.x, this.s.subarray(S.FFLAGS, S.FRM + 1));
     this.bus = bus;
     this.hartId = hartId;
     this.blocks = new BlockCache(bus);

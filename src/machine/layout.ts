@@ -10,8 +10,8 @@
 //                                (single-precision values NaN-boxed: hi = -1)
 //  528  s     Int32Array[S_WORDS] pc, mode, CSRs: the S.* indices below
 //  728  t     Float64Array[T_SLOTS] cycle, instret, traps, time: the T.* slots
-//  768  s     (continued) PMP registers at S.PMPCFG / S.PMPADDR
-// 1344  end
+//  768  s     (continued) PMP registers at S.PMPCFG / S.PMPADDR, then fflags, frm
+// 1352  end
 //
 // Values, as the privileged spec defines them: PRIV is the mode (0 U, 1 S,
 // 3 M); MSTATUS holds mstatus bits 31..0 (the high word, UXL/SXL and SD, is
@@ -60,6 +60,8 @@ export const enum S {
   // words 50..59 are the float64 view t (bytes 728..767)
   PMPCFG = 60, // 8 pairs: pmpcfg0, 2, .., 14  byte 768
   PMPADDR = 76, // 64 pairs                    byte 832
+  FFLAGS = 204, // the FPU's accrued flags and rounding mode (fpu.ts), where compiled code reads them
+  FRM = 205,
 }
 
 /** Float64 slot indices into the time view `t` (byte offset = 728 + 8 * index). */
@@ -76,10 +78,10 @@ export const X_WORDS = 66;
 export const F_OFFSET = 272;
 export const F_WORDS = 64;
 export const S_OFFSET = 528;
-export const S_WORDS = 204;
+export const S_WORDS = 206;
 export const T_OFFSET = 728;
 export const T_SLOTS = 5;
-export const STATE_BYTES = 1344;
+export const STATE_BYTES = 1352;
 
 export interface HartState { x: Int32Array; f: Int32Array; s: Int32Array; t: Float64Array; }
 

@@ -222,6 +222,7 @@ const cvt = (f5: number, fmt: number, sel: number) => (rd: number, rs1: number, 
   opfp(f5, fmt, rd, rs1, sel, rm);
 export const fcvt_w_d = cvt(0x18, D, 0), fcvt_wu_d = cvt(0x18, D, 1), fcvt_l_d = cvt(0x18, D, 2), fcvt_lu_d = cvt(0x18, D, 3);
 export const fcvt_w_s = cvt(0x18, S, 0), fcvt_l_s = cvt(0x18, S, 2);
+export const fcvt_d_wu = cvt(0x1a, D, 1), fcvt_d_lu = cvt(0x1a, D, 3);
 export const fcvt_d_w = cvt(0x1a, D, 0), fcvt_d_l = cvt(0x1a, D, 2), fcvt_s_w = cvt(0x1a, S, 0), fcvt_s_l = cvt(0x1a, S, 2);
 export const fcvt_s_d = cvt(0x08, S, 1), fcvt_d_s = cvt(0x08, D, 0);
 const fma = (opcode: number, fmt: number) => (rd: number, rs1: number, rs2: number, rs3: number, rm: number = RM.DYN) =>

@@ -11,21 +11,25 @@ export const enum Ty { I32 = 0x7f, I64 = 0x7e, F64 = 0x7c, VOID = 0x40 }
 /** The opcodes used (5.4). */
 export const enum W {
   BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
-  BR_TABLE = 0x0e, CALL = 0x10,
+  BR_TABLE = 0x0e, CALL = 0x10, SELECT = 0x1b,
   LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22,
   I32_LOAD = 0x28, I64_LOAD = 0x29, F64_LOAD = 0x2b, I32_LOAD8_U = 0x2d, I64_LOAD8_S = 0x30, I64_LOAD8_U = 0x31,
   I64_LOAD16_S = 0x32, I64_LOAD16_U = 0x33, I64_LOAD32_S = 0x34, I64_LOAD32_U = 0x35,
   I32_STORE = 0x36, I64_STORE = 0x37, F64_STORE = 0x39, I64_STORE8 = 0x3c, I64_STORE16 = 0x3d, I64_STORE32 = 0x3e,
-  I32_CONST = 0x41, I64_CONST = 0x42,
+  I32_CONST = 0x41, I64_CONST = 0x42, F64_CONST = 0x44,
   I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_LE_S = 0x4c,
   I64_EQZ = 0x50, I64_EQ = 0x51, I64_NE = 0x52, I64_LT_S = 0x53, I64_LT_U = 0x54, I64_GE_S = 0x59, I64_GE_U = 0x5a,
-  F64_GE = 0x66,
+  I64_GT_S = 0x55, I64_GT_U = 0x56, I64_LE_S = 0x57, I64_LE_U = 0x58,
+  F64_EQ = 0x61, F64_NE = 0x62, F64_LT = 0x63, F64_GT = 0x64, F64_LE = 0x65, F64_GE = 0x66,
   I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c,
-  I32_AND = 0x71, I32_OR = 0x72, I32_SHL = 0x74, I32_SHR_S = 0x75, I32_SHR_U = 0x76,
+  I32_AND = 0x71, I32_OR = 0x72, I32_XOR = 0x73, I32_SHL = 0x74, I32_SHR_S = 0x75, I32_SHR_U = 0x76,
   I64_ADD = 0x7c, I64_SUB = 0x7d, I64_MUL = 0x7e, I64_DIV_S = 0x7f, I64_DIV_U = 0x80, I64_REM_S = 0x81, I64_REM_U = 0x82,
   I64_AND = 0x83, I64_OR = 0x84, I64_XOR = 0x85, I64_SHL = 0x86, I64_SHR_S = 0x87, I64_SHR_U = 0x88,
-  F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MIN = 0xa4,
-  I32_WRAP_I64 = 0xa7, I64_EXTEND_I32_S = 0xac, I64_EXTEND_I32_U = 0xad, F64_CONVERT_I32_S = 0xb7,
+  F64_ABS = 0x99, F64_NEG = 0x9a, F64_CEIL = 0x9b, F64_FLOOR = 0x9c, F64_TRUNC = 0x9d, F64_NEAREST = 0x9e, F64_SQRT = 0x9f,
+  F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2, F64_DIV = 0xa3, F64_MIN = 0xa4, F64_MAX = 0xa5,
+  I32_WRAP_I64 = 0xa7, I32_TRUNC_F64_S = 0xaa, I32_TRUNC_F64_U = 0xab, I64_EXTEND_I32_S = 0xac, I64_EXTEND_I32_U = 0xad,
+  I64_TRUNC_F64_S = 0xb0, I64_TRUNC_F64_U = 0xb1, F64_CONVERT_I32_S = 0xb7, F64_CONVERT_I32_U = 0xb8,
+  F64_CONVERT_I64_S = 0xb9, F64_CONVERT_I64_U = 0xba, I64_REINTERPRET_F64 = 0xbd, F64_REINTERPRET_I64 = 0xbf,
 }
 
 /** A growing byte buffer (a region's code is tens of KB: pushing numbers into an array and copying it was most of the compile time). */
@@ -85,6 +89,12 @@ export class Code {
   /** i64.const of a value that fits an int32, sign-extended. */
   i64(v: number): this { this.b.push(W.I64_CONST); sleb64(this.b, v | 0, v >> 31); return this; }
   /** i64.const of the 64-bit value (lo, hi). */
+  f64(v: number): this {
+    const b = new Uint8Array(new Float64Array([v]).buffer);
+    this.b.push(W.F64_CONST);
+    for (const x of b) this.b.byte(x);
+    return this;
+  }
   i64w(lo: number, hi: number): this { this.b.push(W.I64_CONST); sleb64(this.b, lo | 0, hi | 0); return this; }
   /** i64.const of any JS integer exact in a double (|v| < 2^53). */
   i64n(v: number): this {

@@ -33,6 +33,7 @@ import { HOOK_SHIFT } from '../phys.js';
 import { Code, Ty, W, module } from './wasm-code.js';
 import { emitInsn, Exit, type Insn } from './emit.js';
 import { loopTree, type LoopItem, type LoopNode } from './loops.js';
+import { emitFp, fpFast, writesX, type FpLocals } from './wasm-fp.js';
 
 /** Where this hart's things are in the memory: byte offsets, and the memory's size in pages. */
 export interface WasmLayout { state: number; hooks: number; pages: number }
@@ -57,8 +58,10 @@ const OFF = 5, PEND = 6, LEFT = 7, CHK = 8, STALE = 9, B = 10, EA = 11, E = 12, 
 const X1 = 17;
 /** The exit reason, for the one exit path at the function's end. */
 const REASON = X1 + 31;
+/** The FP fast paths' locals (wasm-fp.ts): six f64, one i64. */
+const FP: FpLocals = { f: [REASON + 1, REASON + 2, REASON + 3, REASON + 4, REASON + 5, REASON + 6], i: REASON + 7 };
 const PARAMS = [Ty.I32, Ty.I32, Ty.F64, Ty.I32, Ty.I32];
-const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32];
+const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64];
 /** The local of register pair index d (2..62). */
 const local = (d: number) => X1 + (d >> 1) - 1;
 
@@ -188,8 +191,8 @@ class Emitter {
       c.i32(n.op).i32(access === 'load' ? n.d : n.s2).get(EA).op(W.I32_WRAP_I64).get(EA).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64);
       c.i32(i).i32(ps).i32(po); bl(); bh(); c.i32(n.raw).call(access === 'load' ? 1 : 2).set(R);
     }
-    // An integer rd is current in the state (and its local then); an FP load's rd names an f register.
-    if (d >= 0 && access !== 'store' && FLOADS[n.op] === undefined) this.reload(c, d);
+    // An integer rd is current in the state (and its local then); an FP instruction's rd may name an f register.
+    if (d >= 0 && access !== 'store' && FLOADS[n.op] === undefined && writesX(n.op)) this.reload(c, d);
     c.get(R).op(W.I32_EQZ).if(); this.leave(-1); c.end();
     c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
     c.i32(1).set(CHK);
@@ -317,6 +320,16 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
     else if (fld !== undefined) m.load(ins, i, offs[i], o, fld, true);
     else if (fst !== undefined) m.store(ins, i, offs[i], o, fst, true);
     else if (DIVS.has(ins.op)) m.div(ins);
+    else if (fpFast(ins)) {
+      // The fast path, else the helper (exactly the FPU's result and flags: wasm-fp.ts).
+      c.block('fdone').block('fslow');
+      m.cond++;
+      emitFp(m, ins, FP);
+      c.br('fdone').end();
+      m.helper(ins, i, offs[i], o);
+      m.cond--;
+      c.end();
+    }
     else if (inline(ins)) m.alu(ins, offs[i]);
     else m.helper(ins, i, offs[i], o);
   };
