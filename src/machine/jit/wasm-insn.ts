@@ -1,0 +1,284 @@
+// The WebAssembly backend's instructions (wasm.ts lays a region out): the
+// function's locals, which instructions compile inline, and the emitter that
+// writes each one: the integer ALU and M, loads and stores with the TLB hit
+// path, and the call to the region's helper for everything else. Registers
+// live in the state between blocks and are cached in locals inside one.
+
+import { X0_SINK, REC } from '../../isa/decode.js';
+import { Op } from '../../isa/table.js';
+import type { Block } from '../blocks.js';
+import { S, T, F_OFFSET, S_OFFSET, T_OFFSET } from '../layout.js';
+import { St } from '../csr.js';
+import { TLB_SIZE, TLB_VA_AT, TLB_OFF8_AT } from '../mmu.js';
+import { HOOK_SHIFT } from '../phys.js';
+import { Code, Ty, W } from './wasm-code.js';
+import { Exit, type Insn } from './emit.js';
+import { writesX, type FpLocals } from './wasm-fp.js';
+
+/** Where this hart's things are in the memory: byte offsets, and the memory's size in pages. */
+export interface WasmLayout { state: number; hooks: number; pages: number }
+
+
+// Locals: the parameters (the load, store and fetch TLBs, the budget's end,
+// the window page the run enters by), then the function's own.
+export const RT = 0, WT = 1, END = 2, XT = 3, EPG = 4;
+export const OFF = 5, PEND = 6, LEFT = 7, CHK = 8, STALE = 9, B = 10, EA = 11, E = 12, O = 13, R = 14, DV = 15, VER = 16;
+/**
+ * x1..x31 live in the state between blocks; inside a block, i64 locals X1..
+ * cache them (loaded on first read, every write also stored), so no register
+ * value flows from block to block through a local: TurboFan's code for the
+ * dispatch loop then merges nothing but the loop's own few locals (with all
+ * 31 live across it, its code was slower than V8's baseline compiler's).
+ */
+export const X1 = 17;
+/** The exit reason, for the one exit path at the function's end. */
+export const REASON = X1 + 31;
+/** The FP fast paths' locals (wasm-fp.ts): six f64, one i64. */
+export const FP: FpLocals = { f: [REASON + 1, REASON + 2, REASON + 3, REASON + 4, REASON + 5, REASON + 6], i: REASON + 7 };
+export const PARAMS = [Ty.I32, Ty.I32, Ty.F64, Ty.I32, Ty.I32];
+export const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64];
+/** The local of register pair index d (2..62). */
+const local = (d: number) => X1 + (d >> 1) - 1;
+
+export const isBranch = (op: Op) => op >= Op.BEQ && op <= Op.BGEU;
+
+export function insnAt(blk: Block, i: number): Insn {
+  const r = blk.recs, b = i * REC;
+  return { op: r[b], d: r[b + 1], s1: r[b + 2], s2: r[b + 3], imm: r[b + 4], s3: r[b + 5], rm: r[b + 6], len: r[b + 7], raw: blk.raw[i] };
+}
+
+/** Integer loads: [log2 size, the i64 load op]. */
+export const LOADS: Partial<Record<Op, [number, W]>> = {
+  [Op.LB]: [0, W.I64_LOAD8_S], [Op.LBU]: [0, W.I64_LOAD8_U], [Op.LH]: [1, W.I64_LOAD16_S], [Op.LHU]: [1, W.I64_LOAD16_U],
+  [Op.LW]: [2, W.I64_LOAD32_S], [Op.LWU]: [2, W.I64_LOAD32_U], [Op.LD]: [3, W.I64_LOAD],
+};
+export const STORES: Partial<Record<Op, [number, W]>> = {
+  [Op.SB]: [0, W.I64_STORE8], [Op.SH]: [1, W.I64_STORE16], [Op.SW]: [2, W.I64_STORE32], [Op.SD]: [3, W.I64_STORE],
+};
+/** FP loads and stores (the f registers stay in the state: only the integer ones have locals). */
+export const FLOADS: Partial<Record<Op, [number, W]>> = { [Op.FLW]: [2, W.I64_LOAD32_U], [Op.FLD]: [3, W.I64_LOAD] };
+export const FSTORES: Partial<Record<Op, [number, W]>> = { [Op.FSW]: [2, W.I64_STORE32], [Op.FSD]: [3, W.I64_STORE] };
+/** Register-register ops that are one i64 instruction. */
+const BIN: Partial<Record<Op, W>> = {
+  [Op.ADD]: W.I64_ADD, [Op.SUB]: W.I64_SUB, [Op.XOR]: W.I64_XOR, [Op.OR]: W.I64_OR, [Op.AND]: W.I64_AND,
+  [Op.SLL]: W.I64_SHL, [Op.SRL]: W.I64_SHR_U, [Op.SRA]: W.I64_SHR_S, [Op.MUL]: W.I64_MUL,
+};
+const BINI: Partial<Record<Op, W>> = {
+  [Op.ADDI]: W.I64_ADD, [Op.XORI]: W.I64_XOR, [Op.ORI]: W.I64_OR, [Op.ANDI]: W.I64_AND,
+  [Op.SLLI]: W.I64_SHL, [Op.SRLI]: W.I64_SHR_U, [Op.SRAI]: W.I64_SHR_S,
+};
+/** The W forms: the i32 op on the low words, sign-extended. */
+const BINW: Partial<Record<Op, W>> = {
+  [Op.ADDW]: W.I32_ADD, [Op.SUBW]: W.I32_SUB, [Op.SLLW]: W.I32_SHL, [Op.SRLW]: W.I32_SHR_U, [Op.SRAW]: W.I32_SHR_S, [Op.MULW]: W.I32_MUL,
+};
+const BINIW: Partial<Record<Op, W>> = { [Op.ADDIW]: W.I32_ADD, [Op.SLLIW]: W.I32_SHL, [Op.SRLIW]: W.I32_SHR_U, [Op.SRAIW]: W.I32_SHR_S };
+export const CMP: Partial<Record<Op, W>> = {
+  [Op.BEQ]: W.I64_EQ, [Op.BNE]: W.I64_NE, [Op.BLT]: W.I64_LT_S, [Op.BGE]: W.I64_GE_S, [Op.BLTU]: W.I64_LT_U, [Op.BGEU]: W.I64_GE_U,
+  [Op.SLT]: W.I64_LT_S, [Op.SLTU]: W.I64_LT_U, [Op.SLTI]: W.I64_LT_S, [Op.SLTIU]: W.I64_LT_U,
+};
+export const DIVS = new Set([Op.DIV, Op.DIVU, Op.REM, Op.REMU, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW]);
+
+/** True when instruction n is compiled inline (else it goes to the helper). */
+export function inline(n: Insn): boolean {
+  const op = n.op;
+  return BIN[op] !== undefined || BINI[op] !== undefined || BINW[op] !== undefined || BINIW[op] !== undefined ||
+    CMP[op] !== undefined || DIVS.has(op) || op === Op.LUI || op === Op.AUIPC || op === Op.FENCE ||
+    LOADS[op] !== undefined || STORES[op] !== undefined;
+}
+
+export class Emitter {
+  readonly c = new Code();
+  /** Instructions handed to the helper, by helper number: [instruction, index in its block, page offset, block start]. */
+  readonly slow: [Insn, number, number, number][] = [];
+  readonly xb: number; readonly fb: number; readonly sb: number; readonly tb: number;
+
+  /** The registers (pair indices) whose local holds the value in the state, in the block being emitted. */
+  private readonly cached = new Set<number>();
+  /** Inside code that only some paths of the block run: a read there loads without caching. */
+  cond = 0;
+
+  constructor(private readonly lay: WasmLayout) {
+    this.xb = lay.state; this.fb = lay.state + F_OFFSET; this.sb = lay.state + S_OFFSET; this.tb = lay.state + T_OFFSET;
+  }
+
+  /** A new block: no register is cached. */
+  startBlock(): void { this.cached.clear(); }
+  /** Pushes register d (a pair index) as i64. */
+  reg(d: number): void {
+    const c = this.c;
+    if (d === 0) c.i64(0);
+    else if (this.cached.has(d)) c.get(local(d));
+    else {
+      c.i32(0).mem(W.I64_LOAD, 3, this.xb + 4 * d);
+      if (this.cond === 0) { c.tee(local(d)); this.cached.add(d); }
+    }
+  }
+  /** Sets register d to the i64 that `value` pushes, in the state and its local (nothing for the sink: the value is not computed). */
+  setReg(d: number, value: () => void): void {
+    if (d === X0_SINK) return;
+    this.c.i32(0); value(); this.c.tee(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
+    this.cached.add(d);
+  }
+  /** Loads register d from the state into its local (a helper may have written it). */
+  reload(c: Code, d: number): void {
+    c.i32(0).mem(W.I64_LOAD, 3, this.xb + 4 * d).set(local(d));
+    this.cached.add(d);
+  }
+  private tAddr(slot: T): number { return this.tb + 8 * slot; }
+  /** t[slot] += pend (as f64). */
+  private addPend(slot: T): void {
+    this.c.i32(0).i32(0).mem(W.F64_LOAD, 3, this.tAddr(slot)).get(PEND).op(W.F64_CONVERT_I32_S, W.F64_ADD).mem(W.F64_STORE, 3, this.tAddr(slot));
+  }
+  /** emit.ts's FLUSH: the pending retired count into the counters. */
+  flush(): void { this.addPend(T.CYCLE); this.addPend(T.INSTRET); this.c.i32(0).set(PEND); }
+  /** pc := the i64 on top of a value pushed by `value`. */
+  private setPc(value: () => void): void { this.c.i32(0); value(); this.c.mem(W.I64_STORE, 3, this.sb + 4 * S.PC); }
+  /** Leaves through the exit path with a reason (the counters and pc stored). */
+  leave(reason: Exit | -1): void { this.c.i32(reason).set(REASON).br('exit'); }
+  /** Leaves at pc = B + off. */
+  exitAtOff(reason: Exit): void {
+    this.flush();
+    this.setPc(() => this.c.get(B).get(OFF).op(W.I64_EXTEND_I32_S, W.I64_ADD));
+    this.leave(reason);
+  }
+
+  /**
+   * Calls the helper for instruction n (i-th of the block at page offset
+   * start, at page offset o). Before: the counters, and the registers the
+   * instruction reads or writes (rs1, rs2, rd: a helper reads no other, and
+   * rd must be current in the state in case the helper leaves without
+   * writing it). After: rd from the state (the helper may have written it; for an FP
+   * instruction the field names an f register, and reloading the x register
+   * of that number is harmless); if the helper left, the exit path.
+   */
+  helper(n: Insn, i: number, o: number, start: number, access?: 'load' | 'store'): void {
+    const c = this.c, d = n.d > 0 && n.d < X0_SINK ? n.d : -1;
+    this.flush();
+    // Helpers take the block's page (its base and page offsets: a block never crosses a page).
+    const pg = start >> 12, po = o & 4095, ps = start & 4095;
+    const base = () => { c.get(B); if (pg !== 0) c.i64(pg * 4096).op(W.I64_ADD); };
+    const bl = () => { base(); c.op(W.I32_WRAP_I64); }, bh = () => { base(); c.i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64); };
+    if (access === undefined) {
+      c.i32(this.slow.length); bl(); bh(); c.call(0).set(R);
+      this.slow.push([n, i, po, ps]);
+    } else {
+      // slow.ts: (op, rd or rs2, lo, hi, i, start, o, bl, bh, raw); EA holds the address
+      c.i32(n.op).i32(access === 'load' ? n.d : n.s2).get(EA).op(W.I32_WRAP_I64).get(EA).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64);
+      c.i32(i).i32(ps).i32(po); bl(); bh(); c.i32(n.raw).call(access === 'load' ? 1 : 2).set(R);
+    }
+    // An integer rd is current in the state (and its local then); an FP instruction's rd may name an f register.
+    if (d >= 0 && access !== 'store' && FLOADS[n.op] === undefined && writesX(n.op)) this.reload(c, d);
+    c.get(R).op(W.I32_EQZ).if(); this.leave(-1); c.end();
+    c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
+    c.i32(1).set(CHK);
+  }
+
+  /**
+   * E := the TLB entry of the address EA in table `tlb` (its index, times the
+   * 8 bytes of a va entry); leaves the hit condition (i32) on the stack: the
+   * entry's page is EA's and EA is aligned (one i64 compare: mmu.ts Tlb.va).
+   */
+  tlbHit(tlb: number, align: number): void {
+    const c = this.c;
+    c.get(EA).op(W.I32_WRAP_I64).i32(9).op(W.I32_SHR_U).i32((TLB_SIZE - 1) << 3).op(W.I32_AND).get(tlb).op(W.I32_ADD).set(E);
+    c.get(E).mem(W.I64_LOAD, 3, TLB_VA_AT).get(EA).i64(-4096 | align).op(W.I64_AND, W.I64_EQ);
+  }
+  /** The RAM page offset of the entry at E. */
+  ramPage(): void { this.c.get(E).mem(W.I32_LOAD, 2, TLB_OFF8_AT); }
+  /** O := the RAM offset of EA through the entry at E. */
+  private ramAddr(): void {
+    this.ramPage(); this.c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND, W.I32_OR).set(O);
+  }
+
+  /** mstatus.FS is Off: the helper takes the illegal-instruction trap (emit.ts's guard). */
+  private fsOff(): void {
+    this.c.i32(0).mem(W.I32_LOAD, 2, this.sb + 4 * S.MSTATUS).i32(St.FS).op(W.I32_AND, W.I32_EQZ).brIf('slow');
+  }
+
+  /**
+   * A load or store: the hit path (FS on for an FP one, the TLB holds the
+   * page, aligned), then `hit` with O = the RAM offset; the helper otherwise.
+   */
+  private access(n: Insn, i: number, o: number, start: number, size: number, fp: boolean, tlb: number, hit: () => void): void {
+    const c = this.c;
+    c.block('done').block('slow');
+    // The address first: the slow path passes it (FS is checked again there, first, as emit.ts's guard does).
+    this.reg(n.s1); c.i64(n.imm).op(W.I64_ADD).set(EA);
+    if (fp) this.fsOff();
+    this.tlbHit(tlb, (1 << size) - 1);
+    c.op(W.I32_EQZ).brIf('slow');
+    this.ramAddr();
+    // Either path: a read caches nothing; a load's rd is cached after it (the hit path sets it, the helper's is reloaded).
+    this.cond++;
+    hit();
+    c.br('done').end();
+    this.helper(n, i, o, start, tlb === RT ? 'load' : 'store');
+    this.cond--;
+    c.end();
+  }
+
+  load(n: Insn, i: number, o: number, start: number, [size, ld]: [number, W], fp = false): void {
+    const c = this.c;
+    this.access(n, i, o, start, size, fp, RT, () => {
+      if (!fp) { this.setReg(n.d, () => c.get(O).mem(ld, size, 0)); return; }
+      // f[d] := the value, a single NaN-boxed (upper 32 bits all ones); mstatus.FS := Dirty
+      c.i32(0).get(O).mem(ld, size, 0);
+      if (size === 2) c.i64w(0, -1).op(W.I64_OR);
+      c.mem(W.I64_STORE, 3, this.fb + 4 * n.d);
+      c.i32(0).i32(0).mem(W.I32_LOAD, 2, this.sb + 4 * S.MSTATUS).i32(St.FS).op(W.I32_OR).mem(W.I32_STORE, 2, this.sb + 4 * S.MSTATUS);
+    });
+  }
+
+  /** A store also leaves the hit path when its granule has a hook (decoded code, a watch, a reservation). */
+  store(n: Insn, i: number, o: number, start: number, [size, st]: [number, W], fp = false): void {
+    const c = this.c;
+    this.access(n, i, o, start, size, fp, WT, () => {
+      c.get(O).i32(HOOK_SHIFT).op(W.I32_SHR_U).mem(W.I32_LOAD8_U, 0, this.lay.hooks).brIf('slow');
+      c.get(O);
+      if (fp) c.i32(0).mem(W.I64_LOAD, 3, this.fb + 4 * n.s2); else this.reg(n.s2);
+      c.mem(st, size, 0);
+    });
+  }
+
+  /**
+   * DIV, DIVU, REM, REMU and the W forms, with the results the spec gives for
+   * division by zero and overflow instead of a trap (unpriv 13.2). The W
+   * forms divide the sign- or zero-extended words as i64 (no overflow there:
+   * -2^31 / -1 = 2^31 wraps back to -2^31 when the result is sign-extended).
+   */
+  div(n: Insn): void {
+    const c = this.c, op = n.op, w = op === Op.DIVW || op === Op.DIVUW || op === Op.REMW || op === Op.REMUW;
+    const rem = op === Op.REM || op === Op.REMU || op === Op.REMW || op === Op.REMUW;
+    const signed = op === Op.DIV || op === Op.REM || op === Op.DIVW || op === Op.REMW;
+    const operand = (s: number, into: number) => { this.reg(s); if (w) c.op(W.I32_WRAP_I64, signed ? W.I64_EXTEND_I32_S : W.I64_EXTEND_I32_U); c.set(into); };
+    operand(n.s1, EA); operand(n.s2, DV);
+    const divide = () => c.get(EA).get(DV).op(signed ? (rem ? W.I64_REM_S : W.I64_DIV_S) : (rem ? W.I64_REM_U : W.I64_DIV_U)).set(EA);
+    c.get(DV).op(W.I64_EQZ).if();
+    if (!rem) c.i64(-1).set(EA); // x / 0 = all ones; x % 0 = x
+    c.else();
+    if (signed && !w) {
+      // -2^63 / -1 = -2^63, -2^63 % -1 = 0 (i64.div_s would trap)
+      c.get(EA).i64w(0, -2147483648).op(W.I64_EQ).get(DV).i64(-1).op(W.I64_EQ, W.I32_AND).if();
+      if (rem) c.i64(0).set(EA);
+      c.else(); divide(); c.end();
+    } else divide();
+    c.end();
+    this.setReg(n.d, () => { c.get(EA); if (w) c.op(W.I32_WRAP_I64, W.I64_EXTEND_I32_S); });
+  }
+
+  /** The statement for an ALU instruction compiled inline. */
+  alu(n: Insn, o: number): void {
+    const c = this.c, { op, d, s1, s2, imm } = n;
+    const bin = BIN[op], bini = BINI[op], binw = BINW[op], biniw = BINIW[op], cmp = CMP[op];
+    if (bin !== undefined) this.setReg(d, () => { this.reg(s1); this.reg(s2); c.op(bin); });
+    else if (bini !== undefined) this.setReg(d, () => { this.reg(s1); c.i64(imm).op(bini); });
+    else if (binw !== undefined) this.setReg(d, () => { this.reg(s1); c.op(W.I32_WRAP_I64); this.reg(s2); c.op(W.I32_WRAP_I64, binw, W.I64_EXTEND_I32_S); });
+    else if (biniw !== undefined) this.setReg(d, () => { this.reg(s1); c.op(W.I32_WRAP_I64).i32(imm).op(biniw, W.I64_EXTEND_I32_S); });
+    else if (cmp !== undefined) {
+      this.setReg(d, () => { this.reg(s1); if (op === Op.SLTI || op === Op.SLTIU) c.i64(imm); else this.reg(s2); c.op(cmp, W.I64_EXTEND_I32_U); });
+    } else if (op === Op.LUI) this.setReg(d, () => c.i64(imm));
+    else if (op === Op.AUIPC) this.setReg(d, () => c.get(B).i64n(o + imm).op(W.I64_ADD));
+    else if (op !== Op.FENCE) throw new Error(`wasm: op ${op} is not inline`);
+  }
+}
+
