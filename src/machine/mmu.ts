@@ -83,10 +83,11 @@ export class Tlb {
   readonly hi: Int32Array;
   readonly off: Int32Array;
   /**
-   * The same entries for compiled code (jit/wasm.ts), 8 bytes each so one
-   * index reaches both: va = the page's virtual address as an i64 pair (all
-   * ones when empty: an access's address masked to its page and alignment
-   * bits never has its low 12 bits all set), off8 = its RAM offset.
+   * The same entries for compiled code (jit/wasm-insn.ts), 8 bytes each so
+   * one index reaches both: va = the page's virtual address as an i64 pair
+   * (all ones when empty: an access's address masked to its page and
+   * alignment bits never has its low 12 bits all set), off8 = the page's RAM
+   * offset minus va, modulo 2^64 (an address plus it is its RAM offset).
    */
   readonly va: Int32Array;
   readonly off8: Int32Array;
@@ -111,7 +112,9 @@ export class Tlb {
     if (!this.enabled) return;
     const key = Tlb.key(lo, hi), i = key & TLB_MASK;
     this.tag[i] = key; this.hi[i] = hi; this.off[i] = ramPageOff;
-    this.va[2 * i] = lo & -4096; this.va[2 * i + 1] = hi; this.off8[2 * i] = ramPageOff;
+    const vlo = lo & -4096;
+    this.va[2 * i] = vlo; this.va[2 * i + 1] = hi;
+    this.off8[2 * i] = (ramPageOff - vlo) | 0; this.off8[2 * i + 1] = (-hi - ((ramPageOff >>> 0) < (vlo >>> 0) ? 1 : 0)) | 0;
   }
 
   flush(): void { this.tag.fill(-1); this.va.fill(-1); }

@@ -45,7 +45,10 @@ export function takeNoIntr(p: Process): boolean { const r = noIntr.has(p); noInt
 export function pendingOf(p: Process): bigint { return p.sigPending | p.group.shared.set; }
 
 /** The pending signals p takes on its way back to U-mode: not blocked, and not left for an rt_sigtimedwait it sleeps in. */
-export function deliverable(p: Process): bigint { return pendingOf(p) & ~p.sigMask & ~waitSet(p); }
+export function deliverable(p: Process): bigint {
+  if (p.sigPending === 0n && p.group.shared.set === 0n) return 0n; // the common case, on every return to U-mode: no bigint made
+  return pendingOf(p) & ~p.sigMask & ~waitSet(p);
+}
 
 /** Whether thread t would take sig now (Linux's wants_signal): alive, and not blocking it or waiting for it. */
 export function wants(t: Process, sig: number): boolean {

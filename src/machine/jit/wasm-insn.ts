@@ -22,7 +22,7 @@ export interface WasmLayout { state: number; hooks: number; pages: number }
 // Locals: the parameters (the load, store and fetch TLBs, the budget's end,
 // the window page the run enters by), then the function's own.
 export const RT = 0, WT = 1, END = 2, XT = 3, EPG = 4;
-export const OFF = 5, PEND = 6, LEFT = 7, CHK = 8, STALE = 9, B = 10, EA = 11, E = 12, O = 13, R = 14, DV = 15, VER = 16;
+export const OFF = 5, BASE = 6, LEFT = 7, STALE = 9, B = 10, EA = 11, E = 12, O = 13, R = 14, DV = 15, VER = 16;
 /**
  * x1..x31 live in the state between blocks; inside a block, i64 locals X1..
  * cache them (loaded on first read, every write also stored), so no register
@@ -125,12 +125,12 @@ export class Emitter {
     this.cached.add(d);
   }
   private tAddr(slot: T): number { return this.tb + 8 * slot; }
-  /** t[slot] += pend (as f64). */
+  /** t[slot] += the pending count, base - left (as f64). */
   private addPend(slot: T): void {
-    this.c.i32(0).i32(0).mem(W.F64_LOAD, 3, this.tAddr(slot)).get(PEND).op(W.F64_CONVERT_I32_S, W.F64_ADD).mem(W.F64_STORE, 3, this.tAddr(slot));
+    this.c.i32(0).i32(0).mem(W.F64_LOAD, 3, this.tAddr(slot)).get(BASE).get(LEFT).op(W.I32_SUB, W.F64_CONVERT_I32_S, W.F64_ADD).mem(W.F64_STORE, 3, this.tAddr(slot));
   }
   /** emit.ts's FLUSH: the pending retired count into the counters. */
-  flush(): void { this.addPend(T.CYCLE); this.addPend(T.INSTRET); this.c.i32(0).set(PEND); }
+  flush(): void { this.addPend(T.CYCLE); this.addPend(T.INSTRET); this.c.get(LEFT).set(BASE); }
   /** pc := the i64 on top of a value pushed by `value`. */
   private setPc(value: () => void): void { this.c.i32(0); value(); this.c.mem(W.I64_STORE, 3, this.sb + 4 * S.PC); }
   /** Leaves through the exit path with a reason (the counters and pc stored). */
@@ -170,7 +170,7 @@ export class Emitter {
     if (d >= 0 && access !== 'store' && FLOADS[n.op] === undefined && writesX(n.op)) this.reload(c, d);
     c.get(R).op(W.I32_EQZ).if(); this.leave(-1); c.end();
     c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
-    c.i32(1).set(CHK);
+    c.i32(0).set(LEFT).i32(0).set(BASE); // the next boundary does the full check
   }
 
   /**
@@ -183,11 +183,11 @@ export class Emitter {
     c.get(EA).op(W.I32_WRAP_I64).i32(9).op(W.I32_SHR_U).i32((TLB_SIZE - 1) << 3).op(W.I32_AND).get(tlb).op(W.I32_ADD).set(E);
     c.get(E).mem(W.I64_LOAD, 3, TLB_VA_AT).get(EA).i64(-4096 | align).op(W.I64_AND, W.I64_EQ);
   }
-  /** The RAM page offset of the entry at E. */
-  ramPage(): void { this.c.get(E).mem(W.I32_LOAD, 2, TLB_OFF8_AT); }
+  /** The entry at E's RAM offset minus virtual address (i64, mmu.ts Tlb.off8). */
+  addend(): void { this.c.get(E).mem(W.I64_LOAD, 3, TLB_OFF8_AT); }
   /** O := the RAM offset of EA through the entry at E. */
   private ramAddr(): void {
-    this.ramPage(); this.c.get(EA).op(W.I32_WRAP_I64).i32(4095).op(W.I32_AND, W.I32_OR).set(O);
+    this.c.get(EA); this.addend(); this.c.op(W.I64_ADD, W.I32_WRAP_I64).set(O);
   }
 
   /** mstatus.FS is Off: the helper takes the illegal-instruction trap (emit.ts's guard). */

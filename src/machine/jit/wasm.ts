@@ -7,8 +7,10 @@
 //     B := pc's page (i64); off := pc & 0xfff
 //     loop:
 //       dispatch on off / 2 (one br_table over the page) to its block's code, or leave
-//       block code: its instructions; pend += n; left -= n; off := where it goes
-//       if left <= 0 or chk: the full boundary check of region.ts (budget, irq, stale)
+//       block code: its instructions; left -= n; off := where it goes (the pending
+//         retired count is base - left; flushing it to the counters sets base := left)
+//       if left <= 0: the full boundary check of region.ts (budget, irq, stale); a
+//         helper sets left = base = 0 so that the next boundary checks everything
 //
 // What is compiled inline: the integer ALU and M instructions but mulh*
 // (64-bit registers are i64), lui/auipc/fence, integer loads and stores with
@@ -34,7 +36,7 @@ import { emitInsn, Exit, type Insn } from './emit.js';
 import { loopTree, type LoopItem, type LoopNode } from './loops.js';
 import { emitFp, fpFast } from './wasm-fp.js';
 import {
-  Emitter, type WasmLayout, RT, WT, END, XT, EPG, OFF, PEND, LEFT, CHK, STALE, B, EA, E, VER, REASON, FP, PARAMS, LOCALS,
+  Emitter, type WasmLayout, RT, WT, END, XT, EPG, OFF, BASE, LEFT, STALE, B, EA, E, VER, REASON, FP, PARAMS, LOCALS,
   isBranch, insnAt, LOADS, STORES, FLOADS, FSTORES, CMP, DIVS, inline,
 } from './wasm-insn.js';
 
@@ -74,7 +76,7 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
   };
   for (let i = 0; i < n - 1; i++) body(insnAt(blk, i), i);
   const last = insnAt(blk, n - 1), at = offs[n - 1], next = at + last.len;
-  const retire = () => c.get(PEND).i32(n).op(W.I32_ADD).set(PEND).get(LEFT).i32(n).op(W.I32_SUB).set(LEFT);
+  const retire = () => c.get(LEFT).i32(n).op(W.I32_SUB).set(LEFT);
   // off := the target; straight there when the structure allows (jump), else through the dispatch (the caller's br check).
   const go = (to: number) => { c.i32(to).set(OFF); jump(to); };
   const link = () => m.setReg(last.d, () => c.get(B).i64(next).op(W.I64_ADD));
@@ -113,11 +115,10 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   const cycle = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.CYCLE);
   const nextTimer = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.NEXT_TIMER);
   // Entry by window page EPG: B := pc's page - EPG pages (the window's base), off := pc - B,
-  // ver := that page alone (its translation is the fetch's), pend = left = 0, chk = 1 (the first boundary checks everything).
+  // ver := that page alone (its translation is the fetch's), base = left = 0 (the first boundary checks everything).
   c.i32(0).mem(W.I64_LOAD, 3, m.sb + 4 * S.PC).i64(-4096).op(W.I64_AND).get(EPG).i32(12).op(W.I32_SHL, W.I64_EXTEND_I32_U, W.I64_SUB).set(B);
   c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.PC).i32(4095).op(W.I32_AND).get(EPG).i32(12).op(W.I32_SHL, W.I32_ADD).set(OFF);
   c.i32(1).get(EPG).op(W.I32_SHL).set(VER);
-  c.i32(1).set(CHK);
   c.block('exit').loop('top').block('check').block('leave');
   const tree = loopTree(offs, (k) => {
     const b = blocks[k], last = b.recs[(b.n - 1) * REC];
@@ -173,43 +174,45 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
     if (target === undefined) return;
     const pg = to >> 12;
     if (pg !== offs[k] >> 12) c.get(VER).i32(1 << pg).op(W.I32_AND, W.I32_EQZ).brIf('check');
-    c.get(LEFT).i32(0).op(W.I32_LE_S).get(CHK).op(W.I32_OR).brIf('check').br(target);
+    c.get(LEFT).i32(0).op(W.I32_LE_S).brIf('check').br(target);
   };
   const present = pages.map((p, i) => [p, i]).filter(([p]) => p >= 0).map(([, i]) => i);
   level(tree.top, () => {
-    // One br_table over the window's pages, then one per page over its halfwords: the member holding the block there, leave elsewhere.
-    for (let k = present.length - 1; k >= 0; k--) c.block(`p${present[k]}`);
-    const byPage = new Array<string>(pages.length).fill('leave');
-    for (const i of present) byPage[i] = `p${i}`;
-    c.get(OFF).i32(12).op(W.I32_SHR_U).brTable(byPage, 'leave');
-    for (const i of present) {
-      c.end(); // page i
-      if (pages.length > 1) {
-        // Not yet seen in this run: its translation must still be the one the region was compiled from (the fetch TLB's).
-        c.get(VER).i32(1 << i).op(W.I32_AND, W.I32_EQZ).if();
+    if (pages.length > 1) {
+      // A page not yet reached in this run: its translation must still be the one the region was compiled from
+      // (the fetch TLB's). Off past the window reads a bit that does not matter: the table below leaves.
+      c.block('seen');
+      c.get(VER).get(OFF).i32(12).op(W.I32_SHR_U, W.I32_SHR_U).i32(1).op(W.I32_AND).brIf('seen');
+      for (let k = present.length - 1; k >= 0; k--) c.block(`p${present[k]}`);
+      const byPage = new Array<string>(pages.length).fill('leave');
+      for (const i of present) byPage[i] = `p${i}`;
+      c.get(OFF).i32(12).op(W.I32_SHR_U).brTable(byPage, 'leave');
+      for (const i of present) {
+        c.end(); // page i
         c.get(B).i64(i * 4096).op(W.I64_ADD).set(EA);
         m.tlbHit(XT, 0);
         c.op(W.I32_EQZ).brIf('leave');
-        m.ramPage(); c.i32((pages[i] * 4096) | 0).op(W.I32_NE).brIf('leave');
-        c.get(VER).i32(1 << i).op(W.I32_OR).set(VER);
-        c.end();
+        c.get(EA); m.addend(); c.op(W.I64_ADD, W.I32_WRAP_I64).i32((pages[i] * 4096) | 0).op(W.I32_NE).brIf('leave');
+        c.get(VER).i32(1 << i).op(W.I32_OR).set(VER).br('seen');
       }
-      const table = new Array<string>(2048).fill('leave');
-      offs.forEach((o, k) => { if (o >> 12 === i) table[(o & 4095) >> 1] = label(member(k)); });
-      c.get(OFF).i32(4095).op(W.I32_AND).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
+      c.end(); // seen
     }
+    // One br_table over the halfwords from the first block to the last: the member holding the block there, leave elsewhere.
+    const lo = Math.min(...offs), hi = Math.max(...offs);
+    const table = new Array<string>(((hi - lo) >> 1) + 1).fill('leave');
+    offs.forEach((o, k) => { table[(o - lo) >> 1] = label(member(k)); });
+    c.get(OFF).i32(lo).op(W.I32_SUB).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
   });
   c.end(); // leave: the next pc is no block of this region
   m.exitAtOff(Exit.LEAVE);
   c.end(); // check
-  c.get(LEFT).i32(0).op(W.I32_LE_S).get(CHK).op(W.I32_OR).if();
+  c.get(LEFT).i32(0).op(W.I32_LE_S).if();
   m.flush();
   steps(); c.get(END).op(W.F64_GE).if(); m.exitAtOff(Exit.BUDGET); c.end();
   c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.IRQ_DIRTY); cycle(); nextTimer(); c.op(W.F64_GE, W.I32_OR).if(); m.exitAtOff(Exit.IRQ); c.end();
   c.get(STALE).if(); m.exitAtOff(Exit.STALE); c.end();
   // left := min(end - steps, next timer - cycle), saturated to int32 (the timer may be Infinity)
-  c.i32(0).set(CHK);
-  c.get(END); steps(); c.op(W.F64_SUB); nextTimer(); cycle(); c.op(W.F64_SUB, W.F64_MIN, 0xfc, 0x02).set(LEFT);
+  c.get(END); steps(); c.op(W.F64_SUB); nextTimer(); cycle(); c.op(W.F64_SUB, W.F64_MIN, 0xfc, 0x02).tee(LEFT).set(BASE);
   c.end();
   c.br('top').end(); // loop
   c.end(); // exit: return the reason
