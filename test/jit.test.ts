@@ -32,14 +32,16 @@ for (const path of ELFS) {
     const off = bare(elf, false, 2_000_000), on = bare(elf, true, 2_000_000);
     assert.deepEqual({ ...on, stats: undefined }, { ...off, stats: undefined });
     assert.match(on.stats!, /"regions":[1-9]/, 'nothing was compiled');
+    assert.match(on.stats!, /"failures":0/, 'a region failed to compile (it would be interpreted: nothing compared)');
   });
 }
 
-for (const p of smallPrograms().filter((q) => ['sieve-small', 'stackvm-small'].includes(q.name))) {
+for (const p of smallPrograms()) {
   test(`bench ${p.name}: the same state after a million steps with the JIT`, () => {
     const elf = readFileSync(BENCH_BIN + p.file);
     const off = bare(elf, false, 1_000_000), on = bare(elf, true, 1_000_000);
     assert.deepEqual({ ...on, stats: undefined }, { ...off, stats: undefined });
+    assert.match(on.stats!, /"failures":0/, 'a region failed to compile');
   });
 }
 
@@ -175,6 +177,7 @@ for (const [prog, threshold] of [['hello', '0'], ['signal', '0'], ['hogs', '50']
     const off = runUser(args, ['--jit', 'off']), on = runUser(args, ['--jit', 'on', '--jit-threshold', threshold]);
     assert.equal(off.jit, undefined);
     assert.ok(on.jit !== undefined && (on.jit as { regions: number }).regions > 0, 'nothing was compiled');
+    assert.equal((on.jit as { failures: number }).failures, 0, 'a region failed to compile');
     assert.equal(on.out, off.out);
     assert.equal(on.status, off.status);
     assert.deepEqual(on.stats, off.stats);
