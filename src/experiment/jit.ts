@@ -21,7 +21,7 @@ import type { Cell, Column, Experiment, ExperimentContext, ExperimentResult, Row
 import { commandLine } from './runner.js';
 import { barChart } from './plot.js';
 import { round } from './measure.js';
-import { coremarkSection, type Section } from './coremark.js';
+import { coremarkSection, type CoremarkSizes, type Section } from './coremark.js';
 import { compare, hostWay, ldeWay, type Measured } from './host-ways.js';
 
 /** The programs, and the size (rounds of user/bin/cpu) each runs at in lde: about 20 M instructions. */
@@ -38,9 +38,9 @@ export const WAYS = ['native x86-64', 'qemu-riscv64', 'lde --jit off', 'lde --ji
 export type Way = typeof WAYS[number];
 
 /** The experiment's sizes: `scale` multiplies every program's (0: one round each, for tests). */
-export interface JitSizes { scale: number; hostFactor: number; coremark: { lde: number; host: number } }
-export const FULL: JitSizes = { scale: 1, hostFactor: HOST_FACTOR, coremark: { lde: 100, host: 2000 } };
-export const TINY: JitSizes = { scale: 0, hostFactor: 1, coremark: { lde: 2, host: 2 } };
+export interface JitSizes { scale: number; hostFactor: number; coremark: CoremarkSizes }
+export const FULL: JitSizes = { scale: 1, hostFactor: HOST_FACTOR, coremark: { off: 100, on: 1000, host: 2000 } };
+export const TINY: JitSizes = { scale: 0, hostFactor: 1, coremark: { off: 2, on: 2, host: 2 } };
 
 const scaleOf = (p: { scale: number }, sizes: JitSizes) => Math.max(1, Math.round(p.scale * sizes.scale));
 
