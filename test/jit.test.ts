@@ -154,6 +154,11 @@ test('fused multiply-add in compiled code rounds once, as the FPU does, on rando
       triples.push([sign() * (1 + 2 ** -i), sign() * (1 + 2 ** -j), sign() * 2 ** e]);
     }
   }
+  // A zero factor: the sum is exact, and its sign is IEEE's (zero plus zero).
+  for (let k = 0; k < 200; k++) {
+    const z = sign() * 0, c = [0, -0, normal(), 2 ** -1070][k % 4];
+    triples.push(k % 2 ? [z, normal(), c] : [normal(), z, c]);
+  }
   const off = fmaResults(false, triples), on = fmaResults(true, triples);
   assert.match(on, /failures=0$/);
   assert.equal(on, off);

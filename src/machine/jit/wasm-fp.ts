@@ -20,7 +20,8 @@
 // a*b = uh + ul (Veltkamp/Dekker), the exact sum c + uh = th + tl (Knuth),
 // v = tl + ul rounded to odd, and the result th + v rounded to nearest,
 // which is a*b + c rounded once. Operands are kept to magnitudes in
-// [2^-300, 2^300] (or c = 0) so nothing in between overflows or underflows.
+// [2^-300, 2^300] (or c = 0) so nothing in between overflows or underflows;
+// a zero factor makes the product an exact zero, and the sum is then exact.
 
 import { Op } from '../../isa/table.js';
 import { S } from '../layout.js';
@@ -180,6 +181,15 @@ function fma(m: FpEmitter, n: Insn, l: FpLocals): void {
   if (op === Op.FMSUB_D || op === Op.FNMADD_D) c.get(C).op(W.F64_NEG).set(C);
   const abs = (x: number) => c.get(x).op(W.F64_ABS);
   const inRange = (x: number) => { abs(x).f64(LO).op(W.F64_GE); abs(x).f64(HI).op(W.F64_LE, W.I32_AND); };
+  const finite = (x: number) => { abs(x).f64(Infinity).op(W.F64_LT); };
+  c.block('fexact');
+  // A zero factor (the other finite): the product is an exact signed zero, and adding c to it rounds nothing and
+  // gives IEEE's sign of a zero sum; no flag (a NaN or infinite operand: the helper).
+  c.get(A).f64(0).op(W.F64_EQ).get(B).f64(0).op(W.F64_EQ, W.I32_OR).if();
+  finite(A); finite(B); c.op(W.I32_AND); finite(C); c.op(W.I32_AND, W.I32_EQZ); slowIf();
+  c.get(A).get(B).op(W.F64_MUL).get(C).op(W.F64_ADD).set(R);
+  c.br('fexact');
+  c.end();
   inRange(A); inRange(B); c.op(W.I32_AND); inRange(C); c.get(C).f64(0).op(W.F64_EQ, W.I32_OR, W.I32_AND, W.I32_EQZ); slowIf();
   // c = 0: a*b (nonzero here) + 0 is the product rounded once.
   c.get(C).f64(0).op(W.F64_EQ).if();
@@ -219,4 +229,5 @@ function fma(m: FpEmitter, n: Insn, l: FpLocals): void {
   // A result that is not normal (zero, tiny, or past the range) goes to the helper.
   abs(R).f64(MIN_NORMAL).op(W.F64_GE); abs(R).f64(Infinity).op(W.F64_LT, W.I32_AND, W.I32_EQZ);
   slowIf();
+  c.end(); // fexact
 }
