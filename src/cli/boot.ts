@@ -10,6 +10,7 @@ import { BOOT } from './commands.js';
 import { parseOptions } from './options.js';
 import { UsageError } from './args.js';
 import { readInput, jitOptions } from './bare.js';
+import { FileDisk } from './disk.js';
 
 /** A kernel file as the loader wants it: gzip (Debian's vmlinuz on some architectures, Image.gz) is unpacked here. */
 function kernelBytes(path: string): Uint8Array {
@@ -20,13 +21,21 @@ function kernelBytes(path: string): Uint8Array {
   }
 }
 
+/** --drive FILE: the disk, or one clear line and the usage status. */
+function driveOf(path: string): FileDisk {
+  try { return new FileDisk(path); } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return fail(Status.USAGE, `--drive ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message}`);
+  }
+}
+
 export async function bootCommand(argv: string[]): Promise<number> {
   const { options: opts } = parseOptions(BOOT, argv);
   const kernelPath = opts.string('--kernel');
   if (kernelPath === undefined) throw new UsageError('boot: missing --kernel FILE');
   const biosText = opts.string('--bios') ?? 'lde';
   const bios: Bios = biosText === 'lde' || biosText === 'none' ? biosText : readInput(biosText);
-  const initrdPath = opts.string('--initrd');
+  const initrdPath = opts.string('--initrd'), drivePath = opts.string('--drive');
   const maxTime = opts.number('--max-time');
   let m: GuestMachine;
   try {
@@ -38,6 +47,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
       memBytes: opts.number('--mem'),
       bios,
       console: (b) => process.stdout.write(b),
+      drive: drivePath === undefined ? undefined : driveOf(drivePath),
     });
   } catch (e) {
     if (e instanceof BootError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${kernelPath}: ${e.message}`);
@@ -89,5 +99,7 @@ function printStats(m: GuestMachine, hostSecs: number): void {
   const lines = [`${n(insns)} instructions on ${m.board.harts.length} hart(s), ${(h.cycle / 1e9).toFixed(3)} s of virtual time, ` +
     `${hostSecs.toFixed(3)} s host, ${(insns / hostSecs / 1e6).toFixed(1)} MIPS`];
   if (m.sbi) lines.push('SBI calls: ' + ([...m.sbi.counts].map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none'));
+  const blk = m.board.blk?.counts;
+  if (blk) lines.push(`virtio-blk: ${n(blk.reads)} reads (${n(blk.bytesRead)} bytes), ${n(blk.writes)} writes (${n(blk.bytesWritten)} bytes), ${n(blk.flushes)} flushes, ${n(blk.errors)} errors`);
   process.stderr.write(lines.map((l) => `lde: stats: ${l}\n`).join(''));
 }

@@ -194,6 +194,7 @@ export const BOOT: CommandSpec = {
     { name: '--kernel', value: { kind: 'path', meta: 'FILE' }, help: '(required) the kernel: a Linux Image (gzip-compressed or not) or an ELF' },
     { name: '--initrd', value: { kind: 'path', meta: 'FILE' }, help: 'an initramfs, placed in RAM and named in the devicetree' },
     { name: '--append', value: { kind: 'text', meta: 'ARGS' }, help: "the kernel's command line (/chosen/bootargs)" },
+    { name: '--drive', value: { kind: 'path', meta: 'FILE' }, help: 'a raw disk image as a virtio block device (copy-on-write: the guest\'s writes are kept in memory and never reach FILE)' },
     {
       name: '--bios', value: { kind: 'path', meta: 'lde|none|FILE' },
       help: "the M-mode firmware: lde's own SBI (default), none (the kernel starts in M-mode, as xv6 wants), or a firmware file such as OpenSBI's fw_dynamic.bin",

@@ -16,6 +16,7 @@
 
 import { parseElf, ElfError, PT_LOAD } from '../elf/elf.js';
 import { Board, Mode, RAM_BASE, setPairNum, type Exit } from '../machine/index.js';
+import type { BlockBackend } from '../machine/index.js';
 import { boardDtb } from '../machine/devicetree.js';
 import { Sbi, FW_BASE, FW_SIZE, type SbiHost } from './sbi.js';
 
@@ -32,6 +33,8 @@ export interface BootOptions {
   bios?: Bios;
   /** Bytes the guest prints: UART and SBI console. */
   console: (bytes: Uint8Array) => void;
+  /** A virtio block device over this disk (--drive). */
+  drive?: BlockBackend;
 }
 
 const KERNEL_OFFSET = 0x200000;
@@ -50,7 +53,7 @@ export class GuestMachine {
 
   constructor(o: BootOptions) {
     const mem = o.memBytes ?? 256 << 20, harts = o.harts ?? 1;
-    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)) });
+    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive });
     this.idle = this.board.harts.map(() => false);
     const bios = o.bios ?? 'lde';
     const end = RAM_BASE + mem;
@@ -74,7 +77,7 @@ export class GuestMachine {
       initrd = [start, start + o.initrd.length];
     }
     const dtb = boardDtb({
-      memBytes: mem, harts, bootargs: o.append ?? '', initrd,
+      memBytes: mem, harts, bootargs: o.append ?? '', initrd, virtio: this.board.virtio,
       reserved: bios === 'none' ? undefined : [FW_BASE, FW_SIZE],
     });
     if (dtb.length > dtbRoom) throw new BootError(`the devicetree (${dtb.length} bytes) is larger than its ${dtbRoom}-byte slot`);

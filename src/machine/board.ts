@@ -1,6 +1,7 @@
 // The board: QEMU-virt-compatible memory map around 1 to 8 harts.
 //   0x00100000 power-off (syscon.ts)   0x02000000 CLINT   0x0c000000 PLIC   0x10000000 UART (IRQ 10)
-//   0x10001000 virtio-mmio: virtio-net (IRQ 1), with BoardOptions.nic only
+//   0x10001000 virtio-mmio slot 0 (IRQ 1): virtio-net with BoardOptions.nic, else virtio-blk with BoardOptions.drive
+//   0x10002000 virtio-mmio slot 1 (IRQ 2): virtio-blk when the NIC has slot 0
 //   0x80000000 RAM (--mem, default 128 MiB)
 //
 // Several harts share RAM and the bus; each has its own registers, CSRs,
@@ -20,6 +21,7 @@ import type { PhysMem, Snooper } from './phys.js';
 import { Tracer } from '../trace/events.js';
 import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
+import { VirtioBlk, type BlockBackend } from './virtio-blk.js';
 import { Uart16550 } from './uart.js';
 import { Syscon, SYSCON_BASE, SYSCON_SIZE, type PowerEvent } from './syscon.js';
 import { Irq } from './csr.js';
@@ -45,6 +47,8 @@ export interface BoardOptions {
   nic?: NicOptions;
   /** Every hart's JIT (jit/jit.ts): on by default at the default threshold; null: off (the interpreter alone). */
   jit?: JitOptions | null;
+  /** A virtio block device over this disk (virtio-blk.ts), in the first free virtio-mmio slot; none unless given. */
+  drive?: BlockBackend;
 }
 
 export const MAX_HARTS = 8;
@@ -64,6 +68,10 @@ export class Board {
   power: PowerEvent | undefined;
   /** The NIC (BoardOptions.nic), or undefined. A kernel drives it through the bus, like any device. */
   readonly nic: VirtioNet | undefined;
+  /** The block device (BoardOptions.drive), or undefined. */
+  readonly blk: VirtioBlk | undefined;
+  /** The virtio-mmio slots that hold a device (for the devicetree). */
+  readonly virtio: { base: number; irq: number }[] = [];
 
   constructor(opts: BoardOptions = {}) {
     const mem = opts.memBytes ?? DEFAULT_MEM;
@@ -95,6 +103,13 @@ export class Board {
       this.nic = new VirtioNet(this.bus.phys, this.plic.source(VIRTIO0_IRQ), () => hart.cycle, opts.nic);
       this.bus.map(VIRTIO0_BASE, VIRTIO_SIZE, this.nic.transport);
       attachTimed(hart, this.nic);
+      this.virtio.push({ base: VIRTIO0_BASE, irq: VIRTIO0_IRQ });
+    }
+    if (opts.drive !== undefined) {
+      const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot;
+      this.blk = new VirtioBlk(this.bus.phys, this.plic.source(irq), opts.drive);
+      this.bus.map(base, VIRTIO_SIZE, this.blk.transport);
+      this.virtio.push({ base, irq });
     }
   }
 

@@ -90,6 +90,30 @@ export class VirtQueue {
     return { head, addr, len: this.phys.read32(d + 8), flags: this.phys.read16(d + 12) };
   }
 
+  /** Takes the next available chain's head id; undefined when the ring is empty. */
+  popHead(): number | undefined {
+    if (this.available === 0) return undefined;
+    const head = this.phys.read16(this.driver + 4 + 2 * (this.lastAvail % this.num));
+    this.lastAvail = (this.lastAvail + 1) & 0xffff;
+    return head;
+  }
+
+  /**
+   * The descriptors of chain `head`, following VIRTQ_DESC_F_NEXT (2.7.5).
+   * A bad id, or a chain longer than the queue (a loop), is a RangeError:
+   * the device then needs a reset (2.7.5.1: the driver "MUST NOT" make one).
+   */
+  chain(head: number): { addr: number; len: number; flags: number }[] {
+    const out: { addr: number; len: number; flags: number }[] = [];
+    for (let i = head; ; ) {
+      if (i >= this.num || out.length >= this.num) throw new RangeError(`virtqueue: a bad descriptor chain at ${head}`);
+      const d = this.desc + 16 * i, flags = this.phys.read16(d + 12);
+      out.push({ addr: this.phys.read32(d) + this.phys.read32(d + 4) * 4294967296, len: this.phys.read32(d + 8), flags });
+      if ((flags & VIRTQ_DESC_F_NEXT) === 0) return out;
+      i = this.phys.read16(d + 14);
+    }
+  }
+
   /** Returns chain `head` to the driver with `len` bytes written (2.7.8: used element {id, len}, then idx). */
   push(head: number, len: number): void {
     const e = this.device + 4 + 8 * (this.usedIdx % this.num);

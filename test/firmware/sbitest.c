@@ -6,32 +6,16 @@
 // oracle is the same kernel under qemu-system-riscv64 with OpenSBI.
 #include <stdint.h>
 
-struct sbiret { long error; long value; };
-
-static struct sbiret sbi(long eid, long fid, long a0, long a1, long a2) {
-  register long r0 asm("a0") = a0, r1 asm("a1") = a1, r2 asm("a2") = a2;
-  register long r6 asm("a6") = fid, r7 asm("a7") = eid;
-  asm volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
-  return (struct sbiret){r0, r1};
-}
+#include "sbi.h"
 
 enum { BASE = 0x10, TIME = 0x54494D45, IPI = 0x735049, RFENCE = 0x52464E43, HSM = 0x48534D, SRST = 0x53525354, DBCN = 0x4442434E };
 
-static void putc_(char c) { sbi(1, 0, c, 0, 0); } // the legacy console_putchar: every firmware has it (OpenSBI 1.x lacks DBCN)
-static void puts_(const char *s) { while (*s) putc_(*s++); }
 static void putx(unsigned long v) {
   char b[19] = "0x";
   int n = 2;
   for (int i = 60; i >= 0; i -= 4) if ((v >> i) || i == 0 || n > 2) b[n++] = "0123456789abcdef"[(v >> i) & 15];
   b[n] = 0;
   puts_(b);
-}
-static void putd(long v) {
-  char b[24];
-  int n = 0;
-  if (v < 0) { putc_('-'); v = -v; }
-  do b[n++] = '0' + v % 10; while (v /= 10);
-  while (n) putc_(b[--n]);
 }
 static void line(const char *what, long v) { puts_(what); putc_(' '); putd(v); putc_('\n'); }
 

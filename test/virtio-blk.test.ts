@@ -1,0 +1,115 @@
+// The virtio block device (src/machine/virtio-blk.ts) and `lde boot
+// --drive`. test/firmware/blktest.c is a bare S-mode driver written from the
+// virtio 1.2 specification; it reads, writes, reads back, goes past the
+// end, flushes and sends an unknown request, and prints what it sees. The
+// oracle is the same kernel with the same image under qemu-system-riscv64
+// (virtio-blk-device on the virt board's first virtio-mmio slot), where it
+// is installed. The image file itself must be left as it was: --drive is
+// copy-on-write.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { have, lde, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
+import { MemoryDisk, VirtioBlk } from '../src/machine/index.js';
+
+const DIR = `${ROOT}test/firmware/`;
+
+/** The kernel and a 64 KiB image holding byte (i * 7 + i / 512) & 0xff at offset i, in a fresh directory. */
+function setup(): { dir: string; kernel: string; image: string; bytes: Uint8Array } {
+  const dir = mkdtempSync(`${tmpdir()}/lde-blk-`), kernel = `${dir}/blktest`, image = `${dir}/disk.img`;
+  const cc = spawnSync('riscv64-unknown-elf-gcc', ['-O1', '-march=rv64imac_zicsr', '-mabi=lp64', '-mcmodel=medany', '-nostdlib',
+    '-ffreestanding', '-fno-builtin', '-T', `${DIR}link.ld`, '-o', kernel, `${DIR}start.S`, `${DIR}blktest.c`], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  const bytes = new Uint8Array(64 * 1024).map((_, i) => (i * 7 + Math.floor(i / 512)) & 0xff);
+  writeFileSync(image, bytes);
+  return { dir, kernel, image, bytes };
+}
+
+const EXPECTED = `magic ok 1
+version 2
+device id 2
+offers VERSION_1 1
+offers FLUSH 1
+offers RO 0
+features ok 1
+capacity 128
+queue max >= 8 1
+read 0..3 status 0
+read 0..3 used len 2049
+read 0..3 sum SUM
+read 0..3 matches the image 1
+interrupt status 1
+interrupt status after ack 0
+write 5 status 0
+write 5 used len 1
+read 5 back status 0
+read 5 back matches 1
+read 6 sum SUM6
+read past the end status 1
+write past the end status 1
+flush status 0
+unknown type status 2
+done
+`;
+
+/** The driver's checksum of n bytes (blktest.c sum). */
+function sum(b: Uint8Array): number {
+  let s = 0n;
+  for (const x of b) s = (s * 31n + BigInt(x)) & 0xffffffffffffffffn;
+  return Number(s & 0xffffffffn);
+}
+
+test('lde boot --drive: a bare virtio driver reads, writes, reads back, and gets the spec\'s errors; the image file is untouched', (t) => {
+  if (!have('riscv64-unknown-elf-gcc')) return t.skip('riscv64-unknown-elf-gcc not installed: test/firmware/blktest.c not built');
+  const { dir, kernel, image, bytes } = setup();
+  try {
+    const r = lde(['boot', '--kernel', kernel, '--drive', image, '--max-time', '1', '--stats']);
+    assert.equal(r.status, 0, r.stderr);
+    const want = EXPECTED.replace('SUM6', String(sum(bytes.subarray(3072, 3584)))).replace('SUM', String(sum(bytes.subarray(0, 2048))));
+    assert.equal(r.stdout, want);
+    assert.match(r.stderr, /virtio-blk: 3 reads \(3,072 bytes\), 1 writes \(512 bytes\), 1 flushes, 3 errors/);
+    assert.deepEqual(readFileSync(image), Buffer.from(bytes), 'the image file changed');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('the same driver and image under qemu-system-riscv64 print the same', (t) => {
+  if (!have('riscv64-unknown-elf-gcc', 'qemu-system-riscv64')) return t.skip('riscv64-unknown-elf-gcc or qemu-system-riscv64 not installed (Debian: qemu-system-misc)');
+  const { dir, kernel, image } = setup();
+  try {
+    const q = spawnSync('qemu-system-riscv64', ['-machine', 'virt', '-m', '256M', '-bios', 'default', '-kernel', kernel, '-nographic', '-monitor', 'none',
+      '-global', 'virtio-mmio.force-legacy=false', '-drive', `file=${image},format=raw,if=none,id=x0,snapshot=on`,
+      '-device', 'virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0'], { encoding: 'utf8', timeout: HANG_GUARD_MS });
+    assert.equal(q.status, 0, q.stderr);
+    const out = q.stdout.replace(/\r/g, '');
+    const mine = lde(['boot', '--kernel', kernel, '--drive', image, '--max-time', '1']);
+    assert.equal(out.slice(out.indexOf('magic ok')), mine.stdout);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('--drive refuses a missing file and a size that is not whole sectors, in one line each', () => {
+  const dir = mkdtempSync(`${tmpdir()}/lde-blk-`);
+  try {
+    writeFileSync(`${dir}/odd.img`, new Uint8Array(1000));
+    writeFileSync(`${dir}/k`, new Uint8Array(64));
+    for (const [img, msg] of [[`${dir}/none.img`, /--drive .*none\.img: no such file/], [`${dir}/odd.img`, /whole, nonzero number of 512-byte sectors/]] as const) {
+      const r = lde(['boot', '--kernel', `${dir}/k`, '--drive', img]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, msg);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('virtio-blk config space: the capacity in sectors at any width; a read-only disk offers VIRTIO_BLK_F_RO', () => {
+  const irq = { set: () => {} };
+  const phys = { readBytes: () => new Uint8Array(0) } as never;
+  const blk = new VirtioBlk(phys, irq, new MemoryDisk(new Uint8Array(512 * 0x10203), true));
+  assert.equal(blk.configRead(0, 4), 0x10203);
+  assert.equal(blk.configRead(4, 4), 0);
+  assert.equal(blk.configRead(1, 1), 0x02);
+  assert.equal(blk.configRead(0, 2), 0x0203);
+  assert.equal(blk.features[0] & (1 << 5), 1 << 5);
+  assert.throws(() => new MemoryDisk(new Uint8Array(100)), /512-byte sectors/);
+});
