@@ -22,8 +22,8 @@ function kernelBytes(path: string): Uint8Array {
 }
 
 /** --drive FILE: the disk, or one clear line and the usage status. */
-function driveOf(path: string): FileDisk {
-  try { return new FileDisk(path); } catch (e) {
+function driveOf(path: string, write: boolean): FileDisk {
+  try { return new FileDisk(path, write); } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return fail(Status.USAGE, `--drive ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message}`);
   }
@@ -36,6 +36,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   const biosText = opts.string('--bios') ?? 'lde';
   const bios: Bios = biosText === 'lde' || biosText === 'none' ? biosText : readInput(biosText);
   const initrdPath = opts.string('--initrd'), drivePath = opts.string('--drive');
+  if (opts.has('--drive-write') && drivePath === undefined) throw new UsageError('boot: --drive-write needs --drive FILE');
   const maxTime = opts.number('--max-time');
   let m: GuestMachine;
   try {
@@ -47,7 +48,8 @@ export async function bootCommand(argv: string[]): Promise<number> {
       memBytes: opts.number('--mem'),
       bios,
       console: (b) => process.stdout.write(b),
-      drive: drivePath === undefined ? undefined : driveOf(drivePath),
+      drive: drivePath === undefined ? undefined : driveOf(drivePath, opts.has('--drive-write')),
+      rng: opts.has('--rng') ? { seed: 1 } : undefined,
     });
   } catch (e) {
     if (e instanceof BootError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${kernelPath}: ${e.message}`);
@@ -101,5 +103,6 @@ function printStats(m: GuestMachine, hostSecs: number): void {
   if (m.sbi) lines.push('SBI calls: ' + ([...m.sbi.counts].map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none'));
   const blk = m.board.blk?.counts;
   if (blk) lines.push(`virtio-blk: ${n(blk.reads)} reads (${n(blk.bytesRead)} bytes), ${n(blk.writes)} writes (${n(blk.bytesWritten)} bytes), ${n(blk.flushes)} flushes, ${n(blk.errors)} errors`);
+  if (m.board.rng) lines.push(`virtio-rng: ${n(m.board.rng.bytes)} bytes`);
   process.stderr.write(lines.map((l) => `lde: stats: ${l}\n`).join(''));
 }

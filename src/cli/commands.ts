@@ -195,6 +195,8 @@ export const BOOT: CommandSpec = {
     { name: '--initrd', value: { kind: 'path', meta: 'FILE' }, help: 'an initramfs, placed in RAM and named in the devicetree' },
     { name: '--append', value: { kind: 'text', meta: 'ARGS' }, help: "the kernel's command line (/chosen/bootargs)" },
     { name: '--drive', value: { kind: 'path', meta: 'FILE' }, help: 'a raw disk image as a virtio block device (copy-on-write: the guest\'s writes are kept in memory and never reach FILE)' },
+    { name: '--drive-write', value: { kind: 'none' }, help: "with --drive: the guest's writes go to FILE as they come (a flush request is an fsync)" },
+    { name: '--rng', value: { kind: 'none' }, help: 'a virtio entropy device (its bytes come from a fixed seed: every run repeats)' },
     {
       name: '--bios', value: { kind: 'path', meta: 'lde|none|FILE' },
       help: "the M-mode firmware: lde's own SBI (default), none (the kernel starts in M-mode, as xv6 wants), or a firmware file such as OpenSBI's fw_dynamic.bin",

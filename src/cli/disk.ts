@@ -2,10 +2,12 @@
 // (src/machine/virtio-blk.ts), read from the file as the guest asks and
 // copied on write: a sector the guest writes is kept in host memory from
 // then on, and the file is never written. Host memory grows only with the
-// sectors written. A file whose size is not a whole number of 512-byte
-// sectors is refused (QEMU rounds it down; lde says so instead).
+// sectors written. With `--drive-write` the guest's writes go to the file
+// instead, as they come, and a flush request is an fsync. A file whose size
+// is not a whole number of 512-byte sectors is refused (QEMU rounds it
+// down; lde says so instead).
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { SECTOR, type BlockBackend } from '../machine/index.js';
 
 export class FileDisk implements BlockBackend {
@@ -16,8 +18,8 @@ export class FileDisk implements BlockBackend {
   /** Sectors the guest wrote, by number. */
   private readonly written = new Map<number, Uint8Array>();
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'r');
+  constructor(path: string, private readonly writeThrough = false) {
+    this.fd = openSync(path, writeThrough ? 'r+' : 'r');
     const st = fstatSync(this.fd);
     if (!st.isFile()) { closeSync(this.fd); throw new RangeError('not a regular file'); }
     if (st.size === 0 || st.size % SECTOR !== 0) {
@@ -37,6 +39,11 @@ export class FileDisk implements BlockBackend {
   }
 
   write(offset: number, data: Uint8Array): void {
+    if (this.writeThrough) { writeSync(this.fd, data, 0, data.length, offset); return; }
     for (let k = 0; k < data.length; k += SECTOR) this.written.set((offset + k) / SECTOR, data.slice(k, k + SECTOR));
   }
+
+  flush(): void { if (this.writeThrough) fsyncSync(this.fd); }
+
+  close(): void { closeSync(this.fd); }
 }

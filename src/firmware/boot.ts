@@ -35,6 +35,8 @@ export interface BootOptions {
   console: (bytes: Uint8Array) => void;
   /** A virtio block device over this disk (--drive). */
   drive?: BlockBackend;
+  /** A virtio entropy device, seeded so (--rng). */
+  rng?: { seed: number };
 }
 
 const KERNEL_OFFSET = 0x200000;
@@ -53,7 +55,7 @@ export class GuestMachine {
 
   constructor(o: BootOptions) {
     const mem = o.memBytes ?? 256 << 20, harts = o.harts ?? 1;
-    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive });
+    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive, rng: o.rng });
     this.idle = this.board.harts.map(() => false);
     const bios = o.bios ?? 'lde';
     const end = RAM_BASE + mem;

@@ -1,7 +1,7 @@
 // The board: QEMU-virt-compatible memory map around 1 to 8 harts.
 //   0x00100000 power-off (syscon.ts)   0x02000000 CLINT   0x0c000000 PLIC   0x10000000 UART (IRQ 10)
 //   0x10001000 virtio-mmio slot 0 (IRQ 1): virtio-net with BoardOptions.nic, else virtio-blk with BoardOptions.drive
-//   0x10002000 virtio-mmio slot 1 (IRQ 2): virtio-blk when the NIC has slot 0
+//   0x10002000 virtio-mmio slot 1 (IRQ 2), and on: the next of the NIC, the disk and the entropy device that are present
 //   0x80000000 RAM (--mem, default 128 MiB)
 //
 // Several harts share RAM and the bus; each has its own registers, CSRs,
@@ -22,6 +22,7 @@ import { Tracer } from '../trace/events.js';
 import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
 import { VirtioBlk, type BlockBackend } from './virtio-blk.js';
+import { VirtioRng } from './virtio-rng.js';
 import { Uart16550 } from './uart.js';
 import { Syscon, SYSCON_BASE, SYSCON_SIZE, type PowerEvent } from './syscon.js';
 import { Irq } from './csr.js';
@@ -49,6 +50,8 @@ export interface BoardOptions {
   jit?: JitOptions | null;
   /** A virtio block device over this disk (virtio-blk.ts), in the first free virtio-mmio slot; none unless given. */
   drive?: BlockBackend;
+  /** A virtio entropy device (virtio-rng.ts), its generator seeded so, in the next free slot; none unless given. */
+  rng?: { seed: number };
 }
 
 export const MAX_HARTS = 8;
@@ -70,6 +73,8 @@ export class Board {
   readonly nic: VirtioNet | undefined;
   /** The block device (BoardOptions.drive), or undefined. */
   readonly blk: VirtioBlk | undefined;
+  /** The entropy device (BoardOptions.rng), or undefined. */
+  readonly rng: VirtioRng | undefined;
   /** The virtio-mmio slots that hold a device (for the devicetree). */
   readonly virtio: { base: number; irq: number }[] = [];
 
@@ -109,6 +114,12 @@ export class Board {
       const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot;
       this.blk = new VirtioBlk(this.bus.phys, this.plic.source(irq), opts.drive);
       this.bus.map(base, VIRTIO_SIZE, this.blk.transport);
+      this.virtio.push({ base, irq });
+    }
+    if (opts.rng !== undefined) {
+      const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot;
+      this.rng = new VirtioRng(this.bus.phys, this.plic.source(irq), opts.rng.seed);
+      this.bus.map(base, VIRTIO_SIZE, this.rng.transport);
       this.virtio.push({ base, irq });
     }
   }

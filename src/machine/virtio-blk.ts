@@ -11,7 +11,7 @@
 //     else is VIRTIO_BLK_S_IOERR (5.2.6.1: the length "MUST be a multiple of
 //     512 bytes"; an access past the capacity is an error);
 //   - OUT to a read-only disk (VIRTIO_BLK_F_RO offered) is IOERR (5.2.6.2);
-//   - FLUSH completes at once (the host backend has nothing buffered);
+//   - FLUSH asks the backend to make its writes durable, and completes;
 //   - GET_ID writes the disk's id, up to 20 bytes, zero-padded;
 //   - any other type is VIRTIO_BLK_S_UNSUPP.
 // Requests complete when the driver notifies (no simulated latency), in
@@ -20,7 +20,7 @@
 
 import type { IrqLine } from './mmio.js';
 import type { PhysMem } from './phys.js';
-import { INT_USED, VIRTIO_F_VERSION_1, VIRTQ_DESC_F_WRITE, VirtioMmio, type VirtioDevice } from './virtio-mmio.js';
+import { VIRTIO_F_VERSION_1, VIRTQ_DESC_F_WRITE, VirtioMmio, type VirtioDevice } from './virtio-mmio.js';
 
 export const VIRTIO_ID_BLOCK = 2;
 /** Feature bits (5.2.3). */
@@ -39,6 +39,8 @@ export interface BlockBackend {
   readonly id: string;
   read(offset: number, into: Uint8Array): void;
   write(offset: number, data: Uint8Array): void;
+  /** A flush request: what was written must be durable (none: nothing to do). */
+  flush?(): void;
 }
 
 /** A disk in host memory (tests; a browser). */
@@ -76,22 +78,7 @@ export class VirtioBlk implements VirtioDevice {
   }
   configWrite(): void { /* read-only (5.2.4: the driver writes nothing here without VIRTIO_BLK_F_CONFIG_WCE) */ }
 
-  notify(q: number): void {
-    if (q !== 0 || !this.transport.live) return;
-    const queue = this.transport.queues[0];
-    let done = 0;
-    try {
-      for (let head = queue.popHead(); head !== undefined; head = queue.popHead()) {
-        queue.push(head, this.request(queue.chain(head)));
-        done++;
-      }
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      this.transport.fail(); // a ring or buffer outside RAM, or a looping chain
-      return;
-    }
-    if (done > 0 && !queue.suppressed) this.transport.signal(INT_USED);
-  }
+  notify(q: number): void { if (q === 0) this.transport.serve(0, (chain) => this.request(chain)); }
 
   /** One request: returns the bytes written into the chain's device-writable buffers. */
   private request(chain: { addr: number; len: number; flags: number }[]): number {
@@ -118,7 +105,7 @@ export class VirtioBlk implements VirtioDevice {
           if (this.disk.readOnly || !fits(inLen - 16)) status = BlkStatus.IOERR;
           else { this.disk.write(offset, input.subarray(16)); this.counts.writes++; this.counts.bytesWritten += inLen - 16; }
           break;
-        case BlkType.FLUSH: this.counts.flushes++; break;
+        case BlkType.FLUSH: this.disk.flush?.(); this.counts.flushes++; break;
         case BlkType.GET_ID: {
           const id = new TextEncoder().encode(this.disk.id).subarray(0, 20);
           dataOut = Math.min(20, outLen - 1);

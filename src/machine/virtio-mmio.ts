@@ -160,6 +160,30 @@ export class VirtioMmio implements Mmio {
     this.signal(INT_CONFIG);
   }
 
+  /**
+   * Serves every chain the driver made available on queue q: `handle` gets
+   * the chain's descriptors and returns the bytes it wrote into them (the
+   * used length), then one used-buffer notification for the batch unless
+   * the driver suppressed it (2.7.7). A ring, buffer or chain that is bad (a
+   * RangeError) and the device needs a reset (fail).
+   */
+  serve(q: number, handle: (chain: { addr: number; len: number; flags: number }[]) => number): void {
+    if (!this.live) return;
+    const queue = this.queues[q];
+    let done = 0;
+    try {
+      for (let head = queue.popHead(); head !== undefined; head = queue.popHead()) {
+        queue.push(head, handle(queue.chain(head)));
+        done++;
+      }
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      this.fail();
+      return;
+    }
+    if (done > 0 && !queue.suppressed) this.signal(INT_USED);
+  }
+
   /** The device changed its configuration space on its own (counters): ConfigGeneration moves (4.2.2, 2.5.1). */
   configChanged(): void { this.generation = (this.generation + 1) >>> 0; }
 

@@ -1,9 +1,10 @@
-// A bare S-mode virtio block driver, written from the OASIS virtio 1.2
+// A bare S-mode virtio driver, written from the OASIS virtio 1.2
 // specification (4.2.2 MMIO registers, 3.1.1 driver initialization, 2.7
-// split virtqueues, 5.2 block device), run by test/virtio-blk.test.ts
-// under `lde boot --drive IMAGE` and under qemu-system-riscv64 with the same
-// image in the virt board's first virtio-mmio slot: both must print the
-// same lines. The image holds byte (i * 7 + i / 512) & 0xff at offset i.
+// split virtqueues, 5.2 block device, 5.4 entropy device), for whatever
+// device is in the virt board's first virtio-mmio slot. test/virtio.test.ts
+// runs it under `lde boot --drive IMAGE` (or `--rng`) and under
+// qemu-system-riscv64 with the same device there: both must print the same
+// lines. The image holds byte (i * 7 + i / 512) & 0xff at offset i.
 #include <stdint.h>
 
 #include "sbi.h"
@@ -26,6 +27,26 @@ static struct { uint16_t flags, idx; struct { uint32_t id, len; } ring[QN]; uint
 static struct { uint32_t type, reserved; uint64_t sector; } hdr;
 static uint8_t data[4096], status_;
 
+/** Waits for the device to return buffer number `want` (a bounded wait: a device that never answers ends the run). */
+static void wait_used(uint16_t want) {
+  for (long spins = 0; *(volatile uint16_t *)&used.idx != want; spins++) {
+    if (spins > 200000000) { puts_("no answer from the device\n"); sbi(0x53525354, 0, 0, 1, 0); }
+  }
+  asm volatile("fence rw, rw" ::: "memory");
+}
+
+/** Makes the chain at descriptor 0 available (2.7.13), notifies, and waits for it; returns its used length. */
+static uint32_t submit(void) {
+  avail.ring[avail.idx % QN] = 0;
+  asm volatile("fence rw, rw" ::: "memory");
+  uint16_t want = used.idx + 1;
+  avail.idx++;
+  asm volatile("fence rw, rw" ::: "memory");
+  *reg(QUEUE_NOTIFY) = 0;
+  wait_used(want);
+  return used.ring[(want - 1) % QN].len;
+}
+
 /** One request: header, data (device-writable for IN), status; returns the status, and the used length in *len. */
 static int request(uint32_t type, uint64_t sector, uint32_t bytes, int write_data, uint32_t *len) {
   hdr.type = type; hdr.reserved = 0; hdr.sector = sector;
@@ -35,15 +56,7 @@ static int request(uint32_t type, uint64_t sector, uint32_t bytes, int write_dat
   if (bytes) { descs[1] = (struct desc){(uint64_t)data, bytes, (uint16_t)(1 | (write_data ? 0 : 2)), 2}; n = 2; }
   descs[n] = (struct desc){(uint64_t)&status_, 1, 2, 0};
   if (bytes == 0) descs[0].next = 1;
-  avail.ring[avail.idx % QN] = 0;
-  asm volatile("fence rw, rw" ::: "memory");
-  uint16_t want = used.idx + 1;
-  avail.idx++;
-  asm volatile("fence rw, rw" ::: "memory");
-  *reg(QUEUE_NOTIFY) = 0;
-  while (*(volatile uint16_t *)&used.idx != want) ;
-  asm volatile("fence rw, rw" ::: "memory");
-  *len = used.ring[(want - 1) % QN].len;
+  *len = submit();
   return *(volatile uint8_t *)&status_;
 }
 
@@ -56,12 +69,8 @@ static unsigned long sum(uint32_t bytes) {
 void ksecondary(long hartid, long opaque) { (void)hartid; (void)opaque; }
 void trap(void) { puts_("unexpected trap\n"); sbi(0x53525354, 0, 0, 1, 0); }
 
-void kmain(long hartid, uint8_t *dtb) {
-  (void)hartid; (void)dtb;
-  line("magic ok", *reg(MAGIC) == 0x74726976);
-  line("version", *reg(VERSION));
-  line("device id", *reg(DEVICE_ID));
-  // 3.1.1: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK, queues, DRIVER_OK.
+/** 3.1.1: reset, ACKNOWLEDGE, DRIVER, features (VERSION_1 and `want` of the low word), FEATURES_OK, queue 0, DRIVER_OK; the low word offered. */
+static uint32_t init(uint32_t want) {
   *reg(STATUS) = 0;
   *reg(STATUS) = ACKNOWLEDGE;
   *reg(STATUS) = ACKNOWLEDGE | DRIVER;
@@ -70,14 +79,10 @@ void kmain(long hartid, uint8_t *dtb) {
   line("offers VERSION_1", hi & 1);
   *reg(DEV_FEATURES_SEL) = 0;
   uint32_t lo = *reg(DEV_FEATURES);
-  line("offers FLUSH", (lo >> 9) & 1);
-  line("offers RO", (lo >> 5) & 1);
-  *reg(DRV_FEATURES_SEL) = 0; *reg(DRV_FEATURES) = lo & (1u << 9);
+  *reg(DRV_FEATURES_SEL) = 0; *reg(DRV_FEATURES) = lo & want;
   *reg(DRV_FEATURES_SEL) = 1; *reg(DRV_FEATURES) = 1;
   *reg(STATUS) = ACKNOWLEDGE | DRIVER | FEATURES_OK;
   line("features ok", (*reg(STATUS) & FEATURES_OK) != 0);
-  uint64_t cap = *reg(CONFIG) | (uint64_t)*reg(CONFIG + 4) << 32;
-  line("capacity", cap);
   *reg(QUEUE_SEL) = 0;
   line("queue max >= 8", *reg(QUEUE_NUM_MAX) >= QN);
   *reg(QUEUE_NUM) = QN;
@@ -86,6 +91,15 @@ void kmain(long hartid, uint8_t *dtb) {
   *reg(DEVICE_LO) = (uint32_t)(uint64_t)&used; *reg(DEVICE_HI) = (uint32_t)((uint64_t)&used >> 32);
   *reg(QUEUE_READY) = 1;
   *reg(STATUS) = ACKNOWLEDGE | DRIVER | FEATURES_OK | DRIVER_OK;
+  return lo;
+}
+
+static void block(void) {
+  uint32_t lo = init(1u << 9);
+  line("offers FLUSH", (lo >> 9) & 1);
+  line("offers RO", (lo >> 5) & 1);
+  uint64_t cap = *reg(CONFIG) | (uint64_t)*reg(CONFIG + 4) << 32;
+  line("capacity", cap);
 
   uint32_t len;
   int st = request(0, 0, 2048, 0, &len); // IN, sectors 0..3
@@ -112,6 +126,39 @@ void kmain(long hartid, uint8_t *dtb) {
   line("write past the end status", request(1, cap, 512, 1, &len));
   line("flush status", request(4, 0, 0, 0, &len));
   line("unknown type status", request(99, 0, 0, 0, &len));
+}
+
+/** One device-writable buffer of n bytes; returns the used length. */
+static uint32_t fill(uint32_t n) {
+  descs[0] = (struct desc){(uint64_t)data, n, 2, 0};
+  return submit();
+}
+
+static void entropy(void) {
+  init(0);
+  for (int i = 0; i < 64; i++) data[i] = 0;
+  uint32_t len = fill(64);
+  line("entropy used len in 1..64", len >= 1 && len <= 64);
+  int nonzero = 0;
+  for (uint32_t i = 0; i < len; i++) nonzero |= data[i];
+  line("entropy bytes not all zero", nonzero != 0);
+  uint8_t first[64];
+  for (uint32_t i = 0; i < len; i++) first[i] = data[i];
+  uint32_t len2 = fill(64);
+  int same = len2 == len;
+  for (uint32_t i = 0; i < len && i < len2; i++) if (data[i] != first[i]) same = 0;
+  line("entropy second read differs", !same);
+}
+
+void kmain(long hartid, uint8_t *dtb) {
+  (void)hartid; (void)dtb;
+  line("magic ok", *reg(MAGIC) == 0x74726976);
+  line("version", *reg(VERSION));
+  uint32_t id = *reg(DEVICE_ID);
+  line("device id", id);
+  if (*reg(VERSION) != 2) puts_("not the modern (version 2) interface\n");
+  else if (id == 2) block();
+  else if (id == 4) entropy();
   puts_("done\n");
   sbi(0x53525354, 0, 0, 0, 0); // SRST shutdown: status 0
 }

@@ -1,26 +1,27 @@
-// The virtio block device (src/machine/virtio-blk.ts) and `lde boot
-// --drive`. test/firmware/blktest.c is a bare S-mode driver written from the
-// virtio 1.2 specification; it reads, writes, reads back, goes past the
-// end, flushes and sends an unknown request, and prints what it sees. The
+// The virtio block and entropy devices (src/machine/virtio-blk.ts,
+// virtio-rng.ts): `lde boot --drive` and `--rng`. test/firmware/virtiotest.c is a bare
+// S-mode driver written from the virtio 1.2 specification; on a disk it
+// reads, writes, reads back, goes past the end, flushes and sends an unknown
+// request, on an entropy device it reads twice, and it prints what it sees. The
 // oracle is the same kernel with the same image under qemu-system-riscv64
 // (virtio-blk-device on the virt board's first virtio-mmio slot), where it
 // is installed. The image file itself must be left as it was: --drive is
-// copy-on-write.
+// copy-on-write (--drive-write writes through).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { have, lde, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
-import { MemoryDisk, VirtioBlk } from '../src/machine/index.js';
+import { MemoryDisk, VirtioBlk, VirtioRng } from '../src/machine/index.js';
 
 const DIR = `${ROOT}test/firmware/`;
 
 /** The kernel and a 64 KiB image holding byte (i * 7 + i / 512) & 0xff at offset i, in a fresh directory. */
 function setup(): { dir: string; kernel: string; image: string; bytes: Uint8Array } {
-  const dir = mkdtempSync(`${tmpdir()}/lde-blk-`), kernel = `${dir}/blktest`, image = `${dir}/disk.img`;
+  const dir = mkdtempSync(`${tmpdir()}/lde-blk-`), kernel = `${dir}/virtiotest`, image = `${dir}/disk.img`;
   const cc = spawnSync('riscv64-unknown-elf-gcc', ['-O1', '-march=rv64imac_zicsr', '-mabi=lp64', '-mcmodel=medany', '-nostdlib',
-    '-ffreestanding', '-fno-builtin', '-T', `${DIR}link.ld`, '-o', kernel, `${DIR}start.S`, `${DIR}blktest.c`], { encoding: 'utf8' });
+    '-ffreestanding', '-fno-builtin', '-T', `${DIR}link.ld`, '-o', kernel, `${DIR}start.S`, `${DIR}virtiotest.c`], { encoding: 'utf8' });
   assert.equal(cc.status, 0, cc.stderr);
   const bytes = new Uint8Array(64 * 1024).map((_, i) => (i * 7 + Math.floor(i / 512)) & 0xff);
   writeFileSync(image, bytes);
@@ -31,11 +32,11 @@ const EXPECTED = `magic ok 1
 version 2
 device id 2
 offers VERSION_1 1
+features ok 1
+queue max >= 8 1
 offers FLUSH 1
 offers RO 0
-features ok 1
 capacity 128
-queue max >= 8 1
 read 0..3 status 0
 read 0..3 used len 2049
 read 0..3 sum SUM
@@ -54,7 +55,7 @@ unknown type status 2
 done
 `;
 
-/** The driver's checksum of n bytes (blktest.c sum). */
+/** The driver's checksum of n bytes (virtiotest.c sum). */
 function sum(b: Uint8Array): number {
   let s = 0n;
   for (const x of b) s = (s * 31n + BigInt(x)) & 0xffffffffffffffffn;
@@ -62,7 +63,7 @@ function sum(b: Uint8Array): number {
 }
 
 test('lde boot --drive: a bare virtio driver reads, writes, reads back, and gets the spec\'s errors; the image file is untouched', (t) => {
-  if (!have('riscv64-unknown-elf-gcc')) return t.skip('riscv64-unknown-elf-gcc not installed: test/firmware/blktest.c not built');
+  if (!have('riscv64-unknown-elf-gcc')) return t.skip('riscv64-unknown-elf-gcc not installed: test/firmware/virtiotest.c not built');
   const { dir, kernel, image, bytes } = setup();
   try {
     const r = lde(['boot', '--kernel', kernel, '--drive', image, '--max-time', '1', '--stats']);
@@ -71,6 +72,21 @@ test('lde boot --drive: a bare virtio driver reads, writes, reads back, and gets
     assert.equal(r.stdout, want);
     assert.match(r.stderr, /virtio-blk: 3 reads \(3,072 bytes\), 1 writes \(512 bytes\), 1 flushes, 3 errors/);
     assert.deepEqual(readFileSync(image), Buffer.from(bytes), 'the image file changed');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('lde boot --drive-write: the guest\'s write reaches the file, and nothing else changes', (t) => {
+  if (!have('riscv64-unknown-elf-gcc')) return t.skip('riscv64-unknown-elf-gcc not installed: test/firmware/virtiotest.c not built');
+  const { dir, kernel, image, bytes } = setup();
+  try {
+    const r = lde(['boot', '--kernel', kernel, '--drive', image, '--drive-write', '--max-time', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    const want = Uint8Array.from(bytes);
+    for (let i = 0; i < 512; i++) want[5 * 512 + i] = 255 - i;
+    assert.deepEqual(readFileSync(image), Buffer.from(want));
+    const lone = lde(['boot', '--kernel', kernel, '--drive-write']);
+    assert.equal(lone.status, 2);
+    assert.match(lone.stderr, /--drive-write needs --drive FILE/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
@@ -86,6 +102,48 @@ test('the same driver and image under qemu-system-riscv64 print the same', (t) =
     const mine = lde(['boot', '--kernel', kernel, '--drive', image, '--max-time', '1']);
     assert.equal(out.slice(out.indexOf('magic ok')), mine.stdout);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+const ENTROPY = `magic ok 1
+version 2
+device id 4
+offers VERSION_1 1
+features ok 1
+queue max >= 8 1
+entropy used len in 1..64 1
+entropy bytes not all zero 1
+entropy second read differs 1
+done
+`;
+
+test('lde boot --rng: the driver gets bytes from the entropy device, different each read, the same each run', (t) => {
+  if (!have('riscv64-unknown-elf-gcc')) return t.skip('riscv64-unknown-elf-gcc not installed: test/firmware/virtiotest.c not built');
+  const { dir, kernel } = setup();
+  try {
+    const a = lde(['boot', '--kernel', kernel, '--rng', '--max-time', '1', '--stats']);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(a.stdout, ENTROPY);
+    assert.match(a.stderr, /virtio-rng: 128 bytes/);
+    const q = have('qemu-system-riscv64') ? spawnSync('qemu-system-riscv64', ['-machine', 'virt', '-m', '256M', '-bios', 'default', '-kernel', kernel,
+      '-nographic', '-monitor', 'none', '-global', 'virtio-mmio.force-legacy=false', '-device', 'virtio-rng-device,bus=virtio-mmio-bus.0'], { encoding: 'utf8', timeout: HANG_GUARD_MS }) : undefined;
+    if (q !== undefined) {
+      assert.equal(q.status, 0, q.stderr);
+      const out = q.stdout.replace(/\r/g, '');
+      assert.equal(out.slice(out.indexOf('magic ok')), ENTROPY);
+    } else t.diagnostic('qemu-system-riscv64 not installed: the entropy device checked against the spec only');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('the entropy device repeats its bytes run to run (seeded) and fills whole buffers', () => {
+  const mem = new Uint8Array(1 << 16), w: [number, Uint8Array][] = [];
+  const phys = { writeBytes: (pa: number, b: Uint8Array) => { w.push([pa, b]); mem.set(b, pa); } } as never;
+  const a = new VirtioRng(phys, { set: () => {} }, 7) as unknown as { next(): number }, b = new VirtioRng(phys, { set: () => {} }, 7) as unknown as { next(): number };
+  const c = new VirtioRng(phys, { set: () => {} }, 8) as unknown as { next(): number };
+  const seq = (r: { next(): number }) => Array.from({ length: 8 }, () => r.next());
+  const sa = seq(a);
+  assert.deepEqual(seq(b), sa);
+  assert.notDeepEqual(seq(c), sa);
+  assert.equal(new Set(sa).size, 8);
 });
 
 test('--drive refuses a missing file and a size that is not whole sectors, in one line each', () => {
