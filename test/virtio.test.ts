@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { have, lde, ROOT, HANG_GUARD_MS } from './helpers/cli.js';
-import { MemoryDisk, VirtioBlk, VirtioRng } from '../src/machine/index.js';
+import { Board, MemoryDisk, RAM_BASE, VirtioBlk, VirtioRng } from '../src/machine/index.js';
 
 const DIR = `${ROOT}test/firmware/`;
 
@@ -170,4 +170,47 @@ test('virtio-blk config space: the capacity in sectors at any width; a read-only
   assert.equal(blk.configRead(0, 2), 0x0203);
   assert.equal(blk.features[0] & (1 << 5), 1 << 5);
   assert.throws(() => new MemoryDisk(new Uint8Array(100)), /512-byte sectors/);
+});
+
+/** A driver in TypeScript on a real board: the queue at RAM_BASE + 0x10000, requests built by hand (descriptor i = [addr, len, flags, next]). */
+function rig(disk: MemoryDisk): { board: Board; submit: (descs: [number, number, number, number][]) => number; mmio: (off: number) => number } {
+  const board = new Board({ memBytes: 1 << 20, drive: disk, jit: null }), bus = board.bus, B = 0x10001000, Q = RAM_BASE + 0x10000;
+  const w = (off: number, v: number) => bus.physWrite(B + off, 4, v);
+  w(0x70, 0); w(0x70, 1); w(0x70, 3); w(0x24, 1); w(0x20, 1); w(0x70, 11);
+  w(0x38, 8); w(0x80, Q); w(0x84, 0); w(0x90, Q + 0x100); w(0x94, 0); w(0xa0, Q + 0x200); w(0xa4, 0); w(0x44, 1); w(0x70, 15);
+  let n = 0;
+  const submit = (descs: [number, number, number, number][]) => {
+    descs.forEach(([addr, len, flags, next], i) => {
+      const d = new DataView(new ArrayBuffer(16));
+      d.setUint32(0, addr, true); d.setUint32(8, len, true); d.setUint16(12, flags, true); d.setUint16(14, next, true);
+      bus.load(Q + 16 * i, new Uint8Array(d.buffer));
+    });
+    bus.phys.write16(Q + 0x100 + 4 + 2 * (n % 8), 0);
+    bus.phys.write16(Q + 0x100 + 2, ++n);
+    w(0x50, 0);
+    return bus.phys.read32(Q + 0x200 + 4 + 8 * ((n - 1) % 8) + 4); // the used length
+  };
+  return { board, submit, mmio: (off) => bus.physRead(B + off, 4) };
+}
+
+test('virtio-blk: any framing of a request (2.6.4), a length past any disk is IOERR without allocating it, a looping chain needs a reset', () => {
+  const bytes = new Uint8Array(8 * 512).map((_, i) => i & 0xff);
+  const { board, submit, mmio } = rig(new MemoryDisk(bytes));
+  const bus = board.bus, H = RAM_BASE + 0x20000, D = RAM_BASE + 0x21000, S = RAM_BASE + 0x22000;
+  // IN of sector 2, the header split 5 + 11 bytes, the data 100 + 412, then the status byte.
+  const hdr = new DataView(new ArrayBuffer(16));
+  hdr.setUint32(0, 0, true); hdr.setUint32(8, 2, true);
+  bus.load(H, new Uint8Array(hdr.buffer));
+  const len = submit([[H, 5, 1, 1], [H + 5, 11, 1, 2], [D, 100, 3, 3], [D + 100, 412, 3, 4], [S, 1, 2, 0]]);
+  assert.equal(len, 513);
+  assert.equal(bus.phys.read8(S), 0);
+  assert.deepEqual(bus.phys.readBytes(D, 512), bytes.subarray(1024, 1536));
+  // A data buffer of 256 MiB (more than the disk): IOERR in the status byte, nothing else touched.
+  bus.phys.write8(S, 0xff);
+  assert.equal(submit([[H, 16, 1, 1], [D, 0x10000000, 3, 2], [S, 1, 2, 0]]), 1);
+  assert.equal(bus.phys.read8(S), 1);
+  // A chain that loops: the device stops and asks for a reset (DEVICE_NEEDS_RESET, a configuration interrupt).
+  submit([[H, 16, 1, 1], [D, 512, 3, 0]]);
+  assert.equal(mmio(0x70) & 64, 64);
+  assert.equal(mmio(0x60) & 2, 2);
 });

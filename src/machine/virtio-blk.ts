@@ -86,6 +86,13 @@ export class VirtioBlk implements VirtioDevice {
     const writable = chain.filter((d) => (d.flags & VIRTQ_DESC_F_WRITE) !== 0);
     const inLen = readable.reduce((a, d) => a + d.len, 0), outLen = writable.reduce((a, d) => a + d.len, 0);
     if (outLen < 1) { this.counts.errors++; return 0; } // no room for a status byte: nothing to report it in
+    if (inLen > this.disk.size + 16 || outLen > this.disk.size + 1) {
+      // Larger than any request can be (host memory stays bounded): IOERR, in the last writable byte.
+      const last = writable.filter((d) => d.len > 0).pop()!;
+      this.phys.write8(last.addr + last.len - 1, BlkStatus.IOERR);
+      this.counts.errors++;
+      return 1;
+    }
     const input = new Uint8Array(inLen);
     let at = 0;
     for (const d of readable) { input.set(this.phys.readBytes(d.addr, d.len), at); at += d.len; }
@@ -121,7 +128,7 @@ export class VirtioBlk implements VirtioDevice {
     at = 0;
     for (const d of writable) {
       const take = Math.min(d.len, outLen - at);
-      const last = at + take === outLen;
+      const last = take > 0 && at + take === outLen;
       if (at < dataOut) this.phys.writeBytes(d.addr, out.subarray(at, Math.min(at + take, dataOut)));
       if (last) this.phys.write8(d.addr + take - 1, status);
       at += take;
