@@ -69,6 +69,8 @@ test('dtc reads the board tree back: memory, harts, timebase, chosen, and a node
     for (const n of ['/soc/serial@10000000', '/soc/plic@c000000', '/soc/clint@2000000', '/soc/test@100000', '/soc/virtio_mmio@10001000', '/poweroff'])
       assert.ok(ours.has(n), `no ${n}`);
     assert.equal(ours.get('/soc/clint@2000000')?.get('interrupts-extended'), '<0x01 0x03 0x01 0x07 0x02 0x03 0x02 0x07>');
+    // Every hart's M and S external interrupts, in context order (QEMU virt's layout).
+    assert.equal(ours.get('/soc/plic@c000000')?.get('interrupts-extended'), '<0x01 0x0b 0x01 0x09 0x02 0x0b 0x02 0x09>');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -118,4 +120,17 @@ test('the power-off device: 0x5555 powers off with 0, 0x3333 with the code above
   assert.equal(b.power, undefined);
   assert.equal(b.bus.physWrite(0x100000, 2, 0x5555), true); // OpenSBI's sifive-test driver writes 16 bits
   assert.deepEqual(b.power, { kind: 'off', status: 0 });
+});
+
+test('the PLIC has two contexts per hart: a source enabled for hart 1\'s S-mode context raises that hart\'s SEIP, and no other hart\'s', () => {
+  const b = new Board({ memBytes: 1 << 20, harts: 2 }), P = 0x0c000000, src = 10, ctx = 3; // context 3: hart 1, S-mode
+  const w = (off: number, v: number) => b.bus.physWrite(P + off, 4, v);
+  w(4 * src, 1); // priority 1
+  w(0x2000 + ctx * 0x80, 1 << src); // enable for context 3
+  w(0x200000 + ctx * 0x1000, 0); // threshold 0
+  b.plic.source(src).set(true);
+  const seip = (h: number) => (b.harts[h].csrRead(0x344)! >> 9n) & 1n; // mip.SEIP
+  assert.equal(seip(1), 1n);
+  assert.equal(seip(0), 0n);
+  assert.equal(b.bus.physRead(P + 0x200004 + ctx * 0x1000, 4), src); // hart 1 claims it
 });

@@ -56,7 +56,10 @@ test("OpenSBI's fw_dynamic runs on lde's machine in M-mode and boots the same ke
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /OpenSBI v\d/);
   assert.match(r.stdout, /Platform HART Count\s+: 2/);
-  assert.deepEqual(common(r.stdout.slice(r.stdout.indexOf('hartid 0'))), common(expected()));
+  // A second hart_start of hart 1 races with its start: OpenSBI answers -3 while it is START_PENDING and -6 once it is
+  // STARTED (SBI v2.0 HSM), and on lde's harts OpenSBI's warm boot of hart 1 may finish first. Either is the spec's.
+  const racy = (lines: string[]) => lines.map((l) => l.replace(/^hart_start again (-3|-6)$/, 'hart_start again (pending or started)'));
+  assert.deepEqual(racy(common(r.stdout.slice(r.stdout.indexOf('hartid 0')))), racy(common(expected())));
 });
 
 test('lde boot refuses what it cannot boot with one line', () => {

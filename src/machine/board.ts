@@ -95,7 +95,8 @@ export class Board {
       this.bus.onReserved = (off, len, by) => this.reservedWritten(off, len, by);
     }
     this.clint = new Clint([...this.harts]);
-    this.plic = new Plic([{ set: (l) => hart.setIrq(Irq.MEI, l) }, { set: (l) => hart.setIrq(Irq.SEI, l) }]);
+    // Two PLIC contexts per hart, as QEMU virt wires them: 2h is hart h's M-mode external interrupt, 2h + 1 its S-mode one.
+    this.plic = new Plic(this.harts.flatMap((h) => [{ set: (l: boolean) => h.setIrq(Irq.MEI, l) }, { set: (l: boolean) => h.setIrq(Irq.SEI, l) }]));
     this.uart = new Uart16550(this.plic.source(UART_IRQ), opts.console ?? (() => {}));
     this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
     this.bus.map(PLIC_BASE, PLIC_SIZE, this.plic);

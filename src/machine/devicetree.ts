@@ -7,8 +7,8 @@
 // What differs from QEMU, because lde's board differs:
 //   - the ISA string is what lde's harts implement (rv64imafdc, Zicsr,
 //     Zifencei, Sstc), and the MMU is Sv39;
-//   - the PLIC has contexts for hart 0 only (plic.ts), so its
-//     interrupts-extended names hart 0's M and S external interrupts;
+//   - the PLIC has two contexts per hart (plic.ts), so its
+//     interrupts-extended names each hart's M and S external interrupts;
 //   - only the virtio-mmio slots that hold a device are listed.
 
 import { cells, FdtNode, reg64, writeFdt } from './fdt.js';
@@ -78,7 +78,7 @@ export function boardTree(o: TreeOptions): FdtNode {
       .prop('reg', reg64(v.base, 0x1000)).prop('compatible', 'virtio,mmio');
   }
   soc.child(`plic@${hex(PLIC_BASE)}`).prop('phandle', cells(plicHandle)).prop('riscv,ndev', cells(PLIC_SOURCES - 1))
-    .prop('reg', reg64(PLIC_BASE, PLIC_REG_SIZE)).prop('interrupts-extended', cells(intc(0), Irq.MEI, intc(0), Irq.SEI))
+    .prop('reg', reg64(PLIC_BASE, PLIC_REG_SIZE)).prop('interrupts-extended', cells(...Array.from({ length: o.harts }, (_, h) => [intc(h), Irq.MEI, intc(h), Irq.SEI]).flat()))
     .prop('interrupt-controller', true).prop('compatible', ['sifive,plic-1.0.0', 'riscv,plic0'])
     .prop('#address-cells', cells(0)).prop('#interrupt-cells', cells(1));
   const clintIrqs: number[] = [];
