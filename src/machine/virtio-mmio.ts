@@ -81,9 +81,8 @@ export class VirtQueue {
 
   /** Takes the next available chain's head: its id and first descriptor (address, length, flags); undefined when the ring is empty. */
   pop(): { head: number; addr: number; len: number; flags: number } | undefined {
-    if (this.available === 0) return undefined;
-    const head = this.phys.read16(this.driver + 4 + 2 * (this.lastAvail % this.num));
-    this.lastAvail = (this.lastAvail + 1) & 0xffff;
+    const head = this.popHead();
+    if (head === undefined) return undefined;
     if (head >= this.num) return { head, addr: 0, len: 0, flags: 0 }; // a bad id: a zero-length buffer (the driver's bug)
     const d = this.desc + 16 * head;
     const addr = this.phys.read32(d) + this.phys.read32(d + 4) * 4294967296;

@@ -21,7 +21,6 @@ import { selectBlocks, regionSource, type RegionCaps, type Chosen } from './regi
 import { S } from '../layout.js';
 import { Tlb, TLB_MASK } from '../mmu.js';
 import { PageFlag } from '../bus.js';
-import { TWO32 } from '../pair.js';
 import { EXIT_NAMES } from './emit.js';
 import { wasmRegion, type WasmLayout } from './wasm.js';
 import { slowAccess } from './slow.js';
@@ -159,8 +158,7 @@ export class Jit {
 
   /** The RAM page of the virtual page d pages from h's pc's, if the fetch TLB has it now (region.ts's near pages). */
   private near(h: Hart, d: number): number | undefined {
-    const s = h.s, ulo = (s[S.PC] >>> 0) - (s[S.PC] & 4095) + d * 4096;
-    const lo = ulo | 0, hi = (s[S.PC + 1] + (ulo >= TWO32 ? 1 : ulo < 0 ? -1 : 0)) | 0;
+    const s = h.s, base = s[S.PC] & -4096, lo = (base + d * 4096) | 0, hi = addHi(base, s[S.PC + 1], d * 4096, lo);
     const t = h.xTlb, key = Tlb.key(lo, hi), i = key & TLB_MASK;
     if (t.tag[i] !== key || t.hi[i] !== hi) return undefined;
     const page = t.off[i] >>> 12;

@@ -44,19 +44,20 @@ export interface RegionCode {
   source: string;
 }
 
-function insnAt(blk: Block, i: number): Insn {
+/** Instruction i of a block, its decoded record's fields by name. */
+export function insnAt(blk: Block, i: number): Insn {
   const r = blk.recs, b = i * REC;
   return { op: r[b], d: r[b + 1], s1: r[b + 2], s2: r[b + 3], imm: r[b + 4], s3: r[b + 5], rm: r[b + 6], len: r[b + 7], raw: blk.raw[i] };
 }
 
 /** Page offsets of each instruction of a block starting at page offset o. */
-function offsets(blk: Block, o: number): number[] {
+export function offsets(blk: Block, o: number): number[] {
   const out: number[] = [];
   for (let i = 0, a = o; i < blk.n; a += blk.recs[i * REC + 7], i++) out.push(a);
   return out;
 }
 
-const isBranch = (op: Op) => op >= Op.BEQ && op <= Op.BGEU;
+export const isBranch = (op: Op) => op >= Op.BEQ && op <= Op.BGEU;
 
 /** Where control may go after the block, as page offsets (in the page or not); none for jalr and system instructions. */
 function successors(blk: Block, o: number): number[] {

@@ -4,9 +4,8 @@
 // path, and the call to the region's helper for everything else. Registers
 // live in the state between blocks and are cached in locals inside one.
 
-import { X0_SINK, REC } from '../../isa/decode.js';
+import { X0_SINK } from '../../isa/decode.js';
 import { Op } from '../../isa/table.js';
-import type { Block } from '../blocks.js';
 import { S, T, F_OFFSET, S_OFFSET, T_OFFSET } from '../layout.js';
 import { St } from '../csr.js';
 import { TLB_SIZE, TLB_VA_AT, TLB_OFF8_AT } from '../mmu.js';
@@ -22,7 +21,7 @@ export interface WasmLayout { state: number; hooks: number; pages: number }
 // Locals: the parameters (the load, store and fetch TLBs, the budget's end,
 // the window page the run enters by), then the function's own.
 export const RT = 0, WT = 1, END = 2, XT = 3, EPG = 4;
-export const OFF = 5, BASE = 6, LEFT = 7, STALE = 9, B = 10, EA = 11, E = 12, O = 13, R = 14, DV = 15, VER = 16;
+export const OFF = 5, BASE = 6, LEFT = 7, STALE = 8, B = 9, EA = 10, E = 11, O = 12, R = 13, DV = 14, VER = 15;
 /**
  * x1..x31 live in the state between blocks; inside a block, i64 locals X1..
  * cache them (loaded on first read, every write also stored), so no register
@@ -30,22 +29,17 @@ export const OFF = 5, BASE = 6, LEFT = 7, STALE = 9, B = 10, EA = 11, E = 12, O 
  * dispatch loop then merges nothing but the loop's own few locals (with all
  * 31 live across it, its code was slower than V8's baseline compiler's).
  */
-export const X1 = 17;
+export const X1 = 16;
 /** The exit reason, for the one exit path at the function's end. */
 export const REASON = X1 + 31;
 /** The FP fast paths' locals (wasm-fp.ts): six f64, one i64. */
 export const FP: FpLocals = { f: [REASON + 1, REASON + 2, REASON + 3, REASON + 4, REASON + 5, REASON + 6], i: REASON + 7 };
 export const PARAMS = [Ty.I32, Ty.I32, Ty.F64, Ty.I32, Ty.I32];
-export const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64];
+export const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64];
 /** The local of register pair index d (2..62). */
 const local = (d: number) => X1 + (d >> 1) - 1;
 
-export const isBranch = (op: Op) => op >= Op.BEQ && op <= Op.BGEU;
-
-export function insnAt(blk: Block, i: number): Insn {
-  const r = blk.recs, b = i * REC;
-  return { op: r[b], d: r[b + 1], s1: r[b + 2], s2: r[b + 3], imm: r[b + 4], s3: r[b + 5], rm: r[b + 6], len: r[b + 7], raw: blk.raw[i] };
-}
+export { isBranch, insnAt } from './region.js';
 
 /** Integer loads: [log2 size, the i64 load op]. */
 export const LOADS: Partial<Record<Op, [number, W]>> = {

@@ -26,17 +26,16 @@
 // device stopped the run), else 1.
 
 
-import { REC, X0_SINK } from '../../isa/decode.js';
 import { Op } from '../../isa/table.js';
 import type { Block } from '../blocks.js';
 import { S, T } from '../layout.js';
-import { TLB_SIZE } from '../mmu.js';
 import { W, Ty, module } from './wasm-code.js';
 import { emitInsn, Exit, type Insn } from './emit.js';
 import { loopTree, type LoopItem, type LoopNode } from './loops.js';
+import { offsets } from './region.js';
 import { emitFp, fpFast } from './wasm-fp.js';
 import {
-  Emitter, type WasmLayout, RT, WT, END, XT, EPG, OFF, BASE, LEFT, STALE, B, EA, E, VER, REASON, FP, PARAMS, LOCALS,
+  Emitter, type WasmLayout, END, XT, EPG, OFF, BASE, LEFT, STALE, B, EA, VER, REASON, FP, PARAMS, LOCALS,
   isBranch, insnAt, LOADS, STORES, FLOADS, FSTORES, CMP, DIVS, inline,
 } from './wasm-insn.js';
 
@@ -52,8 +51,7 @@ export interface WasmRegion {
 function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void, span: number): void {
   const c = m.c, n = blk.n;
   m.startBlock();
-  const offs: number[] = [];
-  for (let i = 0, a = o; i < n; a += blk.recs[i * REC + 7], i++) offs.push(a);
+  const offs = offsets(blk, o);
   const body = (ins: Insn, i: number) => {
     const ld = LOADS[ins.op], st = STORES[ins.op], fld = FLOADS[ins.op], fst = FSTORES[ins.op];
     if (ld !== undefined) m.load(ins, i, offs[i], o, ld);
@@ -121,11 +119,8 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   c.i32(1).get(EPG).op(W.I32_SHL).set(VER);
   c.block('exit').loop('top').block('check').block('leave');
   const tree = loopTree(offs, (k) => {
-    const b = blocks[k], last = b.recs[(b.n - 1) * REC];
-    if (last !== Op.JAL && !isBranch(last)) return undefined;
-    let at = offs[k];
-    for (let i = 0; i < b.n - 1; i++) at += b.recs[i * REC + 7];
-    return at + b.recs[(b.n - 1) * REC + 4];
+    const b = blocks[k], last = insnAt(b, b.n - 1);
+    return last.op === Op.JAL || isBranch(last.op) ? offsets(b, offs[k])[b.n - 1] + last.imm : undefined;
   });
   const label = (x: LoopItem) => typeof x === 'number' ? `b${x}` : `l${x.id}`;
   /** The member of a level that holds block k: the outermost loop of its path below `inside`, or the block. */
