@@ -30,6 +30,12 @@ trap cleanup EXIT
 printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: riscv64\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
   "$mirror" "$release" | $SUDO tee "$list" >/dev/null
 $SUDO apt-get update -qq
+# A metapackage such as linux-image-riscv64 holds no files: take the versioned package it depends on.
+for i in "${!pkgs[@]}"; do
+  if [ "${pkgs[$i]}" = linux-image-riscv64 ]; then
+    pkgs[$i]=$(apt-cache depends linux-image-riscv64:riscv64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}' | sed 's/:riscv64$//')
+  fi
+done
 debs=$(mktemp -d)
 chmod 777 "$debs"
 (cd "$debs" && apt-get download $(printf '%s:riscv64 ' "${pkgs[@]}"))

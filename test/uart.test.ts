@@ -134,6 +134,23 @@ test('THRE interrupt: set by enabling ETBEI, cleared by reading IIR, set again b
   assert.equal(rd(IIR), 0x01);
 });
 
+test('the line is asserted again for a new event, never for a register read (what the PLIC counts as a request)', () => {
+  const { uart, rd, wr, irq } = setup();
+  wr(IER, 0x03); // RX and THRE, as xv6's uartinit
+  assert.deepEqual(irq.history, [true]);
+  // xv6's uartintr with nothing to send: LSR reads, no IIR read, no THR write. THRE stays, and is not asserted again.
+  rd(LSR); rd(LSR);
+  assert.deepEqual(irq.history, [true], 'reads assert nothing');
+  assert.equal(irq.level, true, 'the THRE condition still holds the line high');
+  uart.pushInput(Uint8Array.of(0x41)); // a key while the line is high: a new assertion
+  assert.deepEqual(irq.history, [true, true]);
+  assert.equal(rd(RBR), 0x41);
+  wr(THR, 0x42); // the write clears THRE and the empty register sets it again: an assertion
+  assert.deepEqual(irq.history, [true, true, true]);
+  assert.equal(rd(IIR), 0x02);
+  assert.deepEqual(irq.history, [true, true, true, false], 'reading IIR cleared THRE: the line drops');
+});
+
 test('IIR reports the highest-priority source: RX data before THRE', () => {
   const { uart, rd, wr } = setup();
   uart.pushInput(bytes(0x61));

@@ -11,6 +11,7 @@ import { parseOptions } from './options.js';
 import { UsageError } from './args.js';
 import { readInput, jitOptions } from './bare.js';
 import { FileDisk } from './disk.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES } from '../machine/index.js';
 
 /** A kernel file as the loader wants it: gzip (Debian's vmlinuz on some architectures, Image.gz) is unpacked here. */
 function kernelBytes(path: string): Uint8Array {
@@ -100,6 +101,23 @@ function printStats(m: GuestMachine, hostSecs: number): void {
   const h = m.board.hart, insns = m.board.harts.reduce((a, x) => a + x.instret, 0);
   const lines = [`${n(insns)} instructions on ${m.board.harts.length} hart(s), ${(h.cycle / 1e9).toFixed(3)} s of virtual time, ` +
     `${hostSecs.toFixed(3)} s host, ${(insns / hostSecs / 1e6).toFixed(1)} MIPS`];
+  for (const x of m.board.harts) {
+    const modes = x.counts.modes(x.priv, x.cycle, x.instret), total = modes.reduce((a, b) => a + b.cycles, 0) || 1;
+    lines.push(`hart ${x.hartId}: ` + modes.map((md) => `${md.mode}-mode ${(100 * md.cycles / total).toFixed(1)}% (${n(md.instret)} instructions)`).join(', ') +
+      `, ${n(x.counts.satpSwitches)} satp switches`);
+  }
+  const traps = new Map<string, { to: string; count: number }>();
+  for (const x of m.board.harts) for (const t of x.counts.trapList()) {
+    const name = (t.interrupt ? INTERRUPT_NAMES : CAUSE_NAMES)[t.cause] ?? `${t.interrupt ? 'interrupt' : 'cause'} ${t.cause}`, key = `${name}\0${t.to}`;
+    const e = traps.get(key) ?? { to: t.to, count: 0 };
+    e.count += t.count;
+    traps.set(key, e);
+  }
+  if (traps.size > 0) {
+    lines.push('', 'trap                                   to   count');
+    for (const [key, e] of [...traps].sort((a, b) => b[1].count - a[1].count)) lines.push(`${key.split('\0')[0].padEnd(38)} ${e.to}  ${n(e.count).padStart(12)}`);
+    lines.push('');
+  }
   if (m.sbi) lines.push('SBI calls: ' + ([...m.sbi.counts].map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none'));
   const blk = m.board.blk?.counts;
   if (blk) lines.push(`virtio-blk: ${n(blk.reads)} reads (${n(blk.bytesRead)} bytes), ${n(blk.writes)} writes (${n(blk.bytesWritten)} bytes), ${n(blk.flushes)} flushes, ${n(blk.errors)} errors`);

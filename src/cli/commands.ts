@@ -210,7 +210,7 @@ export const BOOT: CommandSpec = {
       name: '--max-time', value: { kind: 'duration', meta: 'SECONDS', min: 0.000001, max: 1e6 },
       help: 'stop after this much virtual time, with status 124',
     },
-    { name: '--stats', value: { kind: 'none' }, help: 'at the end, on stderr: instructions, virtual and host time, SBI calls by extension' },
+    { name: '--stats', value: { kind: 'none' }, help: 'at the end, on stderr: instructions, virtual and host time, per hart the time in U-, S- and M-mode and the satp switches, traps by cause and by the mode that took them, SBI calls by extension, device counts' },
     ...JIT_OPTIONS,
     HELP,
   ],

@@ -22,6 +22,7 @@ import type { IdleGovernor } from './sched/idle.js';
 import { Scheduler } from './sched/sched.js';
 import { TIME_END, span } from './sched/timer.js';
 import { deThread, exit, exitGroup, kill, outOfMemory } from './sched/exit.js';
+import { KernelBug } from './sched/runstate.js';
 import { threadExitFutexes } from './sys/futex.js';
 import { basename } from './fs/vfs.js';
 import { Swap, type SwapOut } from './mm/swap.js';
@@ -35,7 +36,7 @@ import { checkImage, checkInterpreter, ExecError, load } from './fs/loader.js';
 import type { ElfImage } from '../elf/elf.js';
 import { readExecutable } from './sys/fs.js';
 import { ENOENT } from './errno.js';
-import { kthreadTurn, usertrap, usertrapret } from './trap.js';
+import { kthreadTurn, runOne, usertrapret } from './trap.js';
 import { interrupted } from './sys/syscall.js';
 import { BLOCK } from './abi/call.js';
 import type { WaitQueue } from './sched/wait.js';
@@ -303,9 +304,8 @@ export class Kernel {
   newKernelThread(owner: Process, name: string): Process { return new Process(this.nextPid++, owner, owner.as, name, owner.cwd); }
 
   /**
-   * Runs until the first process exits (or cannot go on): the hart's loop.
-   * Each turn runs the current process in U-mode until it traps (or its
-   * budget ends), and usertrap leaves the hart with a process to run again.
+   * Runs until the first process exits (or cannot go on): the hart's loop
+   * (trap.ts runOne, or smp.ts with several harts).
    */
   run(): RunResult {
     const cpu = this.cpus[0];
@@ -314,14 +314,12 @@ export class Kernel {
     if (this.trace.on) for (const p of cpu.runq) if (p.parent === undefined) this.trace.emit({ kind: 'proc', ...this.at(), phase: 'create', pid: p.pid, ppid: 0, name: basename(p.exe) });
     this.sched.timers.expire();
     if (this.cpus.length > 1) runSmp(this);
-    else if (!this.sched.schedule(cpu)) this.deadlock();
-    const budget = this.hostClock ? REALTIME_BUDGET : RUN_BUDGET;
-    while (this.result === undefined) {
-      this.syncClock(true);
-      const kthread = cpu.current?.kthread; // a kernel thread (sched/proc.ts KernelThread: ksoftirqd, an SQPOLL poller) runs in S-mode, not through the hart
-      if (kthread !== undefined) kthreadTurn(this, cpu, kthread, cpu.hart.cycle + budget); else usertrap(this, cpu, this.hart.run(budget));
+    else {
+      if (!this.sched.schedule(cpu)) this.deadlock(); // which may wait for a key that wakes a reader
+      runOne(this, cpu, this.hostClock ? REALTIME_BUDGET : RUN_BUDGET);
     }
     const result = this.result;
+    if (result === undefined) throw new KernelBug('the run loop ended with no result');
     for (const c of this.cpus) { this.cpu = c; this.sched.restartTick(c); } // a tick stopped at the end: its ticks not taken are counted too
     this.cpu = this.cpus.reduce((a, b) => (b.hart.cycle > a.hart.cycle ? b : a));
     this.net?.end();

@@ -94,7 +94,7 @@ export class BareMachine {
         return hart.steps() >= this.maxInsns ? this.result('max-insns', 0) : undefined;
       case 'wfi':
         return this.board.uart.hasInput ? undefined : this.result('idle', 0);
-      case 'trap': // no native regions are registered for bare programs
+      case 'trap': case 'handled': // no native regions are registered for bare programs, nor a handler
         return this.result('idle', 0);
       default: { const never: never = exit; return never; }
     }

@@ -242,8 +242,10 @@ function writeSatp(h: Hart, lo: number, hi: number): boolean {
   const mode = hi >>> 28, s = h.s;
   if (mode !== 0 && mode !== 8) return true;
   // MODE Bare: the other fields read as written would be legal too; we clear them.
-  s[S.SATP] = mode === 0 ? 0 : lo;
-  s[S.SATP + 1] = mode === 0 ? 0 : hi;
+  if (mode === 0) lo = hi = 0;
+  if (s[S.SATP] !== lo || s[S.SATP + 1] !== hi) h.counts.satpSwitches++;
+  s[S.SATP] = lo;
+  s[S.SATP + 1] = hi;
   h.translationChanged();
   return true;
 }

@@ -24,6 +24,7 @@ import type { HartPort, RegSave } from './port.js';
 import { Tracer } from '../trace/events.js';
 import { HI6220, PowerMeter } from './power.js';
 import { Jit, type JitOptions } from './jit/jit.js';
+import { HartCounts } from './counts.js';
 
 export type Exit =
   /** The hart reached a native (host-implemented) region: a trap handed to the kernel. */
@@ -37,7 +38,13 @@ export type Exit =
   /** wfi with no enabled interrupt that time alone can raise: only a device (host I/O) can wake it. */
   | { kind: 'wfi' }
   /** A device asked the run to stop (HTIF exit). */
-  | { kind: 'halt'; status: number };
+  | { kind: 'halt'; status: number }
+  /** onTrap handled a trap and ended the run (it wants its own loop back: another task, the end of the run). */
+  | { kind: 'handled' };
+
+/** The trap Exit's shape (what onTrap is given). */
+export type TrapExitInfo = Extract<Exit, { kind: 'trap' }>;
+const HANDLED: Exit = { kind: 'handled' };
 
 export { CYCLES_PER_TICK } from './timer.js';
 
@@ -118,6 +125,15 @@ export class Hart implements HartPort {
   stop: Exit | undefined;
   wfi = false;
   private native = false;
+  /**
+   * The native trap vector's handler, when its owner takes traps inside
+   * run() rather than after it returns (the kernel: DESIGN.md "How the kernel
+   * is entered"). It handles the trap — the hart is then ready to go on, as
+   * after the handler's sret — and answers whether run() goes on, with a
+   * fresh budget, as if called again; if not, run() returns 'handled'.
+   * Without it, reaching the vector ends run() with the trap Exit.
+   */
+  onTrap: ((e: TrapExitInfo) => boolean) | undefined;
 
   // Translation state derived from satp/mstatus/priv (see translationChanged).
   private readonly tlbs: Tlb[][];
@@ -129,6 +145,8 @@ export class Hart implements HartPort {
   /** Where this hart's events go (traps, sret/mret, interrupts raised, wfi): the machine's stream, shared with whatever runs on it. */
   readonly trace: Tracer;
   onInsn: ((pc: number, bits: number) => void) | undefined;
+  /** Traps by cause, time per mode and satp switches (counts.ts). */
+  readonly counts = new HartCounts();
   /** The hart's energy meter and its idle states (power.ts). */
   readonly power: PowerMeter;
   /** Where U-mode page references go, when recording (recordPages). */
@@ -181,7 +199,8 @@ export class Hart implements HartPort {
    * Never throws for anything the guest does.
    */
   run(budget: number): Exit {
-    const s = this.s, t = this.t, end = this.steps() + budget;
+    const s = this.s, t = this.t;
+    let end = this.steps() + budget;
     // Not with a per-instruction hook or page recording: compiled code calls neither.
     const jit = this.onInsn === undefined && this.pageTrace === undefined ? this.jit : undefined;
     this.runEnd = end;
@@ -199,7 +218,13 @@ export class Hart implements HartPort {
         const fetched = this.fetchBlock();
         if (fetched === null) {
           prev = undefined;
-          if (this.native) { this.native = false; return this.nativeExit(); }
+          if (this.native) {
+            this.native = false;
+            const e = this.nativeExit(), on = this.onTrap;
+            if (on === undefined) return e;
+            if (!on(e)) return HANDLED;
+            this.runEnd = end = this.steps() + budget;
+          }
           continue; // a fetch fault was taken; go to the handler
         }
         blk = fetched;
@@ -344,6 +369,7 @@ export class Hart implements HartPort {
   // ---- privilege and translation -----------------------------------------
 
   setPriv(m: Mode): void {
+    this.counts.leave(this.s[S.PRIV] as Mode, this.t[T.CYCLE], this.t[T.INSTRET]);
     this.s[S.PRIV] = m;
     this.epoch++;
     this.selectTlbs();
@@ -452,7 +478,7 @@ export class Hart implements HartPort {
     return this.blocks.decodeOne(this.bus.ram16[off >> 1] | (this.bus.ram16[off2 >> 1] << 16));
   }
 
-  private nativeExit(): Exit {
+  private nativeExit(): TrapExitInfo {
     const s = this.s, x = this.priv === Mode.S ? S.SCAUSE - S.MCAUSE : 0;
     // priv 3.1.15: the Interrupt bit is xcause bit 63; the exception code is the rest.
     return new TrapExit(s[S.MCAUSE + x] & 0x7fffffff, s[S.MCAUSE + x + 1] < 0,

@@ -8,11 +8,23 @@
 // "Interrupt Pending Bits", "Interrupt Enables", "Priority Thresholds",
 // "Interrupt Claim Process", "Interrupt Completion", and "Interrupt
 // Gateways" for the level-triggered gateway. Points worth stating:
-//   - Gateway: a request is forwarded when the line is high and the source
-//     is neither pending nor in service. A request is never retracted: if
-//     the line drops before the claim, the pending bit stays set and the
-//     handler finds nothing to do. After completion a still-high line
-//     forwards a new request.
+//   - Gateway: a request is a device's assertion of its line — each
+//     set(true), which a device makes when an interrupt event happens (a
+//     byte arrived, a buffer was used), not on every register access. It
+//     sets the pending bit. A source in service is not claimable, but an
+//     assertion during service stays pending and is claimable after
+//     completion. A line that is merely still high at completion forwards
+//     nothing. This is QEMU's virt PLIC (hw/intc/sifive_plic.c: a request
+//     per raise, none per completion), not the specification's
+//     level-triggered gateway ("if the interrupt is level-triggered and the
+//     interrupt is still asserted, a new interrupt request will be
+//     forwarded"), because kernels written for QEMU depend on it: xv6's UART
+//     handler never reads IIR, so its THRE condition stays asserted, and
+//     under the specification's gateway the hart would take the same
+//     interrupt again before each instruction and never get past its
+//     scheduler's first instruction (docs/guests.md). A request is never
+//     retracted: if the line drops before the claim, the pending bit stays
+//     set and the handler finds nothing to do.
 //   - Claim returns the highest-priority pending source enabled for the
 //     context (ties: lowest id); priority-0 sources are never returned
 //     ("never interrupt"). Per "Interrupt Claim Process", the claim is NOT
@@ -56,8 +68,6 @@ export class Plic implements Mmio {
   private readonly priority = new Uint8Array(PLIC_SOURCES);
   private readonly pending = new Uint32Array(WORDS);
   private readonly inService = new Uint32Array(WORDS);
-  /** Current level of each source's wire. */
-  private readonly lineHigh = new Uint32Array(WORDS);
   /** WORDS words per context. Bit 0 of word 0 is hardwired to 0. */
   private readonly enable: Uint32Array;
   private readonly threshold: Uint8Array;
@@ -162,16 +172,11 @@ export class Plic implements Mmio {
     return ctx < this.contextLines.length && w < WORDS ? ctx * WORDS + w : -1;
   }
 
-  /** Gateway input for source id. */
+  /** Gateway input for source id: an assertion is a request (see the header); a line going low retracts nothing. */
   private setLine(id: number, level: boolean): void {
     const w = id >>> 5;
     const bit = 1 << (id & 31);
-    if (!level) {
-      this.lineHigh[w] &= ~bit;
-      return; // a forwarded request is never retracted
-    }
-    this.lineHigh[w] |= bit;
-    if (((this.pending[w] | this.inService[w]) & bit) === 0) {
+    if (level && (this.pending[w] & bit) === 0) {
       this.pending[w] |= bit;
       this.update();
     }
@@ -185,7 +190,7 @@ export class Plic implements Mmio {
     let bestId = 0;
     let bestPriority = floor;
     for (let w = 0; w < WORDS; w++) {
-      let bits = this.pending[w] & this.enable[ctx * WORDS + w];
+      let bits = this.pending[w] & this.enable[ctx * WORDS + w] & ~this.inService[w];
       while (bits !== 0) {
         const b = 31 - Math.clz32(bits & -bits); // lowest set bit: ids ascend
         bits &= bits - 1;
@@ -216,8 +221,7 @@ export class Plic implements Mmio {
     const w = id >>> 5;
     const bit = 1 << (id & 31);
     if ((this.enable[ctx * WORDS + w] & bit) === 0) return;
-    this.inService[w] &= ~bit;
-    if ((this.lineHigh[w] & bit) !== 0) this.pending[w] |= bit;
+    this.inService[w] &= ~bit; // an assertion during service is pending already
     this.update();
   }
 

@@ -17,7 +17,7 @@
 //   sfenceVma                the TLB flush the kernel does after changing a page table
 //   recordPages              an instrument, not a power: U-mode's page reference string (pagerefs.ts)
 
-import type { Exit } from './hart.js';
+import type { Exit, TrapExitInfo } from './hart.js';
 import type { PowerMeter } from './power.js';
 import type { PageTrace } from './pagerefs.js';
 
@@ -32,6 +32,11 @@ export interface HartPort {
   readonly hartId: number;
   /** Runs until `budget` steps are used (retired instructions plus traps taken), a trap reaches a native page, wfi idles, or a device stops the run. */
   run(budget: number): Exit;
+  /**
+   * The trap vector's handler inside run() (hart.ts onTrap): it handles the
+   * trap and says whether run() goes on; undefined, run() returns the trap.
+   */
+  onTrap: ((e: TrapExitInfo) => boolean) | undefined;
   /** Architectural sret (priv 3.3.2): pc ← sepc, mode ← SPP, SIE ← SPIE. */
   sret(): void;
   /** The firmware's part of boot: the mode the hart is in (M after reset). */

@@ -62,6 +62,7 @@ export function takeTrap(h: Hart, cause: number, interrupt: boolean, tvalLo: num
   s[S.PC] = lo | 0; s[S.PC + 1] = (tvHi + (lo >= TWO32 ? 1 : 0)) | 0;
   s[S.IRQ_DIRTY] = 1;
   h.t[T.TRAPS]++;
+  h.counts.trap(!toS, interrupt, cause);
   if (h.trace.on) trapEvent(h, cause, interrupt, from, epcLo, epcHi, tvalLo, tvalHi);
 }
 

@@ -35,6 +35,13 @@
 // 4-byte accesses, and offsets outside the window, are access faults.
 // OUT2 does not gate the interrupt output on this board: the IRQ line level
 // is exactly "some enabled interrupt source is pending" (i.e. IIR bit 0 = 0).
+// The line is asserted again, a new request to the PLIC (plic.ts), when an
+// interrupt event happens while it is already high: a byte arrives, THR
+// empties after a write, IER enables a source. Register reads only lower
+// it. A THRE interrupt is cleared by reading IIR while it is the source, or
+// by writing THR (the datasheet's reset conditions, as QEMU's serial.c):
+// xv6, which does neither when it has nothing to send, is then left with a
+// high line and no new request, so it is not interrupted again.
 
 import { ACCESS_FAULT, type IrqLine, type Mmio } from './mmio.js';
 
@@ -111,6 +118,8 @@ export class Uart16550 implements Mmio {
   private host: number[] = [];
   private hostHead = 0;
   private irqLevel = false;
+  /** An interrupt event happened since the line was last driven (see the header). */
+  private event = false;
 
   constructor(
     private readonly irq: IrqLine,
@@ -230,10 +239,12 @@ export class Uart16550 implements Mmio {
     if (this.mcr & MCR_LOOP) this.receiveLooped(byte);
     else this.output(byte);
     this.thrEmptyLatch = true;
+    this.event = true;
   }
 
   /** A looped-back character reaching the receiver; may overrun (LSR bit 1). */
   private receiveLooped(byte: number): void {
+    this.event = true;
     if (this.rx.length < this.rxCapacity()) {
       this.rx.push(byte);
       return;
@@ -248,6 +259,7 @@ export class Uart16550 implements Mmio {
   private writeIer(v: number): void {
     const next = v & IER_MASK;
     if ((next & IER_ETBEI) && !(this.ier & IER_ETBEI)) this.thrEmptyLatch = true;
+    if (next & ~this.ier) this.event = true;
     this.ier = next;
   }
 
@@ -301,6 +313,7 @@ export class Uart16550 implements Mmio {
     const cap = this.rxCapacity();
     while (this.rx.length < cap && this.hostHead < this.host.length) {
       this.rx.push(this.host[this.hostHead++]);
+      this.event = true;
     }
     if (this.hostHead === this.host.length) {
       this.host = [];
@@ -324,9 +337,10 @@ export class Uart16550 implements Mmio {
 
   private updateIrq(): void {
     const level = this.pendingSource() !== IIR_NONE;
-    if (level !== this.irqLevel) {
+    if (level !== this.irqLevel || (level && this.event)) {
       this.irqLevel = level;
       this.irq.set(level);
     }
+    this.event = false;
   }
 }

@@ -11,8 +11,11 @@
 //     0x100 takes 1, 2 and 4-byte accesses. Anything else is an access fault.
 //   - Writing 0 to Status resets the device (2.4: queues forgotten, features
 //     cleared, interrupt status cleared). FEATURES_OK is refused (reads back
-//     clear) when the driver accepted a bit the device does not offer, or
-//     omitted VIRTIO_F_VERSION_1 (6.1: "A device MUST offer VIRTIO_F_VERSION_1").
+//     clear) when the driver accepted a bit the device does not offer, or,
+//     for a device whose layout depends on it (the NIC's header, 5.1.6),
+//     omitted VIRTIO_F_VERSION_1: 6.2 lets a device "fail to operate further"
+//     then. The others go on with the modern layout, as QEMU's do: xv6's
+//     driver writes only the low 32 feature bits.
 //   - Queue registers act on QueueSel; QueueNum must be a power of 2 no
 //     greater than QueueNumMax (2.7: "Queue Size value is always a power of 2").
 //   - The interrupt line is level: high while InterruptStatus is not zero.
@@ -21,8 +24,13 @@ import { ACCESS_FAULT, type IrqLine, type Mmio } from './mmio.js';
 import type { PhysMem } from './phys.js';
 
 export const VIRTIO_MAGIC = 0x74726976; // "virt", little-endian
-/** lde's vendor id: "lde\0" as the little-endian word the MMIO register reads (QEMU's is "QEMU"). */
-export const VIRTIO_VENDOR = 0x0065646c;
+/**
+ * The vendor id register: QEMU's ("QEMU" as the little-endian word). The
+ * specification lets a device report any vendor (virtio 1.2 4.2.2), but
+ * kernels written for QEMU's virt board check for this one: xv6 panics
+ * with "could not find virtio disk" without it.
+ */
+export const VIRTIO_VENDOR = 0x554d4551;
 export const VIRTIO_F_VERSION_1 = 32;
 
 /** Register offsets, virtio 1.2 4.2.2. */
@@ -49,6 +57,8 @@ export interface VirtioDevice {
   readonly features: readonly [lo: number, hi: number];
   readonly queueNumMax: number;
   readonly queueCount: number;
+  /** FEATURES_OK needs VIRTIO_F_VERSION_1 accepted (the NIC: its header is the legacy one without it). */
+  readonly needsVersion1?: boolean;
   configRead(offset: number, width: 1 | 2 | 4): number;
   configWrite(offset: number, width: 1 | 2 | 4, value: number): void;
   /** The driver wrote QueueNotify with queue q. */
@@ -244,10 +254,10 @@ export class VirtioMmio implements Mmio {
     if (!wasLive && this.live) this.dev.driverOk();
   }
 
-  /** The driver accepted only offered bits, VIRTIO_F_VERSION_1 among them. */
+  /** The driver accepted only offered bits, and VIRTIO_F_VERSION_1 among them if the device needs it. */
   private featuresOk(): boolean {
     const [lo, hi] = this.dev.features, [dlo, dhi] = this.driverFeatures;
-    return (dlo & ~lo) === 0 && (dhi & ~hi) === 0 && this.negotiated(VIRTIO_F_VERSION_1);
+    return (dlo & ~lo) === 0 && (dhi & ~hi) === 0 && (this.dev.needsVersion1 !== true || this.negotiated(VIRTIO_F_VERSION_1));
   }
 }
 

@@ -59,6 +59,7 @@ export interface NicOptions {
 export class VirtioNet implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_NET;
   readonly features: readonly [number, number] = [1 << VIRTIO_NET_F_MAC, 1 << (VIRTIO_F_VERSION_1 - 32)];
+  readonly needsVersion1 = true;
   readonly queueNumMax = NET_QUEUE_MAX;
   readonly queueCount = 2;
   readonly transport: VirtioMmio;
