@@ -93,3 +93,16 @@ test('Linux boots to a busybox shell, uses the virtio disk and entropy devices, 
     assert.equal(r.status, 0, `poweroff -f ends lde with status 0; stderr: ${r.err}`);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+// Four harts on the interpreter alone take several minutes of host time: this one runs in the JIT suite only.
+const smpSkip = linuxSkip || (process.env.LDE_JIT === 'off' ? 'Linux on 4 harts runs with the JIT on (npm test); on the interpreter alone it takes minutes' : false);
+
+test('Linux boots on 4 harts and sees them all (HSM hart start, IPIs, remote fences through lde\'s SBI)', { skip: smpSkip }, async () => {
+  const r = await converse(['--kernel', linuxKernel!, '--initrd', `${linux}/initrd.cpio.gz`, '--append', 'console=ttyS0 quiet rdinit=/init',
+    '--mem', '256M', '--smp', '4'], [
+    { expect: 'is up on 4 hart(s)', send: 'cat /sys/devices/system/cpu/online; poweroff -f\n' },
+    { expect: '0-3' },
+  ], false);
+  assert.equal(r.done, 2, `console:\n${r.out.slice(-3000)}\nstderr:\n${r.err}`);
+  assert.equal(r.status, 0, `stderr: ${r.err}`);
+});

@@ -116,14 +116,20 @@ export class GuestMachine {
   step(): BootEnd | undefined {
     const harts = this.board.harts;
     let ran = false;
+    // With several harts, an idle one skips its clock no further than a quantum past the hart furthest behind,
+    // so that the harts' clocks, and the time they read, stay together.
+    const limit = harts.length > 1 ? Math.min(...harts.map((h) => h.cycle)) + QUANTUM : Infinity;
+    let allIdle = true;
     for (const h of harts) {
+      h.idleLimit = limit;
       if (this.sbi !== undefined && !this.sbi.runnable(h.hartId)) continue;
       this.sbi?.running(h.hartId);
       ran = true;
       // A call into the firmware does not end the hart's quantum: it goes on from where the firmware returned.
       for (const end = h.steps() + QUANTUM; ;) {
         const exit: Exit = h.run(end - h.steps());
-        this.idle[h.hartId] = exit.kind === 'wfi';
+        this.idle[h.hartId] = exit.kind === 'wfi' && h.asleep;
+        if (exit.kind !== 'wfi') allIdle = false;
         if (exit.kind === 'halt') return this.board.power ?? { kind: 'halt', status: exit.status };
         if (exit.kind !== 'trap') break;
         if (this.sbi === undefined) throw new BootError(`a trap reached a native page with no firmware (cause ${exit.cause})`);
@@ -132,8 +138,10 @@ export class GuestMachine {
       }
     }
     // Harts advance together: one that ran short (it idled) catches up with the one furthest ahead.
+    // When every hart that may run is waiting in wfi, nothing happens before the earliest timer: all skip to it.
     if (harts.length > 1) {
-      const now = Math.max(...harts.map((h) => h.cycle));
+      const wake = allIdle && ran ? Math.min(...harts.filter((h) => this.sbi === undefined || this.sbi.runnable(h.hartId)).map((h) => h.wakeAt)) : Infinity;
+      const now = Math.max(...harts.map((h) => h.cycle), wake === Infinity ? 0 : wake);
       for (const h of harts) if (h.cycle < now) h.idleUntil(now);
     }
     if (!ran || this.idle.every((i, k) => i || (this.sbi !== undefined && !this.sbi.runnable(k)))) return { kind: 'idle' };

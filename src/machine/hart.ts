@@ -124,6 +124,17 @@ export class Hart implements HartPort {
   /** Set by a device (HTIF) or wfi to end run() after the current block. */
   stop: Exit | undefined;
   wfi = false;
+  /**
+   * The furthest cycle wfi may skip the clock to (a board with several harts
+   * keeps them within a quantum of each other: firmware/boot.ts). Reaching
+   * it ends run() with a 'wfi' exit, a spurious wake-up (priv 3.3.3 allows
+   * one), and `asleep` false.
+   */
+  idleLimit = Infinity;
+  /** After a 'wfi' exit: true when no timer is armed, so only a device can wake the hart. */
+  asleep = false;
+  /** After a 'wfi' exit: the cycle its earliest armed timer fires at (Infinity: none). */
+  wakeAt = Infinity;
   private native = false;
   /**
    * The native trap vector's handler, when its owner takes traps inside
