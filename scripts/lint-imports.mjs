@@ -22,8 +22,8 @@ const ALLOWED = {
   kernel: ['kernel', 'machine', 'isa', 'elf', 'trace'],
   // The M-mode firmware and the guest loader stand on the machine, beside the kernel (never importing it).
   firmware: ['firmware', 'machine', 'isa', 'elf', 'trace'],
-  // The experiments run kernels and read their events; the host (files, programs, drawing) comes in through ExperimentEnv.
-  experiment: ['experiment', 'kernel', 'machine', 'isa', 'elf', 'trace'],
+  // The experiments run kernels (lde's, and guest kernels through the firmware's loader) and read their events; the host (files, programs, drawing) comes in through ExperimentEnv.
+  experiment: ['experiment', 'kernel', 'firmware', 'machine', 'isa', 'elf', 'trace'],
   cli: ['cli', 'demo', 'experiment', 'firmware', 'kernel', 'machine', 'isa', 'elf', 'trace'],
 };
 const PURE = ['isa', 'elf', 'trace', 'machine', 'kernel', 'demo', 'experiment', 'firmware'];

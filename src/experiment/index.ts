@@ -13,6 +13,7 @@ import { ioUring } from './io-uring.js';
 import { vdso } from './vdso.js';
 import { coalescing } from './coalescing.js';
 import { jit } from './jit.js';
+import { guest } from './guest.js';
 
 export const EXPERIMENTS: Experiment[] = [
   hz,
@@ -25,6 +26,7 @@ export const EXPERIMENTS: Experiment[] = [
   vdso,
   coalescing,
   jit,
+  guest,
 ];
 
 /** The experiment called `name`, or undefined. */

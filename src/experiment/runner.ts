@@ -9,7 +9,7 @@ import { Kernel } from '../kernel/kernel.js';
 import type { HostIO } from '../kernel/host.js';
 import { Recorder, type Sink, type TraceEvent } from '../trace/events.js';
 import { StatsSink } from '../trace/stats.js';
-import { sumJitStats } from '../machine/index.js';
+import { sumJitStats, type HartSnapshot } from '../machine/index.js';
 import type { Experiment, ExperimentContext, ExperimentEnv, ExperimentResult, RunOutcome, RunSpec } from './types.js';
 
 /** The seed when a spec gives none: the same as `lde run`'s default, so its commands repeat a run. */
@@ -90,7 +90,14 @@ export function runOnce(spec: RunSpec, env: ExperimentEnv): RunOutcome {
     stdout: captured.text(1), stderr: captured.text(2),
     stats: stats.summary(), latencies: latency.sorted(), events: recorder?.events ?? [], wallNs,
     instret: harts.reduce((n, h) => n + h.instret, 0), ...(jits.length ? { jit: sumJitStats(jits) } : {}),
+    hart: sumSnapshots(harts.map((h) => h.counts.snapshot(h.priv, h.cycle, h.instret))),
   };
+}
+
+/** The harts' counts as one: traps, instructions and mode time summed, the clock the furthest. */
+export function sumSnapshots(all: HartSnapshot[]): HartSnapshot {
+  return all.reduce((a, b) => ({ traps: a.traps.map((v, i) => v + b.traps[i]), cycle: Math.max(a.cycle, b.cycle), instret: a.instret + b.instret,
+    modeCycles: a.modeCycles.map((v, i) => v + b.modeCycles[i]), satpSwitches: a.satpSwitches + b.satpSwitches, idleCycles: a.idleCycles + b.idleCycles }));
 }
 
 const MIB = 1 << 20;

@@ -10,7 +10,7 @@ import type { HostIO } from '../kernel/host.js';
 import type { KernelOptions } from '../kernel/kernel.js';
 import type { Stats } from '../trace/stats.js';
 import type { TraceEvent } from '../trace/events.js';
-import type { JitOptions, JitStats } from '../machine/index.js';
+import type { HartSnapshot, JitOptions, JitStats } from '../machine/index.js';
 
 /** One column of an experiment's table. */
 export interface Column {
@@ -87,6 +87,8 @@ export interface RunOutcome {
   instret?: number;
   /** The JIT's counters summed over the harts, when RunSpec.jit turned it on. */
   jit?: JitStats;
+  /** What the harts counted themselves (machine/counts.ts): traps by cause, time per mode (runner.ts always sets it). */
+  hart?: HartSnapshot;
 }
 
 /** What a program run on the host beside lde did (HostRunner.run). */

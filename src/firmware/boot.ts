@@ -37,6 +37,8 @@ export interface BootOptions {
   drive?: BlockBackend;
   /** A virtio entropy device, seeded so (--rng). */
   rng?: { seed: number };
+  /** Seeds the devicetree's /chosen/rng-seed (default 1): the same seed, the same bytes, the same run. */
+  seed?: number;
 }
 
 const KERNEL_OFFSET = 0x200000;
@@ -81,6 +83,7 @@ export class GuestMachine {
     const dtb = boardDtb({
       memBytes: mem, harts, bootargs: o.append ?? '', initrd, virtio: this.board.virtio,
       reserved: bios === 'none' ? undefined : [FW_BASE, FW_SIZE],
+      rngSeed: seedBytes(o.seed ?? 1, 32),
     });
     if (dtb.length > dtbRoom) throw new BootError(`the devicetree (${dtb.length} bytes) is larger than its ${dtbRoom}-byte slot`);
     this.board.bus.load(dtbPa, dtb);
@@ -202,3 +205,9 @@ export class GuestMachine {
 }
 
 const hex = (n: number): string => '0x' + n.toString(16);
+
+/** n bytes from a seeded xorshift32: /chosen/rng-seed's entropy, the same for the same seed (a guest's keys are as predictable as the seed). */
+function seedBytes(seed: number, n: number): Uint8Array {
+  let x = (seed | 0) || 1;
+  return Uint8Array.from({ length: n }, () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x & 0xff; });
+}

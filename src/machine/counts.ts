@@ -15,6 +15,8 @@ export class HartCounts {
   readonly instret = new Float64Array(4);
   /** satp writes that changed its value. */
   satpSwitches = 0;
+  /** Cycles the clock skipped while the hart waited in wfi (timer.ts idle). */
+  idleCycles = 0;
   private cycleAt = 0;
   private instretAt = 0;
 
@@ -47,4 +49,25 @@ export class HartCounts {
       instret: this.instret[m] + (m === current ? instret - this.instretAt : 0),
     }));
   }
+
+  /** A copy of the counts now (the current mode's time included): experiments take two and subtract. */
+  snapshot(current: Mode, cycle: number, instret: number): HartSnapshot {
+    const modes = this.modes(current, cycle, instret);
+    return { traps: Array.from(this.traps), cycle, instret, modeCycles: modes.map((m) => m.cycles), satpSwitches: this.satpSwitches, idleCycles: this.idleCycles };
+  }
+}
+
+/** What a hart had counted at one moment (HartCounts.snapshot); `traps` is indexed as HartCounts.traps, `modeCycles` is U, S, M. */
+export interface HartSnapshot { traps: number[]; cycle: number; instret: number; modeCycles: number[]; satpSwitches: number; idleCycles: number }
+
+/** What the hart counted between two snapshots (or summed over harts, with `plus`). */
+export function countsBetween(a: HartSnapshot, b: HartSnapshot): HartSnapshot {
+  return { traps: b.traps.map((v, i) => v - a.traps[i]), cycle: b.cycle - a.cycle, instret: b.instret - a.instret,
+    modeCycles: b.modeCycles.map((v, i) => v - a.modeCycles[i]), satpSwitches: b.satpSwitches - a.satpSwitches, idleCycles: b.idleCycles - a.idleCycles };
+}
+
+/** Trap index helpers for snapshots: the count of a cause taken to S or M, as an exception or an interrupt. */
+export function trapsOf(s: HartSnapshot, cause: number, interrupt: boolean): number {
+  const k = (interrupt ? 32 : 0) + cause;
+  return s.traps[k] + s.traps[64 + k];
 }

@@ -34,6 +34,15 @@ export interface TreeOptions {
   virtio?: { base: number; irq: number }[];
   /** RAM the kernel must not use (the firmware's window): a /reserved-memory node with no-map. */
   reserved?: [number, number];
+  /**
+   * /chosen/rng-seed: entropy for the kernel from its bootloader, as QEMU's
+   * virt board gives 32 bytes. Linux credits it (random.trust_bootloader),
+   * so its random number generator is ready from the start; without it,
+   * every get_random_*() before enough entropy has come takes the slow path
+   * (BLAKE2s and ChaCha20 each time), and Debian's kernel randomizes the
+   * kernel stack offset on every system call.
+   */
+  rngSeed?: Uint8Array;
 }
 
 /** The board's devicetree as a node tree (see writeFdt for the blob). */
@@ -43,6 +52,7 @@ export function boardTree(o: TreeOptions): FdtNode {
     .prop('compatible', 'riscv-virtio').prop('model', 'riscv-virtio,lde');
   const chosen = root.child('chosen').prop('stdout-path', '/soc/serial@10000000');
   if (o.bootargs !== undefined) chosen.prop('bootargs', o.bootargs);
+  if (o.rngSeed !== undefined) chosen.prop('rng-seed', o.rngSeed);
   if (o.initrd !== undefined) {
     chosen.prop('linux,initrd-start', { cells64: [BigInt(o.initrd[0])] });
     chosen.prop('linux,initrd-end', { cells64: [BigInt(o.initrd[1])] });

@@ -131,9 +131,8 @@ export class Hart implements HartPort {
    * one), and `asleep` false.
    */
   idleLimit = Infinity;
-  /** After a 'wfi' exit: true when no timer is armed, so only a device can wake the hart. */
+  /** After a 'wfi' exit: whether no timer is armed (only a device can wake it), and when the earliest armed one fires. */
   asleep = false;
-  /** After a 'wfi' exit: the cycle its earliest armed timer fires at (Infinity: none). */
   wakeAt = Infinity;
   private native = false;
   /**

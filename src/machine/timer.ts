@@ -92,11 +92,13 @@ export function idle(h: Hart): boolean {
   h.asleep = wake === Infinity;
   h.wakeAt = wake;
   if (wake > h.idleLimit) { // the other harts' turn first: the clock stops at the limit
+    h.counts.idleCycles += Math.max(0, h.idleLimit - h.t[T.CYCLE]);
     h.t[T.CYCLE] = Math.max(h.t[T.CYCLE], h.idleLimit);
     timersChanged(h);
     return true;
   }
   if (wake === Infinity) return true;
+  h.counts.idleCycles += Math.max(0, wake - h.t[T.CYCLE]);
   h.t[T.CYCLE] = Math.max(h.t[T.CYCLE], wake);
   timersChanged(h);
   if (h.trace.on) h.trace.emit({ kind: 'wfi', cycle: h.cycle, hart: h.hartId, phase: 'wake' });
