@@ -40,6 +40,27 @@ test('an S-mode kernel sees SBI 2.0 from lde boot: base, timer, HSM with a secon
   assert.match(one.stdout, /^one hart: hart_get_status\(1\) error -3$/m);
 });
 
+test('lde boot --stats and --trace show the guest as the hart sees it: its SBI ecalls to M, its traps, per-hart mode time', (t) => {
+  if (!have('riscv64-unknown-elf-gcc')) return t.skip('riscv64-unknown-elf-gcc not installed: test/firmware/sbitest.c not built');
+  const dir = mkdtempSync(`${tmpdir()}/lde-boottrace-`);
+  try {
+    const r = lde(['boot', '--kernel', kernel(), '--smp', '2', '--max-time', '1', '--stats', '--trace', `${dir}/t.json`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, expected(), 'the trace changes nothing the guest sees');
+    assert.match(r.stderr, /^lde: stats: hart 0: U-mode [\d.]+% \(\d[\d,]* instructions\), S-mode [\d.]+%/m);
+    const ecalls = /^lde: stats: environment call from S-mode +M +([\d,]+)$/m.exec(r.stderr);
+    assert.ok(ecalls, r.stderr);
+    const sbi = /^lde: stats: SBI calls: (.*)$/m.exec(r.stderr)![1].split(', ').reduce((n, kv) => n + Number(kv.split(' ')[1].replace(/,/g, '')), 0);
+    assert.equal(Number(ecalls[1].replace(/,/g, '')), sbi, 'every SBI call is one ecall from S taken to M');
+    const events = JSON.parse(readFileSync(`${dir}/t.json`, 'utf8')) as { traceEvents: { name: string; ph: string; tid: number }[] };
+    const traps = events.traceEvents.filter((e) => e.ph === 'i' && e.name === 'trap: environment call from S-mode');
+    assert.equal(traps.length, sbi, 'the trace has an instant for each');
+    assert.deepEqual([...new Set(traps.map((e) => e.tid))].sort(), [0, 1], 'on both harts\' tracks');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the same kernel under qemu-system-riscv64 and OpenSBI prints the same, apart from what SBI 2.0 adds', (t) => {
   if (!have('riscv64-unknown-elf-gcc', 'qemu-system-riscv64')) return t.skip('riscv64-unknown-elf-gcc or qemu-system-riscv64 not installed (Debian: qemu-system-misc)');
   // One TCG thread: the two harts take turns, so a busy host cannot starve one of them.

@@ -11,6 +11,8 @@ import { parseOptions } from './options.js';
 import { UsageError } from './args.js';
 import { readInput, jitOptions } from './bare.js';
 import { FileDisk } from './disk.js';
+import { Output } from './output.js';
+import { ChromeTraceSink } from '../trace/chrome.js';
 import { CAUSE_NAMES, INTERRUPT_NAMES } from '../machine/index.js';
 
 /** A kernel file as the loader wants it: gzip (Debian's vmlinuz on some architectures, Image.gz) is unpacked here. */
@@ -57,8 +59,18 @@ export async function bootCommand(argv: string[]): Promise<number> {
     throw e;
   }
   for (const h of m.board.harts) h.setJit(jitOptions(opts) ?? undefined);
+  // --trace: the hart's own events (traps, xret, wfi), the same sink as lde run's; a guest kernel has no process events for it.
+  const traceFile = opts.string('--trace'), out = traceFile === undefined ? undefined : Output.file('--trace', traceFile);
+  const trace = out === undefined ? undefined : new ChromeTraceSink((chunk) => out.write(chunk));
+  if (trace) m.board.trace.attach(trace);
   const t0 = performance.now();
-  const end = await runGuest(m, maxTime === undefined ? Infinity : maxTime * 1e9);
+  let end;
+  try {
+    end = await runGuest(m, maxTime === undefined ? Infinity : maxTime * 1e9);
+  } finally {
+    trace?.finish();
+    if (out) process.stderr.write(out.close());
+  }
   if (opts.has('--stats')) printStats(m, (performance.now() - t0) / 1000);
   switch (end.kind) {
     case 'off': return end.status;

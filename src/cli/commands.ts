@@ -210,6 +210,7 @@ export const BOOT: CommandSpec = {
       name: '--max-time', value: { kind: 'duration', meta: 'SECONDS', min: 0.000001, max: 1e6 },
       help: 'stop after this much virtual time, with status 124',
     },
+    { name: '--trace', value: { kind: 'path', meta: 'FILE' }, help: "write Chrome trace-event JSON of the guest as the hart sees it, for Perfetto: one track per hart, U-mode and kernel spans, every trap (slows the run)" },
     { name: '--stats', value: { kind: 'none' }, help: 'at the end, on stderr: instructions, virtual and host time, per hart the time in U-, S- and M-mode and the satp switches, traps by cause and by the mode that took them, SBI calls by extension, device counts' },
     ...JIT_OPTIONS,
     HELP,

@@ -212,6 +212,7 @@ export class ChromeTraceSink implements Sink {
   }
 
   private userName(pid: number): string {
+    if (pid === 0) return 'U-mode'; // a guest kernel's processes (lde boot): the hart does not know them
     return `${this.names.get(pid) ?? 'pid'} (pid ${pid})`;
   }
 
