@@ -10,6 +10,7 @@
 #                   modules (Debian builds them as modules), and an /init that
 #                   loads them, mounts /proc, /sys and /dev, prints
 #                   "lde: Linux VERSION is up on N hart(s)" and starts a shell
+#                   on the kernel's console (ttyS0, or hvc0: the virtio console)
 set -euo pipefail
 dir=${1:?usage: linux-guest.sh DIR}
 mkdir -p "$dir"
@@ -34,8 +35,8 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 for m in virtio_mmio virtio_blk virtio-rng; do [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko; done
-echo "lde: Linux $(uname -r) is up on $(grep -c ^processor /proc/cpuinfo) hart(s)"
-exec sh
+# The shell on the console the kernel chose (console=ttyS0, or hvc0 with lde boot --virtio-console), as its controlling tty.
+exec setsid cttyhack sh -c 'echo "lde: Linux $(uname -r) is up on $(grep -c ^processor /proc/cpuinfo) hart(s)"; exec sh'
 INIT
 chmod +x "$init/init"
 (cd "$init" && find . | cpio -o -H newc --quiet | gzip -9 > "$dir/initrd.cpio.gz")

@@ -214,3 +214,44 @@ test('virtio-blk: any framing of a request (2.6.4), a length past any disk is IO
   assert.equal(mmio(0x70) & 64, 64);
   assert.equal(mmio(0x60) & 2, 2);
 });
+
+test('virtio console (5.3): transmitq prints and returns 0 bytes; receiveq takes host input only into buffers the driver posted, keeping the rest', () => {
+  const printed: number[] = [];
+  const board = new Board({ memBytes: 1 << 20, virtioConsole: true, console: (b) => printed.push(b), jit: null }), bus = board.bus, B = 0x10001000;
+  const w = (off: number, v: number) => bus.physWrite(B + off, 4, v);
+  assert.equal(bus.physRead(B + 8, 4), 3, 'device id 3: console');
+  w(0x70, 0); w(0x70, 1); w(0x70, 3); w(0x24, 1); w(0x20, 1); w(0x70, 11);
+  const Q = [RAM_BASE + 0x10000, RAM_BASE + 0x11000]; // receiveq, transmitq: desc, avail at +0x100, used at +0x200
+  for (const q of [0, 1]) { w(0x30, q); w(0x38, 8); w(0x80, Q[q]); w(0x84, 0); w(0x90, Q[q] + 0x100); w(0x94, 0); w(0xa0, Q[q] + 0x200); w(0xa4, 0); w(0x44, 1); }
+  w(0x70, 15);
+  const avail = [0, 0];
+  const post = (q: number, addr: number, len: number, flags: number) => {
+    const i = avail[q] % 8, d = new DataView(new ArrayBuffer(16));
+    d.setUint32(0, addr, true); d.setUint32(8, len, true); d.setUint16(12, flags, true);
+    bus.load(Q[q] + 16 * i, new Uint8Array(d.buffer));
+    bus.phys.write16(Q[q] + 0x100 + 4 + 2 * i, i);
+    bus.phys.write16(Q[q] + 0x100 + 2, ++avail[q]);
+    w(0x50, q);
+  };
+  const used = (q: number) => bus.phys.read16(Q[q] + 0x200 + 2), usedLen = (q: number, k: number) => bus.phys.read32(Q[q] + 0x200 + 4 + 8 * k + 4);
+  const T = RAM_BASE + 0x20000;
+  bus.load(T, new TextEncoder().encode('hello'));
+  post(1, T, 5, 0);
+  assert.equal(String.fromCharCode(...printed), 'hello');
+  assert.equal(used(1), 1);
+  assert.equal(usedLen(1, 0), 0, 'the device wrote nothing into a transmit buffer');
+  board.vcon!.pushInput(new TextEncoder().encode('typed'));
+  assert.equal(used(0), 0, 'no receive buffer yet: the input waits in the device');
+  assert.equal(board.vcon!.hasInput, true);
+  const R = RAM_BASE + 0x30000;
+  post(0, R, 3, 2 /* VIRTQ_DESC_F_WRITE */);
+  assert.equal(used(0), 1);
+  assert.equal(usedLen(0, 0), 3);
+  assert.equal(new TextDecoder().decode(bus.phys.readBytes(R, 3)), 'typ');
+  post(0, R + 0x100, 64, 2);
+  assert.equal(usedLen(0, 1), 2);
+  assert.equal(new TextDecoder().decode(bus.phys.readBytes(R + 0x100, 2)), 'ed');
+  post(0, R + 0x200, 64, 2);
+  assert.equal(used(0), 2, 'an empty device keeps the third buffer for later input');
+  assert.equal(bus.physRead(B + 0x60, 4) & 1, 1, 'used-buffer interrupt');
+});

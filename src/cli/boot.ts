@@ -53,6 +53,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
       console: (b) => process.stdout.write(b),
       drive: drivePath === undefined ? undefined : driveOf(drivePath, opts.has('--drive-write')),
       rng: opts.has('--rng') ? { seed: 1 } : undefined,
+      virtioConsole: opts.has('--virtio-console'),
     });
   } catch (e) {
     if (e instanceof BootError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${kernelPath}: ${e.message}`);
@@ -98,7 +99,7 @@ async function runGuest(m: GuestMachine, maxCycles: number): Promise<BootEnd | {
         continue;
       }
       if (r.kind !== 'idle') return r;
-      if (ended && !m.board.uart.hasInput) return r;
+      if (ended && !m.hasInput) return r;
       await new Promise<void>((res) => { waiting = res; });
       waiting = undefined;
     }
@@ -134,5 +135,6 @@ function printStats(m: GuestMachine, hostSecs: number): void {
   const blk = m.board.blk?.counts;
   if (blk) lines.push(`virtio-blk: ${n(blk.reads)} reads (${n(blk.bytesRead)} bytes), ${n(blk.writes)} writes (${n(blk.bytesWritten)} bytes), ${n(blk.flushes)} flushes, ${n(blk.errors)} errors`);
   if (m.board.rng) lines.push(`virtio-rng: ${n(m.board.rng.bytes)} bytes`);
+  if (m.board.vcon) lines.push(`virtio-console: ${n(m.board.vcon.bytesOut)} bytes out, ${n(m.board.vcon.bytesIn)} in`);
   process.stderr.write(lines.map((l) => `lde: stats: ${l}\n`).join(''));
 }

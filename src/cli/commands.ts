@@ -196,6 +196,7 @@ export const BOOT: CommandSpec = {
     { name: '--append', value: { kind: 'text', meta: 'ARGS' }, help: "the kernel's command line (/chosen/bootargs)" },
     { name: '--drive', value: { kind: 'path', meta: 'FILE' }, help: 'a raw disk image as a virtio block device (copy-on-write: the guest\'s writes are kept in memory and never reach FILE)' },
     { name: '--drive-write', value: { kind: 'none' }, help: "with --drive: the guest's writes go to FILE as they come (a flush request is an fsync)" },
+    { name: '--virtio-console', value: { kind: 'none' }, help: 'a virtio console device (hvc0 on Linux: console=hvc0); it takes stdin instead of the UART, and prints to stdout' },
     { name: '--rng', value: { kind: 'none' }, help: 'a virtio entropy device (its bytes come from a fixed seed: every run repeats)' },
     {
       name: '--bios', value: { kind: 'path', meta: 'lde|none|FILE' },

@@ -37,6 +37,8 @@ export interface BootOptions {
   drive?: BlockBackend;
   /** A virtio entropy device, seeded so (--rng). */
   rng?: { seed: number };
+  /** A virtio console (hvc0 on Linux): it prints through `console` too, and takes the host's input instead of the UART. */
+  virtioConsole?: boolean;
   /** Seeds the devicetree's /chosen/rng-seed (default 1): the same seed, the same bytes, the same run. */
   seed?: number;
 }
@@ -57,7 +59,7 @@ export class GuestMachine {
 
   constructor(o: BootOptions) {
     const mem = o.memBytes ?? 256 << 20, harts = o.harts ?? 1;
-    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive, rng: o.rng });
+    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive, rng: o.rng, virtioConsole: o.virtioConsole });
     this.idle = this.board.harts.map(() => false);
     const bios = o.bios ?? 'lde';
     const end = RAM_BASE + mem;
@@ -112,8 +114,13 @@ export class GuestMachine {
     }
   }
 
-  /** Host input for the guest's console (the UART). */
-  pushInput(bytes: Uint8Array): void { this.board.uart.pushInput(bytes); }
+  /** Host input for the guest's console: the virtio console when there is one, else the UART. */
+  pushInput(bytes: Uint8Array): void {
+    if (this.board.vcon !== undefined) this.board.vcon.pushInput(bytes); else this.board.uart.pushInput(bytes);
+  }
+
+  /** Host input is still waiting for the guest to take it. */
+  get hasInput(): boolean { return this.board.vcon?.hasInput ?? this.board.uart.hasInput; }
 
   /** One round: each hart that may run runs a quantum. Returns how the machine ended, or undefined to go on. */
   step(): BootEnd | undefined {

@@ -23,6 +23,7 @@ import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
 import { VirtioBlk, type BlockBackend } from './virtio-blk.js';
 import { VirtioRng } from './virtio-rng.js';
+import { VirtioConsole } from './virtio-console.js';
 import { Uart16550 } from './uart.js';
 import { Syscon, SYSCON_BASE, SYSCON_SIZE, type PowerEvent } from './syscon.js';
 import { Irq } from './csr.js';
@@ -52,6 +53,8 @@ export interface BoardOptions {
   drive?: BlockBackend;
   /** A virtio entropy device (virtio-rng.ts), its generator seeded so, in the next free slot; none unless given. */
   rng?: { seed: number };
+  /** A virtio console (virtio-console.ts) in the next free slot, printing through `console`; none unless true. */
+  virtioConsole?: boolean;
 }
 
 export const MAX_HARTS = 8;
@@ -75,6 +78,7 @@ export class Board {
   readonly blk: VirtioBlk | undefined;
   /** The entropy device (BoardOptions.rng), or undefined. */
   readonly rng: VirtioRng | undefined;
+  readonly vcon: VirtioConsole | undefined;
   /** The virtio-mmio slots that hold a device (for the devicetree). */
   readonly virtio: { base: number; irq: number }[] = [];
 
@@ -121,6 +125,12 @@ export class Board {
       const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot;
       this.rng = new VirtioRng(this.bus.phys, this.plic.source(irq), opts.rng.seed);
       this.bus.map(base, VIRTIO_SIZE, this.rng.transport);
+      this.virtio.push({ base, irq });
+    }
+    if (opts.virtioConsole === true) {
+      const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot, print = opts.console ?? (() => {});
+      this.vcon = new VirtioConsole(this.bus.phys, this.plic.source(irq), (bytes) => { for (const b of bytes) print(b); });
+      this.bus.map(base, VIRTIO_SIZE, this.vcon.transport);
       this.virtio.push({ base, irq });
     }
   }

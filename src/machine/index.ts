@@ -5,6 +5,7 @@ export { Board, DEFAULT_MEM, MAX_MEM, MAX_HARTS, PLIC_BASE, VIRTIO0_BASE, VIRTIO
 export { Reg as VirtioReg, Status as VirtioStatus, INT_USED, VIRTIO_MAGIC, VIRTIO_F_VERSION_1, VIRTQ_DESC_F_WRITE, VIRTQ_AVAIL_F_NO_INTERRUPT } from './virtio-mmio.js';
 export { MemoryDisk, VirtioBlk, SECTOR, VIRTIO_ID_BLOCK, type BlockBackend } from './virtio-blk.js';
 export { VirtioRng, VIRTIO_ID_ENTROPY } from './virtio-rng.js';
+export { VirtioConsole } from './virtio-console.js';
 export { NetCfg, VIRTIO_ID_NET, VIRTIO_NET_F_MAC, NET_HDR_LEN, RX_QUEUE, TX_QUEUE, type NicOptions } from './virtio-net.js';
 export { GUEST_IP, FRAME_LEN, ETH_HLEN, IP_HLEN, UDP_HLEN, ipChecksum, udpFrame, type SourceOptions } from './net-source.js';
 export { Hart, CYCLES_PER_TICK, type Exit } from './hart.js';

@@ -173,15 +173,16 @@ export class VirtioMmio implements Mmio {
    * Serves every chain the driver made available on queue q: `handle` gets
    * the chain's descriptors and returns the bytes it wrote into them (the
    * used length), then one used-buffer notification for the batch unless
-   * the driver suppressed it (2.7.7). A ring, buffer or chain that is bad (a
+   * the driver suppressed it (2.7.7); only while `want()` (a receive queue
+   * takes buffers only for data it has). A ring, buffer or chain that is bad (a
    * RangeError) and the device needs a reset (fail).
    */
-  serve(q: number, handle: (chain: { addr: number; len: number; flags: number }[]) => number): void {
+  serve(q: number, handle: (chain: { addr: number; len: number; flags: number }[]) => number, want: () => boolean = () => true): void {
     if (!this.live) return;
     const queue = this.queues[q];
     let done = 0;
     try {
-      for (let head = queue.popHead(); head !== undefined; head = queue.popHead()) {
+      for (let head = want() ? queue.popHead() : undefined; head !== undefined; head = want() ? queue.popHead() : undefined) {
         queue.push(head, handle(queue.chain(head)));
         done++;
       }
