@@ -94,8 +94,8 @@ test('Linux boots to a busybox shell, uses the virtio disk and entropy devices, 
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-// Four harts on the interpreter alone take several minutes of host time: this one runs in the JIT suite only.
-const smpSkip = linuxSkip || (process.env.LDE_JIT === 'off' ? 'Linux on 4 harts runs with the JIT on (npm test); on the interpreter alone it takes minutes' : false);
+// Four harts, or a second boot, on the interpreter alone take minutes of host time: these run in the JIT suite only.
+const smpSkip = linuxSkip || (process.env.LDE_JIT === 'off' ? 'this Linux boot runs with the JIT on (npm test); on the interpreter alone it takes minutes' : false);
 
 test('Linux boots on 4 harts and sees them all (HSM hart start, IPIs, remote fences through lde\'s SBI)', { skip: smpSkip }, async () => {
   const r = await converse(['--kernel', linuxKernel!, '--initrd', `${linux}/initrd.cpio.gz`, '--append', 'console=ttyS0 quiet rdinit=/init',
@@ -104,5 +104,18 @@ test('Linux boots on 4 harts and sees them all (HSM hart start, IPIs, remote fen
     { expect: '0-3' },
   ], false);
   assert.equal(r.done, 2, `console:\n${r.out.slice(-3000)}\nstderr:\n${r.err}`);
+  assert.equal(r.status, 0, `stderr: ${r.err}`);
+});
+
+test('Linux on the virtio console: console=hvc0, typed input goes through receiveq and the shell answers on transmitq', { skip: smpSkip }, async () => {
+  const r = await converse(['--kernel', linuxKernel!, '--initrd', `${linux}/initrd.cpio.gz`, '--append', 'console=hvc0 quiet rdinit=/init',
+    '--mem', '256M', '--virtio-console', '--stats'], [
+    { expect: 'is up on 1 hart(s)' },
+    { expect: '# ', send: 'echo hvc $((6 * 7)); cat /proc/consoles; poweroff -f\n' },
+    { expect: 'hvc 42' },
+  ], false);
+  assert.equal(r.done, 3, `console:\n${r.out.slice(-3000)}\nstderr:\n${r.err}`);
+  assert.match(r.out, /\nhvc0 +-W-/, 'hvc0 is the kernel\'s console');
+  assert.match(r.err, /virtio-console: [\d,]+ bytes out, [1-9][\d,]* in/);
   assert.equal(r.status, 0, `stderr: ${r.err}`);
 });
