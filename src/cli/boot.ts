@@ -13,7 +13,7 @@ import { readInput, jitOptions } from './bare.js';
 import { FileDisk } from './disk.js';
 import { Output } from './output.js';
 import { ChromeTraceSink } from '../trace/chrome.js';
-import { CAUSE_NAMES, INTERRUPT_NAMES } from '../machine/index.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES, trapList } from '../machine/index.js';
 
 /** A kernel file as the loader wants it: gzip (Debian's vmlinuz on some architectures, Image.gz) is unpacked here. */
 function kernelBytes(path: string): Uint8Array {
@@ -119,16 +119,13 @@ function printStats(m: GuestMachine, hostSecs: number): void {
     lines.push(`hart ${x.hartId}: ` + modes.map((md) => `${md.mode}-mode ${(100 * md.cycles / total).toFixed(1)}% (${n(md.instret)} instructions)`).join(', ') +
       `, ${n(x.counts.satpSwitches)} satp switches`);
   }
-  const traps = new Map<string, { to: string; count: number }>();
-  for (const x of m.board.harts) for (const t of x.counts.trapList()) {
-    const name = (t.interrupt ? INTERRUPT_NAMES : CAUSE_NAMES)[t.cause] ?? `${t.interrupt ? 'interrupt' : 'cause'} ${t.cause}`, key = `${name}\0${t.to}`;
-    const e = traps.get(key) ?? { to: t.to, count: 0 };
-    e.count += t.count;
-    traps.set(key, e);
-  }
-  if (traps.size > 0) {
+  const traps = trapList(m.board.harts.reduce((sum, x) => sum.map((v, i) => v + x.counts.traps[i]), new Array<number>(128).fill(0)));
+  if (traps.length > 0) {
     lines.push('', 'trap                                   to   count');
-    for (const [key, e] of [...traps].sort((a, b) => b[1].count - a[1].count)) lines.push(`${key.split('\0')[0].padEnd(38)} ${e.to}  ${n(e.count).padStart(12)}`);
+    for (const t of traps) {
+      const name = (t.interrupt ? INTERRUPT_NAMES : CAUSE_NAMES)[t.cause] ?? `${t.interrupt ? 'interrupt' : 'cause'} ${t.cause}`;
+      lines.push(`${name.padEnd(38)} ${t.to}  ${n(t.count).padStart(12)}`);
+    }
     lines.push('');
   }
   if (m.sbi) lines.push('SBI calls: ' + ([...m.sbi.counts].map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none'));

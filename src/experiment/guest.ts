@@ -77,8 +77,7 @@ function countedRow(program: string, way: string, c: HartSnapshot, hostNs: numbe
 }
 
 const blankRow = (program: string, way: string, note: string, hostNs?: number): Row => ({
-  program, way, guestMs: '', insns: '', user: '', syscalls: '', faults: '', ticks: '', syscallsPerS: '', faultsPerS: '', ticksPerS: '', irqsPerS: '',
-  hostMs: hostNs === undefined ? '' : round(hostNs / 1e6, 0), note,
+  ...Object.fromEntries(COLUMNS.map((c) => [c.key, ''])), program, way, hostMs: hostNs === undefined ? '' : round(hostNs / 1e6, 0), note,
 });
 
 /** The /init lde appends: each program between two marker lines, then power-off. */

@@ -138,7 +138,7 @@ export class GuestMachine {
       // A call into the firmware does not end the hart's quantum: it goes on from where the firmware returned.
       for (const end = h.steps() + QUANTUM; ;) {
         const exit: Exit = h.run(end - h.steps());
-        this.idle[h.hartId] = exit.kind === 'wfi' && h.asleep;
+        this.idle[h.hartId] = exit.kind === 'wfi' && h.wakeAt === Infinity;
         if (exit.kind !== 'wfi') allIdle = false;
         if (exit.kind === 'halt') return this.board.power ?? { kind: 'halt', status: exit.status };
         if (exit.kind !== 'trap') break;

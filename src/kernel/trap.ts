@@ -11,7 +11,7 @@
 //   → usertrapret(p) if p still holds the hart (pending signals, sret)
 //   → else Scheduler.schedule → contextSwitch → usertrapret(next)
 
-import { Cause, CAUSE_NAMES, Csr, Irq, St, type Exit } from '../machine/index.js';
+import { Cause, CAUSE_NAMES, Csr, Irq, St, type Exit, type TrapExitInfo } from '../machine/index.js';
 import type { FaultResolution } from '../trace/events.js';
 import type { Kernel } from './kernel.js';
 import type { Cpu } from './sched/cpu.js';
@@ -26,7 +26,6 @@ import { rseqResume } from './signal/rseq.js';
 import { kernelWork, reschedOnReturn } from './sched/preempt.js';
 import { ipiInterrupt } from './smp.js';
 
-type TrapExit = Extract<Exit, { kind: 'trap' }>;
 
 /** si_code values of the fault signals (siginfo.h). */
 const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, ILL_ILLOPC = 1, TRAP_BRKPT = 1, SI_KERNEL = 0x80;
@@ -77,7 +76,7 @@ export function runOne(k: Kernel, cpu: Cpu, budget: number): void {
  * its order). It saves a return and a call per trap: a system call's round
  * trip is about a fifth faster.
  */
-function trapInRun(k: Kernel, cpu: Cpu): (e: TrapExit) => boolean {
+function trapInRun(k: Kernel, cpu: Cpu): (e: TrapExitInfo) => boolean {
   return (e) => {
     usertrap(k, cpu, e);
     if (k.finished) return false;
@@ -106,7 +105,7 @@ function endTurn(k: Kernel, cpu: Cpu): void {
 }
 
 /** A trap from U-mode: save p's context, handle the cause, and return to p if it still holds the hart. */
-function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExit): void {
+function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExitInfo): void {
   cpu.hart.saveRegs(p);
   p.pc = exit.pcHi * 4294967296 + (exit.pcLo >>> 0); // xepc as a signed number: exact for every user address
   chargeUser(k, p);

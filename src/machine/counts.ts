@@ -32,15 +32,6 @@ export class HartCounts {
     this.traps[(toM ? 64 : 0) + (interrupt ? 32 : 0) + (cause & 31)]++;
   }
 
-  /** The traps taken, by cause and destination, most first (for --stats). */
-  trapList(): { to: 'S' | 'M'; interrupt: boolean; cause: number; count: number }[] {
-    const out: { to: 'S' | 'M'; interrupt: boolean; cause: number; count: number }[] = [];
-    this.traps.forEach((count, i) => {
-      if (count > 0) out.push({ to: i >= 64 ? 'M' : 'S', interrupt: (i & 32) !== 0, cause: i & 31, count });
-    });
-    return out.sort((a, b) => b.count - a.count);
-  }
-
   /** Cycles and instructions per mode, the current mode's time up to (cycle, instret) included. */
   modes(current: Mode, cycle: number, instret: number): { mode: 'U' | 'S' | 'M'; cycles: number; instret: number }[] {
     return ([[Mode.U, 'U'], [Mode.S, 'S'], [Mode.M, 'M']] as const).map(([m, mode]) => ({
@@ -60,7 +51,7 @@ export class HartCounts {
 /** What a hart had counted at one moment (HartCounts.snapshot); `traps` is indexed as HartCounts.traps, `modeCycles` is U, S, M. */
 export interface HartSnapshot { traps: number[]; cycle: number; instret: number; modeCycles: number[]; satpSwitches: number; idleCycles: number }
 
-/** What the hart counted between two snapshots (or summed over harts, with `plus`). */
+/** What the hart counted between two snapshots. */
 export function countsBetween(a: HartSnapshot, b: HartSnapshot): HartSnapshot {
   return { traps: b.traps.map((v, i) => v - a.traps[i]), cycle: b.cycle - a.cycle, instret: b.instret - a.instret,
     modeCycles: b.modeCycles.map((v, i) => v - a.modeCycles[i]), satpSwitches: b.satpSwitches - a.satpSwitches, idleCycles: b.idleCycles - a.idleCycles };
@@ -70,4 +61,13 @@ export function countsBetween(a: HartSnapshot, b: HartSnapshot): HartSnapshot {
 export function trapsOf(s: HartSnapshot, cause: number, interrupt: boolean): number {
   const k = (interrupt ? 32 : 0) + cause;
   return s.traps[k] + s.traps[64 + k];
+}
+
+/** Traps taken (a HartCounts.traps array, or several harts' summed), by cause and destination, most first (for --stats). */
+export function trapList(traps: ArrayLike<number>): { to: 'S' | 'M'; interrupt: boolean; cause: number; count: number }[] {
+  const out: { to: 'S' | 'M'; interrupt: boolean; cause: number; count: number }[] = [];
+  for (let i = 0; i < traps.length; i++) {
+    if (traps[i] > 0) out.push({ to: i >= 64 ? 'M' : 'S', interrupt: (i & 32) !== 0, cause: i & 31, count: traps[i] });
+  }
+  return out.sort((a, b) => b.count - a.count);
 }

@@ -128,11 +128,10 @@ export class Hart implements HartPort {
    * The furthest cycle wfi may skip the clock to (a board with several harts
    * keeps them within a quantum of each other: firmware/boot.ts). Reaching
    * it ends run() with a 'wfi' exit, a spurious wake-up (priv 3.3.3 allows
-   * one), and `asleep` false.
+   * one), with `wakeAt` still finite.
    */
   idleLimit = Infinity;
-  /** After a 'wfi' exit: whether no timer is armed (only a device can wake it), and when the earliest armed one fires. */
-  asleep = false;
+  /** After a 'wfi' exit: when the earliest armed timer fires (Infinity: none, so only a device can wake the hart). */
   wakeAt = Infinity;
   private native = false;
   /**

@@ -89,7 +89,6 @@ export function idle(h: Hart): boolean {
   if (mie & MTIP) wake = Math.min(wake, cycleOfTick(h, pairU(s, S.MTIMECMP)));
   if ((mie & STIP) && sstc(s)) wake = Math.min(wake, cycleOfTick(h, pairU(s, S.STIMECMP)));
   if (h.trace.on) h.trace.emit({ kind: 'wfi', cycle: h.cycle, hart: h.hartId, phase: 'sleep' });
-  h.asleep = wake === Infinity;
   h.wakeAt = wake;
   if (wake > h.idleLimit) { // the other harts' turn first: the clock stops at the limit
     h.counts.idleCycles += Math.max(0, h.idleLimit - h.t[T.CYCLE]);
