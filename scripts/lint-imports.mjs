@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Enforces the dependency rule of DESIGN.md:
-//   isa ← machine ← kernel ← experiment ← cli, web; trace imports none of them; elf imports nothing;
+//   isa ← machine ← kernel ← experiment ← cli, web (src/web: the browser lab, no Node); trace imports none of them; elf imports nothing;
 //   demo (the mini supervisor) sits beside kernel.
 // Nothing under src/isa, src/elf, src/machine, src/kernel, src/firmware, src/trace or src/experiment imports node:* or the DOM.
 // src/kernel and src/demo never touch guest RAM's arrays (.ram8/.ram16/.ram32/.ram64): they read and
@@ -25,6 +25,8 @@ const ALLOWED = {
   // The experiments run kernels (lde's, and guest kernels through the firmware's loader) and read their events; the host (files, programs, drawing) comes in through ExperimentEnv.
   experiment: ['experiment', 'kernel', 'firmware', 'machine', 'isa', 'elf', 'trace'],
   cli: ['cli', 'demo', 'experiment', 'firmware', 'kernel', 'machine', 'isa', 'elf', 'trace'],
+  // The browser lab: the page and its worker, beside the CLI (never importing it), in the browser (never Node).
+  web: ['web', 'experiment', 'kernel', 'firmware', 'machine', 'isa', 'elf', 'trace'],
 };
 const PURE = ['isa', 'elf', 'trace', 'machine', 'kernel', 'demo', 'experiment', 'firmware'];
 const NODE_BUILTINS = /^(node:|fs$|path$|os$|child_process$|util$|crypto$|process$|worker_threads$|url$|buffer$|events$|stream$)/;
@@ -61,6 +63,7 @@ for (const file of files(src)) {
     const where = relative(root, file);
     if (NODE_BUILTINS.test(spec)) {
       if (PURE.includes(layer)) problems.push(`${where}: imports '${spec}' (src/${layer} must not import Node; put host I/O behind an interface)`);
+      if (layer === 'web') problems.push(`${where}: imports '${spec}' (src/web runs in the browser, which has no Node)`);
       continue;
     }
     if (!spec.startsWith('.')) continue;

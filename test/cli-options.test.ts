@@ -18,7 +18,7 @@ import { helpText, readmeWithOptions, optionWords } from '../src/cli/help.js';
 const ALL: readonly CommandSpec[] = [LDE, ...COMMANDS];
 const tmp = mkdtempSync(`${tmpdir()}/lde-cli-options-`);
 /** The fewest operands each command takes. */
-const OPERANDS: Record<string, string[]> = { lde: [], run: ['hello'], bare: ['x.elf'], boot: [], demo: [], experiment: [] };
+const OPERANDS: Record<string, string[]> = { lde: [], run: ['hello'], bare: ['x.elf'], boot: [], demo: [], experiment: [], lab: [] };
 
 /** Parses `args` for command c, followed by the least operands it needs. */
 function parse(c: CommandSpec, args: string[]) {

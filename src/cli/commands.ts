@@ -249,7 +249,21 @@ export const EXPERIMENT: CommandSpec = {
 };
 
 /** The commands, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [RUN, BARE, BOOT, DEMO, EXPERIMENT];
+export const LAB: CommandSpec = {
+  name: 'lab',
+  operands: { synopsis: '', min: 0, max: 0 },
+  summary: 'serve the browser lab on 127.0.0.1 and print its address',
+  options: [
+    {
+      name: '--port', value: { kind: 'integer', meta: 'N', min: 0, max: 65535, noun: 'port', default: 8000 },
+      help: 'the TCP port on 127.0.0.1 (0: any free port)',
+      details: 'The page is the static build of `npm run build:lab` (dist/lab), served with the cross-origin isolation headers that keyboard input and step mode need. See [The browser lab](#the-browser-lab).',
+    },
+    HELP,
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [RUN, BARE, BOOT, DEMO, EXPERIMENT, LAB];
 
 /** `lde` itself: a command word, or one of these options. */
 export const LDE: CommandSpec = {

@@ -19,6 +19,7 @@ async function main(argv: string[]): Promise<number> {
     case 'run': { const { runCommand } = await import('./run.js'); return runCommand(rest); }
     case 'demo': { const { demoCommand } = await import('./demo.js'); return demoCommand(rest); }
     case 'experiment': { const { experimentCommand } = await import('./experiment.js'); return experimentCommand(rest); }
+    case 'lab': { const { labCommand } = await import('./lab.js'); return labCommand(rest); }
     case 'help': throw new Request('help', helpFor(rest));
     case undefined: process.stdout.write(helpText(LDE)); return Status.USAGE;
     default: throw new UsageError(`unknown command '${cmd}' (try: lde --help)`);

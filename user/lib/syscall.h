@@ -128,6 +128,11 @@ static inline long sys_unlinkat(int dirfd, const char *path, int flags) {
 static inline long sys_ioctl(int fd, unsigned long req, void *arg) {
   return lde_syscall3(SYS_ioctl, fd, LDE_L(req), LDE_L(arg));
 }
+static inline long sys_chdir(const char *path) { return lde_syscall1(SYS_chdir, LDE_L(path)); }
+/** The raw call returns the length of the path including its NUL. */
+static inline long sys_getcwd(char *buf, unsigned long size) {
+  return lde_syscall2(SYS_getcwd, LDE_L(buf), LDE_L(size));
+}
 
 /* ---- processes ---- */
 static inline LDE_NORETURN void sys_exit(int status) {

@@ -1,0 +1,138 @@
+// The worker's sink (trace/events.ts Sink): it turns the run's trace events,
+// the same ones `--trace` writes, into the page's timeline marks and the
+// diagram's counts, sends them in batches, and stops the run where the page
+// asks (step mode, pause): the worker blocks in Atomics.wait inside the
+// event, so the hart is frozen between two of its own actions.
+
+import type { Sink, TraceEvent } from '../trace/events.js';
+import { C_GO, C_PAUSE, C_STEP, type FlowCounts, type Mark, type StepState } from './protocol.js';
+
+/** Marks kept for one run; past this only the counts go on (the page says how many were dropped). */
+export const MAX_MARKS = 400_000;
+/** A batch goes when it has this many marks, or this much host time passed. */
+const BATCH = 4096, BATCH_MS = 60;
+
+export const emptyFlow = (): FlowCounts => ({ boot: 1, processes: 0, syscalls: 0, faults: 0, ticks: 0, otherIrqs: 0, switches: 0, returns: 0, signals: 0, exits: 0, userInsns: 0, cycles: 0 });
+
+/** What the sink needs from the worker: where to send, and how to read the stopped hart. */
+export interface LabPort {
+  send(marks: Mark[], flow: FlowCounts, dropped: number): void;
+  /** The hart's state now, for one step. */
+  stepState(step: number, title: string, detail: string): StepState;
+  sendStep(state: StepState): void;
+  /** Sends the current process's page tables. */
+  sendPages(): void;
+  now(): number;
+}
+
+export class LabSink implements Sink {
+  readonly flow = emptyFlow();
+  private marks: Mark[] = [];
+  private kept = 0;
+  private dropped = 0;
+  private lastSend = 0;
+  private readonly pidOf: number[] = [];
+  private readonly lastInstret: number[] = [];
+  /** The step of the system call being walked (0: none). */
+  private walking = 0;
+  private checks = 0;
+
+  constructor(private readonly port: LabPort, private readonly control: Int32Array | undefined) {}
+
+  private mark(m: Mark): void {
+    if (this.kept >= MAX_MARKS) { this.dropped++; return; }
+    this.kept++;
+    this.marks.push(m);
+  }
+
+  event(e: TraceEvent): void {
+    const f = this.flow, h = e.hart;
+    f.cycles = Math.max(f.cycles, e.cycle);
+    const pid = this.pidOf[h] ?? 0;
+    switch (e.kind) {
+      case 'trap':
+        if (e.from === 0) { f.userInsns += e.instret - (this.lastInstret[h] ?? e.instret); this.mark(['mode', e.cycle, 'S', pid, h]); }
+        if (e.interrupt && e.cause !== 5) f.otherIrqs++;
+        if (!e.interrupt && e.cause !== 8) this.mark(['trap', e.cycle, pid, h, e.name]);
+        if (e.cause === 8 && !e.interrupt && e.from === 0 && this.stepping()) {
+          this.walking = 1;
+          this.stop(1, 'ecall in U-mode', `The program asks for a system call: a7 = ${this.reg('a7')} names it, a0–a5 hold its arguments. ecall itself changes no register; it raises exception 8.`, 'U');
+          if (this.walking === 1) this.walking = 2;
+          if (this.walking === 2) this.stop(2, 'The trap is taken (hardware)', 'The hart wrote scause = 8, sepc = the ecall, stval = 0; sstatus.SPP = 0 (from U), SPIE = SIE, SIE = 0; the mode is S and the pc is stvec, the kernel\'s trampoline.');
+        }
+        break;
+      case 'xret':
+        if (e.to === 0) {
+          f.returns++;
+          this.lastInstret[h] = e.instret;
+          this.mark(['mode', e.cycle, 'U', pid, h]);
+          if (this.walking === 4) {
+            this.walking = 5;
+            this.stop(5, 'sret (hardware)', 'Return-from-trap: the mode comes from SPP (U), SIE from SPIE, and the pc from sepc, which the kernel moved past the ecall. a0 holds the result.', 'U');
+            this.walking = 0;
+          }
+        }
+        break;
+      case 'syscall-enter':
+        this.mark(['syscall', e.cycle, e.pid, h, e.name]);
+        if (this.walking === 2) { this.walking = 3; this.stop(3, `The kernel handles ${e.name}`, `usertrap saw scause 8, saved the user registers, and dispatches call ${e.nr}: ${e.name}(${e.args}).`); }
+        break;
+      case 'syscall-exit':
+        if (!e.blocked) f.syscalls++;
+        if (this.walking === 3) {
+          this.walking = 4;
+          this.stop(4, `${e.name} returns`, e.blocked ? `${e.name} must wait: the process sleeps and another runs; the call finishes when it is woken.` : `${e.text}. The result goes into the saved a0 and sepc moves 4 bytes, past the ecall.`);
+        }
+        break;
+      case 'fault': f.faults++; this.mark(['fault', e.cycle, e.pid, h, `${e.name} at 0x${e.addr.toString(16)}: ${e.resolution}`]); break;
+      case 'tick': f.ticks++; this.mark(['tick', e.cycle, e.pid, h, e.preempted ? 'preempts' : 'tick']); break;
+      case 'switch':
+        f.switches++;
+        this.pidOf[h] = e.to;
+        this.mark(['switch', e.cycle, e.to, h, `${e.from} → ${e.to} (${e.toName}): ${e.reason}`]);
+        this.mark(['mode', e.cycle, 'S', e.to, h]);
+        break;
+      case 'idle':
+        this.mark(['mode', e.cycle, 'I', 0, h]);
+        this.mark(['mode', e.until, 'S', 0, h]);
+        break;
+      case 'signal': if (e.phase === 'deliver') { f.signals++; this.mark(['signal', e.cycle, e.pid, h, `${e.name}: ${e.action ?? ''}`]); } break;
+      case 'proc':
+        if (e.phase === 'create') f.processes++;
+        if (e.phase === 'exit') f.exits++;
+        if (e.phase === 'exit' && this.pause()) this.port.sendPages();
+        break;
+    }
+    if (this.control !== undefined && Atomics.load(this.control, C_PAUSE) === 1 && this.walking === 0) {
+      Atomics.store(this.control, C_PAUSE, 0);
+      this.stop(0, 'Paused', `Stopped between two events of the run, at cycle ${e.cycle.toLocaleString('en-US')}.`);
+    }
+    if (this.marks.length >= BATCH || ((++this.checks & 255) === 0 && this.port.now() - this.lastSend >= BATCH_MS)) this.flush();
+  }
+
+  private stepping(): boolean { return this.control !== undefined && Atomics.load(this.control, C_STEP) === 1; }
+  /** Page tables on a process's exit only in step mode (a walk of its tree costs host time). */
+  private pause(): boolean { return this.stepping(); }
+  private reg(name: string): string { return this.port.stepState(0, '', '').regs[name] ?? '?'; }
+
+  /** Sends what is pending, shows the hart's state, and blocks until the page says go. */
+  private stop(step: number, title: string, detail: string, mode?: 'U' | 'S'): void {
+    const control = this.control;
+    if (control === undefined) return;
+    if (step > 0 && !this.stepping()) { this.walking = 0; return; } // step mode was turned off during the walk
+    this.flush();
+    const state = this.port.stepState(step, title, detail);
+    if (mode) state.mode = mode;
+    this.port.sendStep(state);
+    this.port.sendPages();
+    const go = Atomics.load(control, C_GO);
+    while (Atomics.load(control, C_GO) === go) Atomics.wait(control, C_GO, go, 1000);
+    if (!this.stepping()) this.walking = 0;
+  }
+
+  flush(): void {
+    this.lastSend = this.port.now();
+    this.port.send(this.marks, { ...this.flow }, this.dropped);
+    this.marks = [];
+  }
+}
