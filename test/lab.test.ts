@@ -139,6 +139,15 @@ test('the lab in chromium: a program, the shell, step mode, page tables, a dropp
     const shows = (text: string) => page.waitForFunction((s) => document.getElementById('transcript')?.textContent?.includes(s), text, wait);
     await page.goto(url);
     assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true, 'lde lab makes the page cross-origin isolated');
+    // Accessibility, checked by axe-core in the page as it is at each point: no serious or critical violation.
+    await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+    const accessible = async (where: string) => {
+      const found = await page.evaluate(async () => {
+        const r = await (globalThis as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      });
+      assert.deepEqual(found, [], `accessibility, ${where}`);
+    };
 
     // The first program runs by itself: hello, with three arguments.
     await runs(1);
@@ -146,6 +155,7 @@ test('the lab in chromium: a program, the shell, step mode, page tables, a dropp
     assert.match(await page.textContent('#status') ?? '', /exit status 0/);
     t.diagnostic(`first program done ${await page.evaluate(() => document.body.dataset.firstRunS)} s after the page opened`);
     // The diagram's counts come from the run: hello makes system calls and returns from each.
+    await accessible('after the first run');
     const count = async (key: string) => Number((await page.textContent(`text.count[data-count=${key}]`))?.replace(/,/g, ''));
     assert.ok(await count('syscalls') >= 3, 'system calls counted on the diagram');
     assert.equal(await count('processes'), 1);
@@ -186,9 +196,11 @@ test('the lab in chromium: a program, the shell, step mode, page tables, a dropp
       }
     }
     assert.ok(sawGetppid, 'a getppid was walked');
+    await accessible('in step mode');
     await page.click('#tab-pages');
     assert.match(await page.textContent('#pages') ?? '', /pid 1 \(syscalls\): satp 0x8/);
     assert.match(await page.textContent('#pages') ?? '', /level 0 table/);
+    await accessible('with the page tables shown');
     await page.click('#tab-step');
     await page.uncheck('#stepmode');
     await runs(3);
@@ -210,6 +222,29 @@ test('the lab in chromium: a program, the shell, step mode, page tables, a dropp
     assert.equal(await page.evaluate(() => document.body.dataset.experiment), 'done');
     assert.match(await page.textContent('#exp-result') ?? '', /no timer/);
     assert.ok(await page.locator('#exp-plot svg').count() >= 1, 'a chart');
+    await accessible('with an experiment\'s result');
+
+    // The JIT keeps the interpreter's contract in the page too: the same run gives the same stats either way.
+    await page.click('#tab-stats');
+    const statsWith = async (jit: boolean, k: number) => {
+      await page.setChecked('#jit', jit);
+      await page.selectOption('#program', 'cpu');
+      await page.fill('#args', 'sieve 1');
+      await page.click('#run');
+      await runs(k);
+      return page.textContent('#stats');
+    };
+    const on = await statsWith(true, 5), off = await statsWith(false, 6);
+    assert.match(on ?? '', /instructions/);
+    assert.equal(on, off, '--jit on and off: the same stats');
+
+    // A phone: one column, nothing wider than the screen, the console before the trade-offs.
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), true, 'no sideways scrolling on a phone');
+    const y = async (sel: string) => (await page.locator(sel).boundingBox())!.y;
+    assert.ok(await y('#terminal') < await y('#controls'), 'the console comes before the trade-offs');
+    await accessible('on a phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     const shot = join(mkdtempSync(join(tmpdir(), 'lde-lab-')), 'lab.png');
     await page.screenshot({ path: shot, fullPage: true });

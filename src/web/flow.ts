@@ -43,7 +43,7 @@ const ARROWS: Arrow[] = [
   { id: 'a-handle', from: left('b-save'), to: right('b-handle'), label: 'into the kernel' },
   { id: 'a-switch', from: bottom('b-handle', 60), to: top('b-switch', 60), label: 'context switches', count: 'switches' },
   { id: 'a-ret', from: bottom('b-switch', 60), to: top('b-sret', 60), label: '' },
-  { id: 'a-sret', from: right('b-sret'), to: left('b-back', -7), label: 'returns to user mode', count: 'returns' },
+  { id: 'a-sret', from: right('b-sret'), to: left('b-back', -7), label: 'returns (sret)', count: 'returns' },
   { id: 'a-resume', from: right('b-back', -7), to: left('b-resume'), label: 'back to the program' },
   { id: 'a-exit', from: bottom('b-sret', 60), to: top('b-exit', 60), label: 'exits', count: 'exits' },
 ];

@@ -100,7 +100,7 @@ export class LabSink implements Sink {
       case 'proc':
         if (e.phase === 'create') f.processes++;
         if (e.phase === 'exit') f.exits++;
-        if (e.phase === 'exit' && this.pause()) this.port.sendPages();
+        if (e.phase === 'exit') { this.flush(); this.port.sendPages(); }
         break;
     }
     if (this.control !== undefined && Atomics.load(this.control, C_PAUSE) === 1 && this.walking === 0) {
@@ -111,8 +111,6 @@ export class LabSink implements Sink {
   }
 
   private stepping(): boolean { return this.control !== undefined && Atomics.load(this.control, C_STEP) === 1; }
-  /** Page tables on a process's exit only in step mode (a walk of its tree costs host time). */
-  private pause(): boolean { return this.stepping(); }
   private reg(name: string): string { return this.port.stepState(0, '', '').regs[name] ?? '?'; }
 
   /** Sends what is pending, shows the hart's state, and blocks until the page says go. */

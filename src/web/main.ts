@@ -22,7 +22,7 @@ const opened = performance.now();
 const isolated = globalThis.crossOriginIsolated === true;
 
 // ---- the console --------------------------------------------------------------
-const term = new Terminal({ convertEol: !isolated, fontSize: 13, rows: 16, cursorBlink: true, scrollback: 5000, theme: { background: '#111111' } });
+const term = new Terminal({ convertEol: !isolated, fontSize: 13, rows: 16, cursorBlink: true, scrollback: 5000, theme: { background: '#111111', red: '#ff6b6b', blue: '#6b9bff' } });
 const fit = new FitAddon();
 term.loadAddon(fit);
 term.open($('terminal'));
@@ -133,6 +133,8 @@ function options(): LabOptions {
     nic: $<HTMLSelectElement>('nic').value as LabOptions['nic'],
     harts: Number($<HTMLSelectElement>('harts').value),
     maxTime: Math.min(60, Math.max(0, num('maxtime', 0))),
+    memMiB: Math.min(1024, Math.max(2, Math.round(num('mem', 128)))),
+    swapMiB: Math.min(1024, Math.max(0, Math.round(num('swap', 0)))),
   };
 }
 
@@ -262,6 +264,8 @@ CHAPTERS.forEach((c, i) => {
     $<HTMLInputElement>('timer').checked = o.hz > 0;
     if (o.hz > 0) $<HTMLInputElement>('hz').value = String(o.hz);
     $<HTMLInputElement>('maxtime').value = String(o.maxTime);
+    $<HTMLInputElement>('mem').value = String(o.memMiB);
+    $<HTMLInputElement>('swap').value = String(o.swapMiB);
     $('chapter-text').textContent = `Chapter ${i + 1}. Watch for: ${c.watch}`;
     runProgram(c.program, c.args);
   });
@@ -295,6 +299,8 @@ $('exp-run').addEventListener('click', () => {
 async function showExperiment(r: ExperimentResult, text: string): Promise<void> {
   const pre = document.createElement('pre');
   pre.textContent = text;
+  pre.tabIndex = 0; // it may scroll sideways: reachable from the keyboard
+  pre.setAttribute('aria-label', `the ${r.name} experiment's tables and conclusion`);
   $('exp-result').replaceChildren(pre);
   // The same vega-lite spec the CLI renders with --plot, rendered here by the same libraries.
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);

@@ -21,11 +21,11 @@ export function readTree(phys: PhysMem, root: number, maxRuns = 2000): { nodes: 
   let tables = 0, runs = 0;
   const table = (pa: number, level: number, base: number, index: number): PageNode => {
     tables++;
-    const node: PageNode = { level, index, va: hex(base), table: hex(pa), leaves: [], children: [] };
+    const node: PageNode = { level, index, va: hex(base), table: hex(pa), leaves: [], children: [], swapped: 0 };
     let run: PageRun | undefined, runEnd = 0, runPa = 0;
     for (let i = 0; i < 512; i++) {
       const pte = pa + i * 8, lo = phys.read32(pte);
-      if ((lo & PTE_V) === 0) { run = undefined; continue; }
+      if ((lo & PTE_V) === 0) { if (level === 0 && (lo | phys.read32(pte + 4)) !== 0) node.swapped++; run = undefined; continue; }
       const next = ptePa(lo, phys.read32(pte + 4)), va = base + i * 2 ** (12 + 9 * level);
       if ((lo & (PTE_R | PTE_X)) === 0 && level > 0) { run = undefined; node.children.push(table(next, level - 1, va, i)); continue; }
       const flags = pteFlags(lo) + (level > 0 ? ` ${level === 2 ? '1 GiB' : '2 MiB'} page` : '');

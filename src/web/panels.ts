@@ -43,7 +43,7 @@ function node(n: PageNode): HTMLLIElement {
   const d = document.createElement('details');
   d.open = n.level >= 1;
   const sum = document.createElement('summary');
-  sum.textContent = `level ${n.level} table at ${n.table}: va ${n.va}…, ${n.children.length} tables below, ${n.leaves.reduce((a, r) => a + r.pages, 0)} pages mapped here`;
+  sum.textContent = `level ${n.level} table at ${n.table}: va ${n.va}…, ${n.children.length} tables below, ${n.leaves.reduce((a, r) => a + r.pages, 0)} pages mapped here${n.swapped ? `, ${n.swapped} in swap` : ''}`;
   const ul = document.createElement('ul');
   for (const r of n.leaves) {
     const item = document.createElement('li');

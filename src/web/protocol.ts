@@ -20,9 +20,12 @@ export interface LabOptions {
   maxTime: number;
   /** --smp. */
   harts: number;
+  /** --mem and --swap, in MiB (swap 0: none). */
+  memMiB: number;
+  swapMiB: number;
 }
 
-export const DEFAULT_OPTIONS: LabOptions = { hz: 250, tick: 'idle', preempt: 'voluntary', vdso: true, jit: true, nic: 'none', nicRate: 2_000_000, maxTime: 0, harts: 1 };
+export const DEFAULT_OPTIONS: LabOptions = { hz: 250, tick: 'idle', preempt: 'voluntary', vdso: true, jit: true, nic: 'none', nicRate: 2_000_000, maxTime: 0, harts: 1, memMiB: 128, swapMiB: 0 };
 
 /** page → worker */
 export type ToWorker =
@@ -65,7 +68,11 @@ export interface PageTree {
   nodes: PageNode[];
   faults: { addr: string; pc: string; cause: string; resolution: string }[];
 }
-export interface PageNode { level: number; index: number; va: string; table: string; leaves: PageRun[]; children: PageNode[]; }
+export interface PageNode {
+  level: number; index: number; va: string; table: string; leaves: PageRun[]; children: PageNode[];
+  /** Level 0: entries with V=0 that are not zero, which lde's kernel uses for a page in swap (mm/swap.ts). */
+  swapped: number;
+}
 /** Consecutive level-0 leaves with the same flags and consecutive frames. */
 export interface PageRun { va: string; pages: number; pa: string; flags: string; }
 

@@ -18,6 +18,7 @@ export class Timeline {
   private marks: Mark[] = [];
   private spans: Span[] = [];
   private names = new Map<number, string>();
+  private harts = 1;
   private end = 1;
   private view: [number, number] | undefined;
   private dirty = true;
@@ -29,7 +30,7 @@ export class Timeline {
       const [v0, v1] = this.window(), at = this.cycleAt(ev.offsetX);
       const k = ev.deltaY > 0 ? 1.25 : 0.8;
       this.view = [Math.max(0, at - (at - v0) * k), Math.min(this.end, at + (v1 - at) * k)];
-      this.redraw();
+      this.schedule();
     }, { passive: false });
     canvas.addEventListener('pointerdown', (ev) => { this.drag = { x: ev.offsetX, view: this.window() }; canvas.setPointerCapture(ev.pointerId); });
     canvas.addEventListener('pointerup', () => { this.drag = undefined; });
@@ -38,10 +39,10 @@ export class Timeline {
         const [v0, v1] = this.drag.view, per = (v1 - v0) / this.plotWidth();
         const shift = Math.max(-v0, Math.min(this.end - v1, (this.drag.x - ev.offsetX) * per));
         this.view = [v0 + shift, v1 + shift];
-        this.redraw();
+        this.schedule();
       } else this.describe(ev.offsetX, ev.offsetY);
     });
-    canvas.addEventListener('dblclick', () => { this.view = undefined; this.redraw(); });
+    canvas.addEventListener('dblclick', () => { this.view = undefined; this.schedule(); });
     canvas.addEventListener('keydown', (ev) => {
       const [v0, v1] = this.window(), w = v1 - v0;
       if (ev.key === '+' || ev.key === '=') this.view = [v0 + w / 4, v1 - w / 4];
@@ -51,17 +52,25 @@ export class Timeline {
       else if (ev.key === '0') this.view = undefined;
       else return;
       ev.preventDefault();
-      this.redraw();
+      this.schedule();
     });
   }
 
-  reset(): void { this.marks = []; this.spans = []; this.names.clear(); this.end = 1; this.view = undefined; this.redraw(); }
+  private queued = false;
+  /** Redraws at the next frame (wheel and drag events come faster than frames). */
+  schedule(): void {
+    if (this.queued) return;
+    this.queued = true;
+    requestAnimationFrame(() => { this.queued = false; this.redraw(); });
+  }
+
+  reset(): void { this.marks = []; this.spans = []; this.harts = 1; this.names.clear(); this.end = 1; this.view = undefined; this.redraw(); }
   name(pid: number, name: string): void { this.names.set(pid, name); }
 
   add(marks: Mark[]): void {
     for (const m of marks) {
       this.marks.push(m);
-      if (m[0] === 'mode') this.spans.push({ a: m[1], b: m[1], mode: m[2], pid: m[3], hart: m[4] });
+      if (m[0] === 'mode') { this.spans.push({ a: m[1], b: m[1], mode: m[2], pid: m[3], hart: m[4] }); this.harts = Math.max(this.harts, m[4] + 1); }
       if (m[0] === 'switch') { const n = /\((.*)\)/.exec(m[4]); if (n && m[2] !== 0) this.names.set(m[2], n[1]); }
       this.end = Math.max(this.end, m[1]);
     }
@@ -78,6 +87,7 @@ export class Timeline {
   /** Closes spans: each mode lasts until the next change on the same hart, the last one until the end. */
   private closed(): Span[] {
     if (!this.dirty) return this.spans;
+    this.marks.sort((x, y) => x[1] - y[1]);
     const s = [...this.spans].sort((x, y) => x.a - y.a), last: (Span | undefined)[] = [];
     for (const span of s) {
       const prev = last[span.hart];
@@ -115,18 +125,43 @@ export class Timeline {
     const idleRow = rows.length, kernelRow = rows.length + 1;
     ctx.fillText('idle', 4, idleRow * ROW + 12);
     ctx.fillText('kernel, no process', 4, kernelRow * ROW + 12);
-    for (const s of spans) {
-      if (s.b < v0 || s.a > v1 || s.b <= s.a) continue;
-      const r = s.mode === 'I' ? idleRow : rowOf.get(s.pid) ?? kernelRow;
-      const x0 = x(Math.max(s.a, v0)), x1 = x(Math.min(s.b, v1));
-      ctx.fillStyle = COLORS[s.mode];
-      ctx.fillRect(x0, r * ROW + 2, Math.max(0.6, x1 - x0), ROW - 4);
+    // Time per pixel column, per row and mode: a column shows the mode that had most of it, so a run of 300,000
+    // spans costs one pass over them and one rectangle per column, however far out the view is zoomed.
+    const cols = Math.ceil(w) + 1, nrows = rows.length + 2, MODES = ['U', 'S', 'I'] as const;
+    const acc = new Float64Array(nrows * cols * 3);
+    const per = (v1 - v0) / w;
+    // From the last span of each hart that starts before the view (it covers the view's left edge).
+    let first = lowerBound(spans, v0, (sp) => sp.a);
+    for (const seen = new Set<number>(); first > 0 && seen.size < this.harts; first--) seen.add(spans[first - 1].hart);
+    for (let i = first; i < spans.length; i++) {
+      const sp = spans[i];
+      if (sp.a > v1) break;
+      if (sp.b < v0 || sp.b <= sp.a) continue;
+      const r = sp.mode === 'I' ? idleRow : rowOf.get(sp.pid) ?? kernelRow, m = MODES.indexOf(sp.mode);
+      const a = Math.max(sp.a, v0), b = Math.min(sp.b, v1), base = r * cols * 3 + m;
+      const c0 = Math.min(cols - 1, Math.floor((a - v0) / per)), c1 = Math.min(cols - 1, Math.floor((b - v0) / per));
+      if (c0 === c1) { acc[base + c0 * 3] += b - a; continue; }
+      acc[base + c0 * 3] += v0 + (c0 + 1) * per - a;
+      for (let c = c0 + 1; c < c1; c++) acc[base + c * 3] += per;
+      acc[base + c1 * 3] += b - (v0 + c1 * per);
     }
+    for (let r = 0; r < nrows; r++) {
+      for (let col = 0; col < cols; col++) {
+        const k = (r * cols + col) * 3, u = acc[k], sv = acc[k + 1], id = acc[k + 2], all = u + sv + id;
+        if (all <= 0) continue;
+        ctx.fillStyle = COLORS[u >= sv && u >= id ? 'U' : sv >= id ? 'S' : 'I'];
+        ctx.globalAlpha = Math.min(1, 0.35 + all / per);
+        ctx.fillRect(LEFT + col, r * ROW + 2, 1, ROW - 4);
+      }
+    }
+    ctx.globalAlpha = 1;
     const laneTop = (rows.length + 2) * ROW + 4;
     LANES.forEach((l, i) => { ctx.fillStyle = '#444'; ctx.fillText(LANE_NAMES[l], 4, laneTop + i * LANE + 9); });
     const seen = LANES.map(() => new Uint8Array(Math.ceil(w) + 1));
-    for (const m of this.marks) {
-      if (m[0] === 'mode' || m[1] < v0 || m[1] > v1) continue;
+    for (let i = lowerBound(this.marks, v0, (m) => m[1]); i < this.marks.length; i++) {
+      const m = this.marks[i];
+      if (m[1] > v1) break;
+      if (m[0] === 'mode') continue;
       const lane = LANES.indexOf(m[0] === 'trap' ? 'fault' : m[0] as typeof LANES[number]);
       if (lane < 0) continue;
       const px = Math.floor(x(m[1]) - LEFT);
@@ -148,12 +183,24 @@ export class Timeline {
     if (px < LEFT) return;
     const at = this.cycleAt(px), [v0, v1] = this.window(), tol = (4 * (v1 - v0)) / this.plotWidth();
     let best: Mark | undefined, dist = tol;
-    for (const m of this.marks) if (m[0] !== 'mode' && Math.abs(m[1] - at) < dist) { best = m; dist = Math.abs(m[1] - at); }
-    const span = this.closed().find((s) => s.a <= at && at < s.b);
+    const spans = this.closed();
+    for (let i = lowerBound(this.marks, at - tol, (m) => m[1]); i < this.marks.length && this.marks[i][1] <= at + tol; i++) {
+      const m = this.marks[i];
+      if (m[0] !== 'mode' && Math.abs(m[1] - at) < dist) { best = m; dist = Math.abs(m[1] - at); }
+    }
+    const near = lowerBound(spans, at, (sp) => sp.a);
+    const span = [spans[near - 1], spans[near]].find((sp) => sp && sp.a <= at && at < sp.b);
     const where = span ? `${span.mode === 'U' ? 'user' : span.mode === 'S' ? 'kernel' : 'idle'}${span.pid ? `, pid ${span.pid}` : ''}` : '';
     this.readout.textContent = `${time(at)}${where ? ` — ${where}` : ''}${best && best[0] !== 'mode' ? ` — ${best[0]}: ${best[4]} (pid ${best[2]})` : ''}`;
     void py;
   }
+}
+
+/** The first index whose key is at least v (keys ascending). */
+function lowerBound<T>(list: readonly T[], v: number, key: (x: T) => number): number {
+  let lo = 0, hi = list.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (key(list[mid]) < v) lo = mid + 1; else hi = mid; }
+  return lo;
 }
 
 /** Cycles (1 GHz) as time. */

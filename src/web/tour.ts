@@ -18,6 +18,12 @@ export interface Chapter {
 const n = (x: number) => x.toLocaleString('en-US');
 const calls = (s: Stats) => s.syscalls.reduce((a, c) => a + c.count, 0);
 const ms = (c: number) => `${(c / 1e6).toFixed(2)} ms`;
+/** The exceptions by how the kernel resolved them, most first. */
+const resolved = (s: Stats) => {
+  const by = new Map<string, number>();
+  for (const x of s.exceptions) by.set(x.resolution, (by.get(x.resolution) ?? 0) + x.count);
+  return [...by].sort((a, b) => b[1] - a[1]).map(([r, k]) => `${n(k)} ${r}`).join(', ');
+};
 
 export const CHAPTERS: Chapter[] = [
   {
@@ -33,7 +39,17 @@ export const CHAPTERS: Chapter[] = [
   {
     title: 'Exceptions', program: 'pfstorm', args: ['256'], options: {},
     watch: 'a trap the program did not ask for: each first touch of a page faults, the kernel maps a zeroed frame and runs the instruction again (red marks on the "exceptions" lane).',
-    found: (s) => `${n(s.pageFaults.minor)} minor and ${n(s.pageFaults.major)} major page faults: ${s.exceptions.map((x) => `${n(x.count)} ${x.resolution}`).join(', ')}.`,
+    found: (s) => `${n(s.pageFaults.minor)} minor and ${n(s.pageFaults.major)} major page faults: ${resolved(s)}.`,
+  },
+  {
+    title: 'Copy-on-write', program: 'cowfork', args: [], options: {},
+    watch: 'fork shares the parent\'s pages read-only; the child\'s first store to one faults, and the kernel gives it a copy. The Page tables tab shows the child\'s tree as it exits, and each fault\'s resolution.',
+    found: (s) => `${resolved(s)}; ${n(s.processes.length)} processes.`,
+  },
+  {
+    title: 'Swap', program: 'pagewalk', args: ['loop', '768', '2'], options: { memMiB: 2, swapMiB: 16 },
+    watch: 'with 2 MiB of RAM and 16 MiB of swap, a loop over 3 MiB of pages cannot stay in memory: pages go out to swap, and a touch of one brings it back in (major faults, swap-in).',
+    found: (s) => `${n(s.pageFaults.minor)} minor and ${n(s.pageFaults.major)} major page faults: ${resolved(s)}.`,
   },
   {
     title: 'A fatal exception', program: 'segfault', args: [], options: {},

@@ -85,6 +85,7 @@ function terminal(): HostTerminal | undefined {
   };
 }
 
+const MIB = 1 << 20;
 const hex = (v: bigint | number) => `0x${BigInt.asUintN(64, BigInt(v)).toString(16).padStart(16, '0')}`;
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'];
 
@@ -99,7 +100,7 @@ function run(msg: Extract<ToWorker, { type: 'run' }>): void {
   if (!bytes) { post({ type: 'error', message: `${msg.name}: no such program` }); return; }
   const kernel = new Kernel({
     host: h, hz: o.hz, seed: 1, binds: [{ host: '/bin', guest: '/bin' }], realtime: false, tick: o.tick, preempt: o.preempt, vdso: o.vdso,
-    harts: o.harts, maxCycles: o.maxTime > 0 ? Math.round(o.maxTime * 1e9) : undefined,
+    harts: o.harts, memBytes: o.memMiB * MIB, swapBytes: o.swapMiB * MIB, maxCycles: o.maxTime > 0 ? Math.round(o.maxTime * 1e9) : undefined,
     nic: o.nic === 'none' ? undefined : { rx: o.nic, rate: o.nicRate },
   });
   for (const hart of kernel.board.harts) hart.setJit(o.jit ? { threshold: JIT_THRESHOLD } : undefined);
@@ -154,6 +155,8 @@ function commandOf(msg: Extract<ToWorker, { type: 'run' }>): string {
   if (o.harts > 1) f.push(`--smp ${o.harts}`);
   if (o.nic !== 'none') f.push(`--nic --net-rx ${o.nic} --nic-rate ${o.nicRate}`);
   if (o.maxTime > 0) f.push(`--max-time ${o.maxTime}`);
+  if (o.memMiB !== 128) f.push(`--mem ${o.memMiB}M`);
+  if (o.swapMiB > 0) f.push(`--swap ${o.swapMiB}M`);
   return [...f, msg.name, ...msg.args].join(' ');
 }
 
