@@ -6,8 +6,9 @@
 #   scripts/linux-guest.sh DIR
 #
 # DIR/vmlinux       the kernel (an ELF; lde boot also takes a Linux Image)
-# DIR/initrd.cpio.gz  busybox, the virtio-mmio, virtio-blk and virtio-rng
-#                   modules (Debian builds them as modules), and an /init that
+# DIR/initrd.cpio.gz  busybox, the virtio-mmio, virtio-blk, virtio-rng and
+#                   virtio-net modules (Debian builds them as modules; virtio-net
+#                   needs failover and net_failover first), and an /init that
 #                   loads them, mounts /proc, /sys and /dev, prints
 #                   "lde: Linux VERSION is up on N hart(s)" and starts a shell
 #                   on the kernel's console (ttyS0, or hvc0: the virtio console)
@@ -23,7 +24,7 @@ modules=$(ls -d "$dir"/root/usr/lib/modules/* | head -1)
 init=$(mktemp -d)
 mkdir -p "$init/bin" "$init/lib/modules"
 cp "$dir/root/usr/bin/busybox" "$init/bin/busybox"
-for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk drivers/char/hw_random/virtio-rng; do
+for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk drivers/char/hw_random/virtio-rng net/core/failover drivers/net/net_failover drivers/net/virtio_net; do
   if [ -f "$modules/kernel/$m.ko.xz" ]; then xz -dc "$modules/kernel/$m.ko.xz" > "$init/lib/modules/$(basename $m).ko"
   elif [ -f "$modules/kernel/$m.ko" ]; then cp "$modules/kernel/$m.ko" "$init/lib/modules/"; fi
 done
@@ -34,7 +35,7 @@ mkdir -p /proc /sys /dev
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
-for m in virtio_mmio virtio_blk virtio-rng; do [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko; done
+for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net; do [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko; done
 # The shell on the console the kernel chose (console=ttyS0, or hvc0 with lde boot --virtio-console), as its controlling tty.
 exec setsid cttyhack sh -c 'echo "lde: Linux $(uname -r) is up on $(grep -c ^processor /proc/cpuinfo) hart(s)"; exec sh'
 INIT

@@ -75,21 +75,28 @@ const linuxKernel = linux !== undefined && existsSync(linux) ? (() => { try { re
 const linuxSkip = linux === undefined ? 'set LDE_LINUX to a directory with a riscv64 Linux kernel and initrd.cpio.gz (scripts/linux-guest.sh, docs/guests.md) to boot Linux'
   : linuxKernel === undefined || !existsSync(`${linux}/initrd.cpio.gz`) ? `LDE_LINUX=${linux} has no vmlinux or Image and initrd.cpio.gz` : false;
 
-test('Linux boots to a busybox shell, uses the virtio disk and entropy devices, and powers off (lde\'s SBI)', { skip: linuxSkip }, async () => {
+test('Linux boots to a busybox shell, uses the virtio disk, entropy and network devices, and powers off (lde\'s SBI)', { skip: linuxSkip }, async () => {
   const dir = mkdtempSync(`${tmpdir()}/lde-linux-`), disk = `${dir}/disk.img`;
   const bytes = new Uint8Array(1 << 20);
   bytes.set(new TextEncoder().encode('sector three of the host file\n'), 3 * 512);
   writeFileSync(disk, bytes);
   try {
     const r = await converse(['--kernel', linuxKernel!, '--initrd', `${linux}/initrd.cpio.gz`, '--append', 'console=ttyS0 quiet rdinit=/init',
-      '--mem', '256M', '--drive', disk, '--rng'], [
-      { expect: 'is up on 1 hart(s)', send: 'echo $((6 * 7)) answers; cat /sys/block/vda/size; dd if=/dev/vda bs=512 skip=3 count=1 2>/dev/null | head -n 1; cat /sys/class/misc/hw_random/rng_current; poweroff -f\n' },
+      '--mem', '256M', '--drive', disk, '--rng', '--nic', '--nic-rate', '1000'], [
+      { expect: 'is up on 1 hart(s)', send: 'echo $((6 * 7)) answers; cat /sys/block/vda/size; dd if=/dev/vda bs=512 skip=3 count=1 2>/dev/null | head -n 1; cat /sys/class/misc/hw_random/rng_current; '
+        // eth0: up, an address, a second of the source's 1,000 packets a second, then an ARP request for 10.0.2.2 (which nothing answers).
+        + 'ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; cat /sys/class/net/eth0/address; sleep 1; echo rx $(cat /sys/class/net/eth0/statistics/rx_packets); '
+        + 'ping -c 1 -W 1 10.0.2.2 >/dev/null 2>&1; echo tx $(cat /sys/class/net/eth0/statistics/tx_packets); poweroff -f\n' },
       { expect: '42 answers' },
     ], false);
     assert.equal(r.done, 2, `console:\n${r.out.slice(-3000)}\nstderr:\n${r.err}`);
     assert.match(r.out, /\n2048\r?\n/, 'the disk\'s size in sectors');
     assert.match(r.out, /\nsector three of the host file\r?\n/, 'sector 3 read through virtio-blk');
     assert.match(r.out, /\nvirtio_rng\.\d+\r?\n/, 'the entropy device is the current hw_random source');
+    assert.match(r.out, /\n52:54:00:12:34:56\r?\n/, 'eth0 has the virtio-net device\'s MAC');
+    const rx = Number(/\nrx (\d+)\r?\n/.exec(r.out)?.[1]), tx = Number(/\ntx (\d+)\r?\n/.exec(r.out)?.[1]);
+    assert.ok(rx >= 500 && rx <= 1100, `eth0 received about a second of the source's traffic: ${rx} packets`);
+    assert.ok(tx >= 1, `eth0 sent the ARP request (and maybe IPv6 neighbour discovery): ${tx} packets`);
     assert.equal(r.status, 0, `poweroff -f ends lde with status 0; stderr: ${r.err}`);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

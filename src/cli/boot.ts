@@ -40,6 +40,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   const bios: Bios = biosText === 'lde' || biosText === 'none' ? biosText : readInput(biosText);
   const initrdPath = opts.string('--initrd'), drivePath = opts.string('--drive');
   if (opts.has('--drive-write') && drivePath === undefined) throw new UsageError('boot: --drive-write needs --drive FILE');
+  for (const o of ['--nic-rate', '--nic-port']) if (opts.has(o) && !opts.has('--nic')) throw new UsageError(`boot: ${o} needs --nic`);
   const maxTime = opts.number('--max-time');
   let m: GuestMachine;
   try {
@@ -54,6 +55,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
       drive: drivePath === undefined ? undefined : driveOf(drivePath, opts.has('--drive-write')),
       rng: opts.has('--rng') ? { seed: 1 } : undefined,
       virtioConsole: opts.has('--virtio-console'),
+      nic: opts.has('--nic') ? { source: { pps: opts.number('--nic-rate')!, port: opts.number('--nic-port')! } } : undefined,
     });
   } catch (e) {
     if (e instanceof BootError || e instanceof RangeError) return fail(Status.CANNOT_EXEC, `${kernelPath}: ${e.message}`);
@@ -132,6 +134,8 @@ function printStats(m: GuestMachine, hostSecs: number): void {
   const blk = m.board.blk?.counts;
   if (blk) lines.push(`virtio-blk: ${n(blk.reads)} reads (${n(blk.bytesRead)} bytes), ${n(blk.writes)} writes (${n(blk.bytesWritten)} bytes), ${n(blk.flushes)} flushes, ${n(blk.errors)} errors`);
   if (m.board.rng) lines.push(`virtio-rng: ${n(m.board.rng.bytes)} bytes`);
+  const nic = m.board.nic;
+  if (nic) lines.push(`virtio-net: ${n(nic.rxPackets)} frames received, ${n(nic.drops)} dropped (no buffer posted), ${n(nic.txPackets)} sent`);
   if (m.board.vcon) lines.push(`virtio-console: ${n(m.board.vcon.bytesOut)} bytes out, ${n(m.board.vcon.bytesIn)} in`);
   process.stderr.write(lines.map((l) => `lde: stats: ${l}\n`).join(''));
 }

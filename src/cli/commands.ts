@@ -199,6 +199,13 @@ export const BOOT: CommandSpec = {
     { name: '--virtio-console', value: { kind: 'none' }, help: 'a virtio console device (hvc0 on Linux: console=hvc0); it takes stdin instead of the UART, and prints to stdout' },
     { name: '--rng', value: { kind: 'none' }, help: 'a virtio entropy device (its bytes come from a fixed seed: every run repeats)' },
     {
+      name: '--nic', value: { kind: 'none' },
+      help: 'a virtio network device (eth0 on Linux) in the first virtio slot: what the guest sends is counted and dropped, and the traffic source (--nic-rate) sends it UDP',
+      details: 'The same device as `lde run --nic` (docs/nic.md): MAC 52:54:00:12:34:56, the source at 10.0.2.2 sending to 10.0.2.15. `--stats` gives its counters.',
+    },
+    { name: '--nic-rate', value: { kind: 'integer', meta: 'PPS', min: 0, max: 10_000_000, noun: 'packet rate', default: 0 }, help: 'with --nic: UDP packets per second of virtual time from the traffic source to the guest (0: none)' },
+    { name: '--nic-port', value: { kind: 'integer', meta: 'PORT', min: 1, max: 65535, noun: 'UDP port', default: 5000 }, help: 'with --nic: the UDP port the traffic source sends to' },
+    {
       name: '--bios', value: { kind: 'path', meta: 'lde|none|FILE' },
       help: "the M-mode firmware: lde's own SBI (default), none (the kernel starts in M-mode, as xv6 wants), or a firmware file such as OpenSBI's fw_dynamic.bin",
     },

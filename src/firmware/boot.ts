@@ -16,7 +16,7 @@
 
 import { parseElf, ElfError, PT_LOAD } from '../elf/elf.js';
 import { Board, Mode, RAM_BASE, setPairNum, type Exit } from '../machine/index.js';
-import type { BlockBackend } from '../machine/index.js';
+import type { BlockBackend, NicOptions } from '../machine/index.js';
 import { boardDtb } from '../machine/devicetree.js';
 import { Sbi, FW_BASE, FW_SIZE, type SbiHost } from './sbi.js';
 
@@ -39,6 +39,8 @@ export interface BootOptions {
   rng?: { seed: number };
   /** A virtio console (hvc0 on Linux): it prints through `console` too, and takes the host's input instead of the UART. */
   virtioConsole?: boolean;
+  /** A virtio network device in the first slot (--nic; eth0 on Linux), with its traffic source (machine/virtio-net.ts). */
+  nic?: NicOptions;
   /** Seeds the devicetree's /chosen/rng-seed (default 1): the same seed, the same bytes, the same run. */
   seed?: number;
 }
@@ -59,7 +61,7 @@ export class GuestMachine {
 
   constructor(o: BootOptions) {
     const mem = o.memBytes ?? 256 << 20, harts = o.harts ?? 1;
-    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive, rng: o.rng, virtioConsole: o.virtioConsole });
+    this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive, rng: o.rng, virtioConsole: o.virtioConsole, nic: o.nic });
     this.idle = this.board.harts.map(() => false);
     const bios = o.bios ?? 'lde';
     const end = RAM_BASE + mem;
