@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemFs } from '../src/web/memfs.js';
-import { pageTree } from '../src/web/pagetable.js';
+import { pageTree, vaText } from '../src/web/pagetable.js';
 import type { PageNode } from '../src/web/protocol.js';
 import { fileFor } from '../src/cli/lab.js';
 import { Kernel } from '../src/kernel/kernel.js';
@@ -45,10 +45,10 @@ test('MemFs: the bundled programs read-only at their paths', () => {
 });
 
 /** Every page the tree maps, by virtual address. */
-function pagesOf(nodes: PageNode[]): Map<number, number> {
-  const out = new Map<number, number>();
+function pagesOf(nodes: PageNode[]): Map<string, number> {
+  const out = new Map<string, number>();
   const walk = (n: PageNode) => {
-    for (const r of n.leaves) for (let i = 0; i < r.pages; i++) out.set(Number(r.va) + i * 4096, Number(r.pa) + i * 4096);
+    for (const r of n.leaves) for (let i = 0; i < r.pages; i++) out.set((BigInt(r.va) + BigInt(i * 4096)).toString(16), Number(r.pa) + i * 4096);
     n.children.forEach(walk);
   };
   nodes.forEach(walk);
@@ -61,11 +61,17 @@ test('the page-table panel reads the same leaves as the kernel walks (AddressSpa
   const p = kernel.spawn('/bin/pfstorm', bytes, ['pfstorm'], []);
   const satp = (8n << 60n) | BigInt(p.as.root / 4096);
   const tree = pageTree(kernel.board.phys, p.pid, 'pfstorm', satp, []);
-  const mine = pagesOf(tree.nodes), theirs = new Map([...p.as.leaves()].map(([va, , pa]) => [va, pa]));
+  // The panel shows addresses as the hart does, sign-extended from bit 38 (the kernel's trampoline page is at the top).
+  const mine = pagesOf(tree.nodes), theirs = new Map([...p.as.leaves()].map(([va, , pa]) => [(va >= 2 ** 38 ? BigInt.asUintN(64, BigInt(va) | ~((1n << 39n) - 1n)) : BigInt(va)).toString(16), pa]));
   assert.ok(theirs.size > 3, `pfstorm's image maps pages (${theirs.size})`);
-  assert.deepEqual([...mine].sort((a, b) => a[0] - b[0]), [...theirs].sort((a, b) => a[0] - b[0]));
+  assert.deepEqual([...mine].sort(), [...theirs].sort());
+  // Upper-half addresses as the hart sees them: bit 38 copied up to bit 63 (priv 4.4.1).
+  assert.equal(vaText(2 ** 38), '0xffffffc000000000');
+  assert.equal(vaText(0x7ffffff000), '0xfffffffffffff000');
+  assert.equal(vaText(0x3ffffff000), '0x3ffffff000');
   assert.equal(tree.root, `0x${p.as.root.toString(16)}`);
   assert.ok(tree.tables >= 3, 'a root, a level-1 and a level-0 table at least');
+  assert.equal(tree.truncated, false);
 });
 
 test('lde lab serves only files under the lab', () => {

@@ -6,7 +6,7 @@
 // served; the server runs until interrupted.
 
 import { createServer, type ServerResponse } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAB } from './commands.js';
@@ -20,14 +20,18 @@ const TYPES: Record<string, string> = {
 };
 export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
 
-/** The file under dir that a request path names, or undefined (outside it, missing, a directory without index.html). */
+/** The file under dir that a request path names, or undefined (outside it, also through a symlink; missing; a directory without index.html). */
 export function fileFor(dir: string, url: string): string | undefined {
-  let path: string;
-  try { path = decodeURIComponent(new URL(url, 'http://x').pathname); } catch { return undefined; }
-  const full = normalize(join(dir, path));
-  if (!full.startsWith(normalize(dir + sep)) && full !== normalize(dir)) return undefined;
-  const file = existsSync(full) && statSync(full).isDirectory() ? join(full, 'index.html') : full;
-  return existsSync(file) && statSync(file).isFile() ? file : undefined;
+  try {
+    const path = decodeURIComponent(new URL(url, 'http://x').pathname);
+    const root = realpathSync(dir), full = normalize(join(root, path));
+    const inside = (p: string) => p === root || p.startsWith(root + sep);
+    if (!inside(full)) return undefined;
+    const file = statSync(full).isDirectory() ? join(full, 'index.html') : full;
+    return inside(realpathSync(file)) && statSync(file).isFile() ? file : undefined;
+  } catch {
+    return undefined; // a bad escape, or a file that is not there (or went away)
+  }
 }
 
 function answer(res: ServerResponse, status: number, text: string): void {
@@ -45,7 +49,8 @@ export async function labCommand(argv: string[]): Promise<number> {
     if (!file) return answer(res, 404, 'not found\n');
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', ...ISOLATION });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).pipe(res);
+    // A file removed since fileFor looked (a rebuild beside a running server): the response ends, the server goes on.
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new ExitError(Status.USAGE, `--port ${port}: ${e.code === 'EADDRINUSE' ? 'in use' : e.code ?? e.message} on 127.0.0.1`)));

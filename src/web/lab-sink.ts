@@ -9,6 +9,8 @@ import { C_GO, C_PAUSE, C_STEP, type FlowCounts, type Mark, type StepState } fro
 
 /** Marks kept for one run; past this only the counts go on (the page says how many were dropped). */
 export const MAX_MARKS = 400_000;
+/** A walked call that went to sleep (its syscall-exit said blocked): the walk waits for it to run again. */
+const ASLEEP = 6;
 /** A batch goes when it has this many marks, or this much host time passed. */
 const BATCH = 4096, BATCH_MS = 60;
 
@@ -33,8 +35,10 @@ export class LabSink implements Sink {
   private lastSend = 0;
   private readonly pidOf: number[] = [];
   private readonly lastInstret: number[] = [];
-  /** The step of the system call being walked (0: none). */
-  private walking = 0;
+  /** The system call being walked in step mode: its step, the hart and process it started on, its name once known. */
+  private walk: { step: number; hart: number; pid: number; name: string } | undefined;
+  /** Each hart's CSRs at its last sret to U-mode, while step mode is on (step 1 shows them). */
+  private readonly before: (StepState['csrs'] | undefined)[] = [];
   private checks = 0;
 
   constructor(private readonly port: LabPort, private readonly control: Int32Array | undefined) {}
@@ -54,36 +58,46 @@ export class LabSink implements Sink {
         if (e.from === 0) { f.userInsns += e.instret - (this.lastInstret[h] ?? e.instret); this.mark(['mode', e.cycle, 'S', pid, h]); }
         if (e.interrupt && e.cause !== 5) f.otherIrqs++;
         if (!e.interrupt && e.cause !== 8) this.mark(['trap', e.cycle, pid, h, e.name]);
-        if (e.cause === 8 && !e.interrupt && e.from === 0 && this.stepping()) {
-          this.walking = 1;
-          this.stop(1, 'ecall in U-mode', `The program asks for a system call: a7 = ${this.reg('a7')} names it, a0–a5 hold its arguments. ecall itself changes no register; it raises exception 8.`, 'U');
-          if (this.walking === 1) this.walking = 2;
-          if (this.walking === 2) this.stop(2, 'The trap is taken (hardware)', 'The hart wrote scause = 8, sepc = the ecall, stval = 0; sstatus.SPP = 0 (from U), SPIE = SIE, SIE = 0; the mode is S and the pc is stvec, the kernel\'s trampoline.');
-        }
+        if (e.cause === 8 && !e.interrupt && e.from === 0 && this.walk === undefined && this.stepping()) this.walkEcall(h, pid);
         break;
       case 'xret':
         if (e.to === 0) {
           f.returns++;
           this.lastInstret[h] = e.instret;
           this.mark(['mode', e.cycle, 'U', pid, h]);
-          if (this.walking === 4) {
-            this.walking = 5;
-            this.stop(5, 'sret (hardware)', 'Return-from-trap: the mode comes from SPP (U), SIE from SPIE, and the pc from sepc, which the kernel moved past the ecall. a0 holds the result.', 'U');
-            this.walking = 0;
+          const w = this.walk;
+          if (w && w.step === 4 && pid === w.pid) {
+            this.walk = undefined;
+            this.stop(5, 'sret (hardware)', `Return-from-trap${h === w.hart ? '' : ` on hart ${h}`}: the mode comes from SPP (U), SIE from SPIE, and the pc from sepc, which the kernel moved past the ecall. a0 holds the result of ${w.name}.`, 'U');
           }
+          // What the CSRs say in U-mode, before the next trap rewrites them: step 1 shows them.
+          if (this.stepping()) this.before[h] = this.port.stepState(0, '', '').csrs;
         }
         break;
-      case 'syscall-enter':
+      case 'syscall-enter': {
         this.mark(['syscall', e.cycle, e.pid, h, e.name]);
-        if (this.walking === 2) { this.walking = 3; this.stop(3, `The kernel handles ${e.name}`, `usertrap saw scause 8, saved the user registers, and dispatches call ${e.nr}: ${e.name}(${e.args}).`); }
-        break;
-      case 'syscall-exit':
-        if (!e.blocked) f.syscalls++;
-        if (this.walking === 3) {
-          this.walking = 4;
-          this.stop(4, `${e.name} returns`, e.blocked ? `${e.name} must wait: the process sleeps and another runs; the call finishes when it is woken.` : `${e.text}. The result goes into the saved a0 and sepc moves 4 bytes, past the ecall.`);
+        const w = this.walk;
+        if (w && e.pid === w.pid && (w.step === 2 || (w.step === ASLEEP && e.again))) {
+          w.step = 3;
+          w.name = e.name;
+          this.stop(3, e.again ? `${e.name} runs again` : `The kernel handles ${e.name}`, e.again ? `The process was woken: the kernel runs ${e.name} again, from where it left off.`
+            : `usertrap saw scause 8, saved the user registers, and dispatches call ${e.nr}: ${e.name}(${e.args}).`);
         }
         break;
+      }
+      case 'syscall-exit': {
+        if (!e.blocked) f.syscalls++;
+        const w = this.walk;
+        if (w && w.step === 3 && e.pid === w.pid) {
+          w.step = e.blocked ? ASLEEP : 4;
+          const ends = e.name === 'exit' || e.name === 'exit_group';
+          this.stop(4, e.blocked ? `${e.name} must wait` : ends ? `${e.name} does not return` : `${e.name} returns`,
+            e.blocked ? `${e.name} cannot finish yet: the process sleeps on a wait queue and another runs. The walk goes on when it is woken.`
+              : ends ? `${e.text}: the kernel ends the ${e.name === 'exit' ? 'thread' : 'process'}; nothing is written back, and there is no sret for it.`
+                : `${e.text}. The result goes into the saved a0 and sepc moves 4 bytes, past the ecall.`);
+        }
+        break;
+      }
       case 'fault': f.faults++; this.mark(['fault', e.cycle, e.pid, h, `${e.name} at 0x${e.addr.toString(16)}: ${e.resolution}`]); break;
       case 'tick': f.ticks++; this.mark(['tick', e.cycle, e.pid, h, e.preempted ? 'preempts' : 'tick']); break;
       case 'switch':
@@ -99,33 +113,54 @@ export class LabSink implements Sink {
       case 'signal': if (e.phase === 'deliver') { f.signals++; this.mark(['signal', e.cycle, e.pid, h, `${e.name}: ${e.action ?? ''}`]); } break;
       case 'proc':
         if (e.phase === 'create') f.processes++;
-        if (e.phase === 'exit') f.exits++;
-        if (e.phase === 'exit') { this.flush(); this.port.sendPages(); }
+        if (e.phase === 'exit') {
+          f.exits++;
+          this.flush();
+          this.port.sendPages();
+          const w = this.walk;
+          if (w && e.pid === w.pid) {
+            this.walk = undefined;
+            this.stop(5, 'No sret: the process is gone', `${w.name} ended the process (${e.text ?? 'exit'}): there is no user context to return to, so the kernel frees it and runs another.`);
+          }
+        }
         break;
     }
-    if (this.control !== undefined && Atomics.load(this.control, C_PAUSE) === 1 && this.walking === 0) {
+    if (this.control !== undefined && Atomics.load(this.control, C_PAUSE) === 1) {
       Atomics.store(this.control, C_PAUSE, 0);
       this.stop(0, 'Paused', `Stopped between two events of the run, at cycle ${e.cycle.toLocaleString('en-US')}.`);
     }
     if (this.marks.length >= BATCH || ((++this.checks & 255) === 0 && this.port.now() - this.lastSend >= BATCH_MS)) this.flush();
   }
 
-  private stepping(): boolean { return this.control !== undefined && Atomics.load(this.control, C_STEP) === 1; }
-  private reg(name: string): string { return this.port.stepState(0, '', '').regs[name] ?? '?'; }
+  /** Steps 1 and 2 of a walk: the ecall as the program saw it, then the trap the hardware took. */
+  private walkEcall(h: number, pid: number): void {
+    const w = { step: 1, hart: h, pid, name: 'the call' };
+    this.walk = w;
+    const now = this.port.stepState(1, '', '');
+    const a7 = now.regs.a7 ?? '?';
+    this.stop(1, 'ecall in U-mode', `Process ${pid} asks for a system call: a7 = ${a7} names it, a0–a5 hold its arguments; the pc is the ecall. The CSRs are as they were in U-mode (at the last sret), before the trap rewrites them.`, 'U', this.before[h]);
+    if (this.walk !== w) return;
+    w.step = 2;
+    this.stop(2, 'The trap is taken (hardware)', 'The hart wrote scause = 8, sepc = the ecall, stval = 0; sstatus.SPP = 0 (from U), SPIE = SIE, SIE = 0; the mode is S and the pc is stvec, the kernel\'s trampoline. No register of the program changed.');
+  }
 
-  /** Sends what is pending, shows the hart's state, and blocks until the page says go. */
-  private stop(step: number, title: string, detail: string, mode?: 'U' | 'S'): void {
+  private stepping(): boolean { return this.control !== undefined && Atomics.load(this.control, C_STEP) === 1; }
+
+  /** Sends what is pending, shows the hart's state, and blocks until the page says go (or step mode is turned off). */
+  private stop(step: number, title: string, detail: string, mode?: 'U' | 'S', csrs?: StepState['csrs']): void {
     const control = this.control;
     if (control === undefined) return;
-    if (step > 0 && !this.stepping()) { this.walking = 0; return; } // step mode was turned off during the walk
+    if (step > 0 && !this.stepping()) { this.walk = undefined; return; } // step mode was turned off during the walk
+    // The go counter before anything is sent: a click that comes while the state is on its way is not lost.
+    const go = Atomics.load(control, C_GO);
     this.flush();
     const state = this.port.stepState(step, title, detail);
     if (mode) state.mode = mode;
+    if (csrs) state.csrs = csrs;
     this.port.sendStep(state);
     this.port.sendPages();
-    const go = Atomics.load(control, C_GO);
-    while (Atomics.load(control, C_GO) === go) Atomics.wait(control, C_GO, go, 1000);
-    if (!this.stepping()) this.walking = 0;
+    while (Atomics.load(control, C_GO) === go && (step === 0 || this.stepping())) Atomics.wait(control, C_GO, go, 250);
+    if (!this.stepping()) this.walk = undefined;
   }
 
   flush(): void {

@@ -147,7 +147,7 @@ function begin(): void {
   term.reset();
   transcript.textContent = '';
   if (ring) Atomics.store(ring, I_READ, Atomics.load(ring, I_WRITE));
-  if (control) Atomics.store(control, C_STEP, $<HTMLInputElement>('stepmode').checked ? 1 : 0);
+  if (control) { Atomics.store(control, C_STEP, $<HTMLInputElement>('stepmode').checked ? 1 : 0); Atomics.store(control, C_PAUSE, 0); }
   setRunning(true);
   term.focus();
 }
@@ -251,6 +251,22 @@ tabs.forEach((t, i) => {
 select(tabs[0]);
 if (!control) { $<HTMLInputElement>('stepmode').disabled = true; }
 
+/** Sets every control to these options (a tour chapter runs with its own, the rest at their defaults). */
+function showOptions(o: LabOptions): void {
+  $<HTMLInputElement>('timer').checked = o.hz > 0;
+  $<HTMLInputElement>('hz').disabled = o.hz === 0;
+  if (o.hz > 0) $<HTMLInputElement>('hz').value = String(o.hz);
+  $<HTMLSelectElement>('tick').value = o.tick;
+  $<HTMLSelectElement>('preempt').value = o.preempt;
+  $<HTMLInputElement>('vdso').checked = o.vdso;
+  $<HTMLInputElement>('jit').checked = o.jit;
+  $<HTMLSelectElement>('nic').value = o.nic;
+  $<HTMLSelectElement>('harts').value = String(o.harts);
+  $<HTMLInputElement>('maxtime').value = String(o.maxTime);
+  $<HTMLInputElement>('mem').value = String(o.memMiB);
+  $<HTMLInputElement>('swap').value = String(o.swapMiB);
+}
+
 // ---- the tour -------------------------------------------------------------------
 CHAPTERS.forEach((c, i) => {
   const li = document.createElement('li'), b = document.createElement('button');
@@ -259,13 +275,9 @@ CHAPTERS.forEach((c, i) => {
   b.addEventListener('click', () => {
     chapter = c;
     const o = { ...DEFAULT_OPTIONS, ...c.options };
+    showOptions(o);
     $<HTMLSelectElement>('program').value = c.program;
     $<HTMLInputElement>('args').value = c.args.join(' ');
-    $<HTMLInputElement>('timer').checked = o.hz > 0;
-    if (o.hz > 0) $<HTMLInputElement>('hz').value = String(o.hz);
-    $<HTMLInputElement>('maxtime').value = String(o.maxTime);
-    $<HTMLInputElement>('mem').value = String(o.memMiB);
-    $<HTMLInputElement>('swap').value = String(o.swapMiB);
     $('chapter-text').textContent = `Chapter ${i + 1}. Watch for: ${c.watch}`;
     runProgram(c.program, c.args);
   });

@@ -58,7 +58,7 @@ function node(n: PageNode): HTMLLIElement {
 
 export function showPages(root: HTMLElement, t: PageTree): void {
   const head = document.createElement('p');
-  head.textContent = `pid ${t.pid} (${t.name}): satp ${t.satp}, root table at ${t.root}, ${t.tables} page-table pages`;
+  head.textContent = `pid ${t.pid} (${t.name}): satp ${t.satp}, root table at ${t.root}, ${t.tables} page-table pages${t.truncated ? ' (only the first 2,000 runs of pages are shown)' : ''}`;
   const ul = document.createElement('ul');
   for (const n of t.nodes) ul.append(node(n));
   const faults = document.createElement('table');

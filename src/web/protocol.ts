@@ -67,6 +67,8 @@ export interface PageTree {
   /** A level-2 or level-1 entry that points to a table, with what it holds. */
   nodes: PageNode[];
   faults: { addr: string; pc: string; cause: string; resolution: string }[];
+  /** The walk stopped at its limit of leaf runs: the tree shown is not all of it. */
+  truncated: boolean;
 }
 export interface PageNode {
   level: number; index: number; va: string; table: string; leaves: PageRun[]; children: PageNode[];

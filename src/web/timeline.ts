@@ -8,6 +8,8 @@
 import type { Mark } from './protocol.js';
 
 const ROW = 16, LANE = 13, LEFT = 110;
+/** The narrowest view, in cycles (ns). */
+const MIN_SPAN = 20;
 const COLORS = { U: '#2e9e4f', S: '#e08a1e', I: '#9aa3ad', syscall: '#5b6f8a', fault: '#d43d3d', tick: '#2f6fd6', switch: '#8a44c9', signal: '#c2207a', trap: '#d43d3d' };
 const LANES = ['syscall', 'fault', 'tick', 'switch', 'signal'] as const;
 const LANE_NAMES: Record<string, string> = { syscall: 'system calls', fault: 'exceptions', tick: 'ticks', switch: 'switches', signal: 'signals' };
@@ -29,7 +31,7 @@ export class Timeline {
       ev.preventDefault();
       const [v0, v1] = this.window(), at = this.cycleAt(ev.offsetX);
       const k = ev.deltaY > 0 ? 1.25 : 0.8;
-      this.view = [Math.max(0, at - (at - v0) * k), Math.min(this.end, at + (v1 - at) * k)];
+      this.setView(at - (at - v0) * k, at + (v1 - at) * k);
       this.schedule();
     }, { passive: false });
     canvas.addEventListener('pointerdown', (ev) => { this.drag = { x: ev.offsetX, view: this.window() }; canvas.setPointerCapture(ev.pointerId); });
@@ -38,22 +40,30 @@ export class Timeline {
       if (this.drag) {
         const [v0, v1] = this.drag.view, per = (v1 - v0) / this.plotWidth();
         const shift = Math.max(-v0, Math.min(this.end - v1, (this.drag.x - ev.offsetX) * per));
-        this.view = [v0 + shift, v1 + shift];
+        this.setView(v0 + shift, v1 + shift);
         this.schedule();
       } else this.describe(ev.offsetX, ev.offsetY);
     });
     canvas.addEventListener('dblclick', () => { this.view = undefined; this.schedule(); });
     canvas.addEventListener('keydown', (ev) => {
       const [v0, v1] = this.window(), w = v1 - v0;
-      if (ev.key === '+' || ev.key === '=') this.view = [v0 + w / 4, v1 - w / 4];
-      else if (ev.key === '-') this.view = [Math.max(0, v0 - w / 2), Math.min(this.end, v1 + w / 2)];
-      else if (ev.key === 'ArrowLeft') this.view = [Math.max(0, v0 - w / 5), Math.max(w, v1 - w / 5)];
-      else if (ev.key === 'ArrowRight') this.view = [Math.min(this.end - w, v0 + w / 5), Math.min(this.end, v1 + w / 5)];
+      if (ev.key === '+' || ev.key === '=') this.setView(v0 + w / 4, v1 - w / 4);
+      else if (ev.key === '-') this.setView(v0 - w / 2, v1 + w / 2);
+      else if (ev.key === 'ArrowLeft') this.setView(v0 - w / 5, v1 - w / 5);
+      else if (ev.key === 'ArrowRight') this.setView(v0 + w / 5, v1 + w / 5);
       else if (ev.key === '0') this.view = undefined;
       else return;
       ev.preventDefault();
       this.schedule();
     });
+  }
+
+  /** The view: at least MIN_SPAN cycles wide (zooming stops there), moved back inside the run if it left it. */
+  private setView(a: number, b: number): void {
+    let w = Math.max(MIN_SPAN, b - a);
+    w = Math.min(w, this.end);
+    const start = Math.min(Math.max(0, a + (b - a - w) / 2), Math.max(0, this.end - w));
+    this.view = [start, start + w];
   }
 
   private queued = false;
@@ -188,11 +198,18 @@ export class Timeline {
       const m = this.marks[i];
       if (m[0] !== 'mode' && Math.abs(m[1] - at) < dist) { best = m; dist = Math.abs(m[1] - at); }
     }
-    const near = lowerBound(spans, at, (sp) => sp.a);
-    const span = [spans[near - 1], spans[near]].find((sp) => sp && sp.a <= at && at < sp.b);
-    const where = span ? `${span.mode === 'U' ? 'user' : span.mode === 'S' ? 'kernel' : 'idle'}${span.pid ? `, pid ${span.pid}` : ''}` : '';
+    // What each hart was doing then: the last span of each that starts at or before the pointer.
+    const doing: string[] = [];
+    const seen = new Set<number>();
+    for (let i = lowerBound(spans, at + 1, (sp) => sp.a) - 1; i >= 0 && seen.size < this.harts; i--) {
+      const sp = spans[i];
+      if (seen.has(sp.hart)) continue;
+      seen.add(sp.hart);
+      if (at < sp.b) doing.push(`${this.harts > 1 ? `hart ${sp.hart} ` : ''}${sp.mode === 'U' ? 'user' : sp.mode === 'S' ? 'kernel' : 'idle'}${sp.pid ? `, pid ${sp.pid}` : ''}`);
+    }
+    const row = this.rows()[Math.floor(py / ROW)];
+    const where = doing.sort().join('; ') + (row !== undefined ? ` (row: pid ${row} ${this.names.get(row) ?? ''})` : '');
     this.readout.textContent = `${time(at)}${where ? ` — ${where}` : ''}${best && best[0] !== 'mode' ? ` — ${best[0]}: ${best[4]} (pid ${best[2]})` : ''}`;
-    void py;
   }
 }
 

@@ -77,8 +77,10 @@ function terminal(): HostTerminal | undefined {
       return out;
     },
     wait(ms) {
+      // The sequence number first: a key that comes between the look at the ring and the wait changes it, and the wait returns at once.
+      const seq = Atomics.load(ctl, C_INPUT_SEQ);
       if (Atomics.load(ring, I_WRITE) !== Atomics.load(ring, I_READ)) return;
-      Atomics.wait(ctl, C_INPUT_SEQ, Atomics.load(ctl, C_INPUT_SEQ), ms);
+      Atomics.wait(ctl, C_INPUT_SEQ, seq, ms);
     },
     size: () => ({ rows: Atomics.load(ctl, C_ROWS) || 24, cols: Atomics.load(ctl, C_COLS) || 80 }),
     write: (b) => post({ type: 'out', fd: 1, bytes: b.slice() }),
@@ -104,7 +106,7 @@ function run(msg: Extract<ToWorker, { type: 'run' }>): void {
     nic: o.nic === 'none' ? undefined : { rx: o.nic, rate: o.nicRate },
   });
   for (const hart of kernel.board.harts) hart.setJit(o.jit ? { threshold: JIT_THRESHOLD } : undefined);
-  const faults: PageTree['faults'] = [];
+  const faults: (PageTree['faults'][number] & { pid: number })[] = [];
   const pair = new Int32Array(2);
   const csr = (n: number) => (kernel.hart.csrReadPair(n, pair) ? (BigInt(pair[1] >>> 0) << 32n) | BigInt(pair[0] >>> 0) : 0n);
   const sink = new LabSink({
@@ -124,13 +126,13 @@ function run(msg: Extract<ToWorker, { type: 'run' }>): void {
     sendPages() {
       const p = kernel.cpu.current;
       if (!p) return;
-      post({ type: 'pages', tree: pageTree(kernel.board.phys, p.pid, p.exe.split('/').pop() ?? '', csr(Csr.SATP), faults.slice(-40)) });
+      post({ type: 'pages', tree: pageTree(kernel.board.phys, p.pid, p.exe.split('/').pop() ?? '', csr(Csr.SATP), faults.filter((f) => f.pid === p.pid).slice(-40).map(({ pid: _pid, ...f }) => f)) });
     },
   }, control);
   const stats = new StatsSink();
   kernel.trace.attach(stats);
   kernel.trace.attach(sink);
-  kernel.trace.attach({ event: (e) => { if (e.kind === 'fault') { faults.push({ addr: `0x${e.addr.toString(16)}`, pc: `0x${e.pc.toString(16)}`, cause: e.name, resolution: e.resolution }); if (faults.length > 400) faults.splice(0, 200); } } });
+  kernel.trace.attach({ event: (e) => { if (e.kind === 'fault') { faults.push({ pid: e.pid, addr: `0x${e.addr.toString(16)}`, pc: `0x${e.pc.toString(16)}`, cause: e.name, resolution: e.resolution }); if (faults.length > 4000) faults.splice(0, 2000); } } });
   try {
     kernel.spawn(`/bin/${msg.name}`, bytes, [msg.name, ...msg.args], ['PATH=/bin', 'HOME=/', 'TERM=xterm-256color']);
   } catch (e) {
