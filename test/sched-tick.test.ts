@@ -54,8 +54,9 @@ test('a tick with another process waiting switches to it: reason tick, at the co
   const mark = rec.events.length, stime = a.stime, bPc = b.pc, trapCycle = k.hart.cycle;
   usertrap(k, cpu, e);
   const after = rec.events.slice(mark);
-  assert.deepEqual(kinds(after), ['tick', 'switch', 'xret'], 'the tick, one switch, and sret into the other process');
-  const [tick, sw, xret] = after as [Extract<TraceEvent, { kind: 'tick' }>, Extract<TraceEvent, { kind: 'switch' }>, Extract<TraceEvent, { kind: 'xret' }>];
+  assert.deepEqual(kinds(after), ['tick', 'switch', 'satp', 'xret'], 'the tick, one switch, the other address space (satp), and sret into the other process');
+  const [tick, sw, satp, xret] = after as [Extract<TraceEvent, { kind: 'tick' }>, Extract<TraceEvent, { kind: 'switch' }>, Extract<TraceEvent, { kind: 'satp' }>, Extract<TraceEvent, { kind: 'xret' }>];
+  assert.equal(satp.root, b.as.root, 'the hart now translates through pid 2\'s page table');
   assert.deepEqual({ pid: tick.pid, preempted: tick.preempted }, { pid: a.pid, preempted: true });
   assert.deepEqual({ from: sw.from, to: sw.to, reason: sw.reason }, { from: a.pid, to: b.pid, reason: 'tick' });
   assert.equal(tick.cycle, trapCycle + DEFAULT_COSTS.interrupt);

@@ -670,3 +670,19 @@ test('a small buffer cuts long process spans into continued pieces; joined, they
   const machine = (json: string) => evs(json).filter((e) => e.pid === MACHINE).map((e) => JSON.stringify(e)).sort();
   assert.deepEqual(machine(small.chrome), machine(t.chrome));
 });
+
+test('satp events: one per write that changes satp (the hart\'s own count), each naming a process\'s root page table', () => {
+  const t = traced('cowfork');
+  assert.equal(t.status, 0);
+  const satp = t.events.filter((e): e is Extract<TraceEvent, { kind: 'satp' }> => e.kind === 'satp');
+  assert.equal(satp.length, t.k.board.harts[0].counts.satpSwitches, 'as many events as the hart counted');
+  assert.ok(satp.length >= 2, `the parent's space, then the child's (${satp.length})`);
+  const roots = new Set([...t.procs.values()].map((p) => p.as.root));
+  for (const e of satp) {
+    assert.equal(e.mode, 'sv39');
+    assert.ok(roots.has(e.root), `root 0x${e.root.toString(16)} is a process's page table`);
+  }
+  for (let i = 1; i < satp.length; i++) assert.notEqual(satp[i].root, satp[i - 1].root, 'each event is a change');
+  const instants = (JSON.parse(t.chrome).traceEvents as { name: string; ph: string; cat?: string }[]).filter((e) => e.ph === 'i' && e.cat === 'mm');
+  assert.equal(instants.length, satp.length, 'each is an instant in the Chrome trace');
+});

@@ -243,7 +243,11 @@ function writeSatp(h: Hart, lo: number, hi: number): boolean {
   if (mode !== 0 && mode !== 8) return true;
   // MODE Bare: the other fields read as written would be legal too; we clear them.
   if (mode === 0) lo = hi = 0;
-  if (s[S.SATP] !== lo || s[S.SATP + 1] !== hi) h.counts.satpSwitches++;
+  if (s[S.SATP] !== lo || s[S.SATP + 1] !== hi) {
+    h.counts.satpSwitches++;
+    // Sv39's satp: MODE in bits 63:60, ASID in 59:44, the root's PPN in 43:0.
+    if (h.trace.on) h.trace.emit({ kind: 'satp', cycle: h.cycle, hart: h.hartId, mode: mode === 8 ? 'sv39' : 'bare', asid: (hi >>> 12) & 0xffff, root: ((hi & 0xfff) * 2 ** 32 + (lo >>> 0)) * 4096 });
+  }
   s[S.SATP] = lo;
   s[S.SATP + 1] = hi;
   h.translationChanged();

@@ -142,6 +142,9 @@ export class ChromeTraceSink implements Sink {
         if (e.phase === 'begin') this.open(h, e.cycle, e.ctx, e.ctx === 'hardirq' ? 'hardirq: virtio-net' : `${e.ctx}: NET_RX`, {});
         else { if (h.span?.cat === e.ctx) h.span.args = { packets: e.packets ?? 0, polls: e.polls ?? 0 }; this.open(h, e.cycle, 'kernel', e.ctx === 'ksoftirqd' ? 'schedule' : 'return from interrupt', {}); }
         break;
+      case 'satp':
+        this.instant(e.hart, e.cycle, e.mode === 'bare' ? 'satp: bare' : `satp: root ${hex(BigInt(e.root))}`, 'mm', { mode: e.mode, asid: e.asid, root: hex(BigInt(e.root)) });
+        break;
       case 'irq': case 'wfi': case 'net': break;
       case 'end':
         this.instant(e.hart, e.cycle, 'end', 'run', { status: e.status, instret: e.instret });

@@ -56,6 +56,20 @@ export interface WfiEvent extends At {
   phase: 'sleep' | 'wake';
 }
 
+/**
+ * satp was written with a different value (priv 4.1.11): the hart now
+ * translates through another root page table, or none. For a guest kernel,
+ * the hart's view of its context switches between address spaces.
+ */
+export interface SatpEvent extends At {
+  kind: 'satp';
+  /** 'bare' (no translation) or 'sv39'. */
+  mode: 'bare' | 'sv39';
+  asid: number;
+  /** The root page table's physical address. */
+  root: number;
+}
+
 /** One retired instruction (only on request: --trace-insns). */
 export interface InsnEvent extends At {
   kind: 'insn';
@@ -281,7 +295,7 @@ export interface EndEvent extends At {
 }
 
 export type TraceEvent =
-  | TrapEvent | XretEvent | IrqEvent | WfiEvent | InsnEvent
+  | TrapEvent | XretEvent | IrqEvent | WfiEvent | InsnEvent | SatpEvent
   | SyscallEnterEvent | SyscallExitEvent | FaultEvent | SwitchEvent | WakeEvent
   | SignalEvent | ProcEvent | TickEvent | IdleEvent | NohzEvent | PowerEvent | PreemptEvent | IpiEvent | NetRxEvent | NetEvent | EndEvent;
 

@@ -154,7 +154,8 @@ export class StatsSink implements Sink {
   private readonly net = new NetFold();
 
   event(e: TraceEvent): void {
-    if (e.kind === 'insn' || e.kind === 'irq' || e.kind === 'wfi') return;
+    // satp writes: the hart counts them itself (machine/counts.ts), and --trace shows each.
+    if (e.kind === 'insn' || e.kind === 'irq' || e.kind === 'wfi' || e.kind === 'satp') return;
     const h = this.advance(e.hart, e.cycle);
     switch (e.kind) {
       case 'trap':
