@@ -13,6 +13,8 @@ export const MAX_MARKS = 400_000;
 const ASLEEP = 6;
 /** A batch goes when it has this many marks, or this much host time passed. */
 const BATCH = 4096, BATCH_MS = 60;
+/** The page tables are sent again on a fault at most this often (host ms). */
+const PAGES_MS = 250;
 
 export const emptyFlow = (): FlowCounts => ({ boot: 1, processes: 0, syscalls: 0, faults: 0, ticks: 0, otherIrqs: 0, switches: 0, returns: 0, signals: 0, exits: 0, userInsns: 0, cycles: 0 });
 
@@ -33,6 +35,7 @@ export class LabSink implements Sink {
   private kept = 0;
   private dropped = 0;
   private lastSend = 0;
+  private lastPages = 0;
   private readonly pidOf: number[] = [];
   private readonly lastInstret: number[] = [];
   /** The system call being walked in step mode: its step, the hart and process it started on, its name once known. */
@@ -98,7 +101,12 @@ export class LabSink implements Sink {
         }
         break;
       }
-      case 'fault': f.faults++; this.mark(['fault', e.cycle, e.pid, h, `${e.name} at 0x${e.addr.toString(16)}: ${e.resolution}`]); break;
+      case 'fault':
+        f.faults++;
+        this.mark(['fault', e.cycle, e.pid, h, `${e.name} at 0x${e.addr.toString(16)}: ${e.resolution}`]);
+        // The page tables follow the faults live, a few times a second of host time (a walk costs a few ms).
+        if (this.port.now() - this.lastPages >= PAGES_MS) { this.lastPages = this.port.now(); this.port.sendPages(); }
+        break;
       case 'tick': f.ticks++; this.mark(['tick', e.cycle, e.pid, h, e.preempted ? 'preempts' : 'tick']); break;
       case 'switch':
         f.switches++;
