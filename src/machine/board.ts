@@ -21,6 +21,8 @@ import type { PhysMem, Snooper } from './phys.js';
 import { Tracer } from '../trace/events.js';
 import { Clint, CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { Plic } from './plic.js';
+import type { IrqLine } from './mmio.js';
+import type { VirtioMmio } from './virtio-mmio.js';
 import { VirtioBlk, type BlockBackend } from './virtio-blk.js';
 import { VirtioRng } from './virtio-rng.js';
 import { VirtioConsole } from './virtio-console.js';
@@ -109,30 +111,26 @@ export class Board {
       this.power = e;
       for (const h of this.harts) h.stop = { kind: 'halt', status: e.status };
     }));
+    // The NIC first, as QEMU virt's first virtio-mmio slot; then the others in the next free slots.
     if (opts.nic !== undefined) {
-      this.nic = new VirtioNet(this.bus.phys, this.plic.source(VIRTIO0_IRQ), () => hart.cycle, opts.nic);
-      this.bus.map(VIRTIO0_BASE, VIRTIO_SIZE, this.nic.transport);
+      this.nic = this.virtioSlot((irq) => new VirtioNet(this.bus.phys, irq, () => hart.cycle, opts.nic!));
       attachTimed(hart, this.nic);
-      this.virtio.push({ base: VIRTIO0_BASE, irq: VIRTIO0_IRQ });
     }
-    if (opts.drive !== undefined) {
-      const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot;
-      this.blk = new VirtioBlk(this.bus.phys, this.plic.source(irq), opts.drive);
-      this.bus.map(base, VIRTIO_SIZE, this.blk.transport);
-      this.virtio.push({ base, irq });
-    }
-    if (opts.rng !== undefined) {
-      const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot;
-      this.rng = new VirtioRng(this.bus.phys, this.plic.source(irq), opts.rng.seed);
-      this.bus.map(base, VIRTIO_SIZE, this.rng.transport);
-      this.virtio.push({ base, irq });
-    }
+    if (opts.drive !== undefined) this.blk = this.virtioSlot((irq) => new VirtioBlk(this.bus.phys, irq, opts.drive!));
+    if (opts.rng !== undefined) this.rng = this.virtioSlot((irq) => new VirtioRng(this.bus.phys, irq, opts.rng!.seed));
     if (opts.virtioConsole === true) {
-      const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot, print = opts.console ?? (() => {});
-      this.vcon = new VirtioConsole(this.bus.phys, this.plic.source(irq), (bytes) => { for (const b of bytes) print(b); });
-      this.bus.map(base, VIRTIO_SIZE, this.vcon.transport);
-      this.virtio.push({ base, irq });
+      const print = opts.console ?? (() => {});
+      this.vcon = this.virtioSlot((irq) => new VirtioConsole(this.bus.phys, irq, (bytes) => { for (const b of bytes) print(b); }));
     }
+  }
+
+  /** Puts a virtio device in the next free virtio-mmio slot, wired to that slot's PLIC source, and lists it for the devicetree. */
+  private virtioSlot<D extends { transport: VirtioMmio }>(make: (irq: IrqLine) => D): D {
+    const slot = this.virtio.length, base = VIRTIO0_BASE + slot * VIRTIO_SIZE, irq = VIRTIO0_IRQ + slot;
+    const device = make(this.plic.source(irq));
+    this.bus.map(base, VIRTIO_SIZE, device.transport);
+    this.virtio.push({ base, irq });
+    return device;
   }
 
   /** Hart 0 as a kernel may use it (port.ts). */

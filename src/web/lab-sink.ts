@@ -16,7 +16,7 @@ const BATCH = 4096, BATCH_MS = 60;
 /** The page tables are sent again on a fault at most this often (host ms). */
 const PAGES_MS = 250;
 
-export const emptyFlow = (): FlowCounts => ({ boot: 1, processes: 0, syscalls: 0, faults: 0, ticks: 0, otherIrqs: 0, switches: 0, returns: 0, signals: 0, exits: 0, userInsns: 0, cycles: 0 });
+const emptyFlow = (): FlowCounts => ({ boot: 1, processes: 0, syscalls: 0, faults: 0, ticks: 0, otherIrqs: 0, switches: 0, returns: 0, signals: 0, exits: 0, userInsns: 0, cycles: 0 });
 
 /** What the sink needs from the worker: where to send, and how to read the stopped hart. */
 export interface LabPort {

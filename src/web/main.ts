@@ -154,7 +154,7 @@ function begin(): void {
 
 function runProgram(name: string, args: string[], bytes?: ArrayBuffer): void {
   begin();
-  send({ type: 'run', name, args, options: options(), step: $<HTMLInputElement>('stepmode').checked, ...(bytes ? { bytes } : {}) }, bytes ? [bytes] : []);
+  send({ type: 'run', name, args, options: options(), ...(bytes ? { bytes } : {}) }, bytes ? [bytes] : []);
 }
 
 function stop(): void {

@@ -29,7 +29,7 @@ export const DEFAULT_OPTIONS: LabOptions = { hz: 250, tick: 'idle', preempt: 'vo
 
 /** page → worker */
 export type ToWorker =
-  | { type: 'run'; name: string; args: string[]; bytes?: ArrayBuffer; options: LabOptions; step: boolean }
+  | { type: 'run'; name: string; args: string[]; bytes?: ArrayBuffer; options: LabOptions }
   | { type: 'experiment'; name: string }
   | { type: 'shared'; control: SharedArrayBuffer; input: SharedArrayBuffer };
 

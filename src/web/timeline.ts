@@ -21,6 +21,7 @@ export class Timeline {
   private spans: Span[] = [];
   private names = new Map<number, string>();
   private harts = 1;
+  private readonly pids = new Set<number>();
   private end = 1;
   private view: [number, number] | undefined;
   private dirty = true;
@@ -74,13 +75,17 @@ export class Timeline {
     requestAnimationFrame(() => { this.queued = false; this.redraw(); });
   }
 
-  reset(): void { this.marks = []; this.spans = []; this.harts = 1; this.names.clear(); this.end = 1; this.view = undefined; this.redraw(); }
+  reset(): void { this.marks = []; this.spans = []; this.harts = 1; this.pids.clear(); this.names.clear(); this.end = 1; this.view = undefined; this.redraw(); }
   name(pid: number, name: string): void { this.names.set(pid, name); }
 
   add(marks: Mark[]): void {
     for (const m of marks) {
       this.marks.push(m);
-      if (m[0] === 'mode') { this.spans.push({ a: m[1], b: m[1], mode: m[2], pid: m[3], hart: m[4] }); this.harts = Math.max(this.harts, m[4] + 1); }
+      if (m[0] === 'mode') {
+        this.spans.push({ a: m[1], b: m[1], mode: m[2], pid: m[3], hart: m[4] });
+        this.harts = Math.max(this.harts, m[4] + 1);
+        if (m[3] !== 0 && m[2] !== 'I') this.pids.add(m[3]);
+      }
       if (m[0] === 'switch') { const n = /\((.*)\)/.exec(m[4]); if (n && m[2] !== 0) this.names.set(m[2], n[1]); }
       this.end = Math.max(this.end, m[1]);
     }
@@ -110,11 +115,8 @@ export class Timeline {
     return s;
   }
 
-  private rows(): number[] {
-    const pids = new Set<number>();
-    for (const s of this.spans) if (s.pid !== 0 && s.mode !== 'I') pids.add(s.pid);
-    return [...pids].sort((a, b) => a - b);
-  }
+  /** The processes with a row: those seen in user or kernel mode (kept as marks arrive, so a pointer move does not scan the spans). */
+  private rows(): number[] { return [...this.pids].sort((a, b) => a - b); }
 
   redraw(): void {
     const c = this.canvas, ctx = c.getContext('2d');
