@@ -18,7 +18,7 @@ import * as alu from '../alu.js';
 import { takeTrap } from '../trap.js';
 import { execCsr, execAmo, execFp } from '../exec-sys.js';
 import { selectBlocks, regionSource, type RegionCaps, type Chosen } from './region.js';
-import { S } from '../layout.js';
+import { S, T } from '../layout.js';
 import { Tlb, TLB_MASK } from '../mmu.js';
 import { PageFlag } from '../bus.js';
 import { EXIT_NAMES } from './emit.js';
@@ -70,6 +70,14 @@ export interface JitStats {
 interface Region { pages: number[]; blocks: Block[]; bytes: number; fn: RegionFn; live: boolean }
 
 export const DEFAULT_CACHE_BYTES = 32 << 20;
+/**
+ * The most steps one call of a WebAssembly region runs before it returns
+ * (a `budget` exit, at a block boundary like any other). V8 first runs a
+ * new function as baseline code and optimises it in the background, but a
+ * call already running keeps the code it started in: without this, a hot
+ * loop would stay in baseline code until the run's budget ran out.
+ */
+const CALL_STEPS = 1 << 20;
 /** --jit-threshold's default: a block is compiled once it has run this many times. */
 export const JIT_THRESHOLD = 1000;
 /**
@@ -182,7 +190,8 @@ export class Jit {
     // A run may enter by a block of any of its pages.
     const fn: RegionFn = (h, b) => {
       this.cur = region; this.ep = h.epoch;
-      const r = run(h.rTlb.at, h.wTlb.at, h.runEnd, h.xTlb.at, pages.indexOf(b.off >>> 12));
+      const t = h.t, end = Math.min(h.runEnd, t[T.INSTRET] + t[T.TRAPS] + CALL_STEPS);
+      const r = run(h.rTlb.at, h.wTlb.at, end, h.xTlb.at, pages.indexOf(b.off >>> 12));
       if (r >= 0) exits[r]++;
     };
     return { fn, bytes: bytes.length + slowSource.length };

@@ -95,13 +95,44 @@ export class Emitter {
     this.xb = lay.state; this.fb = lay.state + F_OFFSET; this.sb = lay.state + S_OFFSET; this.tb = lay.state + T_OFFSET;
   }
 
+  /**
+   * Inside an innermost loop (wasm.ts): every register its instructions name
+   * lives in its local for the whole loop — loaded before the loop starts,
+   * stored back (`writeBack`, what the loop writes) before anything that
+   * leaves the loop or reads the state (a helper, an exit, the boundary
+   * check) — so an iteration neither loads nor stores registers.
+   */
+  private loopRegs: Set<number> | undefined;
+  private loopWritten: number[] = [];
+
+  /** Starts an innermost loop over these instructions: loads its registers into their locals. */
+  enterLoop(insns: Insn[]): void {
+    const regs = new Set<number>(), written = new Set<number>();
+    const ok = (r: number) => r > 0 && r < X0_SINK;
+    for (const n of insns) {
+      for (const r of [n.s1, n.s2, n.d]) if (ok(r)) regs.add(r);
+      if (ok(n.d)) written.add(n.d);
+    }
+    for (const d of regs) this.c.i32(0).mem(W.I64_LOAD, 3, this.xb + 4 * d).set(local(d));
+    this.loopRegs = regs;
+    this.loopWritten = [...written];
+  }
+  /** The loop's code is done. */
+  exitLoop(): void { this.loopRegs = undefined; this.loopWritten = []; }
+  /** True while a loop's registers live in locals. */
+  get inLoop(): boolean { return this.loopRegs !== undefined; }
+  /** Stores what the loop writes from the locals to the state (nothing outside a loop). */
+  writeBack(): void {
+    for (const d of this.loopWritten) this.c.i32(0).get(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
+  }
+
   /** A new block: no register is cached. */
   startBlock(): void { this.cached.clear(); }
   /** Pushes register d (a pair index) as i64. */
   reg(d: number): void {
     const c = this.c;
     if (d === 0) c.i64(0);
-    else if (this.cached.has(d)) c.get(local(d));
+    else if (this.cached.has(d) || this.loopRegs?.has(d)) c.get(local(d));
     else {
       c.i32(0).mem(W.I64_LOAD, 3, this.xb + 4 * d);
       if (this.cond === 0) { c.tee(local(d)); this.cached.add(d); }
@@ -110,6 +141,7 @@ export class Emitter {
   /** Sets register d to the i64 that `value` pushes, in the state and its local (nothing for the sink: the value is not computed). */
   setReg(d: number, value: () => void): void {
     if (d === X0_SINK) return;
+    if (this.loopRegs?.has(d)) { value(); this.c.set(local(d)); return; }
     this.c.i32(0); value(); this.c.tee(local(d)).mem(W.I64_STORE, 3, this.xb + 4 * d);
     this.cached.add(d);
   }
@@ -148,6 +180,7 @@ export class Emitter {
   helper(n: Insn, i: number, o: number, start: number, access?: 'load' | 'store'): void {
     const c = this.c, d = n.d > 0 && n.d < X0_SINK ? n.d : -1;
     this.flush();
+    this.writeBack();
     // Helpers take the block's page (its base and page offsets: a block never crosses a page).
     const pg = start >> 12, po = o & 4095, ps = start & 4095;
     const base = () => { c.get(B); if (pg !== 0) c.i64(pg * 4096).op(W.I64_ADD); };

@@ -92,6 +92,7 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
     c.get(EA).get(B).op(W.I64_SUB, W.I32_WRAP_I64).set(OFF);
     c.else();
     m.flush();
+    m.writeBack();
     c.i32(0).get(EA).mem(W.I64_STORE, 3, m.sb + 4 * S.PC);
     m.leave(Exit.LEAVE);
     c.end();
@@ -137,9 +138,17 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   const item = (x: LoopItem): void => {
     if (typeof x === 'number') {
       blockCode(m, blocks[x], offs[x], (to) => jump(x, to), span);
+      m.writeBack();
       c.br('check');
       return;
     }
+    // An innermost loop keeps its registers in locals (wasm-insn.ts enterLoop); every way in passes here.
+    // Not a loop that leaves through a jalr or calls a helper on its way round: those would store and load all
+    // its registers every time (a switch's dispatch through a jump table is such a loop).
+    const insns = x.kids.every((y) => typeof y === 'number')
+      ? (x.kids as number[]).flatMap((k) => Array.from({ length: blocks[k].n }, (_, i) => insnAt(blocks[k], i))) : [];
+    const inner = insns.length > 0 && insns.every((n) => n.op !== Op.JALR && (inline(n) || fpFast(n) || FLOADS[n.op] !== undefined || FSTORES[n.op] !== undefined));
+    if (inner) m.enterLoop(insns);
     c.loop(`L${x.id}`);
     level(x.kids, () => {
       // Its header falls through; any other block (a run entering mid-loop) through a table over the loop's range.
@@ -152,6 +161,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
       c.end();
     });
     c.end();
+    if (inner) m.exitLoop();
   };
   /**
    * A direct jump from block k to offset `to`, straight there unless the
@@ -168,8 +178,13 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
     else target = [...tree.path[t].map((l) => `l${l.id}`), `b${t}`].find((l) => c.isOpen(l));
     if (target === undefined) return;
     const pg = to >> 12;
-    if (pg !== offs[k] >> 12) c.get(VER).i32(1 << pg).op(W.I32_AND, W.I32_EQZ).brIf('check');
-    c.get(LEFT).i32(0).op(W.I32_LE_S).brIf('check').br(target);
+    // Leaving an innermost loop whose registers are in locals: they go back to the state first.
+    const toCheck = () => { if (m.inLoop) { c.if(); m.writeBack(); c.br('check').end(); } else c.brIf('check'); };
+    if (pg !== offs[k] >> 12) { c.get(VER).i32(1 << pg).op(W.I32_AND, W.I32_EQZ); toCheck(); }
+    c.get(LEFT).i32(0).op(W.I32_LE_S); toCheck();
+    const inside = target === `L${tree.path[k].at(-1)?.id}` || (target.startsWith('b') && tree.path[t].at(-1) === tree.path[k].at(-1));
+    if (!inside) m.writeBack();
+    c.br(target);
   };
   const present = pages.map((p, i) => [p, i]).filter(([p]) => p >= 0).map(([, i]) => i);
   level(tree.top, () => {
