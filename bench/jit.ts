@@ -7,6 +7,7 @@
 //
 // Usage: npm run bench:jit [-- [--threshold N] [--reps N] name ...]
 
+import '../src/cli/wasm-features.js'; // first: V8 flags before any WebAssembly
 import { readFileSync } from 'node:fs';
 import { BareMachine } from '../src/machine/bare.js';
 import { JIT_THRESHOLD, type JitBackend } from '../src/machine/jit/jit.js';

@@ -28,6 +28,7 @@
 //
 // This is a benchmark, not a test: nothing here is timed against a limit.
 
+import '../src/cli/wasm-features.js'; // first: V8 flags before any WebAssembly
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';

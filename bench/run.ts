@@ -9,6 +9,7 @@
 //   --no-decode-cache: decode every block each time it runs, to measure the cache.
 // This is a benchmark, not a test: nothing here is timed against a limit.
 
+import '../src/cli/wasm-features.js'; // first: V8 flags before any WebAssembly
 import { readFileSync } from 'node:fs';
 import { runBare } from '../src/machine/bare.js';
 import { BIN, fullPrograms } from './programs.js';

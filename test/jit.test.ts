@@ -3,6 +3,7 @@
 // the same output and give byte-identical --trace and --stats=json (apart
 // from the JIT's own "jit" section). docs/jit.md describes the contract.
 
+import '../src/cli/wasm-features.js'; // first: relaxed SIMD, for the fused multiply-add path
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { BIN as BENCH_BIN, smallPrograms } from '../bench/programs.js';
 import * as A from './helpers/asm.js';
 import { Rig, CODE, DATA, prng } from './helpers/rig.js';
 import { differ } from './helpers/jitfuzz.js';
+import { fusedMaddAvailable } from '../src/machine/jit/wasm-fp.js';
 import { ROOT, lde } from './helpers/cli.js';
 
 /** Runs a bare ELF to its end (or maxInsns steps); the result, its output and every register. */
@@ -117,18 +119,19 @@ test('a loop across a page boundary stays in one compiled region, in the interpr
 });
 
 /**
- * Fused multiply-add: the WebAssembly fast path emulates it with host
- * doubles (jit/wasm-fp.ts); the interpreter's FPU is the oracle. Half the
+ * Fused multiply-add: the WebAssembly fast path uses the host's relaxed
+ * multiply-add where it rounds once, and emulates it with host doubles
+ * otherwise (jit/wasm-fp.ts); both are checked, the interpreter's FPU the oracle. Half the
  * triples are random; half are built so that a*b + c falls at or next to a
  * halfway point between two doubles (a = 1 + 2^-i, b = 1 + 2^-j, c = ±2^k:
  * the product's last bits decide the rounding), where emulations that round
  * twice go wrong.
  */
-function fmaResults(jit: boolean, triples: number[][]): string {
+function fmaResults(jit: false | { fusedMadd: boolean }, triples: number[][]): string {
   const rig = new Rig(), N = triples.length, STRIDE = 56;
   rig.fpOn();
   rig.hart.fpu.fflags = 1; // NX already set: the fast path's case
-  rig.hart.setJit(jit ? { threshold: 0 } : undefined);
+  rig.hart.setJit(jit ? { threshold: 0, fusedMadd: jit.fusedMadd } : undefined);
   rig.prog(CODE, [
     A.fld(0, 5, 0), A.fld(1, 5, 8), A.fld(2, 5, 16),
     A.fmadd_d(3, 0, 1, 2), A.fsd(3, 5, 24), A.fmsub_d(3, 0, 1, 2), A.fsd(3, 5, 32),
@@ -144,7 +147,7 @@ function fmaResults(jit: boolean, triples: number[][]): string {
   return `${Buffer.from(out).toString('hex')} fflags=${rig.hart.fpu.fflags} failures=${rig.hart.jit?.stats().failures ?? 0}`;
 }
 
-test('fused multiply-add in compiled code rounds once, as the FPU does, on random and near-halfway operands', () => {
+test('fused multiply-add in compiled code rounds once, as the FPU does, on random and near-halfway operands', (t) => {
   const rnd = prng(7), triples: number[][] = [];
   const sign = () => (rnd() % 2 ? -1 : 1), normal = () => sign() * (1 + rnd() / 2 ** 32) * 2 ** ((rnd() % 400) - 200);
   for (let k = 0; k < 3000; k++) {
@@ -159,9 +162,13 @@ test('fused multiply-add in compiled code rounds once, as the FPU does, on rando
     const z = sign() * 0, c = [0, -0, normal(), 2 ** -1070][k % 4];
     triples.push(k % 2 ? [z, normal(), c] : [normal(), z, c]);
   }
-  const off = fmaResults(false, triples), on = fmaResults(true, triples);
-  assert.match(on, /failures=0$/);
-  assert.equal(on, off);
+  const off = fmaResults(false, triples);
+  for (const fusedMadd of [false, true]) {
+    if (fusedMadd && !fusedMaddAvailable()) { t.diagnostic('this host\'s relaxed multiply-add does not round once: only the emulation is checked'); continue; }
+    const on = fmaResults({ fusedMadd }, triples);
+    assert.match(on, /failures=0$/);
+    assert.equal(on, off, fusedMadd ? 'relaxed_madd' : 'emulation');
+  }
 });
 
 /** `lde run` with --stats=json and --trace: stdout, the status, the trace file and the stats without the "jit" section. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // lde's command line. Every error is one line on stderr: `lde: ...`.
 
+import './wasm-features.js'; // first: V8 flags before any WebAssembly
 import { bareCommand } from './bare.js';
 import { bootCommand } from './boot.js';
 import { UsageError } from './args.js';

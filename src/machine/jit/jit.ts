@@ -23,6 +23,7 @@ import { Tlb, TLB_MASK } from '../mmu.js';
 import { PageFlag } from '../bus.js';
 import { EXIT_NAMES } from './emit.js';
 import { wasmRegion, type WasmLayout } from './wasm.js';
+import { fusedMaddAvailable } from './wasm-fp.js';
 import { slowAccess } from './slow.js';
 
 /**
@@ -58,6 +59,8 @@ export interface JitOptions {
   backend?: JitBackend;
   /** The code cache's bound, in bytes of generated source; the oldest regions go first. */
   cacheBytes?: number;
+  /** false: emulate fused multiply-add even where the host's relaxed SIMD has it (wasm-fp.ts; for tests). */
+  fusedMadd?: boolean;
 }
 
 /** The JIT's counters (--stats: the "jit" section). */
@@ -113,7 +116,7 @@ export class Jit {
     this.threshold = opts.threshold;
     const slot = hart?.bus.hartSlot(hart.hartId), memory = hart?.bus.memory;
     this.layout = opts.backend === 'js' || slot === undefined || memory === undefined ? undefined
-      : { state: slot.at, hooks: hart!.bus.hooksAt, pages: memory.buffer.byteLength / 65536 };
+      : { state: slot.at, hooks: hart!.bus.hooksAt, pages: memory.buffer.byteLength / 65536, fusedMadd: opts.fusedMadd !== false && fusedMaddAvailable() };
     this.backend = this.layout === undefined ? 'js' : 'wasm';
     this.cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
     const lib = library(this.exits);

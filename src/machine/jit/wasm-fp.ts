@@ -13,8 +13,12 @@
 // injection, moves, min/max and compares without NaNs, int32 to double) need
 // no flag at all.
 //
-// Fused multiply-add has no host instruction here (WebAssembly has none that
-// is deterministic); it is emulated by Boldo and Melquiond's algorithm
+// Fused multiply-add: WebAssembly's one multiply-add, relaxed SIMD's
+// f64x2.relaxed_madd, may round once or twice, as the host likes. Where it
+// rounds once (probed once per process: fusedMaddAvailable), compiled code
+// uses it: with finite operands and a normal result it is exactly the
+// spec's fmadd.d under round-to-nearest-even and raises at most NX. Elsewhere
+// (no relaxed SIMD, or a host that rounds twice) it is emulated by Boldo and Melquiond's algorithm
 // ("Emulation of FMA and correctly rounded sums: proved algorithms using
 // rounding to odd", IEEE Trans. Computers 57(4), 2008): the exact product
 // a*b = uh + ul (Veltkamp/Dekker), the exact sum c + uh = th + tl (Knuth),
@@ -37,6 +41,8 @@ export interface FpEmitter {
   readonly sb: number;
   reg(d: number): void;
   setReg(d: number, value: () => void): void;
+  /** The host's relaxed multiply-add rounds once (fusedMaddAvailable): fma is one instruction. */
+  readonly fusedMadd: boolean;
 }
 
 /** Locals the fast paths use (wasm.ts allocates them): six f64, one i64. */
@@ -174,15 +180,33 @@ export function emitFp(m: FpEmitter, n: Insn, l: FpLocals): void {
 
 /** R := a*b + c rounded once (FMADD/FMSUB/FNMSUB/FNMADD negate a and c), or 'fslow'. */
 function fma(m: FpEmitter, n: Insn, l: FpLocals): void {
-  const c = m.c, op = n.op, [A, B, C, R, T, U] = l.f;
+  const c = m.c, op = n.op, [A, B, C, R] = l.f;
   const slowIf = () => c.brIf('fslow');
   c.i32(0).mem(W.F64_LOAD, 3, m.fb + 4 * n.s3).set(C);
   if (op === Op.FNMSUB_D || op === Op.FNMADD_D) c.get(A).op(W.F64_NEG).set(A);
   if (op === Op.FMSUB_D || op === Op.FNMADD_D) c.get(C).op(W.F64_NEG).set(C);
   const abs = (x: number) => c.get(x).op(W.F64_ABS);
+  c.block('fexact'); // (the emulation's exact cases skip the check of the result)
+  if (m.fusedMadd) {
+    // Finite operands (an infinite or NaN one: the helper), then a*b + c rounded once; a result that is not
+    // normal (zero, tiny: UF or an exact zero's sign; past the range: OF) goes to the helper below.
+    abs(A).f64(Infinity).op(W.F64_LT); abs(B).f64(Infinity).op(W.F64_LT, W.I32_AND); abs(C).f64(Infinity).op(W.F64_LT, W.I32_AND, W.I32_EQZ);
+    slowIf();
+    c.get(A).op(...SPLAT).get(B).op(...SPLAT).get(C).op(...SPLAT).op(...MADD).op(...LANE0).set(R);
+  } else fmaEmulated(m, l);
+  // A result that is not normal (zero, tiny, or past the range) goes to the helper.
+  abs(R).f64(MIN_NORMAL).op(W.F64_GE); abs(R).f64(Infinity).op(W.F64_LT, W.I32_AND, W.I32_EQZ);
+  slowIf();
+  c.end(); // fexact
+}
+
+/** Boldo and Melquiond's emulation (the file's head): R := a*b + c rounded once, or 'fslow', or 'fexact' for an exact sum. */
+function fmaEmulated(m: FpEmitter, l: FpLocals): void {
+  const c = m.c, [A, B, C, R, T, U] = l.f;
+  const slowIf = () => c.brIf('fslow');
+  const abs = (x: number) => c.get(x).op(W.F64_ABS);
   const inRange = (x: number) => { abs(x).f64(LO).op(W.F64_GE); abs(x).f64(HI).op(W.F64_LE, W.I32_AND); };
   const finite = (x: number) => { abs(x).f64(Infinity).op(W.F64_LT); };
-  c.block('fexact');
   // A zero factor (the other finite): the product is an exact signed zero, and adding c to it rounds nothing and
   // gives IEEE's sign of a zero sum; no flag (a NaN or infinite operand: the helper).
   c.get(A).f64(0).op(W.F64_EQ).get(B).f64(0).op(W.F64_EQ, W.I32_OR).if();
@@ -226,8 +250,31 @@ function fma(m: FpEmitter, n: Insn, l: FpLocals): void {
   c.end();
   c.get(R).get(U).op(W.F64_ADD).set(R);
   c.end();
-  // A result that is not normal (zero, tiny, or past the range) goes to the helper.
-  abs(R).f64(MIN_NORMAL).op(W.F64_GE); abs(R).f64(Infinity).op(W.F64_LT, W.I32_AND, W.I32_EQZ);
-  slowIf();
-  c.end(); // fexact
+}
+
+/** Relaxed SIMD (0xfd prefix): f64x2.splat, f64x2.relaxed_madd (a*b + c lane by lane), f64x2.extract_lane 0. */
+const SPLAT = [0xfd, 0x14], MADD = [0xfd, 0x87, 0x02], LANE0 = [0xfd, 0x21, 0];
+
+let fused: boolean | undefined;
+
+/**
+ * True when this host's WebAssembly has relaxed SIMD and its multiply-add
+ * rounds once. Probed once, by a one-function module, on two cases where
+ * rounding twice gives a different answer: (1 + 2^-27)(1 - 2^-27) - 1 is
+ * -2^-54 exactly (twice: 0), and (1 + 2^-52)(1 + 2^-52) - (1 + 2^-51) is
+ * 2^-104 (twice: 0).
+ */
+export function fusedMaddAvailable(): boolean {
+  if (fused !== undefined) return fused;
+  const body = [0, 0x20, 0, ...SPLAT, 0x20, 1, ...SPLAT, 0x20, 2, ...SPLAT, ...MADD, ...LANE0, 0x0b];
+  const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7c, 0x7c, 0x7c, 1, 0x7c,
+    3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0, 10, body.length + 2, 1, body.length, ...body]);
+  fused = false;
+  try {
+    if (WebAssembly.validate(bytes)) {
+      const f = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.f as (a: number, b: number, c: number) => number;
+      fused = f(1 + 2 ** -27, 1 - 2 ** -27, -1) === -(2 ** -54) && f(1 + 2 ** -52, 1 + 2 ** -52, -(1 + 2 ** -51)) === 2 ** -104;
+    }
+  } catch { fused = false; }
+  return fused;
 }

@@ -15,7 +15,11 @@ import { Exit, type Insn } from './emit.js';
 import { writesX, type FpLocals } from './wasm-fp.js';
 
 /** Where this hart's things are in the memory: byte offsets, and the memory's size in pages. */
-export interface WasmLayout { state: number; hooks: number; pages: number }
+export interface WasmLayout {
+  state: number; hooks: number; pages: number;
+  /** The host's relaxed multiply-add rounds once (wasm-fp.ts fusedMaddAvailable). */
+  fusedMadd: boolean;
+}
 
 
 // Locals: the parameters (the load, store and fetch TLBs, the budget's end,
@@ -85,6 +89,7 @@ export class Emitter {
   /** Instructions handed to the helper, by helper number: [instruction, index in its block, page offset, block start]. */
   readonly slow: [Insn, number, number, number][] = [];
   readonly xb: number; readonly fb: number; readonly sb: number; readonly tb: number;
+  readonly fusedMadd: boolean;
 
   /** The registers (pair indices) whose local holds the value in the state, in the block being emitted. */
   private readonly cached = new Set<number>();
@@ -93,6 +98,7 @@ export class Emitter {
 
   constructor(private readonly lay: WasmLayout) {
     this.xb = lay.state; this.fb = lay.state + F_OFFSET; this.sb = lay.state + S_OFFSET; this.tb = lay.state + T_OFFSET;
+    this.fusedMadd = lay.fusedMadd;
   }
 
   /**
