@@ -38,8 +38,10 @@ export const X1 = 16;
 export const REASON = X1 + 31;
 /** The FP fast paths' locals (wasm-fp.ts): six f64, one i64. */
 export const FP: FpLocals = { f: [REASON + 1, REASON + 2, REASON + 3, REASON + 4, REASON + 5, REASON + 6], i: REASON + 7 };
+/** The dispatch's index (Code.dispatch). */
+export const IDX = REASON + 8;
 export const PARAMS = [Ty.I32, Ty.I32, Ty.F64, Ty.I32, Ty.I32];
-export const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64];
+export const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64, Ty.I32];
 /** The local of register pair index d (2..62). */
 const local = (d: number) => X1 + (d >> 1) - 1;
 

@@ -35,7 +35,7 @@ import { loopTree, type LoopItem, type LoopNode } from './loops.js';
 import { offsets } from './region.js';
 import { emitFp, fpFast } from './wasm-fp.js';
 import {
-  Emitter, type WasmLayout, END, XT, EPG, OFF, BASE, LEFT, STALE, B, EA, VER, REASON, FP, PARAMS, LOCALS,
+  Emitter, type WasmLayout, END, XT, EPG, OFF, BASE, LEFT, STALE, B, EA, VER, REASON, FP, IDX, PARAMS, LOCALS,
   isBranch, insnAt, LOADS, STORES, FLOADS, FSTORES, CMP, DIVS, inline,
 } from './wasm-insn.js';
 
@@ -157,7 +157,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
       for (const k of x.kids.flatMap(function all(y): number[] { return typeof y === 'number' ? [y] : y.kids.flatMap(all); })) {
         table[(offs[k] - x.start) >> 1] = label(member(k, x));
       }
-      c.get(OFF).i32(x.start).op(W.I32_SUB).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
+      c.get(OFF).i32(x.start).op(W.I32_SUB).i32(1).op(W.I32_SHR_U).set(IDX).dispatch(IDX, table, 'leave');
       c.end();
     });
     c.end();
@@ -211,7 +211,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
     const lo = Math.min(...offs), hi = Math.max(...offs);
     const table = new Array<string>(((hi - lo) >> 1) + 1).fill('leave');
     offs.forEach((o, k) => { table[(o - lo) >> 1] = label(member(k)); });
-    c.get(OFF).i32(lo).op(W.I32_SUB).i32(1).op(W.I32_SHR_U).brTable(table, 'leave');
+    c.get(OFF).i32(lo).op(W.I32_SUB).i32(1).op(W.I32_SHR_U).set(IDX).dispatch(IDX, table, 'leave');
   });
   c.end(); // leave: the next pc is no block of this region
   m.exitAtOff(Exit.LEAVE);
