@@ -25,7 +25,8 @@ declare const performance: { now(): number };
 /**
  * WebAssembly JavaScript Interface (W3C, 2.0), the part the JIT uses: a
  * fixed-size memory the bus's RAM and the harts' state live in (bus.ts), and
- * synchronous compilation and instantiation of a region's module (jit/jit.ts).
+ * synchronous compilation and instantiation of a region's module (jit/jit.ts),
+ * and validation (a feature probe).
  */
 declare namespace WebAssembly {
   interface MemoryDescriptor { initial: number; maximum?: number }
@@ -38,7 +39,9 @@ declare namespace WebAssembly {
   }
   type ImportValue = Memory | ((...args: number[]) => number);
   class Instance {
-    constructor(module: Module, imports: Record<string, Record<string, ImportValue>>);
+    constructor(module: Module, imports?: Record<string, Record<string, ImportValue>>);
     readonly exports: Record<string, unknown>;
   }
+  /** Whether the bytes are a valid module for this host (jit/wasm-fp.ts probes relaxed SIMD with it). */
+  function validate(bytes: Uint8Array): boolean;
 }

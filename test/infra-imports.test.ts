@@ -46,8 +46,8 @@ function importFresh(files: string[]): Promise<string | undefined> {
 
 /** A static import or re-export in compiled JavaScript: `import … from 'x'`, `export … from 'x'`, `import 'x'`. */
 const STATIC_IMPORT = /^(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm;
-/** Any relative `from '…'`, counted on its own to check the parse above. */
-const RELATIVE_FROM = /\bfrom\s*['"]\.{1,2}\//g;
+/** Any relative `from '…'` or bare `import '…'` (a module imported for its effect), counted on its own to check the parse above. */
+const RELATIVE_FROM = /\bfrom\s*['"]\.{1,2}\/|^import\s*['"]\.{1,2}\//gm;
 /** A top-level await (compiled code is indented inside blocks): an `await import()` there would load at load time. */
 const TOP_LEVEL_AWAIT = /^(?:export )?(?:(?:const|let|var) [^=\n]+= )?await\b/m;
 

@@ -3,7 +3,7 @@
 // (options.ts), --help and the usage lines (help.ts), and README's option
 // lists (scripts/gen-options.mjs) are all made from these tables.
 
-import { DEFAULT_MEM, JIT_THRESHOLD, MAX_HARTS, MAX_MEM } from '../machine/index.js';
+import { DEFAULT_MEM, GUEST_JIT_THRESHOLD, JIT_THRESHOLD, MAX_HARTS, MAX_MEM } from '../machine/index.js';
 import { HZ_MAX, HZ_MIN } from '../kernel/kernel.js';
 import { TICK_MODES } from '../kernel/sched/cpu.js';
 import { PREEMPT_MODES } from '../kernel/sched/preempt.js';
@@ -17,15 +17,15 @@ export const DEMO_CHAPTERS = 6;
 
 const HELP: OptionSpec = { name: '--help', aliases: ['-h'], value: { kind: 'none' }, action: 'help', help: 'print this help and exit' };
 const SEEING = 'See [Seeing every crossing](#seeing-every-crossing).';
-/** --jit and --jit-threshold, the same for run and bare (docs/jit.md). */
-const JIT_OPTIONS: OptionSpec[] = [
+/** --jit and --jit-threshold (docs/jit.md); boot's threshold default is higher (GUEST_JIT_THRESHOLD). */
+const jitOptions = (threshold: number): OptionSpec[] => [
   {
     name: '--jit', value: { kind: 'enum', meta: 'on|off', values: ['on', 'off'], noun: 'JIT setting', default: 'on' },
     help: 'compile hot guest code to WebAssembly (off: the interpreter alone)',
     details: 'The same run gives the same `--trace` and `--stats=json` either way (apart from the JIT\'s own `jit` counters, which `--stats=json` shows only when `--jit` is on the command line). Without `--jit`, `LDE_JIT=off` (and `LDE_JIT_THRESHOLD=N`) in the environment choose, silently. See [docs/jit.md](docs/jit.md).',
   },
   {
-    name: '--jit-threshold', value: { kind: 'integer', meta: 'N', min: 0, max: 1e9, noun: 'threshold', default: JIT_THRESHOLD },
+    name: '--jit-threshold', value: { kind: 'integer', meta: 'N', min: 0, max: 1e9, noun: 'threshold', default: threshold },
     help: 'with --jit on: compile a block once it has run N times (0: before its first run)',
   },
 ];
@@ -158,7 +158,7 @@ export const RUN: CommandSpec = {
     { name: '--trace', value: { kind: 'path', meta: 'FILE' }, help: 'write Chrome trace-event JSON of the run, for Perfetto', details: SEEING },
     { name: '--diagram', value: { kind: 'none' }, help: "draw the seed's control-flow diagram with the run's numbers on stderr", details: SEEING },
     { name: '--trace-insns', value: { kind: 'none' }, help: 'one disassembled line per instruction on stderr (slow)', details: SEEING },
-    ...JIT_OPTIONS,
+    ...jitOptions(JIT_THRESHOLD),
     HELP,
   ],
 };
@@ -181,7 +181,7 @@ export const BARE: CommandSpec = {
       details: 'RVC parcels print as their 32-bit equivalents.',
     },
     { name: '--stats', value: { kind: 'none' }, help: 'one line on stderr at the end: instructions, cycles, virtual and host seconds, MIPS, peak RSS' },
-    ...JIT_OPTIONS,
+    ...jitOptions(JIT_THRESHOLD),
     HELP,
   ],
 };
@@ -220,7 +220,7 @@ export const BOOT: CommandSpec = {
     },
     { name: '--trace', value: { kind: 'path', meta: 'FILE' }, help: "write Chrome trace-event JSON of the guest as the hart sees it, for Perfetto: one track per hart, U-mode and kernel spans, every trap (slows the run)" },
     { name: '--stats', value: { kind: 'none' }, help: 'at the end, on stderr: instructions, virtual and host time, per hart the time in U-, S- and M-mode and the satp switches, traps by cause and by the mode that took them, SBI calls by extension, device counts' },
-    ...JIT_OPTIONS,
+    ...jitOptions(GUEST_JIT_THRESHOLD),
     HELP,
   ],
 };

@@ -20,5 +20,5 @@ export { PhysMem, type Snooper } from './phys.js';
 export { pairBig, setPairBig, setPairNum } from './pair.js';
 export { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_G, PTE_A, PTE_D, PTE_FLAGS, PTE_RSW0, PTE_RSW1, pteLo, pteHi, ptePa } from './pte.js';
 export { HI6220, PowerMeter, transitionJoules, type PowerModel, type IdleState, type EnergyReport } from './power.js';
-export { JIT_THRESHOLD, sumStats as sumJitStats, formatJitStats, type JitStats, type JitOptions } from './jit/jit.js';
+export { JIT_THRESHOLD, GUEST_JIT_THRESHOLD, jitDefault, sumStats as sumJitStats, formatJitStats, type JitStats, type JitOptions } from './jit/jit.js';
 export { HartCounts, countsBetween, trapList, trapsOf, type HartSnapshot } from './counts.js';

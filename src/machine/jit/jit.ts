@@ -84,6 +84,14 @@ const CALL_STEPS = 1 << 20;
 /** --jit-threshold's default: a block is compiled once it has run this many times. */
 export const JIT_THRESHOLD = 1000;
 /**
+ * `lde boot`'s default: a guest kernel runs much code a few thousand times
+ * (its initialisation, self-tests, sorting tables) that compiling at 1,000
+ * would cost more than it saves. Debian's Linux to its prompt and power-off,
+ * one hart: 14.0 s of host time at 1,000, 10.8 at 3,000, 9.8 at 10,000 and
+ * 30,000; four harts: 28.6 and 19.9 s (docs/guests.md).
+ */
+export const GUEST_JIT_THRESHOLD = 10_000;
+/**
  * What a board's harts get unless told otherwise (board.ts): the JIT, on, at
  * the default threshold. A host may change it for every board it makes
  * (`npm run test:jit-off` runs the whole suite on the interpreter: test/helpers/jit-env.ts).
