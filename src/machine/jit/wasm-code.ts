@@ -76,6 +76,9 @@ function sleb64(out: Bytes, lo: number, hi: number): void {
   }
 }
 
+/** Labels only slow paths and exits branch to: a `br_if` to one is hinted unlikely. */
+const COLD = new Set(['slow', 'fslow', 'check']);
+
 /** One function body under construction, with a stack of named labels. */
 export class Code {
   readonly b = new Bytes();
@@ -135,7 +138,14 @@ export class Code {
   /** True while a label of that name is open (a branch may name it). */
   isOpen(label: string): boolean { return (this.at.get(label)?.length ?? 0) > 0; }
   br(label: string): this { this.b.byte(W.BR); uleb(this.b, this.depth(label)); return this; }
-  brIf(label: string): this { this.b.byte(W.BR_IF); uleb(this.b, this.depth(label)); return this; }
+  brIf(label: string): this {
+    if (COLD.has(label)) this.hints.push(this.b.length);
+    this.b.byte(W.BR_IF); uleb(this.b, this.depth(label)); return this;
+  }
+  /** An `if` whose body rarely runs (a slow path, an exit): hinted so (the branch-hinting proposal). */
+  ifCold(): this { this.hints.push(this.b.length); return this.if(); }
+  /** Offsets in the body of the branches hinted unlikely: a `br_if` to a COLD label, or an ifCold. */
+  readonly hints: number[] = [];
   /**
    * Branches to targets[i] for the i32 i in `local` (dflt past the end). A
    * dense table is one br_table; a sparse one (a region's blocks are a few
@@ -217,6 +227,12 @@ export function module(m: ModuleSpec): Uint8Array {
   for (const t of m.locals) { const last = runs[runs.length - 1]; if (last !== undefined && last[1] === t) last[0]++; else runs.push([1, t]); }
   uleb(fn, runs.length);
   for (const [n, t] of runs) { uleb(fn, n); fn.byte(t); }
+  // Branch hints (custom section "metadata.code.branch_hint", before the code): offsets from the body's start, its locals.
+  const hints = new Bytes();
+  name(hints, 'metadata.code.branch_hint');
+  uleb(hints, 1); uleb(hints, m.imports.length); uleb(hints, m.body.hints.length);
+  for (const at of m.body.hints) { uleb(hints, fn.length + at); hints.push(1, 0); }
+  section(out, 0, hints);
   fn.append(m.body.b); fn.byte(W.END);
   const code = new Bytes();
   uleb(code, 1); uleb(code, fn.length); code.append(fn);

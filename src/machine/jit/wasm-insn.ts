@@ -203,8 +203,8 @@ export class Emitter {
     }
     // An integer rd is current in the state (and its local then); an FP instruction's rd may name an f register.
     if (d >= 0 && access !== 'store' && FLOADS[n.op] === undefined && writesX(n.op)) this.reload(c, d);
-    c.get(R).op(W.I32_EQZ).if(); this.leave(-1); c.end();
-    c.get(R).i32(2).op(W.I32_EQ).if().i32(1).set(STALE).end();
+    c.get(R).op(W.I32_EQZ).ifCold(); this.leave(-1); c.end();
+    c.get(R).i32(2).op(W.I32_EQ).ifCold().i32(1).set(STALE).end();
     c.i32(0).set(LEFT).i32(0).set(BASE); // the next boundary does the full check
   }
 

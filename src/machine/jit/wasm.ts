@@ -179,7 +179,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
     if (target === undefined) return;
     const pg = to >> 12;
     // Leaving an innermost loop whose registers are in locals: they go back to the state first.
-    const toCheck = () => { if (m.inLoop) { c.if(); m.writeBack(); c.br('check').end(); } else c.brIf('check'); };
+    const toCheck = () => { if (m.inLoop) { c.ifCold(); m.writeBack(); c.br('check').end(); } else c.brIf('check'); };
     if (pg !== offs[k] >> 12) { c.get(VER).i32(1 << pg).op(W.I32_AND, W.I32_EQZ); toCheck(); }
     c.get(LEFT).i32(0).op(W.I32_LE_S); toCheck();
     const inside = target === `L${tree.path[k].at(-1)?.id}` || (target.startsWith('b') && tree.path[t].at(-1) === tree.path[k].at(-1));
@@ -216,11 +216,11 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   c.end(); // leave: the next pc is no block of this region
   m.exitAtOff(Exit.LEAVE);
   c.end(); // check
-  c.get(LEFT).i32(0).op(W.I32_LE_S).if();
+  c.get(LEFT).i32(0).op(W.I32_LE_S).ifCold();
   m.flush();
-  steps(); c.get(END).op(W.F64_GE).if(); m.exitAtOff(Exit.BUDGET); c.end();
-  c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.IRQ_DIRTY); cycle(); nextTimer(); c.op(W.F64_GE, W.I32_OR).if(); m.exitAtOff(Exit.IRQ); c.end();
-  c.get(STALE).if(); m.exitAtOff(Exit.STALE); c.end();
+  steps(); c.get(END).op(W.F64_GE).ifCold(); m.exitAtOff(Exit.BUDGET); c.end();
+  c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.IRQ_DIRTY); cycle(); nextTimer(); c.op(W.F64_GE, W.I32_OR).ifCold(); m.exitAtOff(Exit.IRQ); c.end();
+  c.get(STALE).ifCold(); m.exitAtOff(Exit.STALE); c.end();
   // left := min(end - steps, next timer - cycle), saturated to int32 (the timer may be Infinity)
   c.get(END); steps(); c.op(W.F64_SUB); nextTimer(); cycle(); c.op(W.F64_SUB, W.F64_MIN, 0xfc, 0x02).tee(LEFT).set(BASE);
   c.end();
