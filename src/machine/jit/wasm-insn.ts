@@ -40,8 +40,10 @@ export const REASON = X1 + 31;
 export const FP: FpLocals = { f: [REASON + 1, REASON + 2, REASON + 3, REASON + 4, REASON + 5, REASON + 6], i: REASON + 7 };
 /** The dispatch's index (Code.dispatch). */
 export const IDX = REASON + 8;
+/** Two i64 scratch locals (mulh's partial products). */
+const P1 = REASON + 9, P2 = REASON + 10;
 export const PARAMS = [Ty.I32, Ty.I32, Ty.F64, Ty.I32, Ty.I32];
-export const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64, Ty.I32];
+export const LOCALS = [Ty.I32, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I64, Ty.I32, Ty.I32, Ty.I32, Ty.I64, Ty.I32, ...new Array<Ty>(31).fill(Ty.I64), Ty.I32, ...new Array<Ty>(6).fill(Ty.F64), Ty.I64, Ty.I32, Ty.I64, Ty.I64];
 /** The local of register pair index d (2..62). */
 const local = (d: number) => X1 + (d >> 1) - 1;
 
@@ -77,12 +79,13 @@ export const CMP: Partial<Record<Op, W>> = {
   [Op.SLT]: W.I64_LT_S, [Op.SLTU]: W.I64_LT_U, [Op.SLTI]: W.I64_LT_S, [Op.SLTIU]: W.I64_LT_U,
 };
 export const DIVS = new Set([Op.DIV, Op.DIVU, Op.REM, Op.REMU, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW]);
+const MULHS = new Set([Op.MULH, Op.MULHSU, Op.MULHU]);
 
 /** True when instruction n is compiled inline (else it goes to the helper). */
 export function inline(n: Insn): boolean {
   const op = n.op;
   return BIN[op] !== undefined || BINI[op] !== undefined || BINW[op] !== undefined || BINIW[op] !== undefined ||
-    CMP[op] !== undefined || DIVS.has(op) || op === Op.LUI || op === Op.AUIPC || op === Op.FENCE ||
+    CMP[op] !== undefined || DIVS.has(op) || MULHS.has(op) || op === Op.LUI || op === Op.AUIPC || op === Op.FENCE ||
     LOADS[op] !== undefined || STORES[op] !== undefined;
 }
 
@@ -301,9 +304,35 @@ export class Emitter {
     this.setReg(n.d, () => { c.get(EA); if (w) c.op(W.I32_WRAP_I64, W.I64_EXTEND_I32_S); });
   }
 
+  /**
+   * MULH, MULHSU, MULHU: the high 64 bits of the 128-bit product (unpriv
+   * 13.1), from four 32x32-bit products, each exact in an i64: the middle
+   * column's carry is (lo*lo >>> 32) + the low halves of the cross products,
+   * at most 34 bits. A signed operand that is negative stands for itself
+   * plus 2^64, so the signed high part is the unsigned one less the other
+   * operand for each such (MULH both, MULHSU rs1 only).
+   */
+  private mulh(n: Insn): void {
+    const c = this.c, A = EA, B = DV;
+    const lo = (x: number) => c.get(x).i64w(-1, 0).op(W.I64_AND), hi = (x: number) => c.get(x).i64(32).op(W.I64_SHR_U);
+    this.reg(n.s1); c.set(A); this.reg(n.s2); c.set(B);
+    lo(A); hi(B); c.op(W.I64_MUL).set(P1);
+    hi(A); lo(B); c.op(W.I64_MUL).set(P2);
+    this.setReg(n.d, () => {
+      hi(A); hi(B); c.op(W.I64_MUL);
+      c.get(P1).i64(32).op(W.I64_SHR_U, W.I64_ADD).get(P2).i64(32).op(W.I64_SHR_U, W.I64_ADD);
+      lo(A); lo(B); c.op(W.I64_MUL).i64(32).op(W.I64_SHR_U);
+      c.get(P1).i64w(-1, 0).op(W.I64_AND, W.I64_ADD).get(P2).i64w(-1, 0).op(W.I64_AND, W.I64_ADD);
+      c.i64(32).op(W.I64_SHR_U, W.I64_ADD);
+      if (n.op !== Op.MULHU) c.get(B).i64(0).get(A).i64(0).op(W.I64_LT_S, W.SELECT, W.I64_SUB);
+      if (n.op === Op.MULH) c.get(A).i64(0).get(B).i64(0).op(W.I64_LT_S, W.SELECT, W.I64_SUB);
+    });
+  }
+
   /** The statement for an ALU instruction compiled inline. */
   alu(n: Insn, o: number): void {
     const c = this.c, { op, d, s1, s2, imm } = n;
+    if (MULHS.has(op)) return this.mulh(n);
     const bin = BIN[op], bini = BINI[op], binw = BINW[op], biniw = BINIW[op], cmp = CMP[op];
     if (bin !== undefined) this.setReg(d, () => { this.reg(s1); this.reg(s2); c.op(bin); });
     else if (bini !== undefined) this.setReg(d, () => { this.reg(s1); c.i64(imm).op(bini); });

@@ -12,7 +12,7 @@
 //       if left <= 0: the full boundary check of region.ts (budget, irq, stale); a
 //         helper sets left = base = 0 so that the next boundary checks everything
 //
-// What is compiled inline: the integer ALU and M instructions but mulh*
+// What is compiled inline: the integer ALU and M instructions
 // (64-bit registers are i64), lui/auipc/fence, integer loads and stores with
 // the TLB hit path (an aligned access to a RAM page the TLB holds; a store
 // also needs no hook on its granule), and every control transfer. Anything
