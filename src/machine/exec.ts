@@ -54,14 +54,21 @@ export function setPc(st: Int32Array, v: number): void {
   st[S.PC + 1] = (v - lo) / TWO32; // an exact integer: no rounding, unlike Math.floor(v / 2^32)
 }
 
-export function execBlock(h: Hart, blk: Block): number {
+/**
+ * `from` > 0: the block's first `from` instructions already ran (compiled
+ * code left at a load or store it could not do inline, jit/wasm.ts), none of
+ * them counted yet; the rest run here, and the block's end or a trap counts
+ * them all, as if the whole block had run here.
+ */
+export function execBlock(h: Hart, blk: Block, from = 0): number {
   const x = h.x, f = h.f, st = h.s, r = blk.recs, n = blk.n;
   const trace = h.onInsn;
   // As a number: exact, since the block was fetched there (RAM, or a sign-extended Sv39 address).
   let pc = st[S.PC + 1] * TWO32 + (st[S.PC] >>> 0);
   let k = n; // instructions retired
   let trap = Trap.NONE; // a trap the instruction at pc raised (it did not retire)
-  run: for (let i = 0, b = 0; i < n; i++, b += REC) {
+  for (let i = 0; i < from; i++) pc += r[i * REC + 7]; // pc is the block's start: the pc of instruction `from`
+  run: for (let i = from, b = from * REC; i < n; i++, b += REC) {
     if (trace !== undefined) trace(pc, blk.raw[i]);
     const d = r[b + 1], s1 = r[b + 2], s2 = r[b + 3], imm = r[b + 4];
     switch (r[b]) {

@@ -35,8 +35,10 @@ export const enum Exit {
   SYSTEM = 4,
   /** The region's code was written (or translation changed, or a device stopped the run). */
   STALE = 5,
+  /** A load or store that was no TLB hit: the interpreter finished its block (the WebAssembly backend). */
+  SLOW = 6,
 }
-export const EXIT_NAMES = ['leave', 'budget', 'irq', 'trap', 'system', 'stale'];
+export const EXIT_NAMES = ['leave', 'budget', 'irq', 'trap', 'system', 'stale', 'slow'];
 
 /** One decoded instruction, the fields of its record (isa/decode.ts) by name. */
 export interface Insn { op: Op; d: number; s1: number; s2: number; imm: number; s3: number; rm: number; len: number; raw: number }

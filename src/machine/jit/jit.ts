@@ -21,10 +21,10 @@ import { selectBlocks, regionSource, type RegionCaps, type Chosen } from './regi
 import { S, T } from '../layout.js';
 import { Tlb, TLB_MASK } from '../mmu.js';
 import { PageFlag } from '../bus.js';
-import { EXIT_NAMES } from './emit.js';
+import { EXIT_NAMES, Exit } from './emit.js';
 import { wasmRegion, type WasmLayout } from './wasm.js';
+import { MID } from './wasm-insn.js';
 import { fusedMaddAvailable } from './wasm-fp.js';
-import { slowAccess } from './slow.js';
 
 /**
  * A WebAssembly region's bounds: it compiles in one pass (no 60 KB limit as
@@ -117,8 +117,6 @@ export class Jit {
   /** The running WebAssembly region and the epoch it was entered at (fresh() compares them). */
   private cur: Region | undefined;
   private ep = 0;
-  /** The WebAssembly backend's load and store slow paths (slow.ts), made once. */
-  private access: ReturnType<typeof slowAccess> | undefined;
 
   constructor(private readonly cache: BlockCache, opts: JitOptions, private readonly hart?: Hart) {
     this.threshold = opts.threshold;
@@ -192,18 +190,22 @@ export class Jit {
 
   /** A WebAssembly region (wasm.ts) and its helper; its size is the module's bytes plus the helper's source. */
   private wasm({ offs, blocks, pages }: Chosen, layout: WasmLayout, region: Region): { fn: RegionFn; bytes: number } {
-    const { bytes, slowSource } = wasmRegion(offs, blocks, layout, pages);
+    const { bytes, slowSource, mids } = wasmRegion(offs, blocks, layout, pages);
     const slow = (new Function(...this.names, 'H', 'J', slowSource) as (...a: unknown[]) => (n: number, bl: number, bh: number) => number)(...this.values, this.hart, this);
-    this.access ??= slowAccess(this.hart!, this);
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
-      { e: { m: this.hart!.bus.memory!, f0: slow, f1: this.access.load, f2: this.access.store } });
+      { e: { m: this.hart!.bus.memory!, f0: slow } });
     const run = inst.exports.run as WasmRun, exits = this.exits;
     // A run may enter by a block of any of its pages.
     const fn: RegionFn = (h, b) => {
       this.cur = region; this.ep = h.epoch;
       const t = h.t, end = Math.min(h.runEnd, t[T.INSTRET] + t[T.TRAPS] + CALL_STEPS);
       const r = run(h.rTlb.at, h.wTlb.at, end, h.xTlb.at, pages.indexOf(b.off >>> 12));
-      if (r >= 0) exits[r]++;
+      if (r >= MID) {
+        // A load or store it could not do inline: the interpreter finishes that block (wasm-insn.ts finishInterpreted).
+        exits[Exit.SLOW]++;
+        const q = (r - MID) * 2;
+        execBlock(h, blocks[mids[q]], mids[q + 1]);
+      } else if (r >= 0) exits[r]++;
     };
     return { fn, bytes: bytes.length + slowSource.length };
   }

@@ -40,6 +40,8 @@ export const REASON = X1 + 31;
 export const FP: FpLocals = { f: [REASON + 1, REASON + 2, REASON + 3, REASON + 4, REASON + 5, REASON + 6], i: REASON + 7 };
 /** The dispatch's index (Code.dispatch). */
 export const IDX = REASON + 8;
+/** Exit reasons from MID on: a block left to the interpreter mid-way (Emitter.mids). */
+export const MID = 16;
 /** Two i64 scratch locals (mulh's partial products). */
 const P1 = REASON + 9, P2 = REASON + 10;
 export const PARAMS = [Ty.I32, Ty.I32, Ty.F64, Ty.I32, Ty.I32];
@@ -171,7 +173,7 @@ export class Emitter {
   /** pc := the i64 on top of a value pushed by `value`. */
   private setPc(value: () => void): void { this.c.i32(0); value(); this.c.mem(W.I64_STORE, 3, this.sb + 4 * S.PC); }
   /** Leaves through the exit path with a reason (the counters and pc stored). */
-  leave(reason: Exit | -1): void { this.c.i32(reason).set(REASON).br('exit'); }
+  leave(reason: Exit | number): void { this.c.i32(reason).set(REASON).br('exit'); }
   /** Leaves at pc = B + off. */
   exitAtOff(reason: Exit): void {
     this.flush();
@@ -188,27 +190,42 @@ export class Emitter {
    * instruction the field names an f register, and reloading the x register
    * of that number is harmless); if the helper left, the exit path.
    */
-  helper(n: Insn, i: number, o: number, start: number, access?: 'load' | 'store'): void {
+  helper(n: Insn, i: number, o: number, start: number): void {
     const c = this.c, d = n.d > 0 && n.d < X0_SINK ? n.d : -1;
     this.flush();
     this.writeBack();
-    // Helpers take the block's page (its base and page offsets: a block never crosses a page).
+    // The helper takes the block's page (its base and page offsets: a block never crosses a page).
     const pg = start >> 12, po = o & 4095, ps = start & 4095;
     const base = () => { c.get(B); if (pg !== 0) c.i64(pg * 4096).op(W.I64_ADD); };
-    const bl = () => { base(); c.op(W.I32_WRAP_I64); }, bh = () => { base(); c.i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64); };
-    if (access === undefined) {
-      c.i32(this.slow.length); bl(); bh(); c.call(0).set(R);
-      this.slow.push([n, i, po, ps]);
-    } else {
-      // slow.ts: (op, rd or rs2, lo, hi, i, start, o, bl, bh, raw); EA holds the address
-      c.i32(n.op).i32(access === 'load' ? n.d : n.s2).get(EA).op(W.I32_WRAP_I64).get(EA).i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64);
-      c.i32(i).i32(ps).i32(po); bl(); bh(); c.i32(n.raw).call(access === 'load' ? 1 : 2).set(R);
-    }
+    c.i32(this.slow.length); base(); c.op(W.I32_WRAP_I64); base(); c.i64(32).op(W.I64_SHR_U, W.I32_WRAP_I64); c.call(0).set(R);
+    this.slow.push([n, i, po, ps]);
     // An integer rd is current in the state (and its local then); an FP instruction's rd may name an f register.
-    if (d >= 0 && access !== 'store' && FLOADS[n.op] === undefined && writesX(n.op)) this.reload(c, d);
+    if (d >= 0 && FLOADS[n.op] === undefined && writesX(n.op)) this.reload(c, d);
     c.get(R).op(W.I32_EQZ).ifCold(); this.leave(-1); c.end();
     c.get(R).i32(2).op(W.I32_EQ).ifCold().i32(1).set(STALE).end();
     c.i32(0).set(LEFT).i32(0).set(BASE); // the next boundary does the full check
+  }
+
+  /** The block being emitted: its index in the region (wasm.ts sets it). */
+  block = 0;
+  /** Where a run left to the interpreter in the middle of a block: [block index, instruction index] per exit reason past MID. */
+  readonly mids: number[] = [];
+
+  /**
+   * Leaves so that the interpreter finishes the block from its i-th
+   * instruction (jit.ts): a load or store that is no TLB hit (a miss, a
+   * misaligned address, MMIO, a hooked granule, FS off). pc is the block's
+   * start and its instructions are not counted yet, as during an interpreted
+   * block; the exit reason names the place (MID + its number). No call: a
+   * call site makes every value live across it costly for V8's optimising
+   * compiler, and the loads and stores were most of a region's calls.
+   */
+  private finishInterpreted(i: number, start: number): void {
+    this.flush();
+    this.writeBack();
+    this.setPc(() => this.c.get(B).i64(start).op(W.I64_ADD));
+    this.leave(MID + this.mids.length / 2);
+    this.mids.push(this.block, i);
   }
 
   /**
@@ -250,7 +267,7 @@ export class Emitter {
     this.cond++;
     hit();
     c.br('done').end();
-    this.helper(n, i, o, start, tlb === RT ? 'load' : 'store');
+    this.finishInterpreted(i, start);
     this.cond--;
     c.end();
   }

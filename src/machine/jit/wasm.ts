@@ -15,9 +15,11 @@
 // What is compiled inline: the integer ALU and M instructions
 // (64-bit registers are i64), lui/auipc/fence, integer loads and stores with
 // the TLB hit path (an aligned access to a RAM page the TLB holds; a store
-// also needs no hook on its granule), and every control transfer. Anything
-// else — a TLB miss, MMIO, FP, AMOs, system instructions, traps — calls the
-// region's one imported helper with the instruction's number: a JavaScript
+// also needs no hook on its granule), and every control transfer. A load or
+// store that is no hit (a TLB miss, MMIO, a hook) leaves, and the
+// interpreter finishes its block (exit reason MID + the place: jit.ts).
+// Anything else — FP beyond the fast paths, AMOs, system instructions,
+// traps — calls the region's one imported helper with the instruction's number: a JavaScript
 // function built from emit.ts's templates for exactly those instructions,
 // so the slow paths are the JavaScript backend's, statement for statement.
 // The helper returns 0 when it left compiled code (a trap or a system
@@ -45,6 +47,8 @@ export interface WasmRegion {
   bytes: Uint8Array;
   /** The slow helper's JavaScript source (a body taking the library's names, then H and J: jit.ts). */
   slowSource: string;
+  /** Where the region may leave mid-block (wasm-insn.ts Emitter.mids): block and instruction index pairs. */
+  mids: Int32Array;
 }
 
 /** Block k's code (k from 1), at page offset o: its instructions, retiring them, then where it goes. */
@@ -137,6 +141,7 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   };
   const item = (x: LoopItem): void => {
     if (typeof x === 'number') {
+      m.block = x;
       blockCode(m, blocks[x], offs[x], (to) => jump(x, to), span);
       m.writeBack();
       c.br('check');
@@ -231,12 +236,10 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
     pages: lay.pages,
     imports: [
       { params: [Ty.I32, Ty.I32, Ty.I32], results: [Ty.I32] }, // the region's helper (slowSource)
-      { params: new Array<Ty>(10).fill(Ty.I32), results: [Ty.I32] }, // slow.ts load
-      { params: new Array<Ty>(10).fill(Ty.I32), results: [Ty.I32] }, // slow.ts store
     ],
     params: PARAMS, results: [Ty.I32], locals: LOCALS, body: c,
   });
-  return { bytes, slowSource: slowSource(m.slow) };
+  return { bytes, slowSource: slowSource(m.slow), mids: Int32Array.from(m.mids) };
 }
 
 /**
