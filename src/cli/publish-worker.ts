@@ -1,7 +1,7 @@
 // The worker thread of --publish and --net outbound (publish.ts): it owns
 // the host listeners on 127.0.0.1, their connections and the outbound ones, reports every event to the kernel's
 // thread through a message port and a shared counter, and carries out what
-// the kernel sends back (bytes, end, close, pause).
+// the kernel sends back (bytes, end, close, pause), and drains them before lde ends.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -45,6 +45,20 @@ function serve(forwards: Forward[], signal: Int32Array, port: MessagePort): void
     if (m.op === 'connect') {
       const sock = connect({ host: m.ip!, port: m.port!, allowHalfOpen: true, noDelay: true }, () => emit({ kind: 'connected', conn: m.conn }));
       track(m.conn, sock);
+      return;
+    }
+    if (m.op === 'drain') {
+      // lde is ending: answer once every socket has handed the host what it was given (its writes, its end), or after 2 s.
+      const busy = [...conns.values()].filter((c) => !c.destroyed && (c.writableLength > 0 || (c.writableEnded && !c.writableFinished)));
+      let left = busy.length, answered = false;
+      const done = () => { if (answered) return; answered = true; clearTimeout(t); parentPort!.postMessage({ drained: true }); };
+      const t = setTimeout(done, 2000);
+      if (left === 0) done();
+      for (const c of busy) {
+        let counted = false;
+        const one = () => { if (!counted) { counted = true; if (--left === 0) done(); } };
+        c.once(c.writableEnded ? 'finish' : 'drain', one).once('close', one);
+      }
       return;
     }
     const s = conns.get(m.conn);

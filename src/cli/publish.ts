@@ -52,7 +52,17 @@ export async function publish(forwards: Forward[], outbound = false): Promise<Pu
   return {
     net,
     sleepNs(ns) { if (ns > 0 && Atomics.load(signal, 0) === seen) Atomics.wait(signal, 0, seen, Math.ceil(ns / 1e6)); },
-    async close() { port1.close(); await worker.terminate(); },
+    async close() {
+      // What the guest sent last (bytes, an end) may still be on its way to the host clients: the worker lets it
+      // drain (up to 2 s) before it ends; terminating it at once lost the last answer of a guest that exits.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2500);
+        worker.once('message', () => { clearTimeout(t); resolve(); });
+        post({ op: 'drain', conn: 0 });
+      });
+      port1.close();
+      await worker.terminate();
+    },
   };
 }
 
