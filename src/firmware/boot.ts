@@ -15,7 +15,7 @@
 // devicetree 8-byte aligned, the initrd named in /chosen.
 
 import { parseElf, ElfError, PT_LOAD } from '../elf/elf.js';
-import { Board, GUEST_JIT_THRESHOLD, JIT_THRESHOLD, Mode, RAM_BASE, jitDefault, setPairNum, type Exit, type JitOptions } from '../machine/index.js';
+import { Board, GUEST_JIT_THRESHOLD, JIT_THRESHOLD, Mode, RAM_BASE, jitDefault, setPairNum, type Exit } from '../machine/index.js';
 import type { BlockBackend, NicOptions } from '../machine/index.js';
 import { boardDtb } from '../machine/devicetree.js';
 import { Sbi, FW_BASE, FW_SIZE, type SbiHost } from './sbi.js';
@@ -41,8 +41,6 @@ export interface BootOptions {
   virtioConsole?: boolean;
   /** A virtio network device in the first slot (--nic; eth0 on Linux), with its traffic source (machine/virtio-net.ts). */
   nic?: NicOptions;
-  /** The harts' JIT: undefined for a guest kernel's default (jitDefault at GUEST_JIT_THRESHOLD), null for off. */
-  jit?: JitOptions | null;
   /** Seeds the devicetree's /chosen/rng-seed (default 1): the same seed, the same bytes, the same run. */
   seed?: number;
 }
@@ -64,8 +62,7 @@ export class GuestMachine {
   constructor(o: BootOptions) {
     const mem = o.memBytes ?? 256 << 20, harts = o.harts ?? 1;
     // A guest kernel compiles later than a program does (GUEST_JIT_THRESHOLD), unless a host set the default threshold itself.
-    const dflt = jitDefault.opts, jit = o.jit !== undefined ? o.jit
-      : dflt === null ? null : dflt.threshold === JIT_THRESHOLD ? { ...dflt, threshold: GUEST_JIT_THRESHOLD } : dflt;
+    const dflt = jitDefault.opts, jit = dflt?.threshold === JIT_THRESHOLD ? { ...dflt, threshold: GUEST_JIT_THRESHOLD } : dflt;
     this.board = new Board({ memBytes: mem, harts, console: (b) => o.console(Uint8Array.of(b)), drive: o.drive, rng: o.rng, virtioConsole: o.virtioConsole, nic: o.nic, jit });
     this.idle = this.board.harts.map(() => false);
     const bios = o.bios ?? 'lde';

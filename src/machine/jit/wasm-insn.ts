@@ -263,7 +263,7 @@ export class Emitter {
     this.tlbHit(tlb, (1 << size) - 1);
     c.op(W.I32_EQZ).brIf('slow');
     this.ramAddr();
-    // Either path: a read caches nothing; a load's rd is cached after it (the hit path sets it, the helper's is reloaded).
+    // Only the hit path goes on (the other leaves): a load's rd is cached after it; reads inside it load without caching.
     this.cond++;
     hit();
     c.br('done').end();
