@@ -37,7 +37,15 @@ declare namespace WebAssembly {
   class Module {
     constructor(bytes: Uint8Array);
   }
-  type ImportValue = Memory | ((...args: number[]) => number);
+  /** A function table (jit/chain.ts: every live region, for the tail calls between them). */
+  interface TableDescriptor { element: 'anyfunc'; initial: number; maximum?: number }
+  class Table {
+    constructor(descriptor: TableDescriptor);
+    readonly length: number;
+    grow(delta: number): number;
+    set(index: number, value: unknown): void;
+  }
+  type ImportValue = Memory | Table | ((...args: number[]) => number);
   class Instance {
     constructor(module: Module, imports?: Record<string, Record<string, ImportValue>>);
     readonly exports: Record<string, unknown>;

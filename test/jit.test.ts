@@ -119,6 +119,40 @@ test('a loop across a page boundary stays in one compiled region, in the interpr
 });
 
 /**
+ * Region chaining (jit/chain.ts): a loop calls a function 32 KiB away, in a
+ * region of its own; each call and return goes from region to region by a
+ * tail call, not through Hart.run. Half-way the loop rewrites the function
+ * (then fence.i): its region is dropped, no chain may lead to it any more,
+ * and the calls after see the new code, as under the interpreter.
+ */
+function farCalls(jit: boolean): { a0: bigint; state: string; leaves: number; chains: number; invalidations: number } {
+  const rig = new Rig(), F = CODE + 0x8000;
+  rig.hart.setJit(jit ? { threshold: 2 } : undefined);
+  rig.prog(CODE, [
+    A.addi(5, 0, 0), A.jal(1, F - (CODE + 4)), A.addi(5, 5, 1), A.bne(5, 6, -8),
+    A.sw(8, 7, 0), A.fence_i(), // F's first instruction becomes a0 += 100
+    A.addi(5, 0, 0), A.jal(1, F - (CODE + 28)), A.addi(5, 5, 1), A.bne(5, 6, -8),
+  ]);
+  rig.put(F, [A.addi(10, 10, 1), A.jalr(0, 1, 0)]);
+  rig.set(6, 300); rig.set(7, F); rig.set(8, A.addi(10, 10, 100)); rig.set(10, 0);
+  rig.run(CODE, 5_000);
+  const h = rig.hart, s = h.jit?.stats();
+  return { a0: rig.get(10), state: `${Array.from(h.x.subarray(0, 64)).join(',')} pc=${h.pc} instret=${h.instret}`,
+    leaves: s?.exits.leave ?? 0, chains: s?.chains ?? 0, invalidations: s?.invalidations ?? 0 };
+}
+
+test('region chaining: calls to a far function go region to region, and a rewritten function is never chained to', (t) => {
+  const off = farCalls(false), on = farCalls(true);
+  assert.equal(off.a0, 300n + 300n * 100n);
+  assert.equal(on.state, off.state);
+  if (process.env.LDE_JIT === 'off' || new Rig().hart.jit?.backend === 'js') return t.skip('chaining is the WebAssembly backend\'s');
+  assert.ok(on.invalidations >= 1, 'the rewritten function was not invalidated');
+  // Without chaining, each call and each return leaves: about 1,200 leaves.
+  assert.ok(on.chains > 1000, `${on.chains} chains`);
+  assert.ok(on.leaves < 50, `${on.leaves} leaves`);
+});
+
+/**
  * Fused multiply-add: the WebAssembly fast path uses the host's relaxed
  * multiply-add where it rounds once, and emulates it with host doubles
  * otherwise (jit/wasm-fp.ts); both are checked, the interpreter's FPU the oracle. Half the

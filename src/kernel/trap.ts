@@ -11,7 +11,7 @@
 //   → usertrapret(p) if p still holds the hart (pending signals, sret)
 //   → else Scheduler.schedule → contextSwitch → usertrapret(next)
 
-import { Cause, CAUSE_NAMES, Csr, Irq, St, type Exit, type TrapExitInfo } from '../machine/index.js';
+import { Cause, CAUSE_NAMES, Irq, type Exit, type TrapExitInfo } from '../machine/index.js';
 import type { FaultResolution } from '../trace/events.js';
 import type { Kernel } from './kernel.js';
 import type { Cpu } from './sched/cpu.js';
@@ -106,7 +106,7 @@ function endTurn(k: Kernel, cpu: Cpu): void {
 
 /** A trap from U-mode: save p's context, handle the cause, and return to p if it still holds the hart. */
 function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExitInfo): void {
-  cpu.hart.saveRegs(p);
+  cpu.hart.saveRegs(p, true); // the FP registers only if the process wrote them since (FS Dirty): p's are current anyway
   p.pc = exit.pcHi * 4294967296 + (exit.pcLo >>> 0); // xepc as a signed number: exact for every user address
   chargeUser(k, p);
   if (exit.interrupt) interrupt(k, cpu, p, exit.cause);
@@ -180,9 +180,6 @@ function chargeUser(k: Kernel, p: Process): void {
   p.userSince = now;
 }
 
-/** Scratch for sstatus on the way out (no bigint on the trap path). */
-const status = new Int32Array(2);
-
 /**
  * Returns to p (running on cpu) in U-mode with sret, delivering its pending
  * signals first, each on top of the last, like Linux's exit-to-user loop.
@@ -202,10 +199,11 @@ export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
   if (p.rseq !== 0 && !rseqResume(p, cpu.hart.hartId)) { forceSignal(k, p, Sig.SEGV, 0x80 /* SI_KERNEL */, 0); if (cpu.current !== p) return; }
   while (deliverable(p) !== 0n) if (!deliver(k, p)) return;
   const h = cpu.hart;
-  h.loadRegs(p);
-  h.setSepc(p.pc);
+  // The FP registers only when the hart's are not p's own as p last left them (another task used them, p ran
+  // on another hart, or the kernel wrote p's: execve, sigreturn), as Linux's lazy fstate_restore.
+  const fp = cpu.fpOwner !== p || p.fpOn !== cpu;
+  h.loadRegs(p, fp);
+  cpu.fpOwner = p; p.fpOn = cpu;
   p.userSince = h.cycle;
-  h.csrReadPair(Csr.SSTATUS, status);
-  h.csrWritePair(Csr.SSTATUS, (status[0] & ~St.SPP) | St.SPIE, status[1]); // SPP = U: sret goes to U-mode
-  h.sret();
+  h.sretToUser(p.pc); // sepc, SPP = U, SPIE, then sret
 }

@@ -4,7 +4,7 @@
 
 import { ACCESS_FAULT, type Mmio } from './mmio.js';
 import { PhysMem, HOOK_SHIFT } from './phys.js';
-import { TLB_BYTES } from './mmu.js';
+import { CHAIN_AT, CHAIN_BYTES } from './jit/chain.js';
 
 export { Hook, HOOK_SHIFT } from './phys.js';
 
@@ -18,8 +18,8 @@ export const enum PageFlag {
 
 interface Region { base: number; size: number; dev: Mmio }
 
-/** A hart's slot in the bus's memory: its state (layout.ts, padded to 2 KiB) and 12 TLBs (mmu.ts). */
-export const HART_SLOT = 2048 + 12 * TLB_BYTES;
+/** A hart's slot in the bus's memory: its state (layout.ts, padded to 2 KiB), 12 TLBs (mmu.ts) and the JIT's chain cache (jit/chain.ts). */
+export const HART_SLOT = CHAIN_AT + CHAIN_BYTES;
 const WASM_PAGE = 65536;
 
 /** A WebAssembly memory of at least `bytes`, fixed in size, or undefined where there is none (or it is too large). */

@@ -25,37 +25,13 @@ import { Tracer } from '../trace/events.js';
 import { HI6220, PowerMeter } from './power.js';
 import { Jit, type JitOptions } from './jit/jit.js';
 import { HartCounts } from './counts.js';
+import { HANDLED, TrapExit, nativeExit, trapInline, type Exit, type TrapExitInfo } from './native.js';
 
-export type Exit =
-  /** The hart reached a native (host-implemented) region: a trap handed to the kernel. */
-  | {
-    kind: 'trap'; cause: number; interrupt: boolean; tval: bigint; pc: bigint;
-    /** xepc and xtval as int32 pairs: exact, and no bigint (the kernel's number-based view). */
-    pcLo: number; pcHi: number; tvalLo: number; tvalHi: number;
-  }
-  /** The budget is used up: steps, i.e. instructions retired plus traps taken (see Hart.run). */
-  | { kind: 'budget' }
-  /** wfi with no enabled interrupt that time alone can raise: only a device (host I/O) can wake it. */
-  | { kind: 'wfi' }
-  /** A device asked the run to stop (HTIF exit). */
-  | { kind: 'halt'; status: number }
-  /** onTrap handled a trap and ended the run (it wants its own loop back: another task, the end of the run). */
-  | { kind: 'handled' };
-
-/** The trap Exit's shape (what onTrap is given). */
-export type TrapExitInfo = Extract<Exit, { kind: 'trap' }>;
-const HANDLED: Exit = { kind: 'handled' };
-
+export { type Exit, type TrapExitInfo } from './native.js';
 export { CYCLES_PER_TICK } from './timer.js';
 
-/** The trap Exit: the trap's registers as int32 pairs (exact), with the older bigint view computed on demand. */
-class TrapExit {
-  readonly kind = 'trap';
-  constructor(readonly cause: number, readonly interrupt: boolean,
-    readonly pcLo: number, readonly pcHi: number, readonly tvalLo: number, readonly tvalHi: number) {}
-  get pc(): bigint { return (BigInt(this.pcHi >>> 0) << 32n) | BigInt(this.pcLo >>> 0); }
-  get tval(): bigint { return (BigInt(this.tvalHi >>> 0) << 32n) | BigInt(this.tvalLo >>> 0); }
-}
+/** mstatus.FS = Clean (priv 3.1.6.6): the FP state is unchanged since it was last saved or restored. */
+const FS_CLEAN = 2 << 13;
 
 export class Hart implements HartPort {
   readonly x: Int32Array;
@@ -117,6 +93,8 @@ export class Hart implements HartPort {
 
   /** Incremented whenever instruction translation may change (privilege, satp, sfence): invalidates block chains. */
   epoch = 0;
+  /** TLB flushes (satp, sfence.vma, SUM/MXR/MPRV changes): the epoch's bumps other than a change of mode. */
+  flushes = 0;
   /** The JIT (jit/jit.ts), when on; run() then lets it run blocks instead of execBlock. */
   jit: Jit | undefined;
   /** Where the current run() stops: steps (instret + traps) at which its budget is used up (compiled code checks it). */
@@ -134,6 +112,10 @@ export class Hart implements HartPort {
   /** After a 'wfi' exit: when the earliest armed timer fires (Infinity: none, so only a device can wake the hart). */
   wakeAt = Infinity;
   private native = false;
+  /** The current run()'s budget (a trap handled inside it starts a fresh one: native.ts). */
+  budget = 0;
+  /** The one Exit onTrap is given (it handles it before it returns: port.ts). */
+  readonly trapScratch = new TrapExit();
   /**
    * The native trap vector's handler, when its owner takes traps inside
    * run() rather than after it returns (the kernel: DESIGN.md "How the kernel
@@ -210,11 +192,13 @@ export class Hart implements HartPort {
   run(budget: number): Exit {
     const s = this.s, t = this.t;
     let end = this.steps() + budget;
+    this.budget = budget;
     // Not with a per-instruction hook or page recording: compiled code calls neither.
     const jit = this.onInsn === undefined && this.pageTrace === undefined ? this.jit : undefined;
     this.runEnd = end;
     let prev: Block | undefined;
-    while (t[T.INSTRET] + t[T.TRAPS] < end) {
+    // this.runEnd, not end: compiled code may have handled a trap and started a fresh budget (trapInline).
+    while (t[T.INSTRET] + t[T.TRAPS] < this.runEnd) {
       if (s[S.IRQ_DIRTY] !== 0 || t[T.CYCLE] >= t[T.NEXT_TIMER]) this.checkInterrupts();
       const pc = s[S.PC + 1] * TWO32 + (s[S.PC] >>> 0), ep = this.epoch;
       let blk: Block | undefined;
@@ -229,9 +213,9 @@ export class Hart implements HartPort {
           prev = undefined;
           if (this.native) {
             this.native = false;
-            const e = this.nativeExit(), on = this.onTrap;
-            if (on === undefined) return e;
-            if (!on(e)) return HANDLED;
+            const on = this.onTrap;
+            if (on === undefined) return nativeExit(this);
+            if (!on(nativeExit(this, this.trapScratch))) return HANDLED;
             this.runEnd = end = this.steps() + budget;
           }
           continue; // a fetch fault was taken; go to the handler
@@ -266,20 +250,34 @@ export class Hart implements HartPort {
     if (this.trace.on) this.xretEvent('sret');
   }
 
-  // ---- the rest of the kernel port (port.ts) -------------------------------
-
-  saveRegs(into: RegSave): void {
-    into.x.set(this.xRegs);
-    into.f.set(this.f);
-    into.fcsr = (this.fpu.frm << 5) | this.fpu.fflags;
+  /** The kernel's return to U-mode (xv6's usertrapret): sepc := pc, sstatus.SPP := U, SPIE := 1 (priv 4.1.1), then sret. */
+  sretToUser(pc: number): void {
+    const st = this.s;
+    setPairNum(st, S.SEPC, pc);
+    st[S.MSTATUS] = (st[S.MSTATUS] & ~St.SPP) | St.SPIE; // no side effect: neither bit changes translation or enables
+    this.sret();
   }
 
-  loadRegs(from: RegSave): void {
+  // ---- the rest of the kernel port (port.ts) -------------------------------
+
+  saveRegs(into: RegSave, lazyFp = false): void {
+    into.x.set(this.xRegs);
+    const st = this.s;
+    if (lazyFp && (st[S.MSTATUS] & St.FS) !== St.FS) return; // FS not Dirty: into's FP state is still the hart's
+    into.f.set(this.f);
+    into.fcsr = (st[S.FRM] << 5) | st[S.FFLAGS];
+    if (lazyFp) st[S.MSTATUS] = (st[S.MSTATUS] & ~St.FS) | FS_CLEAN;
+  }
+
+  loadRegs(from: RegSave, fp = true): void {
     this.x.set(from.x); // 64 words: x0..x31 (the sink pair past them is the hart's own)
     this.x[0] = this.x[1] = 0;
+    if (!fp) return;
+    const st = this.s;
     this.f.set(from.f);
-    this.fpu.fflags = from.fcsr & 0x1f;
-    this.fpu.frm = (from.fcsr >> 5) & 7;
+    st[S.FFLAGS] = from.fcsr & 0x1f;
+    st[S.FRM] = (from.fcsr >> 5) & 7;
+    if ((st[S.MSTATUS] & St.FS) !== 0) st[S.MSTATUS] = (st[S.MSTATUS] & ~St.FS) | FS_CLEAN;
   }
 
   /** Budget used since reset: instructions retired plus traps taken (see run). */
@@ -395,6 +393,7 @@ export class Hart implements HartPort {
 
   flushTlbs(): void {
     this.epoch++;
+    this.flushes++;
     for (const set of this.tlbs) for (const t of set) t.flush();
   }
 
@@ -487,12 +486,8 @@ export class Hart implements HartPort {
     return this.blocks.decodeOne(this.bus.ram16[off >> 1] | (this.bus.ram16[off2 >> 1] << 16));
   }
 
-  private nativeExit(): TrapExitInfo {
-    const s = this.s, x = this.priv === Mode.S ? S.SCAUSE - S.MCAUSE : 0;
-    // priv 3.1.15: the Interrupt bit is xcause bit 63; the exception code is the rest.
-    return new TrapExit(s[S.MCAUSE + x] & 0x7fffffff, s[S.MCAUSE + x + 1] < 0,
-      s[S.MEPC + x], s[S.MEPC + x + 1], s[S.MTVAL + x], s[S.MTVAL + x + 1]);
-  }
+  /** Compiled code took a trap whose vector may be native: native.ts trapInline. */
+  trapInline(): boolean { return trapInline(this); }
 
   /** After wfi retired (timer.ts): true when nothing but a device can wake the hart. */
   private idle(): boolean { return timer.idle(this); }

@@ -35,16 +35,24 @@ export interface HartPort {
   /**
    * The trap vector's handler inside run() (hart.ts onTrap): it handles the
    * trap and says whether run() goes on; undefined, run() returns the trap.
+   * The Exit it is given is the hart's, filled again for the next trap: it must not keep it.
    */
   onTrap: ((e: TrapExitInfo) => boolean) | undefined;
   /** Architectural sret (priv 3.3.2): pc ← sepc, mode ← SPP, SIE ← SPIE. */
   sret(): void;
+  /** The return to U-mode at pc: sepc ← pc, sstatus.SPP ← U, SPIE ← 1, then sret (the csrw's and sret of xv6's usertrapret). */
+  sretToUser(pc: number): void;
   /** The firmware's part of boot: the mode the hart is in (M after reset). */
   setPriv(mode: number): void;
-  /** Copies the user registers and fcsr out of the hart (the trampoline's save). */
-  saveRegs(into: RegSave): void;
-  /** Copies the user registers and fcsr into the hart (the trampoline's restore). */
-  loadRegs(from: RegSave): void;
+  /**
+   * Copies the user registers and fcsr out of the hart (the trampoline's
+   * save). lazyFp: the FP registers and fcsr only when sstatus.FS is Dirty,
+   * and FS becomes Clean (Linux's fstate_save on the way into the kernel):
+   * `into` must then be the context the hart was last loaded from.
+   */
+  saveRegs(into: RegSave, lazyFp?: boolean): void;
+  /** Copies the user registers into the hart (the trampoline's restore); fp (default true): fcsr and the FP registers too, and FS becomes Clean unless Off. */
+  loadRegs(from: RegSave, fp?: boolean): void;
   /** CSR read as csrr does it, without privilege checks (the kernel is the privileged side); undefined for no such CSR. */
   csrRead(csr: number): bigint | undefined;
   /** CSR write as csrw does it (WARL fields legalised); false for no such CSR. */

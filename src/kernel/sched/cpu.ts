@@ -35,6 +35,8 @@ const NEVER = -1;
 export class Cpu {
   /** The process whose context is on the hart; undefined once it left and before the next contextSwitch. */
   current: Process | undefined;
+  /** The task whose FP registers the hart holds (trap.ts usertrapret: loaded only when they are not). */
+  fpOwner: Process | undefined;
   /** Runnable processes waiting for this hart, first come first served. */
   runq: Process[] = [];
   /** The process that last held the hart (undefined before the first switch), and why it left. */

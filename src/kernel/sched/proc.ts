@@ -100,6 +100,8 @@ export class Process {
   f = new Int32Array(64);
   pc = 0;
   fcsr = 0;
+  /** The hart (its Cpu) that holds this task's FP registers as f and fcsr have them; undefined once the kernel writes those (fpChanged). */
+  fpOn: Cpu | undefined;
   files: (File | undefined)[] = [];
   /** Who else holds this descriptor table (CLONE_FILES) and address space (CLONE_VM): the last to go frees them. */
   filesRefs = new Shared();

@@ -60,6 +60,7 @@ export class Timers {
 
   /** Sends SIGALRM for every alarm that is due and wakes every sleeper whose time has come. */
   expire(): void {
+    if (this.alarms.length === 0 && this.sleepers.length === 0) return; // every trap ends here: nothing made
     const now = this.k.hart.cycle;
     for (const p of this.alarms.filter((q) => q.alarmAt <= now)) {
       p.alarmAt = p.alarmInterval > 0 ? deadline(now, p.alarmInterval) : Infinity;

@@ -37,6 +37,8 @@ export function siginfoBytes(sig: number, info: SigInfo): Uint8Array {
 /** What a frame needs from the process (kept narrow so signal.ts stays free of the Process class). */
 interface FrameTarget {
   x: Int32Array; f: Int32Array; pc: number; fcsr: number;
+  /** Whose hart holds the FP registers as f has them (sched/proc.ts): cleared when f is written. */
+  fpOn: unknown;
   sigMask: bigint; restoreMask: bigint | undefined; sigActions: SigAction[];
   altStack: { sp: number; size: number; flags: number };
   as: AddressSpace;
@@ -87,5 +89,6 @@ export function popFrame(p: FrameTarget): boolean {
   for (let r = 1; r < 32; r++) { p.x[2 * r] = dv.getInt32(MCONTEXT + 8 * r, true); p.x[2 * r + 1] = dv.getInt32(MCONTEXT + 8 * r + 4, true); }
   for (let r = 0; r < 64; r++) p.f[r] = dv.getInt32(FPSTATE + 4 * r, true);
   p.fcsr = dv.getUint32(FPSTATE + 256, true);
+  p.fpOn = undefined; // the hart's FP registers are no longer p's: the return to U-mode loads these
   return true;
 }

@@ -151,7 +151,7 @@ function execve(k: Kernel, p: Process, a: readonly number[]): number {
   p.exe = abs;
   p.argv = argv;
   if (k.trace.on) k.trace.emit({ kind: 'proc', ...k.at(), phase: 'exec', pid: p.pid, ppid: p.parent?.pid ?? 0, name: basename(abs) });
-  p.x.fill(0); p.f.fill(0); p.fcsr = 0;
+  p.x.fill(0); p.f.fill(0); p.fcsr = 0; p.fpOn = undefined;
   p.pc = loaded.entry;
   p.setReg(2, loaded.sp);
   for (const fd of p.cloexec) { const f = p.files[fd]; p.files[fd] = undefined; if (f) dropFile(k, p, f); }

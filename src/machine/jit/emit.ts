@@ -173,7 +173,12 @@ function system(n: Insn, i: number, o: number): string | undefined {
   const below = (bit: number) => `(${priv} === ${Mode.U} || (${priv} === ${Mode.S} && (${ms} & ${bit})))`;
   const leave = (what: string) => `${FLUSH} ${what} E[${Exit.SYSTEM}]++; return;`;
   switch (n.op) {
-    case Op.ECALL: return `${pcAt(o)} ${FLUSH} ${done(i)} takeTrap(h, ${Cause.ECALL_U} + ${priv}, false, 0, 0); E[${Exit.TRAP}]++; return;`;
+    case Op.ECALL: {
+      // In the WebAssembly helper (TI), a native handler runs now (Hart.trapInline); back at the next instruction,
+      // in the same mode and translation, compiled code goes on there (return 1; wasm.ts blockCode).
+      const on = next < 4096 ? `if (TI && h.trapInline() && st[${S.PC}] === (BL | ${next}) && st[${S.PC + 1}] === BH && ${priv} === p0 && J.resume(R)) return 1;` : '';
+      return `${pcAt(o)} ${FLUSH} ${done(i)} const p0 = ${priv}; takeTrap(h, ${Cause.ECALL_U} + p0, false, 0, 0); ${on} E[${Exit.TRAP}]++; return;`;
+    }
     case Op.EBREAK: return `${FLUSH} ${done(i)} ${pcAt(o)} takeTrap(h, ${Cause.BREAKPOINT}, false, st[${S.PC}], st[${S.PC + 1}]); E[${Exit.TRAP}]++; return;`;
     case Op.MRET: return `if (${priv} !== ${Mode.M}) ${ill} ${leave(`h.mret(); ${done(i + 1)}`)}`;
     case Op.SRET: return `if (${priv} === ${Mode.U} || (${priv} === ${Mode.S} && (${ms} & ${St.TSR}))) ${ill} ${leave(`h.sret(); ${done(i + 1)}`)}`;

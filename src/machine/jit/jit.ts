@@ -25,6 +25,9 @@ import { EXIT_NAMES, Exit } from './emit.js';
 import { wasmRegion, type WasmLayout } from './wasm.js';
 import { MID } from './wasm-insn.js';
 import { fusedMaddAvailable } from './wasm-fp.js';
+import { ChainCache } from './chain.js';
+
+const NO_MIDS = new Int32Array(0);
 
 /**
  * A WebAssembly region's bounds: it compiles in one pass (no 60 KB limit as
@@ -67,10 +70,16 @@ export interface JitOptions {
 export interface JitStats {
   regions: number; blocks: number; compileMs: number; cacheBytes: number; cachedRegions: number;
   invalidations: number; evictions: number; failures: number; exits: Record<string, number>;
+  /** Region-to-region tail calls (chain.ts), and traps handled without leaving compiled code (native.ts trapInline): neither is an exit. */
+  chains: number; inlineTraps: number;
 }
 
-/** A compiled region: its RAM pages (-1: none), blocks, size and function. */
-interface Region { pages: number[]; blocks: Block[]; bytes: number; fn: RegionFn; live: boolean }
+/**
+ * A compiled region: its RAM pages (-1: none), blocks, size and function;
+ * a WebAssembly one also its index in the chain table and where it may leave
+ * mid-block (wasm-insn.ts Emitter.mids).
+ */
+interface Region { pages: number[]; blocks: Block[]; bytes: number; fn: RegionFn; live: boolean; index: number; mids: Int32Array }
 
 export const DEFAULT_CACHE_BYTES = 32 << 20;
 /**
@@ -114,9 +123,14 @@ export class Jit {
   /** The backend in use: WebAssembly when asked for (the default) and the hart's state is in the bus's memory. */
   readonly backend: JitBackend;
   private readonly layout: WasmLayout | undefined;
-  /** The running WebAssembly region and the epoch it was entered at (fresh() compares them). */
-  private cur: Region | undefined;
+  /** The epoch the running WebAssembly code was entered at (fresh() compares it). */
   private ep = 0;
+  private inlineTraps = 0;
+  /** WebAssembly regions by their index in the table their chains call through (chain.ts), and the free indices. */
+  private readonly table: WebAssembly.Table | undefined;
+  private readonly byIndex: (Region | undefined)[] = [];
+  private readonly freeIndex: number[] = [];
+  private readonly chain: ChainCache | undefined;
 
   constructor(private readonly cache: BlockCache, opts: JitOptions, private readonly hart?: Hart) {
     this.threshold = opts.threshold;
@@ -124,6 +138,10 @@ export class Jit {
     this.layout = opts.backend === 'js' || slot === undefined || memory === undefined ? undefined
       : { state: slot.at, hooks: hart!.bus.hooksAt, pages: memory.buffer.byteLength / 65536, fusedMadd: opts.fusedMadd !== false && fusedMaddAvailable() };
     this.backend = this.layout === undefined ? 'js' : 'wasm';
+    if (this.layout !== undefined) {
+      this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
+      this.chain = new ChainCache(memory!.buffer, slot!.at);
+    }
     this.cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
     const lib = library(this.exits);
     this.names = Object.keys(lib);
@@ -148,7 +166,7 @@ export class Jit {
     try {
       chosen = this.layout !== undefined ? selectBlocks(this.cache, blk, ramOff, WASM_CAPS, (d) => this.near(h, d))
         : selectBlocks(this.cache, blk, ramOff);
-      const r: Region = { pages: chosen.pages, blocks: chosen.blocks, bytes: 0, fn: () => {}, live: true };
+      const r: Region = { pages: chosen.pages, blocks: chosen.blocks, bytes: 0, fn: () => {}, live: true, index: -1, mids: NO_MIDS };
       const made = this.layout !== undefined ? this.wasm(chosen, this.layout, r) : this.js(chosen.offs, chosen.blocks);
       fn = r.fn = made.fn;
       r.bytes = made.bytes;
@@ -171,7 +189,20 @@ export class Jit {
    * not written, translation is unchanged, no device stopped the run (the
    * JavaScript backend's end-of-block STALE check; its helpers return 2 otherwise).
    */
-  fresh(): boolean { return this.cur!.live && this.hart!.epoch === this.ep && this.hart!.stop === undefined; }
+  fresh(r: Region): boolean { return r.live && this.hart!.epoch === this.ep && this.hart!.stop === undefined; }
+
+  /**
+   * After Hart.trapInline: true when the running region may go on, its code
+   * unwritten and the run not stopped; the epoch moved with the mode (to S
+   * and back, the caller checked that translation did not change otherwise),
+   * so the region takes the new one as its own.
+   */
+  resume(r: Region): boolean {
+    if (!r.live || this.hart!.stop !== undefined) return false;
+    this.ep = this.hart!.epoch;
+    this.inlineTraps++;
+    return true;
+  }
 
   /** The RAM page of the virtual page d pages from h's pc's, if the fetch TLB has it now (region.ts's near pages). */
   private near(h: Hart, d: number): number | undefined {
@@ -190,24 +221,35 @@ export class Jit {
 
   /** A WebAssembly region (wasm.ts) and its helper; its size is the module's bytes plus the helper's source. */
   private wasm({ offs, blocks, pages }: Chosen, layout: WasmLayout, region: Region): { fn: RegionFn; bytes: number } {
-    const { bytes, slowSource, mids } = wasmRegion(offs, blocks, layout, pages);
-    const slow = (new Function(...this.names, 'H', 'J', slowSource) as (...a: unknown[]) => (n: number, bl: number, bh: number) => number)(...this.values, this.hart, this);
+    const index = this.freeIndex.pop() ?? this.byIndex.length;
+    const { bytes, slowSource, mids } = wasmRegion(offs, blocks, layout, pages, index);
+    const slow = (new Function(...this.names, 'H', 'J', 'R', slowSource) as (...a: unknown[]) => (n: number, bl: number, bh: number) => number)(...this.values, this.hart, this, region);
+    const table = this.table!, chain = this.chain!;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
-      { e: { m: this.hart!.bus.memory!, f0: slow } });
-    const run = inst.exports.run as WasmRun, exits = this.exits;
-    // A run may enter by a block of any of its pages.
+      { e: { m: this.hart!.bus.memory!, f0: slow, t: table } });
+    const run = inst.exports.run as WasmRun;
+    if (index >= table.length) table.grow(index + 1 - table.length);
+    table.set(index, run);
+    this.byIndex[index] = region;
+    region.index = index;
+    region.mids = mids;
+    // A run may enter by a block of any of its pages; other regions' code may chain to it there from now on.
     const fn: RegionFn = (h, b) => {
-      this.cur = region; this.ep = h.epoch;
-      const t = h.t, end = Math.min(h.runEnd, t[T.INSTRET] + t[T.TRAPS] + CALL_STEPS);
-      const r = run(h.rTlb.at, h.wTlb.at, end, h.xTlb.at, pages.indexOf(b.off >>> 12));
-      if (r >= MID) {
-        // A load or store it could not do inline: the interpreter finishes that block (wasm-insn.ts finishInterpreted).
-        exits[Exit.SLOW]++;
-        const q = (r - MID) * 2;
-        execBlock(h, blocks[mids[q]], mids[q + 1]);
-      } else if (r >= 0) exits[r]++;
+      this.ep = h.epoch;
+      const t = h.t, s = h.s, end = Math.min(h.runEnd, t[T.INSTRET] + t[T.TRAPS] + CALL_STEPS), page = pages.indexOf(b.off >>> 12);
+      chain.remember(s[S.PC], s[S.PC + 1], index, page, b.off >>> 12);
+      this.finish(h, run(h.rTlb.at, h.wTlb.at, end, h.xTlb.at, page));
     };
     return { fn, bytes: bytes.length + slowSource.length };
+  }
+
+  /** After a WebAssembly run returned reason r: counts the exit; a load or store it could not do inline, the interpreter finishes (wasm-insn.ts finishInterpreted) in the region that returned (a chain may have left the first). */
+  private finish(h: Hart, r: number): void {
+    if (r >= MID) {
+      this.exits[Exit.SLOW]++;
+      const ran = this.byIndex[this.chain!.current]!, q = (r - MID) * 2;
+      execBlock(h, ran.blocks[ran.mids[q]], ran.mids[q + 1]);
+    } else if (r >= 0) this.exits[r]++;
   }
 
   /** Accounts a new region, evicting the oldest while the cache is over its bound. */
@@ -231,6 +273,11 @@ export class Jit {
 
   private drop(r: Region): void {
     r.live = false;
+    if (r.index >= 0) {
+      this.chain!.forget(r.index);
+      this.table!.set(r.index, null);
+      this.freeIndex.push(r.index); // byIndex keeps r until the index is taken again: a run it was in may still return (finish)
+    }
     this.live--;
     this.bytes -= r.bytes;
     for (const b of r.blocks) if (b.fn === r.fn) { b.fn = undefined; b.hot = 0; }
@@ -259,15 +306,16 @@ export class Jit {
   stats(): JitStats {
     const exits: Record<string, number> = {};
     EXIT_NAMES.forEach((n, i) => { exits[n] = this.exits[i]; });
-    return { ...this.counts, compileMs: Math.round(this.counts.compileMs * 1000) / 1000, cacheBytes: this.bytes, cachedRegions: this.live, exits };
+    return { ...this.counts, compileMs: Math.round(this.counts.compileMs * 1000) / 1000, cacheBytes: this.bytes, cachedRegions: this.live, exits,
+      chains: this.chain?.taken ?? 0, inlineTraps: this.inlineTraps };
   }
 }
 
 /** Sums the JIT counters of several harts. */
 export function sumStats(all: JitStats[]): JitStats {
-  const out: JitStats = { regions: 0, blocks: 0, compileMs: 0, cacheBytes: 0, cachedRegions: 0, invalidations: 0, evictions: 0, failures: 0, exits: {} };
+  const out: JitStats = { regions: 0, blocks: 0, compileMs: 0, cacheBytes: 0, cachedRegions: 0, invalidations: 0, evictions: 0, failures: 0, exits: {}, chains: 0, inlineTraps: 0 };
   for (const s of all) {
-    for (const k of ['regions', 'blocks', 'compileMs', 'cacheBytes', 'cachedRegions', 'invalidations', 'evictions', 'failures'] as const) out[k] += s[k];
+    for (const k of ['regions', 'blocks', 'compileMs', 'cacheBytes', 'cachedRegions', 'invalidations', 'evictions', 'failures', 'chains', 'inlineTraps'] as const) out[k] += s[k];
     for (const [k, v] of Object.entries(s.exits)) out.exits[k] = (out.exits[k] ?? 0) + v;
   }
   return out;
@@ -279,5 +327,5 @@ export function formatJitStats(s: JitStats): string {
   const exits = Object.entries(s.exits).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   return `jit: ${n(s.regions)} regions (${n(s.blocks)} blocks) compiled in ${s.compileMs.toFixed(1)} ms; cache ${n(s.cachedRegions)} regions, ` +
     `${(s.cacheBytes / 1024).toFixed(0)} KiB of source; ${n(s.invalidations)} invalidated, ${n(s.evictions)} evicted` +
-    `${s.failures ? `, ${n(s.failures)} failed` : ''}; exits: ${exits || 'none'}`;
+    `${s.failures ? `, ${n(s.failures)} failed` : ''}; exits: ${exits || 'none'}; ${n(s.chains)} chained, ${n(s.inlineTraps)} traps inline`;
 }

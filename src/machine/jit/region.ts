@@ -200,7 +200,7 @@ export function regionSource(offs: number[], blocks: Block[]): { source: string;
     `'use strict';`,
     'return function region(h, blk) {',
     `const x = h.x, f = h.f, st = h.s, t = h.t, end = h.runEnd, ep = h.epoch, bus = h.bus;`,
-    'const ram8 = bus.ram8, ram16 = bus.ram16, ram32 = bus.ram32, hooks = bus.hooks;',
+    'const ram8 = bus.ram8, ram16 = bus.ram16, ram32 = bus.ram32, hooks = bus.hooks, TI = false, J = undefined, R = undefined;',
     'const rtag = h.rTlb.tag, rhi = h.rTlb.hi, roff = h.rTlb.off, wtag = h.wTlb.tag, whi = h.wTlb.hi, woff = h.wTlb.off;',
     `const BL = st[${S.PC}] & -4096, BH = st[${S.PC + 1}], B = BH * 4294967296 + (BL >>> 0);`,
     // pend: retired but not yet added to the counters; left: steps before the budget ends or the timer

@@ -32,6 +32,8 @@ export const enum W {
   F64_CONVERT_I64_S = 0xb9, F64_CONVERT_I64_U = 0xba, I64_REINTERPRET_F64 = 0xbd, F64_REINTERPRET_I64 = 0xbf,
 }
 
+const RETURN_CALL_INDIRECT = 0x13;
+
 /** A growing byte buffer (a region's code is tens of KB: pushing numbers into an array and copying it was most of the compile time). */
 export class Bytes {
   private buf = new Uint8Array(4096);
@@ -111,6 +113,8 @@ export class Code {
   /** A load or store with its memory argument (alignment log2, constant offset). */
   mem(o: W, align: number, offset: number): this { this.b.push(o, align); uleb(this.b, offset); return this; }
   call(fn: number): this { this.b.push(W.CALL); uleb(this.b, fn); return this; }
+  /** A tail call through table 0 to a function of type `type` (the tail-call proposal, in WebAssembly 3.0: return_call_indirect). */
+  returnCallIndirect(type: number): this { this.b.byte(RETURN_CALL_INDIRECT); uleb(this.b, type); this.b.byte(0); return this; }
 
   private open(kind: W, label: string, type: Ty = Ty.VOID): this {
     this.b.byte(kind); this.b.byte(type);
@@ -194,8 +198,10 @@ export interface ModuleSpec {
   pages: number;
   /** Imported functions "e"."f0", "e"."f1", ...: their signatures (they are function indices 0..n-1). */
   imports: { params: Ty[]; results: Ty[] }[];
-  /** The one defined function, exported as "run". */
+  /** The one defined function, exported as "run" (its type's index is imports.length). */
   params: Ty[]; results: Ty[];
+  /** Imports a function table "e"."t" (table 0), for returnCallIndirect. */
+  table?: boolean;
   /** Its locals after the parameters, in order. */
   locals: Ty[];
   body: Code;
@@ -211,8 +217,9 @@ export function module(m: ModuleSpec): Uint8Array {
   funcType(types, m.params, m.results);
   section(out, 1, types);
   const imps = new Bytes();
-  uleb(imps, m.imports.length + 1);
+  uleb(imps, m.imports.length + 1 + (m.table ? 1 : 0));
   name(imps, 'e'); name(imps, 'm'); imps.push(0x02, 0x01); uleb(imps, m.pages); uleb(imps, m.pages);
+  if (m.table) { name(imps, 'e'); name(imps, 't'); imps.push(0x01, 0x70, 0x00, 0x00); } // funcref, at least 0 entries
   m.imports.forEach((_, i) => { name(imps, 'e'); name(imps, `f${i}`); imps.byte(0x00); uleb(imps, i); });
   section(out, 2, imps);
   const funcs = new Bytes();

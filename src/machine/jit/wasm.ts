@@ -35,9 +35,10 @@ import { W, Ty, module } from './wasm-code.js';
 import { emitInsn, Exit, type Insn } from './emit.js';
 import { loopTree, type LoopItem, type LoopNode } from './loops.js';
 import { offsets } from './region.js';
+import { CHAIN_AT, CHAINS_AT, CHAIN_SIZE, PAGE_BITS, RUNNING_AT } from './chain.js';
 import { emitFp, fpFast } from './wasm-fp.js';
 import {
-  Emitter, type WasmLayout, END, XT, EPG, OFF, BASE, LEFT, STALE, B, EA, VER, REASON, FP, IDX, PARAMS, LOCALS,
+  Emitter, type WasmLayout, RT, WT, END, XT, EPG, OFF, BASE, LEFT, STALE, B, EA, VER, REASON, FP, IDX, PARAMS, LOCALS,
   isBranch, insnAt, LOADS, STORES, FLOADS, FSTORES, CMP, DIVS, inline,
 } from './wasm-insn.js';
 
@@ -98,12 +99,15 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
     m.flush();
     m.writeBack();
     c.i32(0).get(EA).mem(W.I64_STORE, 3, m.sb + 4 * S.PC);
-    m.leave(Exit.LEAVE);
+    c.br('chain');
     c.end();
   } else if (last.op === Op.FENCE_I) {
     retire(); go(next);
   } else {
     body(last, n - 1); // a system instruction leaves through the helper; anything else falls through
+    // An ecall whose handler ran inside the helper comes back here: it retired nothing (a trap), and its block's
+    // other instructions the helper counted. left := n, so that retiring leaves nothing pending and checks everything.
+    if (last.op === Op.ECALL) c.i32(n).set(LEFT);
     retire(); go(next);
   }
 }
@@ -112,7 +116,7 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
  * The module of the region over the chosen blocks (window offsets offs, the
  * entry first; pages: the window's RAM pages, -1 for none: region.ts), for one hart.
  */
-export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pages: number[] = [0]): WasmRegion {
+export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pages: number[] = [0], index = -1): WasmRegion {
   const m = new Emitter(lay), c = m.c, span = pages.length * 4096;
   const steps = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.INSTRET).i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.TRAPS).op(W.F64_ADD);
   const cycle = () => c.i32(0).mem(W.F64_LOAD, 3, m.tb + 8 * T.CYCLE);
@@ -122,7 +126,8 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   c.i32(0).mem(W.I64_LOAD, 3, m.sb + 4 * S.PC).i64(-4096).op(W.I64_AND).get(EPG).i32(12).op(W.I32_SHL, W.I64_EXTEND_I32_U, W.I64_SUB).set(B);
   c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.PC).i32(4095).op(W.I32_AND).get(EPG).i32(12).op(W.I32_SHL, W.I32_ADD).set(OFF);
   c.i32(1).get(EPG).op(W.I32_SHL).set(VER);
-  c.block('exit').loop('top').block('check').block('leave');
+  if (index >= 0) c.i32(0).i32(index).mem(W.I32_STORE, 2, lay.state + RUNNING_AT); // the running region (chain.ts)
+  c.block('exit').block('chain').loop('top').block('check').block('leave');
   const tree = loopTree(offs, (k) => {
     const b = blocks[k], last = insnAt(b, b.n - 1);
     return last.op === Op.JAL || isBranch(last.op) ? offsets(b, offs[k])[b.n - 1] + last.imm : undefined;
@@ -219,7 +224,9 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
     c.get(OFF).i32(lo).op(W.I32_SUB).i32(1).op(W.I32_SHR_U).set(IDX).dispatch(IDX, table, 'leave');
   });
   c.end(); // leave: the next pc is no block of this region
-  m.exitAtOff(Exit.LEAVE);
+  m.flush();
+  c.i32(0).get(B).get(OFF).op(W.I64_EXTEND_I32_S, W.I64_ADD).mem(W.I64_STORE, 3, m.sb + 4 * S.PC);
+  c.br('chain');
   c.end(); // check
   c.get(LEFT).i32(0).op(W.I32_LE_S).ifCold();
   m.flush();
@@ -230,6 +237,9 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
   c.get(END); steps(); c.op(W.F64_SUB); nextTimer(); cycle(); c.op(W.F64_SUB, W.F64_MIN, 0xfc, 0x02).tee(LEFT).set(BASE);
   c.end();
   c.br('top').end(); // loop
+  c.end(); // chain: pc is stored, and so are the counters and registers
+  if (index >= 0) chain(m, lay, steps, cycle, nextTimer);
+  c.i32(Exit.LEAVE).set(REASON);
   c.end(); // exit: return the reason
   c.get(REASON);
   const bytes = module({
@@ -237,16 +247,43 @@ export function wasmRegion(offs: number[], blocks: Block[], lay: WasmLayout, pag
     imports: [
       { params: [Ty.I32, Ty.I32, Ty.I32], results: [Ty.I32] }, // the region's helper (slowSource)
     ],
-    params: PARAMS, results: [Ty.I32], locals: LOCALS, body: c,
+    params: PARAMS, results: [Ty.I32], locals: LOCALS, body: c, table: index >= 0,
   });
   return { bytes, slowSource: slowSource(m.slow), mids: Int32Array.from(m.mids) };
 }
 
 /**
+ * Into the region compiled for pc, if the chain cache has one and nothing
+ * must happen between the two first (chain.ts): Hart.run's checks between
+ * blocks, then the entry's tag and the fetch TLB's RAM page. Falls through
+ * when it cannot.
+ */
+function chain(m: Emitter, lay: WasmLayout, steps: () => void, cycle: () => void, nextTimer: () => void): void {
+  const c = m.c, at = lay.state + CHAIN_AT, counter = lay.state + CHAINS_AT;
+  c.block('out');
+  steps(); c.get(END).op(W.F64_GE).brIf('out');
+  c.i32(0).mem(W.I32_LOAD, 2, m.sb + 4 * S.IRQ_DIRTY); cycle(); nextTimer(); c.op(W.F64_GE, W.I32_OR).brIf('out');
+  c.get(STALE).brIf('out');
+  c.i32(0).mem(W.I64_LOAD, 3, m.sb + 4 * S.PC).set(EA);
+  c.get(EA).op(W.I32_WRAP_I64).i32(1).op(W.I32_SHR_U).i32(CHAIN_SIZE - 1).op(W.I32_AND).i32(4).op(W.I32_SHL).set(IDX);
+  c.get(IDX).mem(W.I64_LOAD, 3, at).get(EA).i64(1).op(W.I64_OR, W.I64_NE).brIf('out');
+  m.tlbHit(XT, 0);
+  c.op(W.I32_EQZ).brIf('out');
+  c.get(EA); m.addend(); c.op(W.I64_ADD, W.I32_WRAP_I64).i32(12).op(W.I32_SHR_U);
+  c.get(IDX).mem(W.I32_LOAD, 2, at + 12).i32((1 << PAGE_BITS) - 1).op(W.I32_AND, W.I32_NE).brIf('out');
+  c.i32(0).i32(0).mem(W.F64_LOAD, 3, counter).f64(1).op(W.F64_ADD).mem(W.F64_STORE, 3, counter);
+  c.get(RT).get(WT).get(END).get(XT);
+  c.get(IDX).mem(W.I32_LOAD, 2, at + 12).i32(PAGE_BITS).op(W.I32_SHR_U);
+  c.get(IDX).mem(W.I32_LOAD, 2, at + 8);
+  c.returnCallIndirect(1); // the region function's type: after the helper's
+  c.end(); // out
+}
+
+/**
  * The helper's source: one case per instruction handed to it, each emit.ts's
  * template (exactly what the JavaScript backend runs for it). Parameters:
- * the library's names (jit.ts), then H (the hart) and J (the Jit: fresh()
- * says whether the running region is still good).
+ * the library's names (jit.ts), then H (the hart), J (the Jit: fresh(R)
+ * says whether the running region is still good) and R (the region).
  */
 function slowSource(slow: [Insn, number, number, number][]): string {
   return [
@@ -257,10 +294,11 @@ function slowSource(slow: [Insn, number, number, number][]): string {
     'const rtag = h.rTlb.tag, rhi = h.rTlb.hi, roff = h.rTlb.off, wtag = h.wTlb.tag, whi = h.wTlb.hi, woff = h.wTlb.off;',
     'const B = BH * 4294967296 + (BL >>> 0);',
     'let pend = 0, chk = 0;',
+    'const TI = true;', // an ecall's native handler may run inside (emit.ts)
     'switch (n) {',
     ...slow.map(([ins, i, o, start], k) => `case ${k}: { ${emitInsn(ins, i, o, start)} break; }`),
     '}',
-    'return J.fresh() ? 1 : 2;',
+    'return J.fresh(R) ? 1 : 2;',
     '};',
   ].join('\n');
 }
