@@ -106,7 +106,10 @@ function endTurn(k: Kernel, cpu: Cpu): void {
 
 /** A trap from U-mode: save p's context, handle the cause, and return to p if it still holds the hart. */
 function trap(k: Kernel, cpu: Cpu, p: Process, exit: TrapExitInfo): void {
-  cpu.hart.saveRegs(p, true); // the FP registers only if the process wrote them since (FS Dirty): p's are current anyway
+  // The trampoline's save: the integer registers are already p's own (p.x is the hart's file while p holds it);
+  // the FP registers only if p wrote them since (FS Dirty), else p's are current anyway.
+  const h = cpu.hart;
+  if (p.x === h.regs) h.saveFp(p); else h.saveRegs(p, true);
   p.pc = exit.pcHi * 4294967296 + (exit.pcLo >>> 0); // xepc as a signed number: exact for every user address
   chargeUser(k, p);
   if (exit.interrupt) interrupt(k, cpu, p, exit.cause);
@@ -202,7 +205,14 @@ export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
   // The FP registers only when the hart's are not p's own as p last left them (another task used them, p ran
   // on another hart, or the kernel wrote p's: execve, sigreturn), as Linux's lazy fstate_restore.
   const fp = cpu.fpOwner !== p || p.fpOn !== cpu;
-  h.loadRegs(p, fp);
+  if (p.x !== h.regs) {
+    // Another task's registers are in the file (or none): they go to its save area, p's come in (from another
+    // hart's file, if it last ran there), and p.x is the file from now on.
+    cpu.xOwner?.unbindRegs();
+    p.unbindRegs();
+    h.loadRegs(p, fp);
+    p.bindRegs(cpu, h.regs);
+  } else if (fp) h.loadFp(p);
   cpu.fpOwner = p; p.fpOn = cpu;
   p.userSince = h.cycle;
   h.sretToUser(p.pc); // sepc, SPP = U, SPIE, then sret

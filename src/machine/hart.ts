@@ -25,18 +25,17 @@ import { Tracer } from '../trace/events.js';
 import { HI6220, PowerMeter } from './power.js';
 import { Jit, type JitOptions } from './jit/jit.js';
 import { HartCounts } from './counts.js';
+import * as tramp from './trampoline.js';
 import { HANDLED, TrapExit, nativeExit, trapInline, type Exit, type TrapExitInfo } from './native.js';
 
 export { type Exit, type TrapExitInfo } from './native.js';
 export { CYCLES_PER_TICK } from './timer.js';
 
-/** mstatus.FS = Clean (priv 3.1.6.6): the FP state is unchanged since it was last saved or restored. */
-const FS_CLEAN = 2 << 13;
-
 export class Hart implements HartPort {
   readonly x: Int32Array;
-  /** x0..x31 without the sink pair: what the trampoline saves (made once: no view allocated per trap). */
-  private readonly xRegs: Int32Array;
+  /** x0..x31 without the sink pair: what the trampoline saves (made once: no view allocated per trap); the port's `regs`. */
+  readonly xRegs: Int32Array;
+  get regs(): Int32Array { return this.xRegs; }
   readonly f: Int32Array;
   /** The state words and the counters (layout.ts): the one copy of pc, the mode, the hot CSRs and the time. */
   readonly s: Int32Array;
@@ -260,25 +259,10 @@ export class Hart implements HartPort {
 
   // ---- the rest of the kernel port (port.ts) -------------------------------
 
-  saveRegs(into: RegSave, lazyFp = false): void {
-    into.x.set(this.xRegs);
-    const st = this.s;
-    if (lazyFp && (st[S.MSTATUS] & St.FS) !== St.FS) return; // FS not Dirty: into's FP state is still the hart's
-    into.f.set(this.f);
-    into.fcsr = (st[S.FRM] << 5) | st[S.FFLAGS];
-    if (lazyFp) st[S.MSTATUS] = (st[S.MSTATUS] & ~St.FS) | FS_CLEAN;
-  }
-
-  loadRegs(from: RegSave, fp = true): void {
-    this.x.set(from.x); // 64 words: x0..x31 (the sink pair past them is the hart's own)
-    this.x[0] = this.x[1] = 0;
-    if (!fp) return;
-    const st = this.s;
-    this.f.set(from.f);
-    st[S.FFLAGS] = from.fcsr & 0x1f;
-    st[S.FRM] = (from.fcsr >> 5) & 7;
-    if ((st[S.MSTATUS] & St.FS) !== 0) st[S.MSTATUS] = (st[S.MSTATUS] & ~St.FS) | FS_CLEAN;
-  }
+  saveRegs(into: RegSave, lazyFp = false): void { tramp.saveRegs(this, into, lazyFp); }
+  saveFp(into: RegSave): void { tramp.saveFp(this, into); }
+  loadRegs(from: RegSave, fp = true): void { tramp.loadRegs(this, from, fp); }
+  loadFp(from: RegSave): void { tramp.loadFp(this, from); }
 
   /** Budget used since reset: instructions retired plus traps taken (see run). */
   steps(): number { return this.instret + this.traps; }

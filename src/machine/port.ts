@@ -53,6 +53,16 @@ export interface HartPort {
   saveRegs(into: RegSave, lazyFp?: boolean): void;
   /** Copies the user registers into the hart (the trampoline's restore); fp (default true): fcsr and the FP registers too, and FS becomes Clean unless Off. */
   loadRegs(from: RegSave, fp?: boolean): void;
+  /** The FP half of saveRegs with lazyFp: f and fcsr into `into` only when sstatus.FS is Dirty, then FS := Clean. */
+  saveFp(into: RegSave): void;
+  /** The FP half of loadRegs: f and fcsr from `from`, and FS := Clean unless Off. */
+  loadFp(from: RegSave): void;
+  /**
+   * The integer register file itself, x0..x31 as (lo, hi) pairs (64 words):
+   * a kernel may keep the running task's registers here instead of copying
+   * them at every trap and return (src/kernel/trap.ts). x0's pair must stay 0.
+   */
+  readonly regs: Int32Array;
   /** CSR read as csrr does it, without privilege checks (the kernel is the privileged side); undefined for no such CSR. */
   csrRead(csr: number): bigint | undefined;
   /** CSR write as csrw does it (WARL fields legalised); false for no such CSR. */

@@ -41,6 +41,7 @@ export const LINUX_PROGRAMS: readonly LinuxProgram[] = [
   program('atomic'),
   program('files'),
   program('float'),
+  program('fpswitch'),
   program('fork'),
   program('jitpages'),
   program('malloc'),

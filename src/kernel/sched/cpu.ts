@@ -37,6 +37,8 @@ export class Cpu {
   current: Process | undefined;
   /** The task whose FP registers the hart holds (trap.ts usertrapret: loaded only when they are not). */
   fpOwner: Process | undefined;
+  /** The task whose integer registers the hart's register file is (Process.bindRegs): they stay there across its traps. */
+  xOwner: Process | undefined;
   /** Runnable processes waiting for this hart, first come first served. */
   runq: Process[] = [];
   /** The process that last held the hart (undefined before the first switch), and why it left. */

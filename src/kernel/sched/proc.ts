@@ -95,11 +95,20 @@ export interface KernelThread { run(cpu: Cpu, until: number): void; }
 
 export class Process {
   private runState: ProcState = 'runnable';
-  /** Saved user context while not on the hart: x pairs, f pairs, pc, fcsr (empty once a zombie: release). */
-  x = new Int32Array(64);
+  /**
+   * The user context: x pairs, f pairs, pc, fcsr (empty once a zombie:
+   * release). x is the hart's own register file while the task holds a hart
+   * (xOn), so that a trap and the return to U-mode copy nothing
+   * (trap.ts usertrapret); else its save area.
+   */
+  x: Int32Array<ArrayBufferLike> = new Int32Array(64);
   f = new Int32Array(64);
   pc = 0;
   fcsr = 0;
+  /** The Cpu whose hart's register file x is, if any (Cpu.xOwner says the same from the other side). */
+  xOn: Cpu | undefined;
+  /** Where x points while the task holds no hart. */
+  private xSave = this.x;
   /** The hart (its Cpu) that holds this task's FP registers as f and fcsr have them; undefined once the kernel writes those (fpChanged). */
   fpOn: Cpu | undefined;
   files: (File | undefined)[] = [];
@@ -205,6 +214,22 @@ export class Process {
   setReg(i: number, v: number): void {
     this.x[2 * i] = v | 0;
     this.x[2 * i + 1] = Math.floor(v / 4294967296) | 0;
+  }
+
+  /** The task's registers move into the register file `regs` of cpu's hart (copied there by the caller): x is that file from now on. */
+  bindRegs(cpu: Cpu, regs: Int32Array): void {
+    this.xOn = cpu;
+    cpu.xOwner = this;
+    if (this.x !== NO_REGS) this.x = regs;
+  }
+
+  /** The task leaves the hart whose register file x is: the registers go back to its save area. */
+  unbindRegs(): void {
+    const cpu = this.xOn;
+    if (cpu === undefined) return;
+    if (this.x !== NO_REGS) { this.xSave.set(this.x); this.x = this.xSave; }
+    cpu.xOwner = undefined;
+    this.xOn = undefined;
   }
 
   /** True when sp is inside the enabled alternate signal stack. */
