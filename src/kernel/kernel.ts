@@ -37,7 +37,7 @@ import type { ElfImage } from '../elf/elf.js';
 import { readExecutable } from './sys/fs.js';
 import { ENOENT } from './errno.js';
 import { kthreadTurn, runOne, usertrapret } from './trap.js';
-import { interrupted } from './sys/syscall.js';
+import { interrupted, callName, SYSCALL_SLOTS } from './sys/syscall.js';
 import { BLOCK } from './abi/call.js';
 import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
@@ -128,7 +128,10 @@ export class Kernel {
   private readonly sigtramp: number;
   /** The vDSO and its data page, mapped into every process (mm/vdso.ts); undefined with --vdso off. */
   readonly vdso: Vdso | undefined;
-  readonly syscallCounts = new Map<string, number>();
+  /** Calls completed by number, and the numbers in first-call order (sys/syscall.ts); syscallCounts: by name. */
+  readonly callCounts = new Float64Array(SYSCALL_SLOTS);
+  readonly callOrder: number[] = [];
+  get syscallCounts(): Map<string, number> { return new Map(this.callOrder.map((nr) => [callName(nr), this.callCounts[nr]])); }
   /** Where the kernel's events go: the machine's tracer, so machine and kernel events share one stream. */
   readonly trace: Tracer;
   readonly costs: CostTable;
@@ -424,7 +427,6 @@ export class Kernel {
 
   /** The virtual time and hart of an event the kernel emits now. */
   at(): { cycle: number; hart: number } { return { cycle: this.hart.cycle, hart: this.hart.hartId }; }
-
   // ---- the scheduler's interface (sched/sched.ts) ------------------------------
 
   /** The process on the hart the kernel runs on; undefined between leaving it and the next context switch. */

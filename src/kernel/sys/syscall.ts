@@ -15,7 +15,7 @@ import { decodeArgs, formatCall } from './strace.js';
 
 export { BLOCK, NORETURN, callArgs, callName } from '../abi/call.js';
 export type { Args, Handler, Status, Restart, SyscallDef, Syscall } from '../abi/call.js';
-export { SYSCALLS } from './table.js';
+export { SYSCALLS, SYSCALL_SLOTS } from './table.js';
 
 /** Runs the system call in a7 for p. Numbers outside the table give -ENOSYS and are counted by number. */
 export function dispatch(k: Kernel, p: Process): number {
@@ -35,7 +35,7 @@ function run(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args:
   k.work.reset(); // only this call's own work is charged to it
   const r = call.handler(k, p, args);
   if (!k.work.empty) k.kernelWork(p, k.takeWork(call.name)); // what the call did, in proportion (mm/work.ts), in preemptible chunks (sched/preempt.ts)
-  if (r !== BLOCK) k.syscallCounts.set(call.name, (k.syscallCounts.get(call.name) ?? 0) + 1);
+  if (r !== BLOCK && k.callCounts[call.nr]++ === 0) k.callOrder.push(call.nr);
   return r;
 }
 

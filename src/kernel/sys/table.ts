@@ -50,8 +50,13 @@ for (const name of Object.keys(SYSNO) as SyscallName[]) {
 /** The whole table, by number: for documentation (scripts/gen-syscalls-doc.mjs) and tests. */
 export const SYSCALLS: readonly Syscall[] = [...BY_NR.values()].sort((a, b) => a.nr - b.nr);
 
+/** The entries by number, as an array: the dispatch looks one up at every call (a Map's get cost more than the rest of getppid's dispatch). */
+const TABLE: (Syscall | undefined)[] = Array.from({ length: Math.max(...BY_NR.keys()) + 1 }, (_, nr) => BY_NR.get(nr));
+/** One more than the largest number in the table: a per-number counter needs this many slots. */
+export const SYSCALL_SLOTS = TABLE.length;
+
 /** The entry for number nr; undefined outside Linux's table (strace's `syscall_0x...`). */
-export const syscallOf = (nr: number): Syscall | undefined => BY_NR.get(nr);
+export const syscallOf = (nr: number): Syscall | undefined => (nr >= 0 && nr < TABLE.length ? TABLE[nr] : undefined);
 
 /** The entry named name (syscall_0x... names have none). */
 export const syscallNamed = (name: string): Syscall | undefined => BY_NAME.get(name);
