@@ -13,7 +13,7 @@ import { readInput, jitOptions } from './bare.js';
 import { FileDisk } from './disk.js';
 import { Output } from './output.js';
 import { ChromeTraceSink } from '../trace/chrome.js';
-import { CAUSE_NAMES, INTERRUPT_NAMES, trapList } from '../machine/index.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES, trapList, formatJitStats, sumJitStats } from '../machine/index.js';
 
 /** A kernel file as the loader wants it: gzip (Debian's vmlinuz on some architectures, Image.gz) is unpacked here. */
 function kernelBytes(path: string): Uint8Array {
@@ -137,5 +137,7 @@ function printStats(m: GuestMachine, hostSecs: number): void {
   const nic = m.board.nic;
   if (nic) lines.push(`virtio-net: ${n(nic.rxPackets)} frames received, ${n(nic.drops)} dropped (no buffer posted), ${n(nic.txPackets)} sent`);
   if (m.board.vcon) lines.push(`virtio-console: ${n(m.board.vcon.bytesOut)} bytes out, ${n(m.board.vcon.bytesIn)} in`);
+  const jits = m.board.harts.flatMap((x) => (x.jit === undefined ? [] : [x.jit.stats()]));
+  if (jits.length > 0) lines.push(formatJitStats(sumJitStats(jits)));
   process.stderr.write(lines.map((l) => `lde: stats: ${l}\n`).join(''));
 }

@@ -50,6 +50,12 @@ const IMAGE_MAGIC2 = 0x05435352; // "RSC\x05", little-endian, at offset 56
 const FW_DYNAMIC_MAGIC = 0x4942534f, FW_DYNAMIC_VERSION = 2;
 /** Steps each hart runs before the next one (10 µs of virtual time at one instruction a nanosecond). */
 export const QUANTUM = 10_000;
+/**
+ * A lone hart's round: nothing to interleave, so only host input waits for
+ * the round's end (a round every ~0.4 ms of host time at 250 MIPS); ten
+ * times fewer rounds cost Linux's boot 0.2 s less of leaving compiled code.
+ */
+export const SOLO_QUANTUM = 100_000;
 
 export type BootEnd = { kind: 'off' | 'reset'; status: number } | { kind: 'idle' } | { kind: 'halt'; status: number };
 
@@ -140,7 +146,7 @@ export class GuestMachine {
       this.sbi?.running(h.hartId);
       ran = true;
       // A call into the firmware does not end the hart's quantum: it goes on from where the firmware returned.
-      for (const end = h.steps() + QUANTUM; ;) {
+      for (const end = h.steps() + (harts.length > 1 ? QUANTUM : SOLO_QUANTUM); ;) {
         const exit: Exit = h.run(end - h.steps());
         this.idle[h.hartId] = exit.kind === 'wfi' && h.wakeAt === Infinity;
         if (exit.kind !== 'wfi') allIdle = false;

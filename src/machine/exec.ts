@@ -162,7 +162,7 @@ export function execBlock(h: Hart, blk: Block, from = 0): number {
         h.wfi = true; pc = pc + r[b + 7]; k = i + 1; break run;
       case Op.SFENCE_VMA:
         if (st[S.PRIV] === Mode.U || (st[S.PRIV] === Mode.S && (st[S.MSTATUS] & St.TVM))) { done(h, i); illegal(h, pc, blk.raw[i]); return i; }
-        h.flushTlbs(); pc = pc + r[b + 7]; k = i + 1; break run;
+        h.sfence(s1); pc = pc + r[b + 7]; k = i + 1; break run;
       case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
         done(h, i); // CSR reads of cycle/instret/time see every earlier instruction of the block
         if (!execCsr(h, r[b], d, s1, imm)) { illegal(h, pc, blk.raw[i]); return i; }

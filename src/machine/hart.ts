@@ -13,7 +13,7 @@ import { allocState, resetState, S, T } from './layout.js';
 import { pairBig, setPairBig, setPairNum, TWO32 } from './pair.js';
 import * as timer from './timer.js';
 import { Fpu } from './fpu.js';
-import { Access, Tlb, walk, TLB_MASK, TLB_BYTES, type WalkCtx } from './mmu.js';
+import { Access, Superpages, Tlb, walk, TLB_MASK, TLB_BYTES, type WalkCtx } from './mmu.js';
 import { PageTrace } from './pagerefs.js';
 import { Cause, Mode, takeTrap, pendingInterrupt, INTERRUPT_NAMES } from './trap.js';
 import { Irq, St } from './csr.js';
@@ -127,6 +127,7 @@ export class Hart implements HartPort {
 
   // Translation state derived from satp/mstatus/priv (see translationChanged).
   private readonly tlbs: Tlb[][];
+  private readonly supers = new Superpages();
   rTlb: Tlb; wTlb: Tlb; xTlb: Tlb;
   private dataPriv: Mode = Mode.M;
   private satpOn = false;
@@ -378,7 +379,23 @@ export class Hart implements HartPort {
   flushTlbs(): void {
     this.epoch++;
     this.flushes++;
+    this.supers.clear();
     for (const set of this.tlbs) for (const t of set) t.flush();
+  }
+
+  /**
+   * sfence.vma (priv 4.2.1): rs1 = x0 (a pair index of 0) fences every
+   * address, else only the address in rs1: that page's entries go from
+   * every TLB, or all of them when a superpage may have filled it. rs2's
+   * ASID is not looked at: lde's TLBs hold one address space (satp writes flush).
+   */
+  sfence(rs1: number): void {
+    if (rs1 === 0) { this.flushTlbs(); return; }
+    const lo = this.x[rs1], hi = this.x[rs1 + 1];
+    if (this.supers.covers(lo, hi)) { this.flushTlbs(); return; }
+    this.epoch++;
+    this.flushes++;
+    for (const set of this.tlbs) for (const t of set) t.drop(lo, hi);
   }
 
   dirtyFs(): void { this.s[S.MSTATUS] |= St.FS; }
@@ -406,6 +423,7 @@ export class Hart implements HartPort {
     }
     this.ctx.priv = mode;
     const pa = walk(this.bus, this.ctx, lo, hi, access);
+    if (pa >= 0 && this.ctx.leaf! > 0) this.supers.note(lo, hi, this.ctx.leaf!);
     if (this.pageTrace !== undefined && mode === Mode.U && pa >= 0) this.recordPage(lo, hi, access);
     return pa >= 0 ? pa : this.fault(-pa - 1, lo, hi);
   }

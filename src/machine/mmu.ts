@@ -19,6 +19,8 @@ export interface WalkCtx {
   priv: Mode; // effective privilege of the access
   sum: boolean; // mstatus.SUM
   mxr: boolean; // mstatus.MXR
+  /** Set by walk: the level of the leaf it found (0: a 4 KiB page, 1: a 2 MiB megapage, 2: a 1 GiB gigapage). */
+  leaf?: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export function walk(bus: Bus, ctx: WalkCtx, lo: number, hi: number, access: Acc
     const want = access === Access.WRITE ? PTE_A | PTE_D : PTE_A;
     if ((plo & want) !== want) bus.ram32[off >> 2] = plo | want;
     const pageOff = level === 0 ? lo & 0xfff : level === 1 ? lo & 0x1fffff : (lo >>> 0) % 0x40000000;
+    ctx.leaf = level;
     return ppn * 4096 + pageOff;
   }
   return pf;
@@ -118,5 +121,39 @@ export class Tlb {
   }
 
   flush(): void { this.tag.fill(-1); this.va.fill(-1); }
+
+  /** Forgets the entry of the page at (lo, hi), if it holds one. */
+  drop(lo: number, hi: number): void {
+    const key = Tlb.key(lo, hi), i = key & TLB_MASK;
+    if (this.tag[i] === key) { this.tag[i] = -1; this.va[2 * i] = this.va[2 * i + 1] = -1; }
+  }
+}
+
+/**
+ * Where translations came from superpages: the TLBs hold 4 KiB entries only,
+ * so the entries one megapage or gigapage gave are spread over many slots,
+ * and an sfence.vma for one address in it must drop them all (priv 4.2.1:
+ * the fence covers the leaf PTE that translates the address). Regions are
+ * recorded by their 2 MiB and 1 GiB numbers (Sv39's 39-bit addresses); a
+ * full flush clears them.
+ */
+export class Superpages {
+  private readonly mega = new Set<number>();
+  private readonly giga = new Set<number>();
+
+  /** A walk of (lo, hi) found a leaf at `level` > 0. */
+  note(lo: number, hi: number, level: number): void {
+    const va = (hi & 0x7f) * 4294967296 + (lo >>> 0);
+    if (level === 1) this.mega.add(Math.floor(va / 0x200000)); else this.giga.add(Math.floor(va / 0x40000000));
+  }
+
+  /** Whether (lo, hi) lies in a superpage a translation came from since the last clear. */
+  covers(lo: number, hi: number): boolean {
+    if (this.mega.size === 0 && this.giga.size === 0) return false;
+    const va = (hi & 0x7f) * 4294967296 + (lo >>> 0);
+    return this.mega.has(Math.floor(va / 0x200000)) || this.giga.has(Math.floor(va / 0x40000000));
+  }
+
+  clear(): void { this.mega.clear(); this.giga.clear(); }
 }
 export { TLB_MASK };

@@ -17,10 +17,13 @@ export const HANDLER = RAM + 0xf0000;
 const M64 = (1n << 64n) - 1n;
 
 export class Rig {
-  readonly board = new Board({ memBytes: 1 << 20 });
-  readonly hart: Hart = this.board.hart;
+  readonly board: Board;
+  readonly hart: Hart;
 
-  constructor() {
+  /** memBytes: RAM from RAM (1 MiB: CODE, DATA and HANDLER are in the first one). */
+  constructor(memBytes = 1 << 20) {
+    this.board = new Board({ memBytes });
+    this.hart = this.board.hart;
     this.put(HANDLER, [jal(0, 0)]);
     this.hart.mtvec = BigInt(HANDLER);
   }

@@ -183,7 +183,7 @@ function system(n: Insn, i: number, o: number): string | undefined {
     case Op.MRET: return `if (${priv} !== ${Mode.M}) ${ill} ${leave(`h.mret(); ${done(i + 1)}`)}`;
     case Op.SRET: return `if (${priv} === ${Mode.U} || (${priv} === ${Mode.S} && (${ms} & ${St.TSR}))) ${ill} ${leave(`h.sret(); ${done(i + 1)}`)}`;
     case Op.WFI: return `if (${below(St.TW)}) ${ill} ${leave(`h.wfi = true; ${pcNum(`B + ${next}`)} ${done(i + 1)}`)}`;
-    case Op.SFENCE_VMA: return `if (${below(St.TVM)}) ${ill} ${leave(`h.flushTlbs(); ${pcNum(`B + ${next}`)} ${done(i + 1)}`)}`;
+    case Op.SFENCE_VMA: return `if (${below(St.TVM)}) ${ill} ${leave(`h.sfence(${n.s1}); ${pcNum(`B + ${next}`)} ${done(i + 1)}`)}`;
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
       return `${FLUSH} ${done(i)} if (!execCsr(h, ${n.op}, ${n.d}, ${n.s1}, ${n.imm})) { illegal(h, B + ${o}, ${n.raw}); E[${Exit.TRAP}]++; return; } ` +
         `${pcNum(`B + ${next}`)} ${done(1)} E[${Exit.SYSTEM}]++; return;`;
