@@ -796,6 +796,29 @@ describe('loads and stores', () => {
     assert.equal(hex(rig.get(5)), hex(0xbbccn));
   });
 
+  test('misaligned stores inside a page the TLB holds: exact bytes, and one that reaches decoded code invalidates it', () => {
+    const rig = new Rig();
+    // A granule (64 bytes) of code at G; a misaligned sd that starts 4 bytes before it overwrites its first instruction.
+    const G = CODE + 0x400, page = DATA + 0x3000;
+    rig.put(G, [A.addi(10, 10, 1), A.jalr(0, 1, 0)]);
+    const end = rig.prog(CODE, [
+      A.sd(0, 5, 0), // the data page and the code page in the write TLB
+      A.jal(1, G - (CODE + 4)), // run G: a0 += 1
+      A.sd(6, 7, 1), A.sw(6, 7, 11), A.sh(6, 7, 21), A.ld(11, 7, 1), // misaligned, inside one page
+      A.sd(8, 9, -4), // the high word lands on G's first instruction: a0 += 100
+      A.jal(1, G - (CODE + 28)),
+    ]);
+    rig.set(5, G - 64); rig.set(6, 0x0123456789abcdefn); rig.set(7, page); rig.set(9, G);
+    rig.set(8, BigInt(A.addi(10, 10, 100)) << 32n);
+    rig.run(CODE, 40);
+    assert.equal(rig.hart.pc, end);
+    assert.equal(hex(rig.peek(page + 1, 8)), hex(0x0123456789abcdefn));
+    assert.equal(hex(rig.peek(page + 11, 4)), hex(0x89abcdefn));
+    assert.equal(hex(rig.peek(page + 21, 2)), hex(0xcdefn));
+    assert.equal(hex(rig.get(11)), hex(0x0123456789abcdefn));
+    assert.equal(rig.get(10), 101n, 'the rewritten instruction ran');
+  });
+
   test('page-crossing accesses under Sv39 with the two pages physically apart', () => {
     const rig = new Rig();
     const va = 0x40000000, code = 0x50000000;

@@ -121,6 +121,15 @@ function translateRange(h: Hart, lo: number, hi: number, size: number, access: A
 
 /** Slow load of `size` bytes: returns the low word (raw bits), high word in mem.hi; 0 after a fault. */
 export function loadSlow(h: Hart, lo: number, hi: number, size: 1 | 2 | 4 | 8): number {
+  const o = within(h.rTlb, lo, hi, size);
+  if (o >= 0) { // misaligned inside one page the TLB holds: RAM's bytes as they are (Linux's copies do this a lot)
+    const ram8 = h.bus.ram8;
+    let wlo = 0, whi = 0;
+    for (let k = Math.min(size, 4) - 1; k >= 0; k--) wlo = (wlo << 8) | ram8[o + k];
+    for (let k = size - 1; k >= 4; k--) whi = (whi << 8) | ram8[o + k];
+    mem.hi = whi;
+    return wlo;
+  }
   if (!translateRange(h, lo, hi, size, Access.READ)) return 0;
   const bus = h.bus, pa = pas[0];
   const off = bus.ramOffset(pa);
@@ -152,10 +161,21 @@ export function loadSlow(h: Hart, lo: number, hi: number, size: 1 | 2 | 4 | 8): 
   return wlo;
 }
 
+/** The RAM offset of (lo, hi) when the TLB t holds its page and the `size` bytes from it stay in that page, else -1. */
+function within(t: Tlb, lo: number, hi: number, size: number): number {
+  const key = Tlb.key(lo, hi), i = key & TLB_MASK;
+  return t.tag[i] === key && t.hi[i] === hi && (lo & 0xfff) + size <= 4096 ? t.off[i] | (lo & 0xfff) : -1;
+}
+
 /** Slow store of `size` bytes of (vlo, vhi); records a fault instead of storing when any byte faults. */
 export function storeSlow(h: Hart, lo: number, hi: number, size: 1 | 2 | 4 | 8, vlo: number, vhi: number): void {
+  const o = within(h.wTlb, lo, hi, size), bus = h.bus;
+  if (o >= 0 && bus.hooks[o >>> HOOK_SHIFT] === 0 && bus.hooks[(o + size - 1) >>> HOOK_SHIFT] === 0) {
+    for (let k = 0; k < size; k++) bus.ram8[o + k] = k < 4 ? vlo >>> (8 * k) : vhi >>> (8 * (k - 4));
+    return;
+  }
   if (!translateRange(h, lo, hi, size, Access.WRITE)) return;
-  const bus = h.bus, pa = pas[0];
+  const pa = pas[0];
   if (bus.isMmio(pa)) {
     const ok = (pa & (Math.min(size, 4) - 1)) === 0 && (size === 8
       ? bus.physWrite(pa, 4, vlo) && bus.physWrite(pa + 4, 4, vhi)
