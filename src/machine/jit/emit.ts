@@ -17,7 +17,7 @@
 import { Op } from '../../isa/table.js';
 import { S, T } from '../layout.js';
 import { Cause, Mode } from '../trap.js';
-import { St } from '../csr.js';
+import { Csr, St } from '../csr.js';
 import { TLB_SIZE } from '../mmu.js';
 import { HOOK_SHIFT } from '../phys.js';
 
@@ -185,12 +185,17 @@ function system(n: Insn, i: number, o: number): string | undefined {
     case Op.WFI: return `if (${below(St.TW)}) ${ill} ${leave(`h.wfi = true; ${pcNum(`B + ${next}`)} ${done(i + 1)}`)}`;
     case Op.SFENCE_VMA: return `if (${below(St.TVM)}) ${ill} ${leave(`h.sfence(${n.s1}); ${pcNum(`B + ${next}`)} ${done(i + 1)}`)}`;
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+      // In the WebAssembly helper (TI), the unprivileged CSRs (the FP ones and the counters: a vDSO's clock read)
+      // change neither translation nor interrupts: compiled code goes on at the next instruction (wasm.ts blockCode).
       return `${FLUSH} ${done(i)} if (!execCsr(h, ${n.op}, ${n.d}, ${n.s1}, ${n.imm})) { illegal(h, B + ${o}, ${n.raw}); E[${Exit.TRAP}]++; return; } ` +
-        `${pcNum(`B + ${next}`)} ${done(1)} E[${Exit.SYSTEM}]++; return;`;
+        `${pcNum(`B + ${next}`)} ${done(1)} ${plainCsr(n.imm) ? 'if (TI) return 1;' : ''} E[${Exit.SYSTEM}]++; return;`;
     case Op.ILLEGAL: return ill;
     default: return undefined;
   }
 }
+
+/** fflags, frm, fcsr, cycle, time and instret (unpriv 7.1, 12.1): no side effect beyond their own value and FS. */
+export const plainCsr = (csr: number): boolean => (csr >= Csr.FFLAGS && csr <= Csr.FCSR) || (csr >= Csr.CYCLE && csr <= Csr.INSTRET);
 
 /** AMOs and FP arithmetic: through the interpreter's own helpers. */
 function viaHelpers(n: Insn, i: number, o: number, start: number): string {

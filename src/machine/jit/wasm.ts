@@ -32,7 +32,9 @@ import { Op } from '../../isa/table.js';
 import type { Block } from '../blocks.js';
 import { S, T } from '../layout.js';
 import { W, Ty, module } from './wasm-code.js';
-import { emitInsn, Exit, type Insn } from './emit.js';
+import { emitInsn, plainCsr, Exit, type Insn } from './emit.js';
+
+const isCsr = (op: Op) => op >= Op.CSRRW && op <= Op.CSRRCI;
 import { loopTree, type LoopItem, type LoopNode } from './loops.js';
 import { offsets } from './region.js';
 import { CHAIN_AT, CHAINS_AT, CHAIN_SIZE, PAGE_BITS, RUNNING_AT } from './chain.js';
@@ -105,9 +107,10 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
     retire(); go(next);
   } else {
     body(last, n - 1); // a system instruction leaves through the helper; anything else falls through
-    // An ecall whose handler ran inside the helper comes back here: it retired nothing (a trap), and its block's
-    // other instructions the helper counted. left := n, so that retiring leaves nothing pending and checks everything.
-    if (last.op === Op.ECALL) c.i32(n).set(LEFT);
+    // An ecall whose handler ran inside the helper comes back here (it retired nothing: a trap), and so does an
+    // unprivileged CSR access (emit.ts plainCsr); the helper counted the block's instructions. left := n, so that
+    // retiring leaves nothing pending and the next boundary checks everything.
+    if (last.op === Op.ECALL || (isCsr(last.op) && plainCsr(last.imm))) c.i32(n).set(LEFT);
     retire(); go(next);
   }
 }
