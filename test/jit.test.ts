@@ -250,6 +250,19 @@ function runUser(args: string[], jit: string[]): { out: string; status: number; 
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
+test('lde run user/bin/syscalls: the system calls are handled inside compiled code (native.ts trapInline), with identical --trace and --stats=json', (t) => {
+  const args = ['user/bin/syscalls', '3000'];
+  const off = runUser(args, ['--jit', 'off']), on = runUser(args, ['--jit', 'on', '--jit-threshold', '10']);
+  assert.equal(on.out, off.out);
+  assert.equal(on.status, off.status);
+  assert.deepEqual(on.stats, off.stats);
+  assert.equal(on.trace, off.trace);
+  if (process.env.LDE_JIT === 'off' || new Rig().hart.jit?.backend === 'js') return t.skip('the WebAssembly backend\'s');
+  // All but the first few calls (before the loop is compiled) go on in compiled code.
+  const inline = (on.jit as { inlineTraps: number }).inlineTraps;
+  assert.ok(inline > 2000, `${inline} traps handled inline`);
+});
+
 for (const [prog, threshold] of [['hello', '0'], ['signal', '0'], ['hogs', '50']]) {
   test(`lde run user/bin/${prog}: identical --trace and --stats=json with --jit on (threshold ${threshold}) and off`, () => {
     const args = [`user/bin/${prog}`];
