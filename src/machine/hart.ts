@@ -26,7 +26,7 @@ import { HI6220, PowerMeter } from './power.js';
 import { Jit, type JitOptions } from './jit/jit.js';
 import { HartCounts } from './counts.js';
 import * as tramp from './trampoline.js';
-import { HANDLED, TrapExit, nativeExit, trapInline, type Exit, type TrapExitInfo } from './native.js';
+import { HANDLED, TrapExit, handle, nativeExit, trapInline, type Exit, type TrapExitInfo } from './native.js';
 
 export { type Exit, type TrapExitInfo } from './native.js';
 export { CYCLES_PER_TICK } from './timer.js';
@@ -191,13 +191,12 @@ export class Hart implements HartPort {
    */
   run(budget: number): Exit {
     const s = this.s, t = this.t;
-    let end = this.steps() + budget;
     this.budget = budget;
     // Not with a per-instruction hook or page recording: compiled code calls neither.
     const jit = this.onInsn === undefined && this.pageTrace === undefined ? this.jit : undefined;
-    this.runEnd = end;
+    this.runEnd = this.steps() + budget;
     let prev: Block | undefined;
-    // this.runEnd, not end: compiled code may have handled a trap and started a fresh budget (trapInline).
+    // this.runEnd, read each time round: a trap handled inside the run starts a fresh budget (native.ts handle).
     while (t[T.INSTRET] + t[T.TRAPS] < this.runEnd) {
       if (s[S.IRQ_DIRTY] !== 0 || t[T.CYCLE] >= t[T.NEXT_TIMER]) this.checkInterrupts();
       const pc = s[S.PC + 1] * TWO32 + (s[S.PC] >>> 0), ep = this.epoch;
@@ -213,10 +212,8 @@ export class Hart implements HartPort {
           prev = undefined;
           if (this.native) {
             this.native = false;
-            const on = this.onTrap;
-            if (on === undefined) return nativeExit(this);
-            if (!on(nativeExit(this, this.trapScratch))) return HANDLED;
-            this.runEnd = end = this.steps() + budget;
+            if (this.onTrap === undefined) return nativeExit(this);
+            if (!handle(this, this.onTrap)) return HANDLED;
           }
           continue; // a fetch fault was taken; go to the handler
         }

@@ -122,25 +122,14 @@ function translateRange(h: Hart, lo: number, hi: number, size: number, access: A
 /** Slow load of `size` bytes: returns the low word (raw bits), high word in mem.hi; 0 after a fault. */
 export function loadSlow(h: Hart, lo: number, hi: number, size: 1 | 2 | 4 | 8): number {
   const o = within(h.rTlb, lo, hi, size);
-  if (o >= 0) { // misaligned inside one page the TLB holds: RAM's bytes as they are (Linux's copies do this a lot)
-    const ram8 = h.bus.ram8;
-    let wlo = 0, whi = 0;
-    for (let k = Math.min(size, 4) - 1; k >= 0; k--) wlo = (wlo << 8) | ram8[o + k];
-    for (let k = size - 1; k >= 4; k--) whi = (whi << 8) | ram8[o + k];
-    mem.hi = whi;
-    return wlo;
-  }
+  if (o >= 0) return ramBytes(h.bus.ram8, o, size); // misaligned inside one page the TLB holds (Linux's copies do this a lot)
   if (!translateRange(h, lo, hi, size, Access.READ)) return 0;
   const bus = h.bus, pa = pas[0];
   const off = bus.ramOffset(pa);
   const contiguous = pas[size - 1] === pa + size - 1;
   if (off >= 0 && contiguous && off + size <= bus.ramSize) {
     h.rTlb.insert(lo, hi, off & ~0xfff);
-    let wlo = 0, whi = 0;
-    for (let k = Math.min(size, 4) - 1; k >= 0; k--) wlo = (wlo << 8) | bus.ram8[off + k];
-    for (let k = size - 1; k >= 4; k--) whi = (whi << 8) | bus.ram8[off + k];
-    mem.hi = whi;
-    return wlo;
+    return ramBytes(bus.ram8, off, size);
   }
   if (contiguous && bus.isMmio(pa) && (pa & (Math.min(size, 4) - 1)) === 0) {
     const w = Math.min(size, 4) as 1 | 2 | 4;
@@ -157,6 +146,15 @@ export function loadSlow(h: Hart, lo: number, hi: number, size: 1 | 2 | 4 | 8): 
     if (o < 0) return h.fault(Cause.LOAD_ACCESS, lo, hi), 0;
     if (k >= 4) whi = (whi << 8) | bus.ram8[o]; else wlo = (wlo << 8) | bus.ram8[o];
   }
+  mem.hi = whi;
+  return wlo;
+}
+
+/** `size` bytes of RAM at offset off, little-endian: the low word, the high word in mem.hi. */
+function ramBytes(ram8: Uint8Array, off: number, size: number): number {
+  let wlo = 0, whi = 0;
+  for (let k = Math.min(size, 4) - 1; k >= 0; k--) wlo = (wlo << 8) | ram8[off + k];
+  for (let k = size - 1; k >= 4; k--) whi = (whi << 8) | ram8[off + k];
   mem.hi = whi;
   return wlo;
 }

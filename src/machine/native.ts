@@ -50,6 +50,17 @@ export function nativeExit(h: Hart, into = new TrapExit()): TrapExitInfo {
 }
 
 /**
+ * Hands the trap at the native vector to its handler `on`, as run() does at
+ * a fetch there and compiled code's ecall does (trapInline): false when the
+ * handler ends the run; else the run goes on with a fresh budget.
+ */
+export function handle(h: Hart, on: (e: TrapExitInfo) => boolean): boolean {
+  if (!on(nativeExit(h, h.trapScratch))) return false;
+  h.runEnd = h.steps() + h.budget;
+  return true;
+}
+
+/**
  * Compiled code took a trap (an ecall) and pc is now the trap vector: when
  * the vector is native and onTrap is set, the handler runs here, from inside
  * the compiled code, exactly as run() would run it at its next fetch, and
@@ -66,8 +77,7 @@ export function trapInline(h: Hart): boolean {
   const x = h.xTlb, key = Tlb.key(lo, hi), i = key & TLB_MASK;
   if (x.tag[i] !== key || x.hi[i] !== hi || !(h.bus.pageFlags[x.off[i] >>> 12] & PageFlag.NATIVE)) return false;
   const flushes = h.flushes;
-  if (!on(nativeExit(h, h.trapScratch))) { h.stop = HANDLED; return false; }
-  h.runEnd = h.steps() + h.budget;
+  if (!handle(h, on)) { h.stop = HANDLED; return false; }
   // Translation must be what the compiled code was entered with: only the mode changed (to S and back).
   if (h.flushes !== flushes) return false;
   // run()'s loop top: the timer due, or an interrupt pending, is run()'s to take.

@@ -128,7 +128,7 @@ export class Jit {
   private inlineTraps = 0;
   /** WebAssembly regions by their index in the table their chains call through (chain.ts), and the free indices. */
   private readonly table: WebAssembly.Table | undefined;
-  private readonly byIndex: (Region | undefined)[] = [];
+  private readonly byIndex: Region[] = [];
   private readonly freeIndex: number[] = [];
   private readonly chain: ChainCache | undefined;
 
@@ -247,7 +247,7 @@ export class Jit {
   private finish(h: Hart, r: number): void {
     if (r >= MID) {
       this.exits[Exit.SLOW]++;
-      const ran = this.byIndex[this.chain!.current]!, q = (r - MID) * 2;
+      const ran = this.byIndex[this.chain!.current], q = (r - MID) * 2;
       execBlock(h, ran.blocks[ran.mids[q]], ran.mids[q + 1]);
     } else if (r >= 0) this.exits[r]++;
   }
