@@ -27,7 +27,7 @@ import { threadExitFutexes } from './sys/futex.js';
 import { basename } from './fs/vfs.js';
 import { Swap, type SwapOut } from './mm/swap.js';
 import type { SwapPolicy } from './mm/replace.js';
-import { consoleFiles, ttyOf } from './fs/tty.js';
+import { consoleFiles, ttyOf, type Tty } from './fs/tty.js';
 import { forked, hangUpOrphaned, stopDiscarded } from './fs/tty-session.js';
 import { FileLocks } from './fs/locks.js';
 import type { HostIO } from './host.js';
@@ -37,8 +37,7 @@ import type { ElfImage } from '../elf/elf.js';
 import { readExecutable } from './sys/fs.js';
 import { ENOENT } from './errno.js';
 import { kthreadTurn, runOne, usertrapret } from './trap.js';
-import { interrupted, callName, SYSCALL_SLOTS } from './sys/syscall.js';
-import { BLOCK } from './abi/call.js';
+import { interrupted, callName, SYSCALL_SLOTS, BLOCK } from './sys/syscall.js';
 import type { WaitQueue } from './sched/wait.js';
 import { Sig, popFrame, SIGTRAMP_VA, SIGTRAMP_CODE, type SigInfo } from './signal/signal.js';
 import { VIRTUAL_EPOCH_S } from './sys/proc.js';
@@ -143,6 +142,7 @@ export class Kernel {
   /** CLOCK_REALTIME at cycle 0, in ns: a fixed epoch (deterministic), or the host's wall clock with --realtime. */
   readonly epochNs: number;
   readonly hostClock: HostClock | undefined; // --realtime: the host clock virtual time catches up with (realtime.ts)
+  tty: Tty | undefined = undefined; // the terminal, when lde's stdin is a host one (fs/tty.ts ttyOf: looked at on every trap)
   /** The host directories and files the guest sees (fs/mounts.ts builds the namespace from them). */
   readonly binds: readonly Bind[];
   /** The guest's fixed ids, or undefined: root (KernelOptions.user). */

@@ -21,7 +21,7 @@ import { Access, pageFault } from './mm/fault.js';
 import { dispatch, BLOCK, NORETURN } from './sys/syscall.js';
 import { forceSignal, deliver, reportIgnored } from './signal/sigpolicy.js';
 import { Sig } from './signal/signal.js';
-import { deliverable } from './signal/pending.js';
+import { mayDeliver } from './signal/pending.js';
 import { rseqResume } from './signal/rseq.js';
 import { kernelWork, reschedOnReturn } from './sched/preempt.js';
 import { ipiInterrupt } from './smp.js';
@@ -200,7 +200,7 @@ export function usertrapret(k: Kernel, cpu: Cpu, p: Process): void {
   if (p.ignoredForTrace.length > 0 && !p.inBlockedCall) reportIgnored(k, p);
   // rseq(2): after a preemption, the cpu ids and the abort of a critical section (signal/rseq.ts); a bad one is SIGSEGV.
   if (p.rseq !== 0 && !rseqResume(p, cpu.hart.hartId)) { forceSignal(k, p, Sig.SEGV, 0x80 /* SI_KERNEL */, 0); if (cpu.current !== p) return; }
-  while (deliverable(p) !== 0n) if (!deliver(k, p)) return;
+  while (mayDeliver(p)) if (!deliver(k, p)) return;
   const h = cpu.hart;
   // The FP registers only when the hart's are not p's own as p last left them (another task used them, p ran
   // on another hart, or the kernel wrote p's: execve, sigreturn), as Linux's lazy fstate_restore.

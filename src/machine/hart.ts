@@ -127,6 +127,8 @@ export class Hart implements HartPort {
 
   // Translation state derived from satp/mstatus/priv (see translationChanged).
   private readonly tlbs: Tlb[][];
+  /** The same TLBs by mode for each access: a mode change (twice per system call) picks three with one load each. */
+  private readonly byMode: readonly [Tlb[], Tlb[], Tlb[]];
   private readonly supers = new Superpages();
   rTlb: Tlb; wTlb: Tlb; xTlb: Tlb;
   private dataPriv: Mode = Mode.M;
@@ -158,6 +160,7 @@ export class Hart implements HartPort {
     this.hartId = hartId;
     this.blocks = new BlockCache(bus);
     this.tlbs = [0, 1, 2, 3].map((m) => [0, 1, 2].map((a) => slot === undefined ? new Tlb() : new Tlb(slot.buf, slot.at + 2048 + (3 * m + a) * TLB_BYTES)));
+    this.byMode = [Access.READ, Access.WRITE, Access.EXEC].map((a) => this.tlbs.map((set) => set[a])) as [Tlb[], Tlb[], Tlb[]];
     this.rTlb = this.tlbs[Mode.M][Access.READ];
     this.wTlb = this.tlbs[Mode.M][Access.WRITE];
     this.xTlb = this.tlbs[Mode.M][Access.EXEC];
@@ -398,13 +401,15 @@ export class Hart implements HartPort {
   dirtyFs(): void { this.s[S.MSTATUS] |= St.FS; }
 
   private selectTlbs(): void {
-    const s = this.mstatus;
-    this.dataPriv = this.priv === Mode.M && (s & St.MPRV) ? ((s >>> 11) & 3) as Mode : this.priv;
-    this.rTlb = this.tlbs[this.dataPriv][Access.READ];
-    this.wTlb = this.tlbs[this.dataPriv][Access.WRITE];
-    this.xTlb = this.tlbs[this.priv][Access.EXEC];
-    this.ctx.sum = (s & St.SUM) !== 0;
-    this.ctx.mxr = (s & St.MXR) !== 0;
+    const s = this.s[S.MSTATUS], m = this.s[S.PRIV] as Mode, ctx = this.ctx;
+    const d = m === Mode.M && (s & St.MPRV) ? ((s >>> 11) & 3) as Mode : m;
+    this.dataPriv = d;
+    this.rTlb = this.byMode[Access.READ][d];
+    this.wTlb = this.byMode[Access.WRITE][d];
+    this.xTlb = this.byMode[Access.EXEC][m];
+    const sum = (s & St.SUM) !== 0, mxr = (s & St.MXR) !== 0;
+    if (ctx.sum !== sum) ctx.sum = sum;
+    if (ctx.mxr !== mxr) ctx.mxr = mxr;
   }
 
   /**

@@ -63,6 +63,9 @@ export type SyscallDef = SyscallBase & ({ status: 'partial'; limits: string } | 
 
 export type Syscall = SyscallDef & { nr: number };
 
+/** A call with no arguments: its table entry's strace spec, and what its handler is given (syscall.ts dispatch reads no registers for it). */
+export const NO_ARGS: readonly [] = Object.freeze([]) as readonly [];
+
 /** The system call's arguments, a0..a5. */
 export const callArgs = (p: Process): Args => [p.reg(10), p.reg(11), p.reg(12), p.reg(13), p.reg(14), p.reg(15)];
 

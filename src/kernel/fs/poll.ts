@@ -22,7 +22,7 @@ import { BLOCK } from '../abi/call.js';
 import { WaitQueue } from '../sched/wait.js';
 import { TIME_END, deadline } from '../sched/timer.js';
 import { UNBLOCKABLE } from '../signal/signal.js';
-import { deliverable } from '../signal/pending.js';
+import { mayDeliver } from '../signal/pending.js';
 import { copyIn } from '../mm/uaccess.js';
 import { EFAULT, EINVAL } from '../errno.js';
 
@@ -71,7 +71,7 @@ export function sleepOnHeads(k: Kernel, p: Process, heads: PollHead[], until: nu
   registered.set(p, { heads, wake });
   const r = timed ? k.sleepUntil(p, until) : k.sleepOn(p, queue);
   // A signal the temporary mask of ppoll/pselect6/epoll_pwait lets through was pending already: no sleep (EINTR on the way out).
-  if (deliverable(p) !== 0n) k.makeRunnable(p, 'signal', 0);
+  if (mayDeliver(p)) k.makeRunnable(p, 'signal', 0);
   return r;
 }
 

@@ -159,10 +159,8 @@ export class Tty {
   }
 }
 
-const ttys = new WeakMap<Kernel, Tty>();
-
 /** The kernel's terminal, if lde's stdin is a host terminal and the first process exists. */
-export const ttyOf = (k: Kernel): Tty | undefined => ttys.get(k);
+export const ttyOf = (k: Kernel): Tty | undefined => k.tty;
 
 /**
  * fds 0, 1 and 2 of a first process. With a host terminal on stdin they are
@@ -174,8 +172,7 @@ export const ttyOf = (k: Kernel): Tty | undefined => ttys.get(k);
 export function consoleFiles(k: Kernel, p: Process): File[] {
   const term = k.host.terminal;
   if (term === undefined) return [new ConsoleFile(k.host, 0, 0), new ConsoleFile(k.host, 1, 1), new ConsoleFile(k.host, 2, 1)];
-  let tty = ttys.get(k);
-  if (tty === undefined) { tty = new Tty(k, term); ttys.set(k, tty); }
+  const tty = k.tty ??= new Tty(k, term);
   tty.session = sidOf(p);
   tty.pgrp = pgidOf(p);
   const out = (fd: 1 | 2) => (k.host.stdioKind(fd) === 'tty' ? new TtyFile(k, tty, 2) : new ConsoleFile(k.host, fd, 1));

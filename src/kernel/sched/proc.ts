@@ -159,6 +159,8 @@ export class Process {
   /** Signal state: actions by number (1..64), pending set and what each pending signal carries. */
   sigActions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: SIG_DFL, flags: 0, mask: 0n }));
   sigPending = 0n;
+  /** sigPending is not empty (signal/pending.ts own() keeps it: a boolean is cheaper to test than a BigInt). */
+  sigAny = false;
   sigInfo = new Map<number, SigInfo>();
   /** Real-time signals (32..64) queue every instance (signal(7)); standard ones coalesce into sigInfo. */
   sigQueue = new Map<number, SigInfo[]>();

@@ -16,10 +16,25 @@ import { bit, type SigInfo } from './signal.js';
 
 const SI_KERNEL = 0x80;
 
-/** A set of pending signals with what each carries: one siginfo per standard signal, a queue per real-time one. */
-export interface PendingSet { set: bigint; info: Map<number, SigInfo>; queue: Map<number, SigInfo[]>; }
+/**
+ * A set of pending signals with what each carries: one siginfo per standard
+ * signal, a queue per real-time one. `any` is whether the set is not empty,
+ * kept as a boolean beside it because a BigInt comparison is a call in V8,
+ * and every return to U-mode asks (mayDeliver).
+ */
+export interface PendingSet { set: bigint; readonly any: boolean; info: Map<number, SigInfo>; queue: Map<number, SigInfo[]>; }
 
-export function emptyPending(): PendingSet { return { set: 0n, info: new Map(), queue: new Map() }; }
+/** A thread group's shared set. */
+class SharedPending implements PendingSet {
+  private bits = 0n;
+  any = false;
+  readonly info = new Map<number, SigInfo>();
+  readonly queue = new Map<number, SigInfo[]>();
+  get set(): bigint { return this.bits; }
+  set set(v: bigint) { this.bits = v; this.any = v !== 0n; }
+}
+
+export function emptyPending(): PendingSet { return new SharedPending(); }
 
 /** The signals each rt_sigtimedwait sleeper waits for. */
 const waiting = new WeakMap<Process, bigint>();
@@ -46,9 +61,12 @@ export function pendingOf(p: Process): bigint { return p.sigPending | p.group.sh
 
 /** The pending signals p takes on its way back to U-mode: not blocked, and not left for an rt_sigtimedwait it sleeps in. */
 export function deliverable(p: Process): bigint {
-  if (p.sigPending === 0n && p.group.shared.set === 0n) return 0n; // the common case, on every return to U-mode: no bigint made
+  if (!p.sigAny && !p.group.shared.any) return 0n; // the common case, on every return to U-mode: no bigint made
   return pendingOf(p) & ~p.sigMask & ~waitSet(p);
 }
+
+/** Whether p has a signal to take on its way back to U-mode (deliverable is not empty), with no BigInt work when nothing is pending. */
+export const mayDeliver = (p: Process): boolean => (p.sigAny || p.group.shared.any) && deliverable(p) !== 0n;
 
 /** Whether thread t would take sig now (Linux's wants_signal): alive, and not blocking it or waiting for it. */
 export function wants(t: Process, sig: number): boolean {
@@ -82,7 +100,7 @@ function takeFrom(ps: PendingSet, mask: bigint): [number, SigInfo] | undefined {
 
 /** p's own pending set, as a PendingSet view (its fields live on Process). */
 function own(p: Process): PendingSet {
-  return { get set() { return p.sigPending; }, set set(v: bigint) { p.sigPending = v; }, info: p.sigInfo, queue: p.sigQueue };
+  return { get set() { return p.sigPending; }, set set(v: bigint) { p.sigPending = v; p.sigAny = v !== 0n; }, get any() { return p.sigAny; }, info: p.sigInfo, queue: p.sigQueue };
 }
 
 /** Takes the signal p handles next among mask: its own first, then its group's (dequeue_signal). */

@@ -8,7 +8,7 @@
 
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../sched/proc.js';
-import { BLOCK, NORETURN, callArgs, callName, type Args, type Syscall } from '../abi/call.js';
+import { BLOCK, NORETURN, NO_ARGS, callArgs, callName, type Args, type Syscall } from '../abi/call.js';
 import { syscallOf, restartsAfterHandler } from './table.js';
 import { ENOSYS, EINTR } from '../errno.js';
 import { decodeArgs, formatCall } from './strace.js';
@@ -21,10 +21,10 @@ export { SYSCALLS, SYSCALL_SLOTS } from './table.js';
 export function dispatch(k: Kernel, p: Process): number {
   const nr = p.reg(17);
   const call = syscallOf(nr);
-  const args = callArgs(p);
-  if (k.trace.on) return traced(k, p, nr, call, args);
+  if (k.trace.on) return traced(k, p, nr, call, callArgs(p));
   k.charge(k.costs.syscall);
-  return run(k, p, nr, call, args);
+  // A call that takes no arguments (getpid, getppid, gettid, sched_yield, ...) is given none: nothing to read or allocate.
+  return run(k, p, nr, call, call !== undefined && call.args === NO_ARGS ? NO_ARGS : callArgs(p));
 }
 
 function run(k: Kernel, p: Process, nr: number, call: Syscall | undefined, args: Args): number {

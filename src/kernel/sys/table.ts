@@ -5,7 +5,7 @@
 // this module fails when a number has no entry or two.
 
 import { SYSNO, type SyscallName } from '../abi/sysno.js';
-import type { Restart, Syscall, SyscallDef } from '../abi/call.js';
+import { NO_ARGS, type Restart, type Syscall, type SyscallDef } from '../abi/call.js';
 import { PROC_CALLS } from './proc.js';
 import { CLOCK_CALLS } from './clock.js';
 import { HWPROBE_CALLS } from './hwprobe.js';
@@ -39,7 +39,9 @@ for (const def of [...PROC_CALLS, ...CLOCK_CALLS, ...HWPROBE_CALLS, ...MEM_CALLS
   ...POLL_CALLS, ...EPOLL_CALLS, ...EVENTFD_CALLS, ...TIMERFD_CALLS, ...SIGNALFD_CALLS, ...UNIMPLEMENTED_CALLS] as SyscallDef[]) {
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);
-  const call: Syscall = { ...def, nr };
+  // Every entry has the same shape (the optional fields too): the dispatch's loads of handler and nr stay monomorphic.
+  const call = { nr, name: def.name, handler: def.handler, args: Array.isArray(def.args) && def.args.length === 0 ? NO_ARGS : def.args, result: def.result, restart: def.restart,
+    interrupted: def.interrupted, status: def.status, limits: def.limits } as Syscall;
   BY_NR.set(nr, call);
   BY_NAME.set(def.name, call);
 }
