@@ -289,19 +289,38 @@ function chain(m: Emitter, lay: WasmLayout, steps: () => void, cycle: () => void
  * says whether the running region is still good) and R (the region).
  */
 function slowSource(slow: [Insn, number, number, number][]): string {
+  const cases = slow.map(([ins, i, o, start], k) => `case ${k}: { ${emitInsn(ins, i, o, start)} break; }`).join('\n');
   return [
     `'use strict';`,
     'const h = H;',
     'return function slow(n, BL, BH) {',
-    'const x = h.x, f = h.f, st = h.s, t = h.t, bus = h.bus, ram8 = bus.ram8, ram16 = bus.ram16, ram32 = bus.ram32, hooks = bus.hooks;',
-    'const rtag = h.rTlb.tag, rhi = h.rTlb.hi, roff = h.rTlb.off, wtag = h.wTlb.tag, whi = h.wTlb.hi, woff = h.wTlb.off;',
+    // Only the views the cases use: an ecall's case needs four of the fifteen, and it runs at every system call.
+    neededViews(cases),
     'const B = BH * 4294967296 + (BL >>> 0);',
     'let pend = 0, chk = 0;',
     'const TI = true;', // an ecall's native handler may run inside (emit.ts)
     'switch (n) {',
-    ...slow.map(([ins, i, o, start], k) => `case ${k}: { ${emitInsn(ins, i, o, start)} break; }`),
+    cases,
     '}',
     'return J.fresh(R) ? 1 : 2;',
     '};',
   ].join('\n');
+}
+
+/** The helper's views of the hart, each with what it is read from (in order: a later one may use an earlier one). */
+const VIEWS: [string, string][] = [
+  ['x', 'h.x'], ['f', 'h.f'], ['st', 'h.s'], ['t', 'h.t'], ['bus', 'h.bus'], ['ram8', 'bus.ram8'], ['ram16', 'bus.ram16'],
+  ['ram32', 'bus.ram32'], ['hooks', 'bus.hooks'], ['rtag', 'h.rTlb.tag'], ['rhi', 'h.rTlb.hi'], ['roff', 'h.rTlb.off'],
+  ['wtag', 'h.wTlb.tag'], ['whi', 'h.wTlb.hi'], ['woff', 'h.wTlb.off'],
+];
+
+/** The declarations of the views that code names (and those they are read from). */
+function neededViews(code: string): string {
+  const uses = (text: string, name: string) => new RegExp(`\\b${name}\\b`).test(text);
+  const kept: [string, string][] = [];
+  for (let i = VIEWS.length - 1; i >= 0; i--) {
+    const [name, from] = VIEWS[i];
+    if (uses(code, name) || kept.some(([, f]) => uses(f, name))) kept.unshift([name, from]);
+  }
+  return kept.length === 0 ? '' : `const ${kept.map(([name, from]) => `${name} = ${from}`).join(', ')};`;
 }
