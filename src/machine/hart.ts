@@ -128,9 +128,11 @@ export class Hart implements HartPort {
   // Translation state derived from satp/mstatus/priv (see translationChanged).
   private readonly tlbs: Tlb[][];
   /** The same TLBs by mode for each access: a mode change (twice per system call) picks three with one load each. */
-  private readonly byMode: readonly [Tlb[], Tlb[], Tlb[]];
+  readonly byMode: readonly [Tlb[], Tlb[], Tlb[]];
   private readonly supers = new Superpages();
-  rTlb: Tlb; wTlb: Tlb; xTlb: Tlb;
+  rTlb!: Tlb; wTlb!: Tlb; xTlb!: Tlb;
+  /** What the TLBs above were chosen for (selectTlbs): the mode, and mstatus's MPP, MPRV, SUM and MXR. */
+  private tlbKey = -1;
   private dataPriv: Mode = Mode.M;
   private satpOn = false;
   private readonly ctx: WalkCtx = { satpPpn: 0, priv: Mode.M, sum: false, mxr: false };
@@ -161,10 +163,8 @@ export class Hart implements HartPort {
     this.blocks = new BlockCache(bus);
     this.tlbs = [0, 1, 2, 3].map((m) => [0, 1, 2].map((a) => slot === undefined ? new Tlb() : new Tlb(slot.buf, slot.at + 2048 + (3 * m + a) * TLB_BYTES)));
     this.byMode = [Access.READ, Access.WRITE, Access.EXEC].map((a) => this.tlbs.map((set) => set[a])) as [Tlb[], Tlb[], Tlb[]];
-    this.rTlb = this.tlbs[Mode.M][Access.READ];
-    this.wTlb = this.tlbs[Mode.M][Access.WRITE];
-    this.xTlb = this.tlbs[Mode.M][Access.EXEC];
     resetState(this.s, this.t);
+    this.selectTlbs();
   }
 
   // ---- pc ---------------------------------------------------------------------
@@ -269,9 +269,7 @@ export class Hart implements HartPort {
   steps(): number { return this.instret + this.traps; }
 
   csrRead(csr: number): bigint | undefined { return csrRead(this, csr); }
-
   csrWrite(csr: number, value: bigint): boolean { return csrWrite(this, csr, value); }
-
   csrReadPair(csr: number, into: Int32Array): boolean {
     if (!csrReadPair(this, csr)) return false;
     into[0] = csrOut.lo; into[1] = csrOut.hi;
@@ -360,11 +358,12 @@ export class Hart implements HartPort {
 
   // ---- privilege and translation -----------------------------------------
 
-  setPriv(m: Mode): void {
+  /** The mode becomes m; keepTlbs: the old mode's TLBs stay until selectTlbs (native.ts trapInline). */
+  setPriv(m: Mode, keepTlbs = false): void {
     this.counts.leave(this.s[S.PRIV] as Mode, this.t[T.CYCLE], this.t[T.INSTRET]);
     this.s[S.PRIV] = m;
     this.epoch++;
-    this.selectTlbs();
+    if (!keepTlbs) this.selectTlbs();
   }
 
   /** Called when satp, SUM, MXR, MPRV or MPP change: cached translations are stale. */
@@ -400,16 +399,19 @@ export class Hart implements HartPort {
 
   dirtyFs(): void { this.s[S.MSTATUS] |= St.FS; }
 
-  private selectTlbs(): void {
-    const s = this.s[S.MSTATUS], m = this.s[S.PRIV] as Mode, ctx = this.ctx;
+  /** The TLBs for the mode and mstatus (a no-op when they are the ones chosen last). */
+  selectTlbs(): void {
+    const s = this.s[S.MSTATUS], m = this.s[S.PRIV] as Mode;
+    const key = m | (s & (St.MPP | St.MPRV | St.SUM | St.MXR));
+    if (key === this.tlbKey) return;
+    this.tlbKey = key;
     const d = m === Mode.M && (s & St.MPRV) ? ((s >>> 11) & 3) as Mode : m;
     this.dataPriv = d;
     this.rTlb = this.byMode[Access.READ][d];
     this.wTlb = this.byMode[Access.WRITE][d];
     this.xTlb = this.byMode[Access.EXEC][m];
-    const sum = (s & St.SUM) !== 0, mxr = (s & St.MXR) !== 0;
-    if (ctx.sum !== sum) ctx.sum = sum;
-    if (ctx.mxr !== mxr) ctx.mxr = mxr;
+    this.ctx.sum = (s & St.SUM) !== 0;
+    this.ctx.mxr = (s & St.MXR) !== 0;
   }
 
   /**

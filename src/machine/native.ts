@@ -8,7 +8,7 @@
 import type { Hart } from './hart.js';
 import { PageFlag } from './bus.js';
 import { S, T } from './layout.js';
-import { Tlb, TLB_MASK } from './mmu.js';
+import { Access, Tlb, TLB_MASK } from './mmu.js';
 import { Mode, pendingInterrupt } from './trap.js';
 
 export type Exit =
@@ -71,12 +71,22 @@ export function handle(h: Hart, on: (e: TrapExitInfo) => boolean): boolean {
  * WebAssembly region's helper: jit/emit.ts), else leaves (docs/jit.md "The crossing").
  */
 export function trapInline(h: Hart): boolean {
-  const on = h.onTrap;
-  if (on === undefined) return false;
-  const s = h.s, t = h.t, lo = s[S.PC], hi = s[S.PC + 1];
-  const x = h.xTlb, key = Tlb.key(lo, hi), i = key & TLB_MASK;
-  if (x.tag[i] !== key || x.hi[i] !== hi || !(h.bus.pageFlags[x.off[i] >>> 12] & PageFlag.NATIVE)) return false;
-  const flushes = h.flushes;
+  const on = h.onTrap, go = on !== undefined && atNative(h) && inline(h, on);
+  // takeTrap left the TLBs U-mode's (emit.ts: a native handler uses none): the mode's own again, which after the
+  // handler's sret back to U they already are (then this does nothing).
+  h.selectTlbs();
+  return go;
+}
+
+/** Whether pc is on a native page, as the current mode's fetch translates it now. */
+function atNative(h: Hart): boolean {
+  const s = h.s, lo = s[S.PC], hi = s[S.PC + 1];
+  const x = h.byMode[Access.EXEC][s[S.PRIV]], key = Tlb.key(lo, hi), i = key & TLB_MASK;
+  return x.tag[i] === key && x.hi[i] === hi && (h.bus.pageFlags[x.off[i] >>> 12] & PageFlag.NATIVE) !== 0;
+}
+
+function inline(h: Hart, on: (e: TrapExitInfo) => boolean): boolean {
+  const s = h.s, t = h.t, flushes = h.flushes;
   if (!handle(h, on)) { h.stop = HANDLED; return false; }
   // Translation must be what the compiled code was entered with: only the mode changed (to S and back).
   if (h.flushes !== flushes) return false;

@@ -38,7 +38,7 @@ export const INTERRUPT_NAMES: Record<number, string> = {
  * are never taken to a lower mode. tval is the pair (tvalLo, tvalHi).
  * Returns nothing; pc is now the handler. Moves int32 pairs: no bigint.
  */
-export function takeTrap(h: Hart, cause: number, interrupt: boolean, tvalLo: number, tvalHi: number): void {
+export function takeTrap(h: Hart, cause: number, interrupt: boolean, tvalLo: number, tvalHi: number, keepTlbs = false): void {
   const s = h.s, from = s[S.PRIV] as Mode;
   const deleg = interrupt ? s[S.MIDELEG] : s[S.MEDELEG];
   const toS = from <= Mode.S && ((deleg >>> cause) & 1) === 1;
@@ -55,7 +55,7 @@ export function takeTrap(h: Hart, cause: number, interrupt: boolean, tvalLo: num
     st = (st & ~(St.MPIE | St.MIE | St.MPP)) | ((st & St.MIE) ? St.MPIE : 0) | (from << 11);
   }
   s[S.MSTATUS] = st; // before setPriv: MPRV/MPP decide the data-access mode it selects
-  h.setPriv(toS ? Mode.S : Mode.M);
+  h.setPriv(toS ? Mode.S : Mode.M, keepTlbs);
   // priv 3.1.7: vectored mode sends interrupts to BASE + 4*cause; exceptions to BASE.
   const tvLo = s[S.MTVEC + x], tvHi = s[S.MTVEC + x + 1];
   const lo = ((tvLo & ~3) >>> 0) + ((tvLo & 1) === 1 && interrupt ? 4 * cause : 0);
