@@ -26,7 +26,7 @@ import { HI6220, PowerMeter } from './power.js';
 import { Jit, type JitOptions } from './jit/jit.js';
 import { HartCounts } from './counts.js';
 import * as tramp from './trampoline.js';
-import { HANDLED, TrapExit, handle, nativeExit, trapInline, type Exit, type TrapExitInfo } from './native.js';
+import { HANDLED, TrapExit, handle, nativeExit, type Exit, type TrapExitInfo } from './native.js';
 
 export { type Exit, type TrapExitInfo } from './native.js';
 export { CYCLES_PER_TICK } from './timer.js';
@@ -492,8 +492,6 @@ export class Hart implements HartPort {
     return this.blocks.decodeOne(this.bus.ram16[off >> 1] | (this.bus.ram16[off2 >> 1] << 16));
   }
 
-  /** Compiled code took a trap whose vector may be native: native.ts trapInline. */
-  trapInline(): boolean { return trapInline(this); }
 
   /** After wfi retired (timer.ts): true when nothing but a device can wake the hart. */
   private idle(): boolean { return timer.idle(this); }

@@ -177,7 +177,7 @@ function system(n: Insn, i: number, o: number): string | undefined {
       // In the WebAssembly helper (TI), a native handler runs now (Hart.trapInline); back at the next instruction,
       // in the same mode and translation, compiled code goes on there (return 1; wasm.ts blockCode).
       // takeTrap keeps the U-mode TLBs when trapInline follows (it chooses the mode's own before it returns).
-      const on = next < 4096 ? `if (TI && h.trapInline() && st[${S.PC}] === (BL | ${next}) && st[${S.PC + 1}] === BH && ${priv} === p0 && J.resume(R)) return 1;` : '';
+      const on = next < 4096 ? `if (TI && trapInline(h) && st[${S.PC}] === (BL | ${next}) && st[${S.PC + 1}] === BH && ${priv} === p0 && J.resume(R)) return 1;` : '';
       return `${pcAt(o)} ${FLUSH} ${done(i)} const p0 = ${priv}; takeTrap(h, ${Cause.ECALL_U} + p0, false, 0, 0, ${on === '' ? 'false' : 'TI'}); ${on} E[${Exit.TRAP}]++; return;`;
     }
     case Op.EBREAK: return `${FLUSH} ${done(i)} ${pcAt(o)} takeTrap(h, ${Cause.BREAKPOINT}, false, st[${S.PC}], st[${S.PC + 1}]); E[${Exit.TRAP}]++; return;`;

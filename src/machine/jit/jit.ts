@@ -16,6 +16,7 @@ import { execBlock, illegal, addHi, setNum, setPc } from '../exec.js';
 import { mem, loadOp, load32, load64, store8, store16, store32, store64 } from '../mem.js';
 import * as alu from '../alu.js';
 import { takeTrap } from '../trap.js';
+import { trapInline } from '../native.js';
 import { execCsr, execAmo, execFp } from '../exec-sys.js';
 import { selectBlocks, regionSource, type RegionCaps, type Chosen } from './region.js';
 import { S, T } from '../layout.js';
@@ -48,7 +49,7 @@ function library(exits: Float64Array): Record<string, unknown> {
     lt64: alu.lt64, ltu64: alu.ltu64, sll64: alu.sll64, srl64: alu.srl64, sra64: alu.sra64,
     mul64: alu.mul64, mulh: alu.mulh, mulhsu: alu.mulhsu, mulhu: alu.mulhu,
     div64: alu.div64, divu64: alu.divu64, div32: alu.div32, divu32: alu.divu32, aluOut: alu.out,
-    takeTrap, illegal, execCsr, execAmo, execFp, setNum, setPcNum: setPc, addHi, E: exits,
+    takeTrap, trapInline, illegal, execCsr, execAmo, execFp, setNum, setPcNum: setPc, addHi, E: exits,
   };
 }
 
