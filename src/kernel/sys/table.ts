@@ -40,7 +40,9 @@ for (const def of [...PROC_CALLS, ...CLOCK_CALLS, ...HWPROBE_CALLS, ...MEM_CALLS
   const nr = SYSNO[def.name];
   if (BY_NR.has(nr)) throw new Error(`syscall table: ${def.name} (${nr}) has two entries`);
   // Every entry has the same shape (the optional fields too): the dispatch's loads of handler and nr stay monomorphic.
-  const call = { nr, name: def.name, handler: def.handler, args: Array.isArray(def.args) && def.args.length === 0 ? NO_ARGS : def.args, result: def.result, restart: def.restart,
+  const args = Array.isArray(def.args) && def.args.length === 0 ? NO_ARGS : def.args;
+  if (args === NO_ARGS && def.handler.length > 2) throw new Error(`syscall table: ${def.name} takes no arguments, but its handler reads them (it is given none)`);
+  const call = { nr, name: def.name, handler: def.handler, args, result: def.result, restart: def.restart,
     interrupted: def.interrupted, status: def.status, limits: def.limits } as Syscall;
   BY_NR.set(nr, call);
   BY_NAME.set(def.name, call);
