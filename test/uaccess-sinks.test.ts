@@ -107,3 +107,19 @@ test('a console read whose buffer faults partway returns what was copied and kee
   assert.equal(new TextDecoder().decode(copyIn(p.as, SCRATCH, 3)), 'def', 'nothing was lost');
   assert.equal(call(k, p, 'read', 0, SCRATCH, 100), 0, 'then the end of input');
 });
+
+test('a pipe read that faults partway queues its bytes again, and the page it emptied is not reused under them', () => {
+  const { k, p } = kernel();
+  assert.equal(call(k, p, 'pipe2', SCRATCH, 0), 0);
+  const fds = new DataView(copyIn(p.as, SCRATCH, 8)!.buffer), rfd = fds.getInt32(0, true), wfd = fds.getInt32(4, true);
+  const w = p.files[wfd]!, r = p.files[rfd]!;
+  assert.equal(w.write(new TextEncoder().encode('abcdef')), 6);
+  // Three bytes fit before the hole: pipe_read keeps none of a buffer it could not copy whole (EFAULT), all six stay queued.
+  const n = call(k, p, 'read', rfd, HOLE - 3, 100);
+  assert.ok(n === -14 || (n >= 0 && n <= 3), `read returned ${n}`);
+  const first = n > 0 ? new TextDecoder().decode(copyIn(p.as, HOLE - 3, n)) : '';
+  // A whole page written next needs a new pipe page: it must not be the one the faulting read emptied and put back.
+  assert.equal(w.write(new Uint8Array(PAGE).fill(0x7a)), PAGE);
+  const rest = new TextDecoder().decode(r.read(2 * PAGE) as Uint8Array);
+  assert.equal(first + rest, 'abcdef' + 'z'.repeat(PAGE), 'no byte lost, repeated or overwritten');
+});

@@ -74,6 +74,8 @@ export const TLB_SIZE = 1024;
 export const TLB_VA_AT = 12 * TLB_SIZE, TLB_OFF8_AT = 20 * TLB_SIZE;
 /** A TLB's bytes. */
 export const TLB_BYTES = 28 * TLB_SIZE;
+/** The most fills a TLB lists for its next flush (Tlb.filled); more, and it clears every slot. */
+const FLUSH_LIST = 128;
 const TLB_MASK = TLB_SIZE - 1;
 
 /**
@@ -108,19 +110,33 @@ export class Tlb {
   }
   /** False while the hart records page references (pagerefs.ts): every access must then reach translate. */
   enabled = true;
+  /**
+   * The slots filled since the last flush, while there are few (`filled`;
+   * past FLUSH_LIST, flush clears them all): a process switch flushes every
+   * TLB (satp), and clearing twelve TLBs of 1,024 entries cost more than a
+   * pipe round trip's system calls. Only insert fills slots.
+   */
+  private readonly fills = new Int32Array(FLUSH_LIST);
+  private filled = 0;
 
   static key(lo: number, hi: number): number { return (lo >>> 12) | ((hi & 0x7f) << 20); }
 
   insert(lo: number, hi: number, ramPageOff: number): void {
     if (!this.enabled) return;
     const key = Tlb.key(lo, hi), i = key & TLB_MASK;
+    if (this.filled < FLUSH_LIST) this.fills[this.filled] = i;
+    this.filled++;
     this.tag[i] = key; this.hi[i] = hi; this.off[i] = ramPageOff;
     const vlo = lo & -4096;
     this.va[2 * i] = vlo; this.va[2 * i + 1] = hi;
     this.off8[2 * i] = (ramPageOff - vlo) | 0; this.off8[2 * i + 1] = (-hi - ((ramPageOff >>> 0) < (vlo >>> 0) ? 1 : 0)) | 0;
   }
 
-  flush(): void { this.tag.fill(-1); this.va.fill(-1); }
+  flush(): void {
+    if (this.filled > FLUSH_LIST) { this.tag.fill(-1); this.va.fill(-1); }
+    else for (let k = 0; k < this.filled; k++) { const i = this.fills[k]; this.tag[i] = -1; this.va[2 * i] = this.va[2 * i + 1] = -1; }
+    this.filled = 0;
+  }
 
   /** Forgets the entry of the page at (lo, hi), if it holds one. */
   drop(lo: number, hi: number): void {

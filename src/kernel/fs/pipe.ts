@@ -40,6 +40,12 @@ class Pipe {
   bufs: PipeBuffer[] = [];
   /** Pages charged to kmem: at least one, and at least bufs.length. */
   private charged = 1;
+  /**
+   * The last page a read emptied, kept for the next write (Linux's
+   * pipe->tmp_page): a one-byte ping-pong would otherwise make a page a
+   * message. Covered by the one page always charged.
+   */
+  spare: Uint8Array | undefined;
   constructor(private readonly kmem: KernelMemory) {}
 
   /** Charges the pages now queued beyond what is charged (unread puts buffers back), and gives back what is no longer queued. */
@@ -51,7 +57,7 @@ class Pipe {
   }
 
   /** Both ends are closed: every charge goes back. */
-  free(): void { this.kmem.release(this.charged * PAGE + KMEM.pipe); this.charged = 0; this.bufs = []; }
+  free(): void { this.kmem.release(this.charged * PAGE + KMEM.pipe); this.charged = 0; this.bufs = []; this.spare = undefined; }
   readers = 1;
   writers = 1;
   readable = new WaitQueue(); // readers wait here for data or EOF
@@ -70,7 +76,7 @@ class Pipe {
       chunks.push(b.page.subarray(b.off, b.off + c));
       n += c;
       b.off += c; b.len -= c;
-      if (b.len === 0) this.bufs.shift();
+      if (b.len === 0) { this.bufs.shift(); this.spare = b.page; }
     }
     this.settle();
     const out = new Uint8Array(n);
@@ -92,7 +98,8 @@ class Pipe {
         if (!this.kmem.charge(PAGE)) break; // the budget is spent: the pipe is full for now
         this.charged++;
       }
-      const n = Math.min(PAGE, bytes.length - done), page = new Uint8Array(PAGE);
+      const n = Math.min(PAGE, bytes.length - done), page = this.spare ?? new Uint8Array(PAGE);
+      this.spare = undefined;
       page.set(bytes.subarray(done, done + n));
       this.bufs.push({ page, off: 0, len: n });
       done += n;
@@ -122,6 +129,7 @@ class PipeEnd extends File {
   override unread(bytes: Uint8Array, copied: number): number {
     const p = this.pipe;
     p.bufs = this.before;
+    p.spare = undefined; // the read may have emptied a page that goes back in the queue now
     let took = 0;
     for (const b of p.bufs) {
       const c = Math.min(b.len, bytes.length - took);

@@ -21,6 +21,9 @@ export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 /** A software PTE bit (RSW bit 8, priv 4.4.1): the page is shared copy-on-write. */
 export const PTE_COW = PTE_RSW0;
 
+/** 2^-(12 + 9 * level): a virtual address times it is its page-table index at that level and above (exact: a power of two). */
+const LEVEL_SCALE = [2 ** -12, 2 ** -21, 2 ** -30];
+
 /** The user part of Sv39: the lower half, 256 GiB. */
 export const USER_TOP = 0x4000000000;
 
@@ -74,7 +77,7 @@ export class AddressSpace {
     const phys = this.phys;
     let table = this.root;
     for (let level = 2; level > 0; level--) {
-      const pte = table + (Math.floor(va / 2 ** (12 + 9 * level)) % 512) * 8;
+      const pte = table + (Math.floor(va * LEVEL_SCALE[level]) % 512) * 8;
       const lo = phys.read32(pte);
       if ((lo & PTE_V) !== 0) { table = ptePa(lo, phys.read32(pte + 4)); continue; }
       if (!create) return -1;
