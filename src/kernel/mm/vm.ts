@@ -21,8 +21,8 @@ export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 /** A software PTE bit (RSW bit 8, priv 4.4.1): the page is shared copy-on-write. */
 export const PTE_COW = PTE_RSW0;
 
-/** 2^-(12 + 9 * level): a virtual address times it is its page-table index at that level and above (exact: a power of two). */
-const LEVEL_SCALE = [2 ** -12, 2 ** -21, 2 ** -30];
+/** What one entry of a page table at each level maps, 2^(12 + 9 * level) bytes, and its inverse (a virtual address times it is its index at that level and above; exact: powers of two). No `**` in the loops: V8 calls pow for it. */
+const LEVEL_SPAN = [2 ** 12, 2 ** 21, 2 ** 30], LEVEL_SCALE = [2 ** -12, 2 ** -21, 2 ** -30];
 
 /** The user part of Sv39: the lower half, 256 GiB. */
 export const USER_TOP = 0x4000000000;
@@ -133,7 +133,7 @@ export class AddressSpace {
     const top = Math.min(end, USER_TOP); // the kernel half (the trampoline) is never a user range
     let pruned = false;
     const descend = (table: number, level: number, base: number): void => {
-      const span = 2 ** (12 + 9 * level);
+      const span = LEVEL_SPAN[level];
       const last = Math.min(511, Math.floor((top - 1 - base) / span));
       work.items++;
       for (let i = Math.max(0, Math.floor((start - base) / span)); i <= last; i++) {
@@ -212,7 +212,7 @@ export class AddressSpace {
     const walk = function* (this: AddressSpace, table: number, level: number, base: number): Generator<[number, number, number]> {
       for (let i = 0; i < 512; i++) {
         const pte = table + i * 8;
-        const lo = phys.read32(pte), va = base + i * 2 ** (12 + 9 * level);
+        const lo = phys.read32(pte), va = base + i * LEVEL_SPAN[level];
         if (level === 0) { const slot = Swap.slotOf(lo, phys.read32(pte + 4)); if (slot >= 0) yield [va, pte, slot]; continue; }
         if ((lo & PTE_V) === 0) continue;
         yield* walk.call(this, ptePa(lo, phys.read32(pte + 4)), level - 1, va);
@@ -223,20 +223,21 @@ export class AddressSpace {
 
   /** Every mapped leaf: (va, PTE address, pa). Used by fork and by teardown. */
   *leaves(): Generator<[number, number, number]> {
-    const phys = this.phys;
-    const walk = function* (this: AddressSpace, table: number, level: number, base: number): Generator<[number, number, number]> {
-      for (let i = 0; i < 512; i++) {
-        const pte = table + i * 8;
-        const lo = phys.read32(pte);
-        if ((lo & PTE_V) === 0) continue;
-        const pa = ptePa(lo, phys.read32(pte + 4));
-        const va = base + i * 2 ** (12 + 9 * level);
-        if (level === 0) yield [va, pte, pa];
-        else yield* walk.call(this, pa, level - 1, va);
-      }
-    }.bind(this);
-    yield* walk(this.root, 2, 0);
+    // One generator walking the three levels with a cursor per level (a recursive one delegated every leaf through
+    // three yield*s: a sixth of fork's time).
+    const phys = this.phys, table = [0, 0, this.root], base = [0, 0, 0], next = [0, 0, 0];
+    for (let level = 2; level <= 2;) {
+      const i = next[level]++;
+      if (i === 512) { level++; continue; }
+      const pte = table[level] + i * 8, lo = phys.read32(pte);
+      if ((lo & PTE_V) === 0) continue;
+      const pa = ptePa(lo, phys.read32(pte + 4)), va = base[level] + i * LEVEL_SPAN[level];
+      if (level === 0) { yield [va, pte, pa]; continue; }
+      level--;
+      table[level] = pa; base[level] = va; next[level] = 0;
+    }
   }
+
 
   /** Frees every user page and every page-table page. The space is unusable after. */
   destroy(): void {
