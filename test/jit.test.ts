@@ -15,6 +15,8 @@ import { Rig, CODE, DATA, prng } from './helpers/rig.js';
 import { differ } from './helpers/jitfuzz.js';
 import { fusedMaddAvailable } from '../src/machine/jit/wasm-fp.js';
 import { ROOT, lde } from './helpers/cli.js';
+import { Csr } from '../src/machine/csr.js';
+import { Mode } from '../src/machine/trap.js';
 
 /** Runs a bare ELF to its end (or maxInsns steps); the result, its output and every register. */
 function bare(elf: Uint8Array, jit: boolean, maxInsns: number): { r: BareResult; out: string; regs: string; stats?: string } {
@@ -186,6 +188,43 @@ test('misaligned loads and stores inside a page in compiled code: the interprete
 });
 
 /**
+ * `csrr rd, time` in compiled code reads mtime without calling out
+ * (wasm-insn.ts readTime): the same values as the interpreter, the cycle
+ * counting the instructions before it in its block, in M-mode; and in
+ * S-mode with mcounteren.TM clear, the same illegal-instruction trap.
+ */
+function timeReads(jit: boolean, priv: Mode, mcounteren: bigint): string {
+  const rig = new Rig();
+  rig.hart.setJit(jit ? { threshold: 0 } : undefined);
+  rig.hart.csrWrite(Csr.MCOUNTEREN, mcounteren);
+  rig.prog(CODE, [
+    A.addi(5, 0, 700),
+    A.addi(6, 6, 3), A.addi(7, 7, 1), A.csrr(8, Csr.TIME), // the loop's first block: two instructions, then time
+    A.add(10, 10, 8), A.xor(11, 11, 8), A.slli(11, 11, 1), A.addi(5, 5, -1), A.bne(5, 0, -28),
+  ]);
+  rig.hart.setPriv(priv);
+  rig.run(CODE, 10_000);
+  const h = rig.hart;
+  return `${Array.from(h.x.subarray(0, 64)).join(',')} pc=${h.pc} priv=${h.priv} instret=${h.instret} cycle=${h.cycle} mcause=${h.mcause} mepc=${h.mepc}`;
+}
+
+test('csrr time in compiled code: the interpreter\'s values, and its trap where the mode may not read time', () => {
+  const off = timeReads(false, Mode.M, 0n);
+  assert.ok(rigSum(off) > 0n, 'time was read');
+  assert.equal(timeReads(true, Mode.M, 0n), off);
+  const deniedOff = timeReads(false, Mode.S, 0n);
+  assert.match(deniedOff, /mcause=2 /, 'an illegal instruction');
+  assert.equal(timeReads(true, Mode.S, 0n), deniedOff);
+  assert.equal(timeReads(true, Mode.S, 2n), timeReads(false, Mode.S, 2n));
+});
+
+/** x10 of a timeReads state. */
+const rigSum = (state: string): bigint => {
+  const w = state.split(' ')[0].split(',').map(Number);
+  return (BigInt(w[21]) << 32n) | BigInt(w[20] >>> 0);
+};
+
+/**
  * Fused multiply-add: the WebAssembly fast path uses the host's relaxed
  * multiply-add where it rounds once, and emulates it with host doubles
  * otherwise (jit/wasm-fp.ts); both are checked, the interpreter's FPU the oracle. Half the
@@ -263,7 +302,7 @@ test('lde run user/bin/syscalls: the system calls are handled inside compiled co
   assert.ok(inline > 2000, `${inline} traps handled inline`);
 });
 
-for (const [prog, threshold] of [['hello', '0'], ['signal', '0'], ['hogs', '50']]) {
+for (const [prog, threshold] of [['hello', '0'], ['signal', '0'], ['hogs', '50'], ['vdsoclock', '10']]) {
   test(`lde run user/bin/${prog}: identical --trace and --stats=json with --jit on (threshold ${threshold}) and off`, () => {
     const args = [`user/bin/${prog}`];
     const off = runUser(args, ['--jit', 'off']), on = runUser(args, ['--jit', 'on', '--jit-threshold', threshold]);

@@ -8,6 +8,7 @@ import { X0_SINK } from '../../isa/decode.js';
 import { Op } from '../../isa/table.js';
 import { S, T, F_OFFSET, S_OFFSET, T_OFFSET } from '../layout.js';
 import { St } from '../csr.js';
+import { Mode } from '../trap.js';
 import { TLB_SIZE, TLB_VA_AT, TLB_OFF8_AT } from '../mmu.js';
 import { HOOK_SHIFT } from '../phys.js';
 import { Code, Ty, W } from './wasm-code.js';
@@ -204,6 +205,36 @@ export class Emitter {
     c.get(R).op(W.I32_EQZ).ifCold(); this.leave(-1); c.end();
     c.get(R).i32(2).op(W.I32_EQ).ifCold().i32(1).set(STALE).end();
     c.i32(0).set(LEFT).i32(0).set(BASE); // the next boundary does the full check
+  }
+
+  /**
+   * `csrr rd, time` (the vDSO's clock read), the i-th and last of a block of
+   * n: where the mode may read time (priv 3.1.11, mcounteren.TM, and
+   * scounteren.TM from U), rd := mtime as csr.ts reads it (timer.ts: the
+   * cycle, counting the block's instructions before this one, over
+   * CYCLES_PER_TICK, floored, plus the offset), and the block retires;
+   * otherwise the helper, as before (which raises the illegal instruction).
+   */
+  readTime(n: Insn, i: number, o: number, start: number, count: number, cyclesPerTick: number): void {
+    const c = this.c, sb = this.sb, priv = () => c.i32(0).mem(W.I32_LOAD, 2, sb + 4 * S.PRIV);
+    this.cond++;
+    c.block('tdone').block('tslow');
+    priv(); c.i32(Mode.M).op(W.I32_NE);
+    c.i32(0).mem(W.I32_LOAD, 2, sb + 4 * S.MCOUNTEREN).i32(2).op(W.I32_AND, W.I32_EQZ);
+    priv(); c.i32(Mode.S).op(W.I32_NE);
+    c.i32(0).mem(W.I32_LOAD, 2, sb + 4 * S.SCOUNTEREN).i32(2).op(W.I32_AND, W.I32_EQZ, W.I32_AND, W.I32_OR, W.I32_AND);
+    c.brIf('tslow');
+    this.setReg(n.d, () => {
+      c.i32(0).mem(W.F64_LOAD, 3, this.tb + 8 * T.CYCLE).get(BASE).get(LEFT).op(W.I32_SUB, W.F64_CONVERT_I32_S, W.F64_ADD);
+      c.f64(i).op(W.F64_ADD).f64(cyclesPerTick).op(W.F64_DIV, W.F64_FLOOR);
+      c.i32(0).mem(W.F64_LOAD, 3, this.tb + 8 * T.MTIME_OFFSET).op(W.F64_ADD, W.I64_TRUNC_F64_S);
+    });
+    c.get(LEFT).i32(count).op(W.I32_SUB).set(LEFT).br('tdone');
+    c.end();
+    this.helper(n, i, o, start);
+    c.i32(0).set(LEFT); // the helper counted the block's instructions (emit.ts) and zeroed base
+    c.end();
+    this.cond--;
   }
 
   /** The block being emitted: its index in the region (wasm.ts sets it). */

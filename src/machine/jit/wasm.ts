@@ -31,6 +31,8 @@
 import { Op } from '../../isa/table.js';
 import type { Block } from '../blocks.js';
 import { S, T } from '../layout.js';
+import { Csr } from '../csr.js';
+import { CYCLES_PER_TICK } from '../timer.js';
 import { W, Ty, module } from './wasm-code.js';
 import { emitInsn, plainCsr, Exit, type Insn } from './emit.js';
 
@@ -105,6 +107,9 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
     c.end();
   } else if (last.op === Op.FENCE_I) {
     retire(); go(next);
+  } else if (isCsr(last.op) && last.imm === Csr.TIME && last.s1 === 0 && last.op !== Op.CSRRW && last.op !== Op.CSRRWI) {
+    m.readTime(last, n - 1, at, o, n, CYCLES_PER_TICK); // csrr rd, time: no call out (a csrrs or csrrc of x0 writes nothing)
+    go(next);
   } else {
     body(last, n - 1); // a system instruction leaves through the helper; anything else falls through
     // An ecall whose handler ran inside the helper comes back here (it retired nothing: a trap), and so does an
