@@ -126,8 +126,7 @@ export class Hart implements HartPort {
   onTrap: ((e: TrapExitInfo) => boolean) | undefined;
 
   // Translation state derived from satp/mstatus/priv (see translationChanged).
-  private readonly tlbs: Tlb[][];
-  /** The same TLBs by mode for each access: a mode change (twice per system call) picks three with one load each. */
+  /** The TLBs, by access (Access) then mode (Mode): a mode change (twice per system call) picks three with one load each. */
   readonly byMode: readonly [Tlb[], Tlb[], Tlb[]];
   private readonly supers = new Superpages();
   rTlb!: Tlb; wTlb!: Tlb; xTlb!: Tlb;
@@ -161,8 +160,8 @@ export class Hart implements HartPort {
     this.bus = bus;
     this.hartId = hartId;
     this.blocks = new BlockCache(bus);
-    this.tlbs = [0, 1, 2, 3].map((m) => [0, 1, 2].map((a) => slot === undefined ? new Tlb() : new Tlb(slot.buf, slot.at + 2048 + (3 * m + a) * TLB_BYTES)));
-    this.byMode = [Access.READ, Access.WRITE, Access.EXEC].map((a) => this.tlbs.map((set) => set[a])) as [Tlb[], Tlb[], Tlb[]];
+    this.byMode = [Access.READ, Access.WRITE, Access.EXEC].map((a) => [0, 1, 2, 3].map((m) =>
+      slot === undefined ? new Tlb() : new Tlb(slot.buf, slot.at + 2048 + (3 * m + a) * TLB_BYTES))) as [Tlb[], Tlb[], Tlb[]];
     resetState(this.s, this.t);
     this.selectTlbs();
   }
@@ -343,7 +342,7 @@ export class Hart implements HartPort {
    */
   recordPages(into: PageTrace): void {
     this.pageTrace = into;
-    for (const set of this.tlbs) for (const t of set) t.enabled = false;
+    for (const set of this.byMode) for (const t of set) t.enabled = false;
     this.flushTlbs();
   }
 
@@ -379,7 +378,7 @@ export class Hart implements HartPort {
     this.epoch++;
     this.flushes++;
     this.supers.clear();
-    for (const set of this.tlbs) for (const t of set) t.flush();
+    for (const set of this.byMode) for (const t of set) t.flush();
   }
 
   /**
@@ -394,7 +393,7 @@ export class Hart implements HartPort {
     if (this.supers.covers(lo, hi)) { this.flushTlbs(); return; }
     this.epoch++;
     this.flushes++;
-    for (const set of this.tlbs) for (const t of set) t.drop(lo, hi);
+    for (const set of this.byMode) for (const t of set) t.drop(lo, hi);
   }
 
   dirtyFs(): void { this.s[S.MSTATUS] |= St.FS; }
@@ -491,7 +490,6 @@ export class Hart implements HartPort {
     if (off2 < 0) { this.fault(Cause.INSN_ACCESS, next | 0, Math.floor(next / TWO32) | 0); this.raise(); return null; }
     return this.blocks.decodeOne(this.bus.ram16[off >> 1] | (this.bus.ram16[off2 >> 1] << 16));
   }
-
 
   /** After wfi retired (timer.ts): true when nothing but a device can wake the hart. */
   private idle(): boolean { return timer.idle(this); }

@@ -27,10 +27,10 @@ export function pairS(a: Int32Array, i: number): number {
   return a[i + 1] * TWO32 + (a[i] >>> 0);
 }
 
-/** Stores an integer number (exact, |v| < 2^53) as the pair at a[i], in two's complement. */
 /** 2^-32, exact. */
 const INV32 = 1 / 4294967296;
 
+/** Stores an integer number (exact, |v| < 2^53) as the pair at a[i], in two's complement. */
 export function setPairNum(a: Int32Array, i: number, v: number): void {
   a[i] = v | 0;
   a[i + 1] = Math.floor(v * INV32) | 0; // v * 2^-32 is v / 2^32 exactly, without a divide

@@ -238,7 +238,6 @@ export class AddressSpace {
     }
   }
 
-
   /** Frees every user page and every page-table page. The space is unusable after. */
   destroy(): void {
     const tables: number[] = [];

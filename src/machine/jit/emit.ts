@@ -174,7 +174,7 @@ function system(n: Insn, i: number, o: number): string | undefined {
   const leave = (what: string) => `${FLUSH} ${what} E[${Exit.SYSTEM}]++; return;`;
   switch (n.op) {
     case Op.ECALL: {
-      // In the WebAssembly helper (TI), a native handler runs now (Hart.trapInline); back at the next instruction,
+      // In the WebAssembly helper (TI), a native handler runs now (native.ts trapInline); back at the next instruction,
       // in the same mode and translation, compiled code goes on there (return 1; wasm.ts blockCode).
       // takeTrap keeps the U-mode TLBs when trapInline follows (it chooses the mode's own before it returns).
       const on = next < 4096 ? `if (TI && trapInline(h) && st[${S.PC}] === (BL | ${next}) && st[${S.PC + 1}] === BH && ${priv} === p0 && J.resume(R)) return 1;` : '';

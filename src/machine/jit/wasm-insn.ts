@@ -9,6 +9,7 @@ import { Op } from '../../isa/table.js';
 import { S, T, F_OFFSET, S_OFFSET, T_OFFSET } from '../layout.js';
 import { St } from '../csr.js';
 import { Mode } from '../trap.js';
+import { CYCLES_PER_TICK } from '../timer.js';
 import { TLB_SIZE, TLB_VA_AT, TLB_OFF8_AT } from '../mmu.js';
 import { HOOK_SHIFT } from '../phys.js';
 import { Code, Ty, W } from './wasm-code.js';
@@ -215,7 +216,7 @@ export class Emitter {
    * CYCLES_PER_TICK, floored, plus the offset), and the block retires;
    * otherwise the helper, as before (which raises the illegal instruction).
    */
-  readTime(n: Insn, i: number, o: number, start: number, count: number, cyclesPerTick: number): void {
+  readTime(n: Insn, i: number, o: number, start: number, count: number): void {
     const c = this.c, sb = this.sb, priv = () => c.i32(0).mem(W.I32_LOAD, 2, sb + 4 * S.PRIV);
     this.cond++;
     c.block('tdone').block('tslow');
@@ -226,13 +227,12 @@ export class Emitter {
     c.brIf('tslow');
     this.setReg(n.d, () => {
       c.i32(0).mem(W.F64_LOAD, 3, this.tb + 8 * T.CYCLE).get(BASE).get(LEFT).op(W.I32_SUB, W.F64_CONVERT_I32_S, W.F64_ADD);
-      c.f64(i).op(W.F64_ADD).f64(cyclesPerTick).op(W.F64_DIV, W.F64_FLOOR);
+      c.f64(i).op(W.F64_ADD).f64(CYCLES_PER_TICK).op(W.F64_DIV, W.F64_FLOOR);
       c.i32(0).mem(W.F64_LOAD, 3, this.tb + 8 * T.MTIME_OFFSET).op(W.F64_ADD, W.I64_TRUNC_F64_S);
     });
     c.get(LEFT).i32(count).op(W.I32_SUB).set(LEFT).br('tdone');
     c.end();
-    this.helper(n, i, o, start);
-    c.i32(0).set(LEFT); // the helper counted the block's instructions (emit.ts) and zeroed base
+    this.helper(n, i, o, start); // it counted the block's instructions (emit.ts) and zeroed left and base
     c.end();
     this.cond--;
   }

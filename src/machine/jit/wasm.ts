@@ -32,11 +32,8 @@ import { Op } from '../../isa/table.js';
 import type { Block } from '../blocks.js';
 import { S, T } from '../layout.js';
 import { Csr } from '../csr.js';
-import { CYCLES_PER_TICK } from '../timer.js';
 import { W, Ty, module } from './wasm-code.js';
 import { emitInsn, plainCsr, Exit, type Insn } from './emit.js';
-
-const isCsr = (op: Op) => op >= Op.CSRRW && op <= Op.CSRRCI;
 import { loopTree, type LoopItem, type LoopNode } from './loops.js';
 import { offsets } from './region.js';
 import { CHAIN_AT, CHAINS_AT, CHAIN_SIZE, PAGE_BITS, RUNNING_AT } from './chain.js';
@@ -55,6 +52,10 @@ export interface WasmRegion {
   /** Where the region may leave mid-block (wasm-insn.ts Emitter.mids): block and instruction index pairs. */
   mids: Int32Array;
 }
+
+const isCsr = (op: Op) => op >= Op.CSRRW && op <= Op.CSRRCI;
+/** `csrr rd, time`: a csrrs or csrrc of time with x0 (or uimm 0), which writes nothing. */
+const readsTime = (n: Insn) => n.imm === Csr.TIME && n.s1 === 0 && (n.op === Op.CSRRS || n.op === Op.CSRRC || n.op === Op.CSRRSI || n.op === Op.CSRRCI);
 
 /** Block k's code (k from 1), at page offset o: its instructions, retiring them, then where it goes. */
 function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void, span: number): void {
@@ -107,8 +108,8 @@ function blockCode(m: Emitter, blk: Block, o: number, jump: (to: number) => void
     c.end();
   } else if (last.op === Op.FENCE_I) {
     retire(); go(next);
-  } else if (isCsr(last.op) && last.imm === Csr.TIME && last.s1 === 0 && last.op !== Op.CSRRW && last.op !== Op.CSRRWI) {
-    m.readTime(last, n - 1, at, o, n, CYCLES_PER_TICK); // csrr rd, time: no call out (a csrrs or csrrc of x0 writes nothing)
+  } else if (readsTime(last)) {
+    m.readTime(last, n - 1, at, o, n); // no call out
     go(next);
   } else {
     body(last, n - 1); // a system instruction leaves through the helper; anything else falls through
